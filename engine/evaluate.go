@@ -1,0 +1,270 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"runtime"
+	"sync"
+
+	"github.com/expr-lang/expr/vm"
+)
+
+// Options select what Evaluate computes.
+type Options struct {
+	Period  int                // 0: the dataset's latest period
+	Units   []int              // indexes into Dataset.Units; nil: every unit
+	Inputs  map[string]*Inputs // people's scores by unit code
+	Workers int                // 0: GOMAXPROCS
+}
+
+// uncomputable is the error a domain function returns when the data cannot answer;
+// its message is the reason shown to users (无法计算：…).
+type uncomputable struct{ msg string }
+
+func (u *uncomputable) Error() string { return u.msg }
+
+func cannot(format string, args ...any) error {
+	return &uncomputable{fmt.Sprintf(format, args...)}
+}
+
+// evaluator is the per-goroutine state of an evaluation.
+type evaluator struct {
+	p    *Program
+	ds   *Dataset
+	snap *Snapshot
+	prev *periodValues // metric values of the previous period, when a metric needs them
+
+	unit int
+	rng  Range
+	col  colCtx
+	env  map[string]any
+	vm   vm.VM
+	vals []float64
+	errs []error
+
+	trace *trace // non-nil when explaining
+}
+
+// periodValues holds every unit's metric values of one period.
+type periodValues struct {
+	period int
+	vals   [][]float64 // [unit][metric]
+	errs   [][]error
+}
+
+// Evaluate evaluates the selected units of one period. Units without any data in the
+// period are evaluated too: their data-driven points say why they cannot be computed.
+func (p *Program) Evaluate(ds *Dataset, opt Options) ([]*Result, error) {
+	period := opt.Period
+	if period == 0 {
+		period = ds.Latest()
+	}
+	snap := ds.Periods[period]
+	if snap == nil {
+		return nil, fmt.Errorf("数据中没有%d年度", period)
+	}
+	units := opt.Units
+	if units == nil {
+		units = make([]int, len(ds.Units))
+		for i := range units {
+			units[i] = i
+		}
+	}
+	if err := p.checkInputs(opt.Inputs); err != nil {
+		return nil, err
+	}
+	var prev *periodValues
+	if p.usesPrev {
+		prev = p.previousValues(ds, period, units, opt.Workers)
+	}
+	out := make([]*Result, len(units))
+	p.parallel(opt.Workers, len(units), func(e *evaluator, k int) {
+		e.reset(ds, snap, prev)
+		u := units[k]
+		e.evalUnit(u)
+		out[k] = e.score(u, opt.Inputs[ds.Units[u].Code])
+	})
+	return out, nil
+}
+
+// previousValues evaluates the metrics of the period before, for prev() of metrics.
+func (p *Program) previousValues(ds *Dataset, period int, units []int, workers int) *periodValues {
+	pv := &periodValues{period: period - 1, vals: make([][]float64, len(ds.Units)), errs: make([][]error, len(ds.Units))}
+	snap := ds.Periods[period-1]
+	if snap == nil {
+		return pv
+	}
+	var before *periodValues
+	if ds.Periods[period-2] != nil {
+		before = p.previousValues(ds, period-1, units, workers)
+	}
+	p.parallel(workers, len(units), func(e *evaluator, k int) {
+		e.reset(ds, snap, before)
+		u := units[k]
+		e.evalUnit(u)
+		pv.vals[u] = append([]float64(nil), e.vals...)
+		pv.errs[u] = append([]error(nil), e.errs...)
+	})
+	return pv
+}
+
+// parallel runs fn for k in [0, n) on workers goroutines, each with its own evaluator.
+func (p *Program) parallel(workers, n int, fn func(e *evaluator, k int)) {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = min(workers, n)
+	var next int64
+	var mu sync.Mutex
+	take := func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		k := int(next)
+		next += 16
+		return k
+	}
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			e := p.newEvaluator()
+			for k := take(); k < n; k = take() {
+				for j := k; j < min(k+16, n); j++ {
+					fn(e, j)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func (p *Program) newEvaluator() *evaluator {
+	e := &evaluator{p: p, env: map[string]any{}, vals: make([]float64, len(p.metrics)), errs: make([]error, len(p.metrics))}
+	e.env[envKey] = e
+	e.col.derived = make([][]float64, len(p.slots))
+	return e
+}
+
+func (e *evaluator) reset(ds *Dataset, snap *Snapshot, prev *periodValues) {
+	e.ds, e.snap, e.prev = ds, snap, prev
+	e.col.s = &snap.Schools
+}
+
+// evalUnit computes the school columns and every metric of unit u.
+func (e *evaluator) evalUnit(u int) {
+	e.unit = u
+	e.rng = Range{}
+	if u < len(e.snap.Schools.Ranges) {
+		e.rng = e.snap.Schools.Ranges[u]
+	}
+	e.computeSlots()
+	for i, el := range UnitElements {
+		e.env[el.ID] = e.snap.Facts.Value(i, u)
+	}
+	for _, i := range e.p.order {
+		e.vals[i], e.errs[i] = e.runMetric(i)
+	}
+}
+
+// computeSlots evaluates filters, school metrics and school checks for the unit's
+// rows into the evaluator's reused buffers (indexed from the range start).
+func (e *evaluator) computeSlots() {
+	n := int(e.rng.Hi - e.rng.Lo)
+	c := &e.col
+	c.base = int(e.rng.Lo)
+	for s := range e.p.slots {
+		if cap(c.derived[s]) < n {
+			c.derived[s] = make([]float64, n, n+n/2)
+		}
+		c.derived[s] = c.derived[s][:n]
+	}
+	ci := 0
+	for s, sl := range e.p.slots {
+		if sl.fn != nil {
+			for k := 0; k < n; k += chunk {
+				m := min(chunk, n-k)
+				sl.fn(c, c.base+k, c.derived[s][k:k+m])
+			}
+			continue
+		}
+		if ci < len(e.p.checks) && e.p.checks[ci].slot == s {
+			e.computeCheck(&e.p.checks[ci])
+			ci++
+		}
+	}
+}
+
+// computeCheck fills a school check's pass and met columns: a school passes when at
+// least minMet metrics reach their stage standard and none is below floor × standard.
+// Rows of a stage without standards pass (the check does not apply to them).
+func (e *evaluator) computeCheck(ck *checkSpec) {
+	c := &e.col
+	pass, met := c.derived[ck.slot], c.derived[ck.slot+1]
+	stages := c.s.Stage[c.base : c.base+len(pass)]
+	for i, st := range stages {
+		n, applies, below := 0, false, false
+		for k, ms := range ck.metrics {
+			std := ck.std[k][st]
+			if math.IsNaN(std) {
+				continue
+			}
+			applies = true
+			v := c.derived[ms][i]
+			if v >= std {
+				n++
+			} else if !(v >= ck.floor*std) {
+				below = true
+			}
+		}
+		met[i] = float64(n)
+		pass[i] = b2f(!applies || (n >= ck.minMet && !below))
+	}
+}
+
+func (e *evaluator) runMetric(i int) (float64, error) {
+	um := e.p.metrics[i]
+	if um.prog == nil {
+		return math.NaN(), cannot("公式未编译")
+	}
+	out, err := e.vm.Run(um.prog, e.env)
+	if err != nil {
+		var u *uncomputable
+		if errors.As(err, &u) {
+			return math.NaN(), u
+		}
+		return math.NaN(), cannot("计算出错: %v", err)
+	}
+	var v float64
+	switch x := out.(type) {
+	case float64:
+		v = x
+	case int:
+		v = float64(x)
+	case bool:
+		v = b2f(x)
+	default:
+		return math.NaN(), cannot("公式结果不是数值")
+	}
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return math.NaN(), e.whyNaN(um)
+	}
+	return v, nil
+}
+
+// whyNaN names the missing unit facts behind a NaN result, or the zero denominator.
+func (e *evaluator) whyNaN(um *unitMetric) error {
+	var missing []string
+	seen := map[int]bool{}
+	for _, el := range um.facts {
+		if !seen[el] && math.IsNaN(e.snap.Facts.Value(el, e.unit)) {
+			missing = append(missing, UnitElements[el].Name)
+		}
+		seen[el] = true
+	}
+	if len(missing) > 0 {
+		return cannot("缺少数据：%s", joinCN(missing))
+	}
+	return cannot("分母为零")
+}

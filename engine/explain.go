@@ -1,0 +1,209 @@
+package engine
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+
+	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/parser"
+)
+
+// Explanation traces one metric of one unit back to its data: the formula as
+// written and with values put in, the unit facts it read, and for every domain call
+// the school rows behind it (for a CV: each school's value and weight).
+type Explanation struct {
+	Metric       string       `json:"metric"`
+	Name         string       `json:"name"`
+	Formula      string       `json:"formula"`
+	Instantiated string       `json:"instantiated"`
+	Value        MetricValue  `json:"value"`
+	Facts        []FactValue  `json:"facts,omitempty"`
+	Calls        []CallDetail `json:"calls,omitempty"`
+}
+
+// FactValue is a unit fact a formula read.
+type FactValue struct {
+	ID    string `json:"id"`
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// CallDetail is one domain call with its result and the rows behind it.
+type CallDetail struct {
+	Call     string      `json:"call"`
+	Result   string      `json:"result"`
+	Schools  int         `json:"schools"`
+	Students float64     `json:"students,omitempty"`
+	Mean     string      `json:"mean,omitempty"` // weighted mean, for cv and wmean
+	SD       string      `json:"sd,omitempty"`   // weighted population standard deviation, for cv
+	Rows     []SchoolRow `json:"rows,omitempty"`
+}
+
+// SchoolRow is a school behind a number.
+type SchoolRow struct {
+	Code     string  `json:"code"`
+	Name     string  `json:"name"`
+	Stage    string  `json:"stage"`
+	Row      int     `json:"row,omitempty"` // in the source file
+	Students float64 `json:"students"`
+	Value    float64 `json:"value"`
+	Weight   float64 `json:"weight,omitempty"` // P_i / P
+}
+
+type trace struct {
+	calls  []CallDetail
+	result map[int]string // call location → result text, for the instantiated formula
+}
+
+// Explain evaluates unit u in period and explains the metrics listed (all when ids
+// is empty).
+func (p *Program) Explain(ds *Dataset, period, u int, ids ...string) ([]Explanation, error) {
+	if period == 0 {
+		period = ds.Latest()
+	}
+	snap := ds.Periods[period]
+	if snap == nil {
+		return nil, fmt.Errorf("数据中没有%d年度", period)
+	}
+	var prev *periodValues
+	if p.usesPrev {
+		prev = p.previousValues(ds, period, []int{u}, 1)
+	}
+	e := p.newEvaluator()
+	e.reset(ds, snap, prev)
+	e.evalUnit(u)
+	var out []Explanation
+	for i, um := range p.metrics {
+		if len(ids) > 0 && !slices.Contains(ids, um.m.ID) {
+			continue
+		}
+		out = append(out, e.explainMetric(i))
+	}
+	if len(ids) > 0 && len(out) == 0 {
+		return nil, fmt.Errorf("评价体系中没有指标「%s」", ids[0])
+	}
+	return out, nil
+}
+
+func (e *evaluator) explainMetric(i int) Explanation {
+	um := e.p.metrics[i]
+	e.trace = &trace{result: map[int]string{}}
+	v, err := e.runMetric(i)
+	tr := e.trace
+	e.trace = nil
+	x := Explanation{Metric: um.m.ID, Name: um.m.Name, Formula: um.m.Expr, Value: metricValue(um.m, v, err), Calls: tr.calls}
+	seen := map[int]bool{}
+	for _, el := range um.facts {
+		if !seen[el] {
+			seen[el] = true
+			x.Facts = append(x.Facts, FactValue{ID: UnitElements[el].ID, Name: UnitElements[el].Name,
+				Value: FormatValue(e.snap.Facts.Value(el, e.unit), UnitElements[el].Unit, nil)})
+		}
+	}
+	x.Instantiated = e.instantiate(um, tr)
+	return x
+}
+
+// instantiate prints the formula with each unit fact and domain call replaced by
+// its value.
+func (e *evaluator) instantiate(um *unitMetric, tr *trace) string {
+	tree, err := parser.ParseWithConfig(um.m.Expr, e.p.exprConfig(nil))
+	if err != nil {
+		return um.m.Expr
+	}
+	ast.Walk(&tree.Node, instantiator{e: e, tr: tr})
+	return tree.Node.String()
+}
+
+type instantiator struct {
+	e  *evaluator
+	tr *trace
+}
+
+func (v instantiator) Visit(node *ast.Node) {
+	switch n := (*node).(type) {
+	case *ast.CallNode:
+		if s, ok := v.tr.result[n.Location().From]; ok {
+			ast.Patch(node, &ast.IdentifierNode{Value: s})
+		}
+	case *ast.IdentifierNode:
+		if el := UnitElementIndex(n.Value); el >= 0 {
+			ast.Patch(node, &ast.IdentifierNode{Value: numText(v.e.snap.Facts.Value(el, v.e.unit))})
+		}
+	}
+}
+
+func numText(v float64) string {
+	if math.IsNaN(v) {
+		return "缺失"
+	}
+	return strconv.FormatFloat(v, 'f', -1, 64)
+}
+
+// record is called by every domain call while explaining.
+func (t *trace) record(e *evaluator, idx int, v float64, err error) {
+	spec := &e.p.calls[idx]
+	d := CallDetail{Call: spec.text}
+	if err != nil {
+		d.Result = "无法计算（" + err.Error() + "）"
+	} else {
+		d.Result = numText(v)
+	}
+	t.result[spec.loc] = d.Result
+	if spec.fn != "prev" && spec.fn != "growth" && spec.fn != "metric" {
+		e.traceRows(spec, &d)
+	}
+	t.calls = append(t.calls, d)
+}
+
+func (e *evaluator) traceRows(spec *callSpec, d *CallDetail) {
+	s := &e.snap.Schools
+	get := func(int) float64 { return math.NaN() }
+	if spec.fn != "count" {
+		if g, err := e.column(spec); err == nil {
+			get = g
+		}
+	}
+	stu := s.Num[SEStudents]
+	for i := int(e.rng.Lo); i < int(e.rng.Hi); i++ {
+		if !e.keep(spec, i) {
+			continue
+		}
+		d.Schools++
+		d.Students += stu[i]
+		d.Rows = append(d.Rows, SchoolRow{Code: s.Code[i], Name: s.Name[i], Stage: s.Stage[i].String(),
+			Row: int(s.Row[i]), Students: stu[i], Value: get(i)})
+	}
+	if spec.fn == "cv" || spec.fn == "wmean" {
+		weightRows(d)
+	}
+}
+
+// weightRows fills each school's weight P_i/P and the weighted mean and standard
+// deviation, the intermediate numbers an inspector checks a CV by.
+func weightRows(d *CallDetail) {
+	var p, mean float64
+	for _, r := range d.Rows {
+		if r.Students > 0 && !math.IsNaN(r.Value) {
+			p += r.Students
+		}
+	}
+	if p == 0 {
+		return
+	}
+	for i := range d.Rows {
+		r := &d.Rows[i]
+		if r.Students > 0 && !math.IsNaN(r.Value) {
+			r.Weight = r.Students / p
+			mean += r.Weight * r.Value
+		}
+	}
+	var ss float64
+	for _, r := range d.Rows {
+		ss += r.Weight * (r.Value - mean) * (r.Value - mean)
+	}
+	d.Mean = strconv.FormatFloat(mean, 'f', 4, 64)
+	d.SD = strconv.FormatFloat(math.Sqrt(ss), 'f', 4, 64)
+}

@@ -1,0 +1,246 @@
+package engine
+
+import (
+	"math"
+)
+
+// call runs domain call idx for the current unit.
+func (e *evaluator) call(idx int) (any, error) {
+	spec := &e.p.calls[idx]
+	v, err := e.dispatch(spec)
+	if e.trace != nil {
+		e.trace.record(e, idx, v, err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+func (e *evaluator) dispatch(spec *callSpec) (float64, error) {
+	switch spec.fn {
+	case "count":
+		return e.count(spec), nil
+	case "sum":
+		return e.sum(spec)
+	case "per_student", "per100":
+		v, err := e.perStudent(spec)
+		if spec.fn == "per100" {
+			v *= 100
+		}
+		return v, err
+	case "wmean":
+		m, _, err := e.weighted(spec)
+		return m, err
+	case "cv":
+		return e.cv(spec)
+	case "prev":
+		return e.prevValue(spec)
+	case "growth":
+		return e.growth(spec)
+	case "metric":
+		return e.vals[spec.metric], e.errs[spec.metric]
+	}
+	return math.NaN(), cannot("未知的函数 %s", spec.fn)
+}
+
+// keep reports whether row i (absolute) passes every filter of the call.
+func (e *evaluator) keep(spec *callSpec, i int) bool {
+	k := i - e.col.base
+	for _, f := range spec.filters {
+		var v float64
+		if f.slot >= 0 {
+			v = e.col.derived[f.slot][k]
+		} else if col := e.snap.Schools.Num[f.el]; col != nil {
+			v = col[i]
+		}
+		if (v != 0 && v == v) == f.neg {
+			return false
+		}
+	}
+	return true
+}
+
+// column returns the value of the call's column at row i (absolute).
+func (e *evaluator) column(spec *callSpec) (func(i int) float64, error) {
+	if spec.slot >= 0 {
+		d := e.col.derived[spec.slot]
+		base := e.col.base
+		return func(i int) float64 { return d[i-base] }, nil
+	}
+	col := e.snap.Schools.Num[spec.el]
+	if col == nil {
+		return nil, cannot("数据中没有「%s」", SchoolElements[spec.el].Name)
+	}
+	return func(i int) float64 { return col[i] }, nil
+}
+
+func (e *evaluator) count(spec *callSpec) float64 {
+	n := 0
+	for i := int(e.rng.Lo); i < int(e.rng.Hi); i++ {
+		if e.keep(spec, i) {
+			n++
+		}
+	}
+	return float64(n)
+}
+
+func (e *evaluator) sum(spec *callSpec) (float64, error) {
+	get, err := e.column(spec)
+	if err != nil {
+		return math.NaN(), err
+	}
+	var s float64
+	missing := 0
+	for i := int(e.rng.Lo); i < int(e.rng.Hi); i++ {
+		if !e.keep(spec, i) {
+			continue
+		}
+		v := get(i)
+		if v != v {
+			missing++
+			continue
+		}
+		s += v
+	}
+	if missing > 0 {
+		return math.NaN(), cannot("%d所学校的「%s」无法计算", missing, e.colName(spec))
+	}
+	return s, nil
+}
+
+func (e *evaluator) perStudent(spec *callSpec) (float64, error) {
+	s, err := e.sum(spec)
+	if err != nil {
+		return math.NaN(), err
+	}
+	stu := e.snap.Schools.Num[SEStudents]
+	var p float64
+	n := 0
+	for i := int(e.rng.Lo); i < int(e.rng.Hi); i++ {
+		if e.keep(spec, i) {
+			p += stu[i]
+			n++
+		}
+	}
+	if n == 0 {
+		return math.NaN(), cannot("没有符合条件的学校")
+	}
+	if p == 0 {
+		return math.NaN(), cannot("符合条件的学校在校生数为0")
+	}
+	return s / p, nil
+}
+
+// weighted returns the student-weighted mean of the call's column and the total
+// weight P. Schools without students carry no weight and are skipped.
+func (e *evaluator) weighted(spec *callSpec) (mean, total float64, err error) {
+	get, err := e.column(spec)
+	if err != nil {
+		return math.NaN(), 0, err
+	}
+	stu := e.snap.Schools.Num[SEStudents]
+	var sw, swx float64
+	n, missing := 0, 0
+	for i := int(e.rng.Lo); i < int(e.rng.Hi); i++ {
+		if !e.keep(spec, i) || !(stu[i] > 0) {
+			continue
+		}
+		x := get(i)
+		if x != x || math.IsInf(x, 0) {
+			missing++
+			continue
+		}
+		sw += stu[i]
+		swx += stu[i] * x
+		n++
+	}
+	switch {
+	case missing > 0:
+		return math.NaN(), 0, cannot("%d所学校的「%s」无法计算", missing, e.colName(spec))
+	case n == 0:
+		return math.NaN(), 0, cannot("没有符合条件且有在校生的学校")
+	}
+	return swx / sw, sw, nil
+}
+
+// cv is the student-weighted coefficient of variation (DOMAIN.md §2.1): with P_i the
+// students of school i and P their total, X̄ = Σ(P_i/P)·X_i, S = √(Σ(P_i/P)·(X_i−X̄)²)
+// (population form, weights summing to 1, no n−1), CV = S / X̄.
+func (e *evaluator) cv(spec *callSpec) (float64, error) {
+	mean, p, err := e.weighted(spec)
+	if err != nil {
+		return math.NaN(), err
+	}
+	if mean == 0 {
+		return math.NaN(), cannot("平均值为0，差异系数无意义")
+	}
+	get, _ := e.column(spec)
+	stu := e.snap.Schools.Num[SEStudents]
+	var ss float64
+	for i := int(e.rng.Lo); i < int(e.rng.Hi); i++ {
+		if !e.keep(spec, i) || !(stu[i] > 0) {
+			continue
+		}
+		d := get(i) - mean
+		ss += stu[i] / p * d * d
+	}
+	return math.Sqrt(ss) / mean, nil
+}
+
+func (e *evaluator) colName(spec *callSpec) string {
+	if spec.slot >= 0 {
+		if n := e.p.slots[spec.slot].name; n != "" {
+			return n
+		}
+		return e.p.slots[spec.slot].id
+	}
+	return SchoolElements[spec.el].Name
+}
+
+// prevValue is the previous period's value of a unit fact or a metric.
+func (e *evaluator) prevValue(spec *callSpec) (float64, error) {
+	pp := e.snap.Period - 1
+	if spec.fact >= 0 {
+		ps := e.ds.Periods[pp]
+		if ps == nil {
+			return math.NaN(), cannot("缺少%d年度数据，无法与上一年度比较", pp)
+		}
+		v := ps.Facts.Value(spec.fact, e.unit)
+		if v != v {
+			return math.NaN(), cannot("缺少%d年度的「%s」", pp, UnitElements[spec.fact].Name)
+		}
+		return v, nil
+	}
+	if e.prev == nil || e.prev.vals[e.unit] == nil {
+		return math.NaN(), cannot("缺少%d年度数据，无法与上一年度比较", pp)
+	}
+	if err := e.prev.errs[e.unit][spec.metric]; err != nil {
+		return math.NaN(), cannot("%d年度的「%s」无法计算", pp, e.p.metrics[spec.metric].m.Name)
+	}
+	return e.prev.vals[e.unit][spec.metric], nil
+}
+
+// growth is (this − previous) / previous × 100, in percent.
+func (e *evaluator) growth(spec *callSpec) (float64, error) {
+	prev, err := e.prevValue(spec)
+	if err != nil {
+		return math.NaN(), err
+	}
+	var cur float64
+	if spec.fact >= 0 {
+		cur = e.snap.Facts.Value(spec.fact, e.unit)
+		if cur != cur {
+			return math.NaN(), cannot("缺少%d年度的「%s」", e.snap.Period, UnitElements[spec.fact].Name)
+		}
+	} else {
+		if err := e.errs[spec.metric]; err != nil {
+			return math.NaN(), err
+		}
+		cur = e.vals[spec.metric]
+	}
+	if prev == 0 {
+		return math.NaN(), cannot("上一年度数值为0，无法计算增长率")
+	}
+	return (cur - prev) / prev * 100, nil
+}

@@ -1,0 +1,118 @@
+package engine
+
+import (
+	"math"
+)
+
+// scoreBonus scores the bonus items; their total is capped.
+func (e *evaluator) scoreBonus(r *Result, in *Inputs) {
+	b := e.p.FW.Bonus
+	if b == nil {
+		return
+	}
+	var sum float64
+	for i := range b.Items {
+		it := &b.Items[i]
+		pr := e.scorePoint(it, in.Points[it.Code])
+		// A bonus not earned is not a deduction: keep only the sentence that awards it.
+		pr.Reasons = nil
+		if pr.Score > 0 {
+			pr.Reasons = []string{"加分项" + it.Code + it.Title + "，加" + fmtNum(pr.Score) + "分"}
+		}
+		sum += pr.Score
+		r.Bonus = append(r.Bonus, pr)
+	}
+	r.BonusTotal = round2(math.Min(sum, b.Cap))
+}
+
+// scoreVetoes decides every veto item: a data-driven one triggers when its metric is
+// non-zero; a manual one when a person says so.
+func (e *evaluator) scoreVetoes(r *Result, in *Inputs) {
+	for i := range e.p.FW.Vetoes {
+		v := &e.p.FW.Vetoes[i]
+		spec := e.p.vetoes[i]
+		vr := VetoResult{Code: v.Code, Title: v.Title, Effect: v.Effect}
+		d := &ReasonData{Code: v.Code, Title: v.Title}
+		switch {
+		case v.Manual:
+			dec, ok := in.Vetoes[v.Code]
+			vr.Pending = !ok
+			vr.Triggered = ok && dec.Triggered
+			d.Justification = dec.Justification
+		case e.errs[spec.metric] != nil:
+			vr.Pending = true
+			vr.Reason = v.Title + "无法判定：" + e.errs[spec.metric].Error()
+		default:
+			m := e.p.metrics[spec.metric].m
+			d.Value = FormatValue(e.vals[spec.metric], m.Unit, m.Decimals)
+			vr.Triggered = e.vals[spec.metric] != 0
+		}
+		if vr.Triggered {
+			vr.Reason = render(spec.reason, d)
+		}
+		r.Vetoes = append(r.Vetoes, vr)
+	}
+}
+
+// finish sets the grade or verdict from the total, the points and the vetoes.
+func finish(fw *Framework, r *Result) {
+	if fw.IsVerdict() {
+		finishVerdict(fw, r)
+		return
+	}
+	bands := fw.Grading.Bands
+	g := len(bands) - 1
+	for i, b := range bands {
+		if r.Total >= b.Min {
+			g = i
+			break
+		}
+	}
+	for i, v := range r.Vetoes {
+		if !v.Triggered {
+			continue
+		}
+		fv := fw.Vetoes[i]
+		switch fv.Effect {
+		case VetoFail:
+			g = len(bands) - 1
+		case VetoLower:
+			g = min(g+fv.Steps, len(bands)-1)
+		case VetoCap:
+			for j, b := range bands {
+				if b.Name == fv.Grade && g < j {
+					g = j
+				}
+			}
+		}
+	}
+	r.Grade = bands[g].Name
+	r.Passed = g < len(bands)-1
+}
+
+// finishVerdict: the unit passes when every point passes and no veto triggers. Every
+// failing item is listed; while points wait for people or data the verdict is 待定
+// unless something has already failed.
+func finishVerdict(fw *Framework, r *Result) {
+	for _, a := range r.Areas {
+		for _, p := range a.Points {
+			if p.Status == StatusScored && p.Lost > 0 {
+				r.Failing = append(r.Failing, p.Reasons...)
+			}
+		}
+	}
+	for _, v := range r.Vetoes {
+		if v.Triggered {
+			r.Failing = append(r.Failing, "一票否决："+v.Reason)
+		}
+	}
+	switch {
+	case len(r.Failing) > 0:
+		r.Verdict = fw.Grading.Fail
+	case r.Pending > 0 || r.Uncomputable > 0:
+		r.Verdict = "待定"
+	default:
+		r.Verdict = fw.Grading.Pass
+		r.Passed = true
+	}
+}

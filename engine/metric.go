@@ -1,0 +1,298 @@
+package engine
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/conf"
+	"github.com/expr-lang/expr/parser"
+	"github.com/expr-lang/expr/vm"
+)
+
+// Unit metrics are expr programs. Domain functions take names as string literals
+// (cv("equipment_value_per_student", "primary_scope")); at compile time every call
+// is resolved into a callSpec and rewritten to fn(__e, index), so the names are
+// checked once, looked up never, and one compiled program serves every evaluator.
+
+// domainFns are the functions unit metrics may call, with their argument shape.
+var domainFns = map[string]string{
+	"count":       "filters",     // count(filter...)
+	"sum":         "col+filters", // sum(column, filter...)
+	"per_student": "col+filters", // sum(column)/sum(students)
+	"per100":      "col+filters", // 100 × per_student
+	"cv":          "col+filters", // student-weighted coefficient of variation
+	"wmean":       "col+filters", // student-weighted mean
+	"prev":        "name",        // previous period's value of a unit fact or metric
+	"growth":      "name",        // (this − previous) / previous × 100
+	"metric":      "metricname",  // another metric of this period
+}
+
+// envKey is the environment variable that carries the evaluator into domain calls.
+const envKey = "__e"
+
+type unitMetric struct {
+	m     *Metric
+	prog  *vm.Program
+	facts []int // unit elements the expression reads directly
+	deps  []int // metrics it needs first (metric() calls)
+	calls []int // its domain calls, indexes into Program.calls
+}
+
+type filterRef struct {
+	slot, el int // one of them is -1
+	neg      bool
+}
+
+// callSpec is one resolved domain call.
+type callSpec struct {
+	fn      string
+	text    string // as written, for explanations
+	loc     int    // where it starts in the metric's source
+	slot    int    // column: a derived slot, or -1
+	el      int    // column: a school element, or -1
+	filters []filterRef
+	metric  int // prev/growth/metric of a metric, or -1
+	fact    int // prev/growth of a unit fact, or -1
+}
+
+func (p *Program) compileMetrics(ps *problems) {
+	fw := p.FW
+	for i := range fw.Metrics {
+		m := &fw.Metrics[i]
+		if !validID(m.ID) {
+			ps.add(m.Line, "指标标识「%s」不合法", m.ID)
+		}
+		if _, dup := p.metricIdx[m.ID]; dup {
+			ps.add(m.Line, "指标「%s」重复定义", m.ID)
+		}
+		p.metricIdx[m.ID] = i
+		p.metrics = append(p.metrics, &unitMetric{m: m})
+	}
+	for _, um := range p.metrics {
+		if err := p.compileMetric(um); err != nil {
+			ps.add(um.m.Line, "指标「%s」: %v", um.m.ID, err)
+		}
+	}
+	p.orderMetrics(ps)
+}
+
+func (p *Program) compileMetric(um *unitMetric) error {
+	if strings.TrimSpace(um.m.Expr) == "" {
+		return fmt.Errorf("缺少公式 expr")
+	}
+	tree, err := parser.ParseWithConfig(um.m.Expr, p.exprConfig(nil))
+	if err != nil {
+		return exprError(um.m.Expr, err)
+	}
+	byLoc := map[int]int{}
+	var firstErr error
+	ast.Find(tree.Node, func(n ast.Node) bool {
+		if firstErr != nil {
+			return false
+		}
+		switch n := n.(type) {
+		case *ast.CallNode:
+			idx, err := p.resolveCall(um, n, tree.Source.String())
+			if err != nil {
+				firstErr = err
+				return false
+			}
+			if idx >= 0 {
+				byLoc[n.Location().From] = idx
+			}
+		case *ast.IdentifierNode:
+			firstErr = p.resolveIdent(um, n)
+		}
+		return false
+	})
+	if firstErr != nil {
+		return firstErr
+	}
+	prog, err := expr.Compile(um.m.Expr, p.exprOptions(byLoc)...)
+	if err != nil {
+		return exprError(um.m.Expr, err)
+	}
+	um.prog = prog
+	return nil
+}
+
+func (p *Program) resolveIdent(um *unitMetric, n *ast.IdentifierNode) error {
+	if _, ok := domainFns[n.Value]; ok {
+		return nil // the callee of a call
+	}
+	el := UnitElementIndex(n.Value)
+	if el < 0 {
+		if _, isSlot := p.slotByID[n.Value]; isSlot || SchoolElementIndex(n.Value) >= 0 {
+			return fmt.Errorf("「%s」是学校级数据，请用 sum、cv 等函数汇总，如 sum(\"%s\")", n.Value, n.Value)
+		}
+		return fmt.Errorf("未知的数据项「%s」", n.Value)
+	}
+	um.facts = append(um.facts, el)
+	return nil
+}
+
+// resolveCall checks a domain call and records it; -1 for calls to expr's builtins.
+func (p *Program) resolveCall(um *unitMetric, n *ast.CallNode, src string) (int, error) {
+	id, ok := n.Callee.(*ast.IdentifierNode)
+	if !ok {
+		return -1, fmt.Errorf("不支持的调用「%s」", n.String())
+	}
+	shape, ok := domainFns[id.Value]
+	if !ok {
+		return -1, fmt.Errorf("未知的函数「%s」", id.Value)
+	}
+	var args []string
+	for _, a := range n.Arguments {
+		s, ok := a.(*ast.StringNode)
+		if !ok {
+			return -1, fmt.Errorf("函数 %s 的参数须为带引号的名称，如 %s(\"students\")", id.Value, id.Value)
+		}
+		args = append(args, s.Value)
+	}
+	loc := n.Location()
+	spec := callSpec{fn: id.Value, text: n.String(), loc: loc.From, slot: -1, el: -1, metric: -1, fact: -1}
+	if loc.From >= 0 && loc.To <= len([]rune(src)) && loc.From < loc.To {
+		spec.text = string([]rune(src)[loc.From:loc.To])
+	}
+	if err := p.resolveArgs(um, &spec, shape, args); err != nil {
+		return -1, err
+	}
+	p.calls = append(p.calls, spec)
+	um.calls = append(um.calls, len(p.calls)-1)
+	return len(p.calls) - 1, nil
+}
+
+func (p *Program) resolveArgs(um *unitMetric, spec *callSpec, shape string, args []string) error {
+	switch shape {
+	case "filters":
+		return p.resolveFilters(spec, args)
+	case "col+filters":
+		if len(args) == 0 {
+			return fmt.Errorf("函数 %s 至少需要一个参数（汇总的数据项）", spec.fn)
+		}
+		if s, ok := p.slotByID[args[0]]; ok {
+			spec.slot = s
+		} else if el := SchoolElementIndex(args[0]); el >= 0 {
+			spec.el = el
+		} else {
+			return fmt.Errorf("函数 %s 引用了未知的学校数据项或学校指标「%s」", spec.fn, args[0])
+		}
+		return p.resolveFilters(spec, args[1:])
+	case "name", "metricname":
+		if len(args) != 1 {
+			return fmt.Errorf("函数 %s 只接受一个名称", spec.fn)
+		}
+		if i, ok := p.metricIdx[args[0]]; ok {
+			spec.metric = i
+			if spec.fn != "prev" {
+				um.deps = append(um.deps, i) // metric() and growth() read this period's value
+			}
+			if spec.fn != "metric" {
+				p.usesPrev = true
+			}
+			return nil
+		}
+		if el := UnitElementIndex(args[0]); el >= 0 && shape == "name" {
+			spec.fact = el
+			return nil
+		}
+		return fmt.Errorf("函数 %s 引用了未定义的指标或数据项「%s」", spec.fn, args[0])
+	}
+	return nil
+}
+
+func (p *Program) resolveFilters(spec *callSpec, names []string) error {
+	for _, name := range names {
+		ref := filterRef{slot: -1, el: -1}
+		if strings.HasPrefix(name, "!") {
+			ref.neg, name = true, name[1:]
+		}
+		if s, ok := p.slotByID[name]; ok {
+			ref.slot = s
+		} else if el := SchoolElementIndex(name); el >= 0 {
+			ref.el = el
+		} else {
+			return fmt.Errorf("函数 %s 引用了未定义的筛选条件「%s」", spec.fn, name)
+		}
+		spec.filters = append(spec.filters, ref)
+	}
+	return nil
+}
+
+// exprOptions configures expr: the environment's unit facts, the domain functions,
+// and the patch that rewrites each domain call to fn(__e, index).
+func (p *Program) exprOptions(byLoc map[int]int) []expr.Option {
+	env := map[string]any{envKey: (*evaluator)(nil)}
+	for _, el := range UnitElements {
+		env[el.ID] = float64(0)
+	}
+	// expr's own count and sum take a predicate; ours take names.
+	opts := []expr.Option{expr.Env(env), expr.Patch(callPatcher{byLoc}), expr.DisableBuiltin("count"), expr.DisableBuiltin("sum")}
+	for name := range domainFns {
+		opts = append(opts, expr.Function(name, domainFunc(name), new(func(...any) float64)))
+	}
+	return opts
+}
+
+// exprConfig is the configuration expr.Compile builds from exprOptions, for parsing
+// with the same functions and builtins before compiling.
+func (p *Program) exprConfig(byLoc map[int]int) *conf.Config {
+	c := conf.CreateNew()
+	for _, op := range p.exprOptions(byLoc) {
+		op(c)
+	}
+	return c
+}
+
+type callPatcher struct{ byLoc map[int]int }
+
+func (c callPatcher) Visit(node *ast.Node) {
+	n, ok := (*node).(*ast.CallNode)
+	if !ok {
+		return
+	}
+	idx, ok := c.byLoc[n.Location().From]
+	if !ok {
+		return
+	}
+	n.Arguments = []ast.Node{&ast.IdentifierNode{Value: envKey}, &ast.IntegerNode{Value: idx}}
+}
+
+func domainFunc(name string) func(params ...any) (any, error) {
+	return func(params ...any) (any, error) {
+		e := params[0].(*evaluator)
+		return e.call(params[1].(int))
+	}
+}
+
+// orderMetrics sorts metrics so that every metric() dependency comes first and
+// rejects cycles.
+func (p *Program) orderMetrics(ps *problems) {
+	state := make([]uint8, len(p.metrics)) // 0 new, 1 visiting, 2 done
+	var visit func(i int, path []string) bool
+	visit = func(i int, path []string) bool {
+		switch state[i] {
+		case 1:
+			ps.add(p.metrics[i].m.Line, "指标之间循环引用: %s", strings.Join(append(path, p.metrics[i].m.ID), " → "))
+			return false
+		case 2:
+			return true
+		}
+		state[i] = 1
+		for _, d := range p.metrics[i].deps {
+			if !visit(d, append(path, p.metrics[i].m.ID)) {
+				return false
+			}
+		}
+		state[i] = 2
+		p.order = append(p.order, i)
+		return true
+	}
+	for i := range p.metrics {
+		if !visit(i, nil) {
+			return
+		}
+	}
+}

@@ -1,0 +1,239 @@
+package engine
+
+import (
+	"math"
+	"slices"
+)
+
+// outcome is what one rule makes of a unit.
+type outcome struct {
+	lost   float64
+	status string
+	reason string
+}
+
+// score turns the current unit's metric values and a person's inputs into a Result.
+func (e *evaluator) score(u int, in *Inputs) *Result {
+	fw := e.p.FW
+	r := &Result{Unit: e.ds.Units[u], Period: e.snap.Period, Framework: fw.ID, Version: fw.Version, Max: fw.MaxTotal()}
+	if in == nil {
+		in = &Inputs{}
+	}
+	r.Metrics = make([]MetricValue, len(e.p.metrics))
+	for i, um := range e.p.metrics {
+		r.Metrics[i] = metricValue(um.m, e.vals[i], e.errs[i])
+	}
+	for ai := range fw.Areas {
+		a := &fw.Areas[ai]
+		ar := AreaResult{Code: a.Code, Name: a.Name, Points: make([]PointResult, len(a.Points))}
+		for pi := range a.Points {
+			pr := e.scorePoint(&a.Points[pi], in.Points[a.Points[pi].Code])
+			ar.Points[pi] = pr
+			ar.Max += pr.Max
+			ar.Score += pr.Score
+			r.tally(&pr)
+		}
+		ar.Score = round2(ar.Score)
+		r.Areas = append(r.Areas, ar)
+		r.Score += ar.Score
+	}
+	e.scoreBonus(r, in)
+	e.scoreVetoes(r, in)
+	r.Score = round2(r.Score)
+	r.Total = round2(r.Score + r.BonusTotal)
+	finish(fw, r)
+	return r
+}
+
+func (r *Result) tally(pr *PointResult) {
+	switch pr.Status {
+	case StatusPending:
+		r.Pending++
+	case StatusUncomputable:
+		r.Uncomputable++
+	}
+}
+
+func metricValue(m *Metric, v float64, err error) MetricValue {
+	mv := MetricValue{ID: m.ID, Name: m.Name, Unit: m.Unit, Value: v, OK: err == nil}
+	if err != nil {
+		mv.Why = err.Error()
+		mv.Text = "无法计算（" + mv.Why + "）"
+	} else {
+		mv.Text = FormatValue(v, m.Unit, m.Decimals)
+	}
+	return mv
+}
+
+// scorePoint applies every rule of a point; the point's score is its maximum less
+// what the rules lose. A rule that waits for a person or cannot be computed awards
+// nothing and marks the point pending or uncomputable.
+func (e *evaluator) scorePoint(pt *Point, in PointInput) PointResult {
+	pr := PointResult{Code: pt.Code, Title: pt.Title, Max: pt.Max, Status: StatusScored}
+	var lost float64
+	for i := range pt.Rules {
+		rule := &pt.Rules[i]
+		if rule.Metric != "" && !slices.Contains(pr.Metrics, rule.Metric) {
+			pr.Metrics = append(pr.Metrics, rule.Metric)
+		}
+		o := e.applyRule(pt, rule, in)
+		lost += o.lost
+		if o.reason != "" {
+			pr.Reasons = append(pr.Reasons, o.reason)
+		}
+		switch {
+		case o.status == StatusUncomputable:
+			pr.Status = StatusUncomputable
+		case o.status == StatusPending && pr.Status == StatusScored:
+			pr.Status = StatusPending
+		}
+	}
+	lost = math.Min(round2(lost), pt.Max)
+	pr.Lost = lost
+	pr.Score = round2(pt.Max - lost)
+	pr.Passed = lost == 0 && pr.Status == StatusScored
+	return pr
+}
+
+func (e *evaluator) applyRule(pt *Point, r *Rule, in PointInput) outcome {
+	spec := e.p.rules[r]
+	d := &ReasonData{Code: pt.Code, Title: pt.Title, Label: r.Label, Max: fmtNum(pt.Max)}
+	var v float64
+	if spec.metric >= 0 {
+		if err := e.errs[spec.metric]; err != nil {
+			d.Why = err.Error()
+			return outcome{lost: r.Points, status: StatusUncomputable,
+				reason: "第" + pt.Code + "测评点" + r.Label + "无法计算：" + d.Why}
+		}
+		v = e.vals[spec.metric]
+		m := e.p.metrics[spec.metric].m
+		d.Value = FormatValue(v, m.Unit, m.Decimals)
+		d.Threshold = FormatValue(r.Value, m.Unit, m.Decimals)
+		d.Gap = gapText(r.Op, d.Threshold)
+	}
+	var o outcome
+	switch r.Kind {
+	case RuleThreshold:
+		o.lost = r.Points - thresholdScore(r, v)
+	case RuleLinear:
+		o.lost = r.Points - linearScore(r, v)
+	case RuleDeduct:
+		o.lost = math.Min(v*r.Per, r.Points)
+		d.Count = fmtNum(v)
+		if o.lost > 0 {
+			d.Schools = e.countedSchools(spec.metric)
+		}
+	case RuleChecklist, RuleManual:
+		return e.peopleOutcome(pt, r, in, d)
+	}
+	o.lost = round2(math.Max(o.lost, 0))
+	if o.lost > 0 {
+		d.Lost, d.Score = fmtNum(o.lost), fmtNum(r.Points-o.lost)
+		o.reason = render(spec.reason, d)
+	}
+	o.status = StatusScored
+	return o
+}
+
+// thresholdScore is the rule's points when the value meets the standard, else the
+// first partial step it meets, else 0.
+func thresholdScore(r *Rule, v float64) float64 {
+	if holds(r.Op, v, r.Value) {
+		return r.Points
+	}
+	for _, s := range r.Partial {
+		if holds(s.Op, v, s.Value) {
+			return s.Score
+		}
+	}
+	return 0
+}
+
+// linearScore goes from 0 at Zero to Points at Full, clamped, rounded down to a
+// multiple of Round (0.01 when not given) so that a county never gets a point it
+// has not reached.
+func linearScore(r *Rule, v float64) float64 {
+	f := (v - *r.Zero) / (*r.Full - *r.Zero)
+	f = math.Max(0, math.Min(1, f))
+	step := r.Round
+	if step == 0 {
+		step = 0.01
+	}
+	return math.Floor(r.Points*f/step+1e-9) * step
+}
+
+func holds(op string, v, t float64) bool {
+	switch op {
+	case ">=":
+		return v >= t
+	case ">":
+		return v > t
+	case "<=":
+		return v <= t
+	case "<":
+		return v < t
+	case "==":
+		return math.Abs(v-t) < 1e-9
+	}
+	return false
+}
+
+func (e *evaluator) peopleOutcome(pt *Point, r *Rule, in PointInput, d *ReasonData) outcome {
+	spec := e.p.rules[r]
+	var got float64
+	switch {
+	case r.Kind == RuleManual && in.Score != nil:
+		got = *in.Score
+		d.Justification = in.Justification
+	case r.Kind == RuleChecklist && in.Checked != nil:
+		var missing []string
+		for _, it := range r.Items {
+			if slices.Contains(in.Checked, it.ID) {
+				got += it.Weight
+			} else {
+				missing = append(missing, it.Text)
+			}
+		}
+		d.Missing = joinCN(missing)
+	default:
+		return outcome{lost: r.Points, status: StatusPending, reason: "第" + pt.Code + "测评点待人工评分"}
+	}
+	o := outcome{lost: round2(r.Points - got), status: StatusScored}
+	if o.lost > 0 {
+		d.Lost, d.Score = fmtNum(o.lost), fmtNum(got)
+		o.reason = render(spec.reason, d)
+	}
+	return o
+}
+
+// countedSchools names the schools a deduct rule's metric counted: the rows kept by
+// the count() calls of that metric, one per school, at most ten.
+func (e *evaluator) countedSchools(metric int) string {
+	const most = 10
+	var names []string
+	n := 0
+	s := &e.snap.Schools
+	seen := map[string]bool{}
+	for _, ci := range e.p.metrics[metric].calls {
+		spec := &e.p.calls[ci]
+		if spec.fn != "count" {
+			continue
+		}
+		for i := int(e.rng.Lo); i < int(e.rng.Hi); i++ {
+			if e.keep(spec, i) && !seen[s.Code[i]] {
+				seen[s.Code[i]] = true
+				n++
+				if len(names) < most {
+					names = append(names, s.Name[i])
+				}
+			}
+		}
+	}
+	out := joinCN(names)
+	if n > most {
+		out += "等" + fmtNum(float64(n)) + "所"
+	}
+	return out
+}
+
+func round2(v float64) float64 { return math.Round(v*100) / 100 }
