@@ -142,12 +142,13 @@ func (p *Program) addSlot(id string, line int, ps *problems) (int, bool) {
 
 func (p *Program) compileSchool(ps *problems) {
 	env := &colEnv{slots: p.slotByID}
+	// A slot is added even when its expression is wrong, so that what uses it is
+	// not reported again as undefined.
 	for i := range p.FW.Filters {
 		f := &p.FW.Filters[i]
 		fn, err := env.compile(f.Expr)
 		if err != nil {
 			ps.add(f.Line, "筛选条件「%s」: %v", f.ID, err)
-			continue
 		}
 		if s, ok := p.addSlot(f.ID, f.Line, ps); ok {
 			p.slots[s].fn, p.slots[s].name = fn, f.Name
@@ -158,7 +159,6 @@ func (p *Program) compileSchool(ps *problems) {
 		fn, err := env.compile(m.Expr)
 		if err != nil {
 			ps.add(m.Line, "学校指标「%s」: %v", m.ID, err)
-			continue
 		}
 		for st := range m.Standard {
 			if _, ok := ParseStage(st); !ok {
@@ -308,6 +308,10 @@ var validOps = []string{">=", ">", "<=", "<", "=="}
 func (p *Program) compileRule(pt *Point, r *Rule, ps *problems) {
 	spec := &ruleSpec{metric: -1}
 	p.rules[r] = spec
+	if !slices.Contains([]string{RuleThreshold, RuleLinear, RuleDeduct, RuleChecklist, RuleManual}, r.Kind) {
+		ps.add(r.Line, "测评点「%s」的规则类型「%s」未知（可用 threshold、linear、deduct、checklist、manual）", pt.Code, r.Kind)
+		return
+	}
 	needMetric := r.Kind == RuleThreshold || r.Kind == RuleLinear || r.Kind == RuleDeduct
 	if needMetric {
 		i, ok := p.metricIdx[r.Metric]
@@ -334,10 +338,6 @@ func (p *Program) compileRule(pt *Point, r *Rule, ps *problems) {
 		}
 	case RuleChecklist:
 		checkChecklist(pt, r, ps)
-	case RuleManual:
-	default:
-		ps.add(r.Line, "测评点「%s」的规则类型「%s」未知（可用 threshold、linear、deduct、checklist、manual）", pt.Code, r.Kind)
-		return
 	}
 	if r.Round < 0 {
 		ps.add(r.Line, "测评点「%s」的 round 不能为负", pt.Code)

@@ -198,13 +198,20 @@ func (e *evaluator) computeSlots() {
 
 // computeCheck fills a school check's pass and met columns: a school passes when at
 // least minMet metrics reach their stage standard and none is below floor × standard.
-// Rows of a stage without standards pass (the check does not apply to them).
+// Rows of a stage without standards, and schools without students, pass: the check
+// does not apply to them.
 func (e *evaluator) computeCheck(ck *checkSpec) {
 	c := &e.col
 	pass, met := c.derived[ck.slot], c.derived[ck.slot+1]
 	stages := c.s.Stage[c.base : c.base+len(pass)]
+	students := c.s.Num[SEStudents][c.base : c.base+len(pass)]
 	for i, st := range stages {
+		// A school without students has no per-student values: the check does not
+		// apply to it (it has no weight in the CV either).
 		n, applies, below := 0, false, false
+		if !(students[i] > 0) {
+			st = StageNone
+		}
 		for k, ms := range ck.metrics {
 			std := ck.std[k][st]
 			if math.IsNaN(std) {
@@ -212,9 +219,9 @@ func (e *evaluator) computeCheck(ck *checkSpec) {
 			}
 			applies = true
 			v := c.derived[ms][i]
-			if v >= std {
+			if atLeast(v, std) {
 				n++
-			} else if !(v >= ck.floor*std) {
+			} else if !atLeast(v, ck.floor*std) {
 				below = true
 			}
 		}
@@ -268,3 +275,13 @@ func (e *evaluator) whyNaN(um *unitMetric) error {
 	}
 	return cannot("分母为零")
 }
+
+// tolerance is the relative slack of comparisons with standards: a value computed as
+// 1700 from data must meet 85% of 2000, which is 1700.0000000000002 in binary.
+const tolerance = 1e-9
+
+// atLeast reports v ≥ t up to the tolerance; NaN is never at least anything.
+func atLeast(v, t float64) bool { return v >= t-tolerance*math.Max(1, math.Abs(t)) }
+
+// atMost reports v ≤ t up to the tolerance.
+func atMost(v, t float64) bool { return v <= t+tolerance*math.Max(1, math.Abs(t)) }

@@ -83,6 +83,12 @@ func yamlProblems(file string, err error) []Problem {
 		p := Problem{File: file, Msg: "YAML 格式错误: " + m}
 		if s := yamlLineRE.FindStringSubmatch(m); s != nil {
 			p.Line, _ = strconv.Atoi(s[1])
+			// yaml.v3 reports parser errors (all "did not find expected …") at the
+			// 0-based line of the enclosing flow or block, one line early;
+			// scanner errors are already 1-based.
+			if strings.HasPrefix(s[2], "did not find expected") {
+				p.Line++
+			}
 			p.Msg = "YAML 格式错误: " + translateYAML(s[2])
 		}
 		ps = append(ps, p)
@@ -91,6 +97,9 @@ func yamlProblems(file string, err error) []Problem {
 }
 
 func translateYAML(m string) string {
+	if strings.HasPrefix(m, "did not find expected") {
+		return "括号或缩进不匹配（" + m + "）"
+	}
 	if strings.HasPrefix(m, "field ") && strings.Contains(m, " not found in type") {
 		name := strings.TrimPrefix(m, "field ")
 		name = name[:strings.Index(name, " not found")]

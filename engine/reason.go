@@ -1,8 +1,11 @@
 package engine
 
 import (
+	"fmt"
 	"io"
 	"math"
+	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 	"text/template"
@@ -39,6 +42,9 @@ func parseReason(src, def string) (*template.Template, error) {
 	// Execute once against empty data so that a misspelt field ({{.Lots}}) is
 	// rejected at load, not discovered when a county loses points.
 	if err := t.Execute(io.Discard, &ReasonData{}); err != nil {
+		if m := fieldRE.FindStringSubmatch(err.Error()); m != nil {
+			return nil, fmt.Errorf("没有字段 .%s（可用 %s）", m[1], reasonFields())
+		}
 		return nil, err
 	}
 	return t, nil
@@ -133,3 +139,15 @@ func FormatValue(v float64, unit string, decimals *int) string {
 
 // joinCN joins with the Chinese enumeration comma.
 func joinCN(items []string) string { return strings.Join(items, "、") }
+
+var fieldRE = regexp.MustCompile(`can't evaluate field (\w+)`)
+
+// reasonFields lists the fields a reason template may use.
+func reasonFields() string {
+	t := reflect.TypeFor[ReasonData]()
+	names := make([]string, t.NumField())
+	for i := range names {
+		names[i] = "." + t.Field(i).Name
+	}
+	return strings.Join(names, " ")
+}

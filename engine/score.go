@@ -165,15 +165,15 @@ func linearScore(r *Rule, v float64) float64 {
 func holds(op string, v, t float64) bool {
 	switch op {
 	case ">=":
-		return v >= t
+		return atLeast(v, t)
 	case ">":
-		return v > t
+		return v > t && !atMost(v, t)
 	case "<=":
-		return v <= t
+		return atMost(v, t)
 	case "<":
-		return v < t
+		return v < t && !atLeast(v, t)
 	case "==":
-		return math.Abs(v-t) < 1e-9
+		return atLeast(v, t) && atMost(v, t)
 	}
 	return false
 }
