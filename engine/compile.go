@@ -5,7 +5,6 @@ import (
 	"math"
 	"slices"
 	"strings"
-	"text/template"
 )
 
 // Program is a framework checked and compiled: school-level expressions as column
@@ -20,13 +19,14 @@ type Program struct {
 
 	metrics   []*unitMetric // in framework order
 	metricIdx map[string]int
-	order     []int      // metric evaluation order (dependencies first)
-	calls     []callSpec // domain calls of all metrics, by index
-	usesPrev  bool       // some metric asks for a previous period's metric
+	order     []int          // metric evaluation order (dependencies first)
+	calls     []callSpec     // domain calls of all metrics, by index
+	sets      [][]filterRef  // distinct filter combinations of the calls
+	setIdx    map[string]int // key → index into sets
+	usesPrev  bool           // some metric asks for a previous period's metric
 
-	rules   map[*Rule]*ruleSpec
-	vetoes  []vetoSpec
-	tmplErr []Problem
+	rules  map[*Rule]*ruleSpec
+	vetoes []vetoSpec
 }
 
 // slot is one computed school column.
@@ -46,12 +46,12 @@ type checkSpec struct {
 
 type ruleSpec struct {
 	metric int // index into metrics, -1 when none
-	reason *template.Template
+	reason *reasonTmpl
 }
 
 type vetoSpec struct {
 	metric int
-	reason *template.Template
+	reason *reasonTmpl
 }
 
 // problems collects located problems while compiling.
@@ -67,7 +67,7 @@ func (p *problems) add(line int, format string, args ...any) {
 // Compile checks a framework's meaning and compiles it. Every problem found is
 // reported with its line, not only the first.
 func Compile(fw *Framework) (*Program, error) {
-	p := &Program{FW: fw, slotByID: map[string]int{}, metricIdx: map[string]int{}, rules: map[*Rule]*ruleSpec{}}
+	p := &Program{FW: fw, slotByID: map[string]int{}, metricIdx: map[string]int{}, setIdx: map[string]int{}, rules: map[*Rule]*ruleSpec{}}
 	ps := &problems{file: fw.File}
 	checkHeader(fw, ps)
 	p.compileSchool(ps)
@@ -103,6 +103,9 @@ func checkHeader(fw *Framework, ps *problems) {
 	case "county", "city", "school":
 	default:
 		ps.add(1, "level 应为 county、city 或 school，而不是「%s」", fw.Level)
+	}
+	if w := fw.Split; w != nil && !(w.NineJunior > 0 && w.CompleteSenior > 0 && w.TwelveJunior > 0 && w.TwelveSenior > 0) {
+		ps.add(1, "split_weights 须给出 nine_junior、complete_senior、twelve_junior、twelve_senior 四个大于0的权重")
 	}
 	switch fw.Grading.Kind {
 	case "grade":
@@ -220,11 +223,16 @@ func (p *Program) compileAreas(ps *problems) {
 		ps.add(1, "没有任何一级指标 areas")
 	}
 	codes := map[string]bool{}
+	areaCodes := map[string]bool{}
 	for ai := range fw.Areas {
 		a := &fw.Areas[ai]
 		if a.Code == "" || a.Name == "" {
 			ps.add(a.Line, "一级指标缺少 code 或 name")
 		}
+		if areaCodes[a.Code] {
+			ps.add(a.Line, "一级指标编号「%s」重复", a.Code)
+		}
+		areaCodes[a.Code] = true
 		if len(a.Points) == 0 {
 			ps.add(a.Line, "一级指标「%s」没有测评点", a.Name)
 		}
@@ -342,7 +350,7 @@ func (p *Program) compileRule(pt *Point, r *Rule, ps *problems) {
 	if r.Round < 0 {
 		ps.add(r.Line, "测评点「%s」的 round 不能为负", pt.Code)
 	}
-	t, err := parseReason(r.Reason, defaultReason(r.Kind, p.FW.IsVerdict()))
+	t, err := compileReason(r.Reason, defaultReason(r.Kind, p.FW.IsVerdict()))
 	if err != nil {
 		ps.add(r.Line, "测评点「%s」的扣分理由模板有误: %v", pt.Code, err)
 	}
@@ -391,9 +399,14 @@ func checkChecklist(pt *Point, r *Rule, ps *problems) {
 
 func (p *Program) compileVetoes(ps *problems) {
 	fw := p.FW
+	codes := map[string]bool{}
 	for i := range fw.Vetoes {
 		v := &fw.Vetoes[i]
 		spec := vetoSpec{metric: -1}
+		if v.Code == "" || codes[v.Code] {
+			ps.add(v.Line, "否决项编号「%s」为空或重复", v.Code)
+		}
+		codes[v.Code] = true
 		switch v.Effect {
 		case VetoFail:
 		case VetoLower:
@@ -422,7 +435,7 @@ func (p *Program) compileVetoes(ps *problems) {
 		case !v.Manual:
 			ps.add(v.Line, "否决项「%s」须有 when（指标）或 manual: true", v.Code)
 		}
-		t, err := parseReason(v.Reason, "{{.Title}}")
+		t, err := compileReason(v.Reason, "{{.Title}}")
 		if err != nil {
 			ps.add(v.Line, "否决项「%s」的理由模板有误: %v", v.Code, err)
 		}

@@ -32,7 +32,11 @@ func (p *Program) Describe(r *Rule) string {
 	case RuleLinear:
 		return fmt.Sprintf("%s 为 %s 时得0分、%s 时得满分%s分，之间按比例计分", label, val(*r.Zero), val(*r.Full), pts)
 	case RuleDeduct:
-		return fmt.Sprintf("%s 每1个扣%s分，最多扣%s分", label, fmtNum(r.Per), pts)
+		unit := "个"
+		if m != nil && m.Unit != "" {
+			unit = m.Unit
+		}
+		return fmt.Sprintf("%s 每1%s扣%s分，最多扣%s分", label, unit, fmtNum(r.Per), pts)
 	case RuleChecklist:
 		items := make([]string, len(r.Items))
 		for i, it := range r.Items {

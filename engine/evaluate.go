@@ -43,6 +43,11 @@ type evaluator struct {
 	vals []float64
 	errs []error
 
+	// Rows passing each filter set, for the unit of generation gen (lazy).
+	gen     int
+	setGen  []int
+	setRows [][]int32
+
 	trace *trace // non-nil when explaining
 }
 
@@ -144,6 +149,8 @@ func (p *Program) newEvaluator() *evaluator {
 	e := &evaluator{p: p, env: map[string]any{}, vals: make([]float64, len(p.metrics)), errs: make([]error, len(p.metrics))}
 	e.env[envKey] = e
 	e.col.derived = make([][]float64, len(p.slots))
+	e.setGen = make([]int, len(p.sets))
+	e.setRows = make([][]int32, len(p.sets))
 	return e
 }
 
@@ -155,6 +162,7 @@ func (e *evaluator) reset(ds *Dataset, snap *Snapshot, prev *periodValues) {
 // evalUnit computes the school columns and every metric of unit u.
 func (e *evaluator) evalUnit(u int) {
 	e.unit = u
+	e.gen++
 	e.rng = Range{}
 	if u < len(e.snap.Schools.Ranges) {
 		e.rng = e.snap.Schools.Ranges[u]
@@ -204,12 +212,15 @@ func (e *evaluator) computeCheck(ck *checkSpec) {
 	c := &e.col
 	pass, met := c.derived[ck.slot], c.derived[ck.slot+1]
 	stages := c.s.Stage[c.base : c.base+len(pass)]
-	students := c.s.Num[SEStudents][c.base : c.base+len(pass)]
+	var students []float64
+	if col := c.s.Num[SEStudents]; col != nil {
+		students = col[c.base : c.base+len(pass)]
+	}
 	for i, st := range stages {
 		// A school without students has no per-student values: the check does not
 		// apply to it (it has no weight in the CV either).
 		n, applies, below := 0, false, false
-		if !(students[i] > 0) {
+		if students == nil || !(students[i] > 0) {
 			st = StageNone
 		}
 		for k, ms := range ck.metrics {

@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/parser"
@@ -34,6 +35,7 @@ type FactValue struct {
 type CallDetail struct {
 	Call     string      `json:"call"`
 	Result   string      `json:"result"`
+	Detail   string      `json:"detail,omitempty"` // prev/growth: the two periods' values
 	Schools  int         `json:"schools"`
 	Students float64     `json:"students,omitempty"`
 	Mean     string      `json:"mean,omitempty"` // weighted mean, for cv and wmean
@@ -135,11 +137,38 @@ func (v instantiator) Visit(node *ast.Node) {
 	}
 }
 
+// numText prints a number for an instantiated formula: up to six decimals, trailing
+// zeros dropped.
 func numText(v float64) string {
 	if math.IsNaN(v) {
 		return "缺失"
 	}
-	return strconv.FormatFloat(v, 'f', -1, 64)
+	s := strconv.FormatFloat(v, 'f', 6, 64)
+	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	if s == "-0" {
+		s = "0"
+	}
+	return s
+}
+
+// periodDetail states both periods' values behind prev() and growth().
+func (e *evaluator) periodDetail(spec *callSpec) string {
+	cur, pp := e.snap.Period, e.snap.Period-1
+	if spec.fact >= 0 {
+		el := UnitElements[spec.fact]
+		prev := math.NaN()
+		if ps := e.ds.Periods[pp]; ps != nil {
+			prev = ps.Facts.Value(spec.fact, e.unit)
+		}
+		return fmt.Sprintf("%s：%d年度 %s，%d年度 %s", el.Name, cur, FormatValue(e.snap.Facts.Value(spec.fact, e.unit), el.Unit, nil),
+			pp, FormatValue(prev, el.Unit, nil))
+	}
+	m := e.p.metrics[spec.metric].m
+	prev := math.NaN()
+	if e.prev != nil && e.prev.vals[e.unit] != nil && e.prev.errs[e.unit][spec.metric] == nil {
+		prev = e.prev.vals[e.unit][spec.metric]
+	}
+	return fmt.Sprintf("%s：%d年度 %s，%d年度 %s", m.Name, cur, FormatValue(e.vals[spec.metric], m.Unit, m.Decimals), pp, FormatValue(prev, m.Unit, m.Decimals))
 }
 
 // record is called by every domain call while explaining.
@@ -152,7 +181,11 @@ func (t *trace) record(e *evaluator, idx int, v float64, err error) {
 		d.Result = numText(v)
 	}
 	t.result[spec.loc] = d.Result
-	if spec.fn != "prev" && spec.fn != "growth" && spec.fn != "metric" {
+	switch spec.fn {
+	case "prev", "growth":
+		d.Detail = e.periodDetail(spec)
+	case "metric":
+	default:
 		e.traceRows(spec, &d)
 	}
 	t.calls = append(t.calls, d)
@@ -160,21 +193,25 @@ func (t *trace) record(e *evaluator, idx int, v float64, err error) {
 
 func (e *evaluator) traceRows(spec *callSpec, d *CallDetail) {
 	s := &e.snap.Schools
-	get := func(int) float64 { return math.NaN() }
+	var col []float64
 	if spec.fn != "count" {
-		if g, err := e.column(spec); err == nil {
-			get = g
-		}
+		col, _ = e.column(spec)
 	}
-	stu := s.Num[SEStudents]
-	for i := int(e.rng.Lo); i < int(e.rng.Hi); i++ {
-		if !e.keep(spec, i) {
-			continue
+	stu, err := e.students()
+	if err != nil {
+		return
+	}
+	base := int(e.rng.Lo)
+	for _, k := range e.rows(spec.set) {
+		i := base + int(k)
+		v := math.NaN()
+		if col != nil {
+			v = col[k]
 		}
 		d.Schools++
-		d.Students += stu[i]
+		d.Students += stu[k]
 		d.Rows = append(d.Rows, SchoolRow{Code: s.Code[i], Name: s.Name[i], Stage: s.Stage[i].String(),
-			Row: int(s.Row[i]), Students: stu[i], Value: get(i)})
+			Row: int(s.Row[i]), Students: stu[k], Value: v})
 	}
 	if spec.fn == "cv" || spec.fn == "wmean" {
 		weightRows(d)

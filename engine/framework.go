@@ -128,7 +128,7 @@ type Rule struct {
 	// linear: the score goes from 0 at Zero to Points at Full (either direction)
 	Zero *float64 `yaml:"zero,omitempty" json:"zero,omitempty"`
 	Full *float64 `yaml:"full,omitempty" json:"full,omitempty"`
-	// linear and threshold partials: scores are rounded down to a multiple of Round
+	// linear: the score is rounded down to a multiple of Round (0.01 when not given)
 	Round float64 `yaml:"round,omitempty" json:"round,omitempty"`
 	// deduct: Per points for each counted case, at most Points in all
 	Per float64 `yaml:"per,omitempty" json:"per,omitempty"`

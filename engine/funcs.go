@@ -20,7 +20,7 @@ func (e *evaluator) call(idx int) (any, error) {
 func (e *evaluator) dispatch(spec *callSpec) (float64, error) {
 	switch spec.fn {
 	case "count":
-		return e.count(spec), nil
+		return float64(len(e.rows(spec.set))), nil
 	case "sum":
 		return e.sum(spec)
 	case "per_student", "per100":
@@ -44,59 +44,83 @@ func (e *evaluator) dispatch(spec *callSpec) (float64, error) {
 	return math.NaN(), cannot("未知的函数 %s", spec.fn)
 }
 
-// keep reports whether row i (absolute) passes every filter of the call.
-func (e *evaluator) keep(spec *callSpec, i int) bool {
-	k := i - e.col.base
-	for _, f := range spec.filters {
-		var v float64
-		if f.slot >= 0 {
-			v = e.col.derived[f.slot][k]
-		} else if col := e.snap.Schools.Num[f.el]; col != nil {
-			v = col[i]
-		}
-		if (v != 0 && v == v) == f.neg {
-			return false
-		}
+// rows returns the unit's rows (relative to the range start) that pass filter set
+// set, computing the list on first use for this unit.
+func (e *evaluator) rows(set int) []int32 {
+	if e.setGen[set] == e.gen {
+		return e.setRows[set]
 	}
-	return true
+	n := int(e.rng.Hi - e.rng.Lo)
+	out := e.setRows[set][:0]
+	for k := 0; k < n; k++ {
+		out = append(out, int32(k))
+	}
+	for _, f := range e.p.sets[set] {
+		col := e.filterCol(f)
+		kept := out[:0]
+		for _, k := range out {
+			v := 0.0
+			if col != nil {
+				v = col[k]
+			}
+			if (v != 0 && v == v) != f.neg {
+				kept = append(kept, k)
+			}
+		}
+		out = kept
+	}
+	e.setRows[set], e.setGen[set] = out, e.gen
+	return out
 }
 
-// column returns the value of the call's column at row i (absolute).
-func (e *evaluator) column(spec *callSpec) (func(i int) float64, error) {
-	if spec.slot >= 0 {
-		d := e.col.derived[spec.slot]
-		base := e.col.base
-		return func(i int) float64 { return d[i-base] }, nil
+// filterCol is a filter's column over the unit's rows, or nil for an absent element.
+func (e *evaluator) filterCol(f filterRef) []float64 {
+	if f.slot >= 0 {
+		return e.col.derived[f.slot]
 	}
-	col := e.snap.Schools.Num[spec.el]
+	return e.unitCol(f.el)
+}
+
+// unitCol is school element el over the unit's rows, or nil when absent.
+func (e *evaluator) unitCol(el int) []float64 {
+	col := e.snap.Schools.Num[el]
+	if col == nil {
+		return nil
+	}
+	return col[e.rng.Lo:e.rng.Hi]
+}
+
+// students is the students column over the unit's rows: the weights of every
+// per-student value.
+func (e *evaluator) students() ([]float64, error) {
+	stu := e.unitCol(SEStudents)
+	if stu == nil {
+		return nil, cannot("数据中没有「%s」", SchoolElements[SEStudents].Name)
+	}
+	return stu, nil
+}
+
+// column is the call's column over the unit's rows.
+func (e *evaluator) column(spec *callSpec) ([]float64, error) {
+	if spec.slot >= 0 {
+		return e.col.derived[spec.slot], nil
+	}
+	col := e.unitCol(spec.el)
 	if col == nil {
 		return nil, cannot("数据中没有「%s」", SchoolElements[spec.el].Name)
 	}
-	return func(i int) float64 { return col[i] }, nil
-}
-
-func (e *evaluator) count(spec *callSpec) float64 {
-	n := 0
-	for i := int(e.rng.Lo); i < int(e.rng.Hi); i++ {
-		if e.keep(spec, i) {
-			n++
-		}
-	}
-	return float64(n)
+	return col, nil
 }
 
 func (e *evaluator) sum(spec *callSpec) (float64, error) {
-	get, err := e.column(spec)
+	col, err := e.column(spec)
 	if err != nil {
 		return math.NaN(), err
 	}
 	var s float64
 	missing := 0
-	for i := int(e.rng.Lo); i < int(e.rng.Hi); i++ {
-		if !e.keep(spec, i) {
-			continue
-		}
-		v := get(i)
+	for _, k := range e.rows(spec.set) {
+		v := col[k]
 		if v != v {
 			missing++
 			continue
@@ -114,17 +138,17 @@ func (e *evaluator) perStudent(spec *callSpec) (float64, error) {
 	if err != nil {
 		return math.NaN(), err
 	}
-	stu := e.snap.Schools.Num[SEStudents]
-	var p float64
-	n := 0
-	for i := int(e.rng.Lo); i < int(e.rng.Hi); i++ {
-		if e.keep(spec, i) {
-			p += stu[i]
-			n++
-		}
-	}
-	if n == 0 {
+	rows := e.rows(spec.set)
+	if len(rows) == 0 {
 		return math.NaN(), cannot("没有符合条件的学校")
+	}
+	stu, err := e.students()
+	if err != nil {
+		return math.NaN(), err
+	}
+	var p float64
+	for _, k := range rows {
+		p += stu[k]
 	}
 	if p == 0 {
 		return math.NaN(), cannot("符合条件的学校在校生数为0")
@@ -135,24 +159,27 @@ func (e *evaluator) perStudent(spec *callSpec) (float64, error) {
 // weighted returns the student-weighted mean of the call's column and the total
 // weight P. Schools without students carry no weight and are skipped.
 func (e *evaluator) weighted(spec *callSpec) (mean, total float64, err error) {
-	get, err := e.column(spec)
+	col, err := e.column(spec)
 	if err != nil {
 		return math.NaN(), 0, err
 	}
-	stu := e.snap.Schools.Num[SEStudents]
+	stu, err := e.students()
+	if err != nil {
+		return math.NaN(), 0, err
+	}
 	var sw, swx float64
 	n, missing := 0, 0
-	for i := int(e.rng.Lo); i < int(e.rng.Hi); i++ {
-		if !e.keep(spec, i) || !(stu[i] > 0) {
+	for _, k := range e.rows(spec.set) {
+		if !(stu[k] > 0) {
 			continue
 		}
-		x := get(i)
+		x := col[k]
 		if x != x || math.IsInf(x, 0) {
 			missing++
 			continue
 		}
-		sw += stu[i]
-		swx += stu[i] * x
+		sw += stu[k]
+		swx += stu[k] * x
 		n++
 	}
 	switch {
@@ -175,15 +202,15 @@ func (e *evaluator) cv(spec *callSpec) (float64, error) {
 	if mean == 0 {
 		return math.NaN(), cannot("平均值为0，差异系数无意义")
 	}
-	get, _ := e.column(spec)
-	stu := e.snap.Schools.Num[SEStudents]
+	col, _ := e.column(spec)
+	stu, _ := e.students()
 	var ss float64
-	for i := int(e.rng.Lo); i < int(e.rng.Hi); i++ {
-		if !e.keep(spec, i) || !(stu[i] > 0) {
+	for _, k := range e.rows(spec.set) {
+		if !(stu[k] > 0) {
 			continue
 		}
-		d := get(i) - mean
-		ss += stu[i] / p * d * d
+		d := col[k] - mean
+		ss += stu[k] / p * d * d
 	}
 	return math.Sqrt(ss) / mean, nil
 }

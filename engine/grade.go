@@ -14,7 +14,11 @@ func (e *evaluator) scoreBonus(r *Result, in *Inputs) {
 	for i := range b.Items {
 		it := &b.Items[i]
 		pr := e.scorePoint(it, in.Points[it.Code])
-		// A bonus not earned is not a deduction: keep only the sentence that awards it.
+		// A bonus nobody claimed is simply not earned, and a bonus not earned is not
+		// a deduction: keep only the sentence that awards it.
+		if pr.Status == StatusPending {
+			pr.Status = StatusScored
+		}
 		pr.Reasons = nil
 		if pr.Score > 0 {
 			pr.Reasons = []string{"加分项" + it.Code + it.Title + "，加" + fmtNum(pr.Score) + "分"}
@@ -48,7 +52,7 @@ func (e *evaluator) scoreVetoes(r *Result, in *Inputs) {
 			vr.Triggered = e.vals[spec.metric] != 0
 		}
 		if vr.Triggered {
-			vr.Reason = render(spec.reason, d)
+			vr.Reason = spec.reason.render(d)
 		}
 		r.Vetoes = append(r.Vetoes, vr)
 	}
@@ -68,26 +72,36 @@ func finish(fw *Framework, r *Result) {
 			break
 		}
 	}
-	for i, v := range r.Vetoes {
-		if !v.Triggered {
-			continue
-		}
-		fv := fw.Vetoes[i]
-		switch fv.Effect {
-		case VetoFail:
-			g = len(bands) - 1
-		case VetoLower:
-			g = min(g+fv.Steps, len(bands)-1)
-		case VetoCap:
-			for j, b := range bands {
-				if b.Name == fv.Grade && g < j {
-					g = j
-				}
+	// Effects apply in a fixed order, whatever the order in the file: caps first
+	// (不得评为优秀: the best grade the county can have), then lowerings from there
+	// (降一等), then failures. A county capped at 良好 and lowered once is 合格.
+	for _, effect := range []string{VetoCap, VetoLower, VetoFail} {
+		for i, v := range r.Vetoes {
+			if !v.Triggered || fw.Vetoes[i].Effect != effect {
+				continue
 			}
+			g = applyVeto(fw.Vetoes[i], bands, g)
 		}
 	}
 	r.Grade = bands[g].Name
 	r.Passed = g < len(bands)-1
+}
+
+// applyVeto returns grade index g after veto v (bands best first).
+func applyVeto(v Veto, bands []Band, g int) int {
+	switch v.Effect {
+	case VetoFail:
+		return len(bands) - 1
+	case VetoLower:
+		return min(g+v.Steps, len(bands)-1)
+	case VetoCap:
+		for j, b := range bands {
+			if b.Name == v.Grade && g < j {
+				return j
+			}
+		}
+	}
+	return g
 }
 
 // finishVerdict: the unit passes when every point passes and no veto triggers. Every

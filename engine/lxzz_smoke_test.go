@@ -1,8 +1,8 @@
 package engine_test
 
 import (
+	"fmt"
 	"math"
-	"slices"
 	"strings"
 	"testing"
 
@@ -43,8 +43,9 @@ func lxzzData(t *testing.T) *engine.Dataset {
 	base := [7]float64{5, 1.2, 1, 5, 8, 2500, 3}
 	with := func(i int, x float64) [7]float64 { v := base; v[i] = x; return v }
 	qs := []school{
-		// Primary equipment value 4500/500/2500 → CV = √(4/7)·0.8 = 0.6047 > 0.50;
-		// multimedia rooms 3/1/2 → CV = √(2/7)/2 = 0.2673.
+		// Weights 1000/1000/1500 (P1, P2, E): the mean is E's value m, S² = (4/7)·d²
+		// where d = |P1 − m|. Equipment value 4500/500/2500 → CV = √(4/7)·2000/2500 =
+		// 0.6047 > 0.50; multimedia rooms 3/1/2 → CV = √(4/7)·1/2 = 0.3780.
 		lxzzRow("990101", "P1", "城关小学", P, engine.TypePrimary, true, 1000, with(5, 4500), nil),
 		lxzzRow("990101", "P2", "河西小学", P, engine.TypePrimary, true, 1000, [7]float64{5, 1.2, 1, 5, 8, 500, 1}, nil),
 		// A private primary school of 2100: oversize, outside the balance calculation.
@@ -99,24 +100,167 @@ func lxzzData(t *testing.T) *engine.Dataset {
 	return ds
 }
 
-func TestLxzzDump(t *testing.T) {
+func lxzzPtr(v float64) *float64 { return &v }
+
+func lxzzChecked(ids ...string) engine.PointInput { return engine.PointInput{Checked: ids} }
+
+func lxzzScored(v float64, why string) engine.PointInput {
+	return engine.PointInput{Score: lxzzPtr(v), Justification: why}
+}
+
+// lxzzFull is a person's part with every checklist item met and every manual point
+// at full marks; bonus J3 both items.
+func lxzzFull() *engine.Inputs {
+	return &engine.Inputs{Points: map[string]engine.PointInput{
+		"1": lxzzChecked("committee", "study", "contact", "assess"), "2": lxzzChecked("system", "coverage", "review"),
+		"4": lxzzChecked("merit", "linkage"), "5": lxzzChecked("plan", "fiscal", "perstudent", "resources"),
+		"8": lxzzChecked("enrollment", "balance", "industry"), "9": lxzzChecked("moral", "health", "art", "labour", "mental"),
+		"14": lxzzChecked("leftbehind", "aid"), "15": lxzzChecked("quota", "fill", "county"),
+		"17": lxzzScored(4, "师德师风建设长效机制健全"), "18": lxzzChecked("duty", "guard", "surroundings", "drill"),
+		"19": lxzzChecked("buildings", "bus", "food"), "20": lxzzScored(5, "意识形态工作责任制落实到位"),
+		"21": lxzzChecked("homework", "afterschool", "tutoring", "appraisal"),
+		"23": lxzzChecked("law", "inspect", "rectify"), "24": lxzzChecked("charter", "enrolment", "curriculum"),
+		"J1": lxzzScored(3, "获国务院教育督导委员会通报表扬"), "J2": lxzzScored(2, "获省人民政府教育工作先进集体表彰"),
+		"J3": lxzzChecked("promoted", "pilot"),
+	}, Vetoes: map[string]engine.VetoInput{}}
+}
+
+// TestLxzzCounty evaluates lxzz-county on lxzzData; every expected number below is
+// worked out by hand from the rows and facts.
+func TestLxzzCounty(t *testing.T) {
 	ds := lxzzData(t)
 	p := builtin(t, "lxzz-county")
-	res, err := p.Evaluate(ds, engine.Options{})
+
+	qs := lxzzFull()
+	qs.Points["2"] = lxzzChecked("system", "coverage")
+	qs.Points["4"] = lxzzChecked("merit")
+	qs.Points["17"] = lxzzScored(3.5, "个别学校师德失范行为查处不及时")
+	qs.Points["19"] = lxzzChecked("buildings", "food")
+	qs.Points["J1"] = lxzzScored(0, "无国家级表彰")
+	qs.Points["J3"] = lxzzChecked("promoted")
+	qs.Vetoes["V4"] = engine.VetoInput{Triggered: true, Justification: "2024年3月城关小学发生学生食物中毒事件"}
+	gs := lxzzFull()
+	gs.Vetoes["V1"] = engine.VetoInput{Triggered: true, Justification: "李村小学教师周转宿舍为D级危房"}
+
+	res, err := p.Evaluate(ds, engine.Options{Inputs: map[string]*engine.Inputs{"990101": qs, "990102": gs}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range res {
-		t.Logf("== %s total %v bonus %v grade %s", r.Unit.Name, r.Score, r.BonusTotal, r.Grade)
-		for _, m := range r.Metrics {
-			t.Logf("   %s = %s", m.ID, m.Text)
-		}
-		for _, a := range r.Areas {
-			t.Logf(" %s %s %v/%v", a.Code, a.Name, a.Score, a.Max)
-			for _, pt := range a.Points {
-				t.Logf("   %s %s %v/%v %s %s", pt.Code, pt.Title, pt.Score, pt.Max, pt.Status, strings.Join(pt.Reasons, " | "))
-			}
+	q, g, b := res[0], res[1], res[2]
+
+	// 青山县: metrics.
+	for id, want := range map[string]string{
+		"funding.edu_budget_growth":             "4.00%",  // 52000 / 50000 − 1
+		"funding.edu_budget_per_student":        "12093元", // 52000万元 / 43000
+		"funding.edu_budget_per_student_prev":   "12500元", // 50000万元 / 40000
+		"funding.edu_budget_per_student_growth": "-3.26%", // 12093.02 / 12500 − 1
+		"teachers.salary_ratio":                 "98.0%",
+		"kg.inclusive_rate":                     "75.0%", // (4600 + 2900) / 10000
+		"kg.public_share":                       "46.0%",
+		"junior.retention_rate":                 "93.9%", // 930 / (1000 + 20 − 30)
+		"classes.large":                         "9个",    // 3 + 2 + 4; the senior school's 10 are not counted
+		"classes.extra_large":                   "1个",
+		"schools.oversize":                      "2所",    // 南山小学 2100 > 2000, 实验学校 1500 + 1200 > 2500
+		"teachers.certified_rate":               "99.6%", // 557 / 559
+		"teachers.exchange_rate":                "9.0%",
+	} {
+		if m, _ := q.Metric(id); m.Text != want {
+			t.Errorf("青山县 %s = %s, want %s", id, m.Text, want)
 		}
 	}
-	_ = slices.Contains[[]string]
+	for id, want := range map[string]float64{
+		"primary.cv.equipment_value_per_student": math.Sqrt(4.0/7) * 0.8,
+		"primary.cv.multimedia_rooms_per100":     math.Sqrt(4.0/7) * 0.5,
+		"primary.cv.teaching_area_per_student":   0,
+		"junior.cv.sports_area_per_student":      math.Sqrt(18) / 9,
+	} {
+		if m, _ := q.Metric(id); !m.OK || math.Abs(m.Value-want) > 1e-9 {
+			t.Errorf("青山县 %s = %v, want %v", id, m.Value, want)
+		}
+	}
+
+	// 青山县: points and reasons.
+	for code, want := range map[string]struct {
+		score   float64
+		reasons string
+	}{
+		"2":  {3.5, "第2测评点未落实学校党组织书记抓党建述职评议考核，扣1.5分"},
+		"3":  {3, "第3测评点按在校学生人数平均的一般公共预算教育支出比上年下降（增长率为-3.26%），未做到逐年只增不减，扣3分"},
+		"4":  {0.5, "第4测评点义务教育教师平均工资收入为当地公务员的98.0%，低于当地公务员平均工资收入水平，扣3分|第4测评点未落实教师工资与公务员工资收入联动增长机制，扣0.5分"},
+		"6":  {4.2, "第6测评点普惠性幼儿园覆盖率为75.0%，未达到80%，按比例得2.2分，扣0.8分|第6测评点公办园在园幼儿占比为46.0%，低于标准值50.0%，扣1分"},
+		"7":  {0, "第7测评点初中三年巩固率为93.9%，低于标准值95.0%，扣3分"},
+		"10": {3, "第10测评点小学生均教学仪器设备值差异系数为0.605，高于标准值0.500，扣0.5分"},
+		"11": {3, "第11测评点初中生均体育运动场馆面积差异系数为0.471，高于标准值0.450，扣0.5分"},
+		"12": {2.6, "第12测评点义务教育学校有大班额（56—65人）9个，扣0.9分|第12测评点义务教育学校有超大班额（66人及以上）1个，扣0.5分"},
+		"13": {2, "第13测评点因2所学校超规模办学（南山小学、实验学校），扣1分"},
+		"14": {4, ""},
+		"15": {3, "第15测评点义务教育专任教师持证上岗率为99.6%，未达到100%，扣1分"},
+		"16": {1, "第16测评点教师5年360学时培训完成率为98.5%，未达到100%，扣1.5分|第16测评点交流轮岗教师占符合交流条件教师的9.0%，低于10%，扣1.5分"},
+		"17": {3.5, "第17测评点个别学校师德失范行为查处不及时，扣0.5分"},
+		"19": {3, "第19测评点未落实校车安全管理，扣1分"},
+		"22": {4, "第22测评点社会认可度为82.5%，低于85%，扣2分"},
+	} {
+		pr := q.Point(code)
+		if pr == nil {
+			t.Fatalf("no point %s", code)
+		}
+		if pr.Score != want.score || pr.Status != engine.StatusScored || strings.Join(pr.Reasons, "|") != want.reasons {
+			t.Errorf("青山县 point %s: %v %s %q, want %v %q", code, pr.Score, pr.Status, pr.Reasons, want.score, want.reasons)
+		}
+	}
+	areas := func(r *engine.Result) string {
+		var s []string
+		for _, a := range r.Areas {
+			s = append(s, fmt.Sprintf("%s%v/%v", a.Code, a.Score, a.Max))
+		}
+		return strings.Join(s, " ")
+	}
+	if got, want := areas(q), "A8.5/10 B8.5/15 C11.2/16 D14.6/18 E7.5/12 F7/8 G5/5 H8/10 I6/6"; got != want {
+		t.Errorf("青山县 areas %s, want %s", got, want)
+	}
+	// 76.3 + 3 = 79.3 is 合格; 涉校事故 lowers it one grade.
+	if q.Score != 76.3 || q.BonusTotal != 3 || q.Total != 79.3 || q.Grade != "不合格" || q.Pending != 0 || q.Uncomputable != 0 {
+		t.Errorf("青山县 %v + %v = %v %s (pending %d, uncomputable %d), want 76.3 + 3 = 79.3 不合格", q.Score, q.BonusTotal, q.Total, q.Grade, q.Pending, q.Uncomputable)
+	}
+	if v := q.Vetoes[3]; !v.Triggered || v.Reason != "发生涉校事故灾难、社会安全或公共卫生事件（2024年3月城关小学发生学生食物中毒事件），评价等次降一等" {
+		t.Errorf("青山县 V4 = %+v", v)
+	}
+	if got := q.Point("J2").Reasons; len(got) != 1 || got[0] != "加分项J2教育工作获省级表彰，加2分" {
+		t.Errorf("青山县 J2 reasons %q", got)
+	}
+
+	// 绿水县: full marks, bonus 3 + 2 + 2 capped at 5, 优秀 capped at 良好 by V1.
+	if g.Score != 100 || g.BonusTotal != 5 || g.Total != 105 || g.Grade != "良好" {
+		t.Errorf("绿水县 %v + %v = %v %s, want 100 + 5 = 105 良好\n%s", g.Score, g.BonusTotal, g.Total, g.Grade, areas(g))
+	}
+	if v := g.Vetoes[0]; !v.Triggered || v.Reason != "存在师生在D级危房内学习、工作或生活的情况（李村小学教师周转宿舍为D级危房），不得评为优秀" {
+		t.Errorf("绿水县 V1 = %+v", v)
+	}
+
+	// 白云县 has no 2023 data: the year-over-year point cannot be computed.
+	pr := b.Point("3")
+	want := "第3测评点一般公共预算教育支出增长率无法计算：缺少2023年度的「一般公共预算教育支出」"
+	if pr.Status != engine.StatusUncomputable || pr.Score != 0 || len(pr.Reasons) != 2 || pr.Reasons[0] != want {
+		t.Errorf("白云县 point 3: %s %v %q", pr.Status, pr.Score, pr.Reasons)
+	}
+
+	// Both a cap and a lowering: 绿水县 is capped at 良好, then lowered to 合格.
+	gs.Vetoes["V4"] = engine.VetoInput{Triggered: true, Justification: "绿水中学发生学生溺水事故"}
+	res, err = p.Evaluate(ds, engine.Options{Units: []int{1}, Inputs: map[string]*engine.Inputs{"990102": gs}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res[0].Grade != "合格" {
+		t.Errorf("绿水县 with V1 and V4: %s, want 合格", res[0].Grade)
+	}
+
+	// Without the accident 青山县 stays 合格.
+	qs.Vetoes["V4"] = engine.VetoInput{}
+	res, err = p.Evaluate(ds, engine.Options{Units: []int{0}, Inputs: map[string]*engine.Inputs{"990101": qs}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res[0].Grade != "合格" {
+		t.Errorf("青山县 without V4: %s, want 合格", res[0].Grade)
+	}
 }

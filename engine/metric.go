@@ -2,6 +2,8 @@ package engine
 
 import (
 	"fmt"
+	"math"
+	"sort"
 	"strings"
 
 	"github.com/expr-lang/expr"
@@ -29,6 +31,18 @@ var domainFns = map[string]string{
 	"metric":      "metricname",  // another metric of this period
 }
 
+// numericFns are plain functions of numbers that unit metrics may call.
+var numericFns = map[string]bool{"min": true, "max": true}
+
+func domainNames() []string {
+	names := make([]string, 0, len(domainFns))
+	for n := range domainFns {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
 // envKey is the environment variable that carries the evaluator into domain calls.
 const envKey = "__e"
 
@@ -53,6 +67,7 @@ type callSpec struct {
 	slot    int    // column: a derived slot, or -1
 	el      int    // column: a school element, or -1
 	filters []filterRef
+	set     int // index of its filter set in Program.sets
 	metric  int // prev/growth/metric of a metric, or -1
 	fact    int // prev/growth of a unit fact, or -1
 }
@@ -63,6 +78,9 @@ func (p *Program) compileMetrics(ps *problems) {
 		m := &fw.Metrics[i]
 		if !validID(m.ID) {
 			ps.add(m.Line, "指标标识「%s」不合法", m.ID)
+		}
+		if m.Name == "" {
+			ps.add(m.Line, "指标「%s」缺少名称 name", m.ID)
 		}
 		if _, dup := p.metricIdx[m.ID]; dup {
 			ps.add(m.Line, "指标「%s」重复定义", m.ID)
@@ -87,8 +105,18 @@ func (p *Program) compileMetric(um *unitMetric) error {
 		return exprError(um.m.Expr, err)
 	}
 	byLoc := map[int]int{}
+	callees := map[ast.Node]bool{}
+	ast.Find(tree.Node, func(n ast.Node) bool {
+		if c, ok := n.(*ast.CallNode); ok {
+			callees[c.Callee] = true
+		}
+		return false
+	})
 	var firstErr error
 	ast.Find(tree.Node, func(n ast.Node) bool {
+		if callees[n] {
+			return false // checked with its call
+		}
 		if firstErr != nil {
 			return false
 		}
@@ -119,7 +147,7 @@ func (p *Program) compileMetric(um *unitMetric) error {
 }
 
 func (p *Program) resolveIdent(um *unitMetric, n *ast.IdentifierNode) error {
-	if _, ok := domainFns[n.Value]; ok {
+	if _, ok := domainFns[n.Value]; ok || numericFns[n.Value] {
 		return nil // the callee of a call
 	}
 	el := UnitElementIndex(n.Value)
@@ -139,9 +167,12 @@ func (p *Program) resolveCall(um *unitMetric, n *ast.CallNode, src string) (int,
 	if !ok {
 		return -1, fmt.Errorf("不支持的调用「%s」", n.String())
 	}
+	if numericFns[id.Value] {
+		return -1, nil
+	}
 	shape, ok := domainFns[id.Value]
 	if !ok {
-		return -1, fmt.Errorf("未知的函数「%s」", id.Value)
+		return -1, fmt.Errorf("未知的函数「%s」（可用 %s、min、max）", id.Value, strings.Join(domainNames(), "、"))
 	}
 	var args []string
 	for _, a := range n.Arguments {
@@ -159,6 +190,7 @@ func (p *Program) resolveCall(um *unitMetric, n *ast.CallNode, src string) (int,
 	if err := p.resolveArgs(um, &spec, shape, args); err != nil {
 		return -1, err
 	}
+	spec.set = p.filterSet(spec.filters)
 	p.calls = append(p.calls, spec)
 	um.calls = append(um.calls, len(p.calls)-1)
 	return len(p.calls) - 1, nil
@@ -221,6 +253,18 @@ func (p *Program) resolveFilters(spec *callSpec, names []string) error {
 	return nil
 }
 
+// filterSet returns the index of a distinct combination of filters: calls with the
+// same filters share the unit's list of rows that pass them.
+func (p *Program) filterSet(fs []filterRef) int {
+	key := fmt.Sprint(fs)
+	if i, ok := p.setIdx[key]; ok {
+		return i
+	}
+	p.sets = append(p.sets, fs)
+	p.setIdx[key] = len(p.sets) - 1
+	return len(p.sets) - 1
+}
+
 // exprOptions configures expr: the environment's unit facts, the domain functions,
 // and the patch that rewrites each domain call to fn(__e, index).
 func (p *Program) exprOptions(byLoc map[int]int) []expr.Option {
@@ -229,7 +273,12 @@ func (p *Program) exprOptions(byLoc map[int]int) []expr.Option {
 		env[el.ID] = float64(0)
 	}
 	// expr's own count and sum take a predicate; ours take names.
-	opts := []expr.Option{expr.Env(env), expr.Patch(callPatcher{byLoc}), expr.DisableBuiltin("count"), expr.DisableBuiltin("sum")}
+	// expr's min and max drop NaN (min(100, NaN) is 100), which would turn missing
+	// data into a full score; ours propagate it.
+	opts := []expr.Option{expr.Env(env), expr.Patch(callPatcher{byLoc}),
+		expr.DisableBuiltin("count"), expr.DisableBuiltin("sum"), expr.DisableBuiltin("min"), expr.DisableBuiltin("max"),
+		expr.Function("min", nanPick(math.Min), new(func(float64, ...float64) float64)),
+		expr.Function("max", nanPick(math.Max), new(func(float64, ...float64) float64))}
 	for name := range domainFns {
 		opts = append(opts, expr.Function(name, domainFunc(name), new(func(...any) float64)))
 	}
@@ -244,6 +293,31 @@ func (p *Program) exprConfig(byLoc map[int]int) *conf.Config {
 		op(c)
 	}
 	return c
+}
+
+// nanPick folds numbers with pick (math.Min or math.Max, which return NaN when any
+// argument is NaN).
+func nanPick(pick func(a, b float64) float64) func(params ...any) (any, error) {
+	return func(params ...any) (any, error) {
+		out := math.NaN()
+		for i, p := range params {
+			var v float64
+			switch x := p.(type) {
+			case float64:
+				v = x
+			case int:
+				v = float64(x)
+			default:
+				return nil, cannot("min、max 的参数须为数值")
+			}
+			if i == 0 {
+				out = v
+			} else {
+				out = pick(out, v)
+			}
+		}
+		return out, nil
+	}
 }
 
 type callPatcher struct{ byLoc map[int]int }

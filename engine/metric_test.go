@@ -214,3 +214,17 @@ func TestMissingFact(t *testing.T) {
 		t.Errorf("missing fact: %+v", m)
 	}
 }
+
+func TestMinMaxPropagateMissingData(t *testing.T) {
+	// expr's own min(100, NaN) is 100: a missing retention figure would score full.
+	fw := strings.Replace(metricFW, "  - {id: ratio,", "  - {id: capped, name: 封顶, expr: 'min(100, junior_graduates / junior_intake_3y * 100)'}\n  - {id: ratio,", 1)
+	p := compile(t, fw)
+	r := evalOne(t, p, build(t, 2024, oneCounty, cvSchools(), facts(map[string]float64{"junior_graduates": 900})))
+	if m := metricOf(t, r, "capped"); m.OK || m.Why != "缺少数据：三年前初一招生数" {
+		t.Errorf("min over missing data: %+v", m)
+	}
+	r = evalOne(t, p, build(t, 2024, oneCounty, cvSchools(), facts(map[string]float64{"junior_graduates": 990, "junior_intake_3y": 900})))
+	if m := metricOf(t, r, "capped"); !m.OK || m.Value != 100 {
+		t.Errorf("min(100, 110) = %+v, want 100", m)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"text/template"
+	"text/template/parse"
 )
 
 // ReasonData is what a reason template sees. Numbers come formatted, so that
@@ -28,6 +29,74 @@ type ReasonData struct {
 	Missing       string // checklist: the items not met
 	Justification string // manual: the person's justification
 	Why           string // uncomputable: why
+}
+
+// reasonTmpl renders a reason sentence. Nearly every template is text and
+// {{.Field}} actions; those render by concatenation (text/template's reflection costs
+// more than the rest of a county's scoring). Any other template goes through
+// text/template.
+type reasonTmpl struct {
+	parts []reasonPart // nil when the template needs text/template
+	t     *template.Template
+}
+
+type reasonPart struct {
+	text  string
+	field int // index of a ReasonData field, or -1 for text
+}
+
+// compileReason parses a reason template, or def when src is empty.
+func compileReason(src, def string) (*reasonTmpl, error) {
+	t, err := parseReason(src, def)
+	if err != nil {
+		return nil, err
+	}
+	return &reasonTmpl{parts: fastParts(t), t: t}, nil
+}
+
+// fastParts returns the template as text and field parts, or nil when it has any
+// other action.
+func fastParts(t *template.Template) []reasonPart {
+	var parts []reasonPart
+	rt := reflect.TypeFor[ReasonData]()
+	for _, n := range t.Tree.Root.Nodes {
+		switch n := n.(type) {
+		case *parse.TextNode:
+			parts = append(parts, reasonPart{text: string(n.Text), field: -1})
+		case *parse.ActionNode:
+			if len(n.Pipe.Decl) > 0 || len(n.Pipe.Cmds) != 1 || len(n.Pipe.Cmds[0].Args) != 1 {
+				return nil
+			}
+			f, ok := n.Pipe.Cmds[0].Args[0].(*parse.FieldNode)
+			if !ok || len(f.Ident) != 1 {
+				return nil
+			}
+			sf, ok := rt.FieldByName(f.Ident[0])
+			if !ok {
+				return nil
+			}
+			parts = append(parts, reasonPart{field: sf.Index[0]})
+		default:
+			return nil
+		}
+	}
+	return parts
+}
+
+func (r *reasonTmpl) render(d *ReasonData) string {
+	if r.parts == nil {
+		return render(r.t, d)
+	}
+	v := reflect.ValueOf(d).Elem()
+	var b strings.Builder
+	for _, p := range r.parts {
+		if p.field < 0 {
+			b.WriteString(p.text)
+		} else {
+			b.WriteString(v.Field(p.field).String())
+		}
+	}
+	return b.String()
 }
 
 // parseReason parses a reason template, or def when src is empty.
@@ -150,4 +219,24 @@ func reasonFields() string {
 		names[i] = "." + t.Field(i).Name
 	}
 	return strings.Join(names, " ")
+}
+
+// formatPair formats a value and the standard it is compared with. When the value
+// differs from the standard but would print the same ("100.0%" for 99.96% against
+// 100%), it gets more decimals, up to four, so a reason never says a county missed a
+// standard by showing the standard itself.
+func formatPair(v, t float64, unit string, decimals *int) (string, string) {
+	vs, ts := FormatValue(v, unit, decimals), FormatValue(t, unit, decimals)
+	if v == t || vs != ts {
+		return vs, ts
+	}
+	d := 0
+	if decimals != nil {
+		d = *decimals
+	}
+	for d < 4 && vs == ts {
+		d++
+		vs = FormatValue(v, unit, &d)
+	}
+	return vs, ts
 }

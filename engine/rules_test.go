@@ -314,3 +314,38 @@ func TestRankTies(t *testing.T) {
 		t.Errorf("ranking %v, want %s", got, want)
 	}
 }
+
+func TestReasonNeverShowsTheStandardAsTheValue(t *testing.T) {
+	// 84.96% prints as 85.0% with one decimal, yet fails ≥ 85%: the reason must say
+	// 84.96%.
+	r := evalRules(t, with(map[string]float64{"satisfaction": 84.96}), nil)
+	want := "第1测评点社会认可度为84.96%，低于标准值85.0%，扣2分"
+	if got := r.Point("1").Reasons; len(got) != 1 || got[0] != want {
+		t.Errorf("reason %q, want %q", got, want)
+	}
+}
+
+func TestVetoOrderDoesNotMatter(t *testing.T) {
+	// A 优秀 county capped at 良好 (V2) and lowered one band (V1) is 合格, whichever
+	// veto the file lists first.
+	full := &engine.Inputs{Points: map[string]engine.PointInput{
+		"4": {Checked: []string{"a", "b"}},
+		"5": {Score: score(3), Justification: "齐全"},
+		"6": {Score: score(1), Justification: "齐全"},
+	}, Vetoes: map[string]engine.VetoInput{"V1": {Triggered: true, Justification: "事故"}}}
+	kv := with(map[string]float64{"exchanged_backbone_teachers": 1})
+	swapped := strings.Replace(rulesFW, `  - {code: V1, title: 重大安全事故, effect: lower, manual: true}
+  - {code: V2,`, `  - {code: V2,`, 1)
+	swapped = strings.Replace(swapped, `reason: '{{.Title}}'}`, `reason: '{{.Title}}'}
+  - {code: V1, title: 重大安全事故, effect: lower, manual: true}`, 1)
+	for name, src := range map[string]string{"lower first": rulesFW, "cap first": swapped} {
+		p := compile(t, src)
+		res, err := p.Evaluate(build(t, 2024, oneCounty, nil, facts(kv)), engine.Options{Inputs: map[string]*engine.Inputs{county: full}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res[0].Grade != "合格" {
+			t.Errorf("%s: grade %s, want 合格", name, res[0].Grade)
+		}
+	}
+}

@@ -107,9 +107,12 @@ func (e *evaluator) applyRule(pt *Point, r *Rule, in PointInput) outcome {
 		}
 		v = e.vals[spec.metric]
 		m := e.p.metrics[spec.metric].m
-		d.Value = FormatValue(v, m.Unit, m.Decimals)
-		d.Threshold = FormatValue(r.Value, m.Unit, m.Decimals)
-		d.Gap = gapText(r.Op, d.Threshold)
+		if r.Kind == RuleThreshold {
+			d.Value, d.Threshold = formatPair(v, r.Value, m.Unit, m.Decimals)
+			d.Gap = gapText(r.Op, d.Threshold)
+		} else {
+			d.Value = FormatValue(v, m.Unit, m.Decimals)
+		}
 	}
 	var o outcome
 	switch r.Kind {
@@ -129,7 +132,7 @@ func (e *evaluator) applyRule(pt *Point, r *Rule, in PointInput) outcome {
 	o.lost = round2(math.Max(o.lost, 0))
 	if o.lost > 0 {
 		d.Lost, d.Score = fmtNum(o.lost), fmtNum(r.Points-o.lost)
-		o.reason = render(spec.reason, d)
+		o.reason = spec.reason.render(d)
 	}
 	o.status = StatusScored
 	return o
@@ -201,7 +204,7 @@ func (e *evaluator) peopleOutcome(pt *Point, r *Rule, in PointInput, d *ReasonDa
 	o := outcome{lost: round2(r.Points - got), status: StatusScored}
 	if o.lost > 0 {
 		d.Lost, d.Score = fmtNum(o.lost), fmtNum(got)
-		o.reason = render(spec.reason, d)
+		o.reason = spec.reason.render(d)
 	}
 	return o
 }
@@ -213,19 +216,22 @@ func (e *evaluator) countedSchools(metric int) string {
 	var names []string
 	n := 0
 	s := &e.snap.Schools
+	base := int(e.rng.Lo)
 	seen := map[string]bool{}
 	for _, ci := range e.p.metrics[metric].calls {
 		spec := &e.p.calls[ci]
 		if spec.fn != "count" {
 			continue
 		}
-		for i := int(e.rng.Lo); i < int(e.rng.Hi); i++ {
-			if e.keep(spec, i) && !seen[s.Code[i]] {
-				seen[s.Code[i]] = true
-				n++
-				if len(names) < most {
-					names = append(names, s.Name[i])
-				}
+		for _, k := range e.rows(spec.set) {
+			code := s.Code[base+int(k)]
+			if seen[code] {
+				continue // a combined school split into stage rows is one school
+			}
+			seen[code] = true
+			n++
+			if len(names) < most {
+				names = append(names, s.Name[base+int(k)])
 			}
 		}
 	}

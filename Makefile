@@ -1,0 +1,26 @@
+# Targets CI calls too (.ci/run runs `make lint test`).
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+
+.PHONY: build test lint bench fuzz
+
+build:
+	CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=$(VERSION)" -o ziping ./cmd/ziping
+
+test:
+	go test ./...
+
+lint:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
+	go vet ./...
+	go tool staticcheck ./...
+
+bench:
+	go test ./engine ./xlsx -run '^$$' -bench . -benchtime 5x -count 5
+	go run ./cmd/ziping bench
+
+fuzz:
+	go test ./engine -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime 60s
+	go test ./engine -run '^$$' -fuzz '^FuzzSchoolExpr$$' -fuzztime 60s
+	go test ./engine -run '^$$' -fuzz '^FuzzMetricExpr$$' -fuzztime 60s
+	go test ./xlsx -run '^$$' -fuzz '^FuzzReadCSV$$' -fuzztime 60s

@@ -1,0 +1,191 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+
+	"ziping/engine"
+	"ziping/frameworks"
+	"ziping/xlsx"
+)
+
+const evaluateUsage = `evaluate --framework ID|FILE --data FILE... [--unit CODE | --all] [--period YYYY]
+       [--scores FILE.yaml] [--format table|json|xlsx] [-o FILE] [--explain [--metric ID]]`
+
+type evaluateFlags struct {
+	framework string
+	data      stringList
+	unit      string
+	all       bool
+	period    int
+	scores    string
+	format    string
+	out       string
+	explain   bool
+	metrics   stringList
+}
+
+func runEvaluate(e *env, args []string) error {
+	var f evaluateFlags
+	fs := newFlags(e, "evaluate", evaluateUsage)
+	fs.StringVar(&f.framework, "framework", "", "评价体系：内置 ID（见 ziping frameworks list）或 YAML 文件")
+	fs.Var(&f.data, "data", "数据文件 .xlsx 或 .csv（可重复：学校表、区县表）")
+	fs.StringVar(&f.unit, "unit", "", "只评价这个区县（区县代码）")
+	fs.BoolVar(&f.all, "all", false, "评价数据中的所有区县并排名")
+	fs.IntVar(&f.period, "period", 0, "年度（默认取数据中最新的年度；数据没有年度列时必填）")
+	fs.StringVar(&f.scores, "scores", "", "人工评分文件（YAML，格式见 docs/evaluate.md）")
+	fs.StringVar(&f.format, "format", "table", "输出格式：table、json 或 xlsx")
+	fs.StringVar(&f.out, "o", "", "输出文件（默认标准输出；xlsx 必须指定）")
+	fs.BoolVar(&f.explain, "explain", false, "逐项说明指标：公式代入数值、背后的学校数据")
+	fs.Var(&f.metrics, "metric", "与 --explain 一起用：只说明这个指标（可重复）")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := f.check(); err != nil {
+		return err
+	}
+	prog, err := frameworks.Resolve(f.framework)
+	if err != nil {
+		return err
+	}
+	ds, err := readData(f.data, f.period, prog)
+	if err != nil {
+		return err
+	}
+	return evaluateAndWrite(e, &f, prog, ds)
+}
+
+func (f *evaluateFlags) check() error {
+	switch {
+	case f.framework == "":
+		return usagef("缺少 --framework")
+	case len(f.data) == 0:
+		return usagef("缺少 --data")
+	case f.all && f.unit != "":
+		return usagef("--unit 与 --all 不能同时使用")
+	case f.explain && f.all:
+		return usagef("--explain 只能用于单个区县（--unit）")
+	case len(f.metrics) > 0 && !f.explain:
+		return usagef("--metric 须与 --explain 一起使用")
+	case f.format != "table" && f.format != "json" && f.format != "xlsx":
+		return usagef("--format 应为 table、json 或 xlsx")
+	case f.format == "xlsx" && f.out == "":
+		return usagef("xlsx 格式须用 -o 指定输出文件")
+	}
+	return nil
+}
+
+func readData(paths []string, period int, prog *engine.Program) (*engine.Dataset, error) {
+	opt := xlsx.ReadOptions{Period: period}
+	if prog.FW.Split != nil {
+		opt.Split = *prog.FW.Split
+	}
+	return xlsx.Read(paths, opt)
+}
+
+func evaluateAndWrite(e *env, f *evaluateFlags, prog *engine.Program, ds *engine.Dataset) error {
+	units, err := selectUnits(ds, f.unit, f.all)
+	if err != nil {
+		return err
+	}
+	opt := engine.Options{Period: f.period, Units: units}
+	if f.scores != "" {
+		data, err := os.ReadFile(f.scores)
+		if err != nil {
+			return fmt.Errorf("无法读取人工评分文件: %w", err)
+		}
+		if opt.Inputs, err = engine.ParseInputs(f.scores, data); err != nil {
+			return err
+		}
+	}
+	results, err := prog.Evaluate(ds, opt)
+	if err != nil {
+		return err
+	}
+	if f.all {
+		engine.Rank(results)
+	}
+	var explained []engine.Explanation
+	if f.explain {
+		if explained, err = prog.Explain(ds, f.period, units[0], f.metrics...); err != nil {
+			return err
+		}
+	}
+	return writeOutput(e, f, prog, results, explained)
+}
+
+// selectUnits picks the units to evaluate: one by code, all, or the only one.
+func selectUnits(ds *engine.Dataset, code string, all bool) ([]int, error) {
+	switch {
+	case all:
+		return nil, nil
+	case code != "":
+		u := ds.UnitIndex(code)
+		if u < 0 {
+			return nil, fmt.Errorf("数据中没有区县代码 %s", code)
+		}
+		return []int{u}, nil
+	case len(ds.Units) == 1:
+		return []int{0}, nil
+	}
+	return nil, usagef("数据中有%d个区县，请用 --unit 指定一个，或用 --all 全部评价并排名", len(ds.Units))
+}
+
+func writeOutput(e *env, f *evaluateFlags, prog *engine.Program, results []*engine.Result, explained []engine.Explanation) error {
+	w := e.stdout
+	var file *os.File
+	if f.out != "" {
+		var err error
+		if file, err = os.Create(f.out); err != nil {
+			return fmt.Errorf("无法创建输出文件: %w", err)
+		}
+		defer file.Close()
+		w = file
+	}
+	bw := bufio.NewWriterSize(w, 1<<16)
+	var err error
+	switch f.format {
+	case "json":
+		err = writeJSON(bw, prog, results, explained, f.all)
+	case "xlsx":
+		err = xlsx.WriteScoreSheet(bw, prog.FW, results)
+	default:
+		if f.all {
+			writeRanking(bw, prog.FW, results)
+		} else {
+			writeScoreSheet(bw, prog.FW, results[0])
+			writeExplanations(bw, explained)
+		}
+	}
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err == nil && file != nil {
+		err = file.Close()
+	}
+	if err != nil {
+		return fmt.Errorf("写出结果失败: %w", err)
+	}
+	return nil
+}
+
+// jsonOutput is the JSON shape of evaluate, documented in docs/evaluate.md.
+type jsonOutput struct {
+	Framework string               `json:"framework"`
+	Name      string               `json:"framework_name"`
+	Version   string               `json:"framework_version"`
+	Kind      string               `json:"grading"`
+	Results   []*engine.Result     `json:"results"`
+	Explain   []engine.Explanation `json:"explain,omitempty"`
+}
+
+func writeJSON(w io.Writer, prog *engine.Program, results []*engine.Result, explained []engine.Explanation, _ bool) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(jsonOutput{Framework: prog.FW.ID, Name: prog.FW.Name, Version: prog.FW.Version,
+		Kind: prog.FW.Grading.Kind, Results: results, Explain: explained})
+}

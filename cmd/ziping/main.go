@@ -1,0 +1,133 @@
+// Command ziping evaluates counties, cities and schools against official indicator
+// frameworks from the statistics they already keep in spreadsheets. Run
+// `ziping help` for the commands.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+)
+
+// version is stamped at build time: -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+	stop()
+	os.Exit(code)
+}
+
+// env is what a subcommand gets: its arguments and the process's streams.
+type env struct {
+	ctx    context.Context
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	getenv func(string) string
+}
+
+type command struct {
+	name    string
+	summary string
+	run     func(e *env, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"demo", "生成一个示范省并给出排名和一个区县的评分表", runDemo},
+		{"evaluate", "按评价体系计算指标、评分并说明扣分理由", runEvaluate},
+		{"frameworks", "列出、查看、检查评价体系（list | show ID | check FILE）", runFrameworks},
+		{"demo-data", "生成逼真的模拟数据（学校表和区县表）", runDemoData},
+		{"bench", "测量导入与评价的速度", runBench},
+		{"version", "显示版本", runVersion},
+		{"help", "显示帮助", nil},
+	}
+}
+
+// usageError is a mistake in the command line: exit status 2.
+type usageError struct{ msg string }
+
+func (u *usageError) Error() string { return u.msg }
+
+func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
+
+// run is main without the process: tests call it directly.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		printHelp(stdout)
+		return 0
+	}
+	for _, c := range commands() {
+		if c.name != args[0] || c.run == nil {
+			continue
+		}
+		err := c.run(e, args[1:])
+		var ue *usageError
+		switch {
+		case err == nil:
+			return 0
+		case errors.Is(err, flag.ErrHelp):
+			return 0
+		case errors.As(err, &ue):
+			fmt.Fprintf(stderr, "ziping %s: %v\n运行 ziping %s -h 查看用法\n", c.name, err, c.name)
+			return 2
+		default:
+			fmt.Fprintf(stderr, "ziping %s: %v\n", c.name, err)
+			return 1
+		}
+	}
+	fmt.Fprintf(stderr, "ziping: 未知命令「%s」\n", args[0])
+	printHelp(stderr)
+	return 2
+}
+
+func printHelp(w io.Writer) {
+	var b strings.Builder
+	b.WriteString("ziping（自评）— 教育督导评价自评系统\n\n用法: ziping <命令> [参数]\n\n命令:\n")
+	for _, c := range commands() {
+		fmt.Fprintf(&b, "  %-11s %s\n", c.name, c.summary)
+	}
+	b.WriteString("\n运行 ziping <命令> -h 查看各命令的参数。\n")
+	io.WriteString(w, b.String())
+}
+
+func runVersion(e *env, args []string) error {
+	fmt.Fprintf(e.stdout, "ziping %s\n", version)
+	return nil
+}
+
+// newFlags makes a flag set that prints its usage to the command's stderr.
+func newFlags(e *env, name, usage string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "用法: ziping %s\n\n参数:\n", usage)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses and turns flag errors into usage errors.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return &usageError{err.Error()}
+	}
+	return nil
+}
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (s *stringList) String() string     { return strings.Join(*s, ",") }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }

@@ -1,0 +1,145 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"ziping/synth"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// runCLI runs the command line in-process and returns stdout, stderr and the exit code.
+func runCLI(t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), args, strings.NewReader(""), &out, &errb, func(string) string { return "" })
+	return out.String(), errb.String(), code
+}
+
+// fixture writes the fixed synthetic province the golden files are made from: 3
+// counties, 90 schools, two periods, seed 42.
+func fixture(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "示范.xlsx")
+	if _, err := writeDemoData(synth.Config{Counties: 3, Schools: 90, Seed: 42}, path); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./cmd/ziping -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs from the golden file; diff with -update and git diff.\n--- got (first 3000 bytes):\n%.3000s", name, got)
+	}
+}
+
+func TestEvaluateGolden(t *testing.T) {
+	data := fixture(t)
+	// The file path is in no output below: outputs name units, not files.
+	for _, tc := range []struct {
+		golden string
+		args   []string
+	}{
+		{"yzjh-table.golden", []string{"--framework", "yzjh-2017", "--unit", "990102"}},
+		{"yzjh-json.golden", []string{"--framework", "yzjh-2017", "--unit", "990102", "--format", "json"}},
+		{"yzjh-explain.golden", []string{"--framework", "yzjh-2017", "--unit", "990102", "--explain", "--metric", "primary.cv.equipment_value_per_student", "--metric", "oversize_schools"}},
+		{"yzjh-all.golden", []string{"--framework", "yzjh-2017", "--all"}},
+		{"lxzz-table.golden", []string{"--framework", "lxzz-county", "--unit", "990102"}},
+		{"lxzz-json.golden", []string{"--framework", "lxzz-county", "--unit", "990102", "--format", "json"}},
+		{"lxzz-explain.golden", []string{"--framework", "lxzz-county", "--unit", "990102", "--explain", "--metric", "funding.edu_budget_growth"}},
+		{"lxzz-all.golden", []string{"--framework", "lxzz-county", "--all"}},
+	} {
+		t.Run(tc.golden, func(t *testing.T) {
+			out, errs, code := runCLI(t, append([]string{"evaluate", "--data", data}, tc.args...)...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errs)
+			}
+			golden(t, tc.golden, out)
+		})
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	data := fixture(t)
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"evaluate"}, 2, "缺少 --framework"},
+		{[]string{"evaluate", "--framework", "yzjh-2017"}, 2, "缺少 --data"},
+		{[]string{"evaluate", "--framework", "yzjh-2017", "--data", data}, 2, "数据中有3个区县，请用 --unit 指定一个，或用 --all 全部评价并排名"},
+		{[]string{"evaluate", "--framework", "yzjh-2017", "--data", data, "--unit", "990199"}, 1, "数据中没有区县代码 990199"},
+		{[]string{"evaluate", "--framework", "nope", "--data", data, "--all"}, 1, "没有内置评价体系「nope」（可用: lxzz-county、yzjh-2017）"},
+		{[]string{"evaluate", "--framework", "yzjh-2017", "--data", data, "--all", "--explain"}, 2, "--explain 只能用于单个区县（--unit）"},
+		{[]string{"evaluate", "--framework", "yzjh-2017", "--data", data, "--all", "--format", "xlsx"}, 2, "xlsx 格式须用 -o 指定输出文件"},
+		{[]string{"evaluate", "--framework", "yzjh-2017", "--data", data, "--unit", "990102", "--period", "2019"}, 1, "数据中没有2019年度"},
+		{[]string{"frobnicate"}, 2, "未知命令「frobnicate」"},
+		{[]string{"frameworks", "show", "nope"}, 1, "没有内置评价体系「nope」"},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			_, errs, code := runCLI(t, tc.args...)
+			if code != tc.code || !strings.Contains(errs, tc.want) {
+				t.Errorf("exit %d, stderr %q; want exit %d containing %q", code, errs, tc.code, tc.want)
+			}
+		})
+	}
+}
+
+func TestFrameworksCommand(t *testing.T) {
+	out, _, code := runCLI(t, "frameworks", "list")
+	if code != 0 || !strings.Contains(out, "yzjh-2017") || !strings.Contains(out, "lxzz-county") {
+		t.Fatalf("list: %d %s", code, out)
+	}
+	out, _, code = runCLI(t, "frameworks", "show", "yzjh-2017")
+	if code != 0 || !strings.Contains(out, "小学生均教学仪器设备值差异系数 ≤ 0.500 得1分") {
+		t.Errorf("show: %d %s", code, out)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	os.WriteFile(bad, []byte("id: x\nname: y\nversion: \"1\"\nlevel: county\ngrading: {kind: verdict}\nmetrics: []\nareas: []\n"), 0o644)
+	_, errs, code := runCLI(t, "frameworks", "check", bad)
+	if code != 1 || !strings.Contains(errs, "bad.yaml:1: 没有任何一级指标 areas") {
+		t.Errorf("check: %d %s", code, errs)
+	}
+}
+
+func TestScoreSheetXLSX(t *testing.T) {
+	data := fixture(t)
+	out := filepath.Join(t.TempDir(), "评分表.xlsx")
+	_, errs, code := runCLI(t, "evaluate", "--framework", "lxzz-county", "--data", data, "--unit", "990102", "--format", "xlsx", "-o", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	checkScoreSheet(t, out)
+}
+
+func TestDemoData(t *testing.T) {
+	dir := t.TempDir()
+	out, errs, code := runCLI(t, "demo-data", "--counties", "4", "--schools", "50", "-o", filepath.Join(dir, "d.csv"))
+	if code != 0 || !strings.Contains(out, "d.区县.csv") {
+		t.Fatalf("exit %d: %s %s", code, out, errs)
+	}
+	// The CSV pair is read back and evaluated like any user file.
+	out, errs, code = runCLI(t, "evaluate", "--framework", "yzjh-2017", "--data", filepath.Join(dir, "d.csv"), "--data", filepath.Join(dir, "d.区县.csv"), "--all")
+	if code != 0 || !strings.Contains(out, "排名（共4个区县）") {
+		t.Fatalf("evaluate csv: %d %s %s", code, out, errs)
+	}
+}

@@ -1,0 +1,263 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/mattn/go-runewidth"
+
+	"ziping/engine"
+)
+
+// textTable lays out rows in columns, counting a Chinese character as two columns.
+type textTable struct {
+	rows  [][]string
+	right []bool // right-align these columns (numbers)
+}
+
+func (t *textTable) add(cells ...string) { t.rows = append(t.rows, cells) }
+
+func (t *textTable) write(w io.Writer, indent string) {
+	var widths []int
+	for _, r := range t.rows {
+		for i, c := range r {
+			if i >= len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], runewidth.StringWidth(c))
+		}
+	}
+	var b strings.Builder
+	for _, r := range t.rows {
+		b.WriteString(indent)
+		for i, c := range r {
+			pad := strings.Repeat(" ", widths[i]-runewidth.StringWidth(c))
+			last := i == len(r)-1
+			switch {
+			case i < len(t.right) && t.right[i]:
+				b.WriteString(pad + c)
+			case last:
+				b.WriteString(c)
+			default:
+				b.WriteString(c + pad)
+			}
+			if !last {
+				b.WriteString("  ")
+			}
+		}
+		b.WriteString("\n")
+	}
+	io.WriteString(w, b.String())
+}
+
+func num(v float64) string { return trimNum(v) }
+
+func writeScoreSheet(w io.Writer, fw *engine.Framework, r *engine.Result) {
+	fmt.Fprintf(w, "%s（%s）%d年度 %s\n", r.Unit.Name, r.Unit.Code, r.Period, fw.Name)
+	fmt.Fprintf(w, "评价体系：%s 版本 %s\n", fw.ID, fw.Version)
+	writeConclusion(w, fw, r)
+	fmt.Fprintln(w, "\n评分表")
+	t := &textTable{}
+	if fw.IsVerdict() {
+		t.add("测评点", "内容", "结论", "说明")
+	} else {
+		t.add("测评点", "内容", "满分", "得分", "扣分", "说明")
+		t.right = []bool{false, false, true, true, true}
+	}
+	for _, a := range r.Areas {
+		if fw.IsVerdict() {
+			t.add(a.Code, a.Name, "", "")
+		} else {
+			t.add(a.Code, a.Name, num(a.Max), num(a.Score), num(a.Max-a.Score), "")
+		}
+		for _, p := range a.Points {
+			addPointRows(t, fw, p)
+		}
+	}
+	for _, p := range r.Bonus {
+		addPointRows(t, fw, p)
+	}
+	t.write(w, "  ")
+	if len(r.Vetoes) > 0 {
+		writeVetoes(w, r)
+	}
+	writeMetrics(w, r)
+}
+
+func writeConclusion(w io.Writer, fw *engine.Framework, r *engine.Result) {
+	if fw.IsVerdict() {
+		fmt.Fprintf(w, "结论：%s\n", r.Verdict)
+		for i, s := range r.Failing {
+			fmt.Fprintf(w, "  %d. %s\n", i+1, s)
+		}
+	} else {
+		fmt.Fprintf(w, "总分：%s（测评点 %s / %s", num(r.Total), num(r.Score), num(r.Max))
+		if r.BonusTotal > 0 {
+			fmt.Fprintf(w, "，加分 %s", num(r.BonusTotal))
+		}
+		fmt.Fprintf(w, "）  等次：%s\n", r.Grade)
+	}
+	if r.Pending > 0 || r.Uncomputable > 0 {
+		fmt.Fprintf(w, "注意：%d个测评点待人工评分，%d个测评点因缺少数据无法计算，均未计分。\n", r.Pending, r.Uncomputable)
+	}
+}
+
+func addPointRows(t *textTable, fw *engine.Framework, p engine.PointResult) {
+	reasons := p.Reasons
+	if len(reasons) == 0 {
+		reasons = []string{""}
+	}
+	for i, reason := range reasons {
+		code, title := "", ""
+		if i == 0 {
+			code, title = "  "+p.Code, p.Title
+		}
+		switch {
+		case fw.IsVerdict() && i == 0:
+			t.add(code, title, pointVerdict(p), reason)
+		case fw.IsVerdict():
+			t.add("", "", "", reason)
+		case i == 0:
+			t.add(code, title, num(p.Max), pointScore(p), num(p.Lost), reason)
+		default:
+			t.add("", "", "", "", "", reason)
+		}
+	}
+}
+
+func pointVerdict(p engine.PointResult) string {
+	switch {
+	case p.Status == engine.StatusPending:
+		return "待评"
+	case p.Status == engine.StatusUncomputable:
+		return "无法计算"
+	case p.Passed:
+		return "达标"
+	}
+	return "未达标"
+}
+
+func pointScore(p engine.PointResult) string {
+	switch p.Status {
+	case engine.StatusPending:
+		return "待评"
+	case engine.StatusUncomputable:
+		return "无法计算"
+	}
+	return num(p.Score)
+}
+
+func writeVetoes(w io.Writer, r *engine.Result) {
+	fmt.Fprintln(w, "\n否决及降等情形")
+	for _, v := range r.Vetoes {
+		state := "未触发"
+		switch {
+		case v.Triggered:
+			state = "触发：" + v.Reason
+		case v.Pending && v.Reason != "":
+			state = v.Reason
+		case v.Pending:
+			state = "待认定"
+		}
+		fmt.Fprintf(w, "  %s %s：%s\n", v.Code, v.Title, state)
+	}
+}
+
+func writeMetrics(w io.Writer, r *engine.Result) {
+	fmt.Fprintln(w, "\n指标")
+	t := &textTable{right: []bool{false, false, true}}
+	for _, m := range r.Metrics {
+		t.add(m.ID, m.Name, m.Text)
+	}
+	t.write(w, "  ")
+}
+
+func writeRanking(w io.Writer, fw *engine.Framework, results []*engine.Result) {
+	if len(results) == 0 {
+		fmt.Fprintln(w, "没有可评价的区县")
+		return
+	}
+	fmt.Fprintf(w, "%s %d年度 排名（共%d个区县）\n\n", fw.Name, results[0].Period, len(results))
+	t := &textTable{}
+	head := []string{"名次", "区县代码", "区县名称"}
+	if fw.IsVerdict() {
+		head = append(head, "结论", "未达标项", "待评")
+		t.right = []bool{true, false, false, false, true, true}
+	} else {
+		head = append(head, "总分", "等次")
+		for _, a := range fw.Areas {
+			head = append(head, a.Code)
+		}
+		head = append(head, "待评")
+		t.right = make([]bool, len(head))
+		t.right[0] = true
+		for i := 3; i < len(head); i++ {
+			t.right[i] = i != 4
+		}
+	}
+	t.add(head...)
+	for _, r := range results {
+		rank := strconv.Itoa(r.Rank)
+		if r.Tie {
+			rank = "并列" + rank
+		}
+		row := []string{rank, r.Unit.Code, r.Unit.Name}
+		if fw.IsVerdict() {
+			row = append(row, r.Verdict, strconv.Itoa(len(r.Failing)), strconv.Itoa(r.Pending+r.Uncomputable))
+		} else {
+			row = append(row, num(r.Total), r.Grade)
+			for _, a := range r.Areas {
+				row = append(row, num(a.Score))
+			}
+			row = append(row, strconv.Itoa(r.Pending+r.Uncomputable))
+		}
+		t.add(row...)
+	}
+	t.write(w, "")
+}
+
+func writeExplanations(w io.Writer, xs []engine.Explanation) {
+	for _, x := range xs {
+		fmt.Fprintf(w, "\n说明：%s（%s）= %s\n", x.Name, x.Metric, x.Value.Text)
+		fmt.Fprintf(w, "  公式：%s\n  代入：%s\n", x.Formula, x.Instantiated)
+		for _, f := range x.Facts {
+			fmt.Fprintf(w, "  %s（%s）= %s\n", f.Name, f.ID, f.Value)
+		}
+		for _, c := range x.Calls {
+			writeCall(w, c)
+		}
+	}
+}
+
+func writeCall(w io.Writer, c engine.CallDetail) {
+	if c.Detail != "" || c.Schools == 0 && len(c.Rows) == 0 && c.Students == 0 {
+		fmt.Fprintf(w, "  %s = %s\n", c.Call, c.Result)
+		if c.Detail != "" {
+			fmt.Fprintf(w, "    %s\n", c.Detail)
+		}
+		return
+	}
+	fmt.Fprintf(w, "  %s = %s（%d所学校，在校生%s人）\n", c.Call, c.Result, c.Schools, num(c.Students))
+	if c.Mean != "" {
+		fmt.Fprintf(w, "    加权平均值 %s，加权标准差 %s\n", c.Mean, c.SD)
+	}
+	if len(c.Rows) == 0 {
+		return
+	}
+	t := &textTable{right: []bool{false, false, false, true, true, true, true}}
+	t.add("学校代码", "学校名称", "学段", "源行", "在校生", "数值", "权重")
+	for _, r := range c.Rows {
+		weight := ""
+		if r.Weight > 0 {
+			weight = strconv.FormatFloat(r.Weight, 'f', 4, 64)
+		}
+		val := "—"
+		if r.Value == r.Value {
+			val = strconv.FormatFloat(r.Value, 'f', 4, 64)
+		}
+		t.add(r.Code, r.Name, r.Stage, strconv.Itoa(r.Row), num(r.Students), val, weight)
+	}
+	t.write(w, "    ")
+}

@@ -1,0 +1,56 @@
+package xlsx
+
+import (
+	"bytes"
+	"errors"
+	"testing"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"ziping"
+)
+
+// FuzzReadCSV feeds arbitrary bytes as a CSV file: Read must not panic, and must
+// return either a Dataset or an error, never both and never neither.
+func FuzzReadCSV(f *testing.F) {
+	seeds := []string{
+		hdr + "\n" + good + "\n",
+		hdr + ",小学在校生数,初中在校生数\n3301000001,甲学校,330102,九年一贯制,公办,2024,1000,24,60,600,400\n",
+		"标题\n\n" + hdr + "\n\"33\"\"01\",\"a\nb\",330102,小学,公办,2024,\"1,234\",１４,4\n",
+		"区县代码,区县名称,年度,社会认可度,教学仪器设备值(万元)\n330102,西湖区,2024,85%,\n330102,西湖区,2024,-1,x\n",
+		hdr + ",25人及以下,26-30人,31-35人,36-40人,41-45人,56-60人\n" + good + ",1,2,3,4,4\n",
+		"\xEF\xBB\xBF" + hdr + "\r\n" + good + "\r\n",
+		"\"unterminated\n" + hdr,
+		"",
+	}
+	for _, s := range seeds {
+		f.Add([]byte(s))
+	}
+	if gbk, err := simplifiedchinese.GBK.NewEncoder().Bytes([]byte(hdr + "\n" + good)); err == nil {
+		f.Add(gbk)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ds, err := ReadFrom([]Input{{Name: "fuzz.csv", R: bytes.NewReader(data), Size: int64(len(data))}}, ReadOptions{})
+		if (ds == nil) == (err == nil) {
+			t.Fatalf("got dataset %v and error %v: want exactly one", ds != nil, err)
+		}
+		var ie *ziping.ImportError
+		if errors.As(err, &ie) && len(ie.Cells) == 0 {
+			t.Fatalf("import error without cells")
+		}
+		if ds == nil {
+			return
+		}
+		for _, snap := range ds.Periods {
+			s := &snap.Schools
+			if len(s.Ranges) != len(ds.Units) {
+				t.Fatalf("%d ranges for %d units", len(s.Ranges), len(ds.Units))
+			}
+			for i := range s.Len() {
+				if int(s.Unit[i]) >= len(ds.Units) || s.Stage[i] == 0 {
+					t.Fatalf("row %d: unit %d, stage %d", i, s.Unit[i], s.Stage[i])
+				}
+			}
+		}
+	})
+}

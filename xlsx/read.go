@@ -1,0 +1,206 @@
+// Package xlsx reads school and county data from spreadsheets (.xlsx) and CSV files
+// into the engine's columnar Dataset, and writes results back out.
+package xlsx
+
+import (
+	"cmp"
+	"fmt"
+	"hash/maphash"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"ziping"
+	"ziping/engine"
+)
+
+// ReadOptions configure Read.
+type ReadOptions struct {
+	Period int                 // used when a sheet has no 年度 column; 0 = none given
+	Split  engine.SplitWeights // zero value means engine.DefaultSplitWeights()
+}
+
+// Input is one already-open file for ReadFrom.
+type Input struct {
+	Name string      // shown in errors; its extension (.xlsx, .xlsm, .csv) picks the format
+	R    io.ReaderAt // the whole file, Size bytes from offset 0
+	Size int64
+}
+
+// maxTitleRows is how many title rows may stand above the header row.
+const maxTitleRows = 10
+
+// Read reads school rows and unit (county) fact rows from .xlsx and .csv files into
+// one Dataset. On any bad cell it returns (nil, *ziping.ImportError) listing every bad
+// cell, and nothing else; other failures (a file unreadable, not an xlsx) are
+// *ziping.Error{Kind: Invalid} naming the file.
+func Read(paths []string, opt ReadOptions) (*engine.Dataset, error) {
+	inputs := make([]Input, 0, len(paths))
+	for _, p := range paths {
+		f, err := os.Open(p)
+		if err != nil {
+			return nil, &ziping.Error{Kind: ziping.Invalid, Msg: fmt.Sprintf("无法打开文件「%s」", p), Err: err}
+		}
+		defer f.Close()
+		st, err := f.Stat()
+		if err != nil {
+			return nil, &ziping.Error{Kind: ziping.Invalid, Msg: fmt.Sprintf("无法读取文件「%s」", p), Err: err}
+		}
+		inputs = append(inputs, Input{Name: p, R: f, Size: st.Size()})
+	}
+	return ReadFrom(inputs, opt)
+}
+
+// ReadFrom is Read over already-open inputs.
+func ReadFrom(inputs []Input, opt ReadOptions) (*engine.Dataset, error) {
+	if len(inputs) == 0 {
+		return nil, ziping.Errorf(ziping.Invalid, "没有要导入的文件")
+	}
+	r := &reader{opt: opt, weights: opt.Split, seed: maphash.MakeSeed()}
+	if r.weights == (engine.SplitWeights{}) {
+		r.weights = engine.DefaultSplitWeights()
+	}
+	r.dicts[kindSchools] = newDictionary(kindSchools)
+	r.dicts[kindFacts] = newDictionary(kindFacts)
+	for _, in := range inputs {
+		if err := r.read(in); err != nil {
+			return nil, err
+		}
+	}
+	return r.build()
+}
+
+// reader gathers the tables of every input before anything is built.
+type reader struct {
+	opt     ReadOptions
+	weights engine.SplitWeights
+	seed    maphash.Seed
+	dicts   [3]*dictionary
+	tables  []*table
+}
+
+func (r *reader) read(in Input) error {
+	switch strings.ToLower(filepath.Ext(in.Name)) {
+	case ".csv":
+		data := make([]byte, in.Size)
+		n, err := in.R.ReadAt(data, 0)
+		if err != nil && err != io.EOF {
+			return &ziping.Error{Kind: ziping.Invalid, Msg: fmt.Sprintf("无法读取文件「%s」", in.Name), Err: err}
+		}
+		r.readCSV(in.Name, data[:n])
+		return nil
+	case ".xlsx", ".xlsm":
+		return r.readXLSX(in)
+	}
+	return ziping.Errorf(ziping.Invalid, "不支持的文件类型「%s」：请使用 .xlsx 或 .csv 文件", in.Name)
+}
+
+// table is one school or facts table (a sheet of a workbook, or a CSV file), with
+// the parts its rows were parsed into (one per chunk of a CSV file).
+type table struct {
+	seq     int // position among all tables, to order errors
+	kind    tableKind
+	file    string
+	sheet   string
+	hdrRow  int
+	period  int32 // ReadOptions.Period
+	lay     *layout
+	weights engine.SplitWeights
+	seed    maphash.Seed // for school fingerprints, shared by every table
+	errs    []badCell
+	schools []*schoolPart
+	facts   []*factsPart
+}
+
+// newTable registers a table whose header is at row hdrRow; kindNone stands for a
+// whole input, to carry file-level errors.
+func (r *reader) newTable(kind tableKind, file, sheet string, hdrRow int) *table {
+	t := &table{seq: len(r.tables), kind: kind, file: file, sheet: sheet, hdrRow: hdrRow,
+		period: int32(r.opt.Period), weights: r.weights, seed: r.seed}
+	r.tables = append(r.tables, t)
+	return t
+}
+
+// header parses the header row of t.
+func (r *reader) header(t *table, cells []string) {
+	parseHeader(r.dicts[t.kind], t, cells)
+}
+
+// fileError records that an input holds no table at all.
+func (r *reader) fileError(file, reason string) {
+	t := r.newTable(kindNone, file, "", 0)
+	t.errs = append(t.errs, badCell{seq: t.seq, col: -1, cell: ziping.CellError{File: file, Reason: reason}})
+}
+
+// badCell is a CellError with what it takes to sort errors into reading order.
+type badCell struct {
+	seq  int // table
+	col  int // column index, -1 for whole-row and header-level errors
+	cell ziping.CellError
+}
+
+// bad records an error at row n, column col (or -1 with label naming the column).
+func (t *table) bad(n, col int, label, value, reason string) {
+	t.errs = append(t.errs, t.badCell(n, col, label, value, reason))
+}
+
+func (t *table) badCell(n, col int, label, value, reason string) badCell {
+	if col >= 0 && col < len(t.lay.labels) && t.lay.labels[col] != "" {
+		label = t.lay.labels[col]
+	} else if col >= 0 {
+		label = colName(col)
+	}
+	return badCell{seq: t.seq, col: col, cell: ziping.CellError{File: t.file, Sheet: t.sheet, Row: n,
+		Column: label, Value: strings.Clone(value), Reason: reason}}
+}
+
+// where names row n of t from another table's point of view.
+func (t *table) where(n int, from *table) string {
+	switch {
+	case from == t:
+		return fmt.Sprintf("第%d行", n)
+	case t.sheet != "":
+		return fmt.Sprintf("「%s」工作表「%s」第%d行", t.file, t.sheet, n)
+	}
+	return fmt.Sprintf("「%s」第%d行", t.file, n)
+}
+
+// errors returns every recorded error in reading order: by table, row, column.
+func (r *reader) errors() []ziping.CellError {
+	var all []badCell
+	for _, t := range r.tables {
+		all = append(all, t.errs...)
+		for _, p := range t.schools {
+			all = append(all, p.errs...)
+		}
+		for _, p := range t.facts {
+			all = append(all, p.errs...)
+		}
+	}
+	slices.SortStableFunc(all, func(a, b badCell) int {
+		return cmp.Or(cmp.Compare(a.seq, b.seq), cmp.Compare(a.cell.Row, b.cell.Row), cmp.Compare(a.col, b.col))
+	})
+	out := make([]ziping.CellError, len(all))
+	for i, b := range all {
+		out[i] = b.cell
+	}
+	return out
+}
+
+// periodOf reads the 年度 of a row from cell s of column col. reason is empty for a
+// good period.
+func (t *table) periodOf(s string, col int) (per int32, reason string) {
+	if s == "" {
+		if t.period == 0 && col >= 0 {
+			return 0, reasonNoPeriod
+		}
+		return t.period, ""
+	}
+	p, ok := parsePeriod(s)
+	if !ok {
+		return 0, reasonPeriod
+	}
+	return p, ""
+}

@@ -1,0 +1,254 @@
+package xlsx
+
+import (
+	"bytes"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"unicode/utf8"
+	"unsafe"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+)
+
+// minChunk is the smallest CSV body worth splitting between goroutines.
+const minChunk = 1 << 20
+
+// readCSV reads one CSV file: UTF-8 with or without BOM, or GBK (GB18030) when the
+// bytes are not valid UTF-8, as Excel saves "CSV" on Chinese Windows.
+func (r *reader) readCSV(name string, data []byte) {
+	data = decodeText(data)
+	// The buffer is never written again, so a string view of it is safe and saves a
+	// copy of the whole file; every cell kept beyond its row is copied out of it.
+	s := unsafe.String(unsafe.SliceData(data), len(data))
+	var f []string
+	pos := 0
+	for n := 1; n <= maxTitleRows+1 && pos < len(s); n++ {
+		var next int
+		f, next = nextRecord(s, pos, f[:0], true)
+		if kind := detectKind(f); kind != kindNone {
+			t := r.newTable(kind, name, "", n)
+			r.header(t, f)
+			parseBody(t, s[next:])
+			return
+		}
+		pos = next
+	}
+	r.fileError(name, reasonNoTable)
+}
+
+// decodeText strips a UTF-8 byte order mark, or decodes GB18030 (a superset of GBK).
+func decodeText(data []byte) []byte {
+	if bytes.HasPrefix(data, []byte("\xEF\xBB\xBF")) {
+		return data[3:]
+	}
+	if validUTF8(data) {
+		return data
+	}
+	out, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
+	if err != nil {
+		return bytes.ToValidUTF8(data, []byte("\uFFFD"))
+	}
+	return out
+}
+
+// validUTF8 checks a large buffer on every core: it is one of the few passes over
+// the whole file.
+func validUTF8(data []byte) bool {
+	chunks := splitChunks(unsafe.String(unsafe.SliceData(data), len(data)), runtime.GOMAXPROCS(0))
+	var bad atomic.Bool
+	var wg sync.WaitGroup
+	for _, c := range chunks {
+		wg.Go(func() {
+			if !utf8.ValidString(c) {
+				bad.Store(true)
+			}
+		})
+	}
+	wg.Wait()
+	return !bad.Load()
+}
+
+// rowSink takes the rows of one chunk.
+type rowSink interface {
+	row(n int, f []string)
+	shift(base int)
+}
+
+// parseBody parses the rows below the header. A school table without quote
+// characters is cut into chunks at line boundaries and parsed on every core; with
+// quotes a field may hold a newline, so the file is parsed in one piece.
+func parseBody(t *table, body string) {
+	quotes := strings.IndexByte(body, '"') >= 0
+	chunks := []string{body}
+	if t.kind == kindSchools && !quotes {
+		chunks = splitChunks(body, 4*runtime.GOMAXPROCS(0))
+	}
+	sinks := make([]rowSink, len(chunks))
+	lines := make([]int, len(chunks))
+	var next atomic.Int32
+	var wg sync.WaitGroup
+	for range min(len(chunks), runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(chunks); i = int(next.Add(1) - 1) {
+				sinks[i], lines[i] = parseChunk(t, chunks[i], quotes)
+			}
+		})
+	}
+	wg.Wait()
+	base := t.hdrRow
+	for i, s := range sinks {
+		s.shift(base)
+		base += lines[i]
+		switch p := s.(type) {
+		case *schoolPart:
+			t.schools = append(t.schools, p)
+		case *factsPart:
+			t.facts = append(t.facts, p)
+		}
+	}
+}
+
+// parseChunk parses one chunk into a new part, numbering rows from 1, and returns
+// the part and how many rows it spans.
+func parseChunk(t *table, chunk string, quotes bool) (rowSink, int) {
+	var sink rowSink
+	var sp *schoolPart
+	if t.kind == kindSchools {
+		// Room for the extra rows of split combined schools, so that no column
+		// has to grow (and be copied) at the end of the chunk.
+		lines := strings.Count(chunk, "\n") + 1
+		sp = newSchoolPart(t, lines+lines/8)
+		sink = sp
+	} else {
+		sink = newFactsPart(t, nil)
+	}
+	var f []string
+	n := 0
+	for pos := 0; pos < len(chunk); {
+		f, pos = nextRecord(chunk, pos, f[:0], quotes)
+		n++
+		sink.row(n, f)
+	}
+	if sp != nil {
+		sp.done()
+	}
+	return sink, n
+}
+
+// splitChunks cuts s into about n pieces, each ending after a newline.
+func splitChunks(s string, n int) []string {
+	if n <= 1 || len(s) < minChunk {
+		return []string{s}
+	}
+	size := max(len(s)/n, minChunk/4)
+	var out []string
+	for len(s) > size {
+		k := strings.IndexByte(s[size:], '\n')
+		if k < 0 {
+			break
+		}
+		out = append(out, s[:size+k+1])
+		s = s[size+k+1:]
+	}
+	if len(s) > 0 {
+		out = append(out, s)
+	}
+	return out
+}
+
+// nextRecord splits the record at s[pos:] into fields appended to f and returns the
+// position after it. Fields are views into s; only a quoted field with doubled
+// quotes is a new string. quotes says whether s may contain a quote at all. One
+// byte loop beats a call to strings.IndexByte per field: fields are short.
+func nextRecord(s string, pos int, f []string, quotes bool) ([]string, int) {
+	start, nf := pos, len(f)
+	for i := pos; i < len(s); i++ {
+		c := s[i]
+		if c > ',' {
+			continue // digits, letters, '.', '-' and UTF-8: one compare for most bytes
+		}
+		switch c {
+		case ',':
+			f = append(f, s[start:i])
+			start = i + 1
+		case '\n':
+			return append(f, trimCR(s[start:i])), i + 1
+		case '"':
+			if quotes {
+				return quotedRecord(s, pos, f[:nf])
+			}
+		}
+	}
+	return append(f, trimCR(s[start:])), len(s)
+}
+
+func trimCR(s string) string {
+	if k := len(s) - 1; k >= 0 && s[k] == '\r' {
+		return s[:k]
+	}
+	return s
+}
+
+// quotedRecord parses a record that contains quotes, RFC 4180 style but lenient as
+// spreadsheets are: a quote inside an unquoted field is literal, text after a
+// closing quote is kept, and an unterminated quote runs to the end of the file.
+func quotedRecord(s string, pos int, f []string) ([]string, int) {
+	i := pos
+	for {
+		var fld string
+		if i < len(s) && s[i] == '"' {
+			fld, i = quotedField(s, i+1)
+		} else {
+			end := i + strings.IndexAny(s[i:], ",\n")
+			if end < i {
+				end = len(s)
+			}
+			fld, i = trimCR(s[i:end]), end
+		}
+		f = append(f, fld)
+		if i >= len(s) {
+			return f, len(s)
+		}
+		if s[i] == '\n' {
+			return f, i + 1
+		}
+		i++ // the comma
+	}
+}
+
+// quotedField reads a quoted field whose content starts at s[i] and returns it with
+// the position of the delimiter after it.
+func quotedField(s string, i int) (string, int) {
+	start, escaped := i, false
+	for {
+		k := strings.IndexByte(s[i:], '"')
+		if k < 0 {
+			return unescape(s[start:], escaped), len(s)
+		}
+		i += k
+		if i+1 < len(s) && s[i+1] == '"' {
+			escaped, i = true, i+2
+			continue
+		}
+		break
+	}
+	fld := unescape(s[start:i], escaped)
+	i++
+	end := i + strings.IndexAny(s[i:], ",\n")
+	if end < i {
+		end = len(s)
+	}
+	if rest := strings.TrimRight(s[i:end], "\r"); rest != "" {
+		fld += rest
+	}
+	return fld, end
+}
+
+func unescape(s string, escaped bool) string {
+	if !escaped {
+		return s
+	}
+	return strings.ReplaceAll(s, `""`, `"`)
+}

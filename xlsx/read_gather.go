@@ -1,0 +1,149 @@
+package xlsx
+
+import (
+	"math"
+	"sync"
+
+	"ziping/engine"
+)
+
+// piece is the rows of one school part that belong to the period being gathered.
+type piece struct {
+	p     *schoolPart
+	units []int32 // part county → unit
+	idx   []int32 // rows of the period; nil when the whole part is in it
+	n     int
+	to    []int32 // destination of each row
+}
+
+// rowAt returns the part row of the piece's j-th row.
+func (pc *piece) rowAt(j int) int {
+	if pc.idx == nil {
+		return j
+	}
+	return int(pc.idx[j])
+}
+
+// gatherSchools builds the school rows of period per from every school part. Rows
+// are placed sorted by unit, in source order within a unit: Finish then finds them
+// sorted and need not permute every column a second time. The parts are copied in
+// parallel. An element column exists when any table of the period has it; rows
+// from a table without it get NaN.
+func (r *reader) gatherSchools(s *engine.Schools, per int32, maps map[*schoolPart][]int32, nUnits int) {
+	pieces, n, present := r.pieces(per, maps)
+	allocSchools(s, n, present)
+	counts := make([][]int32, len(pieces))
+	var wg sync.WaitGroup
+	for i := range pieces {
+		wg.Go(func() { counts[i] = pieces[i].unitCounts(nUnits) })
+	}
+	wg.Wait()
+	next := int32(0)
+	for u := range nUnits {
+		for _, c := range counts {
+			c[u], next = next, next+c[u]
+		}
+	}
+	for i := range pieces {
+		wg.Go(func() { pieces[i].copyTo(s, counts[i]) })
+	}
+	wg.Wait()
+}
+
+// pieces selects the rows of period per from every school part.
+func (r *reader) pieces(per int32, maps map[*schoolPart][]int32) (pieces []piece, n int, present []bool) {
+	present = make([]bool, len(engine.SchoolElements))
+	for _, t := range r.tables {
+		for _, p := range t.schools {
+			pc := piece{p: p, units: maps[p], n: len(p.srcRow)}
+			if len(p.periods) != 1 || p.periods[0] != per {
+				for i, q := range p.period {
+					if q == per {
+						pc.idx = append(pc.idx, int32(i))
+					}
+				}
+				pc.n = len(pc.idx)
+			}
+			if pc.n == 0 {
+				continue
+			}
+			for e, c := range p.num {
+				present[e] = present[e] || c != nil
+			}
+			pieces = append(pieces, pc)
+			n += pc.n
+		}
+	}
+	return pieces, n, present
+}
+
+func allocSchools(s *engine.Schools, n int, present []bool) {
+	s.Unit = make([]int32, n)
+	s.Code = make([]string, n)
+	s.Name = make([]string, n)
+	s.Stage = make([]engine.Stage, n)
+	s.Type = make([]engine.SchoolType, n)
+	s.Public = make([]bool, n)
+	s.Row = make([]int32, n)
+	s.Num = make([][]float64, len(engine.SchoolElements))
+	for e, ok := range present {
+		if ok {
+			s.Num[e] = make([]float64, n)
+		}
+	}
+}
+
+// unitCounts counts the piece's rows per unit.
+func (pc *piece) unitCounts(nUnits int) []int32 {
+	c := make([]int32, nUnits)
+	for j := range pc.n {
+		c[pc.units[pc.p.countyID[pc.rowAt(j)]]]++
+	}
+	return c
+}
+
+// copyTo writes the piece's rows into s; start holds, per unit, the first row the
+// piece writes for that unit.
+func (pc *piece) copyTo(s *engine.Schools, start []int32) {
+	p := pc.p
+	pc.to = make([]int32, pc.n)
+	for j := range pc.n {
+		i := pc.rowAt(j)
+		u := pc.units[p.countyID[i]]
+		d := start[u]
+		start[u]++
+		pc.to[j] = d
+		sp := p.txt[i]
+		s.Code[d] = p.str[sp.lo:sp.mid]
+		s.Name[d] = p.str[sp.mid:sp.hi]
+		s.Unit[d] = u
+	}
+	scatter(pc, s.Stage, p.stage)
+	scatter(pc, s.Type, p.typ)
+	scatter(pc, s.Public, p.public)
+	scatter(pc, s.Row, p.srcRow)
+	for e, dst := range s.Num {
+		switch {
+		case dst == nil:
+		case p.num[e] == nil:
+			for _, d := range pc.to {
+				dst[d] = math.NaN()
+			}
+		default:
+			scatter(pc, dst, p.num[e])
+		}
+	}
+}
+
+// scatter copies one column of the piece to the rows' destinations.
+func scatter[T any](pc *piece, dst, src []T) {
+	if pc.idx == nil {
+		for j, d := range pc.to {
+			dst[d] = src[j]
+		}
+		return
+	}
+	for j, d := range pc.to {
+		dst[d] = src[pc.idx[j]]
+	}
+}

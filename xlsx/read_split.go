@@ -1,0 +1,141 @@
+package xlsx
+
+import (
+	"hash/maphash"
+
+	"ziping/engine"
+)
+
+// role says how an element of a combined school is divided between its stages.
+type role uint8
+
+const (
+	roleCopy     role = iota // percentages and signed numbers: every stage gets the value
+	roleStudents             // 在校生数: the stage's own students
+	rolePrimary              // 小学在校生数 …
+	roleJunior               // 初中在校生数 …
+	roleSenior               // 高中在校生数: the stage's students in its own column, 0 elsewhere
+	roleFacility             // split by the weighted shares of DOMAIN.md §2.2
+	roleShare                // other counts and amounts: split by plain student shares
+)
+
+// roleOf returns the role of school element e.
+func roleOf(e int) role {
+	switch e {
+	case engine.SEStudents:
+		return roleStudents
+	case engine.SEStudentsPrimary:
+		return rolePrimary
+	case engine.SEStudentsJunior:
+		return roleJunior
+	case engine.SEStudentsSenior:
+		return roleSenior
+	}
+	el := &engine.SchoolElements[e]
+	switch {
+	case el.Facility:
+		return roleFacility
+	case el.Kind == engine.KindCount || el.Kind == engine.KindAmount:
+		return roleShare
+	}
+	return roleCopy
+}
+
+// emit appends the rows of source row n: itself, or one row per stage of a combined
+// school. A row with errors is still emitted (with meaningless numbers) so that
+// duplicate and county checks can name it too; nothing is built from it.
+func (p *schoolPart) emit(n int, r *schoolRow, ok bool) {
+	sp := p.addText(r.code, r.name)
+	if !r.kind.combined() {
+		p.push(n, r, sp, r.kind.stage(), -1, 1, 1)
+		return
+	}
+	stages := r.kind.stages()
+	var stu [3]float64
+	total := 0.0
+	for s, e := range studentCols {
+		if stages[s] {
+			stu[s] = 1 // a bad row gets every stage of its type
+			if ok {
+				stu[s] = p.vals[e]
+			}
+			total += stu[s]
+		}
+	}
+	if total == 0 {
+		// A school without students keeps everything in its first stage, so that
+		// it still appears once.
+		first := 0
+		for !stages[first] {
+			first++
+		}
+		p.push(n, r, sp, engine.Stage(first+1), first, 1, 1)
+		return
+	}
+	fs := [3]float64{}
+	fs[0], fs[1], fs[2] = p.t.weights.Shares(r.kind.schoolType(), stu[0], stu[1], stu[2])
+	for s := range stu {
+		if stu[s] > 0 {
+			p.push(n, r, sp, engine.Stage(s+1), s, stu[s]/total, fs[s])
+		}
+	}
+}
+
+// addText stores a row's code and name in the chunk's arena.
+func (p *schoolPart) addText(code, name string) span {
+	lo := int32(len(p.arena))
+	p.arena = append(p.arena, code...)
+	mid := int32(len(p.arena))
+	p.arena = append(p.arena, name...)
+	return span{lo, mid, int32(len(p.arena))}
+}
+
+// push appends one emitted row. split is the stage index of a combined school's
+// part (-1 for a plain row); share and fshare are its plain and facility shares.
+func (p *schoolPart) push(n int, r *schoolRow, sp span, st engine.Stage, split int, share, fshare float64) {
+	p.txt = append(p.txt, sp)
+	p.countyID = append(p.countyID, r.county)
+	p.stage = append(p.stage, st)
+	p.typ = append(p.typ, r.typ)
+	p.public = append(p.public, r.public)
+	p.period = append(p.period, r.period)
+	p.srcRow = append(p.srcRow, int32(n))
+	p.fp = append(p.fp, fingerprint(p.t.seed, r.code, r.period, st))
+	p.notePeriod(r.period)
+	for k, nf := range p.lay.nums {
+		v := p.vals[nf.elem]
+		if rl := p.roles[k]; split >= 0 || (rl >= rolePrimary && rl <= roleSenior && !p.have[nf.elem]) {
+			v = p.divide(rl, v, st, split, share, fshare)
+		}
+		p.num[nf.elem] = append(p.num[nf.elem], v)
+	}
+}
+
+// divide is the part of value v (of an element with role rl) that goes to the row
+// of stage st: a split stage of a combined school, or a plain row whose per-stage
+// student cell was left empty.
+func (p *schoolPart) divide(rl role, v float64, st engine.Stage, split int, share, fshare float64) float64 {
+	switch rl {
+	case roleStudents:
+		if split >= 0 {
+			return p.vals[studentCols[split]]
+		}
+	case rolePrimary, roleJunior, roleSenior:
+		if int(rl-rolePrimary)+1 != int(st) {
+			return 0
+		}
+		return p.divide(roleStudents, p.vals[engine.SEStudents], st, split, share, fshare)
+	case roleFacility:
+		return v * fshare
+	case roleShare:
+		return v * share
+	}
+	return v
+}
+
+// fingerprint hashes what makes a school row unique within an import: its code,
+// period and stage. Equal fingerprints are compared in full.
+func fingerprint(seed maphash.Seed, code string, period int32, st engine.Stage) uint64 {
+	h := maphash.String(seed, code)
+	return h ^ (uint64(uint32(period))<<8|uint64(st))*0x9E3779B97F4A7C15
+}

@@ -1,0 +1,268 @@
+package xlsx
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"ziping/engine"
+)
+
+// WriteScoreSheet writes evaluation results as a workbook in the layout inspectors
+// use: for one unit the 评分表 (one row per point, the area cell merged over its
+// points, totals at the foot) and the metric values; for several units the ranking
+// and every unit's points.
+func WriteScoreSheet(w io.Writer, fw *engine.Framework, results []*engine.Result) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	st, err := newStyles(f)
+	if err != nil {
+		return err
+	}
+	if len(results) == 1 {
+		err = writeUnitSheet(f, st, fw, results[0])
+		if err == nil {
+			err = writeMetricSheet(f, st, results[0])
+		}
+	} else {
+		err = writeRankingSheet(f, st, fw, results)
+		if err == nil {
+			err = writeDetailSheet(f, st, fw, results)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	f.DeleteSheet("Sheet1")
+	_, err = f.WriteTo(w)
+	return err
+}
+
+type styles struct{ title, head, cell, wrap, num int }
+
+func newStyles(f *excelize.File) (*styles, error) {
+	border := []excelize.Border{{Type: "left", Color: "000000", Style: 1}, {Type: "right", Color: "000000", Style: 1},
+		{Type: "top", Color: "000000", Style: 1}, {Type: "bottom", Color: "000000", Style: 1}}
+	font := &excelize.Font{Family: "宋体", Size: 11}
+	mk := func(s *excelize.Style) int {
+		id, err := f.NewStyle(s)
+		if err != nil {
+			return 0
+		}
+		return id
+	}
+	center := &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}
+	s := &styles{
+		title: mk(&excelize.Style{Font: &excelize.Font{Family: "黑体", Size: 16}, Alignment: center}),
+		head:  mk(&excelize.Style{Font: &excelize.Font{Family: "黑体", Size: 11}, Alignment: center, Border: border, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"E7EEF7"}}}),
+		cell:  mk(&excelize.Style{Font: font, Alignment: center, Border: border}),
+		wrap:  mk(&excelize.Style{Font: font, Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}, Border: border}),
+		num:   mk(&excelize.Style{Font: font, Alignment: center, Border: border, CustomNumFmt: strp("0.##")}),
+	}
+	return s, nil
+}
+
+func strp(s string) *string { return &s }
+
+func cell(col, row int) string {
+	name, _ := excelize.CoordinatesToCellName(col, row)
+	return name
+}
+
+func writeUnitSheet(f *excelize.File, st *styles, fw *engine.Framework, r *engine.Result) error {
+	sh := "评分表"
+	if _, err := f.NewSheet(sh); err != nil {
+		return err
+	}
+	verdict := fw.IsVerdict()
+	head := []any{"一级指标", "测评点", "内容", "满分", "得分", "扣分", "扣分理由"}
+	if verdict {
+		head = []any{"方面", "项目", "内容", "结论", "说明"}
+	}
+	last := len(head)
+	title := fmt.Sprintf("%s%d年度%s评分表", r.Unit.Name, r.Period, fw.Name)
+	f.SetCellValue(sh, "A1", title)
+	f.MergeCell(sh, "A1", cell(last, 1))
+	f.SetCellStyle(sh, "A1", cell(last, 1), st.title)
+	f.SetRowHeight(sh, 1, 32)
+	f.SetSheetRow(sh, "A2", &head)
+	f.SetCellStyle(sh, "A2", cell(last, 2), st.head)
+	row := 3
+	for _, a := range r.Areas {
+		top := row
+		for _, p := range a.Points {
+			vals := pointCells(verdict, a.Name, p)
+			f.SetSheetRow(sh, cell(1, row), &vals)
+			row++
+		}
+		if row-1 > top {
+			f.MergeCell(sh, cell(1, top), cell(1, row-1))
+		}
+	}
+	for _, p := range r.Bonus {
+		vals := pointCells(verdict, "加分项", p)
+		f.SetSheetRow(sh, cell(1, row), &vals)
+		row++
+	}
+	f.SetCellStyle(sh, "A3", cell(last, row-1), st.cell)
+	f.SetCellStyle(sh, cell(3, 3), cell(3, row-1), st.wrap)
+	f.SetCellStyle(sh, cell(last, 3), cell(last, row-1), st.wrap)
+	writeTotals(f, st, sh, fw, r, row, last)
+	widths := []float64{14, 8, 34, 8, 8, 8, 60}
+	if verdict {
+		widths = []float64{14, 8, 34, 10, 70}
+	}
+	for i, wd := range widths {
+		col, _ := excelize.ColumnNumberToName(i + 1)
+		f.SetColWidth(sh, col, col, wd)
+	}
+	return f.SetPanes(sh, &excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"})
+}
+
+func pointCells(verdict bool, area string, p engine.PointResult) []any {
+	reasons := strings.Join(p.Reasons, "\n")
+	if verdict {
+		return []any{area, p.Code, p.Title, pointState(p), reasons}
+	}
+	score := any(p.Score)
+	if p.Status != engine.StatusScored {
+		score = pointState(p)
+	}
+	return []any{area, p.Code, p.Title, p.Max, score, p.Lost, reasons}
+}
+
+func pointState(p engine.PointResult) string {
+	switch {
+	case p.Status == engine.StatusPending:
+		return "待评"
+	case p.Status == engine.StatusUncomputable:
+		return "无法计算"
+	case p.Passed:
+		return "达标"
+	}
+	return "未达标"
+}
+
+func writeTotals(f *excelize.File, st *styles, sh string, fw *engine.Framework, r *engine.Result, row, last int) {
+	lines := [][]any{}
+	if fw.IsVerdict() {
+		lines = append(lines, []any{"结论", "", "", r.Verdict, strings.Join(r.Failing, "\n")})
+	} else {
+		lines = append(lines, []any{"合计", "", "", r.Max, r.Score, r.Max - r.Score, ""})
+		if fw.Bonus != nil {
+			lines = append(lines, []any{"加分", "", "", fw.Bonus.Cap, r.BonusTotal, "", ""})
+		}
+		lines = append(lines, []any{"总分", "", "", "", r.Total, "", "等次：" + r.Grade})
+	}
+	for _, v := range r.Vetoes {
+		if v.Triggered {
+			l := make([]any, last)
+			l[0], l[last-1] = "否决/降等", v.Code+" "+v.Reason
+			lines = append(lines, l)
+		}
+	}
+	for _, l := range lines {
+		f.SetSheetRow(sh, cell(1, row), &l)
+		f.MergeCell(sh, cell(1, row), cell(3, row))
+		f.SetCellStyle(sh, cell(1, row), cell(last, row), st.head)
+		f.SetCellStyle(sh, cell(last, row), cell(last, row), st.wrap)
+		row++
+	}
+}
+
+func writeMetricSheet(f *excelize.File, st *styles, r *engine.Result) error {
+	sh := "指标"
+	if _, err := f.NewSheet(sh); err != nil {
+		return err
+	}
+	head := []any{"指标代码", "指标名称", "数值", "单位", "说明"}
+	f.SetSheetRow(sh, "A1", &head)
+	f.SetCellStyle(sh, "A1", "E1", st.head)
+	for i, m := range r.Metrics {
+		var v any = m.Text
+		if m.OK {
+			v = m.Value
+		}
+		row := []any{m.ID, m.Name, v, m.Unit, m.Why}
+		f.SetSheetRow(sh, cell(1, i+2), &row)
+	}
+	f.SetCellStyle(sh, "A2", cell(5, len(r.Metrics)+1), st.wrap)
+	for i, wd := range []float64{44, 44, 14, 8, 40} {
+		col, _ := excelize.ColumnNumberToName(i + 1)
+		f.SetColWidth(sh, col, col, wd)
+	}
+	return nil
+}
+
+func writeRankingSheet(f *excelize.File, st *styles, fw *engine.Framework, results []*engine.Result) error {
+	sh := "排名"
+	if _, err := f.NewSheet(sh); err != nil {
+		return err
+	}
+	head := []any{"名次", "区县代码", "区县名称"}
+	if fw.IsVerdict() {
+		head = append(head, "结论", "未达标项数", "待评项数")
+	} else {
+		head = append(head, "总分", "等次")
+		for _, a := range fw.Areas {
+			head = append(head, a.Code+" "+a.Name)
+		}
+		head = append(head, "待评项数")
+	}
+	f.SetSheetRow(sh, "A1", &head)
+	f.SetCellStyle(sh, "A1", cell(len(head), 1), st.head)
+	for i, r := range results {
+		rank := fmt.Sprint(r.Rank)
+		if r.Tie {
+			rank = "并列" + rank
+		}
+		row := []any{rank, r.Unit.Code, r.Unit.Name}
+		if fw.IsVerdict() {
+			row = append(row, r.Verdict, len(r.Failing), r.Pending+r.Uncomputable)
+		} else {
+			row = append(row, r.Total, r.Grade)
+			for _, a := range r.Areas {
+				row = append(row, a.Score)
+			}
+			row = append(row, r.Pending+r.Uncomputable)
+		}
+		f.SetSheetRow(sh, cell(1, i+2), &row)
+	}
+	f.SetCellStyle(sh, "A2", cell(len(head), len(results)+1), st.cell)
+	f.SetColWidth(sh, "C", "C", 16)
+	return f.SetPanes(sh, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
+}
+
+func writeDetailSheet(f *excelize.File, st *styles, fw *engine.Framework, results []*engine.Result) error {
+	sh := "评分明细"
+	sw, err := newStreamSheet(f, sh)
+	if err != nil {
+		return err
+	}
+	head := []any{"区县代码", "区县名称", "一级指标", "测评点", "内容", "满分", "得分", "扣分", "状态", "理由"}
+	if err := sw.SetRow("A1", head, excelize.RowOpts{StyleID: st.head}); err != nil {
+		return err
+	}
+	row := 2
+	for _, r := range results {
+		for _, a := range r.Areas {
+			for _, p := range a.Points {
+				vals := []any{r.Unit.Code, r.Unit.Name, a.Name, p.Code, p.Title, p.Max, p.Score, p.Lost, pointState(p), strings.Join(p.Reasons, "；")}
+				if err := sw.SetRow(cell(1, row), vals); err != nil {
+					return err
+				}
+				row++
+			}
+		}
+	}
+	return sw.Flush()
+}
+
+func newStreamSheet(f *excelize.File, name string) (*excelize.StreamWriter, error) {
+	if _, err := f.NewSheet(name); err != nil {
+		return nil, err
+	}
+	return f.NewStreamWriter(name)
+}
