@@ -24,6 +24,8 @@ type Program struct {
 	sets      [][]filterRef  // distinct filter combinations of the calls
 	setIdx    map[string]int // key → index into sets
 	usesPrev  bool           // some metric asks for a previous period's metric
+	prevOrder []int          // the metrics prev() needs, with their dependencies, in order
+	prevRows  bool           // some of them read school rows
 
 	rules  map[*Rule]*ruleSpec
 	vetoes []vetoSpec

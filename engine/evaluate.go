@@ -107,7 +107,10 @@ func (p *Program) previousValues(ds *Dataset, period int, units []int, workers i
 	p.parallel(workers, len(units), func(e *evaluator, k int) {
 		e.reset(ds, snap, before)
 		u := units[k]
-		e.evalUnit(u)
+		for i := range e.vals {
+			e.vals[i], e.errs[i] = math.NaN(), cannot("未计算")
+		}
+		e.evalMetrics(u, p.prevOrder, p.prevRows)
 		pv.vals[u] = append([]float64(nil), e.vals...)
 		pv.errs[u] = append([]error(nil), e.errs...)
 	})
@@ -160,18 +163,22 @@ func (e *evaluator) reset(ds *Dataset, snap *Snapshot, prev *periodValues) {
 }
 
 // evalUnit computes the school columns and every metric of unit u.
-func (e *evaluator) evalUnit(u int) {
+func (e *evaluator) evalUnit(u int) { e.evalMetrics(u, e.p.order, true) }
+
+// evalMetrics computes the metrics in order for unit u, and first the school columns
+// when rows is set (some of the metrics read schools).
+func (e *evaluator) evalMetrics(u int, order []int, rows bool) {
 	e.unit = u
 	e.gen++
 	e.rng = Range{}
-	if u < len(e.snap.Schools.Ranges) {
+	if rows && u < len(e.snap.Schools.Ranges) {
 		e.rng = e.snap.Schools.Ranges[u]
 	}
 	e.computeSlots()
 	for i, el := range UnitElements {
 		e.env[el.ID] = e.snap.Facts.Value(i, u)
 	}
-	for _, i := range e.p.order {
+	for _, i := range order {
 		e.vals[i], e.errs[i] = e.runMetric(i)
 	}
 }

@@ -47,9 +47,11 @@ func (e *evaluator) scoreVetoes(r *Result, in *Inputs) {
 			vr.Pending = true
 			vr.Reason = v.Title + "无法判定：" + e.errs[spec.metric].Error()
 		default:
-			m := e.p.metrics[spec.metric].m
-			d.Value = FormatValue(e.vals[spec.metric], m.Unit, m.Decimals)
 			vr.Triggered = e.vals[spec.metric] != 0
+			if vr.Triggered {
+				m := e.p.metrics[spec.metric].m
+				d.Value = FormatValue(e.vals[spec.metric], m.Unit, m.Decimals)
+			}
 		}
 		if vr.Triggered {
 			vr.Reason = spec.reason.render(d)

@@ -164,8 +164,8 @@ func TestLxzzCounty(t *testing.T) {
 		"teachers.certified_rate":               "99.6%", // 557 / 559
 		"teachers.exchange_rate":                "9.0%",
 	} {
-		if m, _ := q.Metric(id); m.Text != want {
-			t.Errorf("青山县 %s = %s, want %s", id, m.Text, want)
+		if m, _ := q.Metric(id); m.Text() != want {
+			t.Errorf("青山县 %s = %s, want %s", id, m.Text(), want)
 		}
 	}
 	for id, want := range map[string]float64{

@@ -94,6 +94,40 @@ func (p *Program) compileMetrics(ps *problems) {
 		}
 	}
 	p.orderMetrics(ps)
+	p.planPrevious()
+}
+
+// planPrevious works out which metrics the previous period must compute: those that
+// prev() or growth() name, and what they depend on. The rest of the previous period
+// is never evaluated.
+func (p *Program) planPrevious() {
+	need := make([]bool, len(p.metrics))
+	var mark func(i int)
+	mark = func(i int) {
+		if need[i] {
+			return
+		}
+		need[i] = true
+		for _, d := range p.metrics[i].deps {
+			mark(d)
+		}
+	}
+	for _, c := range p.calls {
+		if (c.fn == "prev" || c.fn == "growth") && c.metric >= 0 {
+			mark(c.metric)
+		}
+	}
+	for _, i := range p.order {
+		if !need[i] {
+			continue
+		}
+		p.prevOrder = append(p.prevOrder, i)
+		for _, ci := range p.metrics[i].calls {
+			if f := p.calls[ci].fn; f != "prev" && f != "growth" && f != "metric" {
+				p.prevRows = true
+			}
+		}
+	}
 }
 
 func (p *Program) compileMetric(um *unitMetric) error {

@@ -177,7 +177,7 @@ func TestEdgeCases(t *testing.T) {
 		r := evalOne(t, p, ds)
 		for _, id := range []string{"budget_prev", "budget_growth", "cv_prev"} {
 			m := metricOf(t, r, id)
-			if m.OK || !strings.Contains(m.Why, "缺少2023年度数据") || m.Text == "0" {
+			if m.OK || !strings.Contains(m.Why, "缺少2023年度数据") || m.Text() == "0" {
 				t.Errorf("%s without 2023: %+v", id, m)
 			}
 		}

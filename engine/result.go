@@ -43,16 +43,27 @@ type Result struct {
 // MetricValue is a computed metric; OK is false when it could not be computed, Why
 // then says why (无法计算的原因).
 type MetricValue struct {
-	ID    string  `json:"id"`
-	Name  string  `json:"name"`
-	Unit  string  `json:"unit,omitempty"`
-	Value float64 `json:"-"`
-	Text  string  `json:"text"` // formatted with its unit, or 无法计算
-	OK    bool    `json:"ok"`
-	Why   string  `json:"why,omitempty"`
+	ID       string  `json:"id"`
+	Name     string  `json:"name"`
+	Unit     string  `json:"unit,omitempty"`
+	Value    float64 `json:"-"`
+	OK       bool    `json:"ok"`
+	Why      string  `json:"why,omitempty"`
+	decimals *int
 }
 
-// MarshalJSON writes Value as null when the metric could not be computed.
+// Text is the value formatted with its unit and the metric's decimals, or 无法计算
+// with the reason. It is computed when asked for: a ranking of thousands of counties
+// never formats the values it does not show.
+func (m MetricValue) Text() string {
+	if !m.OK {
+		return "无法计算（" + m.Why + "）"
+	}
+	return FormatValue(m.Value, m.Unit, m.decimals)
+}
+
+// MarshalJSON writes Value as null when the metric could not be computed, and the
+// formatted text beside it.
 func (m MetricValue) MarshalJSON() ([]byte, error) {
 	type plain MetricValue
 	var v *float64
@@ -62,8 +73,9 @@ func (m MetricValue) MarshalJSON() ([]byte, error) {
 	}
 	return json.Marshal(struct {
 		plain
+		Text  string   `json:"text"`
 		Value *float64 `json:"value"`
-	}{plain(m), v})
+	}{plain(m), m.Text(), v})
 }
 
 // AreaResult is a first-level indicator's score.

@@ -55,12 +55,9 @@ func (r *Result) tally(pr *PointResult) {
 }
 
 func metricValue(m *Metric, v float64, err error) MetricValue {
-	mv := MetricValue{ID: m.ID, Name: m.Name, Unit: m.Unit, Value: v, OK: err == nil}
+	mv := MetricValue{ID: m.ID, Name: m.Name, Unit: m.Unit, Value: v, OK: err == nil, decimals: m.Decimals}
 	if err != nil {
 		mv.Why = err.Error()
-		mv.Text = "无法计算（" + mv.Why + "）"
-	} else {
-		mv.Text = FormatValue(v, m.Unit, m.Decimals)
 	}
 	return mv
 }
@@ -97,24 +94,15 @@ func (e *evaluator) scorePoint(pt *Point, in PointInput) PointResult {
 
 func (e *evaluator) applyRule(pt *Point, r *Rule, in PointInput) outcome {
 	spec := e.p.rules[r]
-	d := &ReasonData{Code: pt.Code, Title: pt.Title, Label: r.Label, Max: fmtNum(pt.Max)}
-	var v float64
-	if spec.metric >= 0 {
-		if err := e.errs[spec.metric]; err != nil {
-			d.Why = err.Error()
-			return outcome{lost: r.Points, status: StatusUncomputable,
-				reason: "第" + pt.Code + "测评点" + r.Label + "无法计算：" + d.Why}
-		}
-		v = e.vals[spec.metric]
-		m := e.p.metrics[spec.metric].m
-		if r.Kind == RuleThreshold {
-			d.Value, d.Threshold = formatPair(v, r.Value, m.Unit, m.Decimals)
-			d.Gap = gapText(r.Op, d.Threshold)
-		} else {
-			d.Value = FormatValue(v, m.Unit, m.Decimals)
-		}
+	if r.Kind == RuleChecklist || r.Kind == RuleManual {
+		return e.peopleOutcome(pt, r, in, &ReasonData{Code: pt.Code, Title: pt.Title, Label: r.Label, Max: fmtNum(pt.Max)})
 	}
-	var o outcome
+	if err := e.errs[spec.metric]; err != nil {
+		return outcome{lost: r.Points, status: StatusUncomputable,
+			reason: "第" + pt.Code + "测评点" + r.Label + "无法计算：" + err.Error()}
+	}
+	v := e.vals[spec.metric]
+	o := outcome{status: StatusScored}
 	switch r.Kind {
 	case RuleThreshold:
 		o.lost = r.Points - thresholdScore(r, v)
@@ -122,20 +110,33 @@ func (e *evaluator) applyRule(pt *Point, r *Rule, in PointInput) outcome {
 		o.lost = r.Points - linearScore(r, v)
 	case RuleDeduct:
 		o.lost = math.Min(v*r.Per, r.Points)
-		d.Count = fmtNum(v)
-		if o.lost > 0 {
-			d.Schools = e.countedSchools(spec.metric)
-		}
-	case RuleChecklist, RuleManual:
-		return e.peopleOutcome(pt, r, in, d)
 	}
 	o.lost = round2(math.Max(o.lost, 0))
 	if o.lost > 0 {
-		d.Lost, d.Score = fmtNum(o.lost), fmtNum(r.Points-o.lost)
-		o.reason = spec.reason.render(d)
+		// The sentence is built only for lost points: most rules of most counties
+		// lose nothing, and formatting is the dearest part of scoring.
+		o.reason = spec.reason.render(e.reasonData(pt, r, spec, v, o.lost))
 	}
-	o.status = StatusScored
 	return o
+}
+
+// reasonData fills what a reason template may print for a rule that lost points.
+func (e *evaluator) reasonData(pt *Point, r *Rule, spec *ruleSpec, v, lost float64) *ReasonData {
+	m := e.p.metrics[spec.metric].m
+	d := &ReasonData{Code: pt.Code, Title: pt.Title, Label: r.Label, Max: fmtNum(pt.Max),
+		Lost: fmtNum(lost), Score: fmtNum(r.Points - lost)}
+	switch r.Kind {
+	case RuleThreshold:
+		d.Value, d.Threshold = formatPair(v, r.Value, m.Unit, m.Decimals)
+		d.Gap = gapText(r.Op, d.Threshold)
+	case RuleDeduct:
+		d.Value = FormatValue(v, m.Unit, m.Decimals)
+		d.Count = fmtNum(v)
+		d.Schools = e.countedSchools(spec.metric)
+	default:
+		d.Value = FormatValue(v, m.Unit, m.Decimals)
+	}
+	return d
 }
 
 // thresholdScore is the rule's points when the value meets the standard, else the

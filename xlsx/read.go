@@ -18,7 +18,7 @@ import (
 
 // ReadOptions configure Read.
 type ReadOptions struct {
-	Period int                 // used when a sheet has no 年度 column; 0 = none given
+	Period int                 // for rows without a 年度 (no column, or an empty cell); 0 = none given
 	Split  engine.SplitWeights // zero value means engine.DefaultSplitWeights()
 }
 
@@ -58,6 +58,9 @@ func ReadFrom(inputs []Input, opt ReadOptions) (*engine.Dataset, error) {
 	if len(inputs) == 0 {
 		return nil, ziping.Errorf(ziping.Invalid, "没有要导入的文件")
 	}
+	if opt.Period != 0 && (opt.Period < 1900 || opt.Period > 2999) {
+		return nil, ziping.Errorf(ziping.Invalid, "年度「%d」无效：应为四位年份，如2024", opt.Period)
+	}
 	r := &reader{opt: opt, weights: opt.Split, seed: maphash.MakeSeed()}
 	if r.weights == (engine.SplitWeights{}) {
 		r.weights = engine.DefaultSplitWeights()
@@ -84,6 +87,9 @@ type reader struct {
 func (r *reader) read(in Input) error {
 	switch strings.ToLower(filepath.Ext(in.Name)) {
 	case ".csv":
+		if in.Size < 0 {
+			return ziping.Errorf(ziping.Invalid, "无法读取文件「%s」：大小无效", in.Name)
+		}
 		data := make([]byte, in.Size)
 		n, err := in.R.ReadAt(data, 0)
 		if err != nil && err != io.EOF {

@@ -69,22 +69,24 @@ func (r *reader) schoolUnits(ds *engine.Dataset, units map[string]int32, hasFact
 	for _, t := range r.tables {
 		for _, p := range t.schools {
 			m := make([]int32, len(p.counties))
+			unknown := false
 			for k, c := range p.counties {
 				u, ok := units[c.code]
 				switch {
+				case ok && !hasFacts && ds.Units[u].Name == "":
+					ds.Units[u].Name = c.name
 				case ok:
 				case hasFacts:
-					p.unknownCounty(int32(k))
-					u = -1
+					u, unknown = -1, true
 				default:
 					u = int32(len(ds.Units))
 					units[c.code] = u
 					ds.Units = append(ds.Units, engine.Unit{Code: c.code, Name: c.name})
 				}
-				if ok && ds.Units[u].Name == "" && !hasFacts {
-					ds.Units[u].Name = c.name
-				}
 				m[k] = u
+			}
+			if unknown {
+				p.unknownCounties(m)
 			}
 			maps[p] = m
 		}
@@ -92,14 +94,15 @@ func (r *reader) schoolUnits(ds *engine.Dataset, units map[string]int32, hasFact
 	return maps
 }
 
-// unknownCounty reports every source row of the part naming local county k.
-func (p *schoolPart) unknownCounty(k int32) {
+// unknownCounties reports every source row of the part whose county maps to no
+// unit (-1 in m).
+func (p *schoolPart) unknownCounties(m []int32) {
 	col := p.lay.text[tfCountyCode]
 	last := int32(-1)
 	for i, c := range p.countyID {
-		if c == k && p.srcRow[i] != last {
+		if c >= 0 && m[c] < 0 && p.srcRow[i] != last {
 			last = p.srcRow[i]
-			p.bad(int(last), col, p.counties[k].code, reasonNoCounty)
+			p.bad(int(last), col, p.counties[c].code, reasonNoCounty)
 		}
 	}
 }

@@ -140,13 +140,10 @@ var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
 	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
 
 // parseNumber reads a numeric cell and scales it by 10^exp (unit conversion and
-// percent cells). pct reports a trailing percent sign, which it strips.
-//
-// Plain decimals, the bulk of any file, take a fast path that reads the bytes
-// directly: a mantissa below 2^53 and an exact power of ten give a correctly
-// rounded result with one multiplication or division (Clinger's fast path).
-// Anything else (thousands separators, full-width digits, exponents, long
-// mantissas) goes through strconv.
+// percent cells). pct reports a trailing percent sign, which it strips. Plain
+// decimals, the bulk of any file, take a fast path over the bytes; the rest
+// (thousands separators, full-width digits, exponents, long mantissas) goes
+// through strconv.
 func parseNumber(s string, exp int) (v float64, pct, ok bool) {
 	if v, ok := fastNumber(s, exp); ok {
 		return v, false, true
@@ -158,45 +155,32 @@ func parseNumber(s string, exp int) (v float64, pct, ok bool) {
 // that is valid for its kind (a count must be whole). Anything else returns false
 // and goes through readCell, which also explains what is wrong.
 func fastCell(s string, exp int, kind engine.Kind) (float64, bool) {
-	if kind == engine.KindPercent || len(s) == 0 || len(s) > 15 {
+	if kind == engine.KindPercent {
+		return 0, false
+	}
+	return decimal(s, exp, kind == engine.KindCount)
+}
+
+// fastNumber is parseNumber's fast path: decimal with an optional minus sign.
+func fastNumber(s string, exp int) (float64, bool) {
+	if len(s) > 1 && s[0] == '-' {
+		v, ok := decimal(s[1:], exp, false)
+		return -v, ok
+	}
+	return decimal(s, exp, false)
+}
+
+// decimal reads digits with an optional fraction ("12", "12.5") times 10^exp. At
+// most 15 digits keep the mantissa below 2^53, so that with an exact power of ten
+// one multiplication or division rounds correctly (Clinger's fast path). whole
+// refuses a fraction. ok is false for anything else.
+func decimal(s string, exp int, whole bool) (float64, bool) {
+	if len(s) == 0 || len(s) > 16 || s[0] == '.' {
 		return 0, false
 	}
 	var mant uint64
-	frac, dot := 0, false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= '0' && c <= '9':
-			mant = mant*10 + uint64(c-'0')
-			if dot {
-				frac++
-			}
-		case c == '.' && !dot && kind != engine.KindCount && i > 0:
-			dot = true
-		default:
-			return 0, false
-		}
-	}
-	e := exp - frac
-	switch {
-	case e == 0:
-		return float64(mant), true
-	case e > 0 && e < len(pow10):
-		return float64(mant) * pow10[e], true
-	case e < 0 && -e < len(pow10):
-		return float64(mant) / pow10[-e], true
-	}
-	return 0, false
-}
-
-func fastNumber(s string, exp int) (float64, bool) {
-	i, neg := 0, false
-	if len(s) > 0 && s[0] == '-' {
-		i, neg = 1, true
-	}
-	var mant uint64
 	digits, frac, dot := 0, 0, false
-	for ; i < len(s); i++ {
+	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
 		case c >= '0' && c <= '9':
@@ -205,29 +189,24 @@ func fastNumber(s string, exp int) (float64, bool) {
 			if dot {
 				frac++
 			}
-		case c == '.' && !dot:
+		case c == '.' && !dot && !whole:
 			dot = true
 		default:
 			return 0, false
 		}
 	}
-	if digits == 0 || digits > 15 {
+	if digits > 15 {
 		return 0, false
 	}
-	e := exp - frac
-	v := float64(mant)
-	switch {
-	case e >= 0 && e < len(pow10):
-		v *= pow10[e]
+	switch e := exp - frac; {
+	case e == 0:
+		return float64(mant), true
+	case e > 0 && e < len(pow10):
+		return float64(mant) * pow10[e], true
 	case e < 0 && -e < len(pow10):
-		v /= pow10[-e]
-	default:
-		return 0, false
+		return float64(mant) / pow10[-e], true
 	}
-	if neg {
-		v = -v
-	}
-	return v, true
+	return 0, false
 }
 
 // slowNumber handles what fastNumber refuses: full-width characters, "1,234",

@@ -179,7 +179,6 @@ type numField struct {
 
 // layout is where each field sits in one table.
 type layout struct {
-	kind    tableKind
 	text    [numTextFields]int // column index, -1 when absent
 	nums    []numField         // in catalogue order
 	present []bool             // by element index
@@ -197,9 +196,9 @@ type headerParser struct {
 	srcs   map[int]source      // column → unit conversion
 }
 
-// parseHeader maps a header row of table t and records header errors in t.
-func parseHeader(d *dictionary, t *table, cells []string) *layout {
-	lay := &layout{kind: t.kind, present: make([]bool, len(d.elems)), labels: make([]string, len(cells))}
+// parseHeader maps a header row of table t into t.lay and records header errors.
+func parseHeader(d *dictionary, t *table, cells []string) {
+	lay := &layout{present: make([]bool, len(d.elems)), labels: make([]string, len(cells))}
 	t.lay = lay // header errors are labelled through it
 	for i := range lay.text {
 		lay.text[i] = -1
@@ -218,7 +217,6 @@ func parseHeader(d *dictionary, t *table, cells []string) *layout {
 		p.column(i, c)
 	}
 	p.finish()
-	return lay
 }
 
 func (p *headerParser) column(i int, cell string) {
@@ -356,10 +354,9 @@ func (p *headerParser) missing() {
 		}
 	}
 	for _, e := range p.d.reqElem {
-		if !lay.present[e] && p.direct[e] < 0 {
-			if _, seen := p.first[headerMatch{isNum: true, elem: e, fold: -1}]; !seen {
-				t.bad(t.hdrRow, -1, p.d.elems[e].Name, "", reasonMissingCol)
-			}
+		// A column refused for its unit was reported already.
+		if _, seen := p.first[headerMatch{isNum: true, elem: e, fold: -1}]; !seen && !lay.present[e] {
+			t.bad(t.hdrRow, -1, p.d.elems[e].Name, "", reasonMissingCol)
 		}
 	}
 	if lay.text[tfPeriod] < 0 && t.period == 0 {

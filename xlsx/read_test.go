@@ -323,3 +323,41 @@ func TestReadDerivedColumnIgnored(t *testing.T) {
 		t.Errorf("school_students = %v, want [600] computed by the engine", got)
 	}
 }
+
+func TestParseNumber(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in      string
+		exp     int
+		want    float64
+		pct, ok bool
+	}{
+		{"600", 0, 600, false, true},
+		{"12.5", 4, 125000, false, true}, // 万元 → 元, exactly
+		{"0.07", 2, 7, false, true},      // a percent-formatted cell, exactly (0.07*100 is not)
+		{"-3", 0, -3, false, true},
+		{"1,234", 0, 1234, false, true},
+		{"1,234,567.5", 0, 1234567.5, false, true},
+		{"１２３．５", 0, 123.5, false, true},
+		{" 85% ", 0, 85, true, true},
+		{"85％", 0, 85, true, true},
+		{"1e3", 0, 1000, false, true},
+		{"12345678901234567", 0, 12345678901234567, false, true},
+		{"1,23", 0, 0, false, false},
+		{"12,", 0, 0, false, false},
+		{"0x10", 0, 0, false, false},
+		{"NaN", 0, 0, false, false},
+		{"Inf", 0, 0, false, false},
+		{"1_000", 0, 0, false, false},
+		{"-", 0, 0, false, false},
+		{".", 0, 0, false, false},
+		{"", 0, 0, false, false},
+		{"六百", 0, 0, false, false},
+	}
+	for _, tt := range tests {
+		v, pct, ok := parseNumber(tt.in, tt.exp)
+		if ok != tt.ok || (ok && (v != tt.want || pct != tt.pct)) {
+			t.Errorf("parseNumber(%q, %d) = %v, %v, %v; want %v, %v, %v", tt.in, tt.exp, v, pct, ok, tt.want, tt.pct, tt.ok)
+		}
+	}
+}

@@ -181,7 +181,7 @@ func writeMetricSheet(f *excelize.File, st *styles, r *engine.Result) error {
 	f.SetSheetRow(sh, "A1", &head)
 	f.SetCellStyle(sh, "A1", "E1", st.head)
 	for i, m := range r.Metrics {
-		var v any = m.Text
+		var v any = m.Text()
 		if m.OK {
 			v = m.Value
 		}

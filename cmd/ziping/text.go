@@ -169,7 +169,7 @@ func writeMetrics(w io.Writer, r *engine.Result) {
 	fmt.Fprintln(w, "\n指标")
 	t := &textTable{right: []bool{false, false, true}}
 	for _, m := range r.Metrics {
-		t.add(m.ID, m.Name, m.Text)
+		t.add(m.ID, m.Name, m.Text())
 	}
 	t.write(w, "  ")
 }
@@ -220,7 +220,7 @@ func writeRanking(w io.Writer, fw *engine.Framework, results []*engine.Result) {
 
 func writeExplanations(w io.Writer, xs []engine.Explanation) {
 	for _, x := range xs {
-		fmt.Fprintf(w, "\n说明：%s（%s）= %s\n", x.Name, x.Metric, x.Value.Text)
+		fmt.Fprintf(w, "\n说明：%s（%s）= %s\n", x.Name, x.Metric, x.Value.Text())
 		fmt.Fprintf(w, "  公式：%s\n  代入：%s\n", x.Formula, x.Instantiated)
 		for _, f := range x.Facts {
 			fmt.Fprintf(w, "  %s（%s）= %s\n", f.Name, f.ID, f.Value)
