@@ -11,6 +11,9 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
+// Run with: go test -run='^$' -bench=Read -benchtime=3x -count=8 ./xlsx
+// Targets on the 2-core machine: the CSV under 400 ms, the workbook under 1 s.
+
 // benchHeader is the header of the generated school table: 29 columns, the official
 // names with units where money and areas need them.
 var benchHeader = []string{"学校代码", "学校名称", "区县代码", "区县名称", "学段", "学校类别", "办学类型", "年度",

@@ -11,7 +11,7 @@ import (
 
 // Reasons shown to users for bad cells.
 const (
-	reasonNotNumber   = "不是有效的数字"
+	reasonNotNumber   = "不是数字"
 	reasonNegative    = "不能为负数"
 	reasonNotWhole    = "应为整数"
 	reasonPercent     = "百分比应在0到100之间"
@@ -29,6 +29,7 @@ const (
 	reasonTypeStage   = "学校类别与学段不一致"
 	reasonNoCounty    = "区县代码不在区县数据表中"
 	reasonNoTable     = "没有找到学校表或区县数据表（表头须含“学校代码”或“区县代码”列）"
+	reasonDerived     = "此列由系统计算，不能导入，请删除"
 )
 
 // stageKind is the 学段 of a source row: a single stage, or a combined school given

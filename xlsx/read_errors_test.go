@@ -43,7 +43,10 @@ func TestReadRejects(t *testing.T) {
 		want   []ce
 	}{
 		{"not a number", []Input{csvInput("s.csv", hdr, "3301000001,甲小学,330102,小学,公办,2024,六百,14,40")}, ReadOptions{},
-			[]ce{{File: "s.csv", Row: 2, Column: "G 在校生数", Value: "六百", Reason: "不是有效的数字"}}},
+			[]ce{{File: "s.csv", Row: 2, Column: "G 在校生数", Value: "六百", Reason: "不是数字"}}},
+		{"title rows above the header", []Input{csvInput("s.csv", "2024年学校基础数据表,,", "填报单位：西湖区教育局", hdr,
+			"3301000001,甲小学,330102,小学,公办,2024,600,14,x")}, ReadOptions{},
+			[]ce{{File: "s.csv", Row: 4, Column: "I 专任教师数", Value: "x", Reason: "不是数字"}}},
 		{"negative", []Input{csvInput("s.csv", hdr, "3301000001,甲小学,330102,小学,公办,2024,600,-1,40")}, ReadOptions{},
 			[]ce{{File: "s.csv", Row: 2, Column: "H 班级数", Value: "-1", Reason: "不能为负数"}}},
 		{"count not whole", []Input{csvInput("s.csv", hdr, "3301000001,甲小学,330102,小学,公办,2024,600,14,3.5")}, ReadOptions{},
@@ -59,6 +62,8 @@ func TestReadRejects(t *testing.T) {
 			[]ce{{File: "s.csv", Row: 1, Column: "J 教学仪器设备值", Reason: "请在列名中注明单位：元或万元"}}},
 		{"unknown unit", []Input{csvInput("s.csv", hdr+",教学仪器设备值（美元）", good+",100")}, ReadOptions{},
 			[]ce{{File: "s.csv", Row: 1, Column: "J 教学仪器设备值（美元）", Reason: "无法识别的单位「美元」（可用：元、万元、亿元）"}}},
+		{"derived column", []Input{csvInput("s.csv", hdr+",school_students", good+",600")}, ReadOptions{},
+			[]ce{{File: "s.csv", Row: 1, Column: "J school_students", Reason: "此列由系统计算，不能导入，请删除"}}},
 		{"duplicate column", []Input{csvInput("s.csv", hdr+",在校学生数", good+",600")}, ReadOptions{},
 			[]ce{{File: "s.csv", Row: 1, Column: "J 在校学生数", Reason: "与G列重复"}}},
 		{"unknown stage", []Input{csvInput("s.csv", hdr, "3301000001,甲小学,330102,幼儿园,公办,2024,600,14,40")}, ReadOptions{},
@@ -82,7 +87,7 @@ func TestReadRejects(t *testing.T) {
 		{"duplicate school across files", []Input{csvInput("a.csv", hdr, good), csvInput("b.csv", hdr, good)}, ReadOptions{},
 			[]ce{{File: "b.csv", Row: 2, Column: "A 学校代码", Value: "3301000001", Reason: "与「a.csv」第2行重复（同一年度同一学段（小学）的学校代码不能重复）"}}},
 		{"bands do not add up", []Input{csvInput("s.csv", hdr+",45人及以下,46-50人,51-55人,56-65人,66人及以上", good+",10,2,1,0,0")}, ReadOptions{},
-			[]ce{{File: "s.csv", Row: 2, Column: "H 班级数", Value: "14", Reason: "各班额段班级数之和（13）与班级数不一致"}}},
+			[]ce{{File: "s.csv", Row: 2, Column: "H 班级数", Value: "14", Reason: "各班额段班级数之和（13）与班级数（14）不符"}}},
 		{"partial fold", []Input{csvInput("s.csv", hdr+",56-60人", good+",0")}, ReadOptions{},
 			[]ce{{File: "s.csv", Row: 1, Column: "61-65人", Reason: "缺少列：分段列须齐全才能合计为「56-65人班级数」"}}},
 		{"unknown county", []Input{facts, csvInput("s.csv", hdr, good, "3301000002,乙小学,330103,小学,公办,2024,300,7,20")}, ReadOptions{},
@@ -106,10 +111,10 @@ func TestReadRejects(t *testing.T) {
 			"3301000009,甲小学,330102,小学,公办,2024,abc,-2,40",
 			good,
 			"3301000003,,330102,初中,民办,2024,300,7,x")}, ReadOptions{},
-			[]ce{{File: "s.csv", Row: 2, Column: "G 在校生数", Value: "abc", Reason: "不是有效的数字"},
+			[]ce{{File: "s.csv", Row: 2, Column: "G 在校生数", Value: "abc", Reason: "不是数字"},
 				{File: "s.csv", Row: 2, Column: "H 班级数", Value: "-2", Reason: "不能为负数"},
 				{File: "s.csv", Row: 4, Column: "B 学校名称", Reason: "不能为空"},
-				{File: "s.csv", Row: 4, Column: "I 专任教师数", Value: "x", Reason: "不是有效的数字"}}},
+				{File: "s.csv", Row: 4, Column: "I 专任教师数", Value: "x", Reason: "不是数字"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -135,7 +140,7 @@ func TestReadXLSXRejectsWithSheetAndRow(t *testing.T) {
 		{"3301000002", "乙小学", "330102", "小学", "公办", 2024, 300, "七"},
 	}})
 	_, err := ReadFrom([]Input{in}, ReadOptions{})
-	want := []ziping.CellError{{File: "book.xlsx", Sheet: "学校", Row: 5, Column: "H 班级数", Value: "七", Reason: "不是有效的数字"}}
+	want := []ziping.CellError{{File: "book.xlsx", Sheet: "学校", Row: 5, Column: "H 班级数", Value: "七", Reason: "不是数字"}}
 	if diff := cmp.Diff(want, cellErrors(t, err)); diff != "" {
 		t.Errorf("cell errors (-want +got):\n%s", diff)
 	}

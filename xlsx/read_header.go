@@ -53,10 +53,11 @@ const (
 // headerMatch is what a normalised header names: a text field, an element, or one
 // fold column (Element.Fold[fold]) of an element.
 type headerMatch struct {
-	text  textField
-	isNum bool
-	elem  int
-	fold  int // -1 for the element's own column
+	text    textField
+	isNum   bool
+	elem    int
+	fold    int  // -1 for the element's own column
+	derived bool // computed by the engine, refused in files
 }
 
 // dictionary maps normalised headers of one table kind to what they name.
@@ -87,11 +88,11 @@ func newDictionary(kind tableKind) *dictionary {
 	}
 	d.units = make([]map[string]float64, len(d.elems))
 	for i, e := range d.elems {
-		if e.Derived {
-			continue // computed by the engine; a column of that name is ignored
-		}
 		for _, h := range append([]string{e.ID, e.Name}, e.Aliases...) {
-			d.names[normHeader(h)] = headerMatch{isNum: true, elem: i, fold: -1}
+			d.names[normHeader(h)] = headerMatch{isNum: true, elem: i, fold: -1, derived: e.Derived}
+		}
+		if e.Derived {
+			continue
 		}
 		for j, h := range e.Fold {
 			d.names[normHeader(h)] = headerMatch{isNum: true, elem: i, fold: j}
@@ -231,6 +232,10 @@ func (p *headerParser) column(i int, cell string) {
 	}
 	if !found {
 		return // an unknown column is ignored
+	}
+	if m.derived {
+		p.t.bad(p.t.hdrRow, i, p.lay.labels[i], "", reasonDerived)
+		return
 	}
 	if j, dup := p.first[m]; dup {
 		p.t.bad(p.t.hdrRow, i, p.lay.labels[i], "", fmt.Sprintf("与%s列重复", colName(j)))

@@ -237,7 +237,7 @@ func (p *schoolPart) check(n int, r *schoolRow) {
 		}
 		if all && sum != v[engine.SEClasses] {
 			p.bad(n, L.col(engine.SEClasses), formatNumber(v[engine.SEClasses]),
-				fmt.Sprintf("各班额段班级数之和（%s）与班级数不一致", formatNumber(sum)))
+				fmt.Sprintf("各班额段班级数之和（%s）与班级数（%s）不符", formatNumber(sum), formatNumber(v[engine.SEClasses])))
 		}
 	}
 	if r.kind.combined() {

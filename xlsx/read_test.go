@@ -2,7 +2,6 @@ package xlsx
 
 import (
 	"bytes"
-	"fmt"
 	"math"
 	"reflect"
 	"strings"
@@ -313,14 +312,6 @@ func TestReadChunks(t *testing.T) {
 		if len(cells) == 0 || cells[0].Row != 35002 {
 			t.Errorf("got %v, want the first error on row 35002", cells)
 		}
-	}
-}
-
-func TestReadDerivedColumnIgnored(t *testing.T) {
-	t.Parallel()
-	ds := mustRead(t, ReadOptions{}, csvInput("s.csv", hdr+",全校义务教育在校生数", good+",99999"))
-	if got := num(&ds.Periods[2024].Schools, "school_students"); fmt.Sprint(got) != "[600]" {
-		t.Errorf("school_students = %v, want [600] computed by the engine", got)
 	}
 }
 

@@ -13,7 +13,9 @@ import (
 // readXLSX reads every sheet of a workbook that holds a school or facts table. Rows
 // are streamed with raw cell values: number formats would round what users typed.
 func (r *reader) readXLSX(in Input) error {
-	f, err := excelize.OpenReader(io.NewSectionReader(in.R, 0, in.Size))
+	// Keep worksheets of up to 256 MB (about 250,000 rows) in memory: excelize
+	// spills larger ones, by default from 16 MB, to temporary files.
+	f, err := excelize.OpenReader(io.NewSectionReader(in.R, 0, in.Size), excelize.Options{UnzipXMLSizeLimit: 256 << 20})
 	if err != nil {
 		return &ziping.Error{Kind: ziping.Invalid, Msg: fmt.Sprintf("无法读取文件「%s」：不是有效的 xlsx 文件", in.Name), Err: err}
 	}
