@@ -128,3 +128,11 @@ func pschool(unit, code string, students float64, v [7]float64) school {
 			"multimedia_rooms":        v[6] * students / 100,
 		}}
 }
+
+func BenchmarkFinish(b *testing.B) {
+	ds := benchData(b, 2844, 500000)
+	snap := ds.Periods[ds.Latest()]
+	for b.Loop() {
+		snap.Finish(len(ds.Units))
+	}
+}

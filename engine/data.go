@@ -262,22 +262,27 @@ func (s *Snapshot) Finish(nUnits int) {
 	tot := make([]float64, n)
 	first := make([]float64, n)
 	stu := sc.Num[SEStudents]
+	// The row where each school code first appears in the unit; one map reused
+	// across units (a map per unit cost more than the rest of Finish together).
+	firstRow := make(map[string]int32, 1024)
+	owner := make([]int32, n)
 	for _, r := range sc.Ranges {
-		seen := make(map[string]int32, r.Hi-r.Lo)
+		clear(firstRow)
 		for i := r.Lo; i < r.Hi; i++ {
-			f, ok := seen[sc.Code[i]]
+			f, ok := firstRow[sc.Code[i]]
 			if !ok {
 				f = i
-				seen[sc.Code[i]] = i
+				firstRow[sc.Code[i]] = i
 				first[i] = 1
 			}
+			owner[i] = f
 			if stu != nil && (sc.Stage[i] == StagePrimary || sc.Stage[i] == StageJunior) {
 				tot[f] += stu[i]
 			}
 		}
-		for i := r.Lo; i < r.Hi; i++ {
-			tot[i] = tot[seen[sc.Code[i]]]
-		}
+	}
+	for i := range tot {
+		tot[i] = tot[owner[i]]
 	}
 	sc.Num[SESchoolStudents] = tot
 	sc.Num[SESchoolFirst] = first
