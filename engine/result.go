@@ -100,6 +100,20 @@ type PointResult struct {
 	Metrics []string `json:"metrics,omitempty"` // ids of the metrics its rules use
 }
 
+// State is the point's state in words, as score sheets show it: 待评, 无法计算,
+// 达标 or 未达标.
+func (p *PointResult) State() string {
+	switch {
+	case p.Status == StatusPending:
+		return "待评"
+	case p.Status == StatusUncomputable:
+		return "无法计算"
+	case p.Passed:
+		return "达标"
+	}
+	return "未达标"
+}
+
 // VetoResult is a veto item's outcome.
 type VetoResult struct {
 	Code      string `json:"code"`

@@ -124,25 +124,13 @@ func writeUnitSheet(f *excelize.File, st *styles, fw *engine.Framework, r *engin
 func pointCells(verdict bool, area string, p engine.PointResult) []any {
 	reasons := strings.Join(p.Reasons, "\n")
 	if verdict {
-		return []any{area, p.Code, p.Title, pointState(p), reasons}
+		return []any{area, p.Code, p.Title, p.State(), reasons}
 	}
 	score := any(p.Score)
 	if p.Status != engine.StatusScored {
-		score = pointState(p)
+		score = p.State()
 	}
 	return []any{area, p.Code, p.Title, p.Max, score, p.Lost, reasons}
-}
-
-func pointState(p engine.PointResult) string {
-	switch {
-	case p.Status == engine.StatusPending:
-		return "待评"
-	case p.Status == engine.StatusUncomputable:
-		return "无法计算"
-	case p.Passed:
-		return "达标"
-	}
-	return "未达标"
 }
 
 func writeTotals(f *excelize.File, st *styles, sh string, fw *engine.Framework, r *engine.Result, row, last int) {
@@ -249,7 +237,7 @@ func writeDetailSheet(f *excelize.File, st *styles, fw *engine.Framework, result
 	for _, r := range results {
 		for _, a := range r.Areas {
 			for _, p := range a.Points {
-				vals := []any{r.Unit.Code, r.Unit.Name, a.Name, p.Code, p.Title, p.Max, p.Score, p.Lost, pointState(p), strings.Join(p.Reasons, "；")}
+				vals := []any{r.Unit.Code, r.Unit.Name, a.Name, p.Code, p.Title, p.Max, p.Score, p.Lost, p.State(), strings.Join(p.Reasons, "；")}
 				if err := sw.SetRow(cell(1, row), vals); err != nil {
 					return err
 				}

@@ -116,7 +116,7 @@ func addPointRows(t *textTable, fw *engine.Framework, p engine.PointResult) {
 		}
 		switch {
 		case fw.IsVerdict() && i == 0:
-			t.add(code, title, pointVerdict(p), reason)
+			t.add(code, title, p.State(), reason)
 		case fw.IsVerdict():
 			t.add("", "", "", reason)
 		case i == 0:
@@ -127,24 +127,9 @@ func addPointRows(t *textTable, fw *engine.Framework, p engine.PointResult) {
 	}
 }
 
-func pointVerdict(p engine.PointResult) string {
-	switch {
-	case p.Status == engine.StatusPending:
-		return "待评"
-	case p.Status == engine.StatusUncomputable:
-		return "无法计算"
-	case p.Passed:
-		return "达标"
-	}
-	return "未达标"
-}
-
 func pointScore(p engine.PointResult) string {
-	switch p.Status {
-	case engine.StatusPending:
-		return "待评"
-	case engine.StatusUncomputable:
-		return "无法计算"
+	if p.Status != engine.StatusScored {
+		return p.State()
 	}
 	return num(p.Score)
 }
