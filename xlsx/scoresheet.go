@@ -3,8 +3,10 @@ package xlsx
 import (
 	"fmt"
 	"io"
+	"math"
 	"strings"
 
+	"github.com/mattn/go-runewidth"
 	"github.com/xuri/excelize/v2"
 
 	"ziping/engine"
@@ -90,11 +92,16 @@ func writeUnitSheet(f *excelize.File, st *styles, fw *engine.Framework, r *engin
 	f.SetSheetRow(sh, "A2", &head)
 	f.SetCellStyle(sh, "A2", cell(last, 2), st.head)
 	row := 3
+	reasonWidth := 62.0
+	if verdict {
+		reasonWidth = 70
+	}
 	for _, a := range r.Areas {
 		top := row
 		for _, p := range a.Points {
 			vals := pointCells(verdict, a.Name, p)
 			f.SetSheetRow(sh, cell(1, row), &vals)
+			f.SetRowHeight(sh, row, rowHeight(p.Reasons, reasonWidth))
 			row++
 		}
 		if row-1 > top {
@@ -103,6 +110,7 @@ func writeUnitSheet(f *excelize.File, st *styles, fw *engine.Framework, r *engin
 	}
 	for _, p := range r.Bonus {
 		vals := pointCells(verdict, "加分项", p)
+		vals[5] = "" // a bonus not earned is not a deduction
 		f.SetSheetRow(sh, cell(1, row), &vals)
 		row++
 	}
@@ -110,15 +118,47 @@ func writeUnitSheet(f *excelize.File, st *styles, fw *engine.Framework, r *engin
 	f.SetCellStyle(sh, cell(3, 3), cell(3, row-1), st.wrap)
 	f.SetCellStyle(sh, cell(last, 3), cell(last, row-1), st.wrap)
 	writeTotals(f, st, sh, fw, r, row, last)
-	widths := []float64{14, 8, 34, 8, 8, 8, 60}
+	widths := []float64{20, 7, 30, 7, 7, 7, 62}
 	if verdict {
-		widths = []float64{14, 8, 34, 10, 70}
+		widths = []float64{20, 7, 30, 9, 70}
 	}
 	for i, wd := range widths {
 		col, _ := excelize.ColumnNumberToName(i + 1)
 		f.SetColWidth(sh, col, col, wd)
 	}
+	if err := printSetup(f, sh, "$1:$2"); err != nil {
+		return err
+	}
 	return f.SetPanes(sh, &excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"})
+}
+
+// printSetup makes a sheet print the way score sheets are handed in: A4 landscape,
+// one page wide, the title and header rows repeated on every page.
+func printSetup(f *excelize.File, sh, titleRows string) error {
+	a4, landscape, one, tall := 9, "landscape", 1, 0
+	if err := f.SetPageLayout(sh, &excelize.PageLayoutOptions{Size: &a4, Orientation: &landscape, FitToWidth: &one, FitToHeight: &tall}); err != nil {
+		return err
+	}
+	fit := true
+	if err := f.SetSheetProps(sh, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return err
+	}
+	m := 0.5
+	if err := f.SetPageMargins(sh, &excelize.PageLayoutMarginsOptions{Left: &m, Right: &m, Top: &m, Bottom: &m}); err != nil {
+		return err
+	}
+	return f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: "'" + sh + "'!" + titleRows, Scope: sh})
+}
+
+// rowHeight fits a row to its reasons: spreadsheet programs do not grow a row to
+// wrapped text on their own when a file is opened. width is the reason column's width
+// in characters (a Chinese character takes two).
+func rowHeight(reasons []string, width float64) float64 {
+	lines := 0
+	for _, r := range reasons {
+		lines += int(math.Ceil(float64(runewidth.StringWidth(r)) / (width - 2)))
+	}
+	return math.Max(18, float64(lines)*15+3)
 }
 
 func pointCells(verdict bool, area string, p engine.PointResult) []any {
@@ -220,6 +260,9 @@ func writeRankingSheet(f *excelize.File, st *styles, fw *engine.Framework, resul
 	}
 	f.SetCellStyle(sh, "A2", cell(len(head), len(results)+1), st.cell)
 	f.SetColWidth(sh, "C", "C", 16)
+	if err := printSetup(f, sh, "$1:$1"); err != nil {
+		return err
+	}
 	return f.SetPanes(sh, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
 }
 
