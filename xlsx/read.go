@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 
@@ -67,13 +68,27 @@ func ReadFrom(inputs []Input, opt ReadOptions) (*engine.Dataset, error) {
 	}
 	r.dicts[kindSchools] = newDictionary(kindSchools)
 	r.dicts[kindFacts] = newDictionary(kindFacts)
+	var size int64
 	for _, in := range inputs {
 		if err := r.read(in); err != nil {
 			return nil, err
 		}
+		size += in.Size
+	}
+	if size > bigInput {
+		// The file buffers are garbage now, but the collector set its next goal
+		// while they were alive; assembling the columns on top would take the heap
+		// to file + chunks + columns. Collecting here caps the peak at chunks +
+		// columns (−150 MiB on the 500,000-row file). The columns hold no pointers,
+		// so this collection marks little.
+		runtime.GC()
 	}
 	return r.build()
 }
+
+// bigInput is the input size above which ReadFrom collects garbage between parsing
+// and assembling.
+const bigInput = 32 << 20
 
 // reader gathers the tables of every input before anything is built.
 type reader struct {

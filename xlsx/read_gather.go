@@ -2,7 +2,10 @@ package xlsx
 
 import (
 	"math"
+	"runtime"
+	"slices"
 	"sync"
+	"sync/atomic"
 
 	"ziping/engine"
 )
@@ -26,12 +29,15 @@ func (pc *piece) rowAt(j int) int {
 
 // gatherSchools builds the school rows of period per from every school part. Rows
 // are placed sorted by unit, in source order within a unit: Finish then finds them
-// sorted and need not permute every column a second time. The parts are copied in
-// parallel. An element column exists when any table of the period has it; rows
-// from a table without it get NaN.
+// sorted and need not permute every column a second time. An element column exists
+// when any table of the period has it; rows from a table without it get NaN.
+//
+// Numeric columns are gathered one element at a time, and a part's column is let go
+// as soon as its last period has been gathered, so that the parsed chunks and the
+// assembled columns are never all alive at once: peak memory costs time here.
 func (r *reader) gatherSchools(s *engine.Schools, per int32, maps map[*schoolPart][]int32, nUnits int) {
 	pieces, n, present := r.pieces(per, maps)
-	allocSchools(s, n, present)
+	allocText(s, n)
 	counts := make([][]int32, len(pieces))
 	var wg sync.WaitGroup
 	for i := range pieces {
@@ -45,9 +51,42 @@ func (r *reader) gatherSchools(s *engine.Schools, per int32, maps map[*schoolPar
 		}
 	}
 	for i := range pieces {
-		wg.Go(func() { pieces[i].copyTo(s, counts[i]) })
+		wg.Go(func() { pieces[i].copyText(s, counts[i]) })
 	}
 	wg.Wait()
+	s.Num = make([][]float64, len(engine.SchoolElements))
+	var nextElem atomic.Int32
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for e := int(nextElem.Add(1) - 1); e < len(present); e = int(nextElem.Add(1) - 1) {
+				if present[e] {
+					s.Num[e] = gatherColumn(pieces, e, n, per)
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// gatherColumn assembles element e of every piece, releasing each part's column
+// when this is the last period the part has.
+func gatherColumn(pieces []piece, e, n int, per int32) []float64 {
+	dst := make([]float64, n)
+	for i := range pieces {
+		pc := &pieces[i]
+		src := pc.p.num[e]
+		if src == nil {
+			for _, d := range pc.to {
+				dst[d] = math.NaN()
+			}
+			continue
+		}
+		scatter(pc, dst, src)
+		if per == slices.Max(pc.p.periods) {
+			pc.p.num[e] = nil
+		}
+	}
+	return dst
 }
 
 // pieces selects the rows of period per from every school part.
@@ -77,7 +116,7 @@ func (r *reader) pieces(per int32, maps map[*schoolPart][]int32) (pieces []piece
 	return pieces, n, present
 }
 
-func allocSchools(s *engine.Schools, n int, present []bool) {
+func allocText(s *engine.Schools, n int) {
 	s.Unit = make([]int32, n)
 	s.Code = make([]string, n)
 	s.Name = make([]string, n)
@@ -85,12 +124,6 @@ func allocSchools(s *engine.Schools, n int, present []bool) {
 	s.Type = make([]engine.SchoolType, n)
 	s.Public = make([]bool, n)
 	s.Row = make([]int32, n)
-	s.Num = make([][]float64, len(engine.SchoolElements))
-	for e, ok := range present {
-		if ok {
-			s.Num[e] = make([]float64, n)
-		}
-	}
 }
 
 // unitCounts counts the piece's rows per unit.
@@ -102,9 +135,10 @@ func (pc *piece) unitCounts(nUnits int) []int32 {
 	return c
 }
 
-// copyTo writes the piece's rows into s; start holds, per unit, the first row the
-// piece writes for that unit.
-func (pc *piece) copyTo(s *engine.Schools, start []int32) {
+// copyText writes the piece's text and category columns into s and records each
+// row's destination; start holds, per unit, the first row the piece writes for that
+// unit.
+func (pc *piece) copyText(s *engine.Schools, start []int32) {
 	p := pc.p
 	pc.to = make([]int32, pc.n)
 	for j := range pc.n {
@@ -122,17 +156,6 @@ func (pc *piece) copyTo(s *engine.Schools, start []int32) {
 	scatter(pc, s.Type, p.typ)
 	scatter(pc, s.Public, p.public)
 	scatter(pc, s.Row, p.srcRow)
-	for e, dst := range s.Num {
-		switch {
-		case dst == nil:
-		case p.num[e] == nil:
-			for _, d := range pc.to {
-				dst[d] = math.NaN()
-			}
-		default:
-			scatter(pc, dst, p.num[e])
-		}
-	}
 }
 
 // scatter copies one column of the piece to the rows' destinations.

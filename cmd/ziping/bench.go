@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"ziping/engine"
 	"ziping/frameworks"
 	"ziping/synth"
+	"ziping/xlsx"
 )
 
 const benchUsage = `bench [--counties 2844] [--schools 500000] [--province 20000] [--runs 5] [--dir DIR]`
@@ -44,10 +46,10 @@ func runBench(e *env, args []string) error {
 	b := &bench{e: e, runs: *runs}
 	nation := filepath.Join(*dir, "nation.csv")
 	t0 := time.Now()
-	if _, err := writeDemoData(synth.Config{Counties: *counties, Schools: *schools, Seed: 7, Periods: []int{2023, 2024}}, nation); err != nil {
+	if err := writeNation(synth.Config{Counties: *counties, Schools: *schools, Seed: 7, Periods: []int{2023, 2024}}, nation); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "生成 %d 个区县、%d 所学校（两个年度）的 CSV：%v\n\n", *counties, *schools, time.Since(t0).Round(time.Millisecond))
+	fmt.Fprintf(e.stdout, "生成 %d 个区县、%d 所学校（2024年度学校表，2023、2024年度区县表）的 CSV：%v\n\n", *counties, *schools, time.Since(t0).Round(time.Millisecond))
 	if err := b.scale("全国", []string{nation, strings.TrimSuffix(nation, ".csv") + ".区县.csv"}, 400*time.Millisecond, 200*time.Millisecond); err != nil {
 		return err
 	}
@@ -56,6 +58,27 @@ func runBench(e *env, args []string) error {
 		return err
 	}
 	return b.scale("全省", []string{prov}, time.Second, 10*time.Millisecond)
+}
+
+// writeNation writes the nation-scale files as the targets define them: the school
+// table of the latest year only (500,000 rows) and the county facts of both years, so
+// that the year-over-year metrics are computed too.
+func writeNation(cfg synth.Config, path string) error {
+	schools, counties := synth.Generate(cfg)
+	latest := cfg.Periods[len(cfg.Periods)-1]
+	col := slices.Index(schools.Header, "年度")
+	rows := schools.Rows[:0]
+	for _, r := range schools.Rows {
+		if y, ok := r[col].(int); !ok || y == latest {
+			rows = append(rows, r)
+		}
+	}
+	st := xlsx.Table{Header: schools.Header, Rows: rows}
+	ct := xlsx.Table{Header: counties.Header, Rows: counties.Rows}
+	if err := writeFile(path, func(w *bufio.Writer) error { return xlsx.WriteCSV(w, st) }); err != nil {
+		return err
+	}
+	return writeFile(strings.TrimSuffix(path, ".csv")+".区县.csv", func(w *bufio.Writer) error { return xlsx.WriteCSV(w, ct) })
 }
 
 type bench struct {
@@ -79,7 +102,7 @@ func (b *bench) scale(label string, files []string, loadTarget, evalTarget time.
 		return fmt.Errorf("读取 %s 失败", files[0])
 	}
 	rows := ds.Periods[ds.Latest()].Schools.Len()
-	b.report(fmt.Sprintf("%s：读取 %s（%d行）", label, filepath.Ext(files[0]), rows), load, loadTarget)
+	b.report(fmt.Sprintf("%s：读取 %s（拆分学段后%d行）", label, filepath.Ext(files[0]), rows), load, loadTarget)
 	for _, id := range frameworks.IDs() {
 		p, err := frameworks.Builtin(id)
 		if err != nil {
