@@ -42,6 +42,8 @@ type checkSpec struct {
 	slot    int         // pass column; slot+1 holds the count of standards met
 	metrics []int       // slots of the school metrics checked
 	std     [][]float64 // std[k][stage] minimum of metric k (NaN: not checked at that stage)
+	meet    [][]float64 // std less the comparison tolerance: v ≥ meet[k][st] means met
+	low     [][]float64 // floor × std less the tolerance: v < low[k][st] is too far below
 	minMet  int
 	floor   float64
 }
@@ -198,8 +200,15 @@ func (p *Program) compileCheck(c *SchoolCheck, ps *problems) {
 				std[st] = v
 			}
 		}
+		meet, low := make([]float64, len(std)), make([]float64, len(std))
+		for st, v := range std {
+			meet[st] = v - tolerance*math.Max(1, math.Abs(v))
+			low[st] = c.Floor*v - tolerance*math.Max(1, math.Abs(c.Floor*v))
+		}
 		spec.metrics = append(spec.metrics, s)
 		spec.std = append(spec.std, std)
+		spec.meet = append(spec.meet, meet)
+		spec.low = append(spec.low, low)
 	}
 	if c.MinMet < 1 || c.MinMet > len(c.Metrics) {
 		ps.add(c.Line, "学校达标检查「%s」的 min_met 应在 1 到 %d 之间", c.ID, len(c.Metrics))

@@ -48,6 +48,8 @@ type evaluator struct {
 	setGen  []int
 	setRows [][]int32
 
+	seen map[string]bool // scratch for countedSchools
+
 	trace *trace // non-nil when explaining
 }
 
@@ -237,9 +239,9 @@ func (e *evaluator) computeCheck(ck *checkSpec) {
 			}
 			applies = true
 			v := c.derived[ms][i]
-			if atLeast(v, std) {
+			if v >= ck.meet[k][st] {
 				n++
-			} else if !atLeast(v, ck.floor*std) {
+			} else if !(v >= ck.low[k][st]) {
 				below = true
 			}
 		}

@@ -218,7 +218,11 @@ func (e *evaluator) countedSchools(metric int) string {
 	n := 0
 	s := &e.snap.Schools
 	base := int(e.rng.Lo)
-	seen := map[string]bool{}
+	if e.seen == nil {
+		e.seen = map[string]bool{}
+	}
+	seen := e.seen
+	clear(seen)
 	for _, ci := range e.p.metrics[metric].calls {
 		spec := &e.p.calls[ci]
 		if spec.fn != "count" {
