@@ -10,9 +10,14 @@ import (
 	"ziping"
 )
 
-// readXLSX reads every sheet of a workbook that holds a school or facts table. Rows
-// are streamed with raw cell values: number formats would round what users typed.
-func (r *reader) readXLSX(in Input) error {
+// readXLSX reads every sheet of a workbook that holds a school or facts table.
+func (r *reader) readXLSX(in Input) error { return r.readWorkbook(in, true) }
+
+// readWorkbook reads every sheet of a workbook that holds a school or facts table,
+// with raw cell values: number formats would round what users typed. scan reads
+// the sheets' XML with the sheet scanner, which leaves what it does not read to
+// excelize's row iterator; without scan every sheet goes through the iterator.
+func (r *reader) readWorkbook(in Input, scan bool) error {
 	// Keep worksheets of up to 256 MB (about 250,000 rows) in memory: excelize
 	// spills larger ones, by default from 16 MB, to temporary files.
 	f, err := excelize.OpenReader(io.NewSectionReader(in.R, 0, in.Size), excelize.Options{UnzipXMLSizeLimit: 256 << 20})
@@ -20,9 +25,13 @@ func (r *reader) readXLSX(in Input) error {
 		return &ziping.Error{Kind: ziping.Invalid, Msg: fmt.Sprintf("无法读取文件「%s」：不是有效的 xlsx 文件", in.Name), Err: err}
 	}
 	defer f.Close()
+	var book *sheetBook
+	if scan {
+		book = newSheetBook(f)
+	}
 	found := false
 	for _, sheet := range f.GetSheetList() {
-		ok, err := r.readSheet(f, in.Name, sheet)
+		ok, err := r.readSheet(f, book, in.Name, sheet)
 		if err != nil {
 			return &ziping.Error{Kind: ziping.Invalid, Msg: fmt.Sprintf("无法读取文件「%s」的工作表「%s」", in.Name, sheet), Err: err}
 		}
@@ -34,15 +43,64 @@ func (r *reader) readXLSX(in Input) error {
 	return nil
 }
 
-// readSheet reads one sheet; ok is false when it holds no table.
-func (r *reader) readSheet(f *excelize.File, file, sheet string) (ok bool, err error) {
-	rows, err := f.Rows(sheet)
+// readSheet reads one sheet, with the scanner when book is not nil; ok is false
+// when it holds no table.
+func (r *reader) readSheet(f *excelize.File, book *sheetBook, file, sheet string) (ok bool, err error) {
+	rows := &sheetRows{r: r, f: f, file: file, sheet: sheet}
+	if book != nil {
+		if scanned, err := book.read(sheet, rows.row); err != nil || scanned {
+			return rows.done(), err
+		}
+	}
+	return rows.iterate()
+}
+
+// sheetRows finds the table among the rows of a sheet, handed to it in order,
+// every row number from 1, and passes the rows under its header to the table.
+type sheetRows struct {
+	r           *reader
+	f           *excelize.File
+	file, sheet string
+	t           *table
+	sink        rowSink
+}
+
+// row takes row n; it returns false when no table can follow.
+func (s *sheetRows) row(n int, cells []string) bool {
+	if s.t != nil {
+		s.sink.row(n, cells)
+		return true
+	}
+	if n > maxTitleRows+1 {
+		return false
+	}
+	if kind := detectKind(cells); kind != kindNone {
+		s.t = s.r.newTable(kind, s.file, s.sheet, n)
+		s.r.header(s.t, cells)
+		s.sink = s.r.sheetSink(s.t, s.f, s.sheet)
+	}
+	return true
+}
+
+// done files the rows taken; it reports whether the sheet holds a table.
+func (s *sheetRows) done() bool {
+	switch p := s.sink.(type) {
+	case *schoolPart:
+		p.done()
+		s.t.schools = append(s.t.schools, p)
+	case *factsPart:
+		s.t.facts = append(s.t.facts, p)
+	}
+	return s.t != nil
+}
+
+// iterate reads the sheet with excelize's row iterator.
+func (s *sheetRows) iterate() (bool, error) {
+	rows, err := s.f.Rows(s.sheet)
 	if err != nil {
 		return false, err
 	}
 	defer rows.Close()
-	var t *table
-	var sink rowSink
 	raw := excelize.Options{RawCellValue: true}
 	// Next is called once per row number, empty rows included, so n is the row
 	// number the spreadsheet shows.
@@ -51,33 +109,14 @@ func (r *reader) readSheet(f *excelize.File, file, sheet string) (ok bool, err e
 		if err != nil {
 			return false, err
 		}
-		if t != nil {
-			sink.row(n, cells)
-			continue
-		}
-		if n > maxTitleRows+1 {
+		if !s.row(n, cells) {
 			return false, nil
-		}
-		if kind := detectKind(cells); kind != kindNone {
-			t = r.newTable(kind, file, sheet, n)
-			r.header(t, cells)
-			sink = r.sheetSink(t, f, sheet)
 		}
 	}
 	if err := rows.Error(); err != nil {
 		return false, err
 	}
-	if t == nil {
-		return false, nil
-	}
-	switch p := sink.(type) {
-	case *schoolPart:
-		p.done()
-		t.schools = append(t.schools, p)
-	case *factsPart:
-		t.facts = append(t.facts, p)
-	}
-	return true, nil
+	return s.done(), nil
 }
 
 // sheetSink makes the part that takes the rows of a sheet's table.
