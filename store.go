@@ -111,7 +111,8 @@ type FactRecord struct {
 	BatchID int64
 }
 
-// SchoolQuery selects school rows for a table page.
+// SchoolQuery selects school rows for a table page. Period 0 means every period;
+// Limit 0 means no limit. Search matches code or name, case-insensitively for ASCII.
 type SchoolQuery struct {
 	UnitIDs []int64 // counties; empty: none
 	Period  int
@@ -140,7 +141,8 @@ type AuditEntry struct {
 	Hash     string
 }
 
-// AuditQuery filters the audit trail.
+// AuditQuery filters the audit trail. From is inclusive, To exclusive; Limit 0 means
+// 100.
 type AuditQuery struct {
 	UnitPath string // entries whose unit lies in this subtree; empty: all
 	UserID   int64
@@ -153,9 +155,18 @@ type AuditQuery struct {
 // suite holds them to the same behaviour. A Store persists and translates errors
 // (not found → NotFound, unique violation → Conflict); it never decides who may do
 // what: authorization lives in the services above it.
+//
+// Conventions both stores keep: a zero CreatedAt is stored as now; times come back in
+// UTC at microsecond precision; Users are ordered by id; the latest framework is the
+// one saved last; Periods are the periods that have rows; DeleteSession of a missing
+// session is NotFound; CreateBatch writes BatchID and Period into the records given.
 type Store interface {
 	// Tx runs fn in one transaction: everything fn writes through tx is committed
-	// together, or nothing when fn returns an error.
+	// together, or nothing when fn returns an error. A Tx inside a Tx reuses the
+	// outer transaction (an inner error swallowed by the outer fn does not undo the
+	// inner writes). The tx store is one connection: do not share it between
+	// goroutines. Append audit entries last in a Tx: the audit lock is held until
+	// commit, and every instance's audit writes wait for it.
 	Tx(ctx context.Context, fn func(tx Store) error) error
 
 	CreateUnit(ctx context.Context, u *OrgUnit) error // sets ID and Path

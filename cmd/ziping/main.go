@@ -46,6 +46,11 @@ func commands() []command {
 		{"frameworks", "列出、查看、检查评价体系（list | show ID | check FILE）", runFrameworks},
 		{"demo-data", "生成逼真的模拟数据（学校表和区县表）", runDemoData},
 		{"bench", "测量导入与评价的速度", runBench},
+		{"import", "把学校表、区县表导入数据库（全部成功或全部不导入）", runImport},
+		{"unit", "添加单位（unit add CODE NAME --level …）", runUnit},
+		{"user", "管理用户（user add | passwd | list）", runUser},
+		{"audit", "校验审计记录链（audit verify）", runAudit},
+		{"migrate", "建立或升级数据库结构", runMigrate},
 		{"version", "显示版本", runVersion},
 		{"help", "显示帮助", nil},
 	}

@@ -1,0 +1,67 @@
+package main
+
+import (
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"ziping/postgres"
+	"ziping/sqlite"
+)
+
+// TestMigrationsMatch: both dialects carry the same numbered migrations, so that a
+// deployment can move between them.
+func TestMigrationsMatch(t *testing.T) {
+	s, p := sqlite.Migrations(), postgres.Migrations()
+	if len(s) == 0 || !slices.Equal(s, p) {
+		t.Errorf("sqlite migrations %v, postgres %v", s, p)
+	}
+}
+
+func TestAdminCommands(t *testing.T) {
+	dir := t.TempDir()
+	db := "sqlite:" + filepath.Join(dir, "z.db")
+	data := fixture(t)
+	step := func(want string, args ...string) string {
+		t.Helper()
+		out, errs, code := runCLI(t, append(args, "--db", db)...)
+		if code != 0 || !strings.Contains(out, want) {
+			t.Fatalf("%v: exit %d\n%s%s\nwant %q", args, code, out, errs, want)
+		}
+		return out
+	}
+	step("数据库结构版本", "migrate")
+	step("已添加单位 990000 示范省（province）", "unit", "add", "990000", "示范省", "--level", "province")
+	step("已导入 2024 年度", "import", data)
+	out := step("初始密码：", "user", "add", "wang", "--role", "filler", "--scope", "990102", "--name", "王老师")
+	if pw := out[strings.Index(out, "：")+len("："):]; len(strings.TrimSpace(pw)) != 14 {
+		t.Errorf("generated password %q", pw)
+	}
+	step("wang", "user", "list")
+	step("审计记录完整", "audit", "verify")
+
+	// A filler's scope must exist; a bad role is refused; nothing half-written.
+	_, errs, code := runCLI(t, "user", "add", "zhao", "--role", "filler", "--scope", "123456", "--db", db)
+	if code != 1 || !strings.Contains(errs, "没有代码为 123456 的单位") {
+		t.Errorf("unknown scope: %d %s", code, errs)
+	}
+	_, errs, code = runCLI(t, "user", "add", "zhao", "--role", "boss", "--scope", "990102", "--db", db)
+	if code != 1 || !strings.Contains(errs, "角色应为") {
+		t.Errorf("bad role: %d %s", code, errs)
+	}
+}
+
+func TestImportRefusedWhole(t *testing.T) {
+	dir := t.TempDir()
+	db := "sqlite:" + filepath.Join(dir, "z.db")
+	// No province unit yet: the import is refused and writes nothing.
+	_, errs, code := runCLI(t, "import", fixture(t), "--db", db)
+	if code != 1 || !strings.Contains(errs, "系统中没有省级单位 990000") {
+		t.Fatalf("import without province: %d %s", code, errs)
+	}
+	out, _, _ := runCLI(t, "audit", "verify", "--db", db)
+	if !strings.Contains(out, "共0条") {
+		t.Errorf("a refused import left audit entries: %s", out)
+	}
+}

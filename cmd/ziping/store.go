@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"ziping"
+	"ziping/argon"
+	"ziping/postgres"
+	"ziping/sqlite"
+)
+
+// defaultDB is where ziping keeps its data when neither --db nor ZIPING_DB says.
+const defaultDB = "sqlite:ziping.db"
+
+// migrator is what both stores offer beyond the contract: schema migrations.
+type migrator interface {
+	ziping.Store
+	Migrate(ctx context.Context) error
+}
+
+// dbURL resolves the database URL: the flag, then ZIPING_DB, then the default.
+func dbURL(e *env, flagValue string) string {
+	if flagValue != "" {
+		return flagValue
+	}
+	if v := e.getenv("ZIPING_DB"); v != "" {
+		return v
+	}
+	return defaultDB
+}
+
+// openStore opens the store the URL names and brings its schema up to date:
+// sqlite:PATH (or a plain path ending in .db) or postgres://…
+func openStore(ctx context.Context, url string) (ziping.Store, error) {
+	var st migrator
+	var err error
+	switch {
+	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
+		st, err = postgres.Open(ctx, url)
+	case strings.HasPrefix(url, "sqlite:"):
+		st, err = sqlite.Open(ctx, strings.TrimPrefix(url, "sqlite:"))
+	case strings.HasSuffix(url, ".db"):
+		st, err = sqlite.Open(ctx, url)
+	default:
+		return nil, usagef("数据库地址应为 sqlite:文件路径 或 postgres://…")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("升级数据库结构失败: %w", err)
+	}
+	return st, nil
+}
+
+// service opens the store and wraps it in the domain service.
+func service(e *env, url string) (*ziping.Service, func(), error) {
+	st, err := openStore(e.ctx, url)
+	if err != nil {
+		return nil, nil, err
+	}
+	svc := ziping.NewService(st, argon.Hasher{P: argon.Default})
+	return svc, func() { st.Close() }, nil
+}
+
+// redact hides a PostgreSQL password in a URL before it is printed.
+func redact(url string) string {
+	at := strings.LastIndexByte(url, '@')
+	scheme := strings.Index(url, "://")
+	if at < 0 || scheme < 0 {
+		return url
+	}
+	cred := url[scheme+3 : at]
+	if i := strings.IndexByte(cred, ':'); i >= 0 {
+		return url[:scheme+3] + cred[:i] + ":***" + url[at:]
+	}
+	return url
+}

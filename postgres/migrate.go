@@ -1,0 +1,166 @@
+package postgres
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"ziping"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// migration is one numbered schema change.
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+// migrations reads the embedded files, ordered by version. The files are part of
+// the binary, so a malformed name is a build mistake and panics.
+func migrations() []migration {
+	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+	if err != nil {
+		panic(err)
+	}
+	var ms []migration
+	for _, name := range names {
+		base := strings.TrimPrefix(name, "migrations/")
+		num, _, ok := strings.Cut(base, "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil || v <= 0 {
+			panic("postgres: migration file " + base + " is not named NNNN_name.sql")
+		}
+		text, err := migrationFiles.ReadFile(name)
+		if err != nil {
+			panic(err)
+		}
+		ms = append(ms, migration{version: v, name: base, sql: string(text)})
+	}
+	slices.SortFunc(ms, func(a, b migration) int { return a.version - b.version })
+	return ms
+}
+
+// Migrations returns the schema versions this program carries, in order, so that a
+// test can hold both dialects to the same list.
+func Migrations() []int {
+	var vs []int
+	for _, m := range migrations() {
+		vs = append(vs, m.version)
+	}
+	return vs
+}
+
+// latest is the newest schema version this program knows.
+func latest() int {
+	vs := Migrations()
+	return vs[len(vs)-1]
+}
+
+// Advisory lock keys, the first of pg_advisory_lock's two int4 keys ("ziping" is not
+// a number; these are arbitrary and only need to differ from other programs'). The
+// second key is the schema's hash, so that ziping installations in different
+// schemas of one database do not wait for each other.
+const (
+	lockMigrate = 0x7a690001
+	lockAudit   = 0x7a690002
+)
+
+const createMigrations = `CREATE TABLE IF NOT EXISTS schema_migrations (
+	version    integer PRIMARY KEY,
+	applied_at timestamptz NOT NULL DEFAULT now()
+)`
+
+// Migrate applies the embedded migrations the database does not have yet, each in
+// its own transaction together with its row in schema_migrations. Instances that
+// start together take turns: the first holds an advisory lock while it migrates,
+// the others then find nothing left to do.
+func (db *DB) Migrate(ctx context.Context) error {
+	if db.tx != nil {
+		return ziping.Errorf(ziping.Internal, "不能在事务中升级数据库结构")
+	}
+	conn, err := db.pool.Acquire(ctx)
+	if err != nil {
+		return storeError(err, "acquire", "")
+	}
+	defer conn.Release()
+	// A session lock, so that it spans the migrations' own transactions.
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1, hashtext(current_schema()))`, lockMigrate); err != nil {
+		return storeError(err, "lock for migrations", "")
+	}
+	defer func() {
+		// Unlock even when ctx is done; if this fails too, the lock goes with the
+		// connection, which Release then discards as broken.
+		_, _ = conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1, hashtext(current_schema()))`, lockMigrate)
+	}()
+	if _, err := conn.Exec(ctx, createMigrations); err != nil {
+		return storeError(err, "create schema_migrations", "")
+	}
+	locked := &DB{pool: db.pool, q: conn}
+	if err := locked.checkVersion(ctx); err != nil {
+		return err
+	}
+	for _, m := range migrations() {
+		if err := apply(ctx, conn, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// apply runs m in a transaction unless it has been applied already.
+func apply(ctx context.Context, conn *pgxpool.Conn, m migration) error {
+	tx, err := conn.Begin(ctx)
+	if err != nil {
+		return storeError(err, "begin", "")
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx)) // a no-op after Commit
+	var done bool
+	err = tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = $1)`, m.version).Scan(&done)
+	if err != nil || done {
+		return storeError(err, "check migration", "")
+	}
+	if _, err := tx.Exec(ctx, m.sql); err != nil {
+		return &ziping.Error{Kind: ziping.Internal, Msg: fmt.Sprintf("数据库结构升级到版本 %d 失败", m.version),
+			Err: fmt.Errorf("migration %s: %w", m.name, err)}
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version) VALUES ($1)`, m.version); err != nil {
+		return storeError(err, "record migration", "")
+	}
+	return storeError(tx.Commit(ctx), "commit migration", "")
+}
+
+// SchemaVersion returns the newest migration applied, 0 for a new database.
+func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
+	// Look before reading: a missing table would be an error, and an error aborts a
+	// caller's transaction.
+	var exists bool
+	err := db.q.QueryRow(ctx, `SELECT to_regclass('schema_migrations') IS NOT NULL`).Scan(&exists)
+	if err != nil || !exists {
+		return 0, storeError(err, "schema version", "")
+	}
+	var v int
+	err = db.q.QueryRow(ctx, `SELECT COALESCE(max(version), 0) FROM schema_migrations`).Scan(&v)
+	return v, storeError(err, "schema version", "")
+}
+
+// checkVersion refuses a database written by a newer ziping: this program would not
+// know what its tables mean.
+func (db *DB) checkVersion(ctx context.Context) error {
+	v, err := db.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	if m := latest(); v > m {
+		return ziping.Errorf(ziping.Internal, "数据库结构版本 %d 比本程序支持的 %d 新，请升级 ziping", v, m)
+	}
+	return nil
+}
