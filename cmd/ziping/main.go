@@ -42,6 +42,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"demo", "生成一个示范省并给出排名和一个区县的评分表", runDemo},
+		{"serve", "启动网页服务（--addr :8080 --db URL）", runServe},
 		{"evaluate", "按评价体系计算指标、评分并说明扣分理由", runEvaluate},
 		{"frameworks", "列出、查看、检查评价体系（list | show ID | check FILE）", runFrameworks},
 		{"demo-data", "生成逼真的模拟数据（学校表和区县表）", runDemoData},
@@ -51,6 +52,8 @@ func commands() []command {
 		{"user", "管理用户（user add | passwd | list）", runUser},
 		{"audit", "校验审计记录链（audit verify）", runAudit},
 		{"migrate", "建立或升级数据库结构", runMigrate},
+		{"backup", "在线备份 SQLite 数据库（服务运行时也可）", runBackup},
+		{"restore", "从备份恢复 SQLite 数据库（须先停止服务）", runRestore},
 		{"version", "显示版本", runVersion},
 		{"help", "显示帮助", nil},
 	}
