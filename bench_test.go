@@ -1,0 +1,84 @@
+package ziping_test
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"testing"
+
+	"ziping"
+	"ziping/engine"
+	"ziping/frameworks"
+	"ziping/sqlite"
+	"ziping/synth"
+	"ziping/xlsx"
+)
+
+// benchService imports a generated province (200 counties, 20,000 schools, two
+// years) into a fresh SQLite file.
+func benchService(b *testing.B) (*ziping.Service, context.Context) {
+	b.Helper()
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "b.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := st.Migrate(ctx); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	svc := ziping.NewService(st, fastHasher())
+	if _, err := svc.AddUnit(ctx, ziping.System, "990000", "示范省", ziping.LevelProvince, ""); err != nil {
+		b.Fatal(err)
+	}
+	sch, cty := synth.Generate(synth.Config{Counties: 200, Schools: 20000, Seed: 11})
+	var sb, cb bytes.Buffer
+	xlsx.WriteCSV(&sb, xlsx.Table{Header: sch.Header, Rows: sch.Rows})
+	xlsx.WriteCSV(&cb, xlsx.Table{Header: cty.Header, Rows: cty.Rows})
+	ds, err := xlsx.ReadFrom([]xlsx.Input{{Name: "s.csv", R: bytes.NewReader(sb.Bytes()), Size: int64(sb.Len())},
+		{Name: "c.csv", R: bytes.NewReader(cb.Bytes()), Size: int64(cb.Len())}}, xlsx.ReadOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := svc.ImportDataset(ctx, ziping.System, ds, ziping.ImportSource{File: "s.csv"}); err != nil {
+		b.Fatal(err)
+	}
+	return svc, ctx
+}
+
+// BenchmarkRecomputeCounty: after one edited value, load a county's data of two
+// years from the store and score it (issue 3 target < 20 ms).
+func BenchmarkRecomputeCounty(b *testing.B) {
+	svc, ctx := benchService(b)
+	county, err := svc.Store.UnitByCode(ctx, "990102")
+	if err != nil {
+		b.Fatal(err)
+	}
+	prog, _ := frameworks.Builtin("lxzz-county")
+	for b.Loop() {
+		ds, _, err := svc.LoadDataset(ctx, ziping.System, county, 2024)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := prog.Evaluate(ds, engine.Options{Period: 2024}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRecomputeProvince: after an import, load a 200-county province of two
+// years from the store and score every county (issue 4 target < 1 s).
+func BenchmarkRecomputeProvince(b *testing.B) {
+	svc, ctx := benchService(b)
+	root, _ := svc.Store.UnitByCode(ctx, "990000")
+	prog, _ := frameworks.Builtin("lxzz-county")
+	for b.Loop() {
+		ds, _, err := svc.LoadDataset(ctx, ziping.System, root, 2024)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := prog.Evaluate(ds, engine.Options{Period: 2024}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
