@@ -1,0 +1,137 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"ziping"
+	"ziping/web"
+	"ziping/xlsx"
+)
+
+const serveUsage = "serve [--addr :8080] [--db URL] [--dev] [--log text|json] [--secure-cookies]"
+
+// Timeouts of the HTTP server: a slow client cannot hold a connection open for
+// ever, and a shutdown waits this long for requests in flight.
+const (
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 30 * time.Second
+	writeTimeout      = 2 * time.Minute // a score sheet of a big county takes a moment
+	idleTimeout       = 2 * time.Minute
+	shutdownTimeout   = 15 * time.Second
+	sessionSweep      = time.Hour
+)
+
+// runServe serves the web application until the run context ends (SIGINT), then
+// lets the requests in flight finish.
+func runServe(e *env, args []string) error {
+	fs := newFlags(e, "serve", serveUsage)
+	addr := fs.String("addr", "", "监听地址（默认 ZIPING_ADDR 或 :8080）")
+	db := fs.String("db", "", "数据库：sqlite:文件 或 postgres://…（默认 ZIPING_DB 或 "+defaultDB+"）")
+	dev := fs.Bool("dev", false, "开发模式：每次请求都从 web/ 目录读取模板和样式")
+	logFormat := fs.String("log", "text", "日志格式：text 或 json")
+	secure := fs.Bool("secure-cookies", false, "会话 Cookie 一律加 Secure（由前置代理提供 HTTPS 时使用）")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *addr == "" {
+		*addr = e.getenv("ZIPING_ADDR")
+	}
+	if *addr == "" {
+		*addr = ":8080"
+	}
+	log, err := newLogger(e.stderr, *logFormat)
+	if err != nil {
+		return err
+	}
+	svc, done, err := service(e, dbURL(e, *db))
+	if err != nil {
+		return err
+	}
+	defer done()
+	app, err := web.New(svc, log, web.Options{Dev: *dev, SecureCookies: *secure, ScoreSheet: xlsx.WriteScoreSheet})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("无法监听 %s: %w", *addr, err)
+	}
+	fmt.Fprintf(e.stdout, "ziping 已启动：%s（数据库 %s），按 Ctrl+C 停止\n", serverURL(ln.Addr()), redact(dbURL(e, *db)))
+	return serve(e.ctx, ln, app.Handler(), svc, log)
+}
+
+// serve runs the HTTP server on ln until ctx ends.
+func serve(ctx context.Context, ln net.Listener, h http.Handler, svc *ziping.Service, log *slog.Logger) error {
+	hs := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	go sweepSessions(ctx, svc, log)
+	log.Info("serving", "addr", ln.Addr().String())
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	err := hs.Shutdown(sctx)
+	if err2 := <-errc; !errors.Is(err2, http.ErrServerClosed) && err == nil {
+		err = err2
+	}
+	log.Info("stopped")
+	return err
+}
+
+// sweepSessions deletes expired sessions every hour while the server runs.
+func sweepSessions(ctx context.Context, svc *ziping.Service, log *slog.Logger) {
+	t := time.NewTicker(sessionSweep)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := svc.Store.DeleteExpiredSessions(ctx, svc.Now()); err != nil && ctx.Err() == nil {
+				log.Error("delete expired sessions", "error", err.Error())
+			}
+		}
+	}
+}
+
+func newLogger(w io.Writer, format string) (*slog.Logger, error) {
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, nil)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, nil)), nil
+	}
+	return nil, usagef("--log 应为 text 或 json")
+}
+
+// serverURL is the address to open in a browser: a wildcard listener is reached on
+// localhost.
+func serverURL(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return "http://" + a.String() + "/"
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/"
+}

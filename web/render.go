@@ -1,0 +1,210 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"mime"
+	"net/http"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"ziping"
+)
+
+//go:embed templates static
+var embedded embed.FS
+
+// pageNames are the page templates; each is parsed with layout.html and parts.html.
+var pageNames = []string{"login", "error", "empty", "area", "county", "school", "score", "explain", "frameworks", "framework"}
+
+// pageSet holds every page parsed with the layout.
+type pageSet struct{ byName map[string]*template.Template }
+
+func parsePages(fsys fs.FS) (*pageSet, error) {
+	ps := &pageSet{byName: map[string]*template.Template{}}
+	for _, name := range pageNames {
+		t, err := template.New(name).ParseFS(fsys, "layout.html", "parts.html", name+".html")
+		if err != nil {
+			return nil, fmt.Errorf("web: template %s: %w", name, err)
+		}
+		if t.Lookup("content") == nil {
+			return nil, fmt.Errorf("web: template %s defines no content", name)
+		}
+		ps.byName[name] = t
+	}
+	return ps, nil
+}
+
+func (s *Server) templateFS() fs.FS {
+	if s.opts.Dev {
+		return os.DirFS(filepath.Join(s.opts.DevDir, "templates"))
+	}
+	sub, _ := fs.Sub(embedded, "templates")
+	return sub
+}
+
+func (s *Server) staticFS() fs.FS {
+	if s.opts.Dev {
+		return os.DirFS(filepath.Join(s.opts.DevDir, "static"))
+	}
+	sub, _ := fs.Sub(embedded, "static")
+	return sub
+}
+
+// current returns the templates and assets to use: the ones parsed at start-up, or
+// in Dev mode fresh from disk.
+func (s *Server) current() (*pageSet, *assetSet, error) {
+	if !s.opts.Dev {
+		return s.pages, s.assets, nil
+	}
+	pages, err := parsePages(s.templateFS())
+	if err != nil {
+		return nil, nil, err
+	}
+	assets, err := loadAssets(s.staticFS())
+	return pages, assets, err
+}
+
+// Page is what the layout needs; every page's view model embeds it.
+type Page struct {
+	Title     string
+	Crumbs    []crumb
+	Nav       string // the header section shown as current: "units" or "frameworks"
+	User      *userView
+	CSRF      string
+	CSS       string
+	RequestID string
+}
+
+func (p *Page) page() *Page { return p }
+
+// pager is any page view model.
+type pager interface{ page() *Page }
+
+type crumb struct{ Name, URL string } // no URL: shown as text
+
+type userView struct{ Name, Role, Scope, Home string }
+
+// render executes a page into a buffer and writes it only when it is complete, so
+// that a template error becomes an error page, not half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data pager) error {
+	pages, assets, err := s.current()
+	if err != nil {
+		return err
+	}
+	p := data.page()
+	ri := info(r)
+	p.CSS, p.RequestID = assets.url("app.css"), ri.id
+	if ri.actor != nil && ri.actor.User != nil {
+		p.User = newUserView(ri.actor)
+	}
+	if p.CSRF == "" && ri.session != nil {
+		p.CSRF = ri.session.CSRF
+	}
+	var buf bytes.Buffer
+	if err := pages.byName[name].ExecuteTemplate(&buf, "layout", data); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, err = w.Write(buf.Bytes())
+	return err
+}
+
+func newUserView(a *ziping.Actor) *userView {
+	u := &userView{Name: a.User.Name, Role: roleName(a.User.Role), Home: "/"}
+	if u.Name == "" {
+		u.Name = a.User.Username
+	}
+	if a.Scope != nil {
+		u.Scope = a.Scope.Name
+	}
+	return u
+}
+
+func roleName(role string) string {
+	switch role {
+	case ziping.RoleAdmin:
+		return "系统管理员"
+	case ziping.RoleReviewer:
+		return "督导复核"
+	case ziping.RoleFiller:
+		return "数据填报"
+	case ziping.RoleViewer:
+		return "查看"
+	}
+	return role
+}
+
+// asset is a static file served under a name that carries its content hash, so that
+// it can be cached for a year and a new version is a new URL.
+type asset struct {
+	file  string // app.3f2a9c01d4e5.css
+	body  []byte
+	ctype string
+}
+
+type assetSet struct {
+	byName map[string]*asset // by logical name, app.css
+	byFile map[string]*asset // by hashed name
+}
+
+func loadAssets(fsys fs.FS) (*assetSet, error) {
+	as := &assetSet{byName: map[string]*asset{}, byFile: map[string]*asset{}}
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		body, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(body)
+		ext := path.Ext(p)
+		a := &asset{file: strings.TrimSuffix(path.Base(p), ext) + "." + hex.EncodeToString(sum[:6]) + ext, body: body, ctype: mime.TypeByExtension(ext)}
+		as.byName[path.Base(p)], as.byFile[a.file] = a, a
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("web: static files: %w", err)
+	}
+	if as.byName["app.css"] == nil {
+		return nil, fmt.Errorf("web: static/app.css is missing")
+	}
+	return as, nil
+}
+
+func (as *assetSet) url(name string) string { return "/static/" + as.byName[name].file }
+
+func (s *Server) static(w http.ResponseWriter, r *http.Request) error {
+	_, assets, err := s.current()
+	if err != nil {
+		return err
+	}
+	a := assets.byFile[r.PathValue("file")]
+	if a == nil {
+		return ziping.Errorf(ziping.NotFound, "文件不存在")
+	}
+	h := w.Header()
+	h.Set("Content-Type", a.ctype)
+	h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	_, err = w.Write(a.body)
+	return err
+}
+
+// errorPage is the view of an error: its status, a heading and a message fit to show.
+type errorPage struct {
+	Page
+	Status  int
+	Heading string
+	Message string
+}

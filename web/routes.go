@@ -1,0 +1,68 @@
+package web
+
+import (
+	"net/http"
+
+	"ziping"
+)
+
+// access says who may reach a route and what an anonymous visitor gets.
+type access uint8
+
+const (
+	public   access = iota // anyone
+	signedIn               // a session; anonymous visitors are sent to /login
+	download               // a session; anonymous requests get 401 (no redirect to a page)
+)
+
+// route is one entry of the route table.
+type route struct {
+	pattern string
+	access  access
+	h       handlerFunc
+}
+
+// routeTable is every route of the application. The authorization matrix test walks
+// it with every role, so a route added here is tested for who may reach it.
+func (s *Server) routeTable() []route {
+	return []route{
+		{"GET /healthz", public, s.healthz},
+		{"GET /static/{file}", public, s.static},
+		{"GET /login", public, s.loginForm},
+		{"POST /login", public, s.login},
+		{"POST /logout", signedIn, s.logout},
+		{"GET /{$}", signedIn, s.home},
+		{"GET /units/{code}", signedIn, s.unitPage},
+		{"GET /units/{code}/score", signedIn, s.scorePage},
+		{"GET /units/{code}/score.xlsx", download, s.scoreXLSX},
+		{"GET /units/{code}/explain/{metric}", signedIn, s.explainPage},
+		{"GET /frameworks", signedIn, s.frameworkList},
+		{"GET /frameworks/{id}", signedIn, s.frameworkPage},
+	}
+}
+
+// routes builds the handler chain: security headers on every response, request ids
+// and the access log, a body size limit, cross-origin protection for every
+// state-changing request, then the mux.
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	for _, rt := range s.routeTable() {
+		mux.Handle(rt.pattern, s.adapt(rt.access, rt.h))
+	}
+	// Anything else is a Chinese 404 page rather than the mux's plain text.
+	mux.Handle("/", s.adapt(public, func(w http.ResponseWriter, r *http.Request) error {
+		return ziping.Errorf(ziping.NotFound, "页面不存在")
+	}))
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(s.adapt(public, func(w http.ResponseWriter, r *http.Request) error {
+		return ziping.Errorf(ziping.Forbidden, "请求来源不可信，已拒绝。请从本系统页面重新提交")
+	}))
+	return s.secureHeaders(s.requestLog(limitBody(cop.Handler(mux))))
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_, err := w.Write([]byte("ok"))
+	return err
+}

@@ -1,0 +1,115 @@
+// Package web is ziping's browser interface: server-rendered pages in Simplified
+// Chinese over the domain Service. Every route is listed in routes.go; handlers
+// return an error that one adapter (handler.go) turns into a status and an error
+// page. Templates and static files are embedded and parsed at start-up.
+package web
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"ziping"
+	"ziping/engine"
+	"ziping/frameworks"
+)
+
+// ScoreSheetWriter writes evaluation results as a workbook. cmd/ziping passes
+// xlsx.WriteScoreSheet: web, like every adapter, does not import another adapter.
+type ScoreSheetWriter func(w io.Writer, fw *engine.Framework, results []*engine.Result) error
+
+// Options configure a Server.
+type Options struct {
+	// Dev reads templates and static files from disk (DevDir) on every request, so
+	// that they can be edited without a rebuild.
+	Dev    bool
+	DevDir string // the web package's folder; "web" when empty (run from the repository root)
+	// SecureCookies marks the session cookie Secure even when the request did not
+	// come over TLS (a TLS-terminating proxy in front).
+	SecureCookies bool
+	// ScoreSheet writes the score sheet download; required.
+	ScoreSheet ScoreSheetWriter
+	// LoginRate is how many login attempts one client IP may make per LoginWindow;
+	// 10 per minute when zero.
+	LoginRate   int
+	LoginWindow time.Duration
+	// DefaultFramework is the framework unit pages evaluate when none is asked for;
+	// yzjh-2017 when empty.
+	DefaultFramework string
+}
+
+func (o Options) withDefaults() Options {
+	if o.DevDir == "" {
+		o.DevDir = "web"
+	}
+	if o.LoginRate == 0 {
+		o.LoginRate = 10
+	}
+	if o.LoginWindow == 0 {
+		o.LoginWindow = time.Minute
+	}
+	if o.DefaultFramework == "" {
+		o.DefaultFramework = "yzjh-2017"
+	}
+	return o
+}
+
+// Server is the web application.
+type Server struct {
+	svc      *ziping.Service
+	log      *slog.Logger
+	opts     Options
+	pages    *pageSet
+	assets   *assetSet
+	programs map[string]*engine.Program // built-in frameworks by id
+	// standards: by framework, by metric, the limits rules compare the metric with
+	standards map[string]map[string][]standard
+	fwIDs     []string
+	limiter   *limiter
+	handler   http.Handler
+}
+
+// New builds the server: it compiles the built-in frameworks and parses every page
+// template, so that a broken template stops the start, not a request.
+func New(svc *ziping.Service, log *slog.Logger, opts Options) (*Server, error) {
+	if svc == nil || log == nil {
+		return nil, errors.New("web: a service and a logger are required")
+	}
+	if opts.ScoreSheet == nil {
+		return nil, errors.New("web: Options.ScoreSheet is required")
+	}
+	opts = opts.withDefaults()
+	s := &Server{svc: svc, log: log, opts: opts, programs: map[string]*engine.Program{},
+		standards: map[string]map[string][]standard{}, fwIDs: frameworks.IDs()}
+	for _, id := range s.fwIDs {
+		p, err := frameworks.Builtin(id)
+		if err != nil {
+			return nil, fmt.Errorf("web: framework %s: %w", id, err)
+		}
+		s.programs[id], s.standards[id] = p, metricStandards(p)
+	}
+	if s.programs[opts.DefaultFramework] == nil {
+		return nil, fmt.Errorf("web: no built-in framework %q", opts.DefaultFramework)
+	}
+	var err error
+	if s.assets, err = loadAssets(s.staticFS()); err != nil {
+		return nil, err
+	}
+	if s.pages, err = parsePages(s.templateFS()); err != nil {
+		return nil, err
+	}
+	now := svc.Now // the service's clock, so that tests move both together
+	if now == nil {
+		now = time.Now
+	}
+	s.limiter = newLimiter(opts.LoginRate, opts.LoginWindow, now)
+	s.handler = s.routes()
+	return s, nil
+}
+
+// Handler is the whole application: security headers, request ids and logging,
+// cross-origin protection, then the routes.
+func (s *Server) Handler() http.Handler { return s.handler }

@@ -1,0 +1,199 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"ziping"
+	"ziping/engine"
+)
+
+// home sends a user to the unit of its scope, an admin to the first root unit.
+func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
+	a := info(r).actor
+	if a.Scope != nil {
+		http.Redirect(w, r, unitURL(a.Scope.Code), http.StatusSeeOther)
+		return nil
+	}
+	root, err := s.firstRoot(r.Context())
+	if ziping.IsNotFound(err) {
+		p := &emptyPage{Message: "系统中还没有任何单位。请先用命令 ziping unit add 建立省级单位，再用 ziping import 导入数据。"}
+		p.Title = "首页"
+		return s.render(w, r, http.StatusOK, "empty", p)
+	}
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, unitURL(root.Code), http.StatusSeeOther)
+	return nil
+}
+
+type emptyPage struct {
+	Page
+	Message string
+}
+
+// firstRoot is the first unit without a parent, looking at the top levels only (a
+// tree is rooted at a province, or a city or county in a smaller installation).
+func (s *Server) firstRoot(ctx context.Context) (*ziping.OrgUnit, error) {
+	for _, level := range []string{ziping.LevelProvince, ziping.LevelCity, ziping.LevelCounty} {
+		us, err := s.svc.Store.Subtree(ctx, nil, level)
+		if err != nil {
+			return nil, err
+		}
+		for i := range us {
+			if us[i].ParentID == 0 {
+				return &us[i], nil
+			}
+		}
+	}
+	return nil, ziping.Errorf(ziping.NotFound, "没有单位")
+}
+
+// unitPage shows a unit: a province's cities, a city's counties, a county's data,
+// indicators and schools, or a school's data.
+func (s *Server) unitPage(w http.ResponseWriter, r *http.Request) error {
+	u, err := s.visibleUnit(r)
+	if err != nil {
+		return err
+	}
+	switch u.Level {
+	case ziping.LevelCounty:
+		return s.countyPage(w, r, u)
+	case ziping.LevelSchool:
+		return s.schoolPage(w, r, u)
+	}
+	return s.areaPage(w, r, u)
+}
+
+// areaPage is a province's or a city's page: the units below it.
+type areaPage struct {
+	Page
+	Unit     unitView
+	Children []childRow
+}
+
+type childRow struct {
+	unitView
+	Count    string // "12个区县", "48所学校"
+	ScoreURL string // counties: their score sheet
+}
+
+func (s *Server) areaPage(w http.ResponseWriter, r *http.Request, u *ziping.OrgUnit) error {
+	levels := []string{ziping.LevelCounty, ziping.LevelSchool}
+	if u.Level == ziping.LevelProvince {
+		levels = []string{ziping.LevelCity, ziping.LevelCounty}
+	}
+	below, err := s.svc.Store.Subtree(r.Context(), u, levels...)
+	if err != nil {
+		return err
+	}
+	p := &areaPage{Unit: newUnitView(u)}
+	counts := map[int64]int{}
+	for _, v := range below {
+		counts[v.ParentID]++
+	}
+	for i := range below {
+		c := &below[i]
+		if c.ParentID != u.ID {
+			continue
+		}
+		row := childRow{unitView: newUnitView(c), Count: fmt.Sprintf("%d个区县", counts[c.ID])}
+		if c.Level == ziping.LevelCounty {
+			row.Count = fmt.Sprintf("%d所学校", counts[c.ID])
+			row.ScoreURL = unitURL(c.Code) + "/score"
+		}
+		p.Children = append(p.Children, row)
+	}
+	if err := s.fillUnitPage(r, &p.Page, u, ""); err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "area", p)
+}
+
+// fillUnitPage sets the title and the breadcrumb of a unit's page (and a last crumb
+// for a page below the unit's own).
+func (s *Server) fillUnitPage(r *http.Request, p *Page, u *ziping.OrgUnit, sub string) error {
+	crumbs, err := s.crumbs(r.Context(), info(r).actor, u)
+	if err != nil {
+		return err
+	}
+	p.Title, p.Crumbs, p.Nav = u.Name, crumbs, "units"
+	if sub == "" {
+		p.Crumbs[len(p.Crumbs)-1].URL = "" // the page itself
+	} else {
+		p.Title = u.Name + " " + sub
+		p.Crumbs = append(p.Crumbs, crumb{Name: sub})
+	}
+	return nil
+}
+
+// schoolPage is a school's own data for a period, one block per stage.
+type schoolPage struct {
+	Page
+	Unit   unitView
+	Picker picker
+	Period int
+	Stages []schoolStage
+}
+
+type schoolStage struct {
+	Stage, Type, Public string
+	Values              []factRow
+}
+
+func (s *Server) schoolPage(w http.ResponseWriter, r *http.Request, u *ziping.OrgUnit) error {
+	sel, err := s.selectionOf(r)
+	if err != nil {
+		return err
+	}
+	p := &schoolPage{Unit: newUnitView(u), Picker: s.picker(unitURL(u.Code), sel, false), Period: sel.Period}
+	if sel.Period != 0 {
+		rows, _, err := s.svc.Store.Schools(r.Context(), ziping.SchoolQuery{UnitIDs: []int64{u.ParentID}, Period: sel.Period, Search: u.Code, Sort: "code"})
+		if err != nil {
+			return err
+		}
+		for _, rec := range rows {
+			if rec.Code == u.Code {
+				p.Stages = append(p.Stages, schoolStage{Stage: rec.Stage, Type: rec.Type, Public: publicName(rec.Public), Values: elementRows(engine.SchoolElements, rec.Values)})
+			}
+		}
+	}
+	if err := s.fillUnitPage(r, &p.Page, u, ""); err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "school", p)
+}
+
+func publicName(public bool) string {
+	if public {
+		return "公办"
+	}
+	return "民办"
+}
+
+// factRow is one element of a unit's or a school's data.
+type factRow struct {
+	Name, Value string
+	Missing     bool
+}
+
+// elementRows lists the elements in catalogue order with their values, derived
+// elements left out.
+func elementRows(els []engine.Element, vals map[string]float64) []factRow {
+	out := make([]factRow, 0, len(els))
+	for _, el := range els {
+		if el.Derived {
+			continue
+		}
+		row := factRow{Name: el.Name}
+		if v, ok := vals[el.ID]; ok {
+			row.Value = engine.FormatValue(v, el.Unit, nil)
+		} else {
+			row.Value, row.Missing = "未填报", true
+		}
+		out = append(out, row)
+	}
+	return out
+}
