@@ -156,7 +156,7 @@ func (p *Program) compileMetric(um *unitMetric) error {
 		}
 		switch n := n.(type) {
 		case *ast.CallNode:
-			idx, err := p.resolveCall(um, n, tree.Source.String())
+			idx, err := p.resolveCall(um, n)
 			if err != nil {
 				firstErr = err
 				return false
@@ -196,7 +196,7 @@ func (p *Program) resolveIdent(um *unitMetric, n *ast.IdentifierNode) error {
 }
 
 // resolveCall checks a domain call and records it; -1 for calls to expr's builtins.
-func (p *Program) resolveCall(um *unitMetric, n *ast.CallNode, src string) (int, error) {
+func (p *Program) resolveCall(um *unitMetric, n *ast.CallNode) (int, error) {
 	id, ok := n.Callee.(*ast.IdentifierNode)
 	if !ok {
 		return -1, fmt.Errorf("不支持的调用「%s」", n.String())
@@ -217,10 +217,9 @@ func (p *Program) resolveCall(um *unitMetric, n *ast.CallNode, src string) (int,
 		args = append(args, s.Value)
 	}
 	loc := n.Location()
+	// The call as written, printed from the parsed node: expr's node location ends
+	// at the callee's name, so slicing the source would give only "cv".
 	spec := callSpec{fn: id.Value, text: n.String(), loc: loc.From, slot: -1, el: -1, metric: -1, fact: -1}
-	if loc.From >= 0 && loc.To <= len([]rune(src)) && loc.From < loc.To {
-		spec.text = string([]rune(src)[loc.From:loc.To])
-	}
 	if err := p.resolveArgs(um, &spec, shape, args); err != nil {
 		return -1, err
 	}
