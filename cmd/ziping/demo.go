@@ -2,64 +2,96 @@ package main
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 
 	yaml "go.yaml.in/yaml/v3"
 
+	"ziping"
 	"ziping/engine"
 	"ziping/frameworks"
 	"ziping/synth"
+	"ziping/web"
+	"ziping/xlsx"
 )
 
-const demoUsage = `demo [--dir DIR] [--counties 8] [--schools 400] [--seed 1]`
+const demoUsage = `demo [--dir DIR] [--counties 8] [--schools 400] [--seed 1] [--addr 127.0.0.1:8080] [--no-serve]`
 
-// runDemo generates a demo province, evaluates every county against the county
-// framework with plausible people's scores, and prints the ranking and the score
-// sheet of the county that lost most. The files stay in the folder for the
-// evaluate commands it suggests.
+// runDemo makes a demo province and serves it: it generates the data, prints the
+// county ranking and the score sheet of the county that lost most, builds a database
+// with the province, its data and one user for every role (passwords printed), and
+// serves the web application on it. The files stay in the folder for the evaluate
+// commands it suggests.
 func runDemo(e *env, args []string) error {
 	fs := newFlags(e, "demo", demoUsage)
 	dir := fs.String("dir", "", "放置示范数据的目录（默认新建临时目录）")
 	counties := fs.Int("counties", 8, "区县数")
 	schools := fs.Int("schools", 400, "学校总数")
 	seed := fs.Uint64("seed", 1, "随机种子")
+	addr := fs.String("addr", "127.0.0.1:8080", "网页服务的监听地址（被占用时自动换一个端口）")
+	noServe := fs.Bool("no-serve", false, "只生成数据和数据库，不启动网页服务")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *dir == "" {
-		d, err := os.MkdirTemp("", "ziping-demo-")
-		if err != nil {
-			return err
-		}
-		*dir = d
-	} else if err := os.MkdirAll(*dir, 0o755); err != nil {
+	if err := demoDir(dir); err != nil {
 		return err
 	}
 	data := filepath.Join(*dir, "示范省.xlsx")
-	cfg := synth.Config{Counties: *counties, Schools: *schools, Seed: *seed}
-	if _, err := writeDemoData(cfg, data); err != nil {
+	if _, err := writeDemoData(synth.Config{Counties: *counties, Schools: *schools, Seed: *seed}, data); err != nil {
 		return err
 	}
-	prog, err := frameworks.Builtin("lxzz-county")
+	ds, err := demoReport(e, data, *dir, *schools, *seed)
 	if err != nil {
 		return err
+	}
+	url := "sqlite:" + filepath.Join(*dir, "demo.db")
+	svc, done, err := service(e, url)
+	if err != nil {
+		return err
+	}
+	defer done()
+	if err := demoDatabase(e, svc, ds, data); err != nil {
+		return err
+	}
+	if *noServe {
+		fmt.Fprintf(e.stdout, "\n数据库：%s（用 ziping serve --db %s 启动网页服务）\n", url, url)
+		return nil
+	}
+	return demoServe(e, svc, *addr)
+}
+
+func demoDir(dir *string) error {
+	if *dir == "" {
+		d, err := os.MkdirTemp("", "ziping-demo-")
+		*dir = d
+		return err
+	}
+	return os.MkdirAll(*dir, 0o755)
+}
+
+// demoReport evaluates every county of the demo file and prints the ranking, the
+// score sheet of the last county and commands to try.
+func demoReport(e *env, data, dir string, schools int, seed uint64) (*engine.Dataset, error) {
+	prog, err := frameworks.Builtin("lxzz-county")
+	if err != nil {
+		return nil, err
 	}
 	ds, err := readData([]string{data}, 0, prog)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	scores := filepath.Join(*dir, "人工评分.yaml")
-	inputs := demoInputs(prog.FW, ds, *seed)
+	scores := filepath.Join(dir, "人工评分.yaml")
+	inputs := demoInputs(prog.FW, ds, seed)
 	if err := writeInputs(scores, inputs); err != nil {
-		return err
+		return nil, err
 	}
 	results, err := prog.Evaluate(ds, engine.Options{Inputs: inputs})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	engine.Rank(results)
-	fmt.Fprintf(e.stdout, "示范数据：%s（%d个区县、%d所学校、%d个年度）\n人工评分：%s\n\n", data, len(ds.Units), *schools, len(ds.Periods), scores)
+	fmt.Fprintf(e.stdout, "示范数据：%s（%d个区县、%d所学校、%d个年度）\n人工评分：%s\n\n", data, len(ds.Units), schools, len(ds.Periods), scores)
 	writeRanking(e.stdout, prog.FW, results)
 	fmt.Fprintln(e.stdout)
 	writeScoreSheet(e.stdout, prog.FW, results[len(results)-1])
@@ -67,7 +99,65 @@ func runDemo(e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "\n接着试试：\n  ziping evaluate --framework lxzz-county --data %s --scores %s --unit %s --explain --metric primary.cv.equipment_value_per_student\n", data, scores, last)
 	fmt.Fprintf(e.stdout, "  ziping evaluate --framework yzjh-2017 --data %s --all\n", data)
 	fmt.Fprintf(e.stdout, "  ziping evaluate --framework lxzz-county --data %s --scores %s --all --format xlsx -o 排名.xlsx\n", data, scores)
+	return ds, nil
+}
+
+// demoDatabase puts the demo province into the store with one user per role and
+// prints their passwords.
+func demoDatabase(e *env, svc *ziping.Service, ds *engine.Dataset, data string) error {
+	ctx := e.ctx
+	if _, err := svc.AddUnit(ctx, ziping.System, "990000", "示范省", ziping.LevelProvince, ""); err != nil {
+		return err
+	}
+	if _, err := svc.ImportDataset(ctx, ziping.System, ds, ziping.ImportSource{File: filepath.Base(data)}); err != nil {
+		return err
+	}
+	county := ds.Units[0]
+	snap := ds.Periods[ds.Latest()]
+	school := snap.Schools.Code[snap.Schools.Ranges[0].Lo]
+	users := []ziping.NewUser{
+		{Username: "admin", Name: "系统管理员", Role: ziping.RoleAdmin},
+		{Username: "duxue", Name: "市督学", Role: ziping.RoleReviewer, Scope: county.ParentCode},
+		{Username: "county", Name: county.Name + "督导室", Role: ziping.RoleFiller, Scope: county.Code},
+		{Username: "school", Name: "学校填报员", Role: ziping.RoleFiller, Scope: school},
+		{Username: "viewer", Name: "查看人员", Role: ziping.RoleViewer, Scope: ds.Units[len(ds.Units)-1].Code},
+	}
+	t := &textTable{}
+	fmt.Fprintln(e.stdout, "\n示范账号（密码仅显示这一次）：")
+	t.add("用户名", "密码", "角色", "范围")
+	for _, nu := range users {
+		nu.Password = randomPassword()
+		if _, err := svc.AddUser(ctx, ziping.System, nu); err != nil {
+			return err
+		}
+		scope := nu.Scope
+		if scope == "" {
+			scope = "全部"
+		}
+		t.add(nu.Username, nu.Password, nu.Name, scope)
+	}
+	t.write(e.stdout, "  ")
 	return nil
+}
+
+// demoServe serves the demo database, on another port when addr is taken.
+func demoServe(e *env, svc *ziping.Service, addr string) error {
+	log, err := newLogger(e.stderr, "text")
+	if err != nil {
+		return err
+	}
+	app, err := web.New(svc, log, web.Options{ScoreSheet: xlsx.WriteScoreSheet})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		if ln, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(e.stdout, "\n示范系统已启动：%s ，用上面的账号登录；按 Ctrl+C 停止\n", serverURL(ln.Addr()))
+	return serve(e.ctx, ln, app.Handler(), svc, log)
 }
 
 // demoInputs makes plausible people's scores for every unit: most checklist items

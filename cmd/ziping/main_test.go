@@ -143,3 +143,23 @@ func TestDemoData(t *testing.T) {
 		t.Fatalf("evaluate csv: %d %s %s", code, out, errs)
 	}
 }
+
+func TestDemoBuildsAServableDatabase(t *testing.T) {
+	dir := t.TempDir()
+	out, errs, code := runCLI(t, "demo", "--dir", dir, "--counties", "3", "--schools", "60", "--no-serve")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"排名（共3个区县）", "示范账号（密码仅显示这一次）", "admin", "duxue", "county", "school", "viewer", "ziping serve --db sqlite:"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("demo output lacks %q", want)
+		}
+	}
+	out, _, code = runCLI(t, "user", "list", "--db", "sqlite:"+filepath.Join(dir, "demo.db"))
+	if code != 0 || strings.Count(out, "\n") != 6 {
+		t.Errorf("demo users:\n%s", out)
+	}
+	if out, _, _ := runCLI(t, "audit", "verify", "--db", "sqlite:"+filepath.Join(dir, "demo.db")); !strings.Contains(out, "审计记录完整") {
+		t.Errorf("demo audit: %s", out)
+	}
+}

@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"ziping"
+	"ziping/argon"
+	"ziping/pgtest"
+	"ziping/postgres"
+	"ziping/web"
+	"ziping/xlsx"
+)
+
+func TestMain(m *testing.M) { pgtest.Run(m) }
+
+// instance is one `ziping serve` process: its own store handle, service and server,
+// sharing the database with the others.
+func instance(t *testing.T, dsn string) (*ziping.Service, *httptest.Server) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := postgres.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	svc := ziping.NewService(st, argon.Hasher{P: argon.Params{Memory: 64, Time: 1, Threads: 1}})
+	app, err := web.New(svc, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Options{ScoreSheet: xlsx.WriteScoreSheet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(app.Handler())
+	t.Cleanup(srv.Close)
+	return svc, srv
+}
+
+var csrfRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// TestTwoInstancesOnePostgres: two servers on one PostgreSQL database, as a shared
+// deployment runs them. Data written through one is read through the other, and a
+// session made by signing in to one is valid on the other.
+func TestTwoInstancesOnePostgres(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	a, srvA := instance(t, dsn)
+	_, srvB := instance(t, dsn)
+	ctx := context.Background()
+	if _, err := a.AddUnit(ctx, ziping.System, "990000", "示范省", ziping.LevelProvince, ""); err != nil {
+		t.Fatal(err)
+	}
+	ds, err := xlsx.Read([]string{fixture(t)}, xlsx.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.ImportDataset(ctx, ziping.System, ds, ziping.ImportSource{File: "示范.xlsx"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.AddUser(ctx, ziping.System, ziping.NewUser{Username: "county2", Password: "Passw0rd-2024", Role: ziping.RoleFiller, Scope: "990102"}); err != nil {
+		t.Fatal(err)
+	}
+	// Sign in through instance A's login form.
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar}
+	page := get(t, client, srvA.URL+"/login")
+	m := csrfRE.FindStringSubmatch(page)
+	if m == nil {
+		t.Fatal("no csrf field on the login page")
+	}
+	resp, err := client.PostForm(srvA.URL+"/login", url.Values{"username": {"county2"}, "password": {"Passw0rd-2024"}, "csrf": {m[1]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	var session *http.Cookie
+	for _, c := range jar.Cookies(mustURL(t, srvA.URL)) {
+		if c.Name == "ziping_session" {
+			session = c
+		}
+	}
+	if session == nil {
+		t.Fatalf("no session after signing in to A (status %d)", resp.StatusCode)
+	}
+	// Use that session on instance B: the county page with the imported schools.
+	req, _ := http.NewRequest("GET", srvB.URL+"/units/990102", nil)
+	req.AddCookie(session)
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	school := ds.Periods[ds.Latest()].Schools.Name[ds.Periods[ds.Latest()].Schools.Ranges[ds.UnitIndex("990102")].Lo]
+	if resp.StatusCode != 200 || !strings.Contains(string(body), school) {
+		t.Errorf("B with A's session: status %d, page has school %q: %v", resp.StatusCode, school, strings.Contains(string(body), school))
+	}
+}
+
+func mustURL(t *testing.T, s string) *url.URL {
+	u, err := url.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
