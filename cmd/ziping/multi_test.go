@@ -112,4 +112,3 @@ func mustURL(t *testing.T, s string) *url.URL {
 	}
 	return u
 }
-
