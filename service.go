@@ -356,3 +356,30 @@ func IsNotFound(err error) bool {
 	var e *Error
 	return errors.As(err, &e) && e.Kind == NotFound
 }
+
+// SeedFrameworks saves each given framework version that the store does not hold
+// yet, so that every database starts with the built-in frameworks and keeps each
+// version a score was made with.
+func (s *Service) SeedFrameworks(ctx context.Context, fws []StoredFramework) error {
+	for _, f := range fws {
+		_, err := s.Store.Framework(ctx, f.ID, f.Version)
+		if err == nil {
+			continue
+		}
+		if ErrorKind(err) != NotFound {
+			return err
+		}
+		f.CreatedAt = s.now()
+		err = s.Store.Tx(ctx, func(tx Store) error {
+			if err := tx.SaveFramework(ctx, &f); err != nil {
+				return err
+			}
+			return s.audit(ctx, tx, System, "framework_save", "framework:"+f.ID+"@"+f.Version, 0, nil,
+				map[string]any{"id": f.ID, "version": f.Version, "builtin": f.Builtin})
+		})
+		if err != nil && ErrorKind(err) != Conflict { // another instance seeded it first
+			return err
+		}
+	}
+	return nil
+}

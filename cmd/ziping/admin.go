@@ -24,12 +24,12 @@ func runMigrate(e *env, args []string) error {
 		return err
 	}
 	url := dbURL(e, *db)
-	st, err := openStore(e.ctx, url)
+	svc, done, err := service(e, url)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	v, err := st.SchemaVersion(e.ctx)
+	defer done()
+	v, err := svc.Store.SchemaVersion(e.ctx)
 	if err != nil {
 		return err
 	}

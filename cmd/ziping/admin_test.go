@@ -1,11 +1,13 @@
 package main
 
 import (
+	"context"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"ziping"
 	"ziping/postgres"
 	"ziping/sqlite"
 )
@@ -60,8 +62,36 @@ func TestImportRefusedWhole(t *testing.T) {
 	if code != 1 || !strings.Contains(errs, "系统中没有省级单位 990000") {
 		t.Fatalf("import without province: %d %s", code, errs)
 	}
+	// The only audit entries are the two built-in frameworks seeded on opening.
 	out, _, _ := runCLI(t, "audit", "verify", "--db", db)
-	if !strings.Contains(out, "共0条") {
+	if !strings.Contains(out, "共2条") {
 		t.Errorf("a refused import left audit entries: %s", out)
+	}
+}
+
+func TestBuiltinFrameworksSeeded(t *testing.T) {
+	db := "sqlite:" + filepath.Join(t.TempDir(), "z.db")
+	for i := 0; i < 2; i++ { // seeding twice writes once
+		if _, errs, code := runCLI(t, "migrate", "--db", db); code != 0 {
+			t.Fatal(errs)
+		}
+	}
+	svc, done, err := service(&env{ctx: context.Background(), getenv: func(string) string { return "" }}, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer done()
+	fws, err := svc.Store.Frameworks(context.Background())
+	if err != nil || len(fws) != 2 {
+		t.Fatalf("stored frameworks %v %v", fws, err)
+	}
+	for _, f := range fws {
+		if !f.Builtin || len(f.Source) == 0 {
+			t.Errorf("%s: %+v", f.ID, f)
+		}
+	}
+	es, _ := svc.Store.Audit(context.Background(), ziping.AuditQuery{})
+	if n := len(es); n != 2 {
+		t.Errorf("%d audit entries, want 2 (one framework_save each)", n)
 	}
 }
