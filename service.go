@@ -32,12 +32,15 @@ type Service struct {
 	// MaxFailedLogins wrong passwords in a row lock an account for LockFor.
 	MaxFailedLogins int
 	LockFor         time.Duration
+
+	cache *datasetCache // nil: no caching (a Service built as a literal)
 }
 
 // NewService returns a Service with the production defaults: 12-hour sessions, five
 // wrong passwords lock an account for 15 minutes.
 func NewService(st Store, h PasswordHasher) *Service {
-	return &Service{Store: st, Hasher: h, Now: time.Now, SessionTTL: 12 * time.Hour, MaxFailedLogins: 5, LockFor: 15 * time.Minute}
+	return &Service{Store: st, Hasher: h, Now: time.Now, SessionTTL: 12 * time.Hour, MaxFailedLogins: 5, LockFor: 15 * time.Minute,
+		cache: &datasetCache{}}
 }
 
 // Actor is who is acting: a signed-in user with the unit of its scope, or the

@@ -196,6 +196,10 @@ type Store interface {
 	Schools(ctx context.Context, q SchoolQuery) ([]SchoolRecord, int, error) // rows, total matching
 	Facts(ctx context.Context, unitIDs []int64, period int) ([]FactRecord, error)
 	Periods(ctx context.Context) ([]int, error)
+	// DataVersion changes whenever school rows or facts change (it is the newest
+	// batch's id: every data change is a batch, and batches are never removed), so
+	// that loaded data can be cached and still be seen to go stale by any instance.
+	DataVersion(ctx context.Context) (int64, error)
 
 	// AppendAudit fills Seq, PrevHash and Hash and appends the entry. Concurrent
 	// appends from several instances are serialised so that the chain stays linear.

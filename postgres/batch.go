@@ -232,3 +232,12 @@ func (db *DB) Periods(ctx context.Context) ([]int, error) {
 	rows, err := db.q.Query(ctx, `SELECT DISTINCT period FROM batches WHERE schools > 0 OR facts > 0 ORDER BY period`)
 	return collect(rows, err, "periods", func(r pgx.Row, p *int) error { return r.Scan(p) })
 }
+
+// DataVersion is the newest batch's id, 0 before any import.
+func (db *DB) DataVersion(ctx context.Context) (int64, error) {
+	var v int64
+	if err := db.q.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM batches`).Scan(&v); err != nil {
+		return 0, storeError(err, "data version", "")
+	}
+	return v, nil
+}

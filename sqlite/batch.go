@@ -180,8 +180,11 @@ func (c conn) Facts(ctx context.Context, unitIDs []int64, period int) ([]ziping.
 }
 
 // Periods returns the periods that have school rows or facts, in ascending order.
+// It asks the batches, a few rows, rather than scanning every school row (every page
+// asks): rows are only ever replaced by rows of the same period, never deleted, so a
+// period has rows exactly when a batch wrote some.
 func (c conn) Periods(ctx context.Context) ([]int, error) {
-	rows, err := c.q.QueryContext(ctx, `SELECT period FROM schools UNION SELECT period FROM facts ORDER BY period`)
+	rows, err := c.q.QueryContext(ctx, `SELECT DISTINCT period FROM batches WHERE schools > 0 OR facts > 0 ORDER BY period`)
 	if err != nil {
 		return nil, storeError(err, "periods", "")
 	}
@@ -195,4 +198,11 @@ func (c conn) Periods(ctx context.Context) ([]int, error) {
 		out = append(out, p)
 	}
 	return out, storeError(rows.Err(), "periods", "")
+}
+
+// DataVersion is the newest batch's id, 0 before any import.
+func (c conn) DataVersion(ctx context.Context) (int64, error) {
+	var v int64
+	err := c.q.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM batches`).Scan(&v)
+	return v, storeError(err, "data version", "")
 }

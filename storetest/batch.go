@@ -176,3 +176,27 @@ func testCreateBatchErrors(t *testing.T, st ziping.Store) {
 	// The batch ids handed out or not, a good batch still goes in.
 	importBatch(t, st, []ziping.SchoolRecord{good}, nil)
 }
+
+// testDataVersion: the data version changes with every batch and not otherwise.
+func testDataVersion(t *testing.T, st ziping.Store) {
+	ctx := t.Context()
+	v0, err := st.DataVersion(ctx)
+	must(t, err, "DataVersion")
+	if v0 != 0 {
+		t.Fatalf("empty store: version %d, want 0", v0)
+	}
+	tr := newTree(t, st)
+	if v, _ := st.DataVersion(ctx); v != v0 {
+		t.Errorf("version changed without a batch (units added): %d → %d", v0, v)
+	}
+	importBatch(t, st, []ziping.SchoolRecord{school(tr.countyA1.ID, "3301020001", "初中", "杭州第一中学", 1200)}, nil)
+	v1, err := st.DataVersion(ctx)
+	must(t, err, "DataVersion")
+	if v1 == v0 {
+		t.Errorf("version unchanged after a batch: %d", v1)
+	}
+	importBatch(t, st, nil, []ziping.FactRecord{fact(tr.countyA1.ID, 1)})
+	if v2, _ := st.DataVersion(ctx); v2 == v1 {
+		t.Errorf("version unchanged after a second batch: %d", v2)
+	}
+}

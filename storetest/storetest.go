@@ -66,6 +66,7 @@ func Run(t *testing.T, open Open, tamper Tamper) {
 	}{
 		{"SchemaVersion", testSchemaVersion},
 		{"Units", testUnits},
+		{"DataVersion", testDataVersion},
 		{"UnitErrors", testUnitErrors},
 		{"Subtree", testSubtree},
 		{"SubtreeSiblingPrefixes", testSubtreeSiblingPrefixes},

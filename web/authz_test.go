@@ -21,6 +21,13 @@ var visible = map[string][]string{
 	"viewer":   {"K3"},
 }
 
+// editable says which of the test units each role may change (admins: all).
+var editable = map[string][]string{
+	"admin":  {"P", "C", "K2", "K3", "S2"},
+	"filler": {"K2", "S2"},
+	"school": {"S2"},
+}
+
 // check is one cell of the matrix: a request and the status it must get.
 type check struct {
 	req      request
@@ -65,6 +72,64 @@ func TestAuthorizationMatrix(t *testing.T) {
 			return []check{{req: request{role: role, method: http.MethodGet, path: path}, status: http.StatusOK}}
 		}
 	}
+	// editRoute: the pages that change a unit's data; allow is the status of an
+	// allowed request (countyOnly: 404 for units that are not counties).
+	editRoute := func(method, suffix string, form url.Values, allow int, countyOnly bool) func(role string) []check {
+		return func(role string) []check {
+			var out []check
+			for _, key := range []string{"P", "C", "K2", "K3", "S2"} {
+				c := check{req: request{role: role, method: method, path: "/units/" + units[key] + suffix, form: form}}
+				switch {
+				case role == "anon":
+					c.status, c.location = http.StatusSeeOther, "/login"
+				case !slices.Contains(editable[role], key):
+					c.status = http.StatusForbidden
+				case countyOnly && key[0] != 'K':
+					c.status = http.StatusNotFound
+				default:
+					c.status = allow
+				}
+				out = append(out, c)
+			}
+			return out
+		}
+	}
+	// schoolEdit: a school of 990102 (S2) and one of 990121.
+	k3School := f.schoolOf("990121")
+	schoolEdit := func(method string, form url.Values, allow int) func(role string) []check {
+		return func(role string) []check {
+			var out []check
+			for _, key := range []string{"S2", "S3"} {
+				path := "/units/990102/schools/" + f.school + "/edit?period=2024"
+				if key == "S3" {
+					path = "/units/990121/schools/" + k3School + "/edit?period=2024"
+				}
+				c := check{req: request{role: role, method: method, path: path, form: form}}
+				switch {
+				case role == "anon":
+					c.status, c.location = http.StatusSeeOther, "/login"
+				case role == "admin" || key == "S2" && (role == "filler" || role == "school"):
+					c.status = allow
+				default:
+					c.status = http.StatusForbidden
+				}
+				out = append(out, c)
+			}
+			return out
+		}
+	}
+	onlyFor := func(path string, who ...string) func(role string) []check {
+		return func(role string) []check {
+			c := check{req: request{role: role, method: http.MethodGet, path: path}, status: http.StatusForbidden}
+			switch {
+			case role == "anon":
+				c.status, c.location = http.StatusSeeOther, "/login?next="
+			case slices.Contains(who, role):
+				c.status = http.StatusOK
+			}
+			return []check{c}
+		}
+	}
 	loginToken := strings.Repeat("ab", 32)
 	matrix := map[string]func(role string) []check{
 		"GET /healthz": func(role string) []check {
@@ -101,6 +166,17 @@ func TestAuthorizationMatrix(t *testing.T) {
 		"GET /units/{code}/explain/{metric}": unitRoute("/explain/primary.cv.equipment_value_per_student", true, false),
 		"GET /frameworks":                    signedInPage("/frameworks"),
 		"GET /frameworks/{id}":               signedInPage("/frameworks/yzjh-2017"),
+		"GET /units/{code}/import":           editRoute(http.MethodGet, "/import", nil, http.StatusOK, false),
+		// No file: the form again with its message, nothing read or written.
+		"POST /units/{code}/import": editRoute(http.MethodPost, "/import", url.Values{"period": {"2024"}}, http.StatusBadRequest, false),
+		// No upload of this session: refused with a message.
+		"POST /units/{code}/import/confirm":        editRoute(http.MethodPost, "/import/confirm", url.Values{"upload": {strings.Repeat("ab", 16)}}, http.StatusBadRequest, false),
+		"GET /units/{code}/schools/{school}/edit":  schoolEdit(http.MethodGet, nil, http.StatusOK),
+		"POST /units/{code}/schools/{school}/edit": schoolEdit(http.MethodPost, url.Values{"name": {"某校"}, "students": {"abc"}}, http.StatusBadRequest),
+		"GET /units/{code}/facts/edit":             editRoute(http.MethodGet, "/facts/edit?period=2024", nil, http.StatusOK, true),
+		"POST /units/{code}/facts/edit":            editRoute(http.MethodPost, "/facts/edit?period=2024", url.Values{"edu_budget": {"abc"}}, http.StatusBadRequest, true),
+		"GET /audit":                               onlyFor("/audit", "admin", "reviewer"),
+		"GET /audit/verify":                        onlyFor("/audit/verify", "admin"),
 	}
 	for _, rt := range f.srv.routeTable() {
 		rows := matrix[rt.pattern]

@@ -1,10 +1,17 @@
 package web
 
 import (
+	"bytes"
+	"fmt"
 	"net/http"
+	"net/url"
+	"slices"
 	"testing"
+	"time"
 
 	"ziping"
+	"ziping/synth"
+	"ziping/xlsx"
 )
 
 // Render time of the data pages for one county of about 50 schools, through the
@@ -32,5 +39,46 @@ func BenchmarkPages(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// Import of a 20,000-row sheet through the web, as a browser does it: upload and
+// preview, then confirm (the file is read again, then written in one transaction),
+// as an admin into the fixture's province (new schools become org units):
+// go test ./web -run '^$' -bench Import20k -benchtime 3x
+func BenchmarkImport20k(b *testing.B) {
+	st, _ := synth.Generate(synth.Config{Counties: 3, Schools: 19200, Seed: 5})
+	year := slices.Index(st.Header, "年度")
+	t := xlsx.Table{Header: st.Header}
+	for _, row := range st.Rows {
+		if fmt.Sprint(row[year]) == "2024" && len(t.Rows) < 20000 {
+			t.Rows = append(t.Rows, row)
+		}
+	}
+	if len(t.Rows) != 20000 {
+		b.Fatalf("generated %d rows of 2024, want 20000", len(t.Rows))
+	}
+	var buf bytes.Buffer
+	if err := xlsx.WriteXLSX(&buf, []xlsx.Table{t}); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("%d rows, %d KB", len(t.Rows), buf.Len()>>10)
+	for b.Loop() {
+		b.StopTimer()
+		f := newFixture(b, 60)
+		f.login("admin", false)
+		b.StartTimer()
+		start := time.Now()
+		w := f.upload(uploadReq{role: "admin", path: "/units/990000/import", file: "全省.xlsx", data: buf.Bytes()})
+		m := uploadID.FindStringSubmatch(w.Body.String())
+		if w.Code != http.StatusOK || m == nil {
+			b.Fatalf("preview: %d %.3000s", w.Code, w.Body.String())
+		}
+		preview := time.Since(start)
+		w = f.do(request{role: "admin", method: http.MethodPost, path: "/units/990000/import/confirm", form: url.Values{"upload": {m[1]}}})
+		if w.Code != http.StatusSeeOther {
+			b.Fatalf("confirm: %d %.3000s", w.Code, w.Body.String())
+		}
+		b.Logf("upload+preview %v, confirm %v, total %v", preview.Round(time.Millisecond), (time.Since(start) - preview).Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
 	}
 }

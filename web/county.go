@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"strconv"
 
 	"ziping"
 	"ziping/engine"
@@ -23,6 +24,8 @@ type countyPage struct {
 	Schools    *schoolTable
 	ScoreURL   string
 	XLSXURL    string
+	ImportURL  string // set when the actor may change the county's data
+	FactsURL   string
 }
 
 func (s *Server) countyPage(w http.ResponseWriter, r *http.Request, u *ziping.OrgUnit) error {
@@ -38,6 +41,12 @@ func (s *Server) countyPage(w http.ResponseWriter, r *http.Request, u *ziping.Or
 	p := &countyPage{Unit: newUnitView(u), Picker: s.picker(unitURL(u.Code), sel, true), Period: sel.Period,
 		Framework: sel.prog.FW.Name, NoData: ev.res == nil,
 		ScoreURL: sel.link(unitURL(u.Code) + "/score"), XLSXURL: sel.link(unitURL(u.Code) + "/score.xlsx")}
+	if info(r).actor.CanEdit(u) {
+		p.ImportURL = unitURL(u.Code) + "/import"
+		if sel.Period != 0 {
+			p.FactsURL = unitURL(u.Code) + "/facts/edit?period=" + strconv.Itoa(sel.Period)
+		}
+	}
 	if ev.res != nil {
 		p.Conclusion = newConclusion(sel.prog.FW, ev.res)
 		p.Metrics = s.metricRows(u, sel, ev.res)

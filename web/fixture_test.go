@@ -183,6 +183,20 @@ func (f *fixture) addUsers() {
 	}
 }
 
+// schoolOf is the code of a school unit of county.
+func (f *fixture) schoolOf(county string) string {
+	f.t.Helper()
+	c, err := f.svc.Store.UnitByCode(f.ctx, county)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	schools, err := f.svc.Store.Subtree(f.ctx, c, ziping.LevelSchool)
+	if err != nil || len(schools) == 0 {
+		f.t.Fatalf("no school units under %s: %v", county, err)
+	}
+	return schools[0].Code
+}
+
 func (f *fixture) addUser(name, role, scope string) {
 	f.t.Helper()
 	_, err := f.svc.AddUser(f.ctx, ziping.System, ziping.NewUser{Username: name, Name: "用户" + name, Password: password(name), Role: role, Scope: scope})

@@ -38,7 +38,7 @@ func info(r *http.Request) *reqInfo {
 	return &reqInfo{}
 }
 
-// maxBody bounds every request body: the forms of this slice are a few hundred bytes.
+// maxBody bounds every request body but uploads: forms are a few kilobytes.
 const maxBody = 1 << 20
 
 // adapt runs a handler after authentication (for signed-in routes) and the CSRF
@@ -114,7 +114,7 @@ func loginURL(r *http.Request) string {
 // kinds that carry one meant for users, a plain sentence otherwise.
 func safeMessage(err error, status int) string {
 	var e *ziping.Error
-	if status < 500 && status != http.StatusRequestEntityTooLarge && errors.As(err, &e) && e.Kind != ziping.Internal && e.Msg != "" {
+	if status < 500 && errors.As(err, &e) && e.Kind != ziping.Internal && e.Msg != "" {
 		return e.Msg
 	}
 	switch status {
@@ -165,11 +165,11 @@ func (s *Server) secureHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// limitBody bounds every request body.
-func limitBody(next http.Handler) http.Handler {
+// limitBody bounds a route's request body to limit bytes.
+func limitBody(limit int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Body != nil {
-			r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
 		}
 		next.ServeHTTP(w, r)
 	})

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"embed"
+	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"html/template"
@@ -14,6 +15,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 
 	"ziping"
 )
@@ -22,7 +24,8 @@ import (
 var embedded embed.FS
 
 // pageNames are the page templates; each is parsed with layout.html and parts.html.
-var pageNames = []string{"login", "error", "empty", "area", "county", "school", "score", "explain", "frameworks", "framework"}
+var pageNames = []string{"login", "error", "empty", "area", "county", "school", "score", "explain", "frameworks", "framework",
+	"import", "entry", "audit", "auditverify"}
 
 // pageSet holds every page parsed with the layout.
 type pageSet struct{ byName map[string]*template.Template }
@@ -81,6 +84,7 @@ type Page struct {
 	CSRF      string
 	CSS       string
 	RequestID string
+	Flash     string // a message from the previous request (after a redirect)
 }
 
 func (p *Page) page() *Page { return p }
@@ -90,7 +94,10 @@ type pager interface{ page() *Page }
 
 type crumb struct{ Name, URL string } // no URL: shown as text
 
-type userView struct{ Name, Role, Scope, Home string }
+type userView struct {
+	Name, Role, Scope, Home string
+	Audit                   bool // may open the audit trail
+}
 
 // render executes a page into a buffer and writes it only when it is complete, so
 // that a template error becomes an error page, not half a page.
@@ -108,6 +115,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if p.CSRF == "" && ri.session != nil {
 		p.CSRF = ri.session.CSRF
 	}
+	if p.Flash == "" && p.User != nil {
+		p.Flash = takeFlash(w, r)
+	}
 	var buf bytes.Buffer
 	if err := pages.byName[name].ExecuteTemplate(&buf, "layout", data); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
@@ -121,7 +131,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 }
 
 func newUserView(a *ziping.Actor) *userView {
-	u := &userView{Name: a.User.Name, Role: roleName(a.User.Role), Home: "/"}
+	u := &userView{Name: a.User.Name, Role: roleName(a.User.Role), Home: "/", Audit: canAudit(a)}
 	if u.Name == "" {
 		u.Name = a.User.Username
 	}
@@ -207,4 +217,26 @@ type errorPage struct {
 	Status  int
 	Heading string
 	Message string
+}
+
+// flashCookie carries a one-time message to the page a redirect leads to.
+const flashCookie = "ziping_flash"
+
+// setFlash keeps msg for the next page shown.
+func (s *Server) setFlash(w http.ResponseWriter, r *http.Request, msg string) {
+	s.setCookie(w, r, flashCookie, base64.RawURLEncoding.EncodeToString([]byte(msg)), "/", http.SameSiteLaxMode)
+}
+
+// takeFlash returns the flash message of the request and clears it.
+func takeFlash(w http.ResponseWriter, r *http.Request) string {
+	c, err := r.Cookie(flashCookie)
+	if err != nil {
+		return ""
+	}
+	clearCookie(w, r, flashCookie, "/")
+	b, err := base64.RawURLEncoding.DecodeString(c.Value)
+	if err != nil || !utf8.Valid(b) || len(b) > 1000 {
+		return ""
+	}
+	return string(b)
 }

@@ -38,26 +38,42 @@ func (s *Server) routeTable() []route {
 		{"GET /units/{code}/explain/{metric}", signedIn, s.explainPage},
 		{"GET /frameworks", signedIn, s.frameworkList},
 		{"GET /frameworks/{id}", signedIn, s.frameworkPage},
+		{"GET /units/{code}/import", signedIn, s.importForm},
+		{uploadRoute, signedIn, s.importUpload},
+		{"POST /units/{code}/import/confirm", signedIn, s.importConfirm},
+		{"GET /units/{code}/schools/{school}/edit", signedIn, s.schoolEditForm},
+		{"POST /units/{code}/schools/{school}/edit", signedIn, s.schoolEdit},
+		{"GET /units/{code}/facts/edit", signedIn, s.factsEditForm},
+		{"POST /units/{code}/facts/edit", signedIn, s.factsEdit},
+		{"GET /audit", signedIn, s.auditPage},
+		{"GET /audit/verify", signedIn, s.auditVerify},
 	}
 }
 
+// uploadRoute is the one route whose body may be as large as Options.MaxUpload.
+const uploadRoute = "POST /units/{code}/import"
+
 // routes builds the handler chain: security headers on every response, request ids
-// and the access log, a body size limit, cross-origin protection for every
-// state-changing request, then the mux.
+// and the access log, cross-origin protection for every state-changing request, the
+// mux, then each route's body size limit.
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	for _, rt := range s.routeTable() {
-		mux.Handle(rt.pattern, s.adapt(rt.access, rt.h))
+		limit := int64(maxBody)
+		if rt.pattern == uploadRoute {
+			limit = s.opts.MaxUpload
+		}
+		mux.Handle(rt.pattern, limitBody(limit, s.adapt(rt.access, rt.h)))
 	}
 	// Anything else is a Chinese 404 page rather than the mux's plain text.
-	mux.Handle("/", s.adapt(public, func(w http.ResponseWriter, r *http.Request) error {
+	mux.Handle("/", limitBody(maxBody, s.adapt(public, func(w http.ResponseWriter, r *http.Request) error {
 		return ziping.Errorf(ziping.NotFound, "页面不存在")
-	}))
+	})))
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(s.adapt(public, func(w http.ResponseWriter, r *http.Request) error {
 		return ziping.Errorf(ziping.Forbidden, "请求来源不可信，已拒绝。请从本系统页面重新提交")
 	}))
-	return s.secureHeaders(s.requestLog(limitBody(cop.Handler(mux))))
+	return s.secureHeaders(s.requestLog(cop.Handler(mux)))
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {

@@ -10,6 +10,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
+	"path/filepath"
 	"time"
 
 	"ziping"
@@ -39,6 +41,14 @@ type Options struct {
 	// DefaultFramework is the framework unit pages evaluate when none is asked for;
 	// yzjh-2017 when empty.
 	DefaultFramework string
+	// MaxUpload bounds an uploaded spreadsheet; 20 MiB when zero.
+	MaxUpload int64
+	// UnzipSizeLimit bounds what an uploaded .xlsx may inflate to (200 MiB when
+	// zero), UnzipXMLSizeLimit what excelize keeps in memory (100 MiB when zero).
+	UnzipSizeLimit, UnzipXMLSizeLimit int64
+	// UploadDir keeps uploads between preview and confirm; os.TempDir()/ziping-uploads
+	// when empty.
+	UploadDir string
 }
 
 func (o Options) withDefaults() Options {
@@ -50,6 +60,18 @@ func (o Options) withDefaults() Options {
 	}
 	if o.LoginWindow == 0 {
 		o.LoginWindow = time.Minute
+	}
+	if o.MaxUpload == 0 {
+		o.MaxUpload = 20 << 20
+	}
+	if o.UnzipSizeLimit == 0 {
+		o.UnzipSizeLimit = 200 << 20
+	}
+	if o.UnzipXMLSizeLimit == 0 {
+		o.UnzipXMLSizeLimit = 100 << 20
+	}
+	if o.UploadDir == "" {
+		o.UploadDir = filepath.Join(os.TempDir(), "ziping-uploads")
 	}
 	if o.DefaultFramework == "" {
 		o.DefaultFramework = "yzjh-2017"

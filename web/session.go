@@ -4,6 +4,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -43,12 +44,8 @@ var errCSRF = ziping.Errorf(ziping.Forbidden, "页面已过期或请求无效，
 // checkCSRF compares the form's token with the session's (or, before signing in, the
 // login form's cookie) in constant time.
 func (s *Server) checkCSRF(r *http.Request, ri *reqInfo) error {
-	if err := r.ParseForm(); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return err
-		}
-		return ziping.Errorf(ziping.Invalid, "表单格式有误")
+	if err := s.parseForm(r); err != nil {
+		return err
 	}
 	want := ""
 	if ri.session != nil {
@@ -61,6 +58,38 @@ func (s *Server) checkCSRF(r *http.Request, ri *reqInfo) error {
 		return errCSRF
 	}
 	return nil
+}
+
+// parseForm parses a POST body: a multipart form (a file upload, held in memory up
+// to the upload limit) or a URL-encoded one.
+func (s *Server) parseForm(r *http.Request) error {
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	var err error
+	if mt == "multipart/form-data" {
+		err = r.ParseMultipartForm(s.opts.MaxUpload)
+	} else {
+		err = r.ParseForm()
+	}
+	if err == nil {
+		return nil
+	}
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe) && mt == "multipart/form-data":
+		return &ziping.Error{Kind: ziping.Invalid, Err: err,
+			Msg: fmt.Sprintf("上传的文件过大，已拒绝：文件不能超过%s", sizeText(s.opts.MaxUpload))}
+	case errors.As(err, &mbe):
+		return err
+	}
+	return &ziping.Error{Kind: ziping.Invalid, Msg: "表单格式有误", Err: err}
+}
+
+// sizeText is a byte count for people: "20 MB".
+func sizeText(n int64) string {
+	if n >= 1<<20 {
+		return fmt.Sprintf("%d MB", n>>20)
+	}
+	return fmt.Sprintf("%d KB", max(1, n>>10))
 }
 
 // setCookie sets an HttpOnly cookie for the browser session (no expiry: closing the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 
 	"ziping"
 	"ziping/engine"
@@ -136,10 +137,13 @@ type schoolPage struct {
 	Picker picker
 	Period int
 	Stages []schoolStage
+	// set when the actor may change the school's data
+	ImportURL, EditURL string
 }
 
 type schoolStage struct {
 	Stage, Type, Public string
+	EditURL             string
 	Values              []factRow
 }
 
@@ -149,6 +153,12 @@ func (s *Server) schoolPage(w http.ResponseWriter, r *http.Request, u *ziping.Or
 		return err
 	}
 	p := &schoolPage{Unit: newUnitView(u), Picker: s.picker(unitURL(u.Code), sel, false), Period: sel.Period}
+	if a := info(r).actor; a.CanEdit(u) && u.ParentID != 0 {
+		if parent, err := s.svc.Store.Unit(r.Context(), u.ParentID); err == nil && sel.Period != 0 {
+			p.EditURL = entryURL(parent.Code, u.Code, sel.Period, "")
+		}
+		p.ImportURL = unitURL(u.Code) + "/import"
+	}
 	if sel.Period != 0 {
 		rows, _, err := s.svc.Store.Schools(r.Context(), ziping.SchoolQuery{UnitIDs: []int64{u.ParentID}, Period: sel.Period, Search: u.Code, Sort: "code"})
 		if err != nil {
@@ -156,7 +166,11 @@ func (s *Server) schoolPage(w http.ResponseWriter, r *http.Request, u *ziping.Or
 		}
 		for _, rec := range rows {
 			if rec.Code == u.Code {
-				p.Stages = append(p.Stages, schoolStage{Stage: rec.Stage, Type: rec.Type, Public: publicName(rec.Public), Values: elementRows(engine.SchoolElements, rec.Values)})
+				st := schoolStage{Stage: rec.Stage, Type: rec.Type, Public: publicName(rec.Public), Values: elementRows(engine.SchoolElements, rec.Values)}
+				if p.EditURL != "" {
+					st.EditURL = p.EditURL + "&stage=" + url.QueryEscape(rec.Stage)
+				}
+				p.Stages = append(p.Stages, st)
 			}
 		}
 	}

@@ -21,6 +21,12 @@ import (
 type ReadOptions struct {
 	Period int                 // for rows without a 年度 (no column, or an empty cell); 0 = none given
 	Split  engine.SplitWeights // zero value means engine.DefaultSplitWeights()
+	// UnzipSizeLimit bounds the total uncompressed size of an .xlsx (a guard against
+	// zip bombs); 0 keeps excelize's default. UnzipXMLSizeLimit is the size above
+	// which a worksheet is spilled to a temporary file rather than kept in memory;
+	// 0 means 256 MiB (capped at UnzipSizeLimit).
+	UnzipSizeLimit    int64
+	UnzipXMLSizeLimit int64
 }
 
 // Input is one already-open file for ReadFrom.

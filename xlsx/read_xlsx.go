@@ -1,6 +1,7 @@
 package xlsx
 
 import (
+	"archive/zip"
 	"fmt"
 	"io"
 	"strings"
@@ -20,7 +21,17 @@ func (r *reader) readXLSX(in Input) error { return r.readWorkbook(in, true) }
 func (r *reader) readWorkbook(in Input, scan bool) error {
 	// Keep worksheets of up to 256 MB (about 250,000 rows) in memory: excelize
 	// spills larger ones, by default from 16 MB, to temporary files.
-	f, err := excelize.OpenReader(io.NewSectionReader(in.R, 0, in.Size), excelize.Options{UnzipXMLSizeLimit: 256 << 20})
+	xmlLimit := int64(256 << 20)
+	if r.opt.UnzipXMLSizeLimit > 0 {
+		xmlLimit = r.opt.UnzipXMLSizeLimit
+	}
+	if r.opt.UnzipSizeLimit > 0 {
+		xmlLimit = min(xmlLimit, r.opt.UnzipSizeLimit)
+		if err := checkUnzipSize(in, r.opt.UnzipSizeLimit); err != nil {
+			return err
+		}
+	}
+	f, err := excelize.OpenReader(io.NewSectionReader(in.R, 0, in.Size), excelize.Options{UnzipSizeLimit: r.opt.UnzipSizeLimit, UnzipXMLSizeLimit: xmlLimit})
 	if err != nil {
 		return &ziping.Error{Kind: ziping.Invalid, Msg: fmt.Sprintf("无法读取文件「%s」：不是有效的 xlsx 文件", in.Name), Err: err}
 	}
@@ -39,6 +50,25 @@ func (r *reader) readWorkbook(in Input, scan bool) error {
 	}
 	if !found {
 		r.fileError(in.Name, reasonNoTable)
+	}
+	return nil
+}
+
+// checkUnzipSize refuses a workbook whose parts would inflate to more than limit
+// bytes, before anything is inflated. archive/zip stops a part that inflates to more
+// than its declared size, so the declared sizes bound what excelize will read.
+func checkUnzipSize(in Input, limit int64) error {
+	zr, err := zip.NewReader(in.R, in.Size)
+	if err != nil {
+		return &ziping.Error{Kind: ziping.Invalid, Msg: fmt.Sprintf("无法读取文件「%s」：不是有效的 xlsx 文件", in.Name), Err: err}
+	}
+	var total uint64
+	for _, zf := range zr.File {
+		total += zf.UncompressedSize64
+		if total > uint64(limit) || zf.UncompressedSize64 > uint64(limit) {
+			return &ziping.Error{Kind: ziping.Invalid, Err: fmt.Errorf("xlsx %s: unzipped size over %d bytes", in.Name, limit),
+				Msg: fmt.Sprintf("文件「%s」解压后超过%d MB的上限（可能是恶意构造的压缩文件），已拒绝", in.Name, limit>>20)}
+		}
 	}
 	return nil
 }

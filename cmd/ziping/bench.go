@@ -16,13 +16,16 @@ import (
 	"ziping/xlsx"
 )
 
-const benchUsage = `bench [--counties 2844] [--schools 500000] [--province 20000] [--runs 5] [--dir DIR]`
+const benchUsage = `bench [--counties 2844] [--schools 500000] [--province 20000] [--runs 5] [--dir DIR] | bench web -h`
 
 // runBench measures the engine's targets on generated data in one run, so that the
 // figures can be compared with each other on a noisy machine: load the nation-scale
 // CSV, evaluate every county with each built-in framework, load a province-sized
 // xlsx and evaluate it. It prints medians of --runs runs.
 func runBench(e *env, args []string) error {
+	if len(args) > 0 && args[0] == "web" {
+		return runBenchWeb(e, args[1:])
+	}
 	fs := newFlags(e, "bench", benchUsage)
 	counties := fs.Int("counties", 2844, "全国规模数据的区县数")
 	schools := fs.Int("schools", 500000, "全国规模数据的学校数")

@@ -1,0 +1,290 @@
+package web
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"ziping"
+	"ziping/engine"
+	"ziping/xlsx"
+)
+
+// editableUnit is the unit named in the path, when the actor may change its data.
+func (s *Server) editableUnit(r *http.Request) (*ziping.OrgUnit, error) {
+	u, err := s.visibleUnit(r)
+	if err != nil {
+		return nil, err
+	}
+	if !info(r).actor.CanEdit(u) {
+		return nil, ziping.Errorf(ziping.Forbidden, "您无权修改该单位的数据")
+	}
+	return u, nil
+}
+
+// importPage is the upload form, and after an upload its preview: the errors of
+// the file cell by cell, or a summary and the confirm button.
+type importPage struct {
+	Page
+	Unit       unitView
+	Action     string
+	ConfirmURL string
+	Period     string // the form's 年度 field
+	MaxUpload  string
+	Message    string // why the upload or the import was refused
+	File       string // name of the file previewed
+	Errors     []ziping.CellError
+	MoreErrors int // errors beyond those listed
+	Preview    *importPreview
+}
+
+// importPreview summarises a file that read without errors.
+type importPreview struct {
+	Upload                         string
+	Periods                        string
+	Counties, Schools, Rows, Facts int
+	Sample                         []sampleRow
+	SampleNote                     string
+}
+
+type sampleRow struct {
+	Period                                  int
+	County, Code, Name, Stage, Type, Public string
+	Students, Classes, Teachers             string
+}
+
+// maxListedErrors bounds the error table of a preview.
+const maxListedErrors = 1000
+
+func (s *Server) newImportPage(r *http.Request, u *ziping.OrgUnit) (*importPage, error) {
+	p := &importPage{Unit: newUnitView(u), Action: unitURL(u.Code) + "/import", ConfirmURL: unitURL(u.Code) + "/import/confirm",
+		MaxUpload: sizeText(s.opts.MaxUpload)}
+	if err := s.fillUnitPage(r, &p.Page, u, "导入数据"); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func (s *Server) importForm(w http.ResponseWriter, r *http.Request) error {
+	u, err := s.editableUnit(r)
+	if err != nil {
+		return err
+	}
+	p, err := s.newImportPage(r, u)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "import", p)
+}
+
+// importUpload reads an uploaded file and previews it; nothing is written.
+func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) error {
+	u, err := s.editableUnit(r)
+	if err != nil {
+		return err
+	}
+	if r.MultipartForm != nil {
+		defer r.MultipartForm.RemoveAll()
+	}
+	p, err := s.newImportPage(r, u)
+	if err != nil {
+		return err
+	}
+	p.Period = strings.TrimSpace(r.PostFormValue("period"))
+	refuse := func(status int, msg string) error {
+		p.Message = msg
+		return s.render(w, r, status, "import", p)
+	}
+	period := 0
+	if p.Period != "" {
+		if period, err = strconv.Atoi(p.Period); err != nil || period < 1900 || period > 2999 {
+			return refuse(http.StatusBadRequest, "年度应为四位年份，如2024")
+		}
+	}
+	file, hdr, err := r.FormFile("file")
+	if err != nil {
+		return refuse(http.StatusBadRequest, "请选择要导入的文件（.xlsx 或 .csv）")
+	}
+	defer file.Close()
+	name := uploadName(hdr.Filename)
+	ext := strings.ToLower(filepath.Ext(name))
+	if ext != ".xlsx" && ext != ".csv" {
+		return refuse(http.StatusBadRequest, "只能导入 .xlsx 或 .csv 文件")
+	}
+	data, err := io.ReadAll(io.LimitReader(file, s.opts.MaxUpload+1))
+	if err != nil {
+		return fmt.Errorf("read upload: %w", err)
+	}
+	if int64(len(data)) > s.opts.MaxUpload {
+		return refuse(http.StatusRequestEntityTooLarge, fmt.Sprintf("上传的文件过大，已拒绝：文件不能超过%s", sizeText(s.opts.MaxUpload)))
+	}
+	if len(data) == 0 {
+		return refuse(http.StatusBadRequest, "上传的文件是空的")
+	}
+	if ext == ".xlsx" && !bytes.HasPrefix(data, []byte("PK\x03\x04")) {
+		return refuse(http.StatusBadRequest, "文件不是有效的 Excel 文件（.xlsx）")
+	}
+	p.File = name
+	ds, err := s.readUpload(name, data, period)
+	if done, rerr := s.importRefused(w, r, p, err); done {
+		return rerr
+	}
+	up := &upload{Session: info(r).session.TokenHash, UserID: info(r).session.UserID, Unit: u.Code, Name: name, Period: period, Created: s.now()}
+	if err := s.saveUpload(up, data); err != nil {
+		return err
+	}
+	p.Preview = preview(ds, up.ID)
+	return s.render(w, r, http.StatusOK, "import", p)
+}
+
+// importRefused renders the page for a file that cannot be imported: the cell
+// errors, or the reason. done is false when err is nil.
+func (s *Server) importRefused(w http.ResponseWriter, r *http.Request, p *importPage, err error) (done bool, rerr error) {
+	if err == nil {
+		return false, nil
+	}
+	var ie *ziping.ImportError
+	var de *ziping.Error
+	switch {
+	case errors.As(err, &ie):
+		p.Errors = ie.Cells
+		if len(p.Errors) > maxListedErrors {
+			p.Errors, p.MoreErrors = p.Errors[:maxListedErrors], len(ie.Cells)-maxListedErrors
+		}
+		p.Message = fmt.Sprintf("文件中有%d处错误，未导入任何数据。请按下表逐项改正后重新上传。", len(ie.Cells))
+		return true, s.render(w, r, http.StatusUnprocessableEntity, "import", p)
+	case errors.As(err, &de) && de.Kind != ziping.Internal && de.Msg != "":
+		p.Message = de.Msg
+		status := statusOf(err)
+		return true, s.render(w, r, status, "import", p)
+	}
+	return true, err
+}
+
+// readUpload runs the importer on an uploaded file, with the zip bomb guards.
+func (s *Server) readUpload(name string, data []byte, period int) (*engine.Dataset, error) {
+	return xlsx.ReadFrom([]xlsx.Input{{Name: name, R: bytes.NewReader(data), Size: int64(len(data))}},
+		xlsx.ReadOptions{Period: period, UnzipSizeLimit: s.opts.UnzipSizeLimit, UnzipXMLSizeLimit: s.opts.UnzipXMLSizeLimit})
+}
+
+// uploadName is the base name of an uploaded file as shown and recorded: no folders,
+// no control characters, at most 100 characters.
+func uploadName(name string) string {
+	name = filepath.Base(strings.ReplaceAll(name, "\\", "/"))
+	name = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return -1
+		}
+		return r
+	}, name)
+	if !utf8.ValidString(name) {
+		name = strings.ToValidUTF8(name, "")
+	}
+	if rs := []rune(name); len(rs) > 100 {
+		name = string(rs[len(rs)-100:])
+	}
+	if name == "" || name == "." || name == "/" {
+		name = "upload"
+	}
+	return name
+}
+
+// sampleSize is how many rows a preview shows.
+const sampleSize = 10
+
+func preview(ds *engine.Dataset, id string) *importPreview {
+	pv := &importPreview{Upload: id}
+	var pers []string
+	schools := map[string]bool{}
+	for _, per := range ds.PeriodList() {
+		pers = append(pers, strconv.Itoa(per))
+		snap := ds.Periods[per]
+		sc := &snap.Schools
+		pv.Rows += sc.Len()
+		for i := range sc.Len() {
+			schools[sc.Code[i]] = true
+			if len(pv.Sample) < sampleSize {
+				pv.Sample = append(pv.Sample, sampleRow{Period: per, County: ds.Units[sc.Unit[i]].Name, Code: sc.Code[i], Name: sc.Name[i],
+					Stage: sc.Stage[i].String(), Type: sc.Type[i].String(), Public: publicName(sc.Public[i]),
+					Students: numAt(sc, engine.SEStudents, i), Classes: numAt(sc, engine.SEClasses, i),
+					Teachers: numAt(sc, engine.SchoolElementIndex("teachers"), i)})
+			}
+		}
+		for u := range ds.Units {
+			for e := range engine.UnitElements {
+				if !math.IsNaN(snap.Facts.Value(e, u)) {
+					pv.Facts++
+					break
+				}
+			}
+		}
+	}
+	pv.Periods = strings.Join(pers, "、")
+	pv.Counties, pv.Schools = len(ds.Units), len(schools)
+	if pv.Rows > len(pv.Sample) {
+		pv.SampleNote = fmt.Sprintf("以下为前%d行，共%d行。", len(pv.Sample), pv.Rows)
+	}
+	return pv
+}
+
+func numAt(sc *engine.Schools, e, i int) string {
+	if e < 0 || sc.Num[e] == nil || math.IsNaN(sc.Num[e][i]) {
+		return "—"
+	}
+	return num(sc.Num[e][i])
+}
+
+// importConfirm imports a previewed upload of this session: all or nothing, audited.
+func (s *Server) importConfirm(w http.ResponseWriter, r *http.Request) error {
+	u, err := s.editableUnit(r)
+	if err != nil {
+		return err
+	}
+	p, err := s.newImportPage(r, u)
+	if err != nil {
+		return err
+	}
+	ri := info(r)
+	up, data, err := s.loadUpload(r.PostForm.Get("upload"), ri.session, u.Code)
+	if err != nil {
+		if done, rerr := s.importRefused(w, r, p, err); done {
+			return rerr
+		}
+	}
+	p.File = up.Name
+	if up.Period != 0 {
+		p.Period = strconv.Itoa(up.Period)
+	}
+	ds, err := s.readUpload(up.Name, data, up.Period)
+	if done, rerr := s.importRefused(w, r, p, err); done {
+		return rerr
+	}
+	batches, err := s.svc.ImportDataset(r.Context(), ri.actor, ds, ziping.ImportSource{File: up.Name, SHA256: up.SHA256})
+	if done, rerr := s.importRefused(w, r, p, err); done {
+		return rerr
+	}
+	s.removeUpload(up.ID)
+	s.setFlash(w, r, importedMessage(up.Name, batches))
+	target := unitURL(u.Code)
+	if len(batches) > 0 {
+		target += "?period=" + strconv.Itoa(slices.MaxFunc(batches, func(a, b ziping.Batch) int { return a.Period - b.Period }).Period)
+	}
+	http.Redirect(w, r, target, http.StatusSeeOther)
+	return nil
+}
+
+func importedMessage(file string, batches []ziping.Batch) string {
+	var parts []string
+	for _, b := range batches {
+		parts = append(parts, fmt.Sprintf("%d年度学校数据%d行、区县基础数据%d条", b.Period, b.Schools, b.Facts))
+	}
+	return fmt.Sprintf("已导入「%s」：%s。", file, strings.Join(parts, "；"))
+}
