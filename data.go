@@ -168,7 +168,7 @@ func (s *Service) ensureChild(ctx context.Context, tx Store, a *Actor, parent *O
 
 func (s *Service) importPeriod(ctx context.Context, tx Store, a *Actor, ds *engine.Dataset, per int, units []*OrgUnit, src ImportSource) (*Batch, error) {
 	snap := ds.Periods[per]
-	schools, err := s.schoolRecords(ctx, tx, a, snap, units)
+	schools, added, err := s.schoolRecords(ctx, tx, a, snap, units)
 	if err != nil {
 		return nil, err
 	}
@@ -182,19 +182,28 @@ func (s *Service) importPeriod(ctx context.Context, tx Store, a *Actor, ds *engi
 		scope = a.Scope.ID
 	}
 	return b, s.audit(ctx, tx, a, "import", fmt.Sprintf("batch:%d", b.ID), scope, nil,
-		map[string]any{"file": src.File, "sha256": src.SHA256, "period": per, "schools": b.Schools, "facts": b.Facts})
+		map[string]any{"file": src.File, "sha256": src.SHA256, "period": per, "schools": b.Schools, "facts": b.Facts, "school_units_added": added})
 }
 
 // schoolRecords turns a snapshot's school rows into records, creating the school
-// units that do not exist yet (so that a school's own users can be given one).
-func (s *Service) schoolRecords(ctx context.Context, tx Store, a *Actor, snap *engine.Snapshot, units []*OrgUnit) ([]SchoolRecord, error) {
+// units that do not exist yet (so that a school's own users can be given one) and
+// returning how many it created. Each county's schools are read once; the schools
+// created are recorded in the import's audit entry rather than one entry each (a
+// province's first import creates tens of thousands).
+func (s *Service) schoolRecords(ctx context.Context, tx Store, a *Actor, snap *engine.Snapshot, units []*OrgUnit) ([]SchoolRecord, int, error) {
 	sc := &snap.Schools
 	out := make([]SchoolRecord, 0, sc.Len())
+	known := map[int64]map[string]bool{}
+	added := 0
 	for i := range sc.Len() {
 		county := units[sc.Unit[i]]
 		if sc.Num[engine.SESchoolFirst][i] == 1 && a.IsAdmin() {
-			if _, err := s.ensureChild(ctx, tx, a, county, sc.Code[i], sc.Name[i], LevelSchool); err != nil {
-				return nil, err
+			ok, err := s.addSchoolUnit(ctx, tx, known, county, sc.Code[i], sc.Name[i])
+			if err != nil {
+				return nil, 0, err
+			}
+			if ok {
+				added++
 			}
 		}
 		vals := make(map[string]float64, len(engine.SchoolElements))
@@ -206,7 +215,33 @@ func (s *Service) schoolRecords(ctx context.Context, tx Store, a *Actor, snap *e
 		out = append(out, SchoolRecord{UnitID: county.ID, Period: snap.Period, Code: sc.Code[i], Name: sc.Name[i],
 			Stage: sc.Stage[i].String(), Type: sc.Type[i].String(), Public: sc.Public[i], Row: int(sc.Row[i]), Values: vals})
 	}
-	return out, nil
+	return out, added, nil
+}
+
+// addSchoolUnit creates school code under county unless it exists, reading the
+// county's schools once into known.
+func (s *Service) addSchoolUnit(ctx context.Context, tx Store, known map[int64]map[string]bool, county *OrgUnit, code, name string) (bool, error) {
+	codes := known[county.ID]
+	if codes == nil {
+		have, err := tx.Subtree(ctx, county, LevelSchool)
+		if err != nil {
+			return false, err
+		}
+		codes = make(map[string]bool, len(have))
+		for _, u := range have {
+			codes[u.Code] = true
+		}
+		known[county.ID] = codes
+	}
+	if codes[code] {
+		return false, nil
+	}
+	codes[code] = true
+	err := tx.CreateUnit(ctx, &OrgUnit{Code: code, Name: name, Level: LevelSchool, ParentID: county.ID})
+	if ErrorKind(err) == Conflict {
+		return false, Errorf(Conflict, "学校代码 %s 已属于其他区县", code)
+	}
+	return err == nil, err
 }
 
 func factRecords(snap *engine.Snapshot, units []*OrgUnit) []FactRecord {
