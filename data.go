@@ -173,6 +173,13 @@ func (s *Service) importPeriod(ctx context.Context, tx Store, a *Actor, ds *engi
 		return nil, err
 	}
 	facts := factRecords(snap, units)
+	var old, changed map[string]map[string]float64
+	if len(schools)+len(facts) <= valueAuditRows {
+		if old, err = previousValues(ctx, tx, schools, facts); err != nil {
+			return nil, err
+		}
+		changed = newValues(schools, facts)
+	}
 	b := &Batch{Period: per, File: src.File, SHA256: src.SHA256, Schools: len(schools), Facts: len(facts), UserID: a.userID(), CreatedAt: s.now()}
 	if err := tx.CreateBatch(ctx, b, schools, facts); err != nil {
 		return nil, err
@@ -181,8 +188,59 @@ func (s *Service) importPeriod(ctx context.Context, tx Store, a *Actor, ds *engi
 	if a.Scope != nil {
 		scope = a.Scope.ID
 	}
-	return b, s.audit(ctx, tx, a, "import", fmt.Sprintf("batch:%d", b.ID), scope, nil,
-		map[string]any{"file": src.File, "sha256": src.SHA256, "period": per, "schools": b.Schools, "facts": b.Facts, "school_units_added": added})
+	summary := map[string]any{"file": src.File, "sha256": src.SHA256, "period": per, "schools": b.Schools, "facts": b.Facts, "school_units_added": added}
+	if changed != nil {
+		summary["values"] = changed
+	}
+	var before any
+	if len(old) > 0 {
+		before = map[string]any{"values": old}
+	}
+	return b, s.audit(ctx, tx, a, "import", fmt.Sprintf("batch:%d", b.ID), scope, before, summary)
+}
+
+// valueAuditRows: a batch of at most this many rows (a hand-edited school or county)
+// is audited with every value before and after; larger files only with their counts.
+const valueAuditRows = 10
+
+func rowKey(r SchoolRecord) string { return "school:" + r.Code + "/" + r.Stage }
+func factKey(unit int64) string    { return fmt.Sprintf("facts:unit%d", unit) }
+
+// previousValues reads what the given rows replace.
+func previousValues(ctx context.Context, tx Store, schools []SchoolRecord, facts []FactRecord) (map[string]map[string]float64, error) {
+	old := map[string]map[string]float64{}
+	for _, r := range schools {
+		rows, _, err := tx.Schools(ctx, SchoolQuery{UnitIDs: []int64{r.UnitID}, Period: r.Period, Search: r.Code})
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range rows {
+			if o.Code == r.Code && o.Stage == r.Stage {
+				old[rowKey(r)] = o.Values
+			}
+		}
+	}
+	for _, f := range facts {
+		prev, err := tx.Facts(ctx, []int64{f.UnitID}, f.Period)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range prev {
+			old[factKey(p.UnitID)] = p.Values
+		}
+	}
+	return old, nil
+}
+
+func newValues(schools []SchoolRecord, facts []FactRecord) map[string]map[string]float64 {
+	out := map[string]map[string]float64{}
+	for _, r := range schools {
+		out[rowKey(r)] = r.Values
+	}
+	for _, f := range facts {
+		out[factKey(f.UnitID)] = f.Values
+	}
+	return out
 }
 
 // schoolRecords turns a snapshot's school rows into records, creating the school

@@ -3,6 +3,7 @@ package ziping_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -260,5 +261,40 @@ func TestStoredDataEvaluatesAlike(t *testing.T) {
 				t.Errorf("%s %s: file %v, store %v", d.Unit.Code, m.ID, m.Text(), sm.Text())
 			}
 		}
+	}
+}
+
+// TestEditAuditsOldAndNewValues: a small batch (a hand-edited school) is audited
+// with the values it replaced and the new ones.
+func TestEditAuditsOldAndNewValues(t *testing.T) {
+	f := newFixture(t)
+	ds := demoDataset(t)
+	snap := ds.Periods[2024]
+	// Keep one school row of the first county: a one-row edit.
+	one := &engine.Dataset{Units: ds.Units[:1], Periods: map[int]*engine.Snapshot{}}
+	s := &engine.Snapshot{Period: 2024}
+	i := int(snap.Schools.Ranges[0].Lo)
+	s.Schools.Unit, s.Schools.Code, s.Schools.Name = []int32{0}, []string{snap.Schools.Code[i]}, []string{snap.Schools.Name[i]}
+	s.Schools.Stage, s.Schools.Type, s.Schools.Public, s.Schools.Row = []engine.Stage{snap.Schools.Stage[i]}, []engine.SchoolType{snap.Schools.Type[i]}, []bool{snap.Schools.Public[i]}, []int32{2}
+	s.Schools.Num = make([][]float64, len(engine.SchoolElements))
+	for e, col := range snap.Schools.Num {
+		if col != nil {
+			s.Schools.Num[e] = []float64{col[i]}
+		}
+	}
+	oldStudents := snap.Schools.Num[engine.SEStudents][i]
+	s.Schools.Num[engine.SEStudents][0] = oldStudents + 7
+	s.Facts.Num = make([][]float64, len(engine.UnitElements))
+	s.Finish(1)
+	one.Periods[2024] = s
+	if _, err := f.svc.ImportDataset(f.ctx, ziping.System, one, ziping.ImportSource{File: "手工录入"}); err != nil {
+		t.Fatal(err)
+	}
+	e := f.lastAudit(t)
+	key := "school:" + snap.Schools.Code[i] + "/" + snap.Schools.Stage[i].String()
+	wantOld := fmt.Sprintf(`"%s":{`, key)
+	if e.Action != "import" || !strings.Contains(e.Old, wantOld) || !strings.Contains(e.New, wantOld) ||
+		!strings.Contains(e.Old, fmt.Sprintf(`"students":%v`, oldStudents)) || !strings.Contains(e.New, fmt.Sprintf(`"students":%v`, oldStudents+7)) {
+		t.Errorf("audit of an edit:\nold %s\nnew %s", e.Old, e.New)
 	}
 }
