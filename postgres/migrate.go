@@ -4,10 +4,6 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	"io/fs"
-	"slices"
-	"strconv"
-	"strings"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -17,47 +13,12 @@ import (
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
-// migration is one numbered schema change.
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
-
-// migrations reads the embedded files, ordered by version. The files are part of
-// the binary, so a malformed name is a build mistake and panics.
-func migrations() []migration {
-	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
-	if err != nil {
-		panic(err)
-	}
-	var ms []migration
-	for _, name := range names {
-		base := strings.TrimPrefix(name, "migrations/")
-		num, _, ok := strings.Cut(base, "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil || v <= 0 {
-			panic("postgres: migration file " + base + " is not named NNNN_name.sql")
-		}
-		text, err := migrationFiles.ReadFile(name)
-		if err != nil {
-			panic(err)
-		}
-		ms = append(ms, migration{version: v, name: base, sql: string(text)})
-	}
-	slices.SortFunc(ms, func(a, b migration) int { return a.version - b.version })
-	return ms
-}
+// migrations are the embedded schema changes, ordered by version.
+func migrations() []ziping.Migration { return ziping.ReadMigrations(migrationFiles, "migrations") }
 
 // Migrations returns the schema versions this program carries, in order, so that a
 // test can hold both dialects to the same list.
-func Migrations() []int {
-	var vs []int
-	for _, m := range migrations() {
-		vs = append(vs, m.version)
-	}
-	return vs
-}
+func Migrations() []int { return ziping.MigrationVersions(migrations()) }
 
 // latest is the newest schema version this program knows.
 func latest() int {
@@ -117,22 +78,22 @@ func (db *DB) Migrate(ctx context.Context) error {
 }
 
 // apply runs m in a transaction unless it has been applied already.
-func apply(ctx context.Context, conn *pgxpool.Conn, m migration) error {
+func apply(ctx context.Context, conn *pgxpool.Conn, m ziping.Migration) error {
 	tx, err := conn.Begin(ctx)
 	if err != nil {
 		return storeError(err, "begin", "")
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx)) // a no-op after Commit
 	var done bool
-	err = tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = $1)`, m.version).Scan(&done)
+	err = tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = $1)`, m.Version).Scan(&done)
 	if err != nil || done {
 		return storeError(err, "check migration", "")
 	}
-	if _, err := tx.Exec(ctx, m.sql); err != nil {
-		return &ziping.Error{Kind: ziping.Internal, Msg: fmt.Sprintf("数据库结构升级到版本 %d 失败", m.version),
-			Err: fmt.Errorf("migration %s: %w", m.name, err)}
+	if _, err := tx.Exec(ctx, m.SQL); err != nil {
+		return &ziping.Error{Kind: ziping.Internal, Msg: fmt.Sprintf("数据库结构升级到版本 %d 失败", m.Version),
+			Err: fmt.Errorf("migration %s: %w", m.Name, err)}
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version) VALUES ($1)`, m.version); err != nil {
+	if _, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version) VALUES ($1)`, m.Version); err != nil {
 		return storeError(err, "record migration", "")
 	}
 	return storeError(tx.Commit(ctx), "commit migration", "")
@@ -160,7 +121,7 @@ func (db *DB) checkVersion(ctx context.Context) error {
 		return err
 	}
 	if m := latest(); v > m {
-		return ziping.Errorf(ziping.Internal, "数据库结构版本 %d 比本程序支持的 %d 新，请升级 ziping", v, m)
+		return ziping.SchemaTooNew(v, m)
 	}
 	return nil
 }

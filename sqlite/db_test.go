@@ -345,7 +345,7 @@ func unitCodes(t *testing.T, path string) []string {
 // TestFailedMigrationLeavesNothing: a migration and its record are one transaction.
 func TestFailedMigrationLeavesNothing(t *testing.T) {
 	db := openTest(t)
-	bad := migration{version: 99, name: "0099_bad.sql", sql: `CREATE TABLE half (a INTEGER); CREATE TABLE broken (`}
+	bad := ziping.Migration{Version: 99, Name: "0099_bad.sql", SQL: `CREATE TABLE half (a INTEGER); CREATE TABLE broken (`}
 	err := db.inTx(t.Context(), func(c conn) error { return c.apply(t.Context(), bad) })
 	if ziping.ErrorKind(err) != ziping.Internal || !strings.Contains(err.Error(), "版本 99") {
 		t.Fatalf("applying a broken migration: %v", err)

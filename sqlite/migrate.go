@@ -4,10 +4,6 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	"io/fs"
-	"slices"
-	"strconv"
-	"strings"
 	"time"
 
 	"ziping"
@@ -16,47 +12,12 @@ import (
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
-// migration is one numbered schema change.
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
-
-// migrations reads the embedded files, ordered by version. The files are part of
-// the binary, so a malformed name is a build mistake and panics.
-func migrations() []migration {
-	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
-	if err != nil {
-		panic(err)
-	}
-	var ms []migration
-	for _, name := range names {
-		base := strings.TrimPrefix(name, "migrations/")
-		num, _, ok := strings.Cut(base, "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil || v <= 0 {
-			panic("sqlite: migration file " + base + " is not named NNNN_name.sql")
-		}
-		text, err := migrationFiles.ReadFile(name)
-		if err != nil {
-			panic(err)
-		}
-		ms = append(ms, migration{version: v, name: base, sql: string(text)})
-	}
-	slices.SortFunc(ms, func(a, b migration) int { return a.version - b.version })
-	return ms
-}
+// migrations are the embedded schema changes, ordered by version.
+func migrations() []ziping.Migration { return ziping.ReadMigrations(migrationFiles, "migrations") }
 
 // Migrations returns the schema versions this program carries, in order, so that a
 // test can hold both dialects to the same list.
-func Migrations() []int {
-	var vs []int
-	for _, m := range migrations() {
-		vs = append(vs, m.version)
-	}
-	return vs
-}
+func Migrations() []int { return ziping.MigrationVersions(migrations()) }
 
 // latest is the newest schema version this program knows.
 func latest() int {
@@ -86,21 +47,21 @@ func (db *DB) Migrate(ctx context.Context) error {
 }
 
 // apply runs m unless it has been applied already.
-func (c conn) apply(ctx context.Context, m migration) error {
+func (c conn) apply(ctx context.Context, m ziping.Migration) error {
 	if _, err := c.q.ExecContext(ctx, createMigrations); err != nil {
 		return internal("create schema_migrations", err)
 	}
 	var n int
-	err := c.q.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, m.version).Scan(&n)
+	err := c.q.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, m.Version).Scan(&n)
 	if err != nil || n > 0 {
 		return storeError(err, "check migration", "")
 	}
-	if _, err := c.q.ExecContext(ctx, m.sql); err != nil {
-		return &ziping.Error{Kind: ziping.Internal, Msg: fmt.Sprintf("数据库结构升级到版本 %d 失败", m.version),
-			Err: fmt.Errorf("migration %s: %w", m.name, err)}
+	if _, err := c.q.ExecContext(ctx, m.SQL); err != nil {
+		return &ziping.Error{Kind: ziping.Internal, Msg: fmt.Sprintf("数据库结构升级到版本 %d 失败", m.Version),
+			Err: fmt.Errorf("migration %s: %w", m.Name, err)}
 	}
 	_, err = c.q.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`,
-		m.version, dbTime(time.Now()))
+		m.Version, dbTime(time.Now()))
 	return storeError(err, "record migration", "")
 }
 
@@ -125,7 +86,7 @@ func (db *DB) checkVersion(ctx context.Context) error {
 		return err
 	}
 	if m := latest(); v > m {
-		return ziping.Errorf(ziping.Internal, "数据库结构版本 %d 比本程序支持的 %d 新，请升级 ziping", v, m)
+		return ziping.SchemaTooNew(v, m)
 	}
 	return nil
 }
