@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -296,5 +297,56 @@ func TestEditAuditsOldAndNewValues(t *testing.T) {
 	if e.Action != "import" || !strings.Contains(e.Old, wantOld) || !strings.Contains(e.New, wantOld) ||
 		!strings.Contains(e.Old, fmt.Sprintf(`"students":%v`, oldStudents)) || !strings.Contains(e.New, fmt.Sprintf(`"students":%v`, oldStudents+7)) {
 		t.Errorf("audit of an edit:\nold %s\nnew %s", e.Old, e.New)
+	}
+}
+
+// TestDatasetCacheSeesImports: loads from many goroutines share the cached dataset
+// and an import in between is seen by the next load (the data version moved).
+func TestDatasetCacheSeesImports(t *testing.T) {
+	f := newFixture(t)
+	root, _ := f.svc.Store.UnitByCode(f.ctx, "990000")
+	county, _ := f.svc.Store.UnitByCode(f.ctx, "990102")
+	first, _, err := f.svc.LoadDataset(f.ctx, ziping.System, county, 2024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _, _ := f.svc.LoadDataset(f.ctx, ziping.System, county, 2024)
+	if again != first {
+		t.Error("the second load of unchanged data was not served from the cache")
+	}
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for range 20 {
+				if _, _, err := f.svc.LoadDataset(f.ctx, ziping.System, root, 2024); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	ds := demoDataset(t)
+	snap := ds.Periods[2024]
+	for i := range snap.Schools.Len() {
+		snap.Schools.Num[engine.SEStudents][i]++ // every school one student more
+	}
+	wg.Go(func() {
+		if _, err := f.svc.ImportDataset(f.ctx, ziping.System, ds, ziping.ImportSource{File: "再次导入.xlsx"}); err != nil {
+			t.Error(err)
+		}
+	})
+	wg.Wait()
+	after, _, err := f.svc.LoadDataset(f.ctx, ziping.System, county, 2024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := func(d *engine.Dataset) (s float64) {
+		for _, v := range d.Periods[2024].Schools.Num[engine.SEStudents] {
+			s += v
+		}
+		return s
+	}
+	if after == first || sum(after) != sum(first)+float64(first.Periods[2024].Schools.Len()) {
+		t.Errorf("after the import: %v students, before %v over %d rows", sum(after), sum(first), first.Periods[2024].Schools.Len())
 	}
 }
