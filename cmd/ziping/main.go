@@ -44,6 +44,7 @@ func commands() []command {
 		{"demo", "生成一个示范省并给出排名和一个区县的评分表", runDemo},
 		{"serve", "启动网页服务（--addr :8080 --db URL）", runServe},
 		{"evaluate", "按评价体系计算指标、评分并说明扣分理由", runEvaluate},
+		{"report", "自评报告：检查未填数字（report lint FILE）", runReport},
 		{"frameworks", "列出、查看、检查评价体系（list | show ID | check FILE）", runFrameworks},
 		{"demo-data", "生成逼真的模拟数据（学校表和区县表）", runDemoData},
 		{"bench", "测量导入与评价的速度", runBench},

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"ziping/report"
+)
+
+const reportUsage = `用法: ziping report <子命令>
+
+子命令:
+  lint FILE...   检查自评报告（.docx、.md、.txt）中未填写的数字，
+                 如「x%」「x所」「xx万元」「20xx年」「〇〇县」「（  ）」；
+                 发现时退出码为 1
+
+生成（render）和导入（import）将在后续版本提供。
+`
+
+func runReport(e *env, args []string) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
+		fmt.Fprint(e.stderr, reportUsage)
+		if len(args) == 0 {
+			return usagef("缺少子命令")
+		}
+		return nil
+	}
+	switch args[0] {
+	case "lint":
+		return runReportLint(e, args[1:])
+	}
+	fmt.Fprint(e.stderr, reportUsage)
+	return usagef("未知的子命令「%s」", args[0])
+}
+
+func runReportLint(e *env, args []string) error {
+	fs := newFlags(e, "report lint", "report lint FILE...（.docx、.md、.txt）")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return usagef("缺少文件")
+	}
+	total, failed := 0, 0
+	for _, name := range fs.Args() {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "%s: 无法读取: %v\n", name, err)
+			failed++
+			continue
+		}
+		text, err := report.ExtractText(name, data)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "%s: %v\n", name, err)
+			failed++
+			continue
+		}
+		for _, f := range report.Lint(text) {
+			fmt.Fprintf(e.stdout, "%s:%d:%d: 未填写的数字「%s」（%s）\n", name, f.Line, f.Col, f.Text, f.Context)
+			total++
+		}
+	}
+	switch {
+	case total > 0:
+		fmt.Fprintf(e.stdout, "共%d处未填写\n", total)
+	case failed == 0:
+		fmt.Fprintln(e.stdout, "未发现未填写的数字")
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d个文件无法检查", failed)
+	}
+	if total > 0 {
+		return errors.New("报告中有未填写的数字")
+	}
+	return nil
+}

@@ -1,0 +1,183 @@
+package report
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
+
+	"ziping"
+)
+
+// maxDocumentXML bounds the decompressed word/document.xml, against zip bombs.
+const maxDocumentXML = 64 << 20
+
+// ExtractText returns the plain text of a report file, chosen by the extension of
+// name: .txt and .md (also .text, .markdown) as they are — UTF-8 with or without a
+// BOM, UTF-16 with a BOM, otherwise GBK/GB18030 — and .docx, whose body paragraphs
+// become lines and whose table rows become lines of tab-separated cells. Headers,
+// footers, comments and deleted revisions are left out. Line ends become "\n".
+// HTML is not read yet.
+func ExtractText(name string, data []byte) (string, error) {
+	switch ext := strings.ToLower(path.Ext(name)); ext {
+	case ".txt", ".text", ".md", ".markdown":
+		s, err := decodeText(data)
+		if err != nil {
+			return "", &ziping.Error{Kind: ziping.Invalid, Msg: fmt.Sprintf("%s 的文字编码无法识别", name), Err: err}
+		}
+		return s, nil
+	case ".docx":
+		s, err := docxText(data)
+		if err != nil {
+			return "", &ziping.Error{Kind: ziping.Invalid, Msg: fmt.Sprintf("%s 不是有效的 Word（.docx）文件", name), Err: err}
+		}
+		return s, nil
+	default:
+		return "", ziping.Errorf(ziping.Invalid, "不支持的文件类型「%s」：请用 .docx、.md 或 .txt", ext)
+	}
+}
+
+func decodeText(data []byte) (string, error) {
+	var s string
+	switch {
+	case bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}):
+		s = string(data[3:])
+	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}), bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
+		dec := unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM).NewDecoder()
+		b, _, err := transform.Bytes(dec, data)
+		if err != nil {
+			return "", fmt.Errorf("decode utf-16: %w", err)
+		}
+		s = string(b)
+	case utf8.Valid(data):
+		s = string(data)
+	default:
+		// Files from Chinese Windows are GBK; GB18030 is its superset.
+		b, _, err := transform.Bytes(simplifiedchinese.GB18030.NewDecoder(), data)
+		if err != nil {
+			return "", fmt.Errorf("decode gb18030: %w", err)
+		}
+		s = string(b)
+	}
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	return strings.ReplaceAll(s, "\r", "\n"), nil
+}
+
+func docxText(data []byte) (string, error) {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return "", fmt.Errorf("open zip: %w", err)
+	}
+	for _, f := range zr.File {
+		if f.Name != "word/document.xml" {
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			return "", fmt.Errorf("open document.xml: %w", err)
+		}
+		defer rc.Close()
+		return documentText(io.LimitReader(rc, maxDocumentXML))
+	}
+	return "", errors.New("no word/document.xml")
+}
+
+// documentText walks WordprocessingML in document order. Elements are matched by
+// local name, so both the transitional and the strict namespaces work. Text in a
+// nested table stays on its outer cell's line.
+func documentText(r io.Reader) (string, error) {
+	dec := xml.NewDecoder(r)
+	var b strings.Builder
+	var rows []int  // per open table row: cells started so far
+	var cells []int // per open cell: paragraphs started so far
+	skip := 0       // >0 inside text that is not shown (deleted runs, field codes)
+	inText := false
+	tabStops := 0 // >0 inside <w:tabs>, paragraph tab-stop definitions, not text
+	lineEnd := func() {
+		if len(cells) > 0 {
+			b.WriteByte(' ')
+		} else {
+			b.WriteByte('\n')
+		}
+	}
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return strings.TrimRight(b.String(), "\n") + "\n", nil
+		}
+		if err != nil {
+			return "", fmt.Errorf("read document.xml: %w", err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			switch t.Name.Local {
+			case "del", "delText", "instrText", "fldData":
+				skip++
+			case "t":
+				inText = true
+			case "tabs":
+				tabStops++
+			case "tab":
+				if skip == 0 && !inText && tabStops == 0 {
+					b.WriteByte('\t')
+				}
+			case "br", "cr":
+				if skip == 0 {
+					lineEnd()
+				}
+			case "tr":
+				rows = append(rows, 0)
+			case "tc":
+				if n := len(rows); n > 0 {
+					if rows[n-1] > 0 {
+						b.WriteByte('\t')
+					}
+					rows[n-1]++
+				}
+				cells = append(cells, 0)
+			case "p":
+				if n := len(cells); n > 0 {
+					if cells[n-1] > 0 {
+						b.WriteByte(' ')
+					}
+					cells[n-1]++
+				}
+			}
+		case xml.EndElement:
+			switch t.Name.Local {
+			case "del", "delText", "instrText", "fldData":
+				skip = max(skip-1, 0)
+			case "t":
+				inText = false
+			case "tabs":
+				tabStops = max(tabStops-1, 0)
+			case "p":
+				if len(cells) == 0 {
+					b.WriteByte('\n')
+				}
+			case "tc":
+				if len(cells) > 0 {
+					cells = cells[:len(cells)-1]
+				}
+			case "tr":
+				if len(rows) > 0 {
+					rows = rows[:len(rows)-1]
+				}
+				lineEnd()
+			}
+		case xml.CharData:
+			if inText && skip == 0 {
+				b.Write(t)
+			}
+		}
+	}
+}
