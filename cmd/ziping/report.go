@@ -14,8 +14,10 @@ const reportUsage = `用法: ziping report <子命令>
   lint FILE...   检查自评报告（.docx、.md、.txt）中未填写的数字，
                  如「x%」「x所」「xx万元」「20xx年」「〇〇县」「（  ）」；
                  发现时退出码为 1
-
-生成（render）和导入（import）将在后续版本提供。
+  render ...     由数据文件和叙述（Markdown）生成自评报告（docx、pdf、html、md）；
+                 用法见 ziping report render -h
+  import FILE    导入已有的自评报告（.docx、.md、.txt）：拆分多篇、识别大纲、
+                 对应一级指标（--framework ID）、查未填写的数字；--dry-run 只看摘要
 `
 
 func runReport(e *env, args []string) error {
@@ -29,6 +31,10 @@ func runReport(e *env, args []string) error {
 	switch args[0] {
 	case "lint":
 		return runReportLint(e, args[1:])
+	case "render":
+		return runReportRender(e, args[1:])
+	case "import":
+		return runReportImport(e, args[1:])
 	}
 	fmt.Fprint(e.stderr, reportUsage)
 	return usagef("未知的子命令「%s」", args[0])

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const importPage = `首页 > 范文 > 自评报告
+第一篇 甲县义务教育优质均衡发展自评报告
+一、基本情况
+全县共有学校x所。
+二、主要做法
+（一）加强教师队伍建设。补充教师x名，增长x%。
+(1)落实待遇
+本文由范文网整理
+第二篇：乙县自评报告
+一、基本情况
+全县共有学校20所。
+版权所有 范文网
+`
+
+func TestReportImport(t *testing.T) {
+	dir := t.TempDir()
+	name := filepath.Join(dir, "范文.txt")
+	if err := os.WriteFile(name, []byte(importPage), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := runCLI(t, "report", "import", name, "--dry-run", "--framework", "lxzz-county")
+	if code != 0 {
+		t.Fatalf("code %d, stderr %q", code, errOut)
+	}
+	for _, want := range []string{
+		"找到2篇报告",
+		"第1篇（第2行）：甲县义务教育优质均衡发展自评报告",
+		"大纲：4级（一、2个，（一）1个，1. 0个，（1）1个）",
+		"未填写的数字：3处 「x所」（第4行）、「x名」（第6行）、「x%」（第6行）",
+		"（一）加强教师队伍建设 → 加强教师队伍建设",
+		"第2篇（第9行）：乙县自评报告",
+		"未填写的数字：无",
+		"--dry-run",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if m, _ := filepath.Glob(name + ".article*.md"); len(m) != 0 {
+		t.Errorf("dry run wrote %v", m)
+	}
+
+	out, _, code = runCLI(t, "report", "import", name)
+	if code != 0 || !strings.Contains(out, "草稿已写入 "+name+".article2.md") {
+		t.Fatalf("code %d, out %s", code, out)
+	}
+	md, err := os.ReadFile(name + ".article1.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "# 甲县义务教育优质均衡发展自评报告\n\n## 一、基本情况\n\n全县共有学校x所。\n\n## 二、主要做法\n\n" +
+		"### （一）加强教师队伍建设\n\n补充教师x名，增长x%。\n\n##### (1)落实待遇\n"
+	if string(md) != want {
+		t.Errorf("draft:\n%s\nwant:\n%s", md, want)
+	}
+}
+
+func TestReportImportErrors(t *testing.T) {
+	dir := t.TempDir()
+	for _, tt := range []struct {
+		args []string
+		code int
+	}{
+		{[]string{"report", "import"}, 2},
+		{[]string{"report", "import", filepath.Join(dir, "missing.txt")}, 1},
+		{[]string{"report", "import", filepath.Join(dir, "a.txt"), "--framework", "nope"}, 1},
+	} {
+		if _, errOut, code := runCLI(t, tt.args...); code != tt.code {
+			t.Errorf("%v: code %d, want %d (stderr %q)", tt.args, code, tt.code, errOut)
+		}
+	}
+}

@@ -1,0 +1,217 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"ziping/docx"
+	"ziping/engine"
+	"ziping/frameworks"
+	"ziping/report"
+)
+
+const renderUsage = `report render --framework ID|FILE --data FILE... (--unit CODE | --all) [--period YYYY]
+       [--scores FILE.yaml] [--narrative FILE.md] [--issuer 名称] [--date YYYY-MM-DD]
+       --format docx|pdf|html|md -o FILE|DIR [--strict]`
+
+type renderFlags struct {
+	framework, unit, scores, narrative, issuer, date, format, out string
+	data                                                          stringList
+	period                                                        int
+	all, strict                                                   bool
+}
+
+func runReportRender(e *env, args []string) error {
+	if len(args) == 0 {
+		fmt.Fprint(e.stderr, reportUsage)
+		return usagef("render 缺少参数（ziping report render -h 查看用法）")
+	}
+	var f renderFlags
+	fs := newFlags(e, "report render", renderUsage)
+	fs.StringVar(&f.framework, "framework", "", "评价体系：内置 ID 或 YAML 文件")
+	fs.Var(&f.data, "data", "数据文件 .xlsx 或 .csv（可重复）")
+	fs.StringVar(&f.unit, "unit", "", "区县代码")
+	fs.BoolVar(&f.all, "all", false, "为数据中的每个区县生成报告（并行），-o 为输出目录")
+	fs.IntVar(&f.period, "period", 0, "年度（默认取数据中最新的年度）")
+	fs.StringVar(&f.scores, "scores", "", "人工评分文件（YAML）")
+	fs.StringVar(&f.narrative, "narrative", "", "叙述文件（Markdown，可含绑定值 {{metric \"ID\"}}、{{指标名称}}）")
+	fs.StringVar(&f.issuer, "issuer", "", "发文机关署名（默认「<区县>人民政府」）")
+	fs.StringVar(&f.date, "date", "", "成文日期 YYYY-MM-DD")
+	fs.StringVar(&f.format, "format", "docx", "输出格式：docx、pdf、html 或 md")
+	fs.StringVar(&f.out, "o", "", "输出文件（--all 时为目录）")
+	fs.BoolVar(&f.strict, "strict", false, "报告检查发现问题（未填写的数字、未填写的章节）时退出码为 1")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	date, err := f.check()
+	if err != nil {
+		return err
+	}
+	prog, err := frameworks.Resolve(f.framework)
+	if err != nil {
+		return err
+	}
+	ds, err := readData(f.data, f.period, prog)
+	if err != nil {
+		return err
+	}
+	units, err := selectUnits(ds, f.unit, f.all)
+	if err != nil {
+		return err
+	}
+	opt := engine.Options{Period: f.period, Units: units}
+	if f.scores != "" {
+		data, err := os.ReadFile(f.scores)
+		if err != nil {
+			return fmt.Errorf("无法读取人工评分文件: %w", err)
+		}
+		if opt.Inputs, err = engine.ParseInputs(f.scores, data); err != nil {
+			return err
+		}
+	}
+	var narrative []byte
+	if f.narrative != "" {
+		if narrative, err = os.ReadFile(f.narrative); err != nil {
+			return fmt.Errorf("无法读取叙述文件: %w", err)
+		}
+	}
+	results, err := prog.Evaluate(ds, opt)
+	if err != nil {
+		return err
+	}
+	if f.all {
+		return renderAll(e, &f, prog.FW, results, narrative, date)
+	}
+	findings, err := renderOne(e.stderr, &f, prog.FW, results[0], narrative, date, f.out)
+	if err != nil {
+		return err
+	}
+	if findings > 0 && f.strict {
+		return fmt.Errorf("报告检查发现%d处问题（--strict）", findings)
+	}
+	return nil
+}
+
+func (f *renderFlags) check() (time.Time, error) {
+	var date time.Time
+	switch {
+	case f.framework == "":
+		return date, usagef("缺少 --framework")
+	case len(f.data) == 0:
+		return date, usagef("缺少 --data")
+	case f.out == "":
+		return date, usagef("缺少 -o")
+	case f.all && f.unit != "":
+		return date, usagef("--unit 与 --all 不能同时使用")
+	case f.format != "docx" && f.format != "pdf" && f.format != "html" && f.format != "md":
+		return date, usagef("--format 应为 docx、pdf、html 或 md")
+	}
+	if f.date != "" {
+		d, err := time.Parse("2006-01-02", f.date)
+		if err != nil {
+			return date, usagef("--date 应为 YYYY-MM-DD")
+		}
+		date = d
+	}
+	return date, nil
+}
+
+// renderOne builds, lints and writes one unit's report; it returns the number of
+// lint findings, printed as warnings to stderr. Unfillable bound values are an error.
+func renderOne(warn io.Writer, f *renderFlags, fw *engine.Framework, res *engine.Result, narrative []byte, date time.Time, out string) (int, error) {
+	issuer := f.issuer
+	if issuer == "" {
+		issuer = res.Unit.Name + "人民政府"
+	}
+	rep, err := report.Build(res, fw, narrative, report.BuildOptions{Issuer: issuer, Date: date})
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", res.Unit.Name, err)
+	}
+	var buf bytes.Buffer
+	switch f.format {
+	case "docx":
+		err = rep.Docx(&buf, docx.Options{})
+	case "pdf":
+		err = rep.PDF(context.Background(), &buf, docx.Options{})
+	case "html":
+		buf.WriteString(rep.HTML())
+	case "md":
+		buf.WriteString(rep.Markdown())
+	}
+	if err != nil {
+		return 0, err
+	}
+	if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
+		return 0, fmt.Errorf("无法写出报告: %w", err)
+	}
+	issues := rep.Lint()
+	for _, is := range issues {
+		fmt.Fprintf(warn, "警告: %s: %s 第%d行第%d列「%s」（%s）\n", res.Unit.Name, is.Section, is.Line, is.Col, is.Text, is.Kind)
+	}
+	return len(issues), nil
+}
+
+// renderAll writes one report per unit into the directory f.out, in parallel, with
+// a progress line on stderr.
+func renderAll(e *env, f *renderFlags, fw *engine.Framework, results []*engine.Result, narrative []byte, date time.Time) error {
+	if err := os.MkdirAll(f.out, 0o755); err != nil {
+		return fmt.Errorf("无法创建输出目录: %w", err)
+	}
+	var (
+		next, done, findings atomic.Int64
+		mu                   sync.Mutex
+		errs                 []error
+		wg                   sync.WaitGroup
+	)
+	lw := &lockedWriter{mu: &mu, w: e.stderr}
+	workers := runtime.GOMAXPROCS(0)
+	if f.format == "pdf" {
+		workers = 1 // LibreOffice instances are heavy; one at a time
+	}
+	for range workers {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < len(results); i = int(next.Add(1)) - 1 {
+				r := results[i]
+				name := filepath.Join(f.out, r.Unit.Code+"-"+r.Unit.Name+"."+f.format)
+				n, err := renderOne(lw, f, fw, r, narrative, date, name)
+				findings.Add(int64(n))
+				mu.Lock()
+				if err != nil {
+					errs = append(errs, err)
+				}
+				fmt.Fprintf(e.stderr, "\r已生成 %d/%d", done.Add(1), len(results))
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	fmt.Fprintln(e.stderr)
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
+	if findings.Load() > 0 && f.strict {
+		return fmt.Errorf("报告检查共发现%d处问题（--strict）", findings.Load())
+	}
+	return nil
+}
+
+// lockedWriter serialises the workers' warnings with the progress line.
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestReportRenderGolden(t *testing.T) {
+	data := fixture(t)
+	narrative := filepath.Join("testdata", "render-narrative.md")
+	for _, tc := range []struct {
+		name, framework string
+		extra           []string
+	}{
+		{"render-lxzz.md", "lxzz-county", nil},
+		{"render-lxzz-narrative.md", "lxzz-county", []string{"--narrative", narrative}},
+		{"render-yzjh.md", "yzjh-2017", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "r.md")
+			args := append([]string{"report", "render", "--framework", tc.framework, "--data", data, "--unit", "990121",
+				"--format", "md", "--date", "2025-03-01", "-o", out}, tc.extra...)
+			_, stderr, code := runCLI(t, args...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			got, err := os.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden(t, tc.name, string(got))
+		})
+	}
+}
+
+func TestReportRenderStrictAndBindErrors(t *testing.T) {
+	data := fixture(t)
+	dir := t.TempDir()
+	_, stderr, code := runCLI(t, "report", "render", "--framework", "yzjh-2017", "--data", data, "--unit", "990121",
+		"--format", "html", "-o", filepath.Join(dir, "r.html"), "--strict")
+	if code != 1 || !strings.Contains(stderr, "（请填写改进措施）") {
+		t.Errorf("strict with 改进措施 unfilled: exit %d, stderr %q", code, stderr)
+	}
+	bad := filepath.Join(dir, "bad.md")
+	if err := os.WriteFile(bad, []byte("# 存在问题\n\n占比{{metric \"no.such\"}}。\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code = runCLI(t, "report", "render", "--framework", "yzjh-2017", "--data", data, "--unit", "990121",
+		"--narrative", bad, "--format", "md", "-o", filepath.Join(dir, "r.md"))
+	if code != 1 || !strings.Contains(stderr, "存在问题 第3行第3列") {
+		t.Errorf("unknown metric: exit %d, stderr %q", code, stderr)
+	}
+}
+
+func TestReportRenderAll(t *testing.T) {
+	data := fixture(t)
+	dir := filepath.Join(t.TempDir(), "out")
+	_, stderr, code := runCLI(t, "report", "render", "--framework", "lxzz-county", "--data", data, "--all",
+		"--format", "docx", "-o", dir)
+	if code != 0 || !strings.Contains(stderr, "已生成 3/3") {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if m, _ := filepath.Glob(filepath.Join(dir, "*.docx")); len(m) != 3 {
+		t.Errorf("got %d reports, want 3", len(m))
+	}
+}

@@ -1,0 +1,258 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	_ "embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"ziping/docx"
+)
+
+// Docx writes the report as a GB/T 9704 .docx; the docx writer numbers the headings.
+func (r *Report) Docx(w io.Writer, o docx.Options) error {
+	return docx.Write(w, r.document(), o)
+}
+
+// document is the report as a docx.Document: each section a level-1 heading.
+func (r *Report) document() *docx.Document {
+	d := &docx.Document{Title: r.Title, Issuer: r.Issuer, Date: r.Date}
+	for _, s := range r.Sections {
+		d.Blocks = append(d.Blocks, heading(1, s.Title))
+		d.Blocks = append(d.Blocks, s.Blocks...)
+	}
+	return d
+}
+
+// numberer numbers headings 一、/（一）/1./（1）, restarting the lower levels, as the
+// docx writer does.
+type numberer [4]int
+
+func (n *numberer) next(level int) string {
+	n[level]++
+	for i := level + 1; i < len(n); i++ {
+		n[i] = 0
+	}
+	switch level {
+	case 0:
+		return chineseNumeral(n[0]) + "、"
+	case 1:
+		return "（" + chineseNumeral(n[1]) + "）"
+	case 2:
+		return fmt.Sprintf("%d.", n[2])
+	}
+	return fmt.Sprintf("（%d）", n[3])
+}
+
+// chineseNumeral writes 1–99 as 一 … 九十九.
+func chineseNumeral(n int) string {
+	digits := []string{"", "一", "二", "三", "四", "五", "六", "七", "八", "九"}
+	switch {
+	case n < 10:
+		return digits[n]
+	case n < 20:
+		return "十" + digits[n%10]
+	case n < 100:
+		return digits[n/10] + "十" + digits[n%10]
+	}
+	return fmt.Sprint(n)
+}
+
+// item is a block with its heading number, as the Markdown and HTML outputs show it.
+type item struct {
+	Level  int // 0 paragraph, 1–4 heading
+	Number string
+	Text   string
+	Table  *docx.Table
+}
+
+func (r *Report) items() []item {
+	var n numberer
+	var out []item
+	for _, bl := range r.document().Blocks {
+		switch bl.Kind {
+		case docx.Paragraph:
+			for _, line := range strings.Split(bl.Text, "\n") {
+				out = append(out, item{Text: line})
+			}
+		case docx.TableBlock:
+			out = append(out, item{Table: bl.Table})
+		default:
+			lv := int(bl.Kind - docx.Heading1)
+			out = append(out, item{Level: lv + 1, Number: n.next(lv), Text: bl.Text})
+		}
+	}
+	return out
+}
+
+func (r *Report) dateText() string {
+	if r.Date.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf("%d年%d月%d日", r.Date.Year(), int(r.Date.Month()), r.Date.Day())
+}
+
+// Markdown is the report as Markdown: the title as #, sections as ##, areas as ###.
+func (r *Report) Markdown() string {
+	var b strings.Builder
+	b.WriteString("# " + r.Title + "\n")
+	for _, it := range r.items() {
+		b.WriteByte('\n')
+		switch {
+		case it.Table != nil:
+			writeMarkdownTable(&b, it.Table)
+		case it.Level > 0:
+			b.WriteString(strings.Repeat("#", it.Level+1) + " " + it.Number + it.Text + "\n")
+		default:
+			b.WriteString(it.Text + "\n")
+		}
+	}
+	if r.Issuer != "" || !r.Date.IsZero() {
+		b.WriteByte('\n')
+		for _, s := range []string{r.Issuer, r.dateText()} {
+			if s != "" {
+				b.WriteString(s + "  \n")
+			}
+		}
+	}
+	return b.String()
+}
+
+func writeMarkdownTable(b *strings.Builder, t *docx.Table) {
+	cell := func(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
+	row := func(cells []string) {
+		b.WriteString("|")
+		for _, c := range cells {
+			b.WriteString(" " + cell(c) + " |")
+		}
+		b.WriteString("\n")
+	}
+	row(t.Header)
+	b.WriteString("|" + strings.Repeat(" --- |", len(t.Header)) + "\n")
+	for _, r := range t.Rows {
+		row(r)
+	}
+}
+
+//go:embed render.html
+var htmlSource string
+
+var htmlTemplate = template.Must(template.New("report").Parse(htmlSource))
+
+// htmlView is the view model of render.html.
+type htmlView struct {
+	Title  string
+	Items  []item
+	Issuer string
+	Date   string
+}
+
+// HTML is the report as one printable HTML page (A4, GB/T 9704 margins, 仿宋/黑体
+// font stacks); html/template escapes everything people wrote.
+func (r *Report) HTML() string {
+	var b bytes.Buffer
+	v := htmlView{Title: r.Title, Items: r.items(), Issuer: r.Issuer, Date: r.dateText()}
+	if err := htmlTemplate.Execute(&b, v); err != nil {
+		// The template is fixed and parsed at start-up; only a bug gets here.
+		panic(fmt.Sprintf("report: html template: %v", err))
+	}
+	return b.String()
+}
+
+// ErrNoLibreOffice is returned by PDF when LibreOffice is not installed.
+var ErrNoLibreOffice = errors.New("未找到 LibreOffice（soffice），无法生成 PDF：请安装 Debian 软件包 libreoffice-writer（apt-get install libreoffice-writer）")
+
+// PDF converts the .docx with LibreOffice (soffice --headless, a private profile in
+// a temporary HOME, at most 120 s) and writes the PDF to w.
+func (r *Report) PDF(ctx context.Context, w io.Writer, o docx.Options) error {
+	bin := ""
+	for _, name := range []string{"soffice", "libreoffice"} {
+		if p, err := exec.LookPath(name); err == nil {
+			bin = p
+			break
+		}
+	}
+	if bin == "" {
+		return ErrNoLibreOffice
+	}
+	dir, err := os.MkdirTemp("", "ziping-pdf-")
+	if err != nil {
+		return fmt.Errorf("pdf: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	in := filepath.Join(dir, "report.docx")
+	var buf bytes.Buffer
+	if err := r.Docx(&buf, o); err != nil {
+		return err
+	}
+	if err := os.WriteFile(in, buf.Bytes(), 0o600); err != nil {
+		return fmt.Errorf("pdf: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 120*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "-env:UserInstallation=file://"+filepath.Join(dir, "profile"),
+		"--headless", "--convert-to", "pdf", "--outdir", dir, in)
+	// A private HOME avoids the lock on a shared user profile.
+	cmd.Env = append(os.Environ(), "HOME="+dir)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("LibreOffice 转换 PDF 失败: %w: %s", err, bytes.TrimSpace(out))
+	}
+	pdf, err := os.ReadFile(filepath.Join(dir, "report.pdf"))
+	if err != nil {
+		return fmt.Errorf("LibreOffice 没有生成 PDF: %w", err)
+	}
+	_, err = w.Write(pdf)
+	return err
+}
+
+// Issue is a lint finding of a report, with the section it is in. Line and Col refer
+// to the report's Markdown text (Report.Markdown).
+type Issue struct {
+	Section string
+	Finding
+}
+
+// Lint lists everything that keeps the report from being submitted: the placeholder
+// findings of Lint over its text, every unfilled section (UnfilledImprovement) and
+// every bound value that could not be filled.
+func (r *Report) Lint() []Issue {
+	text := r.Markdown()
+	lines := strings.Split(text, "\n")
+	sectionAt := make([]string, len(lines)+1)
+	cur := ""
+	var out []Issue
+	for i, l := range lines {
+		if strings.HasPrefix(l, "## ") {
+			cur = strings.TrimPrefix(l, "## ")
+		}
+		sectionAt[i+1] = cur
+		for _, m := range []struct{ marker, kind, end string }{{UnfilledImprovement, "未填写章节", ""}, {unboundPrefix, "未绑定的值", "〕"}} {
+			for from := 0; ; {
+				k := strings.Index(l[from:], m.marker)
+				if k < 0 {
+					break
+				}
+				k += from
+				end := k + len(m.marker)
+				if e := strings.Index(l[end:], m.end); m.end != "" && e >= 0 {
+					end += e + len(m.end)
+				}
+				out = append(out, Issue{cur, Finding{Line: i + 1, Col: utf8.RuneCountInString(l[:k]) + 1, Text: l[k:end], Kind: m.kind, Context: contextOf(l, k, end)}})
+				from = end
+			}
+		}
+	}
+	for _, f := range Lint(text) {
+		out = append(out, Issue{sectionAt[f.Line], f})
+	}
+	return out
+}

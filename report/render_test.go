@@ -1,0 +1,211 @@
+package report
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"ziping/docx"
+	"ziping/engine"
+	"ziping/frameworks"
+	"ziping/synth"
+	"ziping/xlsx"
+)
+
+// evaluated evaluates county 990121 of the fixed synthetic province (3 counties, 90
+// schools, seed 42) under a built-in framework.
+func evaluated(t testing.TB, id string) (*engine.Result, *engine.Framework) {
+	t.Helper()
+	schools, counties := synth.Generate(synth.Config{Counties: 3, Schools: 90, Seed: 42})
+	var buf bytes.Buffer
+	if err := xlsx.WriteCSV(&buf, xlsx.Table{Sheet: "学校", Header: schools.Header, Rows: schools.Rows}); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	sp, cp := filepath.Join(dir, "学校.csv"), filepath.Join(dir, "区县.csv")
+	writeFile(t, sp, buf.Bytes())
+	buf.Reset()
+	if err := xlsx.WriteCSV(&buf, xlsx.Table{Sheet: "区县", Header: counties.Header, Rows: counties.Rows}); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, cp, buf.Bytes())
+	prog, err := frameworks.Builtin(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := xlsx.ReadOptions{}
+	if prog.FW.Split != nil {
+		opt.Split = *prog.FW.Split
+	}
+	ds, err := xlsx.Read([]string{sp, cp}, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := prog.Evaluate(ds, engine.Options{Units: []int{ds.UnitIndex("990121")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res[0], prog.FW
+}
+
+func writeFile(t testing.TB, path string, data []byte) {
+	t.Helper()
+	if err := writeBytes(path, data); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestBuildProblemsHoldReasons(t *testing.T) {
+	for _, id := range []string{"lxzz-county", "yzjh-2017"} {
+		res, fw := evaluated(t, id)
+		r, err := Build(res, fw, nil, BuildOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var text strings.Builder
+		for _, b := range r.Sections[2].Blocks {
+			text.WriteString(b.Text + "\n")
+		}
+		n := 0
+		for _, a := range res.Areas {
+			for _, p := range a.Points {
+				if p.Status == engine.StatusScored && !p.Passed {
+					for _, why := range p.Reasons {
+						n++
+						if !strings.Contains(text.String(), why+"。") {
+							t.Errorf("%s: 存在问题 lacks %q", id, why)
+						}
+					}
+				}
+			}
+		}
+		if n == 0 {
+			t.Errorf("%s: the fixture county lost no points", id)
+		}
+	}
+}
+
+func TestBindErrors(t *testing.T) {
+	res, fw := evaluated(t, "lxzz-county")
+	for i := range res.Metrics {
+		if res.Metrics[i].ID == "kg.public_share" {
+			res.Metrics[i].OK, res.Metrics[i].Why = false, "缺少在园幼儿数"
+		}
+	}
+	md := "# 基本情况\n\n总分{{total}}。\n\n## 落实教育优先发展\n\n占比 {{公办园在园幼儿占比}}，{{metric \"no.such\"}}。\n"
+	r, err := Build(res, fw, []byte(md), BuildOptions{})
+	var be BindErrors
+	if !errors.As(err, &be) || len(be) != 2 {
+		t.Fatalf("err = %v, want 2 bind errors", err)
+	}
+	want := []BindError{
+		{Section: "主要做法及成效·落实教育优先发展", Line: 7, Col: 4, Token: "{{公办园在园幼儿占比}}"},
+		{Section: "主要做法及成效·落实教育优先发展", Line: 7, Col: 18, Token: "{{metric \"no.such\"}}"},
+	}
+	for i, w := range want {
+		g := be[i]
+		if g.Section != w.Section || g.Line != w.Line || g.Col != w.Col || g.Token != w.Token {
+			t.Errorf("error %d = %+v, want %+v", i, g, w)
+		}
+	}
+	if strings.Contains(r.Markdown(), "无法计算") {
+		t.Error("an uncomputable bound value rendered silently")
+	}
+	kinds := map[string]int{}
+	for _, is := range r.Lint() {
+		kinds[is.Kind]++
+	}
+	if kinds["未绑定的值"] != 2 || kinds["未填写章节"] != 1 {
+		t.Errorf("lint kinds = %v", kinds)
+	}
+}
+
+func TestLintUnfilledImprovement(t *testing.T) {
+	res, fw := evaluated(t, "yzjh-2017")
+	r, err := Build(res, fw, nil, BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	is := r.Lint()
+	if len(is) != 1 || is[0].Text != UnfilledImprovement || is[0].Section != "四、改进措施（下一步工作）" {
+		t.Fatalf("lint = %+v", is)
+	}
+	r, _ = Build(res, fw, []byte("## 四、下一步工作\n\n继续推进。\n"), BuildOptions{})
+	if is := r.Lint(); len(is) != 0 {
+		t.Errorf("filled report: lint = %+v", is)
+	}
+}
+
+func TestOutputs(t *testing.T) {
+	res, fw := evaluated(t, "lxzz-county")
+	r, err := Build(res, fw, []byte("# 基本情况\n\n<script>alert(1)</script>\n\n文字<b>粗</b>。\n"), BuildOptions{Issuer: "银昌县人民政府"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := r.HTML()
+	if strings.Contains(h, "<script>") || strings.Contains(h, "<b>") || !strings.Contains(h, "&lt;script&gt;") {
+		t.Errorf("narrative HTML not escaped:\n%.2000s", h)
+	}
+	var buf bytes.Buffer
+	if err := r.Docx(&buf, docx.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, f := range zr.File {
+		if f.Name == "word/document.xml" {
+			rc, _ := f.Open()
+			var x bytes.Buffer
+			_, _ = x.ReadFrom(rc)
+			rc.Close()
+			found = strings.Contains(x.String(), r.Title) && strings.Contains(x.String(), "银昌县人民政府")
+		}
+	}
+	if !found {
+		t.Error("word/document.xml missing or without the title")
+	}
+}
+
+func TestPDF(t *testing.T) {
+	if _, err := exec.LookPath("soffice"); err != nil {
+		t.Skip("soffice not installed (Debian package libreoffice-writer)")
+	}
+	res, fw := evaluated(t, "yzjh-2017")
+	r, err := Build(res, fw, nil, BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := r.PDF(context.Background(), &buf, docx.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(buf.Bytes(), []byte("%PDF-")) {
+		t.Errorf("not a PDF: %.20q", buf.Bytes())
+	}
+}
+
+func BenchmarkReportDocx(b *testing.B) {
+	res, fw := evaluated(b, "lxzz-county")
+	var buf bytes.Buffer
+	for b.Loop() {
+		buf.Reset()
+		r, err := Build(res, fw, nil, BuildOptions{Issuer: "银昌县人民政府"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := r.Docx(&buf, docx.Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func writeBytes(path string, data []byte) error { return os.WriteFile(path, data, 0o644) }
