@@ -41,8 +41,14 @@ func ExtractText(name string, data []byte) (string, error) {
 			return "", &ziping.Error{Kind: ziping.Invalid, Msg: fmt.Sprintf("%s 不是有效的 Word（.docx）文件", name), Err: err}
 		}
 		return s, nil
+	case ".html", ".htm":
+		s, err := htmlText(data)
+		if err != nil {
+			return "", &ziping.Error{Kind: ziping.Invalid, Msg: fmt.Sprintf("%s 不是可读的网页文件", name), Err: err}
+		}
+		return s, nil
 	default:
-		return "", ziping.Errorf(ziping.Invalid, "不支持的文件类型「%s」：请用 .docx、.md 或 .txt", ext)
+		return "", ziping.Errorf(ziping.Invalid, "不支持的文件类型「%s」：请用 .docx、.html、.md 或 .txt", ext)
 	}
 }
 
