@@ -86,21 +86,32 @@ func readData(paths []string, period int, prog *engine.Program) (*engine.Dataset
 	return xlsx.Read(paths, opt)
 }
 
+// evaluationOptions selects the units (one by code, all, or the only one) and reads
+// people's scores from the scores file, if any: what evaluate and report render share.
+func evaluationOptions(ds *engine.Dataset, unit string, all bool, period int, scores string) (engine.Options, error) {
+	units, err := selectUnits(ds, unit, all)
+	if err != nil {
+		return engine.Options{}, err
+	}
+	opt := engine.Options{Period: period, Units: units}
+	if scores != "" {
+		data, err := os.ReadFile(scores)
+		if err != nil {
+			return opt, fmt.Errorf("无法读取人工评分文件: %w", err)
+		}
+		if opt.Inputs, err = engine.ParseInputs(scores, data); err != nil {
+			return opt, err
+		}
+	}
+	return opt, nil
+}
+
 func evaluateAndWrite(e *env, f *evaluateFlags, prog *engine.Program, ds *engine.Dataset) error {
-	units, err := selectUnits(ds, f.unit, f.all)
+	opt, err := evaluationOptions(ds, f.unit, f.all, f.period, f.scores)
 	if err != nil {
 		return err
 	}
-	opt := engine.Options{Period: f.period, Units: units}
-	if f.scores != "" {
-		data, err := os.ReadFile(f.scores)
-		if err != nil {
-			return fmt.Errorf("无法读取人工评分文件: %w", err)
-		}
-		if opt.Inputs, err = engine.ParseInputs(f.scores, data); err != nil {
-			return err
-		}
-	}
+	units := opt.Units
 	results, err := prog.Evaluate(ds, opt)
 	if err != nil {
 		return err

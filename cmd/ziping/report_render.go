@@ -64,19 +64,9 @@ func runReportRender(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	units, err := selectUnits(ds, f.unit, f.all)
+	opt, err := evaluationOptions(ds, f.unit, f.all, f.period, f.scores)
 	if err != nil {
 		return err
-	}
-	opt := engine.Options{Period: f.period, Units: units}
-	if f.scores != "" {
-		data, err := os.ReadFile(f.scores)
-		if err != nil {
-			return fmt.Errorf("无法读取人工评分文件: %w", err)
-		}
-		if opt.Inputs, err = engine.ParseInputs(f.scores, data); err != nil {
-			return err
-		}
 	}
 	var narrative []byte
 	if f.narrative != "" {
