@@ -51,6 +51,9 @@ func MigrationVersions(ms []Migration) []int {
 	return vs
 }
 
+// LatestMigration is the newest version of ms (which ReadMigrations orders).
+func LatestMigration(ms []Migration) int { return ms[len(ms)-1].Version }
+
 // SchemaTooNew is a store's answer to a database whose schema is newer than the
 // newest migration this program carries: an older binary must not write to it.
 func SchemaTooNew(have, newest int) error {

@@ -26,3 +26,21 @@ func TestReadMigrations(t *testing.T) {
 	}()
 	ziping.ReadMigrations(fstest.MapFS{"m/init.sql": {}}, "m")
 }
+
+func TestParseSchoolSort(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		key  string
+		desc bool
+		ok   bool
+	}{{"", "code", false, true}, {"-students", "students", true, true}, {"name", "name", false, true}, {"-", "code", true, true},
+		{"vals; DROP TABLE schools", "", false, false}, {"--name", "", false, false}} {
+		key, desc, err := ziping.ParseSchoolSort(tc.in)
+		if (err == nil) != tc.ok || key != tc.key || desc != tc.desc {
+			t.Errorf("%q: %q %v %v", tc.in, key, desc, err)
+		}
+		if err != nil && ziping.ErrorKind(err) != ziping.Invalid {
+			t.Errorf("%q: error kind %v", tc.in, ziping.ErrorKind(err))
+		}
+	}
+}

@@ -2,6 +2,8 @@ package ziping
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -209,4 +211,21 @@ type Store interface {
 
 	SchemaVersion(ctx context.Context) (int, error)
 	Close() error
+}
+
+// SchoolSorts are the sort keys SchoolQuery.Sort accepts (with "-" for descending).
+var SchoolSorts = []string{"code", "name", "stage", "students"}
+
+// ParseSchoolSort splits a SchoolQuery.Sort into its key ("code" when empty) and
+// direction; an unknown key is Invalid. Both stores order by the key, rows without a
+// value last either way, then by code, stage and period so that paging is stable.
+func ParseSchoolSort(sort string) (key string, desc bool, err error) {
+	key, desc = strings.CutPrefix(sort, "-")
+	if key == "" {
+		key = "code"
+	}
+	if !slices.Contains(SchoolSorts, key) {
+		return "", false, Errorf(Invalid, "不能按「%s」排序", sort)
+	}
+	return key, desc, nil
 }

@@ -21,10 +21,7 @@ func migrations() []ziping.Migration { return ziping.ReadMigrations(migrationFil
 func Migrations() []int { return ziping.MigrationVersions(migrations()) }
 
 // latest is the newest schema version this program knows.
-func latest() int {
-	vs := Migrations()
-	return vs[len(vs)-1]
-}
+func latest() int { return ziping.LatestMigration(migrations()) }
 
 // Advisory lock keys, the first of pg_advisory_lock's two int4 keys ("ziping" is not
 // a number; these are arbitrary and only need to differ from other programs'). The

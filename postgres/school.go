@@ -23,18 +23,15 @@ var schoolSorts = map[string]string{
 // code, stage and period ascending so that paging is stable. Text is compared byte
 // by byte (the columns are COLLATE "C"), as SQLite does.
 func schoolOrder(sort string) (string, error) {
+	key, desc, err := ziping.ParseSchoolSort(sort)
+	if err != nil {
+		return "", err
+	}
 	dir := "ASC"
-	if rest, ok := strings.CutPrefix(sort, "-"); ok {
-		sort, dir = rest, "DESC"
+	if desc {
+		dir = "DESC"
 	}
-	if sort == "" {
-		sort = "code"
-	}
-	col, ok := schoolSorts[sort]
-	if !ok {
-		return "", ziping.Errorf(ziping.Invalid, "不能按「%s」排序", sort)
-	}
-	return col + " " + dir + " NULLS LAST, code, stage, period", nil
+	return schoolSorts[key] + " " + dir + " NULLS LAST, code, stage, period", nil
 }
 
 // schoolFilter is the WHERE clause and its arguments for q.

@@ -20,10 +20,7 @@ func migrations() []ziping.Migration { return ziping.ReadMigrations(migrationFil
 func Migrations() []int { return ziping.MigrationVersions(migrations()) }
 
 // latest is the newest schema version this program knows.
-func latest() int {
-	vs := Migrations()
-	return vs[len(vs)-1]
-}
+func latest() int { return ziping.LatestMigration(migrations()) }
 
 const createMigrations = `CREATE TABLE IF NOT EXISTS schema_migrations (
 	version    INTEGER PRIMARY KEY,
