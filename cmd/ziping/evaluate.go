@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -15,28 +16,53 @@ import (
 const evaluateUsage = `evaluate --framework ID|FILE --data FILE... [--unit CODE | --all] [--period YYYY]
        [--scores FILE.yaml] [--format table|json|xlsx] [-o FILE] [--explain [--metric ID]]`
 
-type evaluateFlags struct {
+// sourceFlags say what to evaluate: the framework, the data files, which units, the
+// year and people's scores. evaluate and report render share them.
+type sourceFlags struct {
 	framework string
 	data      stringList
 	unit      string
 	all       bool
 	period    int
 	scores    string
-	format    string
-	out       string
-	explain   bool
-	metrics   stringList
+}
+
+func (s *sourceFlags) register(fs *flag.FlagSet, allHelp string) {
+	fs.StringVar(&s.framework, "framework", "", "评价体系：内置 ID（见 ziping frameworks list）或 YAML 文件")
+	fs.Var(&s.data, "data", "数据文件 .xlsx 或 .csv（可重复：学校表、区县表）")
+	fs.StringVar(&s.unit, "unit", "", "只处理这个区县（区县代码）")
+	fs.BoolVar(&s.all, "all", false, allHelp)
+	fs.IntVar(&s.period, "period", 0, "年度（默认取数据中最新的年度；数据没有年度列时必填）")
+	fs.StringVar(&s.scores, "scores", "", "人工评分文件（YAML，格式见 docs/evaluate.md）")
+}
+
+// load resolves the framework, reads the data (all or nothing) and works out the
+// evaluation options.
+func (s *sourceFlags) load() (*engine.Program, *engine.Dataset, engine.Options, error) {
+	prog, err := frameworks.Resolve(s.framework)
+	if err != nil {
+		return nil, nil, engine.Options{}, err
+	}
+	ds, err := readData(s.data, s.period, prog)
+	if err != nil {
+		return nil, nil, engine.Options{}, err
+	}
+	opt, err := evaluationOptions(ds, s.unit, s.all, s.period, s.scores)
+	return prog, ds, opt, err
+}
+
+type evaluateFlags struct {
+	sourceFlags
+	format  string
+	out     string
+	explain bool
+	metrics stringList
 }
 
 func runEvaluate(e *env, args []string) error {
 	var f evaluateFlags
 	fs := newFlags(e, "evaluate", evaluateUsage)
-	fs.StringVar(&f.framework, "framework", "", "评价体系：内置 ID（见 ziping frameworks list）或 YAML 文件")
-	fs.Var(&f.data, "data", "数据文件 .xlsx 或 .csv（可重复：学校表、区县表）")
-	fs.StringVar(&f.unit, "unit", "", "只评价这个区县（区县代码）")
-	fs.BoolVar(&f.all, "all", false, "评价数据中的所有区县并排名")
-	fs.IntVar(&f.period, "period", 0, "年度（默认取数据中最新的年度；数据没有年度列时必填）")
-	fs.StringVar(&f.scores, "scores", "", "人工评分文件（YAML，格式见 docs/evaluate.md）")
+	f.register(fs, "评价数据中的所有区县并排名")
 	fs.StringVar(&f.format, "format", "table", "输出格式：table、json 或 xlsx")
 	fs.StringVar(&f.out, "o", "", "输出文件（默认标准输出；xlsx 必须指定）")
 	fs.BoolVar(&f.explain, "explain", false, "逐项说明指标：公式代入数值、背后的学校数据")
@@ -47,15 +73,11 @@ func runEvaluate(e *env, args []string) error {
 	if err := f.check(); err != nil {
 		return err
 	}
-	prog, err := frameworks.Resolve(f.framework)
+	prog, ds, opt, err := f.load()
 	if err != nil {
 		return err
 	}
-	ds, err := readData(f.data, f.period, prog)
-	if err != nil {
-		return err
-	}
-	return evaluateAndWrite(e, &f, prog, ds)
+	return evaluateAndWrite(e, &f, prog, ds, opt)
 }
 
 func (f *evaluateFlags) check() error {
@@ -106,12 +128,7 @@ func evaluationOptions(ds *engine.Dataset, unit string, all bool, period int, sc
 	return opt, nil
 }
 
-func evaluateAndWrite(e *env, f *evaluateFlags, prog *engine.Program, ds *engine.Dataset) error {
-	opt, err := evaluationOptions(ds, f.unit, f.all, f.period, f.scores)
-	if err != nil {
-		return err
-	}
-	units := opt.Units
+func evaluateAndWrite(e *env, f *evaluateFlags, prog *engine.Program, ds *engine.Dataset, opt engine.Options) error {
 	results, err := prog.Evaluate(ds, opt)
 	if err != nil {
 		return err
@@ -121,7 +138,7 @@ func evaluateAndWrite(e *env, f *evaluateFlags, prog *engine.Program, ds *engine
 	}
 	var explained []engine.Explanation
 	if f.explain {
-		if explained, err = prog.Explain(ds, f.period, units[0], f.metrics...); err != nil {
+		if explained, err = prog.Explain(ds, f.period, opt.Units[0], f.metrics...); err != nil {
 			return err
 		}
 	}

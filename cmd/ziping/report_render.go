@@ -15,7 +15,6 @@ import (
 
 	"ziping/docx"
 	"ziping/engine"
-	"ziping/frameworks"
 	"ziping/report"
 )
 
@@ -24,10 +23,9 @@ const renderUsage = `report render --framework ID|FILE --data FILE... (--unit CO
        --format docx|pdf|html|md -o FILE|DIR [--strict]`
 
 type renderFlags struct {
-	framework, unit, scores, narrative, issuer, date, format, out string
-	data                                                          stringList
-	period                                                        int
-	all, strict                                                   bool
+	sourceFlags
+	narrative, issuer, date, format, out string
+	strict                               bool
 }
 
 func runReportRender(e *env, args []string) error {
@@ -37,12 +35,7 @@ func runReportRender(e *env, args []string) error {
 	}
 	var f renderFlags
 	fs := newFlags(e, "report render", renderUsage)
-	fs.StringVar(&f.framework, "framework", "", "评价体系：内置 ID 或 YAML 文件")
-	fs.Var(&f.data, "data", "数据文件 .xlsx 或 .csv（可重复）")
-	fs.StringVar(&f.unit, "unit", "", "区县代码")
-	fs.BoolVar(&f.all, "all", false, "为数据中的每个区县生成报告（并行），-o 为输出目录")
-	fs.IntVar(&f.period, "period", 0, "年度（默认取数据中最新的年度）")
-	fs.StringVar(&f.scores, "scores", "", "人工评分文件（YAML）")
+	f.register(fs, "为数据中的每个区县生成报告（并行），-o 为输出目录")
 	fs.StringVar(&f.narrative, "narrative", "", "叙述文件（Markdown，可含绑定值 {{metric \"ID\"}}、{{指标名称}}）")
 	fs.StringVar(&f.issuer, "issuer", "", "发文机关署名（默认「<区县>人民政府」）")
 	fs.StringVar(&f.date, "date", "", "成文日期 YYYY-MM-DD")
@@ -56,15 +49,7 @@ func runReportRender(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	prog, err := frameworks.Resolve(f.framework)
-	if err != nil {
-		return err
-	}
-	ds, err := readData(f.data, f.period, prog)
-	if err != nil {
-		return err
-	}
-	opt, err := evaluationOptions(ds, f.unit, f.all, f.period, f.scores)
+	prog, ds, opt, err := f.load()
 	if err != nil {
 		return err
 	}
