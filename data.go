@@ -73,6 +73,16 @@ func (s *Service) ImportDataset(ctx context.Context, a *Actor, ds *engine.Datase
 	if err != nil {
 		return nil, err
 	}
+	// Assessments still open to their units follow the data: their data-driven
+	// points are recomputed now (the period's and the next, whose year-over-year
+	// metrics look back at it).
+	for _, per := range ds.PeriodList() {
+		for _, p := range []int{per, per + 1} {
+			if _, err := s.RecomputeAssessments(ctx, nil, p); err != nil {
+				return batches, &Error{Kind: Internal, Msg: "数据已导入，但自评结果未能随之更新，请重新打开自评页面", Err: err}
+			}
+		}
+	}
 	return batches, nil
 }
 
@@ -378,6 +388,12 @@ func (s *Service) loadSnapshot(ctx context.Context, ids []int64, index map[int64
 	if len(rows) == 0 && len(facts) == 0 {
 		return nil, nil
 	}
+	return buildSnapshot(rows, facts, index, len(ids), per), nil
+}
+
+// buildSnapshot turns stored rows of n units (index: unit id → position) into the
+// engine's snapshot of period per.
+func buildSnapshot(rows []SchoolRecord, facts []FactRecord, index map[int64]int, n, per int) *engine.Snapshot {
 	snap := &engine.Snapshot{Period: per}
 	fillSchools(&snap.Schools, rows, index)
 	snap.Facts.Num = make([][]float64, len(engine.UnitElements))
@@ -388,13 +404,13 @@ func (s *Service) loadSnapshot(ctx context.Context, ids []int64, index map[int64
 				continue
 			}
 			if snap.Facts.Num[e] == nil {
-				snap.Facts.Num[e] = nanSlice(len(ids))
+				snap.Facts.Num[e] = nanSlice(n)
 			}
 			snap.Facts.Num[e][index[f.UnitID]] = v
 		}
 	}
-	snap.Finish(len(ids))
-	return snap, nil
+	snap.Finish(n)
+	return snap
 }
 
 func fillSchools(sc *engine.Schools, rows []SchoolRecord, index map[int64]int) {

@@ -33,14 +33,19 @@ type Service struct {
 	MaxFailedLogins int
 	LockFor         time.Duration
 
-	cache *datasetCache // nil: no caching (a Service built as a literal)
+	// MaxEvidence bounds one evidence file; DefaultMaxEvidence when zero.
+	MaxEvidence int64
+
+	cache *datasetCache  // nil: no caching (a Service built as a literal)
+	progs *programCache  // compiled framework versions
+	snaps *snapshotCache // decoded snapshots
 }
 
 // NewService returns a Service with the production defaults: 12-hour sessions, five
 // wrong passwords lock an account for 15 minutes.
 func NewService(st Store, h PasswordHasher) *Service {
 	return &Service{Store: st, Hasher: h, Now: time.Now, SessionTTL: 12 * time.Hour, MaxFailedLogins: 5, LockFor: 15 * time.Minute,
-		cache: &datasetCache{}}
+		cache: &datasetCache{}, progs: &programCache{}, snaps: &snapshotCache{}}
 }
 
 // Actor is who is acting: a signed-in user with the unit of its scope, or the

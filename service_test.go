@@ -52,6 +52,9 @@ func newFixture(t *testing.T) *fixture {
 	svc := ziping.NewService(st, fastHasher())
 	svc.Now = c.now
 	f := &fixture{svc: svc, clock: c, ctx: ctx}
+	if err := svc.SeedFrameworks(ctx, frameworks.Stored()); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := svc.AddUnit(ctx, ziping.System, "990000", "示范省", ziping.LevelProvince, ""); err != nil {
 		t.Fatal(err)
 	}

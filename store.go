@@ -209,6 +209,8 @@ type Store interface {
 	Audit(ctx context.Context, q AuditQuery) ([]AuditEntry, error)      // newest first
 	AuditChain(ctx context.Context, fn func(e *AuditEntry) error) error // oldest first, all
 
+	AssessmentStore
+
 	SchemaVersion(ctx context.Context) (int, error)
 	Close() error
 }

@@ -35,6 +35,10 @@ func documentXML(d *Document) ([]byte, error) {
 			for _, line := range strings.Split(bl.Text, "\n") {
 				writePara(&b, "Body", "", line)
 			}
+		case Unindented:
+			for _, line := range strings.Split(bl.Text, "\n") {
+				writePara(&b, "Body", noIndent, line)
+			}
 		case Heading1, Heading2, Heading3, Heading4:
 			level := int(bl.Kind - Heading1)
 			writePara(&b, headingStyles[level], "", num.next(level)+bl.Text)

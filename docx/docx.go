@@ -24,7 +24,8 @@ import (
 // BlockKind is what a Block holds.
 type BlockKind uint8
 
-// Block kinds: four heading levels, a body paragraph and a table.
+// Block kinds: four heading levels, a body paragraph, a table and a body paragraph
+// flush with the margin.
 const (
 	Paragraph BlockKind = iota
 	Heading1            // 一、 黑体
@@ -33,6 +34,9 @@ const (
 	Heading4            // （1） 仿宋
 	// TableBlock is a table; the brief's name Table is taken by the Table type.
 	TableBlock
+	// Unindented is a body paragraph without the first-line indent, as the 主送机关
+	// line is written (GB/T 9704 §7.3.2: 居左顶格).
+	Unindented
 )
 
 // Document is one report.

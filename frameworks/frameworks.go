@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 
+	"ziping"
 	"ziping/engine"
 )
 
@@ -66,4 +67,19 @@ func readLimited(path string) ([]byte, error) {
 		return nil, fmt.Errorf("评价体系文件 %s 过大（超过%d字节）", path, engine.MaxFrameworkSize)
 	}
 	return os.ReadFile(path)
+}
+
+// Stored returns the built-in frameworks as the store keeps them, for
+// Service.SeedFrameworks.
+func Stored() []ziping.StoredFramework {
+	var out []ziping.StoredFramework
+	for _, id := range IDs() {
+		p, err := Builtin(id)
+		if err != nil {
+			continue // TestBuiltinFrameworksCompile keeps this from happening
+		}
+		src, _ := FS.ReadFile(id + ".yaml")
+		out = append(out, ziping.StoredFramework{ID: id, Version: p.FW.Version, Name: p.FW.Name, Source: src, Builtin: true})
+	}
+	return out
 }

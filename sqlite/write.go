@@ -55,3 +55,48 @@ func (db *DB) CreateBatch(ctx context.Context, b *ziping.Batch, schools []ziping
 func (db *DB) AppendAudit(ctx context.Context, e *ziping.AuditEntry) error {
 	return db.inTx(ctx, func(c conn) error { return c.AppendAudit(ctx, e) })
 }
+
+// CreateAssessment inserts a; see conn.CreateAssessment.
+func (db *DB) CreateAssessment(ctx context.Context, a *ziping.Assessment) error {
+	return db.inTx(ctx, func(c conn) error { return c.CreateAssessment(ctx, a) })
+}
+
+// UpdateAssessment writes a if nobody wrote it since it was read; see conn.UpdateAssessment.
+func (db *DB) UpdateAssessment(ctx context.Context, a *ziping.Assessment) error {
+	return db.inTx(ctx, func(c conn) error { return c.UpdateAssessment(ctx, a) })
+}
+
+// SavePointScore creates or updates a score; see conn.SavePointScore.
+func (db *DB) SavePointScore(ctx context.Context, ps *ziping.PointScore) error {
+	return db.inTx(ctx, func(c conn) error { return c.SavePointScore(ctx, ps) })
+}
+
+// DeletePointScore deletes a score; see conn.DeletePointScore.
+func (db *DB) DeletePointScore(ctx context.Context, assessmentID int64, side, code string, version int64) error {
+	return db.inTx(ctx, func(c conn) error { return c.DeletePointScore(ctx, assessmentID, side, code, version) })
+}
+
+// CreateEvidence records evidence and keeps its file; see conn.CreateEvidence.
+func (db *DB) CreateEvidence(ctx context.Context, e *ziping.Evidence, data []byte) error {
+	return db.inTx(ctx, func(c conn) error { return c.CreateEvidence(ctx, e, data) })
+}
+
+// DeleteEvidence deletes an evidence link; see conn.DeleteEvidence.
+func (db *DB) DeleteEvidence(ctx context.Context, id int64) error {
+	return db.inTx(ctx, func(c conn) error { return c.DeleteEvidence(ctx, id) })
+}
+
+// CreateSnapshot stores a snapshot; see conn.CreateSnapshot.
+func (db *DB) CreateSnapshot(ctx context.Context, s *ziping.Snapshot) error {
+	return db.inTx(ctx, func(c conn) error { return c.CreateSnapshot(ctx, s) })
+}
+
+// CreateProblem inserts a problem; see conn.CreateProblem.
+func (db *DB) CreateProblem(ctx context.Context, p *ziping.Problem) error {
+	return db.inTx(ctx, func(c conn) error { return c.CreateProblem(ctx, p) })
+}
+
+// UpdateProblem writes p if nobody wrote it since it was read; see conn.UpdateProblem.
+func (db *DB) UpdateProblem(ctx context.Context, p *ziping.Problem) error {
+	return db.inTx(ctx, func(c conn) error { return c.UpdateProblem(ctx, p) })
+}

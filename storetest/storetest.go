@@ -56,6 +56,29 @@ type Tamper func(t *testing.T, st ziping.Store, seq int64)
 //   - Periods() is every period with school rows or facts, ascending.
 //   - Audit: UnitPath takes entries whose unit is in that subtree (never those
 //     without a unit); From is inclusive, To exclusive; Limit 0 is 100.
+//   - Assessments, point scores, evidence, snapshots, problems: a zero CreatedAt or
+//     UpdatedAt is now, and the Create and Update methods set the stored times (and
+//     Version) in what they were given. A status, side, stage or source a CHECK
+//     refuses is Invalid; a missing unit, assessment, problem (carried from, or the
+//     one evidence is of) or kept file is NotFound.
+//   - Optimistic writes (UpdateAssessment, SavePointScore, DeletePointScore,
+//     UpdateProblem): a stale Version is Conflict and changes nothing, a missing row
+//     is NotFound; SavePointScore with Version 0 of an existing score is Conflict. A
+//     deleted score can be created again from Version 0.
+//   - Nil and empty come back nil: Assessment.Summary, PointScore.Checked.
+//     PointScore.Score and Triggered nil are kept apart from 0 and false; a NaN or
+//     infinite Score is Invalid.
+//   - Assessments: zero query fields do not filter (no UnitIDs or Statuses is all);
+//     ordered by unit path byte by byte, then framework, then period. Problems,
+//     EvidenceOf, Snapshots: by id. PointScores, EvidenceOf, Snapshots of an unknown
+//     assessment are empty, not NotFound.
+//   - Evidence: Size is the kept file's, whatever was given; data that does not hash
+//     to SHA256 is Invalid; the file and the link are written together (a refused
+//     link keeps no file); deleting every link keeps the file; an empty file is a
+//     file.
+//   - Problem.Deadline comes back as midnight UTC of its UTC day. The store keeps
+//     a problem's UnitID, Framework and Period as given (it does not copy them from
+//     the assessment).
 func Run(t *testing.T, open Open, tamper Tamper) {
 	if open == nil || tamper == nil {
 		t.Fatal("storetest.Run needs both an open function and a tamper hook")
@@ -92,6 +115,19 @@ func Run(t *testing.T, open Open, tamper Tamper) {
 		{"AuditLimit", testAuditLimit},
 		{"AuditConcurrent", testAuditConcurrent},
 		{"AuditTamper", func(t *testing.T, st ziping.Store) { testAuditTamper(t, st, tamper) }},
+		{"Assessments", testAssessments},
+		{"AssessmentErrors", testAssessmentErrors},
+		{"AssessmentsFilter", testAssessmentsFilter},
+		{"AssessmentUpdate", testAssessmentUpdate},
+		{"PointScores", testPointScores},
+		{"Evidence", testEvidence},
+		{"EvidenceErrors", testEvidenceErrors},
+		{"Snapshots", testSnapshots},
+		{"Problems", testProblems},
+		{"ProblemErrors", testProblemErrors},
+		{"ProblemUpdate", testProblemUpdate},
+		{"ProblemsFilter", testProblemsFilter},
+		{"AssessmentTx", testAssessmentTx},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

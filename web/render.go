@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"embed"
 	"encoding/base64"
@@ -14,7 +15,9 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"ziping"
@@ -161,6 +164,46 @@ type asset struct {
 	file  string // app.3f2a9c01d4e5.css
 	body  []byte
 	ctype string
+
+	gzOnce sync.Once
+	gz     []byte // body gzipped, for text worth compressing; made on first request
+}
+
+// gzipped returns the body compressed with gzip, or nil when it is not text or too
+// small to gain. It is compressed on first use, not at start-up: in Dev mode the
+// assets are reloaded for every page.
+func (a *asset) gzipped() []byte {
+	a.gzOnce.Do(func() {
+		if len(a.body) < 1024 || !(strings.HasPrefix(a.ctype, "text/") || strings.Contains(a.ctype, "javascript")) {
+			return
+		}
+		var b bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&b, gzip.BestCompression) // a valid level never fails
+		zw.Write(a.body)                                       // a bytes.Buffer never fails
+		zw.Close()
+		if b.Len() < len(a.body) {
+			a.gz = b.Bytes()
+		}
+	})
+	return a.gz
+}
+
+// contentType is the type of a static file by its extension. The types of the files
+// shipped are fixed here, since mime.TypeByExtension reads the machine's mime.types,
+// which differ between systems (a script must be served as JavaScript under nosniff).
+func contentType(ext string) string {
+	switch ext {
+	case ".css":
+		return "text/css; charset=utf-8"
+	case ".js":
+		return "text/javascript; charset=utf-8"
+	case ".txt":
+		return "text/plain; charset=utf-8"
+	}
+	if t := mime.TypeByExtension(ext); t != "" {
+		return t
+	}
+	return "application/octet-stream"
 }
 
 type assetSet struct {
@@ -180,7 +223,7 @@ func loadAssets(fsys fs.FS) (*assetSet, error) {
 		}
 		sum := sha256.Sum256(body)
 		ext := path.Ext(p)
-		a := &asset{file: strings.TrimSuffix(path.Base(p), ext) + "." + hex.EncodeToString(sum[:6]) + ext, body: body, ctype: mime.TypeByExtension(ext)}
+		a := &asset{file: strings.TrimSuffix(path.Base(p), ext) + "." + hex.EncodeToString(sum[:6]) + ext, body: body, ctype: contentType(ext)}
 		as.byName[path.Base(p)], as.byFile[a.file] = a, a
 		return nil
 	})
@@ -207,8 +250,36 @@ func (s *Server) static(w http.ResponseWriter, r *http.Request) error {
 	h := w.Header()
 	h.Set("Content-Type", a.ctype)
 	h.Set("Cache-Control", "public, max-age=31536000, immutable")
-	_, err = w.Write(a.body)
+	body := a.body
+	if gz := a.gzipped(); gz != nil {
+		h.Set("Vary", "Accept-Encoding")
+		if acceptsGzip(r.Header.Get("Accept-Encoding")) {
+			h.Set("Content-Encoding", "gzip")
+			body = gz
+		}
+	}
+	_, err = w.Write(body)
 	return err
+}
+
+// acceptsGzip reports whether an Accept-Encoding header allows gzip (and does not
+// refuse it with q=0).
+func acceptsGzip(header string) bool {
+	for _, part := range strings.Split(header, ",") {
+		coding, params, _ := strings.Cut(part, ";")
+		if !strings.EqualFold(strings.TrimSpace(coding), "gzip") {
+			continue
+		}
+		q := 1.0
+		for _, p := range strings.Split(params, ";") {
+			k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
+			if f, err := strconv.ParseFloat(v, 64); err == nil && strings.EqualFold(k, "q") {
+				q = f
+			}
+		}
+		return q > 0
+	}
+	return false
 }
 
 // errorPage is the view of an error: its status, a heading and a message fit to show.

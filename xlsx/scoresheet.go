@@ -42,7 +42,7 @@ func WriteScoreSheet(w io.Writer, fw *engine.Framework, results []*engine.Result
 	return err
 }
 
-type styles struct{ title, head, cell, wrap, num int }
+type styles struct{ title, head, cell, wrap, num, note int }
 
 func newStyles(f *excelize.File) (*styles, error) {
 	border := []excelize.Border{{Type: "left", Color: "000000", Style: 1}, {Type: "right", Color: "000000", Style: 1},
@@ -62,6 +62,7 @@ func newStyles(f *excelize.File) (*styles, error) {
 		cell:  mk(&excelize.Style{Font: font, Alignment: center, Border: border}),
 		wrap:  mk(&excelize.Style{Font: font, Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}, Border: border}),
 		num:   mk(&excelize.Style{Font: font, Alignment: center, Border: border, CustomNumFmt: strp("0.##")}),
+		note:  mk(&excelize.Style{Font: font, Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}}),
 	}
 	return s, nil
 }

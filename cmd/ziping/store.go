@@ -64,25 +64,11 @@ func service(e *env, url string) (*ziping.Service, func(), error) {
 		return nil, nil, err
 	}
 	svc := ziping.NewService(st, argon.Hasher{P: argon.Default})
-	if err := svc.SeedFrameworks(e.ctx, builtinFrameworks()); err != nil {
+	if err := svc.SeedFrameworks(e.ctx, frameworks.Stored()); err != nil {
 		st.Close()
 		return nil, nil, fmt.Errorf("写入内置评价体系失败: %w", err)
 	}
 	return svc, func() { st.Close() }, nil
-}
-
-// builtinFrameworks returns the embedded frameworks as the store keeps them.
-func builtinFrameworks() []ziping.StoredFramework {
-	var out []ziping.StoredFramework
-	for _, id := range frameworks.IDs() {
-		p, err := frameworks.Builtin(id)
-		if err != nil {
-			continue // TestBuiltinFrameworksCompile keeps this from happening
-		}
-		src, _ := frameworks.FS.ReadFile(id + ".yaml")
-		out = append(out, ziping.StoredFramework{ID: id, Version: p.FW.Version, Name: p.FW.Name, Source: src, Builtin: true})
-	}
-	return out
 }
 
 // redact hides a PostgreSQL password in a URL before it is printed.

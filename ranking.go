@@ -1,0 +1,261 @@
+package ziping
+
+import (
+	"context"
+	"math"
+
+	"ziping/engine"
+)
+
+// RankingRow is one unit of a ranking.
+type RankingRow struct {
+	Unit       OrgUnit
+	Assessment *Assessment // nil when the unit has not started
+	Summary    *Summary
+	Final      *SideSummary // the review once there is one, else the self result
+	Rank       int          // 0: not ranked (no assessment)
+	Tie        bool
+	HasPrev    bool
+	PrevTotal  float64 // last period's final total, when HasPrev
+	Change     float64 // Final.Total − PrevTotal
+	Open       int     // problems not yet verified, every period
+	Overdue    int     // of those, past their deadline
+}
+
+// Ranking is the units of a subtree for one framework and period, best first,
+// followed by the units that have not started.
+type Ranking struct {
+	Program       *engine.Program
+	Root          *OrgUnit
+	Period        int
+	Rows          []RankingRow
+	AreaAverage   []float64 // over the ranked rows, in framework order
+	Ranked        int
+	OnlyPublished bool
+	Overdue       int
+}
+
+// Ranking ranks the counties of root's subtree that the actor may see. Viewers, and
+// the public notice (published true), see published results only; everyone else sees
+// every assessment with its status.
+func (s *Service) Ranking(ctx context.Context, a *Actor, root *OrgUnit, fw string, period int, published bool) (*Ranking, error) {
+	if a != nil && !a.CanSee(root) {
+		return nil, Errorf(Forbidden, "无权查看该单位")
+	}
+	if a == nil || (a.User != nil && a.User.Role == RoleViewer) {
+		published = true
+	}
+	prog, err := s.Program(ctx, fw, "")
+	if err != nil {
+		return nil, err
+	}
+	counties, err := s.Store.Subtree(ctx, root, LevelCounty)
+	if err != nil {
+		return nil, err
+	}
+	rk := &Ranking{Program: prog, Root: root, Period: period, OnlyPublished: published}
+	cur, err := s.assessmentsByUnit(ctx, root, fw, period, published)
+	if err != nil {
+		return nil, err
+	}
+	prev, err := s.assessmentsByUnit(ctx, root, fw, period-1, published)
+	if err != nil {
+		return nil, err
+	}
+	open, overdue, err := s.problemCounts(ctx, root, fw, published)
+	if err != nil {
+		return nil, err
+	}
+	var ranked, rest []RankingRow
+	for _, c := range counties {
+		row := RankingRow{Unit: c, Open: open[c.ID], Overdue: overdue[c.ID]}
+		rk.Overdue += row.Overdue
+		if as := cur[c.ID]; as != nil {
+			if row.Summary, err = SummaryOf(as); err != nil {
+				return nil, err
+			}
+			row.Assessment, row.Final = as, row.Summary.Final()
+		}
+		if p := prev[c.ID]; p != nil {
+			if sm, err := SummaryOf(p); err == nil && sm.Final() != nil {
+				row.HasPrev, row.PrevTotal = true, sm.Final().Total
+			}
+		}
+		if row.Final == nil {
+			if !published {
+				rest = append(rest, row)
+			}
+			continue
+		}
+		row.Change = math.Round((row.Final.Total-row.PrevTotal)*100) / 100
+		ranked = append(ranked, row)
+	}
+	rankRows(ranked)
+	rk.Ranked = len(ranked)
+	rk.AreaAverage = areaAverage(prog.FW, ranked)
+	rk.Rows = append(ranked, rest...)
+	return rk, nil
+}
+
+func (s *Service) assessmentsByUnit(ctx context.Context, root *OrgUnit, fw string, period int, published bool) (map[int64]*Assessment, error) {
+	q := AssessmentQuery{UnitPath: root.Path, Framework: fw, Period: period}
+	if published {
+		q.Statuses = []string{StatusPublished}
+	}
+	list, err := s.Store.Assessments(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[int64]*Assessment, len(list))
+	for i := range list {
+		m[list[i].UnitID] = &list[i]
+	}
+	return m, nil
+}
+
+// problemCounts counts each unit's problems not yet verified, and the overdue ones.
+func (s *Service) problemCounts(ctx context.Context, root *OrgUnit, fw string, published bool) (map[int64]int, map[int64]int, error) {
+	open, overdue := map[int64]int{}, map[int64]int{}
+	if published {
+		return open, overdue, nil // the public notice does not show rectification
+	}
+	list, err := s.Store.Problems(ctx, ProblemQuery{UnitPath: root.Path, Framework: fw,
+		Statuses: []string{ProblemOpen, ProblemInProgress, ProblemDone}})
+	if err != nil {
+		return nil, nil, err
+	}
+	today := s.Now()
+	for _, p := range list {
+		open[p.UnitID]++
+		if p.Overdue(today) {
+			overdue[p.UnitID]++
+		}
+	}
+	return open, overdue, nil
+}
+
+// rankRows ranks the rows as engine.Rank ranks results: by total, or for verdict
+// frameworks passing first then fewer failing items; ties share a rank.
+func rankRows(rows []RankingRow) {
+	res := make([]*engine.Result, len(rows))
+	byCode := make(map[string]RankingRow, len(rows))
+	for i, r := range rows {
+		f := r.Final
+		res[i] = &engine.Result{Unit: engine.Unit{Code: r.Unit.Code}, Total: f.Total, Verdict: f.Verdict, Passed: f.Passed,
+			Failing: make([]string, f.Failing)}
+		byCode[r.Unit.Code] = r
+	}
+	engine.Rank(res)
+	for i, r := range res {
+		row := byCode[r.Unit.Code]
+		row.Rank, row.Tie = r.Rank, r.Tie
+		rows[i] = row
+	}
+}
+
+func areaAverage(fw *engine.Framework, rows []RankingRow) []float64 {
+	avg := make([]float64, len(fw.Areas))
+	if len(rows) == 0 {
+		return avg
+	}
+	for _, r := range rows {
+		for i := range avg {
+			if i < len(r.Final.Areas) {
+				avg[i] += r.Final.Areas[i]
+			}
+		}
+	}
+	for i := range avg {
+		avg[i] = math.Round(avg[i]/float64(len(rows))*100) / 100
+	}
+	return avg
+}
+
+// RecomputeAssessments brings the summaries of the assessments still open to the
+// unit (draft or returned) of period in root's subtree (nil: everywhere) up to date
+// with the data, after an import. Frozen assessments keep their snapshots. It
+// evaluates each framework's units in one pass and writes all summaries in one
+// transaction, and returns how many it updated.
+func (s *Service) RecomputeAssessments(ctx context.Context, root *OrgUnit, period int) (int, error) {
+	path := ""
+	if root != nil {
+		path = root.Path
+	}
+	list, err := s.Store.Assessments(ctx, AssessmentQuery{UnitPath: path, Period: period, Statuses: []string{StatusDraft, StatusReturned}})
+	if err != nil || len(list) == 0 {
+		return 0, err
+	}
+	ds, counties, err := s.loadDatasetFor(ctx, root, period)
+	if err != nil {
+		return 0, err
+	}
+	units := make(map[int64]*OrgUnit, len(counties))
+	for i := range counties {
+		units[counties[i].ID] = &counties[i]
+	}
+	n := 0
+	err = s.Store.Tx(ctx, func(tx Store) error {
+		n = 0
+		for i := range list {
+			as := &list[i]
+			u := units[as.UnitID]
+			if u == nil {
+				continue // not a county of the tree (moved); left as it was
+			}
+			v, err := s.recomputeView(ctx, tx, as, u, ds)
+			if err != nil {
+				return err
+			}
+			sm := &Summary{Self: sideSummary(v.Self), Review: sideSummary(v.Review), Credibility: v.Credibility}
+			for _, it := range s.readiness(v) {
+				if it.Blocking {
+					sm.Blocking++
+				}
+			}
+			if err := s.writeSummary(ctx, tx, as, sm); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
+
+// loadDatasetFor loads root's counties (every county when root is nil).
+func (s *Service) loadDatasetFor(ctx context.Context, root *OrgUnit, period int) (*engine.Dataset, []OrgUnit, error) {
+	if root == nil {
+		return s.loadDataset(ctx, nil, period)
+	}
+	return s.LoadDataset(ctx, System, root, period)
+}
+
+// recomputeView is the part of an assessment view a summary needs, evaluated on a
+// dataset already loaded.
+func (s *Service) recomputeView(ctx context.Context, tx Store, as *Assessment, u *OrgUnit, ds *engine.Dataset) (*AssessmentView, error) {
+	v := &AssessmentView{Assessment: as, Unit: u, Scores: map[string]map[string]PointScore{SideSelf: {}, SideReview: {}}, Dataset: ds,
+		UnitIndex: ds.UnitIndex(u.Code)}
+	scores, err := tx.PointScores(ctx, as.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, ps := range scores {
+		v.Scores[ps.Side][ps.Code] = ps
+	}
+	if v.Program, err = s.Program(ctx, as.Framework, as.FrameworkVersion); err != nil {
+		return nil, err
+	}
+	if v.Self, err = evaluateOne(v.Program, ds, u, as.Period, v.Scores[SideSelf]); err != nil {
+		return nil, err
+	}
+	if v.Review, err = reviewResult(v.Program, v.Self, v.Scores[SideReview]); err != nil {
+		return nil, err
+	}
+	if v.Review != nil {
+		v.Credibility = credibility(v.Self, v.Review)
+	}
+	if v.Evidence, err = tx.EvidenceOf(ctx, as.ID); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
