@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"slices"
 	"strconv"
 	"sync"
 
@@ -383,7 +382,9 @@ func inputsOf(fw *engine.Framework, scores map[string]PointScore) *engine.Inputs
 				in.Points[code] = engine.PointInput{Score: ps.Score, Justification: ps.Justification}
 			}
 		case codeChecklist:
-			in.Points[code] = engine.PointInput{Checked: slices.Clone(ps.Checked), Justification: ps.Justification}
+			// A stored score with nothing ticked is scored (0), not pending: the
+			// stores give an empty list back as nil.
+			in.Points[code] = engine.PointInput{Checked: append([]string{}, ps.Checked...), Justification: ps.Justification}
 		case codeVeto:
 			if k.manualVeto && ps.Triggered != nil {
 				in.Vetoes[code] = engine.VetoInput{Triggered: *ps.Triggered, Justification: ps.Justification}

@@ -633,3 +633,37 @@ func TestProblemsAndRanking(t *testing.T) {
 		t.Fatalf("next year shows %d open problems, want %d", got, len(v.Problems)-1)
 	}
 }
+
+// TestChecklistNothingTicked: a checklist point saved with nothing ticked scores 0;
+// it is not waiting for a person any more (the stores give the empty list back as
+// nil, which the engine would take for "not scored").
+func TestChecklistNothingTicked(t *testing.T) {
+	f := newFlow(t)
+	as := f.start(t, 2024, false)
+	code := ""
+	for _, a := range f.view(t, f.filler, as.ID).Program.FW.Areas {
+		for _, pt := range a.Points {
+			if code == "" && pt.Rules[0].Kind == engine.RuleChecklist && len(pt.Rules) == 1 {
+				code = pt.Code
+			}
+		}
+	}
+	f.score(t, as.ID, ziping.ScoreInput{Side: ziping.SideSelf, Code: code, Justification: "均未落实"})
+	for _, pr := range allPoints(f.view(t, f.filler, as.ID).Self) {
+		if pr.Code == code && (pr.Status != engine.StatusScored || pr.Score != 0) {
+			t.Fatalf("point %s: %+v", code, pr)
+		}
+	}
+	items, _ := f.svc.Readiness(f.ctx, f.filler, as.ID)
+	if slices.ContainsFunc(items, func(it ziping.ReadinessItem) bool { return it.Point == code }) {
+		t.Fatalf("point %s still listed: %+v", code, items)
+	}
+}
+
+func allPoints(r *engine.Result) []engine.PointResult {
+	var out []engine.PointResult
+	for _, a := range r.Areas {
+		out = append(out, a.Points...)
+	}
+	return out
+}

@@ -28,6 +28,9 @@ func benchService(b *testing.B) (*ziping.Service, context.Context) {
 	}
 	b.Cleanup(func() { st.Close() })
 	svc := ziping.NewService(st, fastHasher())
+	if err := svc.SeedFrameworks(ctx, frameworks.Stored()); err != nil {
+		b.Fatal(err)
+	}
 	if _, err := svc.AddUnit(ctx, ziping.System, "990000", "示范省", ziping.LevelProvince, ""); err != nil {
 		b.Fatal(err)
 	}
@@ -79,6 +82,32 @@ func BenchmarkRecomputeProvince(b *testing.B) {
 		}
 		if _, err := prog.Evaluate(ds, engine.Options{Period: 2024}); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRecomputeAssessments: after an import, bring the open assessments of
+// every county of a 200-county province up to date with the data: load the province
+// afresh (a new service, so nothing is cached), evaluate each county with its
+// people's scores, check readiness and write the 200 summaries in one transaction
+// (issue 4 target < 1 s).
+func BenchmarkRecomputeAssessments(b *testing.B) {
+	svc, ctx := benchService(b)
+	root, _ := svc.Store.UnitByCode(ctx, "990000")
+	counties, err := svc.Store.Subtree(ctx, root, ziping.LevelCounty)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := range counties {
+		if _, err := svc.StartAssessment(ctx, ziping.System, "lxzz-county", &counties[i], 2024, false); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for b.Loop() {
+		fresh := ziping.NewService(svc.Store, fastHasher())
+		n, err := fresh.RecomputeAssessments(ctx, root, 2024)
+		if err != nil || n != len(counties) {
+			b.Fatalf("recomputed %d of %d: %v", n, len(counties), err)
 		}
 	}
 }
