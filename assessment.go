@@ -223,3 +223,23 @@ type AssessmentStore interface {
 	Problems(ctx context.Context, q ProblemQuery) ([]Problem, error)
 	UpdateProblem(ctx context.Context, p *Problem) error // optimistic, as UpdateAssessment
 }
+
+// ReportDraft is the narrative of an assessment's self-evaluation report (自评报告):
+// the Markdown people write, with bound values. Generated keeps the text of the
+// generated sections (存在问题, 改进措施) as last accepted, so that a regeneration
+// can show what changed. Version works as PointScore's: 0 creates the draft
+// (Conflict when it exists), otherwise the stored version must match.
+type ReportDraft struct {
+	AssessmentID int64
+	Narrative    []byte
+	Generated    string
+	Version      int64
+	UpdatedBy    int64
+	UpdatedAt    time.Time
+}
+
+// ReportStore keeps report drafts, one per assessment.
+type ReportStore interface {
+	ReportDraft(ctx context.Context, assessmentID int64) (*ReportDraft, error) // NotFound when none
+	SaveReportDraft(ctx context.Context, r *ReportDraft) error                 // sets Version
+}

@@ -33,6 +33,9 @@ func (s *Service) Readiness(ctx context.Context, a *Actor, id int64) ([]Readines
 	return s.readiness(v), nil
 }
 
+// ReadinessOf is Readiness of an assessment already read (its page has it).
+func (s *Service) ReadinessOf(v *AssessmentView) []ReadinessItem { return s.readiness(v) }
+
 func (s *Service) readiness(v *AssessmentView) []ReadinessItem {
 	var out []ReadinessItem
 	add := func(kind, point string, blocking bool, format string, args ...any) {

@@ -210,6 +210,7 @@ type Store interface {
 	AuditChain(ctx context.Context, fn func(e *AuditEntry) error) error // oldest first, all
 
 	AssessmentStore
+	ReportStore
 
 	SchemaVersion(ctx context.Context) (int, error)
 	Close() error

@@ -100,3 +100,8 @@ func (db *DB) CreateProblem(ctx context.Context, p *ziping.Problem) error {
 func (db *DB) UpdateProblem(ctx context.Context, p *ziping.Problem) error {
 	return db.inTx(ctx, func(c conn) error { return c.UpdateProblem(ctx, p) })
 }
+
+// SaveReportDraft creates or updates a report draft; see conn.SaveReportDraft.
+func (db *DB) SaveReportDraft(ctx context.Context, r *ziping.ReportDraft) error {
+	return db.inTx(ctx, func(c conn) error { return c.SaveReportDraft(ctx, r) })
+}

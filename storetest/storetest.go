@@ -79,6 +79,12 @@ type Tamper func(t *testing.T, st ziping.Store, seq int64)
 //   - Problem.Deadline comes back as midnight UTC of its UTC day. The store keeps
 //     a problem's UnitID, Framework and Period as given (it does not copy them from
 //     the assessment).
+//   - Report drafts: ReportDraft before the first save, or of a missing assessment,
+//     is NotFound. SaveReportDraft is optimistic as SavePointScore: Version 0
+//     creates (Conflict when a draft exists, NotFound when the assessment does not),
+//     otherwise a stale Version is Conflict and changes nothing, and no draft is
+//     NotFound; it sets Version and UpdatedAt (now when zero). An empty Narrative
+//     comes back nil.
 func Run(t *testing.T, open Open, tamper Tamper) {
 	if open == nil || tamper == nil {
 		t.Fatal("storetest.Run needs both an open function and a tamper hook")
@@ -128,6 +134,8 @@ func Run(t *testing.T, open Open, tamper Tamper) {
 		{"ProblemUpdate", testProblemUpdate},
 		{"ProblemsFilter", testProblemsFilter},
 		{"AssessmentTx", testAssessmentTx},
+		{"ReportDrafts", testReportDrafts},
+		{"ReportDraftTx", testReportDraftTx},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -178,6 +178,12 @@ func TestAuthorizationMatrix(t *testing.T) {
 		"GET /audit":                               onlyFor("/audit", "admin", "reviewer"),
 		"GET /audit/verify":                        onlyFor("/audit/verify", "admin"),
 	}
+	for pattern, rows := range rkMatrixRows(f, units) {
+		matrix[pattern] = rows
+	}
+	for pattern, rows := range assessmentMatrix(f, units, unitRoute, editRoute) {
+		matrix[pattern] = rows
+	}
 	for _, rt := range f.srv.routeTable() {
 		rows := matrix[rt.pattern]
 		if rows == nil {

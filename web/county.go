@@ -26,6 +26,8 @@ type countyPage struct {
 	XLSXURL    string
 	ImportURL  string // set when the actor may change the county's data
 	FactsURL   string
+	AssessURL  string // the county's assessments (自评与复核)
+	LedgerURL  string // its rectification ledger (整改台账)
 }
 
 func (s *Server) countyPage(w http.ResponseWriter, r *http.Request, u *ziping.OrgUnit) error {
@@ -40,7 +42,8 @@ func (s *Server) countyPage(w http.ResponseWriter, r *http.Request, u *ziping.Or
 	}
 	p := &countyPage{Unit: newUnitView(u), Picker: s.picker(unitURL(u.Code), sel, true), Period: sel.Period,
 		Framework: sel.prog.FW.Name, NoData: ev.res == nil,
-		ScoreURL: sel.link(unitURL(u.Code) + "/score"), XLSXURL: sel.link(unitURL(u.Code) + "/score.xlsx")}
+		ScoreURL: sel.link(unitURL(u.Code) + "/score"), XLSXURL: sel.link(unitURL(u.Code) + "/score.xlsx"),
+		AssessURL: unitURL(u.Code) + "/assessments", LedgerURL: unitURL(u.Code) + "/problems"}
 	if info(r).actor.CanEdit(u) {
 		p.ImportURL = unitURL(u.Code) + "/import"
 		if sel.Period != 0 {

@@ -16,7 +16,9 @@ import (
 
 	"ziping"
 	"ziping/argon"
+	"ziping/docx"
 	"ziping/engine"
+	"ziping/frameworks"
 	"ziping/sqlite"
 	"ziping/synth"
 	"ziping/xlsx"
@@ -106,6 +108,9 @@ func newFixture(t testing.TB, schools int) *fixture {
 	svc := ziping.NewService(st, argon.Hasher{P: argon.Params{Memory: 64, Time: 1, Threads: 1}})
 	svc.Now = c.now
 	f := &fixture{t: t, ctx: ctx, svc: svc, clock: c, logs: &lockedBuffer{}, sessions: map[string]session{}}
+	if err := svc.SeedFrameworks(ctx, frameworks.Stored()); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := svc.AddUnit(ctx, ziping.System, "990000", "示范省", ziping.LevelProvince, ""); err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +118,7 @@ func newFixture(t testing.TB, schools int) *fixture {
 		t.Fatal(err)
 	}
 	f.addUsers()
-	f.srv, err = New(svc, slog.New(slog.NewTextHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug})), Options{ScoreSheet: xlsx.WriteScoreSheet})
+	f.srv, err = New(svc, slog.New(slog.NewTextHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug})), Options{ScoreSheet: xlsx.WriteScoreSheet, Sheets: xlsx.WriteSheet, Letter: docx.WriteLetter})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"ziping"
+	"ziping/docx"
 	"ziping/engine"
 	"ziping/frameworks"
 	"ziping/xlsx"
@@ -193,7 +194,7 @@ func TestTemplatesParse(t *testing.T) {
 	os.CopyFS(filepath.Join(dir, "static"), mustSub(t, "static"))
 	os.CopyFS(filepath.Join(dir, "templates"), sub)
 	os.WriteFile(filepath.Join(dir, "templates", "county.html"), []byte(`{{define "content"}}{{.Nope`), 0o644)
-	_, err = New(ziping.NewService(nil, nil), slog.New(slog.DiscardHandler), Options{Dev: true, DevDir: dir, ScoreSheet: xlsx.WriteScoreSheet})
+	_, err = New(ziping.NewService(nil, nil), slog.New(slog.DiscardHandler), Options{Dev: true, DevDir: dir, ScoreSheet: xlsx.WriteScoreSheet, Sheets: xlsx.WriteSheet, Letter: docx.WriteLetter})
 	if err == nil || !strings.Contains(err.Error(), "county") {
 		t.Errorf("a broken template: %v", err)
 	}

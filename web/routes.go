@@ -45,13 +45,65 @@ func (s *Server) routeTable() []route {
 		{"POST /units/{code}/schools/{school}/edit", signedIn, s.schoolEdit},
 		{"GET /units/{code}/facts/edit", signedIn, s.factsEditForm},
 		{"POST /units/{code}/facts/edit", signedIn, s.factsEdit},
+		// assessments (self-evaluation and review)
+		{"GET /units/{code}/assessments", signedIn, s.assessmentList},
+		{"POST /units/{code}/assessments", signedIn, s.assessmentStart},
+		{"GET /assessments/{id}", signedIn, s.assessmentShow},
+		{"POST /assessments/{id}/points/{point}", signedIn, s.assessmentScore},
+		{evidenceRoute, signedIn, s.evidenceAdd},
+		{"GET /evidence/{id}", download, s.evidenceDownload},
+		{"POST /evidence/{id}/remove", signedIn, s.evidenceChange(true)},
+		{"POST /evidence/{id}/confirm", signedIn, s.evidenceChange(false)},
+		{"POST /assessments/{id}/submit", signedIn, s.assessmentFlow("submit")},
+		{"POST /assessments/{id}/return", signedIn, s.assessmentFlow("return")},
+		{"POST /assessments/{id}/accept", signedIn, s.assessmentFlow("accept")},
+		{"POST /assessments/{id}/publish", signedIn, s.assessmentFlow("publish")},
+		// rankings, results notice, problems and rectification
+		{"GET /units/{code}/ranking", signedIn, s.rankingPage},
+		{"GET /units/{code}/ranking.xlsx", download, s.rankingXLSX},
+		{"POST /units/{code}/ranking/publish", signedIn, s.rankingPublish},
+		{"GET /notice/{code}", public, s.noticePage},
+		{"GET /units/{code}/problems", signedIn, s.ledgerPage},
+		{"GET /units/{code}/problems.xlsx", download, s.ledgerXLSX},
+		{"GET /problems/{id}", signedIn, s.problemPage},
+		{"POST /problems/{id}", signedIn, s.problemUpdate},
+		{problemEvidenceRoute, signedIn, s.problemEvidence},
+		{"POST /assessments/{id}/findings", signedIn, s.addFinding},
+		{"GET /assessments/{id}/notice.docx", download, s.noticeDocx},
 		{"GET /audit", signedIn, s.auditPage},
 		{"GET /audit/verify", signedIn, s.auditVerify},
 	}
 }
 
-// uploadRoute is the one route whose body may be as large as Options.MaxUpload.
+// uploadRoute is the route whose body may be as large as Options.MaxUpload.
 const uploadRoute = "POST /units/{code}/import"
+
+// evidenceRoute and problemEvidenceRoute are the routes whose file may be as large
+// as Options.MaxEvidence.
+const (
+	evidenceRoute        = "POST /assessments/{id}/evidence"
+	problemEvidenceRoute = "POST /problems/{id}/evidence"
+)
+
+// fileLimit is how large the file of an upload route may be; 0 for other routes.
+func (s *Server) fileLimit(pattern string) int64 {
+	switch pattern {
+	case uploadRoute:
+		return s.opts.MaxUpload
+	case evidenceRoute, problemEvidenceRoute:
+		return s.opts.MaxEvidence
+	}
+	return 0
+}
+
+// bodyLimit bounds a route's request body: forms are a few kilobytes, uploads their
+// file's limit and room for the form fields beside it.
+func (s *Server) bodyLimit(pattern string) int64 {
+	if n := s.fileLimit(pattern); n > 0 {
+		return n + maxBody
+	}
+	return maxBody
+}
 
 // routes builds the handler chain: security headers on every response, request ids
 // and the access log, cross-origin protection for every state-changing request, the
@@ -59,11 +111,7 @@ const uploadRoute = "POST /units/{code}/import"
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	for _, rt := range s.routeTable() {
-		limit := int64(maxBody)
-		if rt.pattern == uploadRoute {
-			limit = s.opts.MaxUpload
-		}
-		mux.Handle(rt.pattern, limitBody(limit, s.adapt(rt.access, rt.h)))
+		mux.Handle(rt.pattern, limitBody(s.bodyLimit(rt.pattern), s.adapt(rt.access, rt.h)))
 	}
 	// Anything else is a Chinese 404 page rather than the mux's plain text.
 	mux.Handle("/", limitBody(maxBody, s.adapt(public, func(w http.ResponseWriter, r *http.Request) error {

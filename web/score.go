@@ -48,6 +48,7 @@ type scorePage struct {
 	Vetoes     []vetoRow
 	XLSXURL    string
 	UnitURL    string
+	AssessURL  string // the county's assessments (自评与复核)
 }
 
 type fwHead struct {
@@ -83,7 +84,8 @@ func (s *Server) scorePage(w http.ResponseWriter, r *http.Request) error {
 	fw, res := sel.prog.FW, ev.res
 	p := &scorePage{Unit: newUnitView(u), Picker: s.picker(unitURL(u.Code)+"/score", sel, true), Period: sel.Period,
 		FW:         fwHead{ID: fw.ID, Name: fw.Name, Version: fw.Version, URL: "/frameworks/" + url.PathEscape(fw.ID), Verdict: fw.IsVerdict()},
-		Conclusion: newConclusion(fw, res), XLSXURL: sel.link(unitURL(u.Code) + "/score.xlsx"), UnitURL: sel.link(unitURL(u.Code))}
+		Conclusion: newConclusion(fw, res), XLSXURL: sel.link(unitURL(u.Code) + "/score.xlsx"), UnitURL: sel.link(unitURL(u.Code)),
+		AssessURL: unitURL(u.Code) + "/assessments"}
 	explain := func(id string) string { return sel.link(unitURL(u.Code) + "/explain/" + id) }
 	verdict := fw.IsVerdict()
 	for _, a := range res.Areas {

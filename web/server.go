@@ -23,6 +23,13 @@ import (
 // xlsx.WriteScoreSheet: web, like every adapter, does not import another adapter.
 type ScoreSheetWriter func(w io.Writer, fw *engine.Framework, results []*engine.Result) error
 
+// SheetsWriter writes tables as one workbook (cmd/ziping passes xlsx.WriteSheet).
+type SheetsWriter func(w io.Writer, sheets ...*ziping.Sheet) error
+
+// LetterWriter writes an official letter as a Word document (cmd/ziping passes
+// docx.WriteLetter).
+type LetterWriter func(w io.Writer, l *ziping.Letter) error
+
 // Options configure a Server.
 type Options struct {
 	// Dev reads templates and static files from disk (DevDir) on every request, so
@@ -34,6 +41,10 @@ type Options struct {
 	SecureCookies bool
 	// ScoreSheet writes the score sheet download; required.
 	ScoreSheet ScoreSheetWriter
+	// Sheets writes the ranking and ledger downloads; required.
+	Sheets SheetsWriter
+	// Letter writes the rectification notice download; required.
+	Letter LetterWriter
 	// LoginRate is how many login attempts one client IP may make per LoginWindow;
 	// 10 per minute when zero.
 	LoginRate   int
@@ -43,6 +54,10 @@ type Options struct {
 	DefaultFramework string
 	// MaxUpload bounds an uploaded spreadsheet; 20 MiB when zero.
 	MaxUpload int64
+	// MaxEvidence bounds an uploaded evidence file; when zero, the service's
+	// MaxEvidence, or else ziping.DefaultMaxEvidence. The service checks its own
+	// limit again, so cmd/ziping sets both, or neither.
+	MaxEvidence int64
 	// UnzipSizeLimit bounds what an uploaded .xlsx may inflate to (200 MiB when
 	// zero), UnzipXMLSizeLimit what excelize keeps in memory (100 MiB when zero).
 	UnzipSizeLimit, UnzipXMLSizeLimit int64
@@ -103,7 +118,16 @@ func New(svc *ziping.Service, log *slog.Logger, opts Options) (*Server, error) {
 	if opts.ScoreSheet == nil {
 		return nil, errors.New("web: Options.ScoreSheet is required")
 	}
+	if opts.Sheets == nil || opts.Letter == nil {
+		return nil, errors.New("web: Options.Sheets and Options.Letter are required")
+	}
 	opts = opts.withDefaults()
+	if opts.MaxEvidence == 0 {
+		opts.MaxEvidence = svc.MaxEvidence
+	}
+	if opts.MaxEvidence == 0 {
+		opts.MaxEvidence = ziping.DefaultMaxEvidence
+	}
 	s := &Server{svc: svc, log: log, opts: opts, programs: map[string]*engine.Program{},
 		standards: map[string]map[string][]standard{}, fwIDs: frameworks.IDs()}
 	for _, id := range s.fwIDs {

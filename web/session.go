@@ -64,9 +64,13 @@ func (s *Server) checkCSRF(r *http.Request, ri *reqInfo) error {
 // to the upload limit) or a URL-encoded one.
 func (s *Server) parseForm(r *http.Request) error {
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	limit := s.fileLimit(r.Pattern)
+	if limit == 0 {
+		limit = s.opts.MaxUpload
+	}
 	var err error
 	if mt == "multipart/form-data" {
-		err = r.ParseMultipartForm(s.opts.MaxUpload)
+		err = r.ParseMultipartForm(limit)
 	} else {
 		err = r.ParseForm()
 	}
@@ -77,7 +81,7 @@ func (s *Server) parseForm(r *http.Request) error {
 	switch {
 	case errors.As(err, &mbe) && mt == "multipart/form-data":
 		return &ziping.Error{Kind: ziping.Invalid, Err: err,
-			Msg: fmt.Sprintf("上传的文件过大，已拒绝：文件不能超过%s", sizeText(s.opts.MaxUpload))}
+			Msg: fmt.Sprintf("上传的文件过大，已拒绝：文件不能超过%s", sizeText(limit))}
 	case errors.As(err, &mbe):
 		return err
 	}

@@ -71,8 +71,11 @@ func (s *Server) unitPage(w http.ResponseWriter, r *http.Request) error {
 // areaPage is a province's or a city's page: the units below it.
 type areaPage struct {
 	Page
-	Unit     unitView
-	Children []childRow
+	Unit       unitView
+	Children   []childRow
+	RankingURL string
+	LedgerURL  string
+	NoticeURL  string
 }
 
 type childRow struct {
@@ -90,7 +93,8 @@ func (s *Server) areaPage(w http.ResponseWriter, r *http.Request, u *ziping.OrgU
 	if err != nil {
 		return err
 	}
-	p := &areaPage{Unit: newUnitView(u)}
+	p := &areaPage{Unit: newUnitView(u), RankingURL: unitURL(u.Code) + "/ranking", LedgerURL: unitURL(u.Code) + "/problems",
+		NoticeURL: "/notice/" + url.PathEscape(u.Code)}
 	counts := map[int64]int{}
 	for _, v := range below {
 		counts[v.ParentID]++

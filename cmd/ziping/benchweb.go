@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"ziping"
+	"ziping/docx"
 	"ziping/frameworks"
 	"ziping/loadtest"
 	"ziping/synth"
@@ -196,7 +197,7 @@ func importBenchProvince(e *env, svc *ziping.Service, cfg synth.Config) error {
 // serve but discarded, so that a terminal does not slow the server down.
 func (b *benchWeb) start(ctx context.Context, svc *ziping.Service, users int, stderr io.Writer) (<-chan error, error) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	app, err := web.New(svc, log, web.Options{ScoreSheet: xlsx.WriteScoreSheet, LoginRate: users + 20})
+	app, err := web.New(svc, log, web.Options{ScoreSheet: xlsx.WriteScoreSheet, Sheets: xlsx.WriteSheet, Letter: docx.WriteLetter, LoginRate: users + 20})
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 
 	"ziping"
+	"ziping/docx"
 	"ziping/engine"
 	"ziping/frameworks"
 	"ziping/synth"
@@ -54,6 +55,12 @@ func runDemo(e *env, args []string) error {
 	if err := demoDatabase(e, svc, ds, data); err != nil {
 		return err
 	}
+	counts, err := demoAssessments(e.ctx, svc, ds, *seed)
+	if err != nil {
+		return fmt.Errorf("示范自评: %w", err)
+	}
+	fmt.Fprintf(e.stdout, "\n履职评价自评：填报中%d个、已提交%d个、已复核%d个、已公布%d个（上一年度均已公布，整改问题部分已验收）\n",
+		counts[ziping.StatusDraft], counts[ziping.StatusSubmitted], counts[ziping.StatusReviewed], counts[ziping.StatusPublished])
 	if *noServe {
 		fmt.Fprintf(e.stdout, "\n数据库：%s（用 ziping serve --db %s 启动网页服务）\n", url, url)
 		return nil
@@ -146,7 +153,7 @@ func demoServe(e *env, svc *ziping.Service, addr string) error {
 	if err != nil {
 		return err
 	}
-	app, err := web.New(svc, log, web.Options{ScoreSheet: xlsx.WriteScoreSheet})
+	app, err := web.New(svc, log, web.Options{ScoreSheet: xlsx.WriteScoreSheet, Sheets: xlsx.WriteSheet, Letter: docx.WriteLetter})
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 
 	"ziping"
 	"ziping/argon"
+	"ziping/docx"
 	"ziping/pgtest"
 	"ziping/postgres"
 	"ziping/web"
@@ -36,7 +37,7 @@ func instance(t *testing.T, dsn string) (*ziping.Service, *httptest.Server) {
 	}
 	t.Cleanup(func() { st.Close() })
 	svc := ziping.NewService(st, argon.Hasher{P: argon.Params{Memory: 64, Time: 1, Threads: 1}})
-	app, err := web.New(svc, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Options{ScoreSheet: xlsx.WriteScoreSheet})
+	app, err := web.New(svc, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Options{ScoreSheet: xlsx.WriteScoreSheet, Sheets: xlsx.WriteSheet, Letter: docx.WriteLetter})
 	if err != nil {
 		t.Fatal(err)
 	}

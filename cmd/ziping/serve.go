@@ -11,11 +11,12 @@ import (
 	"time"
 
 	"ziping"
+	"ziping/docx"
 	"ziping/web"
 	"ziping/xlsx"
 )
 
-const serveUsage = "serve [--addr :8080] [--db URL] [--dev] [--log text|json] [--secure-cookies]"
+const serveUsage = "serve [--addr :8080] [--db URL] [--dev] [--log text|json] [--secure-cookies] [--max-evidence 20]"
 
 // Timeouts of the HTTP server: a slow client cannot hold a connection open for
 // ever, and a shutdown waits this long for requests in flight.
@@ -37,8 +38,12 @@ func runServe(e *env, args []string) error {
 	dev := fs.Bool("dev", false, "开发模式：每次请求都从 web/ 目录读取模板和样式")
 	logFormat := fs.String("log", "text", "日志格式：text 或 json")
 	secure := fs.Bool("secure-cookies", false, "会话 Cookie 一律加 Secure（由前置代理提供 HTTPS 时使用）")
+	maxEvidence := fs.Int64("max-evidence", ziping.DefaultMaxEvidence>>20, "单个证明材料文件的大小上限（MB）")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *maxEvidence < 1 || *maxEvidence > 1024 {
+		return usagef("--max-evidence 应在1到1024（MB）之间")
 	}
 	if *addr == "" {
 		*addr = e.getenv("ZIPING_ADDR")
@@ -55,7 +60,9 @@ func runServe(e *env, args []string) error {
 		return err
 	}
 	defer done()
-	app, err := web.New(svc, log, web.Options{Dev: *dev, SecureCookies: *secure, ScoreSheet: xlsx.WriteScoreSheet})
+	svc.MaxEvidence = *maxEvidence << 20
+	app, err := web.New(svc, log, web.Options{Dev: *dev, SecureCookies: *secure, ScoreSheet: xlsx.WriteScoreSheet, Sheets: xlsx.WriteSheet,
+		Letter: docx.WriteLetter, MaxEvidence: svc.MaxEvidence})
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,185 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"ziping"
+	"ziping/engine"
+)
+
+// demoAssessments walks the demo counties through the assessment workflow so that
+// every page has something to show: last year's assessments reviewed and published
+// with their problems partly rectified (some overdue), and this year's at every
+// stage — the filler's own county a draft started from last year, the others
+// submitted, reviewed with an adjusted point, or published.
+func demoAssessments(ctx context.Context, svc *ziping.Service, ds *engine.Dataset, seed uint64) (map[string]int, error) {
+	prog, err := svc.Program(ctx, "lxzz-county", "")
+	if err != nil {
+		return nil, err
+	}
+	inputs := demoInputs(prog.FW, ds, seed)
+	periods := ds.PeriodList()
+	last, cur := periods[0], periods[len(periods)-1]
+	counts := map[string]int{}
+	for i, du := range ds.Units {
+		u, err := svc.Store.UnitByCode(ctx, du.Code)
+		if err != nil {
+			return nil, err
+		}
+		d := &demoFill{svc: svc, ctx: ctx, fw: prog.FW, in: inputs[du.Code]}
+		if len(periods) > 1 {
+			if err := d.lastYear(u, last, i); err != nil {
+				return nil, fmt.Errorf("%s %d: %w", u.Name, last, err)
+			}
+		}
+		stage, err := d.thisYear(u, cur, i, len(periods) > 1)
+		if err != nil {
+			return nil, fmt.Errorf("%s %d: %w", u.Name, cur, err)
+		}
+		counts[stage]++
+	}
+	return counts, nil
+}
+
+type demoFill struct {
+	svc *ziping.Service
+	ctx context.Context
+	fw  *engine.Framework
+	in  *engine.Inputs
+	doc int
+}
+
+// lastYear: filled, reviewed, published; its problems get measures, and every
+// other one is done and verified, the rest left open past their deadline.
+func (d *demoFill) lastYear(u *ziping.OrgUnit, period, i int) error {
+	as, err := d.fill(u, period)
+	if err != nil {
+		return err
+	}
+	if err := d.svc.Submit(d.ctx, ziping.System, as.ID, ""); err != nil {
+		return err
+	}
+	if err := d.svc.Accept(d.ctx, ziping.System, as.ID, "", "同意自评结果"); err != nil {
+		return err
+	}
+	if err := d.svc.Publish(d.ctx, ziping.System, as.ID, ""); err != nil {
+		return err
+	}
+	probs, err := d.svc.Store.Problems(d.ctx, ziping.ProblemQuery{AssessmentID: as.ID})
+	if err != nil {
+		return err
+	}
+	deadline := time.Date(period+1, 6, 30, 0, 0, 0, 0, time.UTC)
+	for k, p := range probs {
+		up := ziping.ProblemUpdate{Measures: "制定专项整改方案，落实经费和责任，按季度督办", Owner: u.Name + "教育局",
+			Deadline: deadline, Status: ziping.ProblemInProgress, Version: p.Version}
+		q, err := d.svc.UpdateProblem(d.ctx, ziping.System, p.ID, up)
+		if err != nil {
+			return err
+		}
+		if (k+i)%2 == 0 {
+			continue
+		}
+		up.Status, up.Note, up.Version = ziping.ProblemDone, "已按方案完成整改", q.Version
+		if q, err = d.svc.UpdateProblem(d.ctx, ziping.System, p.ID, up); err != nil {
+			return err
+		}
+		up.Status, up.Note, up.Version = ziping.ProblemVerified, "经实地核查，整改到位", q.Version
+		if _, err := d.svc.UpdateProblem(d.ctx, ziping.System, p.ID, up); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// thisYear takes county i as far as its stage: 0 draft (from last year, to
+// confirm), 1 submitted, 2 reviewed with one point adjusted, 3 published.
+func (d *demoFill) thisYear(u *ziping.OrgUnit, period, i int, hasLast bool) (string, error) {
+	if i%4 == 0 {
+		_, err := d.svc.StartAssessment(d.ctx, ziping.System, "lxzz-county", u, period, hasLast)
+		return ziping.StatusDraft, err
+	}
+	as, err := d.fill(u, period)
+	if err != nil {
+		return "", err
+	}
+	if err := d.svc.Submit(d.ctx, ziping.System, as.ID, ""); err != nil {
+		return "", err
+	}
+	if i%4 == 1 {
+		return ziping.StatusSubmitted, nil
+	}
+	if code, max := d.manualPoint(); code != "" {
+		s := max - 1
+		if _, err := d.svc.ScorePoint(d.ctx, ziping.System, as.ID, ziping.ScoreInput{Side: ziping.SideReview, Code: code, Score: &s,
+			Justification: "会议纪要未体现研究具体事项，酌情扣分"}); err != nil {
+			return "", err
+		}
+	}
+	if err := d.svc.Accept(d.ctx, ziping.System, as.ID, "", "复核调整一项，其余同意"); err != nil {
+		return "", err
+	}
+	if i%4 == 2 {
+		return ziping.StatusReviewed, nil
+	}
+	return ziping.StatusPublished, d.svc.Publish(d.ctx, ziping.System, as.ID, "")
+}
+
+func (d *demoFill) manualPoint() (string, float64) {
+	for _, a := range d.fw.Areas {
+		for _, pt := range a.Points {
+			if pt.Rules[0].Kind == engine.RuleManual && pt.Max >= 2 {
+				return pt.Code, pt.Max
+			}
+		}
+	}
+	return "", 0
+}
+
+// fill starts an assessment and enters the demo's people's scores, with a document
+// for every point scored and one for every bonus claimed.
+func (d *demoFill) fill(u *ziping.OrgUnit, period int) (*ziping.Assessment, error) {
+	as, err := d.svc.StartAssessment(d.ctx, ziping.System, "lxzz-county", u, period, false)
+	if err != nil {
+		return nil, err
+	}
+	for code, pi := range d.in.Points {
+		in := ziping.ScoreInput{Side: ziping.SideSelf, Code: code, Score: pi.Score, Checked: pi.Checked, Justification: pi.Justification}
+		if in.Justification == "" {
+			in.Justification = "按要求落实"
+		}
+		if _, err := d.svc.ScorePoint(d.ctx, ziping.System, as.ID, in); err != nil {
+			return nil, err
+		}
+		d.doc++
+		pdf := fmt.Appendf(nil, "%%PDF-1.4\n%% %s %s\n%%%%EOF\n", u.Name, code)
+		if _, err := d.svc.AddEvidence(d.ctx, ziping.System, as.ID, ziping.EvidenceInput{Point: code,
+			Title: u.Name + "关于测评点" + code + "工作情况的报告", DocNumber: fmt.Sprintf("示教督〔%d〕%d号", period, d.doc),
+			FileName: "测评点" + code + "材料.pdf", Data: pdf}); err != nil {
+			return nil, err
+		}
+	}
+	for _, b := range d.fw.Bonus.Items {
+		if _, ok := d.in.Points[b.Code]; ok {
+			continue
+		}
+		in := ziping.ScoreInput{Side: ziping.SideSelf, Code: b.Code, Justification: "本年度无"}
+		if b.Rules[0].Kind == engine.RuleManual {
+			in.Score = new(float64)
+		} else {
+			in.Checked = []string{}
+		}
+		if _, err := d.svc.ScorePoint(d.ctx, ziping.System, as.ID, in); err != nil {
+			return nil, err
+		}
+	}
+	for code, v := range d.in.Vetoes {
+		t := v.Triggered
+		if _, err := d.svc.ScorePoint(d.ctx, ziping.System, as.ID, ziping.ScoreInput{Side: ziping.SideSelf, Code: code, Triggered: &t}); err != nil {
+			return nil, err
+		}
+	}
+	return as, nil
+}

@@ -1,0 +1,198 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"ziping"
+)
+
+// assessmentsPage is a county's assessments, one row per framework and period, with
+// the form that starts a new one for those who may.
+type assessmentsPage struct {
+	Page
+	Unit    unitView
+	Rows    []assessmentRow
+	Start   *startForm // nil: the actor may not start one
+	Message string     // why a start was refused
+}
+
+type assessmentRow struct {
+	URL, Framework, Version, Status, StatusClass, Outcome, Updated string
+	Period, Round                                                  int
+}
+
+// startForm starts an assessment: framework, period and whether to copy last year's.
+type startForm struct {
+	Action     string
+	Frameworks []option
+	Periods    []option
+	FromLast   bool
+}
+
+// countyForAssessments is the county of an assessments route; other levels have
+// none (404), as the score sheet.
+func countyForAssessments(u *ziping.OrgUnit) error {
+	if u.Level != ziping.LevelCounty {
+		return ziping.Errorf(ziping.NotFound, "自评以区县为单位开展，「%s」是%s单位", u.Name, levelName(u.Level))
+	}
+	return nil
+}
+
+func (s *Server) assessmentList(w http.ResponseWriter, r *http.Request) error {
+	u, err := s.visibleUnit(r)
+	if err != nil {
+		return err
+	}
+	if err := countyForAssessments(u); err != nil {
+		return err
+	}
+	p, err := s.newAssessmentsPage(r, u)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "assessments", p)
+}
+
+func (s *Server) newAssessmentsPage(r *http.Request, u *ziping.OrgUnit) (*assessmentsPage, error) {
+	ctx, a := r.Context(), info(r).actor
+	list, err := s.svc.Store.Assessments(ctx, ziping.AssessmentQuery{UnitIDs: []int64{u.ID}})
+	if err != nil {
+		return nil, err
+	}
+	p := &assessmentsPage{Unit: newUnitView(u)}
+	for i := range list {
+		as := &list[i]
+		// The service decides what the actor may see (viewers: published only).
+		if _, err := s.svc.AssessmentOf(ctx, a, as.Framework, u, as.Period); ziping.IsNotFound(err) {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		p.Rows = append(p.Rows, s.assessmentRow(as))
+	}
+	if a.CanEdit(u) {
+		p.Start, err = s.newStartForm(r, u)
+		if err != nil {
+			return nil, err
+		}
+	}
+	if err := s.fillUnitPage(r, &p.Page, u, "自评与复核"); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func (s *Server) assessmentRow(as *ziping.Assessment) assessmentRow {
+	row := assessmentRow{URL: assessmentURL(as.ID), Framework: as.Framework, Version: as.FrameworkVersion, Period: as.Period,
+		Round: as.Round, Status: ziping.StatusNames[as.Status], StatusClass: statusClass(as.Status), Updated: dateTime(as.UpdatedAt)}
+	if p := s.programs[as.Framework]; p != nil {
+		row.Framework = p.FW.Name
+	}
+	if sm, err := ziping.SummaryOf(as); err == nil && sm.Final() != nil {
+		fin := sm.Final()
+		row.Outcome = fin.Outcome()
+		if fin.Verdict == "" {
+			row.Outcome = num(fin.Total) + "分 · " + fin.Outcome()
+		}
+		if fin.Pending > 0 {
+			row.Outcome += "（" + strconv.Itoa(fin.Pending) + "项待评）"
+		}
+	}
+	return row
+}
+
+func (s *Server) newStartForm(r *http.Request, u *ziping.OrgUnit) (*startForm, error) {
+	sel, err := s.selectionOf(r)
+	if err != nil {
+		return nil, err
+	}
+	f := &startForm{Action: unitURL(u.Code) + "/assessments", Frameworks: s.frameworkOptions(sel), Periods: s.periodOptions(sel)}
+	if len(f.Periods) == 0 {
+		y := strconv.Itoa(s.now().Year())
+		f.Periods = []option{{Value: y, Label: y + "年度", Selected: true}}
+	}
+	return f, nil
+}
+
+// assessmentStart starts an assessment and opens it.
+func (s *Server) assessmentStart(w http.ResponseWriter, r *http.Request) error {
+	u, err := s.editableUnit(r)
+	if err != nil {
+		return err
+	}
+	if err := countyForAssessments(u); err != nil {
+		return err
+	}
+	fw := r.PostForm.Get("fw")
+	period, perr := strconv.Atoi(strings.TrimSpace(r.PostForm.Get("period")))
+	var as *ziping.Assessment
+	if perr != nil {
+		err = ziping.Errorf(ziping.Invalid, "请选择年度")
+	} else {
+		as, err = s.svc.StartAssessment(r.Context(), info(r).actor, fw, u, period, r.PostForm.Get("from_last") == "1")
+	}
+	if msg, ok := userMessage(err); ok {
+		p, perr := s.newAssessmentsPage(r, u)
+		if perr != nil {
+			return perr
+		}
+		p.Message = msg
+		if p.Start != nil {
+			p.Start.FromLast = r.PostForm.Get("from_last") == "1"
+		}
+		return s.render(w, r, statusOf(err), "assessments", p)
+	}
+	if err != nil {
+		return err
+	}
+	s.setFlash(w, r, "已开始"+strconv.Itoa(as.Period)+"年度自评。")
+	http.Redirect(w, r, assessmentURL(as.ID), http.StatusSeeOther)
+	return nil
+}
+
+// userMessage is the message of a refusal the page that was posted shows in place
+// (bad input, a conflict, nothing to copy); other errors go to the error page.
+func userMessage(err error) (string, bool) {
+	var e *ziping.Error
+	if err == nil || !errors.As(err, &e) || e.Msg == "" {
+		return "", false
+	}
+	switch e.Kind {
+	case ziping.Invalid, ziping.Conflict:
+		return e.Msg, true
+	case ziping.NotFound:
+		// Only a NotFound about the input (no last year to copy), never about the
+		// assessment itself: those reach the handler before any service call.
+		return e.Msg, strings.HasPrefix(e.Msg, "没有") && strings.Contains(e.Msg, "沿用")
+	}
+	return "", false
+}
+
+func assessmentURL(id int64) string { return "/assessments/" + strconv.FormatInt(id, 10) }
+
+func evidenceURL(id int64) string { return "/evidence/" + strconv.FormatInt(id, 10) }
+
+// statusClass is the badge class of an assessment status.
+func statusClass(status string) string {
+	switch status {
+	case ziping.StatusReturned:
+		return "bad"
+	case ziping.StatusReviewed, ziping.StatusPublished:
+		return "good"
+	case ziping.StatusSubmitted, ziping.StatusResubmitted:
+		return "warn"
+	}
+	return ""
+}
+
+// dateTime is a time as pages show it, in China's time; "" for the zero time.
+func dateTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(shanghai).Format("2006-01-02 15:04")
+}

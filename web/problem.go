@@ -1,0 +1,441 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"ziping"
+	"ziping/engine"
+)
+
+// statusOverdue filters the ledger to the problems past their deadline.
+const statusOverdue = "overdue"
+
+// problemStatuses are the problem statuses in workflow order.
+var problemStatuses = []string{ziping.ProblemOpen, ziping.ProblemInProgress, ziping.ProblemDone, ziping.ProblemVerified}
+
+// ledgerPage is the rectification ledger (整改台账) of a subtree.
+type ledgerPage struct {
+	Page
+	Unit     unitView
+	Picker   picker
+	Period   int
+	FWName   string
+	Filters  []option // the status filter as links: Value is the URL
+	Rows     []ledgerRowView
+	All      int
+	Overdue  int
+	XLSXURL  string
+	RankURL  string // the ranking, for provinces and cities
+	Filtered string // the filter's name, "" for all
+}
+
+type ledgerRowView struct {
+	URL, Unit, Point, Source, Description, Measures, Owner, Deadline, Status, StatusClass string
+	Period                                                                                int
+	Overdue                                                                               bool
+}
+
+// ledgerOf reads the unit, the selection, the status filter and the rows of a
+// ledger request, filtered.
+func (s *Server) ledgerOf(r *http.Request) (*ziping.OrgUnit, *selection, string, []ziping.LedgerRow, []ziping.LedgerRow, error) {
+	u, err := s.visibleUnit(r)
+	if err != nil {
+		return nil, nil, "", nil, nil, err
+	}
+	if u.Level == ziping.LevelSchool {
+		return nil, nil, "", nil, nil, ziping.Errorf(ziping.NotFound, "整改台账以区县为单位，「%s」是学校", u.Name)
+	}
+	sel, err := s.selectionOf(r)
+	if err != nil {
+		return nil, nil, "", nil, nil, err
+	}
+	status := r.URL.Query().Get("status")
+	if _, ok := ziping.ProblemStatusNames[status]; !ok && status != "" && status != statusOverdue {
+		return nil, nil, "", nil, nil, ziping.Errorf(ziping.Invalid, "整改状态「%s」无效", status)
+	}
+	all, err := s.svc.Ledger(r.Context(), info(r).actor, u, sel.FW, sel.Period)
+	if err != nil {
+		return nil, nil, "", nil, nil, err
+	}
+	var rows []ziping.LedgerRow
+	for _, row := range all {
+		if status == "" || row.Status == status || status == statusOverdue && row.Overdue {
+			rows = append(rows, row)
+		}
+	}
+	return u, sel, status, all, rows, nil
+}
+
+func (s *Server) ledgerPage(w http.ResponseWriter, r *http.Request) error {
+	u, sel, status, all, rows, err := s.ledgerOf(r)
+	if err != nil {
+		return err
+	}
+	base := unitURL(u.Code) + "/problems"
+	p := &ledgerPage{Unit: newUnitView(u), Picker: s.picker(base, sel, true), Period: sel.Period, FWName: sel.prog.FW.Name,
+		All: len(all), XLSXURL: sel.link(unitURL(u.Code)+"/problems.xlsx", "status", status)}
+	if u.Level != ziping.LevelCounty {
+		p.RankURL = sel.link(unitURL(u.Code) + "/ranking")
+	}
+	counts := map[string]int{}
+	for _, row := range all {
+		counts[row.Status]++
+		if row.Overdue {
+			counts[statusOverdue]++
+		}
+	}
+	p.Overdue = counts[statusOverdue]
+	p.Filters = append(p.Filters, option{Value: sel.link(base), Label: fmt.Sprintf("全部（%d）", len(all)), Selected: status == ""})
+	for _, st := range append(slices.Clone(problemStatuses), statusOverdue) {
+		name := ziping.ProblemStatusNames[st]
+		if st == statusOverdue {
+			name = "逾期"
+		}
+		if st == status {
+			p.Filtered = name
+		}
+		p.Filters = append(p.Filters, option{Value: sel.link(base, "status", st), Label: fmt.Sprintf("%s（%d）", name, counts[st]), Selected: st == status})
+	}
+	fw := sel.prog.FW
+	for _, row := range rows {
+		p.Rows = append(p.Rows, ledgerRowView{URL: problemURL(row.ID), Unit: row.Unit.Name, Period: row.Period,
+			Point: strings.TrimSpace(row.Point + " " + problemPointTitle(fw, row.Point)), Source: problemSourceName(row.Source),
+			Description: row.Description, Measures: row.Measures, Owner: row.Owner, Deadline: problemDate(row.Deadline),
+			Status: ziping.ProblemStatusNames[row.Status], StatusClass: problemStatusClass(row.Status), Overdue: row.Overdue})
+	}
+	if err := s.fillUnitPage(r, &p.Page, u, "整改台账"); err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "ledger", p)
+}
+
+func (s *Server) ledgerXLSX(w http.ResponseWriter, r *http.Request) error {
+	u, sel, _, _, rows, err := s.ledgerOf(r)
+	if err != nil {
+		return err
+	}
+	title := u.Name + strconv.Itoa(sel.Period) + "年度" + sel.prog.FW.Name + "整改台账"
+	var buf bytes.Buffer
+	if err := s.opts.Sheets(&buf, ziping.LedgerSheet(title, rows)); err != nil {
+		return err
+	}
+	return sendDownload(w, &buf, ctypeXLSX, contentDisposition(title+".xlsx", u.Code+"-"+strconv.Itoa(sel.Period)+"-problems.xlsx"))
+}
+
+func problemURL(id int64) string { return "/problems/" + strconv.FormatInt(id, 10) }
+
+func problemSourceName(src string) string {
+	switch src {
+	case ziping.SourceDeduction:
+		return "失分"
+	case ziping.SourceFinding:
+		return "复核发现"
+	}
+	return src
+}
+
+func problemStatusClass(status string) string {
+	switch status {
+	case ziping.ProblemVerified:
+		return "good"
+	case ziping.ProblemDone:
+		return "done"
+	case ziping.ProblemInProgress:
+		return "warn"
+	}
+	return "bad"
+}
+
+func problemDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.DateOnly)
+}
+
+// pointTitle names a point or veto of a framework ("" when there is none).
+func problemPointTitle(fw *engine.Framework, code string) string {
+	if code == "" {
+		return ""
+	}
+	for _, a := range fw.Areas {
+		for _, pt := range a.Points {
+			if pt.Code == code {
+				return pt.Title
+			}
+		}
+	}
+	if fw.Bonus != nil {
+		for _, pt := range fw.Bonus.Items {
+			if pt.Code == code {
+				return pt.Title
+			}
+		}
+	}
+	for _, v := range fw.Vetoes {
+		if v.Code == code {
+			return v.Title
+		}
+	}
+	return ""
+}
+
+// problemPage is one problem: what is wrong, the rectification so far, the
+// evidence of completion, and the forms the actor may use.
+type problemPage struct {
+	Page
+	ID            int64
+	Unit          unitView
+	Period        int
+	FWName        string
+	Point         string
+	Source        string
+	Description   string
+	Status        string
+	StatusClass   string
+	Overdue       bool
+	Stored        problemForm // what is saved
+	Form          problemForm // what the edit form shows
+	Statuses      []option    // what the actor may set; none: no edit form
+	Evidence      []problemEvidenceRow
+	Upload        bool // the actor may upload evidence of completion
+	Accept        string
+	Message       string // why the last submission was refused
+	Action        string
+	UploadAction  string
+	AssessmentURL string
+	LedgerURL     string
+	NoticeURL     string // the rectification notice (Word), for the unit and its reviewers
+	CarriedFrom   string // the problem of last period this continues
+}
+
+type problemForm struct {
+	Measures, Owner, Deadline, Status, StatusName, Note string
+	Version                                             int64
+}
+
+type problemEvidenceRow struct {
+	Title, DocNumber, File, Size, URL, Created string
+}
+
+func (s *Server) problemOf(r *http.Request) (*ziping.Problem, *ziping.OrgUnit, []ziping.Evidence, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return nil, nil, nil, ziping.Errorf(ziping.NotFound, "没有这个问题")
+	}
+	return s.svc.Problem(r.Context(), info(r).actor, id)
+}
+
+func (s *Server) problemPage(w http.ResponseWriter, r *http.Request) error {
+	p, u, evs, err := s.problemOf(r)
+	if err != nil {
+		return err
+	}
+	pg, err := s.newProblemPage(r, p, u, evs)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "problem", pg)
+}
+
+func (s *Server) newProblemPage(r *http.Request, p *ziping.Problem, u *ziping.OrgUnit, evs []ziping.Evidence) (*problemPage, error) {
+	a := info(r).actor
+	prog, err := s.svc.Program(r.Context(), p.Framework, "")
+	if err != nil {
+		return nil, err
+	}
+	sel := &selection{FW: p.Framework, Period: p.Period}
+	pg := &problemPage{ID: p.ID, Unit: newUnitView(u), Period: p.Period, FWName: prog.FW.Name,
+		Point: strings.TrimSpace(p.Point + " " + problemPointTitle(prog.FW, p.Point)), Source: problemSourceName(p.Source),
+		Description: p.Description, Status: ziping.ProblemStatusNames[p.Status], StatusClass: problemStatusClass(p.Status),
+		Overdue: p.Overdue(s.now()), Stored: problemFormOf(p), Action: problemURL(p.ID), UploadAction: problemURL(p.ID) + "/evidence",
+		AssessmentURL: "/assessments/" + strconv.FormatInt(p.AssessmentID, 10), LedgerURL: sel.link(unitURL(u.Code) + "/problems"),
+		Accept: ziping.EvidenceExtensions}
+	pg.Form = pg.Stored
+	pg.Statuses = statusOptions(a, u, p)
+	pg.Upload = a.CanEdit(u) && p.Status != ziping.ProblemVerified
+	if a.CanEdit(u) || a.CanReview(u) {
+		pg.NoticeURL = pg.AssessmentURL + "/notice.docx"
+	}
+	if p.CarriedFrom != 0 {
+		pg.CarriedFrom = problemURL(p.CarriedFrom)
+	}
+	for _, e := range evs {
+		pg.Evidence = append(pg.Evidence, problemEvidenceRow{Title: e.Title, DocNumber: e.DocNumber, File: e.FileName, Size: sizeText(e.Size),
+			URL: "/evidence/" + strconv.FormatInt(e.ID, 10), Created: e.CreatedAt.Format("2006-01-02 15:04")})
+	}
+	crumbs, err := s.crumbs(r.Context(), a, u)
+	if err != nil {
+		return nil, err
+	}
+	pg.Title = u.Name + " 整改问题"
+	pg.Crumbs, pg.Nav = append(crumbs, crumb{Name: "整改台账", URL: pg.LedgerURL}, crumb{Name: "问题 " + strconv.FormatInt(p.ID, 10)}), "units"
+	return pg, nil
+}
+
+func problemFormOf(p *ziping.Problem) problemForm {
+	return problemForm{Measures: p.Measures, Owner: p.Owner, Deadline: problemDate(p.Deadline), Status: p.Status,
+		StatusName: ziping.ProblemStatusNames[p.Status], Note: p.Note, Version: p.Version}
+}
+
+// statusOptions are the statuses the actor may give the problem, as the service
+// decides them: the unit works up to done; a reviewer above it verifies a done
+// problem, sends it back, or reopens a verified one.
+func statusOptions(a *ziping.Actor, u *ziping.OrgUnit, p *ziping.Problem) []option {
+	unit, reviewer := a.CanEdit(u), a.CanReview(u)
+	var allowed []string
+	switch {
+	case reviewer && (p.Status == ziping.ProblemDone || p.Status == ziping.ProblemVerified):
+		allowed = problemStatuses
+	case reviewer:
+		allowed = problemStatuses[:3]
+	case unit && p.Status != ziping.ProblemVerified:
+		allowed = problemStatuses[:3]
+	}
+	var out []option
+	for _, st := range allowed {
+		out = append(out, option{Value: st, Label: ziping.ProblemStatusNames[st], Selected: st == p.Status})
+	}
+	return out
+}
+
+// problemUpdate saves the edit form; a refused change shows the form again with
+// what was typed and why.
+func (s *Server) problemUpdate(w http.ResponseWriter, r *http.Request) error {
+	p, _, _, err := s.problemOf(r)
+	if err != nil {
+		return err
+	}
+	form := problemForm{Measures: r.PostFormValue("measures"), Owner: r.PostFormValue("owner"),
+		Deadline: strings.TrimSpace(r.PostFormValue("deadline")), Status: r.PostFormValue("status"), Note: r.PostFormValue("note")}
+	form.StatusName = ziping.ProblemStatusNames[form.Status]
+	up := ziping.ProblemUpdate{Measures: form.Measures, Owner: form.Owner, Status: form.Status, Note: form.Note}
+	up.Version, err = strconv.ParseInt(r.PostFormValue("version"), 10, 64)
+	if err != nil {
+		err = ziping.Errorf(ziping.Invalid, "表单缺少版本号，请刷新页面后重试")
+	} else if form.Deadline != "" {
+		if up.Deadline, err = time.Parse(time.DateOnly, form.Deadline); err != nil {
+			err = ziping.Errorf(ziping.Invalid, "完成时限「%s」不是有效日期，应如2025-06-30", form.Deadline)
+		}
+	}
+	if err == nil {
+		_, err = s.svc.UpdateProblem(r.Context(), info(r).actor, p.ID, up)
+	}
+	if err == nil {
+		s.setFlash(w, r, "整改情况已保存。")
+		http.Redirect(w, r, problemURL(p.ID), http.StatusSeeOther)
+		return nil
+	}
+	return s.problemRefused(w, r, form, up.Version, err)
+}
+
+// problemRefused renders the problem again, as it is stored now, with the form as
+// typed and the reason. After a conflict the form carries the current version, so
+// that sending it again, having seen the other change, saves it.
+func (s *Server) problemRefused(w http.ResponseWriter, r *http.Request, form problemForm, version int64, cause error) error {
+	kind := ziping.ErrorKind(cause)
+	if kind != ziping.Invalid && kind != ziping.Conflict && kind != ziping.Forbidden {
+		return cause
+	}
+	p, u, evs, err := s.problemOf(r) // fresh: another change may have come first
+	if err != nil {
+		return err
+	}
+	pg, err := s.newProblemPage(r, p, u, evs)
+	if err != nil {
+		return err
+	}
+	pg.Message = safeMessage(cause, statusOf(cause))
+	form.Version = version
+	if kind == ziping.Conflict {
+		form.Version = p.Version
+	}
+	pg.Form = form
+	for i := range pg.Statuses {
+		pg.Statuses[i].Selected = pg.Statuses[i].Value == form.Status
+	}
+	return s.render(w, r, statusOf(cause), "problem", pg)
+}
+
+// problemEvidence uploads a file as evidence of the problem's completion.
+func (s *Server) problemEvidence(w http.ResponseWriter, r *http.Request) error {
+	if r.MultipartForm != nil {
+		defer r.MultipartForm.RemoveAll()
+	}
+	p, u, _, err := s.problemOf(r)
+	if err != nil {
+		return err
+	}
+	if !info(r).actor.CanEdit(u) {
+		return ziping.Errorf(ziping.Forbidden, "只有「%s」可以上传整改佐证材料", u.Name)
+	}
+	in := ziping.EvidenceInput{ProblemID: p.ID, Title: r.PostFormValue("title"), DocNumber: r.PostFormValue("doc_number")}
+	file, hdr, err := r.FormFile("file")
+	if err != nil {
+		return s.problemRefused(w, r, problemFormOf(p), p.Version, ziping.Errorf(ziping.Invalid, "请选择要上传的文件"))
+	}
+	defer file.Close()
+	if in.Data, err = io.ReadAll(file); err != nil {
+		return fmt.Errorf("read evidence upload: %w", err)
+	}
+	in.FileName = hdr.Filename
+	if _, err := s.svc.AddEvidence(r.Context(), info(r).actor, p.AssessmentID, in); err != nil {
+		return s.problemRefused(w, r, problemFormOf(p), p.Version, err)
+	}
+	s.setFlash(w, r, "已上传整改佐证材料。")
+	http.Redirect(w, r, problemURL(p.ID), http.StatusSeeOther)
+	return nil
+}
+
+// addFinding records a reviewer's own finding on an assessment.
+func (s *Server) addFinding(w http.ResponseWriter, r *http.Request) error {
+	id, err := findingAssessmentID(r)
+	if err != nil {
+		return err
+	}
+	in := ziping.FindingInput{Point: strings.TrimSpace(r.PostFormValue("point")), Description: r.PostFormValue("description")}
+	if d := strings.TrimSpace(r.PostFormValue("deadline")); d != "" {
+		if in.Deadline, err = time.Parse(time.DateOnly, d); err != nil {
+			return ziping.Errorf(ziping.Invalid, "完成时限「%s」不是有效日期，应如2025-06-30", d)
+		}
+	}
+	p, err := s.svc.AddFinding(r.Context(), info(r).actor, id, in)
+	if err != nil {
+		return err
+	}
+	s.setFlash(w, r, "已添加复核发现的问题，编号"+strconv.FormatInt(p.ID, 10)+"。")
+	http.Redirect(w, r, "/assessments/"+strconv.FormatInt(id, 10)+"#problems", http.StatusSeeOther)
+	return nil
+}
+
+func findingAssessmentID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, ziping.Errorf(ziping.NotFound, "没有这项自评")
+	}
+	return id, nil
+}
+
+// noticeDocx downloads the rectification notice (整改通知书) of an assessment.
+func (s *Server) noticeDocx(w http.ResponseWriter, r *http.Request) error {
+	id, err := findingAssessmentID(r)
+	if err != nil {
+		return err
+	}
+	l, err := s.svc.Notice(r.Context(), info(r).actor, id)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := s.opts.Letter(&buf, l); err != nil {
+		return err
+	}
+	return sendDownload(w, &buf, ctypeDOCX, contentDisposition(l.Title+".docx", "notice-"+strconv.FormatInt(id, 10)+".docx"))
+}
