@@ -14,12 +14,13 @@ import (
 
 // TestBrowserAssessment: the filler scores a point, attaches evidence and submits;
 // the reviewer lowers the point and returns the assessment; the filler fixes it and
-// resubmits; the reviewer accepts and publishes.
+// resubmits; the reviewer accepts and publishes; the ranking and the public notice
+// show it; the next year starts from it, with its problem carried over.
 func TestBrowserAssessment(t *testing.T) {
 	t.Parallel()
 	s := newSite(t)
 	filler := s.actor("filler")
-	id := s.startAssessment(filler, "990102", testFW, 2024)
+	id := s.startAssessment(filler, "990102", testFW, 2023)
 	s.scoreRest(filler, id, manualCode) // everything but the manual point 17
 	page := assessmentURL(id)
 	ctx := browsertest.Chrome(t)
@@ -136,5 +137,30 @@ func TestBrowserAssessment(t *testing.T) {
 	}
 	if as := s.assessment(id); as.Round != 2 {
 		t.Errorf("round %d, want 2", as.Round)
+	}
+	// The ranking of the city lists the county as published, and so does the public
+	// notice.
+	browsertest.Response(t, ctx, chromedp.Navigate(s.url+"/units/990100/ranking?fw="+testFW+"&period=2023"))
+	if row := browsertest.Text(t, ctx, "#ranking-table tbody tr"); !strings.Contains(row, "已公布") || !strings.HasPrefix(strings.TrimSpace(row), "1") {
+		t.Fatalf("ranking row %q", row)
+	}
+	signOut()
+	browsertest.Response(t, ctx, chromedp.Navigate(s.url+"/notice/990100?fw="+testFW+"&period=2023"))
+	if body := browsertest.Text(t, ctx, "main"); !strings.Contains(body, "评价结果通报") || strings.Contains(body, "暂无已公布的结果") {
+		t.Fatalf("public notice: %q", body)
+	}
+
+	// The next year starts from this one: scores and evidence to confirm, and the
+	// problem of the lowered point shown on it.
+	signInTo("filler")
+	browsertest.Response(t, ctx, chromedp.Navigate(s.url+"/units/990102/assessments"))
+	browsertest.Run(t, ctx, chromedp.SetValue(chromedp.ID("start-fw"), testFW), chromedp.SetValue(chromedp.ID("start-period"), "2024"),
+		chromedp.Click(chromedp.ID("start-from-last")))
+	if st := browsertest.Response(t, ctx, chromedp.Click(chromedp.ID("start-submit"))); st != 200 {
+		t.Fatalf("start next year: status %d: %s", st, browsertest.Text(t, ctx, "main"))
+	}
+	next := browsertest.Text(t, ctx, "main")
+	if !strings.Contains(next, "2024年度自评") || !strings.Contains(next, "待确认") || !strings.Contains(next, "上年问题尚未整改完成") {
+		t.Fatalf("next year's page: %.400q", next)
 	}
 }
