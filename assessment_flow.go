@@ -80,6 +80,9 @@ func (s *Service) readiness(v *AssessmentView) []ReadinessItem {
 			add("unscored", vr.Code, true, "否决项%s「%s」尚未认定", vr.Code, vr.Title)
 		}
 	}
+	if !as.Frozen() {
+		out = append(out, s.reportReadiness(v)...)
+	}
 	return append(out, s.outliers(v)...)
 }
 

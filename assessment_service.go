@@ -74,6 +74,14 @@ func (s *Service) Program(ctx context.Context, id, version string) (*engine.Prog
 		}
 		return nil, err
 	}
+	if version == "" && s.progs != nil { // the latest: compiled already unless it is new
+		s.progs.mu.Lock()
+		p := s.progs.m[sf.ID+"@"+sf.Version]
+		s.progs.mu.Unlock()
+		if p != nil {
+			return p, nil
+		}
+	}
 	p, err := engine.Load(sf.ID+"@"+sf.Version+".yaml", sf.Source)
 	if err != nil {
 		return nil, fmt.Errorf("compile stored framework %s@%s: %w", sf.ID, sf.Version, err)
@@ -212,6 +220,7 @@ type AssessmentView struct {
 	LastProblems []Problem // last period's problems not yet verified
 	Credibility  *Credibility
 	Snapshots    []Snapshot
+	Report       *ReportDraft // nil when nobody has written the report yet
 }
 
 // Final is the result that counts: the review when there is one, else the self.
@@ -295,6 +304,9 @@ func (s *Service) assessmentView(ctx context.Context, st Store, as *Assessment, 
 		return nil, err
 	}
 	if v.Snapshots, err = st.Snapshots(ctx, as.ID); err != nil {
+		return nil, err
+	}
+	if v.Report, err = reportDraft(ctx, st, as.ID); err != nil {
 		return nil, err
 	}
 	if v.Review != nil {
@@ -513,4 +525,13 @@ func credibility(self, review *engine.Result) *Credibility {
 	}
 	c.Diff = math.Round(c.Diff*100) / 100
 	return c
+}
+
+// reportDraft reads the assessment's report draft, nil when there is none.
+func reportDraft(ctx context.Context, st Store, id int64) (*ReportDraft, error) {
+	d, err := st.ReportDraft(ctx, id)
+	if IsNotFound(err) {
+		return nil, nil
+	}
+	return d, err
 }

@@ -35,6 +35,9 @@ type Service struct {
 
 	// MaxEvidence bounds one evidence file; DefaultMaxEvidence when zero.
 	MaxEvidence int64
+	// Reports builds self-evaluation reports; nil leaves reports out (and out of the
+	// readiness check).
+	Reports Reporter
 
 	cache *datasetCache  // nil: no caching (a Service built as a literal)
 	progs *programCache  // compiled framework versions

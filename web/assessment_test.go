@@ -151,6 +151,7 @@ func (f *fixture) scoreRest(a *ziping.Actor, id int64, skip ...string) {
 			}
 		}
 	}
+	f.writeReport(a, id, cleanReport)
 }
 
 // publishedAssessment is an assessment of county taken through the whole workflow

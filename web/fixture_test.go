@@ -19,6 +19,7 @@ import (
 	"ziping/docx"
 	"ziping/engine"
 	"ziping/frameworks"
+	"ziping/report"
 	"ziping/sqlite"
 	"ziping/synth"
 	"ziping/xlsx"
@@ -107,6 +108,7 @@ func newFixture(t testing.TB, schools int) *fixture {
 	c := &clock{t: time.Date(2024, 5, 1, 9, 0, 0, 0, time.UTC)}
 	svc := ziping.NewService(st, argon.Hasher{P: argon.Params{Memory: 64, Time: 1, Threads: 1}})
 	svc.Now = c.now
+	svc.Reports = report.Renderer{}
 	f := &fixture{t: t, ctx: ctx, svc: svc, clock: c, logs: &lockedBuffer{}, sessions: map[string]session{}}
 	if err := svc.SeedFrameworks(ctx, frameworks.Stored()); err != nil {
 		t.Fatal(err)

@@ -87,6 +87,7 @@ func (f *fixture) rkAssess(fw, county string, period int, share float64, stage s
 			score(ziping.ScoreInput{Code: vr.Code, Triggered: &no})
 		}
 	}
+	f.writeReport(admin, as.ID, cleanReport)
 	steps := []func() error{
 		func() error { return f.svc.Submit(f.ctx, admin, as.ID, ziping.StatusDraft) },
 		func() error { return f.svc.Accept(f.ctx, reviewer, as.ID, "", "") },

@@ -58,6 +58,12 @@ func (s *Server) routeTable() []route {
 		{"POST /assessments/{id}/return", signedIn, s.assessmentFlow("return")},
 		{"POST /assessments/{id}/accept", signedIn, s.assessmentFlow("accept")},
 		{"POST /assessments/{id}/publish", signedIn, s.assessmentFlow("publish")},
+		{"GET /assessments/{id}/report", signedIn, s.reportShow},
+		{reportSaveRoute, signedIn, s.reportSave},
+		{reportPreviewRoute, signedIn, s.reportPreview},
+		{"GET /assessments/{id}/report.html", download, s.reportDownload("html")},
+		{"GET /assessments/{id}/report.docx", download, s.reportDownload("docx")},
+		{"GET /assessments/{id}/report.pdf", download, s.reportDownload("pdf")},
 		// rankings, results notice, problems and rectification
 		{"GET /units/{code}/ranking", signedIn, s.rankingPage},
 		{"GET /units/{code}/ranking.xlsx", download, s.rankingXLSX},
@@ -85,6 +91,13 @@ const (
 	problemEvidenceRoute = "POST /problems/{id}/evidence"
 )
 
+// reportSaveRoute and reportPreviewRoute post a report's narrative, which may be as
+// large as ziping.MaxNarrative (form-encoded: up to three bytes a byte).
+const (
+	reportSaveRoute    = "POST /assessments/{id}/report"
+	reportPreviewRoute = "POST /assessments/{id}/report/preview"
+)
+
 // fileLimit is how large the file of an upload route may be; 0 for other routes.
 func (s *Server) fileLimit(pattern string) int64 {
 	switch pattern {
@@ -101,6 +114,9 @@ func (s *Server) fileLimit(pattern string) int64 {
 func (s *Server) bodyLimit(pattern string) int64 {
 	if n := s.fileLimit(pattern); n > 0 {
 		return n + maxBody
+	}
+	if pattern == reportSaveRoute || pattern == reportPreviewRoute {
+		return 3*ziping.MaxNarrative + maxBody
 	}
 	return maxBody
 }

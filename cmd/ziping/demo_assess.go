@@ -15,6 +15,13 @@ import (
 // stage — the filler's own county a draft started from last year, the others
 // submitted, reviewed with an adjusted point, or published.
 func demoAssessments(ctx context.Context, svc *ziping.Service, ds *engine.Dataset, seed uint64) (map[string]int, error) {
+	return demoAssessUnits(ctx, svc, ds, seed, len(ds.Units))
+}
+
+// demoAssessUnits walks the first full units of ds through the workflow as
+// demoAssessments does and only starts an empty assessment of the latest period for
+// the others (a large province set up in reasonable time).
+func demoAssessUnits(ctx context.Context, svc *ziping.Service, ds *engine.Dataset, seed uint64, full int) (map[string]int, error) {
 	prog, err := svc.Program(ctx, "lxzz-county", "")
 	if err != nil {
 		return nil, err
@@ -27,6 +34,13 @@ func demoAssessments(ctx context.Context, svc *ziping.Service, ds *engine.Datase
 		u, err := svc.Store.UnitByCode(ctx, du.Code)
 		if err != nil {
 			return nil, err
+		}
+		if i >= full {
+			if _, err := svc.StartAssessment(ctx, ziping.System, "lxzz-county", u, cur, false); err != nil {
+				return nil, fmt.Errorf("%s %d: %w", u.Name, cur, err)
+			}
+			counts[ziping.StatusDraft]++
+			continue
 		}
 		d := &demoFill{svc: svc, ctx: ctx, fw: prog.FW, in: inputs[du.Code]}
 		if len(periods) > 1 {
@@ -175,6 +189,9 @@ func (d *demoFill) fill(u *ziping.OrgUnit, period int) (*ziping.Assessment, erro
 			return nil, err
 		}
 	}
+	if _, err := d.svc.SaveReport(d.ctx, ziping.System, as.ID, demoNarrative(u.Name), 0); err != nil {
+		return nil, err
+	}
 	for code, v := range d.in.Vetoes {
 		t := v.Triggered
 		if _, err := d.svc.ScorePoint(d.ctx, ziping.System, as.ID, ziping.ScoreInput{Side: ziping.SideSelf, Code: code, Triggered: &t}); err != nil {
@@ -182,4 +199,10 @@ func (d *demoFill) fill(u *ziping.OrgUnit, period int) (*ziping.Assessment, erro
 		}
 	}
 	return as, nil
+}
+
+// demoNarrative is a short report narrative with every figure bound to the data.
+func demoNarrative(unit string) []byte {
+	return []byte("## 基本情况\n\n" + unit + "本年度评价总分{{total}}，等次为{{grade}}。\n\n" +
+		"## 改进措施（下一步工作）\n\n针对复核发现的问题，逐项制定整改方案，明确责任单位和完成时限，按季度调度整改进展。\n")
 }

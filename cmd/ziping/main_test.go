@@ -162,4 +162,18 @@ func TestDemoBuildsAServableDatabase(t *testing.T) {
 	if out, _, _ := runCLI(t, "audit", "verify", "--db", "sqlite:"+filepath.Join(dir, "demo.db")); !strings.Contains(out, "审计记录完整") {
 		t.Errorf("demo audit: %s", out)
 	}
+	// Assessment 1 is the first county's of last year, published with its report:
+	// it renders from the store with its narrative and no issue.
+	md := filepath.Join(dir, "1.md")
+	out, errs, code = runCLI(t, "report", "render", "--assessment", "1", "--db", "sqlite:"+filepath.Join(dir, "demo.db"), "--format", "md", "-o", md, "--strict")
+	if code != 0 || errs != "" {
+		t.Fatalf("render assessment 1: exit %d: %s%s", code, out, errs)
+	}
+	text, _ := os.ReadFile(md)
+	if !strings.Contains(string(text), "本年度评价总分") || !strings.Contains(string(text), "逐项制定整改方案") || strings.Contains(string(text), "{{") {
+		t.Errorf("rendered report:\n%s", text)
+	}
+	if _, errs, code := runCLI(t, "report", "render", "--assessment", "999", "--db", "sqlite:"+filepath.Join(dir, "demo.db"), "-o", md); code != 1 || !strings.Contains(errs, "没有这项自评") {
+		t.Errorf("missing assessment: exit %d: %s", code, errs)
+	}
 }

@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"ziping"
 	"ziping/docx"
 	"ziping/engine"
 	"ziping/report"
@@ -20,12 +21,15 @@ import (
 
 const renderUsage = `report render --framework ID|FILE --data FILE... (--unit CODE | --all) [--period YYYY]
        [--scores FILE.yaml] [--narrative FILE.md] [--issuer 名称] [--date YYYY-MM-DD]
-       --format docx|pdf|html|md -o FILE|DIR [--strict]`
+       --format docx|pdf|html|md -o FILE|DIR [--strict]
+       report render --assessment ID [--db URL] --format docx|pdf|html|md -o FILE [--strict]`
 
 type renderFlags struct {
 	sourceFlags
 	narrative, issuer, date, format, out string
 	strict                               bool
+	assessment                           int64
+	db                                   string
 }
 
 func runReportRender(e *env, args []string) error {
@@ -42,8 +46,13 @@ func runReportRender(e *env, args []string) error {
 	fs.StringVar(&f.format, "format", "docx", "输出格式：docx、pdf、html 或 md")
 	fs.StringVar(&f.out, "o", "", "输出文件（--all 时为目录）")
 	fs.BoolVar(&f.strict, "strict", false, "报告检查发现问题（未填写的数字、未填写的章节）时退出码为 1")
+	fs.Int64Var(&f.assessment, "assessment", 0, "从数据库生成这项自评（编号见自评页面地址）的报告")
+	fs.StringVar(&f.db, "db", "", "数据库：sqlite:文件 或 postgres://…（与 --assessment 一起使用）")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if f.assessment != 0 {
+		return renderAssessment(e, &f)
 	}
 	date, err := f.check()
 	if err != nil {
@@ -189,4 +198,45 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(p)
+}
+
+// renderAssessment renders an assessment's report from the store: its data, its
+// scores (frozen once submitted) and the narrative written in the web editor.
+func renderAssessment(e *env, f *renderFlags) error {
+	switch {
+	case f.out == "":
+		return usagef("缺少 -o")
+	case f.format != "docx" && f.format != "pdf" && f.format != "html" && f.format != "md":
+		return usagef("--format 应为 docx、pdf、html 或 md")
+	case len(f.data) > 0 || f.framework != "" || f.all || f.unit != "":
+		return usagef("--assessment 从数据库取数据，不能与 --framework、--data、--unit、--all 同时使用")
+	}
+	svc, done, err := service(e, dbURL(e, f.db))
+	if err != nil {
+		return err
+	}
+	defer done()
+	v, err := svc.Assessment(e.ctx, ziping.System, f.assessment)
+	if err != nil {
+		return err
+	}
+	issues, err := svc.ReportIssues(v)
+	if err != nil {
+		return err
+	}
+	for _, is := range issues {
+		fmt.Fprintf(e.stderr, "报告检查：「%s」第%d行第%d字：%s（%s）\n", is.Section, is.Line, is.Col, is.Text, is.Kind)
+	}
+	var buf bytes.Buffer
+	if err := svc.WriteReport(e.ctx, ziping.System, f.assessment, f.format, &buf); err != nil {
+		return err
+	}
+	if err := os.WriteFile(f.out, buf.Bytes(), 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "已生成 %s（%s %d年度）\n", f.out, v.Unit.Name, v.Assessment.Period)
+	if len(issues) > 0 && f.strict {
+		return fmt.Errorf("报告检查发现%d处问题（--strict）", len(issues))
+	}
+	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"ziping/argon"
 	"ziping/frameworks"
 	"ziping/postgres"
+	"ziping/report"
 	"ziping/sqlite"
 )
 
@@ -64,6 +65,7 @@ func service(e *env, url string) (*ziping.Service, func(), error) {
 		return nil, nil, err
 	}
 	svc := ziping.NewService(st, argon.Hasher{P: argon.Default})
+	svc.Reports = report.Renderer{}
 	if err := svc.SeedFrameworks(e.ctx, frameworks.Stored()); err != nil {
 		st.Close()
 		return nil, nil, fmt.Errorf("写入内置评价体系失败: %w", err)

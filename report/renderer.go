@@ -1,0 +1,68 @@
+package report
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"ziping"
+	"ziping/docx"
+	"ziping/engine"
+)
+
+// Renderer is the ziping.Reporter the services use: it builds the report of an
+// evaluated unit with its narrative, lists what keeps it from being submitted and
+// writes it in any output format.
+type Renderer struct{}
+
+var _ ziping.Reporter = Renderer{}
+
+// build builds the report; values the data cannot give are not an error here, they
+// are issues.
+func build(fw *engine.Framework, res *engine.Result, narrative []byte, meta ziping.ReportMeta) (*Report, error) {
+	r, err := Build(res, fw, narrative, BuildOptions{Issuer: meta.Issuer, Date: meta.Date})
+	var be BindErrors
+	if err != nil && !errors.As(err, &be) {
+		return nil, err
+	}
+	return r, nil
+}
+
+// Issues lists the report's lint findings (Report.Lint).
+func (Renderer) Issues(fw *engine.Framework, res *engine.Result, narrative []byte) ([]ziping.ReportIssue, error) {
+	r, err := build(fw, res, narrative, ziping.ReportMeta{})
+	if err != nil {
+		return nil, err
+	}
+	var out []ziping.ReportIssue
+	for _, is := range r.Lint() {
+		out = append(out, ziping.ReportIssue{Section: is.Section, Line: is.Line, Col: is.Col, Kind: is.Kind, Text: is.Text, Context: is.Context})
+	}
+	return out, nil
+}
+
+// Write renders the report as docx, pdf, html or md.
+func (Renderer) Write(ctx context.Context, w io.Writer, format string, fw *engine.Framework, res *engine.Result, narrative []byte, meta ziping.ReportMeta) error {
+	r, err := build(fw, res, narrative, meta)
+	if err != nil {
+		return err
+	}
+	switch format {
+	case "docx":
+		return r.Docx(w, docx.Options{})
+	case "pdf":
+		err := r.PDF(ctx, w, docx.Options{})
+		if errors.Is(err, ErrNoLibreOffice) {
+			return &ziping.Error{Kind: ziping.NotFound, Msg: ErrNoLibreOffice.Error(), Err: err}
+		}
+		return err
+	case "html":
+		_, err = io.WriteString(w, r.HTML())
+	case "md":
+		_, err = io.WriteString(w, r.Markdown())
+	default:
+		return fmt.Errorf("report: unknown format %q", format)
+	}
+	return err
+}

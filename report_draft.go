@@ -1,0 +1,128 @@
+package ziping
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"ziping/engine"
+)
+
+// ReportIssue is one thing that keeps a self-evaluation report from being
+// submitted: a placeholder, a bound value the data cannot give, an unwritten
+// section. Line and Col point into the report's Markdown.
+type ReportIssue struct {
+	Section   string
+	Line, Col int
+	Kind      string
+	Text      string
+	Context   string
+}
+
+// ReportMeta is what a rendered report carries besides the evaluation.
+type ReportMeta struct {
+	Issuer string
+	Date   time.Time
+}
+
+// Reporter builds self-evaluation reports (自评报告) of an evaluated unit with the
+// narrative people wrote. Package report provides it and cmd/ziping wires it in, so
+// that the domain does not depend on Word.
+type Reporter interface {
+	Issues(fw *engine.Framework, res *engine.Result, narrative []byte) ([]ReportIssue, error)
+	// Write renders the report as format: docx, pdf, html (a printable page) or md.
+	Write(ctx context.Context, w io.Writer, format string, fw *engine.Framework, res *engine.Result, narrative []byte, meta ReportMeta) error
+}
+
+// MaxNarrative bounds a report's narrative.
+const MaxNarrative = 512 << 10
+
+// ReportOf returns an assessment with its report draft (Version 0 and no narrative
+// when nobody has written one yet).
+func (s *Service) ReportOf(ctx context.Context, a *Actor, id int64) (*AssessmentView, *ReportDraft, error) {
+	v, err := s.Assessment(ctx, a, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	d := v.Report
+	if d == nil {
+		d = &ReportDraft{AssessmentID: id}
+	}
+	return v, d, nil
+}
+
+// SaveReport saves the narrative of the assessment's report while the unit may
+// edit. version is the draft's version the person was editing (0 for none): a
+// draft saved by someone else since is a conflict.
+func (s *Service) SaveReport(ctx context.Context, a *Actor, id int64, narrative []byte, version int64) (*ReportDraft, error) {
+	if len(narrative) > MaxNarrative {
+		return nil, Errorf(Invalid, "自评报告正文超过%d KB", MaxNarrative>>10)
+	}
+	if !utf8.Valid(narrative) {
+		return nil, Errorf(Invalid, "自评报告正文不是有效的UTF-8文本")
+	}
+	d := &ReportDraft{AssessmentID: id, Narrative: narrative, Version: version, UpdatedBy: a.userID(), UpdatedAt: s.now()}
+	err := s.Store.Tx(ctx, func(tx Store) error {
+		as, u, err := s.assessmentFor(ctx, tx, a, id)
+		if err != nil {
+			return err
+		}
+		if err := s.mayScore(a, as, u, SideSelf); err != nil {
+			return err
+		}
+		if err := tx.SaveReportDraft(ctx, d); err != nil {
+			if ErrorKind(err) == Conflict {
+				return Errorf(Conflict, "自评报告已被他人修改，你的修改未保存。请复制你的文字，刷新后再合并")
+			}
+			return err
+		}
+		return s.refreshAndAudit(ctx, tx, a, as, u, "report_save", "/report", map[string]any{"version": version},
+			map[string]any{"version": d.Version, "bytes": len(narrative)})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// ReportIssues lists what keeps the assessment's report from being submitted; none
+// when no Reporter is wired in.
+func (s *Service) ReportIssues(v *AssessmentView) ([]ReportIssue, error) {
+	if s.Reports == nil {
+		return nil, nil
+	}
+	var narrative []byte
+	if v.Report != nil {
+		narrative = v.Report.Narrative
+	}
+	return s.Reports.Issues(v.Program.FW, v.Self, narrative)
+}
+
+// WriteReport renders the assessment's report as format (docx, pdf, html, md).
+func (s *Service) WriteReport(ctx context.Context, a *Actor, id int64, format string, w io.Writer) error {
+	if s.Reports == nil {
+		return Errorf(NotFound, "本系统未启用自评报告")
+	}
+	v, d, err := s.ReportOf(ctx, a, id)
+	if err != nil {
+		return err
+	}
+	return s.Reports.Write(ctx, w, format, v.Program.FW, v.Self, d.Narrative, ReportMeta{Issuer: v.Unit.Name + "人民政府", Date: s.Now()})
+}
+
+// reportReadiness turns the report's issues into blocking readiness items.
+func (s *Service) reportReadiness(v *AssessmentView) []ReadinessItem {
+	issues, err := s.ReportIssues(v)
+	if err != nil {
+		return []ReadinessItem{{Kind: "report", Blocking: true, Text: "自评报告无法生成：" + err.Error()}}
+	}
+	var out []ReadinessItem
+	for _, is := range issues {
+		out = append(out, ReadinessItem{Kind: "report", Blocking: true,
+			Text: fmt.Sprintf("自评报告「%s」第%s行第%d字：%s（%s）", is.Section, strconv.Itoa(is.Line), is.Col, is.Text, is.Kind)})
+	}
+	return out
+}

@@ -1,0 +1,267 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"ziping"
+	"ziping/browsertest"
+)
+
+// cleanReport is a narrative with nothing left to fill in.
+const cleanReport = `## 基本情况
+
+本县义务教育学校均已纳入评价。
+
+## 存在问题
+
+个别学校设施有待改善。
+
+## 改进措施（下一步工作）
+
+继续加大投入，改善办学条件。
+`
+
+// writeReport saves narrative as the report of assessment id.
+func (f *fixture) writeReport(a *ziping.Actor, id int64, narrative string) {
+	f.t.Helper()
+	_, d, err := f.svc.ReportOf(f.ctx, a, id)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	if _, err := f.svc.SaveReport(f.ctx, a, id, []byte(narrative), d.Version); err != nil {
+		f.t.Fatalf("save report: %v", err)
+	}
+}
+
+// reportVersion is the version the editor page posts back.
+func reportVersion(t *testing.T, body string) string {
+	t.Helper()
+	const mark = `name="version" value="`
+	i := strings.Index(body, mark)
+	if i < 0 {
+		t.Fatalf("the editor has no version field")
+	}
+	rest := body[i+len(mark):]
+	return rest[:strings.IndexByte(rest, '"')]
+}
+
+// TestReportEditor: the filler saves a report with a placeholder, the lint panel and
+// the submission name it; a stale save is a conflict that keeps the typed text; the
+// Word download carries the unit; other roles see the report read-only.
+func TestReportEditor(t *testing.T) {
+	f := newFixture(t, 60)
+	a := f.actor("filler")
+	id := f.startAssessment(a, "990102", testFW, 2024)
+	f.scoreRest(a, id)
+	page := reportURL(id)
+
+	w := f.do(request{role: "filler", path: assessmentURL(id)})
+	want(t, "assessment page", w, 200, `href="`+page+`"`)
+	w = f.do(request{role: "filler", path: page})
+	want(t, "editor", w, 200, `id="report-text"`, "继续加大投入", `{{metric &#34;`, "插入", `src="`+page+`.html"`, "下载Word", "没有占位符")
+	v0 := reportVersion(t, w.Body.String())
+
+	text := strings.Replace(cleanReport, "继续加大投入", "生均经费增长x%，继续加大投入", 1)
+	w = f.do(request{role: "filler", method: http.MethodPost, path: page, form: url.Values{"text": {text}, "version": {v0}}})
+	want(t, "save", w, 303)
+	if loc := w.Header().Get("Location"); loc != page {
+		t.Fatalf("save went to %q", loc)
+	}
+	w = f.do(request{role: "filler", path: page})
+	want(t, "lint panel", w, 200, `class="report-issue"`, "x%", "改进措施", "生均经费增长x%")
+	if reportVersion(t, w.Body.String()) == v0 {
+		t.Errorf("the version did not change")
+	}
+
+	// A save from the page opened before is a conflict: the typed text stays.
+	w = f.do(request{role: "filler", method: http.MethodPost, path: page, form: url.Values{"text": {"## 基本情况\n\n我的新文字\n"}, "version": {v0}}})
+	want(t, "stale save", w, http.StatusConflict, "已被他人修改", "我的新文字", `id="report-message"`)
+
+	// The submission is refused, naming the placeholder.
+	w = f.do(request{role: "filler", method: http.MethodPost, path: assessmentURL(id) + "/submit", form: url.Values{"status": {ziping.StatusDraft}}})
+	want(t, "submit", w, http.StatusBadRequest, "x%")
+	f.wantStatus(id, ziping.StatusDraft, 0)
+
+	// Preview renders the posted text without saving it.
+	w = f.do(request{role: "filler", method: http.MethodPost, path: page + "/preview", form: url.Values{"text": {"## 基本情况\n\n预览专用文字\n"}}})
+	want(t, "preview", w, 200, "预览专用文字")
+	if csp := w.Header().Get("Content-Security-Policy"); !strings.Contains(csp, "sandbox") || !strings.Contains(csp, "frame-ancestors 'self'") {
+		t.Errorf("preview CSP %q", csp)
+	}
+	w = f.do(request{role: "filler", path: page + ".html"})
+	want(t, "report html", w, 200, "黄海区", "生均经费增长x%")
+	if strings.Contains(w.Body.String(), "预览专用文字") {
+		t.Errorf("the preview was saved")
+	}
+
+	w = f.do(request{role: "filler", path: page + ".docx"})
+	want(t, "docx", w, 200)
+	if ct := w.Header().Get("Content-Type"); ct != ctypeDOCX {
+		t.Fatalf("docx content type %q", ct)
+	}
+	if doc := rkDocumentXML(t, w.Body.Bytes()); !strings.Contains(doc, "黄海区") {
+		t.Errorf("the report's document.xml lacks the unit name")
+	}
+
+	// The reviewer sees the report but cannot edit it.
+	w = f.do(request{role: "reviewer", path: page})
+	want(t, "reviewer", w, 200, `id="report-source"`, "生均经费增长x%")
+	if strings.Contains(w.Body.String(), `id="report-text"`) {
+		t.Errorf("the reviewer got the textarea")
+	}
+	want(t, "reviewer save", f.do(request{role: "reviewer", method: http.MethodPost, path: page,
+		form: url.Values{"text": {"x"}, "version": {"0"}}}), http.StatusForbidden)
+}
+
+// reportMatrix is the authorization matrix rows of the report routes.
+func reportMatrix(f *fixture, units map[string]string) map[string]func(role string) []check {
+	// The assessment matrix's: K2's draft and K3's published assessment of 2024.
+	find := func(county, status string) int64 {
+		u, err := f.svc.Store.UnitByCode(f.ctx, county)
+		if err != nil {
+			f.t.Fatal(err)
+		}
+		list, err := f.svc.Store.Assessments(f.ctx, ziping.AssessmentQuery{UnitIDs: []int64{u.ID}})
+		if err != nil {
+			f.t.Fatal(err)
+		}
+		for _, as := range list {
+			if as.Period == 2024 && as.Status == status {
+				return as.ID
+			}
+		}
+		f.t.Fatalf("no %s assessment of %s", status, county)
+		return 0
+	}
+	draft, pub := find(units["K2"], ziping.StatusDraft), find(units["K3"], ziping.StatusPublished)
+	d, p := reportURL(draft), reportURL(pub)
+	by := func(method, path string, form url.Values, st map[string]int) func(role string) []check {
+		return func(role string) []check {
+			c := check{req: request{role: role, method: method, path: path, form: form}, status: st[role]}
+			if role == "anon" && c.status != http.StatusUnauthorized {
+				c.status, c.location = http.StatusSeeOther, "/login"
+			}
+			return []check{c}
+		}
+	}
+	both := func(fns ...func(string) []check) func(string) []check {
+		return func(role string) []check {
+			var out []check
+			for _, fn := range fns {
+				out = append(out, fn(role)...)
+			}
+			return out
+		}
+	}
+	see := map[string]int{"admin": 200, "reviewer": 200, "filler": 200, "school": 404, "viewer": 404}
+	seePub := map[string]int{"admin": 200, "reviewer": 200, "filler": 404, "school": 404, "viewer": 200}
+	file := func(suffix string) func(string) []check {
+		dl := map[string]int{"anon": 401}
+		dlPub := map[string]int{"anon": 401}
+		for k, v := range see {
+			dl[k] = v
+		}
+		for k, v := range seePub {
+			dlPub[k] = v
+		}
+		return both(by(http.MethodGet, d+suffix, nil, dl), by(http.MethodGet, p+suffix, nil, dlPub))
+	}
+	pdf := map[string]int{"anon": 401, "admin": 404, "reviewer": 404, "filler": 404, "school": 404, "viewer": 404}
+	if _, err := exec.LookPath("soffice"); err == nil {
+		pdf["admin"], pdf["reviewer"], pdf["filler"] = 200, 200, 200
+	}
+	// A save with a bad version: 400 for those who may edit, refused for the others.
+	bad := url.Values{"text": {"## 基本情况\n"}, "version": {"abc"}}
+	stale := url.Values{"text": {"## 基本情况\n"}, "version": {"99"}}
+	return map[string]func(role string) []check{
+		"GET /assessments/{id}/report": both(by(http.MethodGet, d, nil, see), by(http.MethodGet, p, nil, seePub)),
+		"POST /assessments/{id}/report": both(
+			by(http.MethodPost, d, bad, map[string]int{"admin": 400, "filler": 400, "reviewer": 400, "school": 404, "viewer": 404}),
+			by(http.MethodPost, p, stale, map[string]int{"admin": 409, "reviewer": 403, "filler": 404, "school": 404, "viewer": 403})),
+		"POST /assessments/{id}/report/preview": both(
+			by(http.MethodPost, d+"/preview", bad, see), by(http.MethodPost, p+"/preview", bad, seePub)),
+		"GET /assessments/{id}/report.html": file(".html"),
+		"GET /assessments/{id}/report.docx": file(".docx"),
+		// Without LibreOffice a PDF is a 404 naming the package, whoever asks.
+		"GET /assessments/{id}/report.pdf": by(http.MethodGet, d+".pdf", nil, pdf),
+	}
+}
+
+// TestReportPDF: without LibreOffice the PDF download is an error page that
+// names the package; with it, a PDF.
+func TestReportPDF(t *testing.T) {
+	f := newFixture(t, 60)
+	a := f.actor("filler")
+	id := f.startAssessment(a, "990102", testFW, 2024)
+	w := f.do(request{role: "filler", path: reportURL(id) + ".pdf"})
+	switch w.Code {
+	case http.StatusOK:
+		if !strings.HasPrefix(w.Body.String(), "%PDF") {
+			t.Errorf("not a PDF")
+		}
+	case http.StatusNotFound:
+		want(t, "pdf", w, http.StatusNotFound, "libreoffice-writer")
+	default:
+		t.Fatalf("pdf: status %d\n%s", w.Code, excerpt(w.Body.String()))
+	}
+	want(t, "pdf others", f.do(request{role: "viewer", path: reportURL(id) + ".pdf"}), http.StatusNotFound)
+}
+
+// TestBrowserReport: the filler writes a placeholder into 改进措施, saves, sees it in
+// the lint panel, and the submission is refused naming it.
+func TestBrowserReport(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	filler := s.actor("filler")
+	id := s.startAssessment(filler, "990102", testFW, 2024)
+	s.scoreRest(filler, id)
+	page, editor := assessmentURL(id), reportURL(id)
+	ctx := browsertest.Chrome(t)
+	browsertest.Response(t, ctx, chromedp.Navigate(s.url+"/login?next="+page))
+	ru := roleUsers["filler"]
+	if st := s.signIn(t, ctx, ru.user, password(ru.user)); st != 200 || pagePath(t, ctx) != page {
+		t.Fatalf("sign in: status %d at %s", st, pagePath(t, ctx))
+	}
+	if st := browsertest.Response(t, ctx, chromedp.Click(chromedp.ID("report-link"))); st != 200 || pagePath(t, ctx) != editor {
+		t.Fatalf("open the editor: status %d at %s", st, pagePath(t, ctx))
+	}
+	// Type a sentence at the end of 改进措施 (the last section).
+	browsertest.Eval[bool](t, ctx, `(() => { const e = document.getElementById('report-text'); e.focus(); e.selectionStart = e.selectionEnd = e.value.length; return true })()`)
+	browsertest.Run(t, ctx, chromedp.SendKeys(chromedp.ID("report-text"), "生均经费增长x%。\n"))
+	// The value picker inserts a token at the cursor.
+	browsertest.Run(t, ctx, chromedp.Click(chromedp.CSS(`button.insert-token`)))
+	if v := browsertest.Eval[string](t, ctx, `document.getElementById('report-text').value`); !strings.Contains(v, "增长x%。\n{{metric \"") {
+		t.Fatalf("the token was not inserted at the cursor: %q", v)
+	}
+	if st := browsertest.Response(t, ctx, chromedp.Click(chromedp.ID("report-save"))); st != 200 || pagePath(t, ctx) != editor {
+		t.Fatalf("save: status %d at %s: %s", st, pagePath(t, ctx), browsertest.Text(t, ctx, "main"))
+	}
+	if txt := browsertest.Text(t, ctx, "#report-lint"); !strings.Contains(txt, "x%") || !strings.Contains(txt, "改进措施") {
+		t.Fatalf("lint panel: %s", txt)
+	}
+	if st := browsertest.Response(t, ctx, chromedp.Click(chromedp.ID("report-back"))); st != 200 || pagePath(t, ctx) != page {
+		t.Fatalf("back: status %d at %s", st, pagePath(t, ctx))
+	}
+	if txt := browsertest.Text(t, ctx, "#readiness"); !strings.Contains(txt, "x%") {
+		t.Fatalf("readiness lacks the placeholder: %s", txt)
+	}
+	// The page disables the button; a submission that gets past it (an old page,
+	// a tampered form) is refused by the server all the same.
+	browsertest.Eval[bool](t, ctx, `(() => { document.getElementById('submit-button').disabled = false; return true })()`)
+	if st := browsertest.Response(t, ctx, chromedp.Click(chromedp.ID("submit-button"))); st != http.StatusBadRequest {
+		t.Fatalf("submit: status %d", st)
+	}
+	if st := browsertest.Text(t, ctx, "#assessment-status"); st != "填报中" {
+		t.Fatalf("status %q after a refused submit", st)
+	}
+	if msg := browsertest.Text(t, ctx, "#assessment-message"); !strings.Contains(msg, "x%") {
+		t.Fatalf("refusal %q does not name the placeholder", msg)
+	}
+	s.wantStatus(id, ziping.StatusDraft, 0)
+}
