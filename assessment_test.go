@@ -10,6 +10,7 @@ import (
 
 	"ziping"
 	"ziping/engine"
+	"ziping/report"
 )
 
 // pdf is the smallest file that passes as a PDF.
@@ -666,4 +667,85 @@ func allPoints(r *engine.Result) []engine.PointResult {
 		out = append(out, a.Points...)
 	}
 	return out
+}
+
+// TestReportInReadiness: with the report renderer wired in, a placeholder in the
+// narrative blocks the submission; the plan's measures write 改进措施; and what
+// ziping writes itself is compared with what the draft was saved with.
+func TestReportInReadiness(t *testing.T) {
+	f := newFlow(t)
+	f.svc.Reports = report.Renderer{}
+	last := f.start(t, 2023, false)
+	f.scoreAll(t, last.ID)
+	if _, err := f.svc.SaveReport(f.ctx, f.filler, last.ID, []byte("## 改进措施\n\n经费增长x%。\n"), 0); err != nil {
+		t.Fatal(err)
+	}
+	err := f.svc.Submit(f.ctx, f.filler, last.ID, "")
+	if kindOf(err) != ziping.Invalid || !strings.Contains(err.Error(), "x%") {
+		t.Fatalf("submit with a placeholder: %v", err)
+	}
+	v, d, err := f.svc.ReportOf(f.ctx, f.filler, last.ID)
+	if err != nil || d.Version != 1 || !strings.Contains(d.Generated, "存在问题") {
+		t.Fatalf("draft %+v %v", d, err)
+	}
+	if _, err := f.svc.SaveReport(f.ctx, f.filler2, last.ID, []byte("## 改进措施\n\n落实经费保障。\n"), 0); kindOf(err) != ziping.Conflict {
+		t.Fatalf("stale save: %v", err)
+	}
+	if _, err := f.svc.SaveReport(f.ctx, f.filler, last.ID, []byte("## 改进措施\n\n落实经费保障。\n"), d.Version); err != nil {
+		t.Fatal(err)
+	}
+	if removed, added, err := f.svc.ReportChanges(v); err != nil || len(removed)+len(added) != 0 {
+		t.Fatalf("changes right after saving: -%v +%v %v", removed, added, err)
+	}
+	if err := f.svc.Submit(f.ctx, f.filler, last.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.Accept(f.ctx, f.reviewer, last.ID, "", ""); err != nil {
+		t.Fatal(err)
+	}
+	// Next year, the plan of last year's problems writes 改进措施 when the narrative
+	// does not, and the unfilled marker is gone.
+	probs := f.view(t, f.filler, last.ID).Problems
+	if len(probs) == 0 {
+		t.Fatal("no problems to plan")
+	}
+	if _, err := f.svc.UpdateProblem(f.ctx, f.filler, probs[0].ID, ziping.ProblemUpdate{Measures: "新建两所学校", Owner: "县教育局",
+		Status: ziping.ProblemInProgress, Version: probs[0].Version}); err != nil {
+		t.Fatal(err)
+	}
+	cur := f.start(t, 2024, false)
+	cv := f.view(t, f.filler, cur.ID)
+	issues, err := f.svc.ReportIssues(cv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, is := range issues {
+		if strings.Contains(is.Text, "请填写改进措施") {
+			t.Fatalf("改进措施 still unfilled with a plan: %+v", issues)
+		}
+	}
+	var md strings.Builder
+	if err := f.svc.WriteReport(f.ctx, f.filler, cur.ID, "md", &md); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(md.String(), "新建两所学校。责任单位：县教育局。") {
+		t.Fatalf("改进措施 not from the plan:\n%s", md.String())
+	}
+	// The draft is saved with the generated text; then the data changes and the
+	// comparison shows what the deductions now say.
+	if _, err := f.svc.SaveReport(f.ctx, f.filler, cur.ID, []byte("## 基本情况\n\n总分{{total}}。\n"), 0); err != nil {
+		t.Fatal(err)
+	}
+	ds := demoDataset(t)
+	col := ds.Periods[2024].Schools.Num[engine.SchoolElementIndex("students")]
+	for i := range col {
+		col[i] *= 3 // every school oversize
+	}
+	if _, err := f.svc.ImportDataset(f.ctx, ziping.System, ds, ziping.ImportSource{File: "改.xlsx"}); err != nil {
+		t.Fatal(err)
+	}
+	removed, added, err := f.svc.ReportChanges(f.view(t, f.filler, cur.ID))
+	if err != nil || len(removed)+len(added) == 0 {
+		t.Fatalf("no change after the data changed: -%v +%v %v", removed, added, err)
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -26,13 +27,31 @@ type ReportIssue struct {
 type ReportMeta struct {
 	Issuer string
 	Date   time.Time
+	// Plan is the rectification plan: 改进措施 is written from its measures when the
+	// narrative does not write that section.
+	Plan []ReportPlanItem
+	// MetricURL is the drill-down page of a metric: the html format links the metric
+	// values bound in the narrative to it. Nil leaves them plain.
+	MetricURL func(metricID string) string
+}
+
+// ReportPlanItem is a problem with the measures planned for it.
+type ReportPlanItem struct {
+	Title    string // the point's title
+	Problem  string
+	Measures string
+	Owner    string
+	Deadline time.Time
 }
 
 // Reporter builds self-evaluation reports (自评报告) of an evaluated unit with the
 // narrative people wrote. Package report provides it and cmd/ziping wires it in, so
 // that the domain does not depend on Word.
 type Reporter interface {
-	Issues(fw *engine.Framework, res *engine.Result, narrative []byte) ([]ReportIssue, error)
+	Issues(fw *engine.Framework, res *engine.Result, narrative []byte, meta ReportMeta) ([]ReportIssue, error)
+	// Generated is the Markdown of what ziping writes itself: 存在问题 from the
+	// deductions and 改进措施 from the plan (or its unfilled marker).
+	Generated(fw *engine.Framework, res *engine.Result, meta ReportMeta) (string, error)
 	// Write renders the report as format: docx, pdf, html (a printable page) or md.
 	Write(ctx context.Context, w io.Writer, format string, fw *engine.Framework, res *engine.Result, narrative []byte, meta ReportMeta) error
 }
@@ -73,6 +92,13 @@ func (s *Service) SaveReport(ctx context.Context, a *Actor, id int64, narrative 
 		if err := s.mayScore(a, as, u, SideSelf); err != nil {
 			return err
 		}
+		v, err := s.assessmentView(ctx, tx, as, u)
+		if err != nil {
+			return err
+		}
+		if d.Generated, err = s.generatedText(v); err != nil {
+			return err
+		}
 		if err := tx.SaveReportDraft(ctx, d); err != nil {
 			if ErrorKind(err) == Conflict {
 				return Errorf(Conflict, "自评报告已被他人修改，你的修改未保存。请复制你的文字，刷新后再合并")
@@ -98,11 +124,88 @@ func (s *Service) ReportIssues(v *AssessmentView) ([]ReportIssue, error) {
 	if v.Report != nil {
 		narrative = v.Report.Narrative
 	}
-	return s.Reports.Issues(v.Program.FW, v.Self, narrative)
+	return s.Reports.Issues(v.Program.FW, v.Self, narrative, s.reportMeta(v))
+}
+
+// reportMeta is the issuer, date and rectification plan of v's report: the measures
+// of this assessment's problems and of last year's not yet verified.
+func (s *Service) reportMeta(v *AssessmentView) ReportMeta {
+	m := ReportMeta{Issuer: v.Unit.Name + "人民政府", Date: s.Now()}
+	for _, list := range [][]Problem{v.LastProblems, v.Problems} {
+		for _, p := range list {
+			if p.Measures == "" || p.Status == ProblemVerified {
+				continue
+			}
+			m.Plan = append(m.Plan, ReportPlanItem{Title: pointTitle(v.Program.FW, p.Point), Problem: p.Description,
+				Measures: p.Measures, Owner: p.Owner, Deadline: p.Deadline})
+		}
+	}
+	return m
+}
+
+// generatedText is what ziping writes itself in v's report now; "" without a
+// Reporter.
+func (s *Service) generatedText(v *AssessmentView) (string, error) {
+	if s.Reports == nil {
+		return "", nil
+	}
+	return s.Reports.Generated(v.Program.FW, v.Self, s.reportMeta(v))
+}
+
+// ReportChanges says what ziping's own part of the report (存在问题, 改进措施 from the
+// plan) has gained and lost since the draft was last saved: data, scores or the
+// plan may have changed since. Lines are compared as a set: the generated text is
+// one sentence a line.
+func (s *Service) ReportChanges(v *AssessmentView) (removed, added []string, err error) {
+	if v.Report == nil || v.Report.Generated == "" {
+		return nil, nil, nil
+	}
+	now, err := s.generatedText(v)
+	if err != nil {
+		return nil, nil, err
+	}
+	removed, added = lineDiff(v.Report.Generated, now)
+	return removed, added, nil
+}
+
+// lineDiff lists the lines of old missing from cur and the lines of cur new to it.
+func lineDiff(old, cur string) (removed, added []string) {
+	count := func(s string) map[string]int {
+		m := map[string]int{}
+		for _, l := range strings.Split(s, "\n") {
+			if l = strings.TrimSpace(l); l != "" {
+				m[l]++
+			}
+		}
+		return m
+	}
+	o, c := count(old), count(cur)
+	for _, l := range strings.Split(old, "\n") {
+		if l = strings.TrimSpace(l); l != "" && c[l] < o[l] {
+			removed = append(removed, l)
+			o[l]--
+		}
+	}
+	o = count(old)
+	for _, l := range strings.Split(cur, "\n") {
+		if l = strings.TrimSpace(l); l != "" && o[l] < c[l] {
+			added = append(added, l)
+			c[l]--
+		}
+	}
+	return removed, added
 }
 
 // WriteReport renders the assessment's report as format (docx, pdf, html, md).
 func (s *Service) WriteReport(ctx context.Context, a *Actor, id int64, format string, w io.Writer) error {
+	return s.WriteReportWith(ctx, a, id, format, w, nil)
+}
+
+// WriteReportWith is WriteReport with the metric values bound in the narrative
+// linked, in the html format, to metricURL(v, metric id): v is the assessment, so
+// the link can name its unit, framework and period. A nil metricURL, or "", leaves
+// them plain.
+func (s *Service) WriteReportWith(ctx context.Context, a *Actor, id int64, format string, w io.Writer, metricURL func(v *AssessmentView, metricID string) string) error {
 	if s.Reports == nil {
 		return Errorf(NotFound, "本系统未启用自评报告")
 	}
@@ -110,7 +213,11 @@ func (s *Service) WriteReport(ctx context.Context, a *Actor, id int64, format st
 	if err != nil {
 		return err
 	}
-	return s.Reports.Write(ctx, w, format, v.Program.FW, v.Self, d.Narrative, ReportMeta{Issuer: v.Unit.Name + "人民政府", Date: s.Now()})
+	meta := s.reportMeta(v)
+	if metricURL != nil {
+		meta.MetricURL = func(metricID string) string { return metricURL(v, metricID) }
+	}
+	return s.Reports.Write(ctx, w, format, v.Program.FW, v.Self, d.Narrative, meta)
 }
 
 // reportReadiness turns the report's issues into blocking readiness items.

@@ -26,6 +26,21 @@ const UnfilledImprovement = "（请填写改进措施）"
 type BuildOptions struct {
 	Issuer string    // 发文机关署名, e.g. 「银昌县人民政府」; empty leaves it out
 	Date   time.Time // 成文日期; zero leaves it out
+	// Plan is the rectification plan: 改进措施 is written from its measures when the
+	// narrative does not write the section.
+	Plan []PlanItem
+	// MetricURL is the drill-down page of a metric; the HTML output links every
+	// metric value bound in the narrative to it. Nil (or "") leaves values plain.
+	MetricURL func(metricID string) string
+}
+
+// PlanItem is one problem of the rectification plan with its measures.
+type PlanItem struct {
+	Title    string // the point's title, the subsection heading
+	Problem  string
+	Measures string
+	Owner    string
+	Deadline time.Time
 }
 
 // Report is a self-evaluation report (自评报告): a title and the four sections.
@@ -40,6 +55,9 @@ type Report struct {
 	Sections []Section
 	// Unbound lists the bound values of the narrative that could not be filled.
 	Unbound BindErrors
+	// bound and metricURL link the narrative's metric values in the HTML output.
+	bound     map[string][]boundSpan
+	metricURL func(string) string
 }
 
 // Section is one of the four top-level sections.
@@ -64,11 +82,12 @@ func Build(res *engine.Result, fw *engine.Framework, narrative []byte, opt Build
 		return nil, err
 	}
 	r.Unbound = n.unbound
+	r.bound, r.metricURL = n.bound, opt.MetricURL
 	r.Sections = []Section{
 		basicSection(res, fw, n),
 		practiceSection(res, fw, n),
 		problemSection(res, fw, n),
-		improvementSection(n),
+		improvementSection(n, opt.Plan),
 	}
 	if len(r.Unbound) > 0 {
 		return r, r.Unbound
@@ -294,11 +313,34 @@ func reasonSuffix(why string) string {
 	return "（" + why + "）"
 }
 
-// improvementSection is the narrative's 改进措施, or the unfilled marker: ziping
-// does not invent measures.
-func improvementSection(n *narrative) Section {
+// improvementSection is the narrative's 改进措施; without one, the measures of the
+// rectification plan, one subsection per problem that has measures; without those,
+// the unfilled marker: ziping does not invent measures.
+func improvementSection(n *narrative, plan []PlanItem) Section {
 	if b := n.sections[SecImprovement]; len(b) > 0 {
 		return Section{Title: SecImprovement, Blocks: b}
 	}
-	return Section{Title: SecImprovement, Blocks: []docx.Block{para(UnfilledImprovement)}, Generated: true}
+	var blocks []docx.Block
+	for _, it := range plan {
+		if strings.TrimSpace(it.Measures) == "" {
+			continue
+		}
+		title := it.Title
+		if title == "" {
+			title = it.Problem
+		}
+		blocks = append(blocks, heading(2, title))
+		text := "针对" + strings.TrimSuffix(it.Problem, "。") + "的问题：" + strings.TrimSuffix(strings.TrimSpace(it.Measures), "。") + "。"
+		if it.Owner != "" {
+			text += "责任单位：" + it.Owner + "。"
+		}
+		if !it.Deadline.IsZero() {
+			text += fmt.Sprintf("完成时限：%d年%d月%d日。", it.Deadline.Year(), int(it.Deadline.Month()), it.Deadline.Day())
+		}
+		blocks = append(blocks, para(text))
+	}
+	if len(blocks) == 0 {
+		blocks = []docx.Block{para(UnfilledImprovement)}
+	}
+	return Section{Title: SecImprovement, Blocks: blocks, Generated: true}
 }

@@ -23,6 +23,10 @@ import (
 // metric names such as 「小学每百名学生拥有体育、艺术专任教师数」, and a template stops at
 // its first error where a report must list every unfilled value with its position.
 // A name the data lacks, or a metric the data cannot compute, is a BindError.
+//
+// The binder records where each metric value lands in the filled text (boundSpan);
+// with BuildOptions.MetricURL the HTML output links those values to the metric's
+// drill-down. The other outputs keep the plain text.
 
 // BindError is a bound value that could not be filled.
 type BindError struct {
@@ -54,6 +58,17 @@ const unboundPrefix = "〔未绑定："
 type binding struct {
 	value string
 	err   string // why it cannot be filled; empty when it can
+	// metric and name are the id and Chinese name of the metric the value is from;
+	// empty for {{total}}, {{grade}} and the other values that are not metrics.
+	metric, name string
+}
+
+// boundSpan is where a metric's value sits in a filled text: bytes [Start, End).
+// The HTML output links it to the metric's drill-down (BuildOptions.MetricURL).
+type boundSpan struct {
+	Start, End int
+	Metric     string // metric id
+	Name       string // its Chinese name
 }
 
 type tokenAt struct {
@@ -69,6 +84,9 @@ type binder struct {
 	byName map[string]int
 	cache  map[string]binding
 	tokens []tokenAt
+	// spans holds, by filled text, where the metric values are in it; only texts
+	// with at least one metric value are kept.
+	spans map[string][]boundSpan
 }
 
 func newBinder(res *engine.Result) *binder {
@@ -113,6 +131,7 @@ func (b *binder) fill(text string) string {
 		return text
 	}
 	var s strings.Builder
+	var spans []boundSpan
 	for {
 		i := strings.Index(text, "{{")
 		if i < 0 {
@@ -125,6 +144,9 @@ func (b *binder) fill(text string) string {
 		tok := text[i : i+j+2]
 		s.WriteString(text[:i])
 		if v := b.eval(tok); v.err == "" {
+			if v.metric != "" && v.value != "" {
+				spans = append(spans, boundSpan{Start: s.Len(), End: s.Len() + len(v.value), Metric: v.metric, Name: v.name})
+			}
 			s.WriteString(v.value)
 		} else {
 			s.WriteString(unboundPrefix + tok + "〕")
@@ -132,7 +154,14 @@ func (b *binder) fill(text string) string {
 		text = text[i+j+2:]
 	}
 	s.WriteString(text)
-	return s.String()
+	out := s.String()
+	if len(spans) > 0 {
+		if b.spans == nil {
+			b.spans = map[string][]boundSpan{}
+		}
+		b.spans[out] = spans
+	}
+	return out
 }
 
 // errors lists the tokens that cannot be filled, each placed in the section of the
@@ -225,7 +254,7 @@ func (b *binder) evalUncached(tok string) binding {
 	if raw {
 		t = strings.TrimSuffix(t, m.Unit)
 	}
-	return binding{value: t}
+	return binding{value: t, metric: m.ID, name: m.Name}
 }
 
 // fields splits a token's content into words and "quoted strings".

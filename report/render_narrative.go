@@ -19,6 +19,8 @@ type narrative struct {
 	sections map[string][]docx.Block // by section title (SecBasic …)
 	areas    map[int][]docx.Block    // by index into Result.Areas
 	unbound  BindErrors
+	// bound is where the metric values are in the filled texts, by text.
+	bound map[string][]boundSpan
 }
 
 // sectionNames maps the headings people write (numbering stripped) to a section.
@@ -82,6 +84,7 @@ func parseNarrative(src []byte, b *binder, areas []engine.AreaResult) (*narrativ
 		w.block(c)
 	}
 	n.unbound = b.errors(w.marks)
+	n.bound = b.spans
 	return n, nil
 }
 

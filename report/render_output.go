@@ -73,6 +73,16 @@ type item struct {
 	Number string
 	Text   string
 	Table  *docx.Table
+	// Segs is Text cut at the metric values bound in the narrative, each value
+	// with the URL of its metric; nil when nothing in Text is linked. Only the HTML
+	// output uses it.
+	Segs []segment
+}
+
+// segment is a piece of an item's text: plain, or a metric value linked to URL.
+type segment struct {
+	Text       string
+	URL, Title string // the metric's drill-down and its name; empty for plain text
 }
 
 func (r *Report) items() []item {
@@ -81,17 +91,52 @@ func (r *Report) items() []item {
 	for _, bl := range r.document().Blocks {
 		switch bl.Kind {
 		case docx.Paragraph:
+			spans := r.bound[bl.Text]
+			off := 0
 			for _, line := range strings.Split(bl.Text, "\n") {
-				out = append(out, item{Text: line})
+				out = append(out, item{Text: line, Segs: r.segments(line, off, spans)})
+				off += len(line) + 1
 			}
 		case docx.TableBlock:
 			out = append(out, item{Table: bl.Table})
 		default:
 			lv := int(bl.Kind - docx.Heading1)
-			out = append(out, item{Level: lv + 1, Number: n.next(lv), Text: bl.Text})
+			out = append(out, item{Level: lv + 1, Number: n.next(lv), Text: bl.Text, Segs: r.segments(bl.Text, 0, r.bound[bl.Text])})
 		}
 	}
 	return out
+}
+
+// segments cuts text, which starts at byte off of the filled text the spans refer
+// to, into plain and linked pieces; nil without links.
+func (r *Report) segments(text string, off int, spans []boundSpan) []segment {
+	if r.metricURL == nil || len(spans) == 0 {
+		return nil
+	}
+	var segs []segment
+	at := 0 // in text
+	for _, sp := range spans {
+		start, end := sp.Start-off, sp.End-off
+		if start < at || end > len(text) {
+			continue // another line's, or overlapping (cannot happen)
+		}
+		url := r.metricURL(sp.Metric)
+		if url == "" {
+			continue
+		}
+		if start > at {
+			segs = append(segs, segment{Text: text[at:start]})
+		}
+		segs = append(segs, segment{Text: text[start:end], URL: url, Title: sp.Name})
+		at = end
+	}
+	if segs == nil {
+		return nil
+	}
+	if at < len(text) {
+		segs = append(segs, segment{Text: text[at:]})
+	}
+	return segs
 }
 
 func (r *Report) dateText() string {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"ziping"
 	"ziping/docx"
@@ -21,7 +22,11 @@ var _ ziping.Reporter = Renderer{}
 // build builds the report; values the data cannot give are not an error here, they
 // are issues.
 func build(fw *engine.Framework, res *engine.Result, narrative []byte, meta ziping.ReportMeta) (*Report, error) {
-	r, err := Build(res, fw, narrative, BuildOptions{Issuer: meta.Issuer, Date: meta.Date})
+	opt := BuildOptions{Issuer: meta.Issuer, Date: meta.Date, MetricURL: meta.MetricURL}
+	for _, it := range meta.Plan {
+		opt.Plan = append(opt.Plan, PlanItem{Title: it.Title, Problem: it.Problem, Measures: it.Measures, Owner: it.Owner, Deadline: it.Deadline})
+	}
+	r, err := Build(res, fw, narrative, opt)
 	var be BindErrors
 	if err != nil && !errors.As(err, &be) {
 		return nil, err
@@ -30,8 +35,8 @@ func build(fw *engine.Framework, res *engine.Result, narrative []byte, meta zipi
 }
 
 // Issues lists the report's lint findings (Report.Lint).
-func (Renderer) Issues(fw *engine.Framework, res *engine.Result, narrative []byte) ([]ziping.ReportIssue, error) {
-	r, err := build(fw, res, narrative, ziping.ReportMeta{})
+func (Renderer) Issues(fw *engine.Framework, res *engine.Result, narrative []byte, meta ziping.ReportMeta) ([]ziping.ReportIssue, error) {
+	r, err := build(fw, res, narrative, meta)
 	if err != nil {
 		return nil, err
 	}
@@ -65,4 +70,16 @@ func (Renderer) Write(ctx context.Context, w io.Writer, format string, fw *engin
 		return fmt.Errorf("report: unknown format %q", format)
 	}
 	return err
+}
+
+// Generated is the Markdown of the sections ziping writes itself, built without a
+// narrative: 存在问题 from the deductions and 改进措施 from the plan.
+func (Renderer) Generated(fw *engine.Framework, res *engine.Result, meta ziping.ReportMeta) (string, error) {
+	r, err := build(fw, res, nil, meta)
+	if err != nil {
+		return "", err
+	}
+	part := &Report{Sections: r.Sections[2:]}
+	text := part.Markdown()
+	return strings.TrimPrefix(text, "# \n"), nil
 }

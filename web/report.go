@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -14,17 +15,20 @@ import (
 // and the values it may bind.
 type reportPage struct {
 	Page
-	ID                          int64
-	URL, AssessmentURL          string
-	Unit                        unitView
-	Period                      int
-	StatusName, StatusClass     string
-	Text                        string // the narrative, or the starter template
-	Version                     int64
-	CanEdit                     bool
-	Message                     string // why a save was refused
-	Issues                      []reportIssueRow
-	IssuesError                 string
+	ID                      int64
+	URL, AssessmentURL      string
+	Unit                    unitView
+	Period                  int
+	StatusName, StatusClass string
+	Text                    string // the narrative, or the starter template
+	Version                 int64
+	CanEdit                 bool
+	Message                 string // why a save was refused
+	Issues                  []reportIssueRow
+	IssuesError             string
+	// What ziping's own part (存在问题, 改进措施 from the plan) lost and gained since
+	// the draft was last saved.
+	Removed, Added              []string
 	Values                      []reportValue
 	PreviewURL, DocxURL, PDFURL string
 	ScriptURL                   string
@@ -81,7 +85,11 @@ func (s *Server) renderReport(w http.ResponseWriter, r *http.Request, status int
 	}
 	issues, err := s.svc.ReportIssues(v)
 	if err != nil {
-		p.IssuesError = "自评报告无法生成：" + err.Error()
+		s.log.Error("report_issues", "assessment", id, "err", err)
+		p.IssuesError = "自评报告暂时无法生成，请稍后重试或联系管理员。"
+	}
+	if p.Removed, p.Added, err = s.svc.ReportChanges(v); err != nil {
+		s.log.Error("report_changes", "assessment", id, "err", err)
 	}
 	for _, is := range issues {
 		p.Issues = append(p.Issues, reportIssueRow{Section: is.Section, Where: "第" + strconv.Itoa(is.Line) + "行第" + strconv.Itoa(is.Col) + "字",
@@ -139,7 +147,11 @@ func (s *Server) reportDownload(format string) handlerFunc {
 		}
 		a := info(r).actor
 		var buf bytes.Buffer
-		if err := s.svc.WriteReport(r.Context(), a, id, format, &buf); err != nil {
+		var link func(*ziping.AssessmentView, string) string
+		if format == "html" {
+			link = s.reportMetricURL
+		}
+		if err := s.svc.WriteReportWith(r.Context(), a, id, format, &buf, link); err != nil {
 			return err
 		}
 		name := "report-" + strconv.FormatInt(id, 10) + "." + format
@@ -174,19 +186,33 @@ func (s *Server) reportPreview(w http.ResponseWriter, r *http.Request) error {
 	text := strings.ReplaceAll(r.PostForm.Get("text"), "\r\n", "\n")
 	var buf bytes.Buffer
 	if err := s.svc.Reports.Write(r.Context(), &buf, "html", v.Program.FW, v.Self, []byte(text),
-		ziping.ReportMeta{Issuer: v.Unit.Name + "人民政府", Date: s.now()}); err != nil {
+		ziping.ReportMeta{Issuer: v.Unit.Name + "人民政府", Date: s.now(),
+			MetricURL: func(id string) string { return s.reportMetricURL(v, id) }}); err != nil {
 		return err
 	}
 	return sendReportHTML(w, &buf)
 }
 
+// reportMetricURL is the explain page of a metric of the assessment's unit, in its
+// framework and period: where a value bound in the report links to. "" when the
+// explain page does not know the framework (it knows the built-in ones only).
+func (s *Server) reportMetricURL(v *ziping.AssessmentView, metric string) string {
+	fw := v.Program.FW
+	if s.programs[fw.ID] == nil {
+		return ""
+	}
+	sel := &selection{FW: fw.ID, Period: v.Assessment.Period}
+	return sel.link(unitURL(v.Unit.Code) + "/explain/" + url.PathEscape(metric))
+}
+
 // sendReportHTML sends a rendered report page: its own inline styles, no scripts,
-// sandboxed, and framed only by this site's editor.
+// sandboxed, and framed only by this site's editor. The sandbox lets a click on a
+// bound value (target="_top") open its explain page in the editor's window.
 func sendReportHTML(w http.ResponseWriter, buf *bytes.Buffer) error {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Security-Policy", "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; font-src 'self' data:; frame-ancestors 'self'; sandbox")
+	h.Set("Content-Security-Policy", "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; font-src 'self' data:; frame-ancestors 'self'; sandbox allow-top-navigation-by-user-activation")
 	h.Set("X-Frame-Options", "SAMEORIGIN")
 	h.Set("Content-Length", strconv.Itoa(buf.Len()))
 	_, err := w.Write(buf.Bytes())

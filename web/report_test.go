@@ -11,6 +11,7 @@ import (
 
 	"ziping"
 	"ziping/browsertest"
+	"ziping/engine"
 )
 
 // cleanReport is a narrative with nothing left to fill in.
@@ -264,4 +265,39 @@ func TestBrowserReport(t *testing.T) {
 		t.Fatalf("refusal %q does not name the placeholder", msg)
 	}
 	s.wantStatus(id, ziping.StatusDraft, 0)
+}
+
+// TestReportChanges: after the data changes, the editor shows what the generated
+// 存在问题 lost and gained since the draft was saved; saving again acknowledges it.
+func TestReportChanges(t *testing.T) {
+	f := newFixture(t, 60)
+	filler := f.actor("filler")
+	id := f.startAssessment(filler, "990102", testFW, 2024)
+	f.writeReport(filler, id, cleanReport)
+	page := reportURL(id)
+	if body := f.do(request{role: "filler", method: "GET", path: page}).Body.String(); strings.Contains(body, `id="report-changes"`) {
+		t.Fatal("changes shown right after saving")
+	}
+	ds := f.dataset(60)
+	col := ds.Periods[2024].Schools.Num[engine.SchoolElementIndex("students")]
+	for i := range col {
+		col[i] *= 3 // every school oversize: new deductions
+	}
+	if _, err := f.svc.ImportDataset(f.ctx, ziping.System, ds, ziping.ImportSource{File: "改.xlsx"}); err != nil {
+		t.Fatal(err)
+	}
+	body := f.do(request{role: "filler", method: "GET", path: page}).Body.String()
+	if !strings.Contains(body, `id="report-changes"`) || !strings.Contains(body, `class="added"`) {
+		t.Fatalf("no changes shown after the data changed:\n%.2000s", body)
+	}
+	_, d, err := f.svc.ReportOf(f.ctx, filler, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.SaveReport(f.ctx, filler, id, d.Narrative, d.Version); err != nil {
+		t.Fatal(err)
+	}
+	if body := f.do(request{role: "filler", method: "GET", path: page}).Body.String(); strings.Contains(body, `id="report-changes"`) {
+		t.Fatal("changes still shown after saving again")
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 
+	"ziping"
 	"ziping/frameworks"
 	"ziping/report"
 )
@@ -12,10 +13,16 @@ import (
 // maxImportPlaceholders is how many placeholders the import summary shows per article.
 const maxImportPlaceholders = 5
 
+const reportImportUsage = "report import FILE [--framework ID] [--dry-run] [--assessment ID [--db URL] [--article N] [--replace]]（.docx、.md、.txt、.html）"
+
 func runReportImport(e *env, args []string) error {
-	fs := newFlags(e, "report import", "report import FILE [--framework ID] [--dry-run]（.docx、.md、.txt）")
+	fs := newFlags(e, "report import", reportImportUsage)
 	fwID := fs.String("framework", "", "评价框架 ID：按标题把各节对应到一级指标")
 	dry := fs.Bool("dry-run", false, "只打印摘要，不写文件")
+	assessment := fs.Int64("assessment", 0, "把一篇报告存为这项自评的报告草稿（数据库中）")
+	db := fs.String("db", "", "数据库：sqlite:文件 或 postgres://…（与 --assessment 一起使用）")
+	article := fs.Int("article", 0, "存入第几篇（文件中有多篇报告时必须指定）")
+	replace := fs.Bool("replace", false, "自评已有报告草稿时覆盖它")
 	if err := parseFlags(fs, reorderFlags(args)); err != nil {
 		return err
 	}
@@ -45,22 +52,68 @@ func runReportImport(e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "%s：找到%d篇报告\n", name, len(arts))
 	for i, a := range arts {
 		printArticle(e, i+1, a, areas)
-		if *dry {
-			continue
-		}
+	}
+	switch {
+	case *dry:
+		fmt.Fprintln(e.stdout, "（--dry-run：未写入任何文件）")
+		return nil
+	case *assessment != 0:
+		return importToAssessment(e, arts, *assessment, *db, *article, *replace)
+	}
+	for i, a := range arts {
 		out := fmt.Sprintf("%s.article%d.md", name, i+1)
 		if err := os.WriteFile(out, []byte(articleMarkdown(a)), 0o644); err != nil {
 			return fmt.Errorf("写入 %s: %w", out, err)
 		}
-		fmt.Fprintf(e.stdout, "  草稿已写入 %s\n", out)
+		fmt.Fprintf(e.stdout, "第%d篇草稿已写入 %s\n", i+1, out)
 	}
-	if *dry {
-		fmt.Fprintln(e.stdout, "（--dry-run：未写入任何文件）")
-	} else if len(arts) > 0 {
-		fmt.Fprintln(e.stdout, "草稿为 Markdown 文件；存入数据库和范文库将在后续版本提供。")
+	if len(arts) > 0 {
+		fmt.Fprintln(e.stdout, "草稿为 Markdown 文件；用 --assessment 编号 --db 数据库 可直接存为一项自评的报告草稿。")
 	}
 	return nil
 }
+
+// importToAssessment stores article n (1-based; 0: the only one) as the report draft
+// of an assessment, which the web editor then shows with its lint findings.
+func importToAssessment(e *env, arts []report.Article, id int64, db string, n int, replace bool) error {
+	switch {
+	case len(arts) == 0:
+		return fmt.Errorf("文件中没有可导入的报告")
+	case n == 0 && len(arts) > 1:
+		return usagef("文件中有%d篇报告，请用 --article 指定存入哪一篇", len(arts))
+	case n == 0:
+		n = 1
+	case n < 1 || n > len(arts):
+		return usagef("--article 应在1到%d之间", len(arts))
+	}
+	svc, done, err := service(e, dbURL(e, db))
+	if err != nil {
+		return err
+	}
+	defer done()
+	v, d, err := svc.ReportOf(e.ctx, ziping.System, id)
+	if err != nil {
+		return err
+	}
+	if len(d.Narrative) > 0 && !replace {
+		return fmt.Errorf("自评%d（%s %d年度）已有报告草稿；确认覆盖请加 --replace", id, v.Unit.Name, v.Assessment.Period)
+	}
+	saved, err := svc.SaveReport(e.ctx, ziping.System, id, []byte(articleMarkdown(arts[n-1])), d.Version)
+	if err != nil {
+		return err
+	}
+	v.Report = saved
+	issues, err := svc.ReportIssues(v)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "第%d篇已存为自评%d（%s %d年度）的报告草稿（第%d版）；报告检查发现%d处问题，请在网页的报告编辑中逐项处理\n",
+		n, id, v.Unit.Name, v.Assessment.Period, saved.Version, len(issues))
+	return nil
+}
+
+// importValueFlags are the flags of report import that take a value.
+var importValueFlags = map[string]bool{"framework": true, "assessment": true, "db": true, "article": true}
 
 // reorderFlags moves flags after the file name in front of it, so both
 // 「import FILE --dry-run」 and 「import --dry-run FILE」 work.
@@ -74,7 +127,7 @@ func reorderFlags(args []string) []string {
 			i = len(args)
 		case strings.HasPrefix(a, "-"):
 			flags = append(flags, a)
-			if (a == "--framework" || a == "-framework") && i+1 < len(args) {
+			if importValueFlags[strings.TrimLeft(a, "-")] && i+1 < len(args) {
 				flags = append(flags, args[i+1])
 				i++
 			}

@@ -79,3 +79,39 @@ func TestReportImportErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestReportImportToAssessment: an article of a multi-article file becomes the report
+// draft of a stored assessment, with its placeholders counted; an existing draft is
+// only replaced on request.
+func TestReportImportToAssessment(t *testing.T) {
+	dir := t.TempDir()
+	if _, errs, code := runCLI(t, "demo", "--dir", dir, "--counties", "3", "--schools", "60", "--no-serve"); code != 0 {
+		t.Fatalf("demo: %s", errs)
+	}
+	db := "sqlite:" + filepath.Join(dir, "demo.db")
+	name := filepath.Join(dir, "范文.txt")
+	if err := os.WriteFile(name, []byte(importPage), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// Assessment 2 is the first county's draft of this year, without a report.
+	if _, errs, code := runCLI(t, "report", "import", name, "--assessment", "2", "--db", db); code != 2 || !strings.Contains(errs, "--article") {
+		t.Fatalf("two articles without --article: exit %d %s", code, errs)
+	}
+	out, errs, code := runCLI(t, "report", "import", name, "--assessment", "2", "--db", db, "--article", "1")
+	if code != 0 || !strings.Contains(out, "第1篇已存为自评2") || !strings.Contains(out, "第1版") || !strings.Contains(out, "处问题") {
+		t.Fatalf("import: exit %d %s %s", code, out, errs)
+	}
+	md := filepath.Join(dir, "2.md")
+	if _, errs, code := runCLI(t, "report", "render", "--assessment", "2", "--db", db, "--format", "md", "-o", md); code != 0 {
+		t.Fatalf("render: %s", errs)
+	}
+	if text, _ := os.ReadFile(md); !strings.Contains(string(text), "补充教师x名") {
+		t.Errorf("the imported narrative is not in the report:\n%s", text)
+	}
+	if _, errs, code := runCLI(t, "report", "import", name, "--assessment", "2", "--db", db, "--article", "2"); code != 1 || !strings.Contains(errs, "--replace") {
+		t.Fatalf("overwrite without --replace: exit %d %s", code, errs)
+	}
+	if out, errs, code := runCLI(t, "report", "import", name, "--assessment", "2", "--db", db, "--article", "2", "--replace"); code != 0 || !strings.Contains(out, "第2版") {
+		t.Fatalf("replace: exit %d %s %s", code, out, errs)
+	}
+}
