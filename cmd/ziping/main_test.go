@@ -177,3 +177,35 @@ func TestDemoBuildsAServableDatabase(t *testing.T) {
 		t.Errorf("missing assessment: exit %d: %s", code, errs)
 	}
 }
+
+// TestReportRenderFromStore: a unit's report by unit and period, and every report of
+// a subtree with --all, from the demo database.
+func TestReportRenderFromStore(t *testing.T) {
+	dir := t.TempDir()
+	if _, errs, code := runCLI(t, "demo", "--dir", dir, "--counties", "3", "--schools", "60", "--no-serve"); code != 0 {
+		t.Fatalf("demo: %s", errs)
+	}
+	db := "sqlite:" + filepath.Join(dir, "demo.db")
+	one := filepath.Join(dir, "one.md")
+	out, errs, code := runCLI(t, "report", "render", "--db", db, "--unit", "990102", "--period", "2023", "--format", "md", "-o", one)
+	if code != 0 || !strings.Contains(out, "已生成") {
+		t.Fatalf("by unit: exit %d %s %s", code, out, errs)
+	}
+	if text, _ := os.ReadFile(one); !strings.Contains(string(text), "2023年度") {
+		t.Errorf("report of 990102 2023:\n%s", text)
+	}
+	all := filepath.Join(dir, "all")
+	out, errs, code = runCLI(t, "report", "render", "--db", db, "--unit", "990000", "--period", "2024", "--all", "--format", "docx", "-o", all)
+	if code != 0 || !strings.Contains(out, "共生成3份报告，0份失败") {
+		t.Fatalf("--all: exit %d %s %s", code, out, errs)
+	}
+	if m, _ := filepath.Glob(filepath.Join(all, "*.docx")); len(m) != 3 {
+		t.Errorf("--all wrote %v", m)
+	}
+	if _, errs, code := runCLI(t, "report", "render", "--db", db, "--unit", "990102", "--format", "md", "-o", one); code != 2 || !strings.Contains(errs, "--period") {
+		t.Errorf("without --period: exit %d %s", code, errs)
+	}
+	if _, errs, code := runCLI(t, "report", "render", "--db", db, "--unit", "990102", "--period", "2019", "--format", "md", "-o", one); code != 1 || !strings.Contains(errs, "没有2019年度的自评") {
+		t.Errorf("no assessment: exit %d %s", code, errs)
+	}
+}

@@ -22,7 +22,8 @@ import (
 const renderUsage = `report render --framework ID|FILE --data FILE... (--unit CODE | --all) [--period YYYY]
        [--scores FILE.yaml] [--narrative FILE.md] [--issuer 名称] [--date YYYY-MM-DD]
        --format docx|pdf|html|md -o FILE|DIR [--strict]
-       report render --assessment ID [--db URL] --format docx|pdf|html|md -o FILE [--strict]`
+       report render (--assessment ID | --unit CODE --period YYYY [--all]) --db URL [--framework ID]
+       --format docx|pdf|html|md -o FILE|DIR [--strict]`
 
 type renderFlags struct {
 	sourceFlags
@@ -51,8 +52,8 @@ func runReportRender(e *env, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if f.assessment != 0 {
-		return renderAssessment(e, &f)
+	if f.assessment != 0 || f.db != "" {
+		return renderFromStore(e, &f)
 	}
 	date, err := f.check()
 	if err != nil {
@@ -200,43 +201,127 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	return l.w.Write(p)
 }
 
-// renderAssessment renders an assessment's report from the store: its data, its
-// scores (frozen once submitted) and the narrative written in the web editor.
-func renderAssessment(e *env, f *renderFlags) error {
+// renderFromStore renders reports from the store: one assessment by id, the
+// assessment of a unit and period, or with --all every assessment of the unit's
+// subtree for the period (into the directory -o), in parallel.
+func renderFromStore(e *env, f *renderFlags) error {
 	switch {
 	case f.out == "":
 		return usagef("缺少 -o")
 	case f.format != "docx" && f.format != "pdf" && f.format != "html" && f.format != "md":
 		return usagef("--format 应为 docx、pdf、html 或 md")
-	case len(f.data) > 0 || f.framework != "" || f.all || f.unit != "":
-		return usagef("--assessment 从数据库取数据，不能与 --framework、--data、--unit、--all 同时使用")
+	case len(f.data) > 0 || f.scores != "" || f.narrative != "":
+		return usagef("从数据库生成时数据、评分和叙述都取自数据库，不能再给 --data、--scores、--narrative")
+	case f.assessment == 0 && (f.unit == "" || f.period == 0):
+		return usagef("从数据库生成需要 --assessment 编号，或 --unit 单位代码和 --period 年度")
 	}
 	svc, done, err := service(e, dbURL(e, f.db))
 	if err != nil {
 		return err
 	}
 	defer done()
-	v, err := svc.Assessment(e.ctx, ziping.System, f.assessment)
+	ids, err := storeAssessments(e, svc, f)
 	if err != nil {
 		return err
+	}
+	if len(ids) == 1 && !f.all {
+		n, err := renderStored(e, svc, f, ids[0], f.out)
+		if err == nil && n > 0 && f.strict {
+			err = fmt.Errorf("报告检查发现%d处问题（--strict）", n)
+		}
+		return err
+	}
+	if err := os.MkdirAll(f.out, 0o755); err != nil {
+		return err
+	}
+	// The workers print; one lock keeps their lines whole.
+	var mu sync.Mutex
+	le := *e
+	le.stdout, le.stderr = &lockedWriter{mu: &mu, w: e.stdout}, &lockedWriter{mu: &mu, w: e.stderr}
+	e = &le
+	var findings atomic.Int64
+	var failed atomic.Int64
+	jobs := make(chan int64)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for id := range jobs {
+				n, err := renderStored(e, svc, f, id, filepath.Join(f.out, fmt.Sprintf("自评%d.%s", id, f.format)))
+				if err != nil {
+					fmt.Fprintf(e.stderr, "自评%d：%v\n", id, err)
+					failed.Add(1)
+				}
+				findings.Add(int64(n))
+			}
+		})
+	}
+	for _, id := range ids {
+		jobs <- id
+	}
+	close(jobs)
+	wg.Wait()
+	fmt.Fprintf(e.stdout, "共生成%d份报告，%d份失败，报告检查发现%d处问题\n", len(ids)-int(failed.Load()), failed.Load(), findings.Load())
+	switch {
+	case failed.Load() > 0:
+		return fmt.Errorf("%d份报告生成失败", failed.Load())
+	case findings.Load() > 0 && f.strict:
+		return fmt.Errorf("报告检查发现%d处问题（--strict）", findings.Load())
+	}
+	return nil
+}
+
+// storeAssessments finds the assessments the flags name.
+func storeAssessments(e *env, svc *ziping.Service, f *renderFlags) ([]int64, error) {
+	if f.assessment != 0 {
+		return []int64{f.assessment}, nil
+	}
+	u, err := svc.Store.UnitByCode(e.ctx, f.unit)
+	if err != nil {
+		return nil, fmt.Errorf("没有单位「%s」: %w", f.unit, err)
+	}
+	q := ziping.AssessmentQuery{UnitIDs: []int64{u.ID}, Period: f.period, Framework: f.framework}
+	if f.all {
+		q = ziping.AssessmentQuery{UnitPath: u.Path, Period: f.period, Framework: f.framework}
+	}
+	list, err := svc.Store.Assessments(e.ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case len(list) == 0:
+		return nil, fmt.Errorf("「%s」没有%d年度的自评", u.Name, f.period)
+	case len(list) > 1 && !f.all:
+		return nil, usagef("「%s」%d年度有%d项自评，请用 --framework 指定评价体系", u.Name, f.period, len(list))
+	}
+	ids := make([]int64, len(list))
+	for i, as := range list {
+		ids[i] = as.ID
+	}
+	return ids, nil
+}
+
+// renderStored renders one stored assessment's report: its data, its scores
+// (frozen once submitted) and the narrative written in the web editor. It prints
+// the report check's findings and returns how many there were.
+func renderStored(e *env, svc *ziping.Service, f *renderFlags, id int64, out string) (int, error) {
+	v, err := svc.Assessment(e.ctx, ziping.System, id)
+	if err != nil {
+		return 0, err
 	}
 	issues, err := svc.ReportIssues(v)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	for _, is := range issues {
-		fmt.Fprintf(e.stderr, "报告检查：「%s」第%d行第%d字：%s（%s）\n", is.Section, is.Line, is.Col, is.Text, is.Kind)
+		fmt.Fprintf(e.stderr, "报告检查（%s）：「%s」第%d行第%d字：%s（%s）\n", v.Unit.Name, is.Section, is.Line, is.Col, is.Text, is.Kind)
 	}
 	var buf bytes.Buffer
-	if err := svc.WriteReport(e.ctx, ziping.System, f.assessment, f.format, &buf); err != nil {
-		return err
+	if err := svc.WriteReport(e.ctx, ziping.System, id, f.format, &buf); err != nil {
+		return 0, err
 	}
-	if err := os.WriteFile(f.out, buf.Bytes(), 0o644); err != nil {
-		return err
+	if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
+		return 0, err
 	}
-	fmt.Fprintf(e.stdout, "已生成 %s（%s %d年度）\n", f.out, v.Unit.Name, v.Assessment.Period)
-	if len(issues) > 0 && f.strict {
-		return fmt.Errorf("报告检查发现%d处问题（--strict）", len(issues))
-	}
-	return nil
+	fmt.Fprintf(e.stdout, "已生成 %s（%s %d年度）\n", out, v.Unit.Name, v.Assessment.Period)
+	return len(issues), nil
 }
