@@ -13,12 +13,14 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"ziping"
 	"ziping/docx"
+	"ziping/engine"
 	"ziping/frameworks"
 	"ziping/loadtest"
 	"ziping/synth"
@@ -40,7 +42,23 @@ type benchWeb struct {
 	city     string
 	counties []string
 	schools  map[string]string // county code → one of its schools
+	parent   map[string]string // county code → its city's code
+	// The lxzz-county assessments of the latest period that are scored in full
+	// (county code → assessment id, and the counties in code order), and the
+	// periods of the ranking and of the ledger (the one with problems).
+	assessed      map[string]int64
+	assessedOrder []string
+	period        int
+	ledgerPeriod  int
 }
+
+// benchFullCounties is how many counties of a large province (more than
+// benchFullLimit counties) get a fully scored assessment; the others only start
+// one, so that setting up 200 counties stays quick.
+const (
+	benchFullCounties = 10
+	benchFullLimit    = 50
+)
 
 // benchAccount is a user the virtual users sign in as; several virtual users may
 // share one account, each with its own session.
@@ -77,7 +95,7 @@ func runBenchWeb(e *env, args []string) error {
 	}
 	defer done()
 	t0 := time.Now()
-	b, accounts, err := prepareBenchDB(e, svc, synth.Config{Counties: *counties, Schools: *schools, Seed: 1})
+	b, accounts, err := prepareBenchDB(e, svc, synth.Config{Counties: *counties, Schools: *schools, Seed: 1}, *users)
 	if err != nil {
 		return err
 	}
@@ -105,19 +123,34 @@ func runBenchWeb(e *env, args []string) error {
 
 // prepareBenchDB fills an empty database with a generated province the way
 // `ziping import` does (the workbook read by the importer, then the service), and
-// makes or resets the bench users: an admin, a reviewer of the city and a filler of
-// every county.
-func prepareBenchDB(e *env, svc *ziping.Service, cfg synth.Config) (*benchWeb, []benchAccount, error) {
+// starts the lxzz-county assessments, and makes or resets the bench users the
+// virtual users sign in as: an admin, a reviewer of the city and fillers of the
+// counties (see accountOf).
+func prepareBenchDB(e *env, svc *ziping.Service, cfg synth.Config, users int) (*benchWeb, []benchAccount, error) {
 	ctx := e.ctx
-	b := &benchWeb{schools: map[string]string{}}
+	b := &benchWeb{schools: map[string]string{}, parent: map[string]string{}, assessed: map[string]int64{}}
 	provs, err := svc.Store.Subtree(ctx, nil, ziping.LevelProvince)
 	if err != nil {
 		return nil, nil, err
 	}
 	if len(provs) == 0 {
-		if err := importBenchProvince(e, svc, cfg); err != nil {
+		t0 := time.Now()
+		ds, err := importBenchProvince(e, svc, cfg)
+		if err != nil {
 			return nil, nil, err
 		}
+		fmt.Fprintf(e.stdout, "导入示范省：%d个区县（%v）\n", len(ds.Units), time.Since(t0).Round(time.Millisecond))
+		t0 = time.Now()
+		full := len(ds.Units)
+		if full > benchFullLimit {
+			full = benchFullCounties
+		}
+		counts, err := demoAssessUnits(ctx, svc, ds, cfg.Seed, full)
+		if err != nil {
+			return nil, nil, fmt.Errorf("示范自评: %w", err)
+		}
+		fmt.Fprintf(e.stdout, "履职评价：%d个区县完整自评，%d个只开始（%d个填报中，%v）\n",
+			full, len(ds.Units)-full, counts[ziping.StatusDraft], time.Since(t0).Round(time.Millisecond))
 		if provs, err = svc.Store.Subtree(ctx, nil, ziping.LevelProvince); err != nil {
 			return nil, nil, err
 		}
@@ -136,11 +169,14 @@ func prepareBenchDB(e *env, svc *ziping.Service, cfg synth.Config) (*benchWeb, [
 		byID[u.ID] = u
 		switch u.Level {
 		case ziping.LevelCity:
-			if b.city == "" {
-				b.city = u.Code
+			if b.city == "" || u.Code < b.city {
+				b.city = u.Code // the first by code, whose counties come first
 			}
 		case ziping.LevelCounty:
 			b.counties = append(b.counties, u.Code)
+			if p := byID[u.ParentID]; p != nil {
+				b.parent[u.Code] = p.Code
+			}
 		case ziping.LevelSchool:
 			if p := byID[u.ParentID]; p != nil && b.schools[p.Code] == "" {
 				b.schools[p.Code] = u.Code
@@ -150,11 +186,24 @@ func prepareBenchDB(e *env, svc *ziping.Service, cfg synth.Config) (*benchWeb, [
 	if b.city == "" || len(b.counties) == 0 {
 		return nil, nil, errors.New("数据库中没有市级或区县单位")
 	}
+	slices.Sort(b.counties) // code order, as the generated province and its assessments
+	if err := b.findAssessments(ctx, svc, &provs[0], byID); err != nil {
+		return nil, nil, err
+	}
+	if len(b.assessed) == 0 {
+		fmt.Fprintln(e.stdout, "注意：数据库中没有完整的履职评价自评，不测自评页")
+	}
 	accounts := []benchAccount{{"bench-admin", ziping.RoleAdmin, ""}, {"bench-reviewer", ziping.RoleReviewer, b.city}}
 	for _, c := range b.counties {
 		accounts = append(accounts, benchAccount{"bench-" + c, ziping.RoleFiller, c})
 	}
-	for _, a := range accounts {
+	made := map[string]bool{}
+	for u := range users {
+		a := accountOf(accounts, u)
+		if made[a.user] {
+			continue
+		}
+		made[a.user] = true
 		_, err := svc.AddUser(ctx, ziping.System, ziping.NewUser{Username: a.user, Name: "压测" + a.user, Password: benchPassword, Role: a.role, Scope: a.scope})
 		if ziping.ErrorKind(err) == ziping.Conflict {
 			err = svc.SetPassword(ctx, ziping.System, a.user, benchPassword)
@@ -166,30 +215,59 @@ func prepareBenchDB(e *env, svc *ziping.Service, cfg synth.Config) (*benchWeb, [
 	return b, accounts, nil
 }
 
-// importBenchProvince writes the generated province as a workbook and imports it.
-func importBenchProvince(e *env, svc *ziping.Service, cfg synth.Config) error {
-	dir, err := os.MkdirTemp("", "ziping-benchweb-data-")
+// findAssessments finds the latest period of the lxzz-county assessments and the
+// counties whose assessment of it is scored in full: past the draft, or a draft
+// started from last year's.
+func (b *benchWeb) findAssessments(ctx context.Context, svc *ziping.Service, prov *ziping.OrgUnit, byID map[int64]*ziping.OrgUnit) error {
+	list, err := svc.Store.Assessments(ctx, ziping.AssessmentQuery{UnitPath: prov.Path, Framework: "lxzz-county"})
 	if err != nil {
 		return err
+	}
+	for _, as := range list {
+		b.period = max(b.period, as.Period)
+	}
+	b.ledgerPeriod = b.period
+	for _, as := range list {
+		if as.Period == b.period-1 {
+			b.ledgerPeriod = as.Period // last year's published problems
+		}
+		u := byID[as.UnitID]
+		if as.Period == b.period && u != nil && (as.Status != ziping.StatusDraft || as.FromID != 0) {
+			b.assessed[u.Code] = as.ID
+		}
+	}
+	for _, c := range b.counties {
+		if b.assessed[c] != 0 {
+			b.assessedOrder = append(b.assessedOrder, c)
+		}
+	}
+	return nil
+}
+
+// importBenchProvince writes the generated province as a workbook and imports it.
+func importBenchProvince(e *env, svc *ziping.Service, cfg synth.Config) (*engine.Dataset, error) {
+	dir, err := os.MkdirTemp("", "ziping-benchweb-data-")
+	if err != nil {
+		return nil, err
 	}
 	defer os.RemoveAll(dir)
 	path := filepath.Join(dir, "示范省.xlsx")
 	if _, err := writeDemoData(cfg, path); err != nil {
-		return err
+		return nil, err
 	}
 	prog, err := frameworks.Resolve("yzjh-2017")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	ds, err := readData([]string{path}, 0, prog)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if _, err := svc.AddUnit(e.ctx, ziping.System, "990000", "示范省", ziping.LevelProvince, ""); err != nil {
-		return err
+		return nil, err
 	}
 	_, err = svc.ImportDataset(e.ctx, ziping.System, ds, ziping.ImportSource{File: "示范省.xlsx"})
-	return err
+	return ds, err
 }
 
 // start serves the application on a loopback port with the handler and server
@@ -225,7 +303,7 @@ func (b *benchWeb) load(ctx context.Context, e *env, accounts []benchAccount, us
 		users, time.Since(t0).Round(time.Millisecond), d, runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version())
 	pages := make([][]benchPage, users)
 	for u := range users {
-		pages[u] = b.pages(accounts[u%len(accounts)], u)
+		pages[u] = b.pages(accountOf(accounts, u), u)
 	}
 	if prof != "" {
 		f, err := os.Create(prof)
@@ -245,24 +323,41 @@ func (b *benchWeb) load(ctx context.Context, e *env, accounts []benchAccount, us
 	return loadtest.Run(ctx, loadtest.Config{Users: users, Duration: d}, step), nil
 }
 
+// accountOf is the account of virtual user u: of every ten users, one the admin,
+// one the city's reviewer and eight fillers, of the counties in turn.
+func accountOf(accounts []benchAccount, u int) benchAccount {
+	if u%10 < 2 || len(accounts) <= 2 {
+		return accounts[u%10%len(accounts)]
+	}
+	return accounts[2+(u/10*8+u%10-2)%(len(accounts)-2)]
+}
+
 // benchPage is one page a virtual user opens: its kind and path.
 type benchPage struct{ kind, path string }
 
 // pages is the round of a supervision office's user: its county (the first page of
 // schools, the second sorted by size, a search), both score sheets, a drill-down,
 // the frameworks, and the city (a school of its county for a filler, who may not
-// open the city).
+// open the city); then the lxzz-county assessment of a fully scored county (the
+// filler's own, if it is one), the ranking (the admin's of the province, the
+// reviewer's of the city) and the problem ledger of the user's unit.
 func (b *benchWeb) pages(a benchAccount, u int) []benchPage {
 	county := a.scope
 	if a.role != ziping.RoleFiller {
-		county = b.counties[u%len(b.counties)]
+		var mine []string // the counties the user may open
+		for _, c := range b.counties {
+			if a.role == ziping.RoleAdmin || b.parent[c] == a.scope {
+				mine = append(mine, c)
+			}
+		}
+		county = mine[u%len(mine)]
 	}
 	cu := "/units/" + county
 	up := benchPage{"city", "/units/" + b.city}
 	if a.role == ziping.RoleFiller {
 		up = benchPage{"school", "/units/" + b.schools[county]}
 	}
-	return []benchPage{
+	ps := []benchPage{
 		{"county", cu},
 		{"county_page2", cu + "?sort=students&page=2"},
 		{"county_search", cu + "?q=" + url.QueryEscape("小学")},
@@ -273,6 +368,33 @@ func (b *benchWeb) pages(a benchAccount, u int) []benchPage {
 		{"framework", "/frameworks/lxzz-county"},
 		up,
 	}
+	if b.period == 0 {
+		return ps
+	}
+	var assessed []string // the fully scored counties the user may open
+	for _, c := range b.assessedOrder {
+		if a.role == ziping.RoleAdmin || a.role == ziping.RoleReviewer && b.parent[c] == a.scope || c == a.scope {
+			assessed = append(assessed, c)
+		}
+	}
+	if len(assessed) > 0 {
+		ps = append(ps, benchPage{"assessment", fmt.Sprintf("/assessments/%d", b.assessed[assessed[u%len(assessed)]])})
+	}
+	sel := fmt.Sprintf("?fw=lxzz-county&period=%d", b.period)
+	switch a.role {
+	case ziping.RoleAdmin:
+		ps = append(ps, benchPage{"ranking", "/units/" + b.province + "/ranking" + sel})
+	case ziping.RoleReviewer:
+		ps = append(ps, benchPage{"ranking_city", "/units/" + a.scope + "/ranking" + sel})
+	}
+	kind, unit := "ledger", a.scope
+	switch a.role {
+	case ziping.RoleAdmin:
+		kind, unit = "ledger_province", b.province
+	case ziping.RoleReviewer:
+		kind = "ledger_city"
+	}
+	return append(ps, benchPage{kind, fmt.Sprintf("/units/%s/problems?fw=lxzz-county&period=%d", unit, b.ledgerPeriod)})
 }
 
 // get fetches a page with a session and reads it whole; anything but 200 fails.
@@ -308,7 +430,7 @@ func (b *benchWeb) loginAll(ctx context.Context, accounts []benchAccount, users 
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			cookies[u], errs[u] = b.login(ctx, accounts[u%len(accounts)].user)
+			cookies[u], errs[u] = b.login(ctx, accountOf(accounts, u).user)
 		})
 	}
 	wg.Wait()

@@ -16,7 +16,8 @@ func TestBenchWeb(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errs)
 	}
-	for _, kind := range []string{"county", "county_search", "score_yzjh", "score_lxzz", "explain", "frameworks", "city", "school", "all"} {
+	for _, kind := range []string{"county", "county_search", "score_yzjh", "score_lxzz", "explain", "frameworks", "city", "school",
+		"assessment", "ranking", "ranking_city", "ledger", "ledger_city", "ledger_province", "all"} {
 		if !strings.Contains(out, "\n"+kind+" ") {
 			t.Errorf("no figures for %s:\n%s", kind, out)
 		}
