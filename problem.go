@@ -238,37 +238,41 @@ type LedgerRow struct {
 
 // Ledger is the rectification ledger (整改台账) of root's subtree: the problems of
 // framework fw and period (0: every period), for an actor who may see them. Viewers
-// see only the problems of published assessments.
+// see only the problems of published assessments. Three queries, however many
+// counties: the problems, their assessments and the counties.
 func (s *Service) Ledger(ctx context.Context, a *Actor, root *OrgUnit, fw string, period int) ([]LedgerRow, error) {
 	if !a.CanSee(root) {
 		return nil, Errorf(Forbidden, "无权查看该单位")
 	}
 	list, err := s.Store.Problems(ctx, ProblemQuery{UnitPath: root.Path, Framework: fw, Period: period})
+	if err != nil || len(list) == 0 {
+		return nil, err
+	}
+	counties, err := s.Store.Subtree(ctx, root, LevelCounty)
 	if err != nil {
 		return nil, err
 	}
-	units := map[int64]*OrgUnit{}
-	visible := map[int64]bool{}
+	units := make(map[int64]*OrgUnit, len(counties))
+	for i := range counties {
+		units[counties[i].ID] = &counties[i]
+	}
+	assessments, err := s.Store.Assessments(ctx, AssessmentQuery{UnitPath: root.Path, Framework: fw, Period: period})
+	if err != nil {
+		return nil, err
+	}
+	visible := make(map[int64]bool, len(assessments))
+	for i := range assessments {
+		as := &assessments[i]
+		if u := units[as.UnitID]; u != nil {
+			visible[as.ID] = a.canSeeAssessment(u, as)
+		}
+	}
 	var out []LedgerRow
 	today := s.Now()
 	for _, p := range list {
-		ok, seen := visible[p.AssessmentID]
-		if !seen {
-			_, _, err := s.assessmentFor(ctx, s.Store, a, p.AssessmentID)
-			ok = err == nil
-			visible[p.AssessmentID] = ok
+		if u := units[p.UnitID]; u != nil && visible[p.AssessmentID] {
+			out = append(out, LedgerRow{Problem: p, Unit: *u, Overdue: p.Overdue(today)})
 		}
-		if !ok {
-			continue
-		}
-		u := units[p.UnitID]
-		if u == nil {
-			if u, err = s.Store.Unit(ctx, p.UnitID); err != nil {
-				return nil, err
-			}
-			units[p.UnitID] = u
-		}
-		out = append(out, LedgerRow{Problem: p, Unit: *u, Overdue: p.Overdue(today)})
 	}
 	return out, nil
 }

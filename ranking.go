@@ -3,6 +3,7 @@ package ziping
 import (
 	"context"
 	"math"
+	"sync"
 
 	"ziping/engine"
 )
@@ -71,13 +72,13 @@ func (s *Service) Ranking(ctx context.Context, a *Actor, root *OrgUnit, fw strin
 		row := RankingRow{Unit: c, Open: open[c.ID], Overdue: overdue[c.ID]}
 		rk.Overdue += row.Overdue
 		if as := cur[c.ID]; as != nil {
-			if row.Summary, err = SummaryOf(as); err != nil {
+			if row.Summary, err = s.summaryOf(as); err != nil {
 				return nil, err
 			}
 			row.Assessment, row.Final = as, row.Summary.Final()
 		}
 		if p := prev[c.ID]; p != nil {
-			if sm, err := SummaryOf(p); err == nil && sm.Final() != nil {
+			if sm, err := s.summaryOf(p); err == nil && sm.Final() != nil {
 				row.HasPrev, row.PrevTotal = true, sm.Final().Total
 			}
 		}
@@ -261,4 +262,41 @@ func (s *Service) recomputeView(ctx context.Context, tx Store, as *Assessment, u
 		return nil, err
 	}
 	return v, nil
+}
+
+// summaryCache keeps decoded summaries by assessment and version: decoding 200
+// summaries was half of a province ranking's time, and a version never changes.
+type summaryCache struct {
+	mu sync.Mutex
+	m  map[int64]cachedSummary
+}
+
+type cachedSummary struct {
+	version int64
+	sm      *Summary
+}
+
+// summaryOf is SummaryOf, cached. Callers must not change the Summary.
+func (s *Service) summaryOf(as *Assessment) (*Summary, error) {
+	c := s.sums
+	if c == nil {
+		return SummaryOf(as)
+	}
+	c.mu.Lock()
+	e, ok := c.m[as.ID]
+	c.mu.Unlock()
+	if ok && e.version == as.Version {
+		return e.sm, nil
+	}
+	sm, err := SummaryOf(as)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= 4*maxCached {
+		c.m = map[int64]cachedSummary{}
+	}
+	c.m[as.ID] = cachedSummary{as.Version, sm}
+	c.mu.Unlock()
+	return sm, nil
 }

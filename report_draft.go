@@ -6,6 +6,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -121,10 +122,44 @@ func (s *Service) ReportIssues(v *AssessmentView) ([]ReportIssue, error) {
 		return nil, nil
 	}
 	var narrative []byte
+	var version int64
 	if v.Report != nil {
-		narrative = v.Report.Narrative
+		narrative, version = v.Report.Narrative, v.Report.Version
 	}
-	return s.Reports.Issues(v.Program.FW, v.Self, narrative, s.reportMeta(v))
+	meta := s.reportMeta(v)
+	// The assessment's version moves with every score and every recompute after an
+	// import; the draft's with every save; the plan is part of the key itself.
+	key := fmt.Sprintf("%d/%d/%d/%v/%s/%d", v.Assessment.ID, v.Assessment.Version, version, v.Assessment.Frozen(),
+		v.Assessment.FrameworkVersion, len(meta.Plan))
+	for _, p := range meta.Plan {
+		key += "/" + p.Title + p.Problem + p.Measures + p.Owner + p.Deadline.String()
+	}
+	if c := s.issues; c != nil {
+		c.mu.Lock()
+		is, ok := c.m[key]
+		c.mu.Unlock()
+		if ok {
+			return is, nil
+		}
+	}
+	is, err := s.Reports.Issues(v.Program.FW, v.Self, narrative, meta)
+	if err != nil || s.issues == nil {
+		return is, err
+	}
+	s.issues.mu.Lock()
+	if s.issues.m == nil || len(s.issues.m) >= maxCached {
+		s.issues.m = map[string][]ReportIssue{}
+	}
+	s.issues.m[key] = is
+	s.issues.mu.Unlock()
+	return is, nil
+}
+
+// issueCache keeps report findings by what they depend on (ReportIssues): linting a
+// report was a third of the assessment page's time.
+type issueCache struct {
+	mu sync.Mutex
+	m  map[string][]ReportIssue
 }
 
 // reportMeta is the issuer, date and rectification plan of v's report: the measures

@@ -38,12 +38,19 @@ func schoolFilter(q ziping.SchoolQuery) (string, []any, error) {
 	if err != nil {
 		return "", nil, internal("encode unit ids", err)
 	}
-	// json_each takes the whole id list as one argument, however many counties a
-	// province has.
+	// One county (every page of one) is an equality, so that the planner takes the
+	// (unit_id, period, code, stage) index, in code order; json_each takes a longer
+	// id list as one argument, however many counties a province has. The unary +
+	// keeps the primary key (period first) from being chosen to save the sort: it
+	// would scan the whole province's year for one county's rows.
 	where := ` WHERE unit_id IN (SELECT value FROM json_each(?))`
 	args := []any{string(ids)}
+	period := ` AND +period = ?`
+	if len(q.UnitIDs) == 1 {
+		where, args, period = ` WHERE unit_id = ?`, []any{q.UnitIDs[0]}, ` AND period = ?`
+	}
 	if q.Period != 0 {
-		where += ` AND period = ?`
+		where += period
 		args = append(args, q.Period)
 	}
 	if q.Stage != "" {

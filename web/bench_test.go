@@ -22,7 +22,12 @@ func BenchmarkPages(b *testing.B) {
 	county, _ := f.svc.Store.UnitByCode(f.ctx, "990102")
 	_, rows, _ := f.svc.Store.Schools(f.ctx, ziping.SchoolQuery{UnitIDs: []int64{county.ID}, Period: 2024, Limit: 1})
 	b.Logf("county 990102: %d school rows in 2024", rows)
+	filler := f.actor("filler")
+	id := f.startAssessment(filler, "990102", testFW, 2024)
+	f.scoreRest(filler, id)
 	for _, c := range []struct{ name, path string }{
+		{"assessment", assessmentURL(id)},
+		{"ranking", "/units/990100/ranking?fw=lxzz-county&period=2024"},
 		{"unit", "/units/990102"},
 		{"unit_lxzz", "/units/990102?fw=lxzz-county"},
 		{"score", "/units/990102/score"},
