@@ -34,6 +34,7 @@ type DB struct {
 	read  *sql.DB
 	write *sql.DB
 	path  string
+	stmts *stmtCache // the read pool's prepared statements
 }
 
 var _ ziping.Store = (*DB)(nil)
@@ -59,7 +60,8 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if db.read, err = openPool(ctx, path, "_pragma=query_only(1)", readers); err != nil {
 		return nil, errors.Join(err, db.write.Close())
 	}
-	db.conn = conn{q: db.read}
+	db.stmts = &stmtCache{db: db.read}
+	db.conn = conn{q: cachedReads{q: db.read, cache: db.stmts}}
 	if err := db.checkVersion(ctx); err != nil {
 		return nil, errors.Join(err, db.Close())
 	}
@@ -107,7 +109,7 @@ func checkWAL(ctx context.Context, pool *sql.DB) error {
 // Close closes both pools. The last connection to close checkpoints the WAL into the
 // database file.
 func (db *DB) Close() error {
-	return errors.Join(db.read.Close(), db.write.Close())
+	return errors.Join(db.stmts.close(), db.read.Close(), db.write.Close())
 }
 
 // Tx runs fn in one write transaction (BEGIN IMMEDIATE on the writer): everything fn
@@ -149,7 +151,7 @@ func (db *DB) readTx(ctx context.Context, fn func(c conn) error) error {
 		return storeError(err, "begin read", "")
 	}
 	defer tx.Rollback() // read-only: nothing to keep, nothing to lose
-	return fn(conn{q: tx})
+	return fn(conn{q: cachedReads{q: tx, tx: tx, cache: db.stmts}})
 }
 
 // txStore is the Store handed to a Tx function: every method runs in the transaction.
