@@ -358,3 +358,35 @@ func TestFailedMigrationLeavesNothing(t *testing.T) {
 		t.Errorf("SchemaVersion after a failed migration = %d, %v; want %d", v, err, latest())
 	}
 }
+
+// TestManyReadTransactionsDoNotStarve: more concurrent read transactions than pooled
+// connections, each running statements the cache has not seen, all finish. A read
+// transaction preparing its statement on the pool would wait for a connection that
+// another waiting transaction holds.
+func TestManyReadTransactionsDoNotStarve(t *testing.T) {
+	db := openTest(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for i := range 64 {
+		wg.Go(func() {
+			// Distinct searches and sorts: distinct statements for the cache.
+			q := ziping.SchoolQuery{UnitIDs: []int64{int64(i%7 + 1)}, Period: 2024, Search: "x", Sort: ziping.SchoolSorts[i%len(ziping.SchoolSorts)]}
+			if i%2 == 0 {
+				q.UnitIDs = append(q.UnitIDs, 99)
+			}
+			if _, _, err := db.Schools(ctx, q); err != nil {
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	if ctx.Err() != nil {
+		t.Fatal("reads starved: ", ctx.Err())
+	}
+}
