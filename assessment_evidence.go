@@ -141,7 +141,7 @@ func (s *Service) AddEvidence(ctx context.Context, a *Actor, id int64, in Eviden
 		if err := tx.CreateEvidence(ctx, e, in.Data); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, a, "evidence_add", assessmentObject(as)+"/evidence:"+strconv.FormatInt(e.ID, 10), u.ID, nil,
+		return s.refreshAndAudit(ctx, tx, a, as, u, "evidence_add", "/evidence:"+strconv.FormatInt(e.ID, 10), nil,
 			map[string]any{"point": e.Point, "problem": e.ProblemID, "title": e.Title, "doc_number": e.DocNumber,
 				"file": e.FileName, "size": e.Size, "sha256": e.SHA256})
 	})

@@ -115,13 +115,24 @@ func allPoints(r *engine.Result) []engine.PointResult {
 // outliers flags the metrics of scored points whose value moved more than
 // OutlierChange from last year's.
 func (s *Service) outliers(v *AssessmentView) []ReadinessItem {
+	if v.key != nil {
+		if v.outliers == nil {
+			v.outliers = s.computeOutliers(v)
+			s.results.put(*v.key, &cachedResult{self: v.Self, review: v.Review, outliers: v.outliers})
+		}
+		return v.outliers
+	}
+	return s.computeOutliers(v)
+}
+
+func (s *Service) computeOutliers(v *AssessmentView) []ReadinessItem {
 	ds, per := v.Dataset, v.Assessment.Period
 	if ds == nil || ds.Periods[per-1] == nil || v.UnitIndex < 0 {
-		return nil
+		return []ReadinessItem{}
 	}
 	prev, err := v.Program.Evaluate(ds, engine.Options{Period: per - 1, Units: []int{v.UnitIndex}, Workers: 1})
 	if err != nil || len(prev) == 0 {
-		return nil
+		return []ReadinessItem{}
 	}
 	used := map[string]bool{}
 	for _, pr := range allPoints(v.Self) {
@@ -129,7 +140,7 @@ func (s *Service) outliers(v *AssessmentView) []ReadinessItem {
 			used[m] = true
 		}
 	}
-	var out []ReadinessItem
+	out := []ReadinessItem{} // empty, not nil: computed
 	for _, m := range v.Self.Metrics {
 		p, ok := prev[0].Metric(m.ID)
 		if !used[m.ID] || !m.OK || !ok || !p.OK || math.Abs(p.Value) < 1e-9 {

@@ -221,6 +221,9 @@ type AssessmentView struct {
 	Credibility  *Credibility
 	Snapshots    []Snapshot
 	Report       *ReportDraft // nil when nobody has written the report yet
+
+	key      *resultKey      // set when the results may be cached
+	outliers []ReadinessItem // from the cache, with key
 }
 
 // Final is the result that counts: the review when there is one, else the self.
@@ -349,11 +352,66 @@ func (s *Service) evaluateView(ctx context.Context, st Store, v *AssessmentView)
 		return err
 	}
 	v.Dataset, v.UnitIndex = ds, ds.UnitIndex(v.Unit.Code)
+	// Outside a transaction the results of a version on a dataset never change (every
+	// score bumps the version, every import makes a new dataset); inside one the
+	// version is the one read before this transaction's writes.
+	if st == s.Store {
+		v.key = &resultKey{id: as.ID, version: as.Version, ds: ds}
+		if r := s.results.get(*v.key); r != nil {
+			v.Self, v.Review, v.outliers = r.self, r.review, r.outliers
+			return nil
+		}
+	}
 	if v.Self, err = evaluateOne(prog, ds, v.Unit, as.Period, self); err != nil {
 		return err
 	}
-	v.Review, err = reviewResult(prog, v.Self, v.Scores[SideReview])
-	return err
+	if v.Review, err = reviewResult(prog, v.Self, v.Scores[SideReview]); err != nil {
+		return err
+	}
+	if v.key != nil {
+		s.results.put(*v.key, &cachedResult{self: v.Self, review: v.Review})
+	}
+	return nil
+}
+
+// resultKey is what an assessment's results depend on.
+type resultKey struct {
+	id, version int64
+	ds          *engine.Dataset
+}
+
+type cachedResult struct {
+	self, review *engine.Result
+	outliers     []ReadinessItem
+}
+
+// resultCache keeps assessments' results between page views: evaluating the county
+// and last year's values for the outlier check was a fifth of the assessment page.
+// Results are read only once made, so views share them.
+type resultCache struct {
+	mu sync.Mutex
+	m  map[resultKey]*cachedResult
+}
+
+func (c *resultCache) get(k resultKey) *cachedResult {
+	if c == nil {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m[k]
+}
+
+func (c *resultCache) put(k resultKey, r *cachedResult) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= maxCached {
+		c.m = map[resultKey]*cachedResult{}
+	}
+	c.m[k] = r
 }
 
 // evaluateOne evaluates one unit with people's scores; a unit without data for the

@@ -39,18 +39,19 @@ type Service struct {
 	// readiness check).
 	Reports Reporter
 
-	cache  *datasetCache  // nil: no caching (a Service built as a literal)
-	progs  *programCache  // compiled framework versions
-	snaps  *snapshotCache // decoded snapshots
-	sums   *summaryCache  // decoded assessment summaries
-	issues *issueCache    // report findings
+	cache   *datasetCache  // nil: no caching (a Service built as a literal)
+	progs   *programCache  // compiled framework versions
+	snaps   *snapshotCache // decoded snapshots
+	sums    *summaryCache  // decoded assessment summaries
+	issues  *issueCache    // report findings
+	results *resultCache   // assessments' results by version and dataset
 }
 
 // NewService returns a Service with the production defaults: 12-hour sessions, five
 // wrong passwords lock an account for 15 minutes.
 func NewService(st Store, h PasswordHasher) *Service {
 	return &Service{Store: st, Hasher: h, Now: time.Now, SessionTTL: 12 * time.Hour, MaxFailedLogins: 5, LockFor: 15 * time.Minute,
-		cache: &datasetCache{}, progs: &programCache{}, snaps: &snapshotCache{}, sums: &summaryCache{}, issues: &issueCache{}}
+		cache: &datasetCache{}, progs: &programCache{}, snaps: &snapshotCache{}, sums: &summaryCache{}, issues: &issueCache{}, results: &resultCache{}}
 }
 
 // Actor is who is acting: a signed-in user with the unit of its scope, or the

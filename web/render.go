@@ -122,8 +122,12 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if p.Flash == "" && p.User != nil {
 		p.Flash = takeFlash(w, r)
 	}
-	var buf bytes.Buffer
-	if err := pages.byName[name].ExecuteTemplate(&buf, "layout", data); err != nil {
+	buf, _ := s.bufs.Get().(*bytes.Buffer)
+	if buf == nil {
+		buf = new(bytes.Buffer)
+	}
+	defer s.putBuf(buf)
+	if err := pages.byName[name].ExecuteTemplate(buf, "layout", data); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
 	}
 	h := w.Header()
@@ -132,6 +136,16 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	w.WriteHeader(status)
 	_, err = w.Write(buf.Bytes())
 	return err
+}
+
+// putBuf returns a page buffer to the server's pool unless it grew unusually large:
+// a page is tens of kilobytes, grown anew on every request otherwise.
+func (s *Server) putBuf(b *bytes.Buffer) {
+	if b.Cap() > 1<<20 {
+		return
+	}
+	b.Reset()
+	s.bufs.Put(b)
 }
 
 func newUserView(a *ziping.Actor) *userView {

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"ziping"
@@ -107,6 +108,7 @@ type Server struct {
 	fwIDs     []string
 	limiter   *limiter
 	handler   http.Handler
+	bufs      sync.Pool // page buffers (render)
 }
 
 // New builds the server: it compiles the built-in frameworks and parses every page

@@ -1,0 +1,125 @@
+package web
+
+import (
+	"html"
+	"html/template"
+	"strconv"
+	"strings"
+)
+
+// The score and evidence forms are written here rather than by html/template: a
+// page carries one or two for each of its 27 points, and executing them was a
+// quarter of the assessment page's time. Every value goes through esc, which
+// escapes for text and for double-quoted attributes alike; URLs are the server's
+// own paths, built with url.PathEscape.
+
+// esc escapes s for HTML text and double-quoted attribute values, and replaces NUL
+// as html/template does.
+func esc(s string) string {
+	return html.EscapeString(strings.ReplaceAll(s, "\x00", "\uFFFD"))
+}
+
+// formBuilder writes HTML with escaped values.
+type formBuilder struct{ strings.Builder }
+
+// raw writes markup of the program's own.
+func (b *formBuilder) raw(parts ...string) {
+	for _, p := range parts {
+		b.WriteString(p)
+	}
+}
+
+// html is the markup written; every value in it went through esc.
+func (b *formBuilder) html() template.HTML { return template.HTML(b.String()) }
+
+// HTML is the form of one point's score (self or review).
+func (f *scoreForm) HTML() template.HTML {
+	var b formBuilder
+	review := f.Side == "review"
+	b.raw(`<form method="post" action="`, esc(f.Action), `" class="score-form" id="form-`, esc(f.ID), `">`, "\n")
+	b.raw(`  <input type="hidden" name="csrf" value="`, esc(f.CSRF), `">`, "\n")
+	b.raw(`  <input type="hidden" name="side" value="`, esc(f.Side), `">`, "\n")
+	b.raw(`  <input type="hidden" name="version" value="`, strconv.FormatInt(f.Version, 10), `">`)
+	if f.Error != "" {
+		b.raw(`<p class="alert point-error" role="alert">`, esc(f.Error), `</p>`)
+	}
+	if f.Current != "" {
+		b.raw(`<p class="current">`, esc(f.Current), `</p>`)
+	}
+	switch f.Kind {
+	case "checklist":
+		b.raw("\n", `  <input type="hidden" name="checklist" value="1">`, "\n", `  <fieldset class="items"><legend>勾选已达到的要求</legend>`)
+		for _, it := range f.Items {
+			b.raw(`<label class="check"><input type="checkbox" name="checked" value="`, esc(it.ID), `"`)
+			if it.Checked {
+				b.raw(` checked`)
+			}
+			b.raw(`> `, esc(it.Text), `</label>`)
+		}
+		b.raw("\n  </fieldset>")
+	case "veto":
+		legend := "是否存在该情形"
+		if review {
+			legend = "复核认定"
+		}
+		b.raw("\n", `  <fieldset class="items"><legend>`, legend, `</legend>`, "\n")
+		for _, o := range [2][2]string{{"no", "否"}, {"yes", "是"}} {
+			b.raw(`    <label class="check"><input type="radio" name="triggered" value="`, o[0], `" id="`, esc(f.ID), `-`, o[0], `"`)
+			if f.Triggered == o[0] {
+				b.raw(` checked`)
+			}
+			b.raw(`> `, o[1], "</label>\n")
+		}
+		b.raw(`  </fieldset>`)
+	default:
+		label := "自评得分"
+		if review {
+			label = "复核得分"
+		}
+		b.raw("\n", `  <label class="field score-field"><span>`, label, `（0–`, esc(f.Max), `分）</span>`, "\n")
+		b.raw(`    <input type="text" name="score" value="`, esc(f.Score), `" inputmode="decimal" maxlength="10" id="`, esc(f.ID), `-score"`)
+		if f.Error != "" {
+			b.raw(` aria-invalid="true"`)
+		}
+		b.raw(`></label>`)
+	}
+	label, class, button := "评分说明", "primary", "保存自评"
+	if review {
+		label, class, button = "复核理由", "review-save", "保存复核"
+	}
+	if f.ToConfirm {
+		button = "确认"
+	}
+	b.raw("\n", `  <label class="field"><span>`, label, `</span>`, "\n")
+	b.raw(`    <textarea name="justification" rows="2" maxlength="2000" id="`, esc(f.ID), `-just">`, esc(f.Justification), `</textarea></label>`, "\n")
+	b.raw(`  <div class="actions">`, "\n")
+	b.raw(`    <button type="submit" class="`, class, `" id="`, esc(f.ID), `-save">`, button, `</button>`)
+	if f.Clearable {
+		b.raw(`<button type="submit" name="clear" value="1" id="`, esc(f.ID), `-clear">清除</button>`)
+	}
+	b.raw("\n  </div>\n</form>")
+	return b.html()
+}
+
+// HTML is the upload form of a point's evidence, folded until opened.
+func (f *evidenceForm) HTML() template.HTML {
+	var b formBuilder
+	id := esc(f.ID)
+	b.raw(`<details class="evidence-upload"`)
+	if f.Error != "" {
+		b.raw(` open`)
+	}
+	b.raw(">\n", `  <summary id="`, id, `-open">上传证明材料</summary>`, "\n")
+	b.raw(`  <form method="post" action="`, esc(f.Action), `" enctype="multipart/form-data" class="upload" id="`, id, `">`, "\n")
+	b.raw(`    <input type="hidden" name="csrf" value="`, esc(f.CSRF), `">`, "\n")
+	b.raw(`    <input type="hidden" name="point" value="`, esc(f.Point), `">`)
+	if f.Error != "" {
+		b.raw(`<p class="alert point-error" role="alert">`, esc(f.Error), `</p>`)
+	}
+	b.raw("\n", `    <label>文件<input type="file" name="file" accept="`, esc(f.Accept), `" id="`, id, `-file"></label>`, "\n")
+	b.raw(`    <label>标题<input type="text" name="title" value="`, esc(f.Title), `" maxlength="200" id="`, id, `-title"></label>`, "\n")
+	b.raw(`    <label>文号<input type="text" name="doc_number" value="`, esc(f.DocNumber), `" maxlength="60" placeholder="如 南政办发〔2018〕97号" id="`, id, `-doc"></label>`, "\n")
+	b.raw(`    <label>年度<input type="text" name="year" value="`, esc(f.Period), `" inputmode="numeric" maxlength="4" size="6" id="`, id, `-year"></label>`, "\n")
+	b.raw(`    <button type="submit" id="`, id, `-submit">上传</button>`, "\n  </form>\n</details>")
+	return b.html()
+}

@@ -1,0 +1,57 @@
+package web
+
+import (
+	"html/template"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+)
+
+// TestFormsEscape: the hand-written forms escape every value, in text and in
+// attributes, and parse back to the values given.
+func TestFormsEscape(t *testing.T) {
+	hostile := `"><script>alert(1)</script>&'` + "\x00"
+	forms := []template.HTML{
+		(&scoreForm{Action: "/assessments/1/points/" + hostile, Side: "self", Kind: "manual", Max: hostile, ID: hostile, CSRF: hostile,
+			Score: hostile, Justification: hostile, Error: hostile, Current: hostile, Clearable: true}).HTML(),
+		(&scoreForm{Side: "review", Kind: "checklist", ID: "p1", Items: []checkItem{{ID: hostile, Text: hostile, Checked: true}}}).HTML(),
+		(&scoreForm{Side: "review", Kind: "veto", ID: hostile, Triggered: "yes"}).HTML(),
+		(&evidenceForm{Action: hostile, Point: hostile, ID: hostile, Accept: hostile, Title: hostile, DocNumber: hostile, Period: hostile, Error: hostile, CSRF: hostile}).HTML(),
+	}
+	want := strings.ReplaceAll(hostile, "\x00", "\uFFFD")
+	for i, f := range forms {
+		if strings.Contains(string(f), "<script>") {
+			t.Fatalf("form %d lets markup through:\n%s", i, f)
+		}
+		doc, err := html.Parse(strings.NewReader(string(f)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var values, texts int
+		var walk func(n *html.Node)
+		walk = func(n *html.Node) {
+			if n.Type == html.ElementNode && n.Data == "script" {
+				t.Fatalf("form %d has a script element", i)
+			}
+			for _, a := range n.Attr {
+				if a.Val == want || a.Val == want+"-score" || a.Val == want+"-just" || a.Val == "form-"+want {
+					values++
+				}
+			}
+			if n.Type == html.TextNode && strings.Contains(n.Data, want) {
+				texts++
+			}
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				walk(c)
+			}
+		}
+		walk(doc)
+		if values == 0 && texts == 0 {
+			t.Fatalf("form %d: the value does not come back:\n%s", i, f)
+		}
+	}
+	if !strings.Contains(string(forms[1]), " checked>") || !strings.Contains(string(forms[2]), `-yes" checked>`) {
+		t.Fatalf("checked state lost:\n%s\n%s", forms[1], forms[2])
+	}
+}
