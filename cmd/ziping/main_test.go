@@ -196,7 +196,7 @@ func TestReportRenderFromStore(t *testing.T) {
 	}
 	all := filepath.Join(dir, "all")
 	out, errs, code = runCLI(t, "report", "render", "--db", db, "--unit", "990000", "--period", "2024", "--all", "--format", "docx", "-o", all)
-	if code != 0 || !strings.Contains(out, "共生成3份报告，0份失败") {
+	if code != 0 || !strings.Contains(out, "共生成3份报告（"+all+"），0份失败") || !strings.Contains(errs, "已生成 3/3") {
 		t.Fatalf("--all: exit %d %s %s", code, out, errs)
 	}
 	if m, _ := filepath.Glob(filepath.Join(all, "*.docx")); len(m) != 3 {

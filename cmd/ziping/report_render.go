@@ -225,7 +225,7 @@ func renderFromStore(e *env, f *renderFlags) error {
 		return err
 	}
 	if len(ids) == 1 && !f.all {
-		n, err := renderStored(e, svc, f, ids[0], f.out)
+		n, err := renderStored(e, svc, f, ids[0], "")
 		if err == nil && n > 0 && f.strict {
 			err = fmt.Errorf("报告检查发现%d处问题（--strict）", n)
 		}
@@ -234,23 +234,29 @@ func renderFromStore(e *env, f *renderFlags) error {
 	if err := os.MkdirAll(f.out, 0o755); err != nil {
 		return err
 	}
-	// The workers print; one lock keeps their lines whole.
+	// The workers print findings; one lock keeps their lines whole and the progress
+	// line last.
 	var mu sync.Mutex
 	le := *e
-	le.stdout, le.stderr = &lockedWriter{mu: &mu, w: e.stdout}, &lockedWriter{mu: &mu, w: e.stderr}
-	e = &le
-	var findings atomic.Int64
-	var failed atomic.Int64
+	le.stderr = &lockedWriter{mu: &mu, w: e.stderr}
+	var findings, failed, rendered atomic.Int64
 	jobs := make(chan int64)
 	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
+	workers := runtime.GOMAXPROCS(0)
+	if f.format == "pdf" {
+		workers = 1 // LibreOffice instances are heavy; one at a time
+	}
+	for range workers {
 		wg.Go(func() {
 			for id := range jobs {
-				n, err := renderStored(e, svc, f, id, filepath.Join(f.out, fmt.Sprintf("自评%d.%s", id, f.format)))
+				n, err := renderStored(&le, svc, f, id, f.out)
+				mu.Lock()
 				if err != nil {
-					fmt.Fprintf(e.stderr, "自评%d：%v\n", id, err)
+					fmt.Fprintf(e.stderr, "\r自评%d：%v\n", id, err)
 					failed.Add(1)
 				}
+				fmt.Fprintf(e.stderr, "\r已生成 %d/%d", rendered.Add(1), len(ids))
+				mu.Unlock()
 				findings.Add(int64(n))
 			}
 		})
@@ -260,7 +266,8 @@ func renderFromStore(e *env, f *renderFlags) error {
 	}
 	close(jobs)
 	wg.Wait()
-	fmt.Fprintf(e.stdout, "共生成%d份报告，%d份失败，报告检查发现%d处问题\n", len(ids)-int(failed.Load()), failed.Load(), findings.Load())
+	fmt.Fprintln(e.stderr)
+	fmt.Fprintf(e.stdout, "共生成%d份报告（%s），%d份失败，报告检查发现%d处问题\n", len(ids)-int(failed.Load()), f.out, failed.Load(), findings.Load())
 	switch {
 	case failed.Load() > 0:
 		return fmt.Errorf("%d份报告生成失败", failed.Load())
@@ -300,10 +307,12 @@ func storeAssessments(e *env, svc *ziping.Service, f *renderFlags) ([]int64, err
 	return ids, nil
 }
 
-// renderStored renders one stored assessment's report: its data, its scores
-// (frozen once submitted) and the narrative written in the web editor. It prints
-// the report check's findings and returns how many there were.
-func renderStored(e *env, svc *ziping.Service, f *renderFlags, id int64, out string) (int, error) {
+// renderStored renders one stored assessment's report: its data, its scores (frozen
+// once submitted) and the narrative written in the web editor. With dir it writes
+// DIR/CODE-名称-YEAR.format and says nothing but the findings (the caller shows
+// progress); without, it writes -o and says so. It returns how many findings the
+// report check printed.
+func renderStored(e *env, svc *ziping.Service, f *renderFlags, id int64, dir string) (int, error) {
 	v, err := svc.Assessment(e.ctx, ziping.System, id)
 	if err != nil {
 		return 0, err
@@ -313,15 +322,21 @@ func renderStored(e *env, svc *ziping.Service, f *renderFlags, id int64, out str
 		return 0, err
 	}
 	for _, is := range issues {
-		fmt.Fprintf(e.stderr, "报告检查（%s）：「%s」第%d行第%d字：%s（%s）\n", v.Unit.Name, is.Section, is.Line, is.Col, is.Text, is.Kind)
+		fmt.Fprintf(e.stderr, "\r报告检查（%s）：「%s」第%d行第%d字：%s（%s）\n", v.Unit.Name, is.Section, is.Line, is.Col, is.Text, is.Kind)
 	}
 	var buf bytes.Buffer
 	if err := svc.WriteReport(e.ctx, ziping.System, id, f.format, &buf); err != nil {
 		return 0, err
 	}
+	out := f.out
+	if dir != "" {
+		out = filepath.Join(dir, fmt.Sprintf("%s-%s-%d-%s.%s", v.Unit.Code, v.Unit.Name, v.Assessment.Period, v.Assessment.Framework, f.format))
+	}
 	if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
 		return 0, err
 	}
-	fmt.Fprintf(e.stdout, "已生成 %s（%s %d年度）\n", out, v.Unit.Name, v.Assessment.Period)
+	if dir == "" {
+		fmt.Fprintf(e.stdout, "已生成 %s（%s %d年度）\n", out, v.Unit.Name, v.Assessment.Period)
+	}
 	return len(issues), nil
 }
