@@ -46,7 +46,12 @@ func newFlow(t *testing.T) *aflow {
 
 func (f *aflow) start(t *testing.T, period int, fromLast bool) *ziping.Assessment {
 	t.Helper()
-	as, err := f.svc.StartAssessment(f.ctx, f.filler, "lxzz-county", f.county, period, fromLast)
+	return f.startFW(t, "lxzz-county", period, fromLast)
+}
+
+func (f *aflow) startFW(t *testing.T, fw string, period int, fromLast bool) *ziping.Assessment {
+	t.Helper()
+	as, err := f.svc.StartAssessment(f.ctx, f.filler, fw, f.county, period, fromLast)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +99,11 @@ func (f *aflow) scoreAll(t *testing.T, id int64) {
 			f.evidence(t, id, pt.Code, "", 0)
 		}
 	}
-	for _, b := range fw.Bonus.Items {
+	var bonus []engine.Point
+	if fw.Bonus != nil {
+		bonus = fw.Bonus.Items
+	}
+	for _, b := range bonus {
 		in := ziping.ScoreInput{Side: ziping.SideSelf, Code: b.Code, Justification: "无"}
 		if b.Rules[0].Kind == engine.RuleManual {
 			in.Score = ptr(0.0)
@@ -747,5 +756,60 @@ func TestReportInReadiness(t *testing.T) {
 	removed, added, err := f.svc.ReportChanges(f.view(t, f.filler, cur.ID))
 	if err != nil || len(removed)+len(added) == 0 {
 		t.Fatalf("no change after the data changed: -%v +%v %v", removed, added, err)
+	}
+}
+
+// TestReviewVerdict: on a verdict framework the reviewer's 未达标 (one rule short of
+// the point's maximum) fails a passing point and the verdict; 达标 (the maximum)
+// passes a failing point.
+func TestReviewVerdict(t *testing.T) {
+	f := newFlow(t)
+	as := f.startFW(t, "yzjh-2017", 2024, false)
+	f.scoreAll(t, as.ID)
+	if err := f.svc.Submit(f.ctx, f.filler, as.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	self := f.view(t, f.reviewer, as.ID).Self
+	var pass, fail *engine.PointResult
+	for _, p := range allPoints(self) {
+		if p.Status != engine.StatusScored {
+			continue
+		}
+		if p.Passed && pass == nil {
+			pass = &p
+		} else if !p.Passed && fail == nil {
+			fail = &p
+		}
+	}
+	if pass == nil || fail == nil {
+		t.Fatalf("need a passing and a failing point: %+v", allPoints(self))
+	}
+	review := func(p *engine.PointResult, score float64) {
+		t.Helper()
+		if _, err := f.svc.ScorePoint(f.ctx, f.reviewer, as.ID, ziping.ScoreInput{Side: ziping.SideReview, Code: p.Code, Score: &score,
+			Justification: "现场核查"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	review(pass, pass.Max-1)
+	review(fail, fail.Max)
+	v := f.view(t, f.reviewer, as.ID)
+	for _, p := range allPoints(v.Review) {
+		switch p.Code {
+		case pass.Code:
+			if p.Passed {
+				t.Errorf("point %s still passes after 未达标", p.Code)
+			}
+		case fail.Code:
+			if !p.Passed {
+				t.Errorf("point %s still fails after 达标", p.Code)
+			}
+		}
+	}
+	if v.Review.Verdict == "" || v.Review.Passed {
+		t.Errorf("verdict %q passed %v with a failed point", v.Review.Verdict, v.Review.Passed)
+	}
+	if c := v.Credibility; c == nil || !c.Verdict || c.Points != 2 {
+		t.Errorf("credibility %+v, want 2 points differing", v.Credibility)
 	}
 }

@@ -71,6 +71,16 @@ func (f *scoreForm) HTML() template.HTML {
 			b.raw(`> `, o[1], "</label>\n")
 		}
 		b.raw(`  </fieldset>`)
+	case "verdict":
+		b.raw("\n", `  <fieldset class="items"><legend>复核认定</legend>`, "\n")
+		for _, o := range [2][3]string{{"pass", f.Max, "达标"}, {"fail", f.Fail, "未达标"}} {
+			b.raw(`    <label class="check"><input type="radio" name="score" value="`, esc(o[1]), `" id="`, esc(f.ID), `-`, o[0], `"`)
+			if f.Score != "" && (f.Score == f.Max) == (o[0] == "pass") {
+				b.raw(` checked`)
+			}
+			b.raw(`> `, o[2], "</label>\n")
+		}
+		b.raw(`  </fieldset>`)
 	default:
 		label := "自评得分"
 		if review {

@@ -55,3 +55,19 @@ func TestFormsEscape(t *testing.T) {
 		t.Fatalf("checked state lost:\n%s\n%s", forms[1], forms[2])
 	}
 }
+
+// TestVerdictReviewForm: a verdict framework's review is 达标 (the maximum) or 未达标
+// (one rule short of it), with the stored review checked.
+func TestVerdictReviewForm(t *testing.T) {
+	f := &scoreForm{Side: "review", Kind: "verdict", ID: "r-A3", Max: "7", Fail: "6", Score: "6"}
+	h := string(f.HTML())
+	for _, want := range []string{`name="score" value="7" id="r-A3-pass">`, `name="score" value="6" id="r-A3-fail" checked>`, "达标", "未达标"} {
+		if !strings.Contains(h, want) {
+			t.Errorf("form lacks %q:\n%s", want, h)
+		}
+	}
+	f.Score = "7"
+	if h := string(f.HTML()); !strings.Contains(h, `id="r-A3-pass" checked>`) {
+		t.Errorf("达标 not checked:\n%s", h)
+	}
+}

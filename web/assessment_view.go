@@ -98,6 +98,7 @@ type metricValue struct {
 // stored score is now.
 type scoreForm struct {
 	CSRF, Action, Side, Kind, Max, ID string
+	Fail                              string // verdict frameworks: the score of 未达标
 	Version                           int64
 	Score, Justification              string
 	Triggered                         string // "yes", "no" or ""
@@ -317,7 +318,11 @@ func (s *Server) newAPoint(p *assessmentPage, v *ziping.AssessmentView, pt *engi
 		ap.EvidenceForm = &evidenceForm{Action: p.URL + "/evidence", Point: pt.Code, ID: "e-" + pt.Code, Accept: ziping.EvidenceExtensions}
 	}
 	if perm.review {
-		ap.ReviewForm = newScoreForm(p.URL, ziping.SideReview, "review", pt, reviewScore, hasReview)
+		kind := "review"
+		if ap.Verdict {
+			kind = "verdict" // 达标/未达标: the maximum, or one rule short of it
+		}
+		ap.ReviewForm = newScoreForm(p.URL, ziping.SideReview, kind, pt, reviewScore, hasReview)
 		if !hasReview && self.Status == engine.StatusScored {
 			ap.ReviewForm.Score = num(self.Score) // a starting point: the self score
 		}
@@ -358,7 +363,7 @@ func (s *Server) newVetoPoint(p *assessmentPage, v *ziping.AssessmentView, fv *e
 
 // newScoreForm is a side's form filled with the stored score.
 func newScoreForm(base, side, kind string, pt *engine.Point, ps ziping.PointScore, exists bool) *scoreForm {
-	f := &scoreForm{Action: base + "/points/" + url.PathEscape(pt.Code), Side: side, Kind: kind, Max: num(pt.Max),
+	f := &scoreForm{Action: base + "/points/" + url.PathEscape(pt.Code), Side: side, Kind: kind, Max: num(pt.Max), Fail: num(max(pt.Max-1, 0)),
 		ID: side[:1] + "-" + pt.Code, Clearable: exists && side == ziping.SideReview}
 	if kind == "checklist" {
 		for _, r := range pt.Rules {
