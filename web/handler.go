@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -218,7 +219,7 @@ func (s *Server) requestLog(next http.Handler) http.Handler {
 		}
 		attrs := []slog.Attr{slog.String("request_id", ri.id), slog.String("method", r.Method), slog.String("path", r.URL.Path),
 			slog.Int("status", sw.status), slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
-			slog.String("ip", clientIP(r))}
+			slog.String("ip", s.clientIP(r))}
 		if ri.actor != nil && ri.actor.User != nil {
 			attrs = append(attrs, slog.String("user", ri.actor.User.Username))
 		}
@@ -231,12 +232,42 @@ func (s *Server) requestLog(next http.Handler) http.Handler {
 
 // clientIP is the peer's address. Forwarding headers are not trusted: a proxy in
 // front would have to be configured explicitly (not in this slice).
-func clientIP(r *http.Request) string {
+// clientIP is the address of the client: the connection's, or, when the
+// connection comes from a trusted proxy (Options.TrustedProxies), the nearest address
+// in X-Forwarded-For that is not a trusted proxy itself. Addresses a client wrote
+// further left are never believed.
+func (s *Server) clientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
 	}
-	return host
+	addr, err := netip.ParseAddr(host)
+	if err != nil || !s.trusted(addr) {
+		return host
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break // a malformed hop: nothing to its left can be believed
+		}
+		addr = hop.Unmap()
+		if !s.trusted(addr) {
+			break
+		}
+	}
+	return addr.String()
+}
+
+// trusted reports whether addr is one of the trusted proxies.
+func (s *Server) trusted(addr netip.Addr) bool {
+	addr = addr.Unmap()
+	for _, p := range s.opts.TrustedProxies {
+		if p.Contains(addr) {
+			return true
+		}
+	}
+	return false
 }
 
 func newID() string { return randomHex(8) }

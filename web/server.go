@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"sync"
@@ -65,6 +66,10 @@ type Options struct {
 	// UploadDir keeps uploads between preview and confirm; os.TempDir()/ziping-uploads
 	// when empty.
 	UploadDir string
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is believed, for
+	// the client address the audit trail, the session and the sign-in rate limit use.
+	// Empty: the connection's address, whatever the headers say.
+	TrustedProxies []netip.Prefix
 }
 
 func (o Options) withDefaults() Options {

@@ -30,7 +30,7 @@ func (s *Server) authenticate(r *http.Request, ri *reqInfo, acc access) error {
 	if c, err := r.Cookie(sessionCookie); err == nil {
 		token = c.Value
 	}
-	a, sess, err := s.svc.Authenticate(r.Context(), token, clientIP(r))
+	a, sess, err := s.svc.Authenticate(r.Context(), token, s.clientIP(r))
 	if err != nil {
 		return err
 	}
@@ -121,7 +121,7 @@ type loginPage struct {
 func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
 	next := safeNext(r.URL.Query().Get("next"))
 	if c, err := r.Cookie(sessionCookie); err == nil {
-		if _, _, err := s.svc.Authenticate(r.Context(), c.Value, clientIP(r)); err == nil {
+		if _, _, err := s.svc.Authenticate(r.Context(), c.Value, s.clientIP(r)); err == nil {
 			http.Redirect(w, r, next, http.StatusSeeOther)
 			return nil
 		}
@@ -144,7 +144,7 @@ func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, status int,
 }
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
-	ip := clientIP(r)
+	ip := s.clientIP(r)
 	p := &loginPage{Username: strings.TrimSpace(r.PostForm.Get("username")), Next: safeNext(r.PostForm.Get("next"))}
 	password := r.PostForm.Get("password")
 	if !s.limiter.allow(ip) {

@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
+	"strings"
 	"time"
 
 	"ziping"
@@ -16,7 +18,7 @@ import (
 	"ziping/xlsx"
 )
 
-const serveUsage = "serve [--addr :8080] [--db URL] [--dev] [--log text|json] [--secure-cookies] [--max-evidence 20]"
+const serveUsage = "serve [--addr :8080] [--db URL] [--dev] [--log text|json] [--secure-cookies] [--max-evidence 20] [--trusted-proxy CIDR]..."
 
 // Timeouts of the HTTP server: a slow client cannot hold a connection open for
 // ever, and a shutdown waits this long for requests in flight.
@@ -39,7 +41,16 @@ func runServe(e *env, args []string) error {
 	logFormat := fs.String("log", "text", "日志格式：text 或 json")
 	secure := fs.Bool("secure-cookies", false, "会话 Cookie 一律加 Secure（由前置代理提供 HTTPS 时使用）")
 	maxEvidence := fs.Int64("max-evidence", ziping.DefaultMaxEvidence>>20, "单个证明材料文件的大小上限（MB）")
+	var proxies stringList
+	fs.Var(&proxies, "trusted-proxy", "可信的反向代理地址或网段（可重复，逗号分隔；默认 ZIPING_TRUSTED_PROXIES）：只有来自它们的 X-Forwarded-For 才用作客户端地址")
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if len(proxies) == 0 && e.getenv("ZIPING_TRUSTED_PROXIES") != "" {
+		proxies = stringList{e.getenv("ZIPING_TRUSTED_PROXIES")}
+	}
+	trusted, err := parseProxies(proxies)
+	if err != nil {
 		return err
 	}
 	if *maxEvidence < 1 || *maxEvidence > 1024 {
@@ -62,7 +73,7 @@ func runServe(e *env, args []string) error {
 	defer done()
 	svc.MaxEvidence = *maxEvidence << 20
 	app, err := web.New(svc, log, web.Options{Dev: *dev, SecureCookies: *secure, ScoreSheet: xlsx.WriteScoreSheet, Sheets: xlsx.WriteSheet,
-		Letter: docx.WriteLetter, MaxEvidence: svc.MaxEvidence})
+		Letter: docx.WriteLetter, MaxEvidence: svc.MaxEvidence, TrustedProxies: trusted})
 	if err != nil {
 		return err
 	}
@@ -141,4 +152,28 @@ func serverURL(a net.Addr) string {
 		host = "localhost"
 	}
 	return "http://" + net.JoinHostPort(host, port) + "/"
+}
+
+// parseProxies reads trusted proxies: addresses or CIDR networks, comma-separated
+// or repeated.
+func parseProxies(list []string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, item := range list {
+		for _, f := range strings.Split(item, ",") {
+			f = strings.TrimSpace(f)
+			if f == "" {
+				continue
+			}
+			if p, err := netip.ParsePrefix(f); err == nil {
+				out = append(out, p.Masked())
+				continue
+			}
+			a, err := netip.ParseAddr(f)
+			if err != nil {
+				return nil, usagef("--trusted-proxy「%s」不是 IP 地址或网段（如 10.0.0.0/8）", f)
+			}
+			out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+		}
+	}
+	return out, nil
 }

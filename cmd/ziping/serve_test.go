@@ -135,3 +135,22 @@ func TestServeUsage(t *testing.T) {
 		t.Errorf("bad --addr: %d %s", code, errs)
 	}
 }
+
+func TestParseProxies(t *testing.T) {
+	got, err := parseProxies([]string{"10.0.0.0/8, 192.168.1.7", "::1", "10.1.2.3/16"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"10.0.0.0/8", "192.168.1.7/32", "::1/128", "10.1.0.0/16"}
+	if len(got) != len(want) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i].String() != want[i] {
+			t.Errorf("%d: %s, want %s", i, got[i], want[i])
+		}
+	}
+	if _, err := parseProxies([]string{"proxy.example"}); err == nil || !strings.Contains(err.Error(), "proxy.example") {
+		t.Errorf("a host name is accepted: %v", err)
+	}
+}
