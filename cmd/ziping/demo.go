@@ -61,6 +61,8 @@ func runDemo(e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "\n履职评价自评：填报中%d个、已提交%d个、已复核%d个、已公布%d个（上一年度均已公布，整改问题部分已验收）\n",
 		counts[ziping.StatusDraft], counts[ziping.StatusSubmitted], counts[ziping.StatusReviewed], counts[ziping.StatusPublished])
+	fmt.Fprintln(e.stdout, "  以 county 登录：区县页 › 自评与复核（评分、上传材料、写自评报告、提交）")
+	fmt.Fprintln(e.stdout, "  以 duxue 登录：市页 › 评价排名、整改台账；已提交的自评可复核、退回或通过")
 	if *noServe {
 		fmt.Fprintf(e.stdout, "\n数据库：%s（用 ziping serve --db %s 启动网页服务）\n", url, url)
 		return nil
