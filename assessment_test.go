@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -812,4 +813,25 @@ func TestReviewVerdict(t *testing.T) {
 	if c := v.Credibility; c == nil || !c.Verdict || c.Points != 2 {
 		t.Errorf("credibility %+v, want 2 points differing", v.Credibility)
 	}
+}
+
+// FuzzDocNumber: a 文号 that is accepted is written in a form that is accepted again
+// unchanged, with its year inside it.
+func FuzzDocNumber(f *testing.F) {
+	for _, s := range []string{"南政办发〔2018〕97号", "南政办发[2018]97号", "教督办 （2024） 第5号", "97号", "", "〔〕号"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, year, err := ziping.NormalizeDocNumber(s)
+		if err != nil {
+			return
+		}
+		again, year2, err := ziping.NormalizeDocNumber(got)
+		if err != nil || again != got || year2 != year {
+			t.Fatalf("%q → %q (%d), then %q (%d) %v", s, got, year, again, year2, err)
+		}
+		if year < 1900 || year > 2099 || !strings.Contains(got, "〔"+strconv.Itoa(year)+"〕") {
+			t.Fatalf("%q → %q: year %d", s, got, year)
+		}
+	})
 }

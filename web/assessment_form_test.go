@@ -71,3 +71,47 @@ func TestVerdictReviewForm(t *testing.T) {
 		t.Errorf("达标 not checked:\n%s", h)
 	}
 }
+
+// FuzzForms: whatever the values, the hand-written forms parse to one form whose
+// text and attribute values are the values given, and never to script or event
+// attributes.
+func FuzzForms(f *testing.F) {
+	f.Add(`"><script>x</script>`, `' onmouseover='x`, "a&b")
+	f.Add("\x00", "</textarea><img src=x>", "&amp;")
+	f.Fuzz(func(t *testing.T, a, b, c string) {
+		for _, h := range []template.HTML{
+			(&scoreForm{Side: "self", Kind: "manual", ID: a, CSRF: b, Score: c, Justification: a + b, Error: c, Current: b}).HTML(),
+			(&scoreForm{Side: "review", Kind: "checklist", ID: a, Items: []checkItem{{ID: b, Text: c}}}).HTML(),
+			(&evidenceForm{ID: a, Title: b, DocNumber: c, Error: a, Point: b}).HTML(),
+		} {
+			doc, err := html.Parse(strings.NewReader(string(h)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			forms := 0
+			var walk func(n *html.Node)
+			walk = func(n *html.Node) {
+				if n.Type == html.ElementNode {
+					switch n.Data {
+					case "form":
+						forms++
+					case "script", "img", "iframe", "style":
+						t.Fatalf("a <%s> element from %q %q %q", n.Data, a, b, c)
+					}
+					for _, at := range n.Attr {
+						if strings.HasPrefix(at.Key, "on") {
+							t.Fatalf("event attribute %s from %q %q %q", at.Key, a, b, c)
+						}
+					}
+				}
+				for ch := n.FirstChild; ch != nil; ch = ch.NextSibling {
+					walk(ch)
+				}
+			}
+			walk(doc)
+			if forms != 1 {
+				t.Fatalf("%d forms from %q %q %q:\n%s", forms, a, b, c, h)
+			}
+		}
+	})
+}
