@@ -27,8 +27,10 @@ type aflow struct {
 	viewer, stranger, countyReviewr *ziping.Actor
 }
 
-func newFlow(t *testing.T) *aflow {
-	f := &aflow{fixture: newFixture(t)}
+func newFlow(t *testing.T) *aflow { return newFlowOn(t, openSQLite(t)) }
+
+func newFlowOn(t *testing.T, st ziping.Store) *aflow {
+	f := &aflow{fixture: newFixtureOn(t, st)}
 	counties, err := f.svc.Store.Subtree(f.ctx, nil, ziping.LevelCounty)
 	if err != nil || len(counties) < 2 {
 		t.Fatalf("counties: %v %v", counties, err)
@@ -148,7 +150,12 @@ func kindOf(err error) ziping.Kind {
 }
 
 func TestAssessmentWorkflow(t *testing.T) {
-	f := newFlow(t)
+	for _, st := range stores {
+		t.Run(st.name, func(t *testing.T) { testAssessmentWorkflow(t, newFlowOn(t, st.open(t))) })
+	}
+}
+
+func testAssessmentWorkflow(t *testing.T, f *aflow) {
 	as := f.start(t, 2024, false)
 	if as.Status != ziping.StatusDraft || as.FrameworkVersion == "" {
 		t.Fatalf("started: %+v", as)
@@ -310,7 +317,12 @@ func firstManual(fw *engine.Framework) engine.Point {
 // TestAssessmentSnapshot: what was submitted does not move when the data does,
 // while a draft follows the data.
 func TestAssessmentSnapshot(t *testing.T) {
-	f := newFlow(t)
+	for _, st := range stores {
+		t.Run(st.name, func(t *testing.T) { testAssessmentSnapshot(t, newFlowOn(t, st.open(t))) })
+	}
+}
+
+func testAssessmentSnapshot(t *testing.T, f *aflow) {
 	sub := f.start(t, 2024, false)
 	f.scoreAll(t, sub.ID)
 	if err := f.svc.Submit(f.ctx, f.filler, sub.ID, ""); err != nil {
@@ -365,7 +377,12 @@ func sameMetrics(a, b *engine.Result) bool {
 // TestScoreConflict: two people edit the same point from the same page; the second
 // gets a conflict naming the first's value and nothing of theirs is written.
 func TestScoreConflict(t *testing.T) {
-	f := newFlow(t)
+	for _, st := range stores {
+		t.Run(st.name, func(t *testing.T) { testScoreConflict(t, newFlowOn(t, st.open(t))) })
+	}
+}
+
+func testScoreConflict(t *testing.T, f *aflow) {
 	as := f.start(t, 2024, false)
 	pt := firstManual(f.view(t, f.filler, as.ID).Program.FW)
 	if _, err := f.svc.ScorePoint(f.ctx, f.filler, as.ID, ziping.ScoreInput{Side: ziping.SideSelf, Code: pt.Code, Score: ptr(1.0), Justification: "甲的理由"}); err != nil {
@@ -503,7 +520,12 @@ func TestDocNumber(t *testing.T) {
 // TestStartFromLastYear: scores and evidence links are copied, each to confirm, and
 // the readiness check holds the submission until they are.
 func TestStartFromLastYear(t *testing.T) {
-	f := newFlow(t)
+	for _, st := range stores {
+		t.Run(st.name, func(t *testing.T) { testStartFromLastYear(t, newFlowOn(t, st.open(t))) })
+	}
+}
+
+func testStartFromLastYear(t *testing.T, f *aflow) {
 	last := f.start(t, 2023, false)
 	f.scoreAll(t, last.ID)
 	n := len(f.view(t, f.filler, last.ID).Evidence)
@@ -553,7 +575,12 @@ func TestStartFromLastYear(t *testing.T) {
 // problems, problems are worked and verified, overdue ones are counted, and the
 // public ranking shows published results only.
 func TestProblemsAndRanking(t *testing.T) {
-	f := newFlow(t)
+	for _, st := range stores {
+		t.Run(st.name, func(t *testing.T) { testProblemsAndRanking(t, newFlowOn(t, st.open(t))) })
+	}
+}
+
+func testProblemsAndRanking(t *testing.T, f *aflow) {
 	root, _ := f.svc.Store.UnitByCode(f.ctx, "990000")
 	as := f.start(t, 2024, false)
 	f.scoreAll(t, as.ID)
@@ -683,7 +710,12 @@ func allPoints(r *engine.Result) []engine.PointResult {
 // narrative blocks the submission; the plan's measures write 改进措施; and what
 // ziping writes itself is compared with what the draft was saved with.
 func TestReportInReadiness(t *testing.T) {
-	f := newFlow(t)
+	for _, st := range stores {
+		t.Run(st.name, func(t *testing.T) { testReportInReadiness(t, newFlowOn(t, st.open(t))) })
+	}
+}
+
+func testReportInReadiness(t *testing.T, f *aflow) {
 	f.svc.Reports = report.Renderer{}
 	last := f.start(t, 2023, false)
 	f.scoreAll(t, last.ID)
@@ -764,7 +796,12 @@ func TestReportInReadiness(t *testing.T) {
 // the point's maximum) fails a passing point and the verdict; 达标 (the maximum)
 // passes a failing point.
 func TestReviewVerdict(t *testing.T) {
-	f := newFlow(t)
+	for _, st := range stores {
+		t.Run(st.name, func(t *testing.T) { testReviewVerdict(t, newFlowOn(t, st.open(t))) })
+	}
+}
+
+func testReviewVerdict(t *testing.T, f *aflow) {
 	as := f.startFW(t, "yzjh-2017", 2024, false)
 	f.scoreAll(t, as.ID)
 	if err := f.svc.Submit(f.ctx, f.filler, as.ID, ""); err != nil {

@@ -14,10 +14,14 @@ import (
 	"ziping/argon"
 	"ziping/engine"
 	"ziping/frameworks"
+	"ziping/pgtest"
+	"ziping/postgres"
 	"ziping/sqlite"
 	"ziping/synth"
 	"ziping/xlsx"
 )
+
+func TestMain(m *testing.M) { pgtest.Run(m) }
 
 // clock is a settable time for the service.
 type clock struct{ t time.Time }
@@ -39,6 +43,12 @@ type fixture struct {
 // demo province of three counties imported by the system.
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
+	return newFixtureOn(t, openSQLite(t))
+}
+
+// openSQLite is a fresh, migrated SQLite store in the test's folder.
+func openSQLite(t *testing.T) ziping.Store {
+	t.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "z.db"))
 	if err != nil {
@@ -48,6 +58,34 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// openPostgres is a fresh, migrated schema of the test binary's PostgreSQL.
+func openPostgres(t *testing.T) ziping.Store {
+	t.Helper()
+	ctx := context.Background()
+	st, err := postgres.Open(ctx, pgtest.DSN(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// stores are the stores the service tests that matter most run on.
+var stores = []struct {
+	name string
+	open func(t *testing.T) ziping.Store
+}{{"sqlite", openSQLite}, {"postgres", openPostgres}}
+
+// newFixtureOn is newFixture on the store st.
+func newFixtureOn(t *testing.T, st ziping.Store) *fixture {
+	t.Helper()
+	ctx := context.Background()
 	c := newClock()
 	svc := ziping.NewService(st, fastHasher())
 	svc.Now = c.now
