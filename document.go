@@ -9,6 +9,7 @@ type Sheet struct {
 	Name    string // the worksheet's name
 	Title   string
 	Columns []string
+	Widths  []float64 // relative column widths for documents; nil: equal
 	Rows    [][]any
 	Notes   []string // lines below the table
 }
@@ -20,7 +21,7 @@ type Letter struct {
 	Title      string
 	Recipient  string // 主送机关, followed by a full-width colon
 	Paragraphs []string
-	Table      *Sheet // only Columns and Rows are used
+	Table      *Sheet // Columns, Widths and Rows are used
 	Closing    []string
 	Issuer     string
 	Date       time.Time

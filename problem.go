@@ -329,7 +329,8 @@ func (s *Service) Notice(ctx context.Context, a *Actor, id int64) (*Letter, erro
 			"根据" + strconv.Itoa(as.Period) + "年度" + prog.FW.Name + "复核结果，你单位存在以下" + strconv.Itoa(len(list)) +
 				"个问题。请对照问题清单逐项制定整改措施，明确责任人和完成时限，按期整改到位，并将整改情况及佐证材料报送我办。",
 		},
-		Table:   &Sheet{Columns: []string{"序号", "测评点", "问题", "整改措施", "责任人", "完成时限"}},
+		Table: &Sheet{Columns: []string{"序号", "测评点", "问题", "整改措施", "责任人", "完成时限"},
+			Widths: []float64{1.1, 1.8, 4.0, 2.8, 1.3, 1.5}},
 		Closing: []string{"整改完成后，我办将组织验收。逾期未完成的，将在年度评价中予以通报。"},
 		Issuer:  issuer, Date: s.Now()}
 	for i, p := range list {

@@ -12,7 +12,7 @@ import (
 
 // WriteLetter writes an official letter (整改通知书 and the like) in the GB/T 9704
 // layout: the title, the recipient flush left and followed by a full-width colon, the
-// paragraphs, the table (its columns and rows, every cell as text), the closing
+// paragraphs, the table (its columns, their widths and rows, every cell as text), the closing
 // paragraphs, and the issuer and date.
 func WriteLetter(w io.Writer, l *ziping.Letter) error {
 	if l == nil {
@@ -31,7 +31,7 @@ func letterDocument(l *ziping.Letter) *Document {
 		d.Blocks = append(d.Blocks, Block{Kind: Paragraph, Text: p})
 	}
 	if t := l.Table; t != nil && (len(t.Columns) > 0 || len(t.Rows) > 0) {
-		tb := &Table{Header: t.Columns, Rows: make([][]string, len(t.Rows))}
+		tb := &Table{Header: t.Columns, Widths: t.Widths, Rows: make([][]string, len(t.Rows))}
 		for i, r := range t.Rows {
 			tb.Rows[i] = make([]string, len(r))
 			for j, v := range r {
