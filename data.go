@@ -56,10 +56,17 @@ type ImportSource struct {
 // import only units they can edit.
 func (s *Service) ImportDataset(ctx context.Context, a *Actor, ds *engine.Dataset, src ImportSource) ([]Batch, error) {
 	var batches []Batch
+	var counties []OrgUnit
 	err := s.Store.Tx(ctx, func(tx Store) error {
 		units, err := s.importUnits(ctx, tx, a, ds)
 		if err != nil {
 			return err
+		}
+		counties = counties[:0]
+		for _, u := range units {
+			if u != nil {
+				counties = append(counties, *u)
+			}
 		}
 		for _, per := range ds.PeriodList() {
 			b, err := s.importPeriod(ctx, tx, a, ds, per, units, src)
@@ -73,12 +80,12 @@ func (s *Service) ImportDataset(ctx context.Context, a *Actor, ds *engine.Datase
 	if err != nil {
 		return nil, err
 	}
-	// Assessments still open to their units follow the data: their data-driven
-	// points are recomputed now (the period's and the next, whose year-over-year
-	// metrics look back at it).
+	// The imported counties' assessments still open to them follow the data: their
+	// data-driven points are recomputed now (the period's and the next, whose
+	// year-over-year metrics look back at it). Only those counties are read again.
 	for _, per := range ds.PeriodList() {
 		for _, p := range []int{per, per + 1} {
-			if _, err := s.RecomputeAssessments(ctx, nil, p); err != nil {
+			if _, err := s.recomputeCounties(ctx, counties, p); err != nil {
 				return batches, &Error{Kind: Internal, Msg: "数据已导入，但自评结果未能随之更新，请重新打开自评页面", Err: err}
 			}
 		}
@@ -357,6 +364,11 @@ func (s *Service) loadDataset(ctx context.Context, root *OrgUnit, period int) (*
 	if err != nil {
 		return nil, nil, err
 	}
+	return s.loadCounties(ctx, counties, period)
+}
+
+// loadCounties reads the data of the given counties of period and the period before.
+func (s *Service) loadCounties(ctx context.Context, counties []OrgUnit, period int) (*engine.Dataset, []OrgUnit, error) {
 	ds := &engine.Dataset{Periods: map[int]*engine.Snapshot{}}
 	ids := make([]int64, len(counties))
 	index := map[int64]int{}

@@ -174,19 +174,45 @@ func areaAverage(fw *engine.Framework, rows []RankingRow) []float64 {
 
 // RecomputeAssessments brings the summaries of the assessments still open to the
 // unit (draft or returned) of period in root's subtree (nil: everywhere) up to date
-// with the data, after an import. Frozen assessments keep their snapshots. It
-// evaluates each framework's units in one pass and writes all summaries in one
-// transaction, and returns how many it updated.
+// with the data. Frozen assessments keep their snapshots. It evaluates the subtree's
+// counties from one load and writes all summaries in one transaction, and returns
+// how many it updated.
 func (s *Service) RecomputeAssessments(ctx context.Context, root *OrgUnit, period int) (int, error) {
 	path := ""
 	if root != nil {
 		path = root.Path
 	}
-	list, err := s.Store.Assessments(ctx, AssessmentQuery{UnitPath: path, Period: period, Statuses: []string{StatusDraft, StatusReturned}})
+	return s.recompute(ctx, AssessmentQuery{UnitPath: path, Period: period}, func() (*engine.Dataset, []OrgUnit, error) {
+		return s.loadDatasetFor(ctx, root, period)
+	})
+}
+
+// recomputeCounties is RecomputeAssessments for the given counties only: an import
+// of one county reads that county again, not the province.
+func (s *Service) recomputeCounties(ctx context.Context, counties []OrgUnit, period int) (int, error) {
+	if len(counties) == 0 {
+		return 0, nil
+	}
+	ids := make([]int64, len(counties))
+	for i, c := range counties {
+		ids[i] = c.ID
+	}
+	return s.recompute(ctx, AssessmentQuery{UnitIDs: ids, Period: period}, func() (*engine.Dataset, []OrgUnit, error) {
+		return s.loadCounties(ctx, counties, period)
+	})
+}
+
+// recompute updates the summaries of the open assessments q selects, loading their
+// data with load only when there are any. Each assessment is read again inside the
+// transaction, so that one that moved on meanwhile (a score saved, submitted) is
+// left to the write that moved it.
+func (s *Service) recompute(ctx context.Context, q AssessmentQuery, load func() (*engine.Dataset, []OrgUnit, error)) (int, error) {
+	q.Statuses = []string{StatusDraft, StatusReturned}
+	list, err := s.Store.Assessments(ctx, q)
 	if err != nil || len(list) == 0 {
 		return 0, err
 	}
-	ds, counties, err := s.loadDatasetFor(ctx, root, period)
+	ds, counties, err := load()
 	if err != nil {
 		return 0, err
 	}
@@ -198,10 +224,13 @@ func (s *Service) RecomputeAssessments(ctx context.Context, root *OrgUnit, perio
 	err = s.Store.Tx(ctx, func(tx Store) error {
 		n = 0
 		for i := range list {
-			as := &list[i]
+			as, err := tx.Assessment(ctx, list[i].ID)
+			if err != nil {
+				return err
+			}
 			u := units[as.UnitID]
-			if u == nil {
-				continue // not a county of the tree (moved); left as it was
+			if u == nil || !as.SelfEditable() {
+				continue // not a county loaded (moved), or frozen since
 			}
 			v, err := s.recomputeView(ctx, tx, as, u, ds)
 			if err != nil {
