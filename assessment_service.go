@@ -309,7 +309,7 @@ func (s *Service) assessmentView(ctx context.Context, st Store, as *Assessment, 
 	if v.Snapshots, err = st.Snapshots(ctx, as.ID); err != nil {
 		return nil, err
 	}
-	if v.Report, err = reportDraft(ctx, st, as.ID); err != nil {
+	if err := loadReport(ctx, st, v); err != nil {
 		return nil, err
 	}
 	if v.Review != nil {
@@ -585,11 +585,15 @@ func credibility(self, review *engine.Result) *Credibility {
 	return c
 }
 
-// reportDraft reads the assessment's report draft, nil when there is none.
-func reportDraft(ctx context.Context, st Store, id int64) (*ReportDraft, error) {
-	d, err := st.ReportDraft(ctx, id)
-	if IsNotFound(err) {
-		return nil, nil
+// loadReport sets v.Report to the assessment's report draft; it stays nil when
+// nobody has written one.
+func loadReport(ctx context.Context, st Store, v *AssessmentView) error {
+	d, err := st.ReportDraft(ctx, v.Assessment.ID)
+	switch {
+	case err == nil:
+		v.Report = d
+	case !IsNotFound(err):
+		return err
 	}
-	return d, err
+	return nil
 }

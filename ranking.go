@@ -287,7 +287,7 @@ func (s *Service) recomputeView(ctx context.Context, tx Store, as *Assessment, u
 	if v.Evidence, err = tx.EvidenceOf(ctx, as.ID); err != nil {
 		return nil, err
 	}
-	if v.Report, err = reportDraft(ctx, tx, as.ID); err != nil {
+	if err := loadReport(ctx, tx, v); err != nil {
 		return nil, err
 	}
 	return v, nil
