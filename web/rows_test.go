@@ -115,3 +115,31 @@ func FuzzForms(f *testing.F) {
 		}
 	})
 }
+
+// TestRowsEscape: the county page's rows escape what the data holds (school names
+// come from imported spreadsheets) and link only to this site's paths.
+func TestRowsEscape(t *testing.T) {
+	hostile := `<script>alert(1)</script>"'&`
+	s := string(schoolRow{Code: hostile, Name: hostile, URL: "javascript:alert(1)", Stage: hostile, Type: hostile, Public: hostile,
+		Students: hostile, Classes: hostile, Teachers: hostile}.HTML())
+	m := string(metricRow{Name: hostile, Value: hostile, State: hostile, ExplainURL: "//evil.example/x",
+		Standards: []standard{{Point: hostile, Text: hostile}}}.HTML())
+	for _, h := range []string{s, m} {
+		if strings.Contains(h, "<script") || strings.Contains(h, "javascript:") || strings.Contains(h, "evil.example") {
+			t.Fatalf("unsafe row:\n%s", h)
+		}
+		if !strings.Contains(h, `href="#"`) {
+			t.Fatalf("a foreign link kept:\n%s", h)
+		}
+	}
+	for _, u := range []string{"/units/990102", "/units/990102/explain/x?fw=a&period=2024"} {
+		if got := href(u); got != esc(u) {
+			t.Errorf("href(%q) = %q", u, got)
+		}
+	}
+	for _, u := range []string{"", "x", "//evil", `/\evil`, "https://evil"} {
+		if got := href(u); got != "#" {
+			t.Errorf("href(%q) = %q, want #", u, got)
+		}
+	}
+}

@@ -7,16 +7,26 @@ import (
 	"strings"
 )
 
-// The score and evidence forms are written here rather than by html/template: a
-// page carries one or two for each of its 27 points, and executing them was a
-// quarter of the assessment page's time. Every value goes through esc, which
-// escapes for text and for double-quoted attributes alike; URLs are the server's
-// own paths, built with url.PathEscape.
+// The repeated parts of the busiest pages are written here rather than by
+// html/template: the score and evidence forms of the assessment page (one or two
+// for each of its 27 points, a quarter of its time), and the rows of the county
+// page's indicator and school tables (a third of its time). Every value goes through
+// esc, which escapes for text and for double-quoted attributes alike; links go
+// through href, which takes only the server's own paths.
 
 // esc escapes s for HTML text and double-quoted attribute values, and replaces NUL
 // as html/template does.
 func esc(s string) string {
 	return html.EscapeString(strings.ReplaceAll(s, "\x00", "\uFFFD"))
+}
+
+// href is a link of the server's own, escaped for an attribute; anything that is
+// not a path of this site becomes "#".
+func href(u string) string {
+	if !strings.HasPrefix(u, "/") || strings.HasPrefix(u, "//") || strings.HasPrefix(u, "/\\") {
+		return "#"
+	}
+	return esc(u)
 }
 
 // formBuilder writes HTML with escaped values.
@@ -131,5 +141,40 @@ func (f *evidenceForm) HTML() template.HTML {
 	b.raw(`    <label>文号<input type="text" name="doc_number" value="`, esc(f.DocNumber), `" maxlength="60" placeholder="如 南政办发〔2018〕97号" id="`, id, `-doc"></label>`, "\n")
 	b.raw(`    <label>年度<input type="text" name="year" value="`, esc(f.Period), `" inputmode="numeric" maxlength="4" size="6" id="`, id, `-year"></label>`, "\n")
 	b.raw(`    <button type="submit" id="`, id, `-submit">上传</button>`, "\n  </form>\n</details>")
+	return b.html()
+}
+
+// HTML is the row of one indicator of the county page.
+func (m metricRow) HTML() template.HTML {
+	var b formBuilder
+	b.raw(`<tr class="`, esc(m.State), `">`, "\n")
+	b.raw(`        <td><a href="`, href(m.ExplainURL), `">`, esc(m.Name), `</a></td>`, "\n")
+	b.raw(`        <td class="num value">`, esc(m.Value), `</td>`, "\n        <td>")
+	for _, st := range m.Standards {
+		b.raw(`<span class="std"><b>`, esc(st.Point), `</b> `, esc(st.Text), `</span>`)
+	}
+	if len(m.Standards) == 0 {
+		b.raw(`<span class="muted">—</span>`)
+	}
+	badge := map[string]string{"fail": `<span class="badge bad">未达标</span>`, "ok": `<span class="badge good">达标</span>`,
+		"na": `<span class="badge warn">无法计算</span>`}[m.State]
+	if badge == "" {
+		badge = `<span class="badge">参考</span>`
+	}
+	b.raw("</td>\n", `        <td class="state">`, badge, "</td>\n      </tr>")
+	return b.html()
+}
+
+// HTML is the row of one school of the county page's table.
+func (r schoolRow) HTML() template.HTML {
+	var b formBuilder
+	b.raw(`<tr><td class="code">`, esc(r.Code), `</td><td>`)
+	if r.URL != "" {
+		b.raw(`<a href="`, href(r.URL), `">`, esc(r.Name), `</a>`)
+	} else {
+		b.raw(esc(r.Name))
+	}
+	b.raw(`</td><td>`, esc(r.Stage), `</td><td>`, esc(r.Type), `</td><td>`, esc(r.Public), "</td>\n")
+	b.raw(`        <td class="num">`, esc(r.Students), `</td><td class="num">`, esc(r.Classes), `</td><td class="num">`, esc(r.Teachers), `</td></tr>`)
 	return b.html()
 }
