@@ -72,9 +72,8 @@ func TestVerdictReviewForm(t *testing.T) {
 	}
 }
 
-// FuzzForms: whatever the values, the hand-written forms parse to one form whose
-// text and attribute values are the values given, and never to script or event
-// attributes.
+// FuzzForms: whatever the values, the hand-written forms and rows parse to one form
+// (the rows wrapped in one), never to script or event attributes.
 func FuzzForms(f *testing.F) {
 	f.Add(`"><script>x</script>`, `' onmouseover='x`, "a&b")
 	f.Add("\x00", "</textarea><img src=x>", "&amp;")
@@ -83,6 +82,8 @@ func FuzzForms(f *testing.F) {
 			(&scoreForm{Side: "self", Kind: "manual", ID: a, CSRF: b, Score: c, Justification: a + b, Error: c, Current: b}).HTML(),
 			(&scoreForm{Side: "review", Kind: "checklist", ID: a, Items: []checkItem{{ID: b, Text: c}}}).HTML(),
 			(&evidenceForm{ID: a, Title: b, DocNumber: c, Error: a, Point: b}).HTML(),
+			"<form><table>" + schoolRow{Code: a, Name: b, URL: c, Stage: a, Public: b}.HTML() + "</table></form>",
+			"<form><table>" + metricRow{Name: a, Value: b, State: c, ExplainURL: a, Standards: []standard{{Point: b, Text: c}}}.HTML() + "</table></form>",
 		} {
 			doc, err := html.Parse(strings.NewReader(string(h)))
 			if err != nil {
