@@ -286,6 +286,12 @@ func (s *Service) assessmentFor(ctx context.Context, st Store, a *Actor, id int6
 }
 
 func (s *Service) assessmentView(ctx context.Context, st Store, as *Assessment, u *OrgUnit) (*AssessmentView, error) {
+	return s.viewOn(ctx, st, as, u, nil)
+}
+
+// viewOn builds the view of an assessment; an open one is evaluated on ds when given
+// (a recompute loads many counties at once), else on its subtree's cached dataset.
+func (s *Service) viewOn(ctx context.Context, st Store, as *Assessment, u *OrgUnit, ds *engine.Dataset) (*AssessmentView, error) {
 	v := &AssessmentView{Assessment: as, Unit: u, Scores: map[string]map[string]PointScore{SideSelf: {}, SideReview: {}}}
 	scores, err := st.PointScores(ctx, as.ID)
 	if err != nil {
@@ -294,7 +300,7 @@ func (s *Service) assessmentView(ctx context.Context, st Store, as *Assessment, 
 	for _, ps := range scores {
 		v.Scores[ps.Side][ps.Code] = ps
 	}
-	if err := s.evaluateView(ctx, st, v); err != nil {
+	if err := s.evaluateView(ctx, st, v, ds); err != nil {
 		return nil, err
 	}
 	if v.Evidence, err = st.EvidenceOf(ctx, as.ID); err != nil {
@@ -333,14 +339,13 @@ func (s *Service) lastProblems(ctx context.Context, st Store, as *Assessment) ([
 
 // evaluateView computes the self and review results: from live data while the unit
 // may edit, from the latest snapshot once frozen.
-func (s *Service) evaluateView(ctx context.Context, st Store, v *AssessmentView) error {
+func (s *Service) evaluateView(ctx context.Context, st Store, v *AssessmentView, ds *engine.Dataset) error {
 	as := v.Assessment
 	prog, err := s.Program(ctx, as.Framework, as.FrameworkVersion)
 	if err != nil {
 		return err
 	}
 	v.Program = prog
-	var ds *engine.Dataset
 	self := v.Scores[SideSelf]
 	if as.Frozen() && as.SnapshotID != 0 {
 		snap, err := s.frozen(ctx, st, as.SnapshotID)
@@ -348,8 +353,10 @@ func (s *Service) evaluateView(ctx context.Context, st Store, v *AssessmentView)
 			return err
 		}
 		ds, self = snap.ds, snap.self
-	} else if ds, _, err = s.LoadDataset(ctx, System, v.Unit, as.Period); err != nil {
-		return err
+	} else if ds == nil {
+		if ds, _, err = s.LoadDataset(ctx, System, v.Unit, as.Period); err != nil {
+			return err
+		}
 	}
 	v.Dataset, v.UnitIndex = ds, ds.UnitIndex(v.Unit.Code)
 	// Outside a transaction the results of a version on a dataset never change (every

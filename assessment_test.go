@@ -790,6 +790,16 @@ func testReportInReadiness(t *testing.T, f *aflow) {
 	if err != nil || len(removed)+len(added) == 0 {
 		t.Fatalf("no change after the data changed: -%v +%v %v", removed, added, err)
 	}
+	// The summary the import recomputed counts what the page's check finds.
+	as, _ := f.svc.Store.Assessment(f.ctx, cur.ID)
+	sm, err := ziping.SummaryOf(as)
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, _ := f.svc.Readiness(f.ctx, f.filler, cur.ID)
+	if sm.Blocking != blocking(items) {
+		t.Fatalf("summary counts %d blocking, the check %d: %+v", sm.Blocking, blocking(items), items)
+	}
 }
 
 // TestReviewVerdict: on a verdict framework the reviewer's 未达标 (one rule short of

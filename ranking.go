@@ -232,7 +232,7 @@ func (s *Service) recompute(ctx context.Context, q AssessmentQuery, load func() 
 			if u == nil || !as.SelfEditable() {
 				continue // not a county loaded (moved), or frozen since
 			}
-			v, err := s.recomputeView(ctx, tx, as, u, ds)
+			v, err := s.viewOn(ctx, tx, as, u, ds)
 			if err != nil {
 				return err
 			}
@@ -258,39 +258,6 @@ func (s *Service) loadDatasetFor(ctx context.Context, root *OrgUnit, period int)
 		return s.loadDataset(ctx, nil, period)
 	}
 	return s.LoadDataset(ctx, System, root, period)
-}
-
-// recomputeView is the part of an assessment view a summary needs, evaluated on a
-// dataset already loaded.
-func (s *Service) recomputeView(ctx context.Context, tx Store, as *Assessment, u *OrgUnit, ds *engine.Dataset) (*AssessmentView, error) {
-	v := &AssessmentView{Assessment: as, Unit: u, Scores: map[string]map[string]PointScore{SideSelf: {}, SideReview: {}}, Dataset: ds,
-		UnitIndex: ds.UnitIndex(u.Code)}
-	scores, err := tx.PointScores(ctx, as.ID)
-	if err != nil {
-		return nil, err
-	}
-	for _, ps := range scores {
-		v.Scores[ps.Side][ps.Code] = ps
-	}
-	if v.Program, err = s.Program(ctx, as.Framework, as.FrameworkVersion); err != nil {
-		return nil, err
-	}
-	if v.Self, err = evaluateOne(v.Program, ds, u, as.Period, v.Scores[SideSelf]); err != nil {
-		return nil, err
-	}
-	if v.Review, err = reviewResult(v.Program, v.Self, v.Scores[SideReview]); err != nil {
-		return nil, err
-	}
-	if v.Review != nil {
-		v.Credibility = credibility(v.Self, v.Review)
-	}
-	if v.Evidence, err = tx.EvidenceOf(ctx, as.ID); err != nil {
-		return nil, err
-	}
-	if err := loadReport(ctx, tx, v); err != nil {
-		return nil, err
-	}
-	return v, nil
 }
 
 // summaryCache keeps decoded summaries by assessment and version: decoding 200
