@@ -119,7 +119,7 @@ func (s *Service) AddEvidence(ctx context.Context, a *Actor, id int64, in Eviden
 	e := &Evidence{AssessmentID: id, Point: in.Point, ProblemID: in.ProblemID, CreatedBy: a.userID(), CreatedAt: s.now()}
 	// Who may attach is answered before what is attached, so that someone without
 	// the right is refused as such (mayAttach checks again inside the transaction).
-	if _, u, err := s.visibleAssessment(ctx, a, id); err != nil {
+	if _, u, err := s.assessmentFor(ctx, s.Store, a, id); err != nil {
 		return nil, err
 	} else if !a.CanEdit(u) {
 		return nil, Errorf(Forbidden, "无权为「%s」上传证明材料", u.Name)

@@ -242,31 +242,34 @@ func (v *AssessmentView) Score(side, code string) (PointScore, bool) {
 
 // Assessment returns the assessment with its results, for an actor who may see it.
 func (s *Service) Assessment(ctx context.Context, a *Actor, id int64) (*AssessmentView, error) {
-	as, u, err := s.visibleAssessment(ctx, a, id)
+	as, u, err := s.assessmentFor(ctx, s.Store, a, id)
 	if err != nil {
 		return nil, err
 	}
 	return s.assessmentView(ctx, s.Store, as, u)
 }
 
-// AssessmentOf returns the unit's assessment of framework fw for period.
-func (s *Service) AssessmentOf(ctx context.Context, a *Actor, fw string, u *OrgUnit, period int) (*Assessment, error) {
-	as, err := s.Store.AssessmentFor(ctx, fw, u.ID, period)
+// AssessmentsOf lists the unit's assessments the actor may see (viewers: the
+// published ones), by framework and period.
+func (s *Service) AssessmentsOf(ctx context.Context, a *Actor, u *OrgUnit) ([]Assessment, error) {
+	if !a.CanSee(u) {
+		return nil, Errorf(Forbidden, "无权查看该单位")
+	}
+	list, err := s.Store.Assessments(ctx, AssessmentQuery{UnitIDs: []int64{u.ID}})
 	if err != nil {
 		return nil, err
 	}
-	if !a.canSeeAssessment(u, as) {
-		return nil, Errorf(NotFound, "没有这项自评")
+	out := list[:0]
+	for _, as := range list {
+		if a.canSeeAssessment(u, &as) {
+			out = append(out, as)
+		}
 	}
-	return as, nil
+	return out, nil
 }
 
-// visibleAssessment reads an assessment and its unit; one the actor may not see is
-// NotFound, so that ids cannot be probed.
-func (s *Service) visibleAssessment(ctx context.Context, a *Actor, id int64) (*Assessment, *OrgUnit, error) {
-	return s.assessmentFor(ctx, s.Store, a, id)
-}
-
+// assessmentFor reads an assessment and its unit through st; one the actor may not
+// see is NotFound, so that ids cannot be probed.
 func (s *Service) assessmentFor(ctx context.Context, st Store, a *Actor, id int64) (*Assessment, *OrgUnit, error) {
 	as, err := st.Assessment(ctx, id)
 	if err != nil {
