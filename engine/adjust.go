@@ -105,9 +105,9 @@ func adjustPoint(fw *Framework, pr *PointResult, a Adjustment) []string {
 			pr.Reasons = []string{"加分项" + pr.Code + pr.Title + "，复核调整：" + reason + "，加" + fmtNum(score) + "分"}
 		}
 	case pr.Lost > 0 && fw.IsVerdict():
-		pr.Reasons = []string{"第" + pr.Code + "测评点复核调整：" + reason}
+		pr.Reasons = []string{fw.PointPath(pr.Code) + "复核调整：" + reason}
 	case pr.Lost > 0:
-		pr.Reasons = []string{"第" + pr.Code + "测评点复核调整：" + reason + "，扣" + fmtNum(pr.Lost) + "分"}
+		pr.Reasons = []string{fw.PointPath(pr.Code) + "复核调整：" + reason + "，扣" + fmtNum(pr.Lost) + "分"}
 	}
 	return nil
 }
@@ -158,12 +158,10 @@ func (r *Result) rescore(fw *Framework) {
 	r.Score, r.Pending, r.Uncomputable = 0, 0, 0
 	for ai := range r.Areas {
 		a := &r.Areas[ai]
-		a.Score = 0
 		for pi := range a.Points {
-			a.Score += a.Points[pi].Score
 			r.tally(&a.Points[pi])
 		}
-		a.Score = round2(a.Score)
+		a.subtotal(&fw.Areas[ai])
 		r.Score += a.Score
 	}
 	if fw.Bonus != nil {
@@ -187,6 +185,7 @@ func cloneResult(r *Result) *Result {
 	c.Areas = slices.Clone(r.Areas)
 	for i := range c.Areas {
 		c.Areas[i].Points = clonePoints(r.Areas[i].Points)
+		c.Areas[i].Groups = cloneGroups(r.Areas[i].Groups)
 	}
 	c.Bonus = clonePoints(r.Bonus)
 	c.Vetoes = slices.Clone(r.Vetoes)

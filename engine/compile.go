@@ -104,9 +104,14 @@ func checkHeader(fw *Framework, ps *problems) {
 		ps.add(1, "缺少 version")
 	}
 	switch fw.Level {
-	case "county", "city", "school":
+	case LevelCounty, LevelCity, LevelSchool, LevelKindergarten:
 	default:
-		ps.add(1, "level 应为 county、city 或 school，而不是「%s」", fw.Level)
+		ps.add(1, "level 应为 county、city、school 或 kindergarten，而不是「%s」", fw.Level)
+	}
+	switch fw.Lowering {
+	case "", LoweringEach, LoweringOnce:
+	default:
+		ps.add(1, "lowering 应为 each 或 once，而不是「%s」", fw.Lowering)
 	}
 	if w := fw.Split; w != nil && !(w.NineJunior > 0 && w.CompleteSenior > 0 && w.TwelveJunior > 0 && w.TwelveSenior > 0) {
 		ps.add(1, "split_weights 须给出 nine_junior、complete_senior、twelve_junior、twelve_senior 四个大于0的权重")
@@ -233,6 +238,7 @@ func (p *Program) compileAreas(ps *problems) {
 	if len(fw.Areas) == 0 {
 		ps.add(1, "没有任何一级指标 areas")
 	}
+	p.flattenTree(ps)
 	codes := map[string]bool{}
 	areaCodes := map[string]bool{}
 	for ai := range fw.Areas {
@@ -263,6 +269,7 @@ func (p *Program) compileAreas(ps *problems) {
 			p.compilePoint(it, codes, ps)
 		}
 	}
+	p.checkTree(ps, codes)
 }
 
 func (p *Program) compilePoint(pt *Point, codes map[string]bool, ps *problems) {

@@ -7,12 +7,18 @@ type Framework struct {
 	ID          string `yaml:"id" json:"id"`
 	Name        string `yaml:"name" json:"name"`
 	Version     string `yaml:"version" json:"version"`
-	Level       string `yaml:"level" json:"level"` // the unit level it evaluates: county, city, school
+	Level       string `yaml:"level" json:"level"` // the unit level it evaluates: county, city, school, kindergarten
 	Basis       string `yaml:"basis,omitempty" json:"basis,omitempty"`
 	Description string `yaml:"description,omitempty" json:"description,omitempty"`
 
 	Grading Grading       `yaml:"grading" json:"grading"`
 	Split   *SplitWeights `yaml:"split_weights,omitempty" json:"split_weights,omitempty"`
+	// Levels names the levels of the indicator tree, the area's first and the
+	// points' last (一级指标, 二级指标, 考查要点); see LevelNames for the default.
+	Levels []string `yaml:"levels,omitempty" json:"levels,omitempty"`
+	// Lowering says how triggered grade-lowering vetoes combine: each (their steps
+	// add up, the default) or once (the grade drops once, by the largest steps).
+	Lowering string `yaml:"lowering,omitempty" json:"lowering,omitempty"`
 
 	Filters       []Filter       `yaml:"filters,omitempty" json:"filters,omitempty"`
 	SchoolMetrics []SchoolMetric `yaml:"school_metrics,omitempty" json:"school_metrics,omitempty"`
@@ -23,7 +29,23 @@ type Framework struct {
 	Vetoes        []Veto         `yaml:"vetoes,omitempty" json:"vetoes,omitempty"`
 
 	File string `yaml:"-" json:"-"` // where it was loaded from, for error messages
+
+	tree treeInfo // filled by Compile: depth, level names, each point's path
 }
+
+// Unit levels a framework may evaluate (Framework.Level).
+const (
+	LevelCounty       = "county"       // 县级: counties, with their schools
+	LevelCity         = "city"         // 市级: cities, with the schools of their counties
+	LevelSchool       = "school"       // 学校: each school, with its stage rows (kindergartens excluded)
+	LevelKindergarten = "kindergarten" // 幼儿园: each kindergarten
+)
+
+// How triggered grade-lowering vetoes combine (Framework.Lowering).
+const (
+	LoweringEach = "each" // every triggered lowering applies: their steps add up
+	LoweringOnce = "once" // the grade drops once, by the largest steps of those triggered
+)
 
 // Grading turns a total into a grade (kind "grade": bands by minimum score) or a
 // pass/fail verdict (kind "verdict": every point must pass).
@@ -84,12 +106,37 @@ type Metric struct {
 	Line     int    `yaml:"-" json:"-"`
 }
 
-// Area is a first-level indicator (一级指标) with its measurement points.
+// Area is a first-level indicator (一级指标) with its measurement points, or with
+// groups of lower-level indicators (二级指标 …) that hold the points.
+//
+// Compile moves the points of an area's groups into Points, depth first in the
+// order written, so that Points is always every leaf of the area: code that scores
+// or lists points needs no tree. Each Group then spans Points[Lo:Hi].
 type Area struct {
 	Code   string  `yaml:"code" json:"code"`
 	Name   string  `yaml:"name" json:"name"`
-	Points []Point `yaml:"points" json:"points"`
+	Max    float64 `yaml:"max,omitempty" json:"max,omitempty"` // 0: the sum of its children
+	Groups []Group `yaml:"groups,omitempty" json:"groups,omitempty"`
+	Points []Point `yaml:"points,omitempty" json:"points"`
 	Line   int     `yaml:"-" json:"-"`
+
+	flat bool // Compile has moved the groups' points into Points
+}
+
+// Group is an indicator between an area and its points (二级指标, 三级指标 …). It
+// holds either lower groups or points. Its score is the sum of its children's, at
+// most Max; Max 0 means the sum of the children's maxima.
+type Group struct {
+	Code     string  `yaml:"code" json:"code"`
+	Name     string  `yaml:"name" json:"name"`
+	Max      float64 `yaml:"max,omitempty" json:"max,omitempty"`
+	Standard string  `yaml:"standard,omitempty" json:"standard,omitempty"`
+	Groups   []Group `yaml:"groups,omitempty" json:"groups,omitempty"`
+	Points   []Point `yaml:"points,omitempty" json:"points,omitempty"` // moved into Area.Points by Compile
+	Line     int     `yaml:"-" json:"-"`
+
+	// Lo and Hi bound the group's points in Area.Points, after Compile.
+	Lo, Hi int `yaml:"-" json:"-"`
 }
 
 // Point is a measurement point (测评点).
@@ -101,6 +148,8 @@ type Point struct {
 	Evidence []string `yaml:"evidence,omitempty" json:"evidence,omitempty"`
 	Rules    []Rule   `yaml:"rules" json:"rules"`
 	Line     int      `yaml:"-" json:"-"`
+
+	path string // how sentences name it (Framework.PointPath), set by Compile
 }
 
 // Rule kinds.
@@ -185,13 +234,12 @@ type Veto struct {
 // graded total.
 func (f *Framework) IsVerdict() bool { return f.Grading.Kind == "verdict" }
 
-// MaxTotal is the sum of the points' maxima (without bonus).
+// MaxTotal is the sum of the areas' maxima (without bonus): the sum of the points'
+// maxima, less what the caps of areas and groups take off.
 func (f *Framework) MaxTotal() float64 {
 	var t float64
-	for _, a := range f.Areas {
-		for _, p := range a.Points {
-			t += p.Max
-		}
+	for i := range f.Areas {
+		t += f.Areas[i].MaxScore()
 	}
 	return t
 }

@@ -74,36 +74,57 @@ func finish(fw *Framework, r *Result) {
 			break
 		}
 	}
-	// Effects apply in a fixed order, whatever the order in the file: caps first
-	// (不得评为优秀: the best grade the county can have), then lowerings from there
-	// (降一等), then failures. A county capped at 良好 and lowered once is 合格.
-	for _, effect := range []string{VetoCap, VetoLower, VetoFail} {
-		for i, v := range r.Vetoes {
-			if !v.Triggered || fw.Vetoes[i].Effect != effect {
-				continue
-			}
-			g = applyVeto(fw.Vetoes[i], bands, g)
-		}
-	}
+	g = combineVetoes(fw, r.Vetoes, g)
 	r.Grade = bands[g].Name
 	r.Passed = g < len(bands)-1
 }
 
-// applyVeto returns grade index g after veto v (bands best first).
-func applyVeto(v Veto, bands []Band, g int) int {
-	switch v.Effect {
-	case VetoFail:
-		return len(bands) - 1
-	case VetoLower:
-		return min(g+v.Steps, len(bands)-1)
-	case VetoCap:
-		for j, b := range bands {
-			if b.Name == v.Grade && g < j {
-				return j
-			}
+// combineVetoes applies the triggered vetoes to grade index g (bands best first).
+// The rule, whatever the order of the file (docs/frameworks.md, "Vetoes"):
+//
+//  1. caps: the grade is at best the worst of the triggered caps' grades
+//     (不得评为优秀 caps at 良好); a worse grade stays;
+//  2. lowerings, from the grade the caps left: with lowering "each" (the default)
+//     every triggered lowering drops its steps and they add up; with "once" the
+//     grade drops once, by the largest steps among them. Never below the last band;
+//  3. failures: any triggered fail gives the last band.
+//
+// So a county at 优秀 that is capped at 良好 and lowered once ends at 合格.
+func combineVetoes(fw *Framework, vs []VetoResult, g int) int {
+	last := len(fw.Grading.Bands) - 1
+	for i, v := range vs {
+		if v.Triggered && fw.Vetoes[i].Effect == VetoCap {
+			g = max(g, bandIndex(fw.Grading.Bands, fw.Vetoes[i].Grade, g))
+		}
+	}
+	drop := 0
+	for i, v := range vs {
+		if !v.Triggered || fw.Vetoes[i].Effect != VetoLower {
+			continue
+		}
+		if fw.Lowering == LoweringOnce {
+			drop = max(drop, fw.Vetoes[i].Steps)
+		} else {
+			drop += fw.Vetoes[i].Steps
+		}
+	}
+	g = min(g+drop, last)
+	for i, v := range vs {
+		if v.Triggered && fw.Vetoes[i].Effect == VetoFail {
+			g = last
 		}
 	}
 	return g
+}
+
+// bandIndex is the index of the band named name, or def when there is none.
+func bandIndex(bands []Band, name string, def int) int {
+	for j, b := range bands {
+		if b.Name == name {
+			return j
+		}
+	}
+	return def
 }
 
 // finishVerdict: the unit passes when every point passes and no veto triggers. Every

@@ -144,11 +144,23 @@ func assignLines(fw *Framework, root *yaml.Node) {
 		if i < len(fw.Areas) {
 			fw.Areas[i].Line = an.Line
 			pointLines(fw.Areas[i].Points, seq(an, "points"))
+			groupLines(fw.Areas[i].Groups, seq(an, "groups"))
 		}
 	}
 	if b := child(doc, "bonus"); b != nil && fw.Bonus != nil {
 		fw.Bonus.Line = b.Line
 		pointLines(fw.Bonus.Items, seq(b, "items"))
+	}
+}
+
+func groupLines(gs []Group, nodes []*yaml.Node) {
+	for j, gn := range nodes {
+		if j >= len(gs) {
+			return
+		}
+		gs[j].Line = gn.Line
+		pointLines(gs[j].Points, seq(gn, "points"))
+		groupLines(gs[j].Groups, seq(gn, "groups"))
 	}
 }
 

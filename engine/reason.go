@@ -16,6 +16,7 @@ import (
 // {{.Lost}} prints "1" or "0.5", never "0.30000000000000004".
 type ReasonData struct {
 	Code          string // point code: 第{{.Code}}测评点
+	Path          string // how sentences name the point: 第12测评点, or 二级指标3.2第(4)项 in deeper trees
 	Title         string // point title
 	Label         string // what the rule measures (the metric's name unless the rule says)
 	Value         string // the metric's value with its unit
@@ -133,17 +134,17 @@ func defaultReason(kind string, verdict bool) string {
 	}
 	switch kind {
 	case RuleThreshold:
-		return "第{{.Code}}测评点{{.Label}}为{{.Value}}，{{.Gap}}，扣{{.Lost}}分"
+		return "{{.Path}}{{.Label}}为{{.Value}}，{{.Gap}}，扣{{.Lost}}分"
 	case RuleLinear:
-		return "第{{.Code}}测评点{{.Label}}为{{.Value}}，按比例得{{.Score}}分，扣{{.Lost}}分"
+		return "{{.Path}}{{.Label}}为{{.Value}}，按比例得{{.Score}}分，扣{{.Lost}}分"
 	case RuleDeduct:
-		return "第{{.Code}}测评点{{.Label}}{{.Count}}个{{if .Schools}}（{{.Schools}}）{{end}}，扣{{.Lost}}分"
+		return "{{.Path}}{{.Label}}{{.Count}}个{{if .Schools}}（{{.Schools}}）{{end}}，扣{{.Lost}}分"
 	case RuleChecklist:
-		return "第{{.Code}}测评点未落实{{.Missing}}，扣{{.Lost}}分"
+		return "{{.Path}}未落实{{.Missing}}，扣{{.Lost}}分"
 	case RuleManual:
-		return "第{{.Code}}测评点{{.Justification}}，扣{{.Lost}}分"
+		return "{{.Path}}{{.Justification}}，扣{{.Lost}}分"
 	}
-	return "第{{.Code}}测评点扣{{.Lost}}分"
+	return "{{.Path}}扣{{.Lost}}分"
 }
 
 func render(t *template.Template, d *ReasonData) string {
@@ -151,7 +152,7 @@ func render(t *template.Template, d *ReasonData) string {
 	if err := t.Execute(&b, d); err != nil {
 		// Templates are checked at compile time against ReasonData; an error here
 		// can only be a field the data lacks, so fall back to a plain sentence.
-		return "第" + d.Code + "测评点扣" + d.Lost + "分"
+		return d.Path + "扣" + d.Lost + "分"
 	}
 	return b.String()
 }

@@ -78,13 +78,16 @@ func (m MetricValue) MarshalJSON() ([]byte, error) {
 	}{plain(m), m.Text(), v})
 }
 
-// AreaResult is a first-level indicator's score.
+// AreaResult is a first-level indicator's score. Points are all its points, in
+// order, whatever the depth of the tree; Groups, when the area has lower-level
+// indicators, give their subtotals and which points each holds.
 type AreaResult struct {
 	Code   string        `json:"code"`
 	Name   string        `json:"name"`
 	Max    float64       `json:"max"`
 	Score  float64       `json:"score"`
 	Points []PointResult `json:"points"`
+	Groups []GroupResult `json:"groups,omitempty"`
 }
 
 // PointResult is a measurement point's score with the reasons for lost points.

@@ -69,6 +69,9 @@ func TestSchemaMatchesStructs(t *testing.T) {
 
 func schCheckStruct(t *testing.T, root, node map[string]any, typ reflect.Type, path string, seen map[reflect.Type]bool) {
 	t.Helper()
+	if seen[typ] && strings.Contains(path, "/groups/") {
+		return // Group holds groups: checked once is checked
+	}
 	seen[typ] = true
 	node = schDeref(t, root, node)
 	where := typ.Name() + " (" + schPath(path) + ")"

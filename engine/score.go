@@ -29,11 +29,9 @@ func (e *evaluator) score(u int, in *Inputs) *Result {
 		for pi := range a.Points {
 			pr := e.scorePoint(&a.Points[pi], in.Points[a.Points[pi].Code])
 			ar.Points[pi] = pr
-			ar.Max += pr.Max
-			ar.Score += pr.Score
 			r.tally(&pr)
 		}
-		ar.Score = round2(ar.Score)
+		ar.subtotal(a)
 		r.Areas = append(r.Areas, ar)
 		r.Score += ar.Score
 	}
@@ -95,11 +93,11 @@ func (e *evaluator) scorePoint(pt *Point, in PointInput) PointResult {
 func (e *evaluator) applyRule(pt *Point, r *Rule, in PointInput) outcome {
 	spec := e.p.rules[r]
 	if r.Kind == RuleChecklist || r.Kind == RuleManual {
-		return e.peopleOutcome(pt, r, in, &ReasonData{Code: pt.Code, Title: pt.Title, Label: r.Label, Max: fmtNum(pt.Max)})
+		return e.peopleOutcome(pt, r, in, &ReasonData{Code: pt.Code, Path: pt.path, Title: pt.Title, Label: r.Label, Max: fmtNum(pt.Max)})
 	}
 	if err := e.errs[spec.metric]; err != nil {
 		return outcome{lost: r.Points, status: StatusUncomputable,
-			reason: "第" + pt.Code + "测评点" + r.Label + "无法计算：" + err.Error()}
+			reason: pt.path + r.Label + "无法计算：" + err.Error()}
 	}
 	v := e.vals[spec.metric]
 	o := outcome{status: StatusScored}
@@ -123,7 +121,7 @@ func (e *evaluator) applyRule(pt *Point, r *Rule, in PointInput) outcome {
 // reasonData fills what a reason template may print for a rule that lost points.
 func (e *evaluator) reasonData(pt *Point, r *Rule, spec *ruleSpec, v, lost float64) *ReasonData {
 	m := e.p.metrics[spec.metric].m
-	d := &ReasonData{Code: pt.Code, Title: pt.Title, Label: r.Label, Max: fmtNum(pt.Max),
+	d := &ReasonData{Code: pt.Code, Path: pt.path, Title: pt.Title, Label: r.Label, Max: fmtNum(pt.Max),
 		Lost: fmtNum(lost), Score: fmtNum(r.Points - lost)}
 	switch r.Kind {
 	case RuleThreshold:
@@ -200,7 +198,7 @@ func (e *evaluator) peopleOutcome(pt *Point, r *Rule, in PointInput, d *ReasonDa
 		}
 		d.Missing = joinCN(missing)
 	default:
-		return outcome{lost: r.Points, status: StatusPending, reason: "第" + pt.Code + "测评点待人工评分"}
+		return outcome{lost: r.Points, status: StatusPending, reason: pt.path + "待人工评分"}
 	}
 	o := outcome{lost: round2(r.Points - got), status: StatusScored}
 	if o.lost > 0 {
