@@ -174,7 +174,7 @@ func (p *Program) compileSchool(ps *problems) {
 		}
 		for st := range m.Standard {
 			if _, ok := ParseStage(st); !ok {
-				ps.add(m.Line, "学校指标「%s」的标准值学段「%s」应为 小学、初中 或 高中", m.ID, st)
+				ps.add(m.Line, "学校指标「%s」的标准值学段「%s」应为 小学、初中、高中 或 幼儿园", m.ID, st)
 			}
 		}
 		if s, ok := p.addSlot(m.ID, m.Line, ps); ok {
@@ -199,7 +199,10 @@ func (p *Program) compileCheck(c *SchoolCheck, ps *problems) {
 			ps.add(c.Line, "学校达标检查「%s」引用的学校指标「%s」没有标准值 standard", c.ID, id)
 			continue
 		}
-		std := []float64{math.NaN(), math.NaN(), math.NaN(), math.NaN()}
+		std := make([]float64, numStages)
+		for st := range std {
+			std[st] = math.NaN()
+		}
 		for name, v := range m.Standard {
 			if st, ok := ParseStage(name); ok {
 				std[st] = v

@@ -14,10 +14,12 @@ const (
 	StagePrimary
 	StageJunior
 	StageSenior
+	StageKindergarten // 幼儿园: a kindergarten's row (DOMAIN.md §3; docs/data.md)
+	numStages
 )
 
 // StageNames maps a Stage to the Chinese name used in data files and expressions.
-var stageNames = [...]string{"", "小学", "初中", "高中"}
+var stageNames = [numStages]string{"", "小学", "初中", "高中", "幼儿园"}
 
 // String returns the Chinese name of the stage.
 func (s Stage) String() string {
@@ -36,6 +38,8 @@ func ParseStage(s string) (Stage, bool) {
 		return StageJunior, true
 	case "高中", "普通高中", "senior":
 		return StageSenior, true
+	case "幼儿园", "学前", "学前教育", "kindergarten":
+		return StageKindergarten, true
 	}
 	return StageNone, false
 }
@@ -47,19 +51,20 @@ type SchoolType uint8
 
 // School types.
 const (
-	TypeNone       SchoolType = iota
-	TypePrimary               // 小学
-	TypeJunior                // 初中
-	TypeNineYear              // 九年一贯制学校
-	TypeTwelveYear            // 十二年一贯制学校
-	TypeComplete              // 完全中学
-	TypeSenior                // 高级中学
-	TypePoint                 // 教学点
-	TypeSpecial               // 特殊教育学校
-	TypeVocational            // 职业学校
+	TypeNone         SchoolType = iota
+	TypePrimary                 // 小学
+	TypeJunior                  // 初中
+	TypeNineYear                // 九年一贯制学校
+	TypeTwelveYear              // 十二年一贯制学校
+	TypeComplete                // 完全中学
+	TypeSenior                  // 高级中学
+	TypePoint                   // 教学点
+	TypeSpecial                 // 特殊教育学校
+	TypeVocational              // 职业学校
+	TypeKindergarten            // 幼儿园
 )
 
-var schoolTypeNames = [...]string{"", "小学", "初中", "九年一贯制学校", "十二年一贯制学校", "完全中学", "高级中学", "教学点", "特殊教育学校", "职业学校"}
+var schoolTypeNames = [...]string{"", "小学", "初中", "九年一贯制学校", "十二年一贯制学校", "完全中学", "高级中学", "教学点", "特殊教育学校", "职业学校", "幼儿园"}
 
 // String returns the Chinese name of the school type.
 func (t SchoolType) String() string {
@@ -93,6 +98,8 @@ func ParseSchoolType(s string) (SchoolType, bool) {
 		return TypeSpecial, true
 	case "职业学校", "中等职业学校", "职业高中", "中职":
 		return TypeVocational, true
+	case "幼儿园", "公办幼儿园", "民办幼儿园":
+		return TypeKindergarten, true
 	}
 	return TypeNone, false
 }

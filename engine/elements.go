@@ -21,6 +21,9 @@ type Element struct {
 	Fold []string
 	// Derived: computed by Snapshot.Finish from other columns; not accepted in files.
 	Derived bool
+	// Kindergarten: only kindergarten rows (学段 幼儿园) have it; school tables need
+	// not carry the column.
+	Kindergarten bool
 }
 
 // Kind says what values an element may take.
@@ -32,6 +35,7 @@ const (
 	KindAmount              // a non-negative number (areas, money)
 	KindPercent             // 0..100
 	KindNumber              // any number (growth may be negative)
+	KindFlag                // yes or no: 是/否, 1/0; stored as 1 or 0
 )
 
 var (
@@ -64,7 +68,7 @@ var (
 // SchoolElements is the catalogue of numeric school columns. The order is fixed: the
 // constants above index into it.
 var SchoolElements = []Element{
-	{ID: "students", Name: "在校生数", Aliases: []string{"在校学生数", "学生数"}, Unit: "人"},
+	{ID: "students", Name: "在校生数", Aliases: []string{"在校学生数", "学生数", "在园幼儿数"}, Unit: "人"},
 	{ID: "students_primary", Name: "小学在校生数", Aliases: []string{"小学部在校生数"}, Unit: "人"},
 	{ID: "students_junior", Name: "初中在校生数", Aliases: []string{"初中部在校生数"}, Unit: "人"},
 	{ID: "students_senior", Name: "高中在校生数", Aliases: []string{"高中部在校生数"}, Unit: "人"},
@@ -87,6 +91,29 @@ var SchoolElements = []Element{
 	{ID: "multimedia_rooms", Name: "网络多媒体教室数", Aliases: []string{"网络多媒体教室"}, Unit: "间", Facility: true},
 	{ID: "music_rooms", Name: "音乐专用教室数", Aliases: []string{"音乐教室数"}, Unit: "间", Facility: true},
 	{ID: "art_rooms", Name: "美术专用教室数", Aliases: []string{"美术教室数"}, Unit: "间", Facility: true},
+	// 基本均衡 (教督〔2012〕3号): books and computers are split like the other facilities
+	// (DOMAIN.md §2.2).
+	{ID: "books", Name: "图书册数", Aliases: []string{"图书", "藏书册数", "图书藏量"}, Unit: "册", Facility: true},
+	{ID: "computers", Name: "计算机台数（学生用）", Aliases: []string{"学生用计算机台数", "学生用计算机"}, Unit: "台", Facility: true},
+	{ID: "senior_title_teachers", Name: "中级及以上职称教师数", Aliases: []string{"中级及以上专业技术职务教师数", "中级以上职称教师数"}, Unit: "人"},
+	// Kindergartens (学段 幼儿园): 在园幼儿数 is students, 班级数 classes, 专任教师数
+	// teachers, 持证专任教师数 certified_teachers; these are theirs alone.
+	{ID: "inclusive", Name: "普惠性幼儿园", Aliases: []string{"是否普惠性幼儿园", "是否普惠", "普惠园"}, Kind: KindFlag, Kindergarten: true},
+	{ID: "kg_small_children", Name: "小班幼儿数", Unit: "人", Kindergarten: true},
+	{ID: "kg_medium_children", Name: "中班幼儿数", Unit: "人", Kindergarten: true},
+	{ID: "kg_large_children", Name: "大班幼儿数", Unit: "人", Kindergarten: true},
+	{ID: "kg_mixed_children", Name: "混龄班幼儿数", Unit: "人", Kindergarten: true},
+	{ID: "kg_small_classes", Name: "小班班数", Aliases: []string{"小班班级数"}, Unit: "个", Kindergarten: true},
+	{ID: "kg_medium_classes", Name: "中班班数", Aliases: []string{"中班班级数"}, Unit: "个", Kindergarten: true},
+	{ID: "kg_large_classes", Name: "大班班数", Aliases: []string{"大班班级数"}, Unit: "个", Kindergarten: true},
+	{ID: "kg_mixed_classes", Name: "混龄班班数", Aliases: []string{"混龄班班级数"}, Unit: "个", Kindergarten: true},
+	{ID: "kg_oversize_classes", Name: "超标准班额班级数", Aliases: []string{"班额超标班级数"}, Unit: "个", Kindergarten: true},
+	{ID: "caregivers", Name: "保育员数", Unit: "人", Kindergarten: true},
+	{ID: "heads", Name: "园长数", Unit: "人", Kindergarten: true},
+	{ID: "certified_heads", Name: "持证园长数", Aliases: []string{"持有园长任职资格证园长数"}, Unit: "人", Kindergarten: true},
+	{ID: "building_area", Name: "园舍建筑面积", Aliases: []string{"园舍面积"}, Unit: "㎡", Units: areaUnits, Kind: KindAmount, Facility: true, Kindergarten: true},
+	{ID: "activity_area", Name: "幼儿活动用房面积", Aliases: []string{"活动用房面积"}, Unit: "㎡", Units: areaUnits, Kind: KindAmount, Facility: true, Kindergarten: true},
+	{ID: "outdoor_area", Name: "室外游戏场地面积", Aliases: []string{"户外活动场地面积", "室外活动场地面积"}, Unit: "㎡", Units: areaUnits, Kind: KindAmount, Facility: true, Kindergarten: true},
 	// Derived by Snapshot.Finish, never read from a file.
 	{ID: "school_students", Name: "全校义务教育在校生数", Unit: "人", Derived: true},
 	{ID: "school_first", Name: "学校首行标记", Unit: "", Derived: true},
@@ -116,6 +143,14 @@ var UnitElements = []Element{
 	{ID: "training_completion_rate", Name: "教师培训完成率", Unit: "%", Units: pctUnits, Kind: KindPercent},
 	{ID: "migrant_public_rate", Name: "随迁子女公办学校就读比例", Unit: "%", Units: pctUnits, Kind: KindPercent},
 	{ID: "quota_allocation_rate", Name: "优质高中招生名额分配比例", Unit: "%", Units: pctUnits, Kind: KindPercent},
+	// 学前普及普惠 (教督〔2020〕1号)
+	{ID: "kg_age_population", Name: "3-5周岁适龄人口", Aliases: []string{"学前三年适龄人口", "3至5周岁适龄人口", "三至五周岁适龄人口"}, Unit: "人"},
+	{ID: "kg_staff_salary", Name: "公办园在编教师年平均工资收入", Unit: "元", Units: moneyUnits, NeedUnit: true, Kind: KindAmount},
+	{ID: "kg_nonstaff_salary", Name: "公办园非在编教师年平均工资收入", Unit: "元", Units: moneyUnits, NeedUnit: true, Kind: KindAmount},
+	{ID: "kg_budget_share", Name: "学前教育经费占财政性教育经费比例", Aliases: []string{"学前教育财政投入占比"}, Unit: "%", Units: pctUnits, Kind: KindPercent},
+	{ID: "kg_community_total", Name: "城镇小区配套幼儿园数", Aliases: []string{"小区配套园数"}, Unit: "所"},
+	{ID: "kg_community_inclusive", Name: "办成公办园或普惠园的小区配套幼儿园数", Aliases: []string{"普惠性小区配套园数"}, Unit: "所"},
+	{ID: "kg_satisfaction", Name: "学前教育社会认可度", Unit: "%", Units: pctUnits, Kind: KindPercent},
 }
 
 // SchoolElementIndex returns the index of the school element with the given id, or -1.

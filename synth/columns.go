@@ -30,6 +30,9 @@ const (
 	fMedia
 	fMusic
 	fArt
+	fBooks
+	fComputers
+	fSeniorTitle
 	nFields
 	fNone = nFields // an element this generator does not know: left empty
 )
@@ -39,6 +42,7 @@ var schoolFieldIDs = [nFields]string{
 	"classes", "classes_le45", "classes_46_50", "classes_51_55", "classes_56_65", "classes_66_plus",
 	"teachers", "teachers_above_required", "backbone_teachers", "pe_art_teachers", "certified_teachers",
 	"teaching_area", "sports_area", "equipment_value", "multimedia_rooms", "music_rooms", "art_rooms",
+	"books", "computers", "senior_title_teachers",
 }
 
 // fact is a county fact the generator computes; factIDs names the engine element.
@@ -65,9 +69,22 @@ const (
 	xTrainingRate
 	xMigrantRate
 	xQuotaRate
+	// Kindergarten facts (学前普及普惠), drawn from the county's second stream.
+	xKGAge
+	xKGStaffSalary
+	xKGNonstaffSalary
+	xKGBudgetShare
+	xKGCommunity
+	xKGCommunityInclusive
+	xKGSatisfaction
 	nFacts
 	xNone = nFacts
 )
+
+// nDrawnFacts is how many facts existed when the province's layout first drew the
+// facts left missing: the draw must not change with the catalogue, or every
+// province of a seed would change.
+const nDrawnFacts = int(xQuotaRate) + 1
 
 var factIDs = [nFacts]string{
 	"edu_budget", "all_students", "teacher_salary", "civil_servant_salary",
@@ -76,6 +93,8 @@ var factIDs = [nFacts]string{
 	"disabled_enrollment_rate", "satisfaction",
 	"exchange_eligible_teachers", "exchanged_teachers", "exchanged_backbone_teachers",
 	"training_completion_rate", "migrant_public_rate", "quota_allocation_rate",
+	"kg_age_population", "kg_staff_salary", "kg_nonstaff_salary", "kg_budget_share",
+	"kg_community_total", "kg_community_inclusive", "kg_satisfaction",
 }
 
 // Text columns in front of the numeric ones.
@@ -92,12 +111,13 @@ type plan[F ~uint8] struct {
 	float  []bool
 }
 
-// newPlan lists every element that is not derived, with its header, and the field
-// that fills it (none when the generator does not know the element).
-func newPlan[F ~uint8](els []engine.Element, ids []string, none F) plan[F] {
+// newPlan lists every element that is not derived and that keep accepts, with its
+// header, and the field that fills it (none when the generator does not know the
+// element).
+func newPlan[F ~uint8](els []engine.Element, ids []string, none F, keep func(engine.Element) bool) plan[F] {
 	var p plan[F]
 	for _, el := range els {
-		if el.Derived {
+		if el.Derived || !keep(el) {
 			continue
 		}
 		f := none
@@ -123,10 +143,11 @@ func header(el engine.Element) string {
 	return el.Name
 }
 
+// schoolPlan is the school table: every school element but the kindergartens'.
 func schoolPlan() plan[field] {
-	return newPlan(engine.SchoolElements, schoolFieldIDs[:], fNone)
+	return newPlan(engine.SchoolElements, schoolFieldIDs[:], fNone, func(el engine.Element) bool { return !el.Kindergarten })
 }
 
 func countyPlan() plan[fact] {
-	return newPlan(engine.UnitElements, factIDs[:], xNone)
+	return newPlan(engine.UnitElements, factIDs[:], xNone, func(engine.Element) bool { return true })
 }

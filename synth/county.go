@@ -10,6 +10,7 @@ import (
 // countyGen generates the schools of one county from the county's own random stream.
 type countyGen struct {
 	r        *rand.Rand
+	x        *rand.Rand // the second stream (extra.go)
 	c        *county
 	cp       countyParams
 	rows     []row // the county's rows, a split school's two rows side by side

@@ -173,7 +173,7 @@ func markMissing(r *rand.Rand, counties []county) {
 	first := r.IntN(n)
 	for _, i := range []int{first, (first + 1 + r.IntN(n-1)) % n} {
 		for range 1 + r.IntN(2) {
-			counties[i].missing |= 1 << r.IntN(int(nFacts))
+			counties[i].missing |= 1 << r.IntN(nDrawnFacts)
 		}
 	}
 }

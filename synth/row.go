@@ -15,6 +15,7 @@ type part struct {
 	backbone float64 // 县级以上骨干教师数
 	peArt    float64 // 体育艺术专任教师数
 	cert     float64 // 持证专任教师数
+	senior   float64 // 中级及以上职称教师数 (second stream)
 }
 
 // row is the state of one school row across periods. Counts are kept as whole
@@ -30,6 +31,7 @@ type row struct {
 	equip             float64 // 元
 	media             float64
 	music, art        float64
+	books, computers  float64 // 图书册数, 学生用计算机台数 (second stream)
 }
 
 // newPart fills the classes-independent state of a stage part from the school's
@@ -157,7 +159,9 @@ func (w *row) values(capped bool, v *[nFields]float64) {
 		v[fBackbone] += p.backbone
 		v[fPEArt] += p.peArt
 		v[fCertified] += p.cert
+		v[fSeniorTitle] += p.senior
 	}
+	v[fBooks], v[fComputers] = math.Round(w.books), w.computers
 	v[fTeachArea] = math.Round(w.area*10) / 10
 	v[fSportsArea] = math.Round(w.sports*10) / 10
 	v[fEquip] = math.Round(w.equip)

@@ -31,12 +31,14 @@ type Table struct {
 
 // Config says what to generate. Zero values take the defaults.
 type Config struct {
-	Counties     int    // county-level units; default 30, at most 9,702
-	Schools      int    // schools in all; default 100 per county, at most 9,999 per county
-	Seed         uint64 // the same seed gives the same tables
-	Periods      []int  // years, written in ascending order; default {2023, 2024}
-	Province     string // default "示范省"; not written in the tables, for titles
-	ProvinceCode string // two digits starting every code; default "99"
+	Counties int // county-level units; default 30, at most 9,702
+	Schools  int // schools in all; default 100 per county, at most 9,999 per county
+	// Kindergartens in all, shared between the counties like their schools; 0: none.
+	Kindergartens int
+	Seed          uint64 // the same seed gives the same tables
+	Periods       []int  // years, written in ascending order; default {2023, 2024}
+	Province      string // default "示范省"; not written in the tables, for titles
+	ProvinceCode  string // two digits starting every code; default "99"
 }
 
 func (c Config) withDefaults() Config {
@@ -65,6 +67,10 @@ func (c Config) Validate() error {
 	var errs []error
 	if c.Counties < 0 || c.Counties > maxCounties {
 		errs = append(errs, fmt.Errorf("synth: counties %d outside 1..%d", c.Counties, maxCounties))
+	}
+	if c.Kindergartens < 0 || c.Kindergartens > maxSchoolsPerCounty*max(c.Counties, 0)/2 {
+		errs = append(errs, fmt.Errorf("synth: kindergartens %d outside 0..%d for %d counties",
+			c.Kindergartens, maxSchoolsPerCounty*max(c.Counties, 0)/2, c.Counties))
 	}
 	if c.Schools < 0 || c.Schools > maxSchoolsPerCounty*max(c.Counties, 0) {
 		errs = append(errs, fmt.Errorf("synth: schools %d outside 0..%d for %d counties",
@@ -97,13 +103,32 @@ func (c Config) Validate() error {
 //
 // Generate panics if cfg.Validate fails; validate user input first.
 func Generate(cfg Config) (schools Table, counties Table) {
+	p := GenerateProvince(cfg)
+	return p.Schools, p.Counties
+}
+
+// Province is a generated province: its school table, its kindergarten table (no
+// rows when Config.Kindergartens is 0) and its county table.
+type Province struct {
+	Schools, Kindergartens, Counties Table
+}
+
+// GenerateProvince is Generate with the kindergartens. The kindergarten table has the
+// text columns of the school table (学段 and 学校类别 幼儿园), then 在园幼儿数, 班级数,
+// 专任教师数, 持证专任教师数 and the kindergarten elements (普惠性幼儿园 是/否, children
+// and classes by 小班, 中班, 大班, 混龄班, 超标准班额班级数, staff, areas). Codes are
+// the county code, 5 and a four-digit number. A county's kindergartens share out its
+// 在园幼儿数 facts by kind; the kindergarten facts (3-5周岁适龄人口, …) are in the
+// county table either way.
+func GenerateProvince(cfg Config) Province {
 	cfg = cfg.withDefaults()
 	if err := cfg.Validate(); err != nil {
 		panic(err)
 	}
 	years := slices.Sorted(slices.Values(cfg.Periods))
 	cs := layout(cfg, rand.New(rand.NewPCG(splitmix(cfg.Seed), splitmix(^cfg.Seed))))
-	e := emitter{plan: schoolPlan(), ints: boxedInts(), years: years}
+	nkg := kgPerCounty(cfg.Kindergartens, cs)
+	e := emitter{plan: schoolPlan(), kg: kgPlan(), ints: boxedInts(), years: years}
 	outs := make([]countyOut, len(cs))
 	// Counties are independent (each has its own random stream), so they are
 	// generated in parallel and the result does not depend on the scheduling.
@@ -114,24 +139,43 @@ func Generate(cfg Config) (schools Table, counties Table) {
 			var scratch []row
 			for i := int(next.Add(1) - 1); i < len(cs); i = int(next.Add(1) - 1) {
 				g := newCountyGen(countyRNG(cfg.Seed, i), &cs[i], scratch)
-				outs[i] = e.county(g)
+				g.x = extraRNG(cfg.Seed, i)
+				outs[i] = e.county(g, nkg[i])
 				scratch = g.rows
 			}
 		})
 	}
 	wg.Wait()
-	return schoolTable(&e.plan, outs, len(years)), countyTable(cs, outs, years)
+	return Province{Schools: schoolTable(&e.plan, outs, len(years)), Kindergartens: kgTable(&e.kg, outs, len(years)),
+		Counties: countyTable(cs, outs, years)}
 }
 
-// countyOut is what one county contributes: its school rows and facts per period.
+// kgPerCounty shares n kindergartens between the counties like their schools (every
+// county one at least, when there are enough).
+func kgPerCounty(n int, cs []county) []int {
+	w := make([]float64, len(cs))
+	for i := range cs {
+		w[i] = float64(cs[i].schools) + 1
+	}
+	lo := 0
+	if n >= len(cs) {
+		lo = 1
+	}
+	return apportion(n, w, lo, maxSchoolsPerCounty)
+}
+
+// countyOut is what one county contributes: its school and kindergarten rows and its
+// facts, per period.
 type countyOut struct {
 	rows  [][][]any
+	kg    [][][]any
 	facts [][nFacts]float64
 }
 
 // emitter turns generated rows into cells; it is shared, read-only, by the workers.
 type emitter struct {
 	plan  plan[field]
+	kg    plan[kgField]
 	ints  []any // ints[i] is i boxed once, to spare an allocation per count cell
 	years []int
 }
@@ -145,10 +189,12 @@ func boxedInts() []any {
 	return ints
 }
 
-func (e *emitter) county(g *countyGen) countyOut {
+func (e *emitter) county(g *countyGen, nkg int) countyOut {
 	c := g.c
 	for range c.schools {
+		from := len(g.rows)
 		g.school()
+		g.extras(g.x, from)
 	}
 	nrows, ncol := len(g.rows), len(schoolTextHeader)+len(e.plan.fields)
 	// One allocation for every cell of the county, sliced into rows.
@@ -164,6 +210,7 @@ func (e *emitter) county(g *countyGen) countyOut {
 			w := &g.rows[i]
 			if p > 0 {
 				w.drift(g.r)
+				w.driftExtra(g.x)
 			}
 			w.values(g.cp.capped, &v)
 			aggs[p].add(w)
@@ -176,7 +223,53 @@ func (e *emitter) county(g *countyGen) countyOut {
 		out.rows[p] = rows
 	}
 	out.facts = countyFacts(g.r, c, aggs)
+	kgFacts(g.x, out.facts)
+	out.kg = e.kindergartens(g, nkg, out.facts)
 	return out
+}
+
+// kindergartens makes the county's kindergarten rows of every period.
+func (e *emitter) kindergartens(g *countyGen, n int, facts [][nFacts]float64) [][][]any {
+	if n == 0 {
+		return make([][][]any, len(e.years))
+	}
+	kgs := g.kindergartens(g.x, n)
+	v := make([][nKGFields]float64, len(kgs))
+	out := make([][][]any, len(e.years))
+	for p, year := range e.years {
+		f := &facts[p]
+		kgRows(kgs, [nKGKinds]float64{f[xKGPublic], f[xKGInclusive], max(0, f[xKG]-f[xKGPublic]-f[xKGInclusive])}, v)
+		out[p] = make([][]any, len(kgs))
+		for i, kg := range kgs {
+			cells := make([]any, len(schoolTextHeader), len(schoolTextHeader)+len(e.kg.fields))
+			cells[0], cells[1], cells[2], cells[3], cells[4] = year, kg.code, kg.name, g.c.code, g.c.name
+			cells[5], cells[6], cells[7] = "幼儿园", "幼儿园", kg.owner
+			for j, fd := range e.kg.fields {
+				switch {
+				case fd == kNone:
+					cells = append(cells, "")
+				case fd == kInclusive:
+					cells = append(cells, map[bool]string{true: "是", false: "否"}[v[i][fd] == 1])
+				case e.kg.float[j]:
+					cells = append(cells, v[i][fd])
+				default:
+					cells = append(cells, int(v[i][fd]))
+				}
+			}
+			out[p][i] = cells
+		}
+	}
+	return out
+}
+
+func kgTable(kp *plan[kgField], outs []countyOut, periods int) Table {
+	t := Table{Header: slices.Concat(schoolTextHeader, kp.header)}
+	for p := range periods {
+		for i := range outs {
+			t.Rows = append(t.Rows, outs[i].kg[p]...)
+		}
+	}
+	return t
 }
 
 // fill writes the numeric cells of a row.

@@ -44,29 +44,44 @@ const maxTitleRows = 10
 // cell, and nothing else; other failures (a file unreadable, not an xlsx) are
 // *ziping.Error{Kind: Invalid} naming the file.
 func Read(paths []string, opt ReadOptions) (*engine.Dataset, error) {
+	ds, _, err := ReadWithWarnings(paths, opt)
+	return ds, err
+}
+
+// ReadWithWarnings is Read that also says what it did not use: every column whose
+// header no data element matches (with the nearest known header) and every sheet
+// without a table. The warnings come with the errors too, where they often explain
+// a missing column.
+func ReadWithWarnings(paths []string, opt ReadOptions) (*engine.Dataset, []ziping.ImportWarning, error) {
 	inputs := make([]Input, 0, len(paths))
 	for _, p := range paths {
 		f, err := os.Open(p)
 		if err != nil {
-			return nil, &ziping.Error{Kind: ziping.Invalid, Msg: fmt.Sprintf("无法打开文件「%s」", p), Err: err}
+			return nil, nil, &ziping.Error{Kind: ziping.Invalid, Msg: fmt.Sprintf("无法打开文件「%s」", p), Err: err}
 		}
 		defer f.Close()
 		st, err := f.Stat()
 		if err != nil {
-			return nil, &ziping.Error{Kind: ziping.Invalid, Msg: fmt.Sprintf("无法读取文件「%s」", p), Err: err}
+			return nil, nil, &ziping.Error{Kind: ziping.Invalid, Msg: fmt.Sprintf("无法读取文件「%s」", p), Err: err}
 		}
 		inputs = append(inputs, Input{Name: p, R: f, Size: st.Size()})
 	}
-	return ReadFrom(inputs, opt)
+	return ReadFromWithWarnings(inputs, opt)
 }
 
 // ReadFrom is Read over already-open inputs.
 func ReadFrom(inputs []Input, opt ReadOptions) (*engine.Dataset, error) {
+	ds, _, err := ReadFromWithWarnings(inputs, opt)
+	return ds, err
+}
+
+// ReadFromWithWarnings is ReadWithWarnings over already-open inputs.
+func ReadFromWithWarnings(inputs []Input, opt ReadOptions) (*engine.Dataset, []ziping.ImportWarning, error) {
 	if len(inputs) == 0 {
-		return nil, ziping.Errorf(ziping.Invalid, "没有要导入的文件")
+		return nil, nil, ziping.Errorf(ziping.Invalid, "没有要导入的文件")
 	}
 	if opt.Period != 0 && (opt.Period < 1900 || opt.Period > 2999) {
-		return nil, ziping.Errorf(ziping.Invalid, "年度「%d」无效：应为四位年份，如2024", opt.Period)
+		return nil, nil, ziping.Errorf(ziping.Invalid, "年度「%d」无效：应为四位年份，如2024", opt.Period)
 	}
 	r := &reader{opt: opt, weights: opt.Split, seed: maphash.MakeSeed()}
 	if r.weights == (engine.SplitWeights{}) {
@@ -77,7 +92,7 @@ func ReadFrom(inputs []Input, opt ReadOptions) (*engine.Dataset, error) {
 	var size int64
 	for _, in := range inputs {
 		if err := r.read(in); err != nil {
-			return nil, err
+			return nil, r.warnings(), err
 		}
 		size += in.Size
 	}
@@ -89,7 +104,8 @@ func ReadFrom(inputs []Input, opt ReadOptions) (*engine.Dataset, error) {
 		// so this collection marks little.
 		runtime.GC()
 	}
-	return r.build()
+	ds, err := r.build()
+	return ds, r.warnings(), err
 }
 
 // bigInput is the input size above which ReadFrom collects garbage between parsing
@@ -103,6 +119,7 @@ type reader struct {
 	seed    maphash.Seed
 	dicts   [3]*dictionary
 	tables  []*table
+	skipped []ziping.ImportWarning // sheets without a table
 }
 
 func (r *reader) read(in Input) error {
@@ -137,6 +154,7 @@ type table struct {
 	weights engine.SplitWeights
 	seed    maphash.Seed // for school fingerprints, shared by every table
 	errs    []badCell
+	unused  []unusedCol // columns whose header names nothing known
 	schools []*schoolPart
 	facts   []*factsPart
 }

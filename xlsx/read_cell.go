@@ -18,7 +18,7 @@ const (
 	reasonEmptyNumber = "缺少数值（没有请填0）"
 	reasonNeedUnit    = "请在列名中注明单位：元或万元"
 	reasonMissingCol  = "缺少必需的列"
-	reasonStage       = "无法识别的学段（应为小学、初中、高中、九年一贯制、十二年一贯制或完全中学）"
+	reasonStage       = "无法识别的学段（应为小学、初中、高中、九年一贯制、十二年一贯制、完全中学或幼儿园）"
 	reasonSchoolType  = "无法识别的学校类别"
 	reasonOwnership   = "无法识别的办学类型（应为公办或民办）"
 	reasonCountyCode  = "区县代码应为6位数字"
@@ -41,6 +41,7 @@ const (
 	stagePrimary
 	stageJunior
 	stageSenior
+	stageKindergarten
 	stageNine
 	stageTwelve
 	stageComplete
@@ -63,6 +64,8 @@ func parseStageKind(s string) stageKind {
 		return stageJunior
 	case engine.StageSenior:
 		return stageSenior
+	case engine.StageKindergarten:
+		return stageKindergarten
 	}
 	return stageBad
 }
@@ -79,6 +82,8 @@ func (k stageKind) stage() engine.Stage {
 		return engine.StageJunior
 	case stageSenior:
 		return engine.StageSenior
+	case stageKindergarten:
+		return engine.StageKindergarten
 	}
 	return engine.StageNone
 }
@@ -86,7 +91,7 @@ func (k stageKind) stage() engine.Stage {
 // schoolType is the school type a row gets when its 学校类别 cell is empty.
 func (k stageKind) schoolType() engine.SchoolType {
 	return [...]engine.SchoolType{engine.TypeNone, engine.TypePrimary, engine.TypeJunior,
-		engine.TypeSenior, engine.TypeNineYear, engine.TypeTwelveYear, engine.TypeComplete}[k]
+		engine.TypeSenior, engine.TypeKindergarten, engine.TypeNineYear, engine.TypeTwelveYear, engine.TypeComplete}[k]
 }
 
 // stages lists the stages a combined kind is split into: primary, junior, senior.
@@ -156,7 +161,7 @@ func parseNumber(s string, exp int) (v float64, pct, ok bool) {
 // that is valid for its kind (a count must be whole). Anything else returns false
 // and goes through readCell, which also explains what is wrong.
 func fastCell(s string, exp int, kind engine.Kind) (float64, bool) {
-	if kind == engine.KindPercent {
+	if kind == engine.KindPercent || kind == engine.KindFlag {
 		return 0, false
 	}
 	return decimal(s, exp, kind == engine.KindCount)

@@ -2,6 +2,7 @@ package xlsx
 
 import (
 	"math"
+	"strings"
 
 	"ziping/engine"
 )
@@ -104,6 +105,9 @@ func (p *factsPart) shift(base int) {
 // says the cell is formatted as a percentage in the workbook, so it holds 0.85 for
 // 85. reason is empty for a good value.
 func readCell(e *engine.Element, s string, src source, pctFmt bool) (float64, string) {
+	if e.Kind == engine.KindFlag {
+		return readFlag(s)
+	}
 	exp := src.exp
 	if pctFmt {
 		exp += 2
@@ -127,4 +131,18 @@ func readCell(e *engine.Element, s string, src source, pctFmt bool) (float64, st
 		return v, reasonNotWhole
 	}
 	return v, ""
+}
+
+// reasonFlag is the reason for a yes-or-no cell that is neither.
+const reasonFlag = "应为“是”或“否”（或1、0）"
+
+// readFlag reads a yes-or-no cell as 1 or 0.
+func readFlag(s string) (float64, string) {
+	switch strings.ToLower(s) {
+	case "是", "1", "y", "yes", "true", "√":
+		return 1, ""
+	case "否", "0", "n", "no", "false", "×":
+		return 0, ""
+	}
+	return 0, reasonFlag
 }

@@ -64,13 +64,15 @@ type headerMatch struct {
 type dictionary struct {
 	elems   []engine.Element
 	names   map[string]headerMatch
+	display map[string]string    // normalised header → the official header, for suggestions
+	sorted  []string             // the keys of display, sorted (filled when first needed)
 	units   []map[string]float64 // per element: normalised unit → factor
 	require []textField
 	reqElem []int
 }
 
 func newDictionary(kind tableKind) *dictionary {
-	d := &dictionary{names: map[string]headerMatch{}}
+	d := &dictionary{names: map[string]headerMatch{}, display: map[string]string{}}
 	texts := []textField{tfSchoolCode, tfSchoolName, tfCountyCode, tfCountyName, tfStage, tfSchoolType, tfOwnership, tfPeriod}
 	d.elems = engine.SchoolElements
 	d.require = []textField{tfSchoolCode, tfSchoolName, tfCountyCode, tfStage, tfOwnership}
@@ -84,6 +86,7 @@ func newDictionary(kind tableKind) *dictionary {
 	for _, t := range texts {
 		for _, h := range textHeaders[t] {
 			d.names[normHeader(h)] = headerMatch{text: t}
+			d.display[normHeader(h)] = textHeaders[t][0]
 		}
 	}
 	d.units = make([]map[string]float64, len(d.elems))
@@ -94,9 +97,13 @@ func newDictionary(kind tableKind) *dictionary {
 		if e.Derived {
 			continue
 		}
+		for _, h := range append([]string{e.ID, e.Name}, e.Aliases...) {
+			d.display[normHeader(h)] = e.Name
+		}
 		for j, h := range e.Fold {
 			d.names[normHeader(h)] = headerMatch{isNum: true, elem: i, fold: j}
 			d.names[normHeader(h+"班级数")] = headerMatch{isNum: true, elem: i, fold: j}
+			d.display[normHeader(h)] = h
 		}
 		d.units[i] = map[string]float64{}
 		for u, f := range e.Units {
@@ -231,7 +238,8 @@ func (p *headerParser) column(i int, cell string) {
 		}
 	}
 	if !found {
-		return // an unknown column is ignored
+		p.t.unused = append(p.t.unused, unusedCol{col: i, header: cell}) // reported as a warning
+		return
 	}
 	if m.derived {
 		p.t.bad(p.t.hdrRow, i, p.lay.labels[i], "", reasonDerived)

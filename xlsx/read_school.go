@@ -2,6 +2,8 @@ package xlsx
 
 import (
 	"fmt"
+	"math"
+	"slices"
 
 	"ziping/engine"
 )
@@ -199,6 +201,10 @@ func (p *schoolPart) slowNumbers(n int, f []string, nf numField, kind stageKind)
 		s := field(f, src.col)
 		if s == "" {
 			ok = false
+			if !applies(e, nf.elem, kind) {
+				v = math.NaN() // not this kind of row's: missing, not 0
+				continue
+			}
 			if st := stageOf(nf.elem); st < 0 || kind.stages()[st] {
 				p.bad(n, src.col, "", reasonEmptyNumber)
 			}
@@ -212,6 +218,21 @@ func (p *schoolPart) slowNumbers(n int, f []string, nf numField, kind stageKind)
 		v += x
 	}
 	p.vals[nf.elem], p.have[nf.elem] = v, ok
+}
+
+// kindergartenShared are the school elements kindergartens have too: 在园幼儿数 is
+// 在校生数, and classes, teachers and certified teachers count alike.
+var kindergartenShared = []int{engine.SEStudents, engine.SEClasses, engine.SchoolElementIndex("teachers"), engine.SchoolElementIndex("certified_teachers")}
+
+// applies reports whether element e (at index elem) belongs to rows of the kind: a
+// kindergarten element to kindergartens only, and kindergartens have only theirs and
+// the shared ones. A sheet may hold schools and kindergartens together and leave the
+// other kind's cells empty.
+func applies(e *engine.Element, elem int, kind stageKind) bool {
+	if e.Kindergarten {
+		return kind == stageKindergarten
+	}
+	return kind != stageKindergarten || slices.Contains(kindergartenShared, elem)
 }
 
 // stageOf returns the stage (0 primary, 1 junior, 2 senior) of a per-stage student
@@ -229,7 +250,7 @@ func stageOf(elem int) int {
 // students of a combined row against 在校生数.
 func (p *schoolPart) check(n int, r *schoolRow) {
 	L, v, have := p.lay, p.vals, p.have
-	if have[engine.SEClasses] {
+	if have[engine.SEClasses] && r.kind != stageKindergarten {
 		sum, all := 0.0, true
 		for _, b := range engine.ClassBands {
 			sum += v[b]

@@ -324,7 +324,7 @@ func TestReadScanErrorsMatchIterator(t *testing.T) {
 			{"标题"},
 			{"学校代码", "学校名称", "区县代码", "学段", "办学类型", "年度", "在校生数", "班级数", nil, "专任教师数"},
 			{"3301000001", "甲小学", "330102", "小学", "公办", 2024, 600, 14, nil, 40},
-			{"3301000002", "", "33010", "幼儿园", "合办", "二〇二四", "六百", -1, nil, 3.5},
+			{"3301000002", "", "33010", "大学", "合办", "二〇二四", "六百", -1, nil, 3.5},
 			nil,
 			{"3301000001", "甲小学", "330102", "小学", "公办", 2024, 600, "十四", "备注", nil},
 		}
@@ -342,7 +342,7 @@ func TestReadScanErrorsMatchIterator(t *testing.T) {
 	want := []ce{
 		{File: "bad.xlsx", Sheet: sh, Row: 4, Column: "B 学校名称", Reason: "不能为空"},
 		{File: "bad.xlsx", Sheet: sh, Row: 4, Column: "C 区县代码", Value: "33010", Reason: "区县代码应为6位数字"},
-		{File: "bad.xlsx", Sheet: sh, Row: 4, Column: "D 学段", Value: "幼儿园", Reason: "无法识别的学段（应为小学、初中、高中、九年一贯制、十二年一贯制或完全中学）"},
+		{File: "bad.xlsx", Sheet: sh, Row: 4, Column: "D 学段", Value: "大学", Reason: "无法识别的学段（应为小学、初中、高中、九年一贯制、十二年一贯制、完全中学或幼儿园）"},
 		{File: "bad.xlsx", Sheet: sh, Row: 4, Column: "E 办学类型", Value: "合办", Reason: "无法识别的办学类型（应为公办或民办）"},
 		{File: "bad.xlsx", Sheet: sh, Row: 4, Column: "F 年度", Value: "二〇二四", Reason: "年度应为四位年份，如2024"},
 		{File: "bad.xlsx", Sheet: sh, Row: 4, Column: "G 在校生数", Value: "六百", Reason: "不是数字"},

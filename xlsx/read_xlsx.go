@@ -41,15 +41,23 @@ func (r *reader) readWorkbook(in Input, scan bool) error {
 		book = newSheetBook(f)
 	}
 	found := false
+	var skipped []string
 	for _, sheet := range f.GetSheetList() {
 		ok, err := r.readSheet(f, book, in.Name, sheet)
 		if err != nil {
 			return &ziping.Error{Kind: ziping.Invalid, Msg: fmt.Sprintf("无法读取文件「%s」的工作表「%s」", in.Name, sheet), Err: err}
 		}
 		found = found || ok
+		if !ok {
+			skipped = append(skipped, sheet)
+		}
 	}
 	if !found {
 		r.fileError(in.Name, reasonNoTable)
+		return nil
+	}
+	for _, sheet := range skipped {
+		r.skipSheet(in.Name, sheet)
 	}
 	return nil
 }

@@ -231,7 +231,7 @@ func runImport(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	ds, err := readData(files, *period, prog)
+	ds, err := readData(e.stderr, files, *period, prog)
 	if err != nil {
 		return err
 	}

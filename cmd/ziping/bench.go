@@ -98,7 +98,7 @@ func (b *bench) scale(label string, files []string, loadTarget, evalTarget time.
 	var ds *engine.Dataset
 	load := b.median(func() error {
 		var err error
-		ds, err = readData(files, 0, prog)
+		ds, err = readData(nil, files, 0, prog)
 		return err
 	})
 	if ds == nil {

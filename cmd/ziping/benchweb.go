@@ -259,7 +259,7 @@ func importBenchProvince(e *env, svc *ziping.Service, cfg synth.Config) (*engine
 	if err != nil {
 		return nil, err
 	}
-	ds, err := readData([]string{path}, 0, prog)
+	ds, err := readData(nil, []string{path}, 0, prog)
 	if err != nil {
 		return nil, err
 	}

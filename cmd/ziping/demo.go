@@ -39,7 +39,8 @@ func runDemo(e *env, args []string) error {
 		return err
 	}
 	data := filepath.Join(*dir, "示范省.xlsx")
-	if _, err := writeDemoData(synth.Config{Counties: *counties, Schools: *schools, Seed: *seed}, data); err != nil {
+	cfg := synth.Config{Counties: *counties, Schools: *schools, Kindergartens: defaultKindergartens(*schools), Seed: *seed}
+	if _, err := writeDemoData(cfg, data); err != nil {
 		return err
 	}
 	ds, err := demoReport(e, data, *dir, *schools, *seed)
@@ -86,7 +87,7 @@ func demoReport(e *env, data, dir string, schools int, seed uint64) (*engine.Dat
 	if err != nil {
 		return nil, err
 	}
-	ds, err := readData([]string{data}, 0, prog)
+	ds, err := readData(e.stderr, []string{data}, 0, prog)
 	if err != nil {
 		return nil, err
 	}

@@ -12,12 +12,13 @@ import (
 	"ziping/xlsx"
 )
 
-const demoDataUsage = `demo-data --counties M --schools N [--seed S] [--periods 2023,2024] -o FILE.xlsx|FILE.csv`
+const demoDataUsage = `demo-data --counties M --schools N [--kindergartens K] [--seed S] [--periods 2023,2024] -o FILE.xlsx|FILE.csv`
 
 func runDemoData(e *env, args []string) error {
 	fs := newFlags(e, "demo-data", demoDataUsage)
 	counties := fs.Int("counties", 8, "区县数")
 	schools := fs.Int("schools", 400, "学校总数")
+	kgs := fs.Int("kindergartens", -1, "幼儿园总数（默认为学校数的60%；0 为不生成）")
 	seed := fs.Uint64("seed", 1, "随机种子（相同种子生成相同数据）")
 	periods := fs.String("periods", "2023,2024", "年度，逗号分隔")
 	out := fs.String("o", "", "输出文件：.xlsx（学校、区县两个工作表）或 .csv（另写 *.区县.csv）")
@@ -27,7 +28,10 @@ func runDemoData(e *env, args []string) error {
 	if *out == "" {
 		return usagef("缺少 -o 输出文件")
 	}
-	cfg := synth.Config{Counties: *counties, Schools: *schools, Seed: *seed}
+	cfg := synth.Config{Counties: *counties, Schools: *schools, Kindergartens: *kgs, Seed: *seed}
+	if *kgs < 0 {
+		cfg.Kindergartens = defaultKindergartens(*schools)
+	}
 	for _, p := range strings.Split(*periods, ",") {
 		y, err := strconv.Atoi(strings.TrimSpace(p))
 		if err != nil || y < 1900 || y > 2100 {
@@ -42,25 +46,42 @@ func runDemoData(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "已生成 %d 个区县、%d 所学校、%d 个年度的模拟数据：%s\n", *counties, *schools, len(cfg.Periods), strings.Join(files, "、"))
+	fmt.Fprintf(e.stdout, "已生成 %d 个区县、%d 所学校、%d 所幼儿园、%d 个年度的模拟数据：%s\n", *counties, *schools, cfg.Kindergartens, len(cfg.Periods), strings.Join(files, "、"))
 	return nil
 }
 
-// writeDemoData writes a generated province to out (.xlsx: two sheets; .csv: the
-// school table there and the county table beside it) and returns the files written.
+// defaultKindergartens is how many kindergartens go with a number of schools: about
+// 3 for every 5, as nationally (some 290,000 kindergartens, 500,000 school rows).
+func defaultKindergartens(schools int) int { return schools * 6 / 10 }
+
+// writeDemoData writes a generated province to out (.xlsx: sheets 学校, 幼儿园 when
+// there are kindergartens, and 区县; .csv: the school table there, the kindergarten
+// and county tables beside it as *.幼儿园.csv and *.区县.csv) and returns the files
+// written.
 func writeDemoData(cfg synth.Config, out string) ([]string, error) {
-	schools, counties := synth.Generate(cfg)
-	st := xlsx.Table{Sheet: "学校", Header: schools.Header, Rows: schools.Rows}
-	ct := xlsx.Table{Sheet: "区县", Header: counties.Header, Rows: counties.Rows}
+	p := synth.GenerateProvince(cfg)
+	tables := []xlsx.Table{{Sheet: "学校", Header: p.Schools.Header, Rows: p.Schools.Rows}}
+	if len(p.Kindergartens.Rows) > 0 {
+		tables = append(tables, xlsx.Table{Sheet: "幼儿园", Header: p.Kindergartens.Header, Rows: p.Kindergartens.Rows})
+	}
+	tables = append(tables, xlsx.Table{Sheet: "区县", Header: p.Counties.Header, Rows: p.Counties.Rows})
 	switch strings.ToLower(filepath.Ext(out)) {
 	case ".xlsx":
-		return []string{out}, writeFile(out, func(w *bufio.Writer) error { return xlsx.WriteXLSX(w, []xlsx.Table{st, ct}) })
+		return []string{out}, writeFile(out, func(w *bufio.Writer) error { return xlsx.WriteXLSX(w, tables) })
 	case ".csv":
-		cout := strings.TrimSuffix(out, filepath.Ext(out)) + ".区县.csv"
-		if err := writeFile(out, func(w *bufio.Writer) error { return xlsx.WriteCSV(w, st) }); err != nil {
-			return nil, err
+		base := strings.TrimSuffix(out, filepath.Ext(out))
+		var files []string
+		for i, t := range tables {
+			name := out
+			if i > 0 {
+				name = base + "." + t.Sheet + ".csv"
+			}
+			if err := writeFile(name, func(w *bufio.Writer) error { return xlsx.WriteCSV(w, t) }); err != nil {
+				return nil, err
+			}
+			files = append(files, name)
 		}
-		return []string{out, cout}, writeFile(cout, func(w *bufio.Writer) error { return xlsx.WriteCSV(w, ct) })
+		return files, nil
 	}
 	return nil, usagef("输出文件应以 .xlsx 或 .csv 结尾")
 }

@@ -20,7 +20,7 @@ const evaluateUsage = `evaluate --framework ID|FILE --data FILE... [--unit CODE 
 // year and people's scores. evaluate and report render share them.
 type sourceFlags struct {
 	framework string
-	data      stringList
+	data      fileList
 	unit      string
 	all       bool
 	period    int
@@ -29,25 +29,27 @@ type sourceFlags struct {
 
 func (s *sourceFlags) register(fs *flag.FlagSet, allHelp string) {
 	fs.StringVar(&s.framework, "framework", "", "评价体系：内置 ID（见 ziping frameworks list）或 YAML 文件")
-	fs.Var(&s.data, "data", "数据文件 .xlsx 或 .csv（可重复：学校表、区县表）")
+	fs.Var(&s.data, "data", "数据文件 .xlsx 或 .csv，可跟多个（--data 学校.csv 区县.csv），也可重复")
 	fs.StringVar(&s.unit, "unit", "", "只处理这个区县（区县代码）")
 	fs.BoolVar(&s.all, "all", false, allHelp)
 	fs.IntVar(&s.period, "period", 0, "年度（默认取数据中最新的年度；数据没有年度列时必填）")
 	fs.StringVar(&s.scores, "scores", "", "人工评分文件（YAML，格式见 docs/evaluate.md）")
 }
 
-// load resolves the framework, reads the data (all or nothing) and works out the
-// evaluation options.
-func (s *sourceFlags) load() (*engine.Program, *engine.Dataset, engine.Options, error) {
+// load resolves the framework, reads the data (all or nothing; what it did not use
+// is said on warn) and works out the evaluation options. The units are those of the
+// framework's level: counties, schools, kindergartens or cities.
+func (s *sourceFlags) load(warn io.Writer) (*engine.Program, *engine.Dataset, engine.Options, error) {
 	prog, err := frameworks.Resolve(s.framework)
 	if err != nil {
 		return nil, nil, engine.Options{}, err
 	}
-	ds, err := readData(s.data, s.period, prog)
+	ds, err := readData(warn, s.data, s.period, prog)
 	if err != nil {
 		return nil, nil, engine.Options{}, err
 	}
-	opt, err := evaluationOptions(ds, s.unit, s.all, s.period, s.scores)
+	ds = ds.ForLevel(prog.FW.Level)
+	opt, err := evaluationOptions(ds, prog.FW.Level, s.unit, s.all, s.period, s.scores)
 	return prog, ds, opt, err
 }
 
@@ -73,7 +75,7 @@ func runEvaluate(e *env, args []string) error {
 	if err := f.check(); err != nil {
 		return err
 	}
-	prog, ds, opt, err := f.load()
+	prog, ds, opt, err := f.load(e.stderr)
 	if err != nil {
 		return err
 	}
@@ -100,18 +102,27 @@ func (f *evaluateFlags) check() error {
 	return nil
 }
 
-func readData(paths []string, period int, prog *engine.Program) (*engine.Dataset, error) {
+// readData reads data files for prog (all or nothing) and says on warn, when not
+// nil, every column and sheet it did not use.
+func readData(warn io.Writer, paths []string, period int, prog *engine.Program) (*engine.Dataset, error) {
 	opt := xlsx.ReadOptions{Period: period}
 	if prog.FW.Split != nil {
 		opt.Split = *prog.FW.Split
 	}
-	return xlsx.Read(paths, opt)
+	ds, warns, err := xlsx.ReadWithWarnings(paths, opt)
+	if warn != nil && len(warns) > 0 {
+		fmt.Fprintf(warn, "注意：%d处内容未导入:\n", len(warns))
+		for _, w := range warns {
+			fmt.Fprintf(warn, "  %s\n", w)
+		}
+	}
+	return ds, err
 }
 
 // evaluationOptions selects the units (one by code, all, or the only one) and reads
 // people's scores from the scores file, if any: what evaluate and report render share.
-func evaluationOptions(ds *engine.Dataset, unit string, all bool, period int, scores string) (engine.Options, error) {
-	units, err := selectUnits(ds, unit, all)
+func evaluationOptions(ds *engine.Dataset, level, unit string, all bool, period int, scores string) (engine.Options, error) {
+	units, err := selectUnits(ds, level, unit, all)
 	if err != nil {
 		return engine.Options{}, err
 	}
@@ -146,20 +157,34 @@ func evaluateAndWrite(e *env, f *evaluateFlags, prog *engine.Program, ds *engine
 }
 
 // selectUnits picks the units to evaluate: one by code, all, or the only one.
-func selectUnits(ds *engine.Dataset, code string, all bool) ([]int, error) {
+func selectUnits(ds *engine.Dataset, level, code string, all bool) ([]int, error) {
+	word := unitWord(level)
 	switch {
 	case all:
 		return nil, nil
 	case code != "":
 		u := ds.UnitIndex(code)
 		if u < 0 {
-			return nil, fmt.Errorf("数据中没有区县代码 %s", code)
+			return nil, fmt.Errorf("数据中没有%s代码 %s", word, code)
 		}
 		return []int{u}, nil
 	case len(ds.Units) == 1:
 		return []int{0}, nil
 	}
-	return nil, usagef("数据中有%d个区县，请用 --unit 指定一个，或用 --all 全部评价并排名", len(ds.Units))
+	return nil, usagef("数据中有%d个%s，请用 --unit 指定一个，或用 --all 全部评价并排名", len(ds.Units), word)
+}
+
+// unitWord names the units of a framework level: 区县, 学校, 幼儿园, 地市.
+func unitWord(level string) string {
+	switch level {
+	case engine.LevelSchool:
+		return "学校"
+	case engine.LevelKindergarten:
+		return "幼儿园"
+	case engine.LevelCity:
+		return "地市"
+	}
+	return "区县"
 }
 
 func writeOutput(e *env, f *evaluateFlags, prog *engine.Program, results []*engine.Result, explained []engine.Explanation) error {

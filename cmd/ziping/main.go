@@ -124,8 +124,22 @@ func newFlags(e *env, name, usage string) *flag.FlagSet {
 	return fs
 }
 
-// parseFlags parses and turns flag errors into usage errors.
+// parseFlags parses a command line of flags only and turns flag errors into usage
+// errors. A fileList flag takes every argument after it up to the next flag
+// (--data a.csv b.csv, as --data a.csv --data b.csv); any other argument that is no
+// flag's value is an error naming it, never silently dropped with what follows it.
 func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := parseFlagsAndArgs(fs, expandLists(fs, args)); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("多余的参数「%s」（参数须跟在选项之后，如 --data 文件1 文件2）", fs.Arg(0))
+	}
+	return nil
+}
+
+// parseFlagsAndArgs parses flags for a command that takes arguments too (fs.Args).
+func parseFlagsAndArgs(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -135,8 +149,53 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+// expandLists rewrites "--data a b" into "--data a --data b": the plain arguments
+// after a fileList flag's value are more values of it, up to the next flag.
+func expandLists(fs *flag.FlagSet, args []string) []string {
+	out := make([]string, 0, len(args))
+	list := "" // the fileList flag the plain arguments go to
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return append(out, args[i:]...)
+		}
+		if len(a) < 2 || a[0] != '-' {
+			if list != "" {
+				out = append(out, "--"+list)
+			}
+			out = append(out, a)
+			continue
+		}
+		out = append(out, a)
+		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		list = ""
+		f := fs.Lookup(name)
+		if f == nil {
+			continue // Parse reports it
+		}
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+			continue
+		}
+		if !hasValue && i+1 < len(args) {
+			out = append(out, args[i+1])
+			i++
+		}
+		if _, ok := f.Value.(*fileList); ok {
+			list = name
+		}
+	}
+	return out
+}
+
 // stringList is a repeatable string flag.
 type stringList []string
 
 func (s *stringList) String() string     { return strings.Join(*s, ",") }
 func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+// fileList is a repeatable flag that also takes the plain arguments after it:
+// --data a.csv b.csv.
+type fileList []string
+
+func (s *fileList) String() string     { return strings.Join(*s, ",") }
+func (s *fileList) Set(v string) error { *s = append(*s, v); return nil }

@@ -42,7 +42,7 @@ func runReport(e *env, args []string) error {
 
 func runReportLint(e *env, args []string) error {
 	fs := newFlags(e, "report lint", "report lint FILE...（.docx、.md、.txt）")
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseFlagsAndArgs(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {

@@ -23,7 +23,7 @@ func runReportImport(e *env, args []string) error {
 	db := fs.String("db", "", "数据库：sqlite:文件 或 postgres://…（与 --assessment 一起使用）")
 	article := fs.Int("article", 0, "存入第几篇（文件中有多篇报告时必须指定）")
 	replace := fs.Bool("replace", false, "自评已有报告草稿时覆盖它")
-	if err := parseFlags(fs, reorderFlags(args)); err != nil {
+	if err := parseFlagsAndArgs(fs, reorderFlags(args)); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {

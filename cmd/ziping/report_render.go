@@ -59,7 +59,7 @@ func runReportRender(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	prog, ds, opt, err := f.load()
+	prog, ds, opt, err := f.load(e.stderr)
 	if err != nil {
 		return err
 	}

@@ -161,12 +161,13 @@ func writeMetrics(w io.Writer, r *engine.Result) {
 
 func writeRanking(w io.Writer, fw *engine.Framework, results []*engine.Result) {
 	if len(results) == 0 {
-		fmt.Fprintln(w, "没有可评价的区县")
+		fmt.Fprintln(w, "没有可评价的"+unitWord(fw.Level))
 		return
 	}
-	fmt.Fprintf(w, "%s %d年度 排名（共%d个区县）\n\n", fw.Name, results[0].Period, len(results))
+	word := unitWord(fw.Level)
+	fmt.Fprintf(w, "%s %d年度 排名（共%d个%s）\n\n", fw.Name, results[0].Period, len(results), word)
 	t := &textTable{}
-	head := []string{"名次", "区县代码", "区县名称"}
+	head := []string{"名次", word + "代码", word + "名称"}
 	if fw.IsVerdict() {
 		head = append(head, "结论", "未达标项", "待评")
 		t.right = []bool{true, false, false, false, true, true}
