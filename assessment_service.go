@@ -114,6 +114,10 @@ func (s *Service) StartAssessment(ctx context.Context, a *Actor, fw string, u *O
 	if err != nil {
 		return nil, err
 	}
+	if lv := prog.FW.Level; lv != engine.LevelCounty && lv != "" {
+		// Schools and kindergartens are assessed in their own workflow (issue 13, to come).
+		return nil, Errorf(Invalid, "%s评价的是%s，不能用于区县自评", prog.FW.Name, engine.UnitNoun(lv))
+	}
 	as := &Assessment{Framework: fw, FrameworkVersion: prog.FW.Version, UnitID: u.ID, Period: period, Status: StatusDraft,
 		CreatedBy: a.userID(), CreatedAt: s.now(), UpdatedAt: s.now()}
 	err = s.Store.Tx(ctx, func(tx Store) error {

@@ -882,3 +882,18 @@ func FuzzDocNumber(f *testing.F) {
 		}
 	})
 }
+
+// TestSchoolFrameworkNotForCounties: a framework that assesses schools cannot be
+// started as a county's self-evaluation; the county frameworks can.
+func TestSchoolFrameworkNotForCounties(t *testing.T) {
+	f := newFlow(t)
+	_, err := f.svc.StartAssessment(f.ctx, f.filler, "xxbxzl-2021", f.county, 2024, false)
+	if kindOf(err) != ziping.Invalid || !strings.Contains(err.Error(), "评价的是学校") {
+		t.Errorf("school framework for a county: %v", err)
+	}
+	for _, fw := range []string{"xqpjph-2020", "jbjh-2012"} {
+		if _, err := f.svc.StartAssessment(f.ctx, f.filler, fw, f.county, 2024, false); err != nil {
+			t.Errorf("%s: %v", fw, err)
+		}
+	}
+}

@@ -75,6 +75,9 @@ func Compile(fw *Framework) (*Program, error) {
 	ps := &problems{file: fw.File}
 	checkHeader(fw, ps)
 	p.compileSchool(ps)
+	if s, ok := p.slotByID[fw.Scope]; fw.Scope != "" && (!ok || p.slots[s].metric != nil) {
+		ps.add(1, "scope 应为一个筛选条件 filters 的标识，而不是「%s」", fw.Scope)
+	}
 	p.compileMetrics(ps)
 	p.compileAreas(ps)
 	p.compileVetoes(ps)

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
@@ -52,6 +53,24 @@ type SchoolRow struct {
 	Students float64 `json:"students"`
 	Value    float64 `json:"value"`
 	Weight   float64 `json:"weight,omitempty"` // P_i / P
+}
+
+// MarshalJSON writes Value as null when the row has none (a count has no column; a
+// school whose value cannot be computed), since JSON has no NaN.
+func (r SchoolRow) MarshalJSON() ([]byte, error) {
+	var v *float64
+	if !math.IsNaN(r.Value) && !math.IsInf(r.Value, 0) {
+		v = &r.Value
+	}
+	return json.Marshal(struct {
+		Code     string   `json:"code"`
+		Name     string   `json:"name"`
+		Stage    string   `json:"stage"`
+		Row      int      `json:"row,omitempty"`
+		Students float64  `json:"students"`
+		Value    *float64 `json:"value"`
+		Weight   float64  `json:"weight,omitempty"`
+	}{r.Code, r.Name, r.Stage, r.Row, r.Students, v, r.Weight})
 }
 
 type trace struct {
@@ -185,6 +204,9 @@ func (t *trace) record(e *evaluator, idx int, v float64, err error) {
 	case "prev", "growth":
 		d.Detail = e.periodDetail(spec)
 	case "metric":
+	case "composite_cv":
+		d.Detail = e.compositeDetail(spec)
+		e.traceRows(spec, &d)
 	default:
 		e.traceRows(spec, &d)
 	}
@@ -194,7 +216,7 @@ func (t *trace) record(e *evaluator, idx int, v float64, err error) {
 func (e *evaluator) traceRows(spec *callSpec, d *CallDetail) {
 	s := &e.snap.Schools
 	var col []float64
-	if spec.fn != "count" {
+	if spec.fn != "count" && spec.fn != "composite_cv" {
 		col, _ = e.column(spec)
 	}
 	stu, err := e.students()
@@ -216,6 +238,20 @@ func (e *evaluator) traceRows(spec *callSpec, d *CallDetail) {
 	if spec.fn == "cv" || spec.fn == "wmean" {
 		weightRows(d)
 	}
+}
+
+// compositeDetail lists the single CVs behind a composite one.
+func (e *evaluator) compositeDetail(spec *callSpec) string {
+	parts := make([]string, len(spec.cols))
+	for i, ref := range spec.cols {
+		v, err := e.cv(ref, spec.set)
+		text := numText(v)
+		if err != nil {
+			text = "无法计算"
+		}
+		parts[i] = e.colName(ref) + " " + text
+	}
+	return "单项差异系数：" + joinCN(parts)
 }
 
 // weightRows fills each school's weight P_i/P and the weighted mean and standard

@@ -19,6 +19,9 @@ type Framework struct {
 	// Lowering says how triggered grade-lowering vetoes combine: each (their steps
 	// add up, the default) or once (the grade drops once, by the largest steps).
 	Lowering string `yaml:"lowering,omitempty" json:"lowering,omitempty"`
+	// Scope names a filter: the units assessed are those with a row passing it (a
+	// school framework of compulsory education leaves senior high schools out).
+	Scope string `yaml:"scope,omitempty" json:"scope,omitempty"`
 
 	Filters       []Filter       `yaml:"filters,omitempty" json:"filters,omitempty"`
 	SchoolMetrics []SchoolMetric `yaml:"school_metrics,omitempty" json:"school_metrics,omitempty"`

@@ -30,10 +30,12 @@ func (e *evaluator) dispatch(spec *callSpec) (float64, error) {
 		}
 		return v, err
 	case "wmean":
-		m, _, err := e.weighted(spec)
+		m, _, err := e.weighted(spec.ref(), spec.set)
 		return m, err
 	case "cv":
-		return e.cv(spec)
+		return e.cv(spec.ref(), spec.set)
+	case "composite_cv":
+		return e.compositeCV(spec)
 	case "prev":
 		return e.prevValue(spec)
 	case "growth":
@@ -100,14 +102,20 @@ func (e *evaluator) students() ([]float64, error) {
 	return stu, nil
 }
 
+// ref is the call's column.
+func (spec *callSpec) ref() colRef { return colRef{slot: spec.slot, el: spec.el} }
+
 // column is the call's column over the unit's rows.
-func (e *evaluator) column(spec *callSpec) ([]float64, error) {
-	if spec.slot >= 0 {
-		return e.col.derived[spec.slot], nil
+func (e *evaluator) column(spec *callSpec) ([]float64, error) { return e.columnOf(spec.ref()) }
+
+// columnOf is a school column over the unit's rows.
+func (e *evaluator) columnOf(ref colRef) ([]float64, error) {
+	if ref.slot >= 0 {
+		return e.col.derived[ref.slot], nil
 	}
-	col := e.unitCol(spec.el)
+	col := e.unitCol(ref.el)
 	if col == nil {
-		return nil, cannot("数据中没有「%s」", SchoolElements[spec.el].Name)
+		return nil, cannot("数据中没有「%s」", SchoolElements[ref.el].Name)
 	}
 	return col, nil
 }
@@ -128,7 +136,7 @@ func (e *evaluator) sum(spec *callSpec) (float64, error) {
 		s += v
 	}
 	if missing > 0 {
-		return math.NaN(), cannot("%d所学校的「%s」无法计算", missing, e.colName(spec))
+		return math.NaN(), cannot("%d所学校的「%s」无法计算", missing, e.colName(spec.ref()))
 	}
 	return s, nil
 }
@@ -156,10 +164,11 @@ func (e *evaluator) perStudent(spec *callSpec) (float64, error) {
 	return s / p, nil
 }
 
-// weighted returns the student-weighted mean of the call's column and the total
-// weight P. Schools without students carry no weight and are skipped.
-func (e *evaluator) weighted(spec *callSpec) (mean, total float64, err error) {
-	col, err := e.column(spec)
+// weighted returns the student-weighted mean of a column over the rows of filter
+// set set, and the total weight P. Schools without students carry no weight and are
+// skipped.
+func (e *evaluator) weighted(ref colRef, set int) (mean, total float64, err error) {
+	col, err := e.columnOf(ref)
 	if err != nil {
 		return math.NaN(), 0, err
 	}
@@ -169,7 +178,7 @@ func (e *evaluator) weighted(spec *callSpec) (mean, total float64, err error) {
 	}
 	var sw, swx float64
 	n, missing := 0, 0
-	for _, k := range e.rows(spec.set) {
+	for _, k := range e.rows(set) {
 		if !(stu[k] > 0) {
 			continue
 		}
@@ -184,7 +193,7 @@ func (e *evaluator) weighted(spec *callSpec) (mean, total float64, err error) {
 	}
 	switch {
 	case missing > 0:
-		return math.NaN(), 0, cannot("%d所学校的「%s」无法计算", missing, e.colName(spec))
+		return math.NaN(), 0, cannot("%d所学校的「%s」无法计算", missing, e.colName(ref))
 	case n == 0:
 		return math.NaN(), 0, cannot("没有符合条件且有在校生的学校")
 	}
@@ -194,18 +203,18 @@ func (e *evaluator) weighted(spec *callSpec) (mean, total float64, err error) {
 // cv is the student-weighted coefficient of variation (DOMAIN.md §2.1): with P_i the
 // students of school i and P their total, X̄ = Σ(P_i/P)·X_i, S = √(Σ(P_i/P)·(X_i−X̄)²)
 // (population form, weights summing to 1, no n−1), CV = S / X̄.
-func (e *evaluator) cv(spec *callSpec) (float64, error) {
-	mean, p, err := e.weighted(spec)
+func (e *evaluator) cv(ref colRef, set int) (float64, error) {
+	mean, p, err := e.weighted(ref, set)
 	if err != nil {
 		return math.NaN(), err
 	}
 	if mean == 0 {
 		return math.NaN(), cannot("平均值为0，差异系数无意义")
 	}
-	col, _ := e.column(spec)
+	col, _ := e.columnOf(ref)
 	stu, _ := e.students()
 	var ss float64
-	for _, k := range e.rows(spec.set) {
+	for _, k := range e.rows(set) {
 		if !(stu[k] > 0) {
 			continue
 		}
@@ -215,14 +224,29 @@ func (e *evaluator) cv(spec *callSpec) (float64, error) {
 	return math.Sqrt(ss) / mean, nil
 }
 
-func (e *evaluator) colName(spec *callSpec) string {
-	if spec.slot >= 0 {
-		if n := e.p.slots[spec.slot].name; n != "" {
+// compositeCV is the mean of the single coefficients of variation of the call's
+// columns over the same schools (基本均衡's 综合差异系数, DOMAIN.md §2.3). It cannot
+// be computed when any single one cannot.
+func (e *evaluator) compositeCV(spec *callSpec) (float64, error) {
+	var sum float64
+	for _, ref := range spec.cols {
+		v, err := e.cv(ref, spec.set)
+		if err != nil {
+			return math.NaN(), cannot("「%s」的差异系数无法计算：%v", e.colName(ref), err)
+		}
+		sum += v
+	}
+	return sum / float64(len(spec.cols)), nil
+}
+
+func (e *evaluator) colName(ref colRef) string {
+	if ref.slot >= 0 {
+		if n := e.p.slots[ref.slot].name; n != "" {
 			return n
 		}
-		return e.p.slots[spec.slot].id
+		return e.p.slots[ref.slot].id
 	}
-	return SchoolElements[spec.el].Name
+	return SchoolElements[ref.el].Name
 }
 
 // prevValue is the previous period's value of a unit fact or a metric.

@@ -80,3 +80,48 @@ func (s *Schools) subset(keep []int, unit []int32) Schools {
 	}
 	return out
 }
+
+// InScope lists the units of ds (indexes into ds.Units) that the framework assesses
+// in period (0: the latest): every unit, or with a scope those with a row of the
+// period passing the scope filter.
+func (p *Program) InScope(ds *Dataset, period int) []int {
+	if period == 0 {
+		period = ds.Latest()
+	}
+	snap := ds.Periods[period]
+	slot, ok := p.slotByID[p.FW.Scope]
+	out := make([]int, 0, len(ds.Units))
+	e := p.newEvaluator()
+	for u := range ds.Units {
+		if !ok {
+			out = append(out, u)
+			continue
+		}
+		if snap == nil || u >= len(snap.Schools.Ranges) {
+			continue
+		}
+		e.reset(ds, snap, nil)
+		e.rng = snap.Schools.Ranges[u]
+		e.computeSlots()
+		for _, v := range e.col.derived[slot] {
+			if v != 0 && v == v {
+				out = append(out, u)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// UnitNoun names the units of a level in Chinese: 区县, 学校, 幼儿园, 地市.
+func UnitNoun(level string) string {
+	switch level {
+	case LevelSchool:
+		return "学校"
+	case LevelKindergarten:
+		return "幼儿园"
+	case LevelCity:
+		return "地市"
+	}
+	return "区县"
+}

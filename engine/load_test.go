@@ -61,7 +61,7 @@ func TestFrameworkRejected(t *testing.T) {
 		{"bad op", `op: "<="`, `op: "=<"`, "t.yaml:21: 测评点「1」的 threshold 规则的比较符 op 应为 >=、>、<=、< 或 ==，而不是「=<」"},
 		{"duplicate area code", "  - code: A\n    name: 甲", "  - code: A\n    name: 甲\n    points: []\n  - code: A\n    name: 乙", "t.yaml:14: 一级指标「甲」没有测评点\nt.yaml:17: 一级指标编号「A」重复"},
 		{"metric without a name", `{id: sat, name: 认可度, expr`, `{id: sat, expr`, "t.yaml:12: 指标「sat」缺少名称 name"},
-		{"unknown function", `expr: satisfaction}`, `expr: 'avg(satisfaction)'}`, "t.yaml:12: 指标「sat」: 未知的函数「avg」（可用 count、cv、growth、metric、per100、per_student、prev、sum、wmean、min、max）"},
+		{"unknown function", `expr: satisfaction}`, `expr: 'avg(satisfaction)'}`, "t.yaml:12: 指标「sat」: 未知的函数「avg」（可用 composite_cv、count、cv、growth、metric、per100、per_student、prev、sum、wmean、min、max）"},
 		{"unknown rule kind", `kind: threshold`, `kind: thresold`, "t.yaml:21: 测评点「1」的规则类型「thresold」未知（可用 threshold、linear、deduct、checklist、manual）"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -25,10 +25,12 @@ var domainFns = map[string]string{
 	"per_student": "col+filters", // sum(column)/sum(students)
 	"per100":      "col+filters", // 100 × per_student
 	"cv":          "col+filters", // student-weighted coefficient of variation
-	"wmean":       "col+filters", // student-weighted mean
-	"prev":        "name",        // previous period's value of a unit fact or metric
-	"growth":      "name",        // (this − previous) / previous × 100
-	"metric":      "metricname",  // another metric of this period
+	// composite_cv(["c1", "c2", …], filter...): the mean of the single CVs (综合差异系数)
+	"composite_cv": "cols+filters",
+	"wmean":        "col+filters", // student-weighted mean
+	"prev":         "name",        // previous period's value of a unit fact or metric
+	"growth":       "name",        // (this − previous) / previous × 100
+	"metric":       "metricname",  // another metric of this period
 }
 
 // numericFns are plain functions of numbers that unit metrics may call.
@@ -59,13 +61,17 @@ type filterRef struct {
 	neg      bool
 }
 
+// colRef is a school column: a derived slot or a school element (the other -1).
+type colRef struct{ slot, el int }
+
 // callSpec is one resolved domain call.
 type callSpec struct {
 	fn      string
-	text    string // as written, for explanations
-	loc     int    // where it starts in the metric's source
-	slot    int    // column: a derived slot, or -1
-	el      int    // column: a school element, or -1
+	text    string   // as written, for explanations
+	loc     int      // where it starts in the metric's source
+	slot    int      // column: a derived slot, or -1
+	el      int      // column: a school element, or -1
+	cols    []colRef // composite_cv: its columns
 	filters []filterRef
 	set     int // index of its filter set in Program.sets
 	metric  int // prev/growth/metric of a metric, or -1
@@ -208,13 +214,24 @@ func (p *Program) resolveCall(um *unitMetric, n *ast.CallNode) (int, error) {
 	if !ok {
 		return -1, fmt.Errorf("未知的函数「%s」（可用 %s、min、max）", id.Value, strings.Join(domainNames(), "、"))
 	}
-	var args []string
-	for _, a := range n.Arguments {
+	var args, list []string
+	for i, a := range n.Arguments {
+		if arr, ok := a.(*ast.ArrayNode); ok && i == 0 && shape == "cols+filters" {
+			if list, ok = stringList(arr); ok {
+				continue
+			}
+		}
 		s, ok := a.(*ast.StringNode)
 		if !ok {
+			if shape == "cols+filters" {
+				return -1, fmt.Errorf("函数 %s 的第一个参数须为带引号的名称列表，如 %s([\"a\", \"b\"], \"filter\")", id.Value, id.Value)
+			}
 			return -1, fmt.Errorf("函数 %s 的参数须为带引号的名称，如 %s(\"students\")", id.Value, id.Value)
 		}
 		args = append(args, s.Value)
+	}
+	if shape == "cols+filters" {
+		args = append([]string{strings.Join(list, ",")}, args...)
 	}
 	loc := n.Location()
 	// The call as written, printed from the parsed node: expr's node location ends
@@ -237,12 +254,22 @@ func (p *Program) resolveArgs(um *unitMetric, spec *callSpec, shape string, args
 		if len(args) == 0 {
 			return fmt.Errorf("函数 %s 至少需要一个参数（汇总的数据项）", spec.fn)
 		}
-		if s, ok := p.slotByID[args[0]]; ok {
-			spec.slot = s
-		} else if el := SchoolElementIndex(args[0]); el >= 0 {
-			spec.el = el
-		} else {
-			return fmt.Errorf("函数 %s 引用了未知的学校数据项或学校指标「%s」", spec.fn, args[0])
+		ref, err := p.resolveColumn(spec.fn, args[0])
+		if err != nil {
+			return err
+		}
+		spec.slot, spec.el = ref.slot, ref.el
+		return p.resolveFilters(spec, args[1:])
+	case "cols+filters":
+		if args[0] == "" {
+			return fmt.Errorf("函数 %s 的第一个参数须为至少一个名称的列表，如 %s([\"a\", \"b\"], \"filter\")", spec.fn, spec.fn)
+		}
+		for _, name := range strings.Split(args[0], ",") {
+			ref, err := p.resolveColumn(spec.fn, name)
+			if err != nil {
+				return err
+			}
+			spec.cols = append(spec.cols, ref)
 		}
 		return p.resolveFilters(spec, args[1:])
 	case "name", "metricname":
@@ -266,6 +293,31 @@ func (p *Program) resolveArgs(um *unitMetric, spec *callSpec, shape string, args
 		return fmt.Errorf("函数 %s 引用了未定义的指标或数据项「%s」", spec.fn, args[0])
 	}
 	return nil
+}
+
+// resolveColumn finds a school column by name: a filter, school metric or check, or
+// a school element.
+func (p *Program) resolveColumn(fn, name string) (colRef, error) {
+	if s, ok := p.slotByID[name]; ok {
+		return colRef{slot: s, el: -1}, nil
+	}
+	if el := SchoolElementIndex(name); el >= 0 {
+		return colRef{slot: -1, el: el}, nil
+	}
+	return colRef{}, fmt.Errorf("函数 %s 引用了未知的学校数据项或学校指标「%s」", fn, name)
+}
+
+// stringList reads a list of quoted names, ["a", "b"].
+func stringList(arr *ast.ArrayNode) ([]string, bool) {
+	var out []string
+	for _, n := range arr.Nodes {
+		s, ok := n.(*ast.StringNode)
+		if !ok || s.Value == "" || strings.Contains(s.Value, ",") {
+			return nil, false
+		}
+		out = append(out, s.Value)
+	}
+	return out, true
 }
 
 func (p *Program) resolveFilters(spec *callSpec, names []string) error {

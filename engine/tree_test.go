@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 
@@ -10,43 +11,13 @@ import (
 
 // treeFW has three levels: area 1 holds groups 1.1 (max 10 over points worth 6 + 5,
 // a cap) and 1.2; area 2 (max 5) holds a point worth 6 directly, another cap.
-const treeFW = `
-id: t3
-name: 三级测试
-version: "1"
-level: county
-levels: [一级指标, 二级指标, 三级指标]
-grading: {kind: grade, bands: [{name: 优秀, min: 17}, {name: 良好, min: 15}, {name: 合格, min: 10}, {name: 不合格, min: 0}]}
-metrics:
-  - {id: sat, name: 社会认可度, unit: "%", expr: satisfaction}
-areas:
-  - code: "1"
-    name: 保障
-    groups:
-      - code: "1.1"
-        name: 经费
-        max: 10
-        points:
-          - code: "1.1.1"
-            title: 认可度
-            max: 6
-            rules: [{kind: threshold, metric: sat, op: ">=", value: 85, partial: [{value: 80, score: 3}]}]
-          - {code: "1.1.2", title: 制度, max: 5, rules: [{kind: manual}]}
-      - code: "1.2"
-        name: 队伍
-        points:
-          - code: "1.2.1"
-            title: 台账
-            max: 4
-            rules:
-              - kind: checklist
-                items: [{id: a, text: 建立台账, weight: 2}, {id: b, text: 定期更新, weight: 2}]
-  - code: "2"
-    name: 质量
-    max: 5
-    points:
-      - {code: "2.1", title: 课程, max: 6, rules: [{kind: manual}]}
-`
+var treeFW = func() string {
+	data, err := os.ReadFile("testdata/three-levels.yaml")
+	if err != nil {
+		panic(err)
+	}
+	return string(data)
+}()
 
 func treeInputs() *engine.Inputs {
 	return &engine.Inputs{Points: map[string]engine.PointInput{
@@ -227,11 +198,11 @@ func TestTreeRejected(t *testing.T) {
 	for _, tc := range []struct {
 		name, old, new, want string
 	}{
-		{"group max above its children", "        max: 10\n", "        max: 12\n", "t.yaml:13: 指标「1.1」的满分 12 超过下级满分合计 11，差额无从得分"},
-		{"area max above its children", "    max: 5\n", "    max: 7\n", "t.yaml:31: 指标「2」的满分 7 超过下级满分合计 6，差额无从得分"},
-		{"points beside groups", "    groups:\n", "    points: [{code: x, title: x, max: 1, rules: [{kind: manual}]}]\n    groups:\n", "t.yaml:10: 一级指标「1」不能同时列出测评点 points 和下级指标 groups"},
-		{"empty group", "      - code: \"1.2\"\n        name: 队伍\n", "      - {code: \"1.0\", name: 空}\n      - code: \"1.2\"\n        name: 队伍\n", "t.yaml:22: 指标「1.0」没有下级指标或测评点"},
-		{"group code of a point", "      - code: \"1.2\"\n", "      - code: \"2.1\"\n", "t.yaml:22: 指标编号「2.1」重复"},
+		{"group max above its children", "        max: 10\n", "        max: 12\n", "t.yaml:16: 指标「1.1」的满分 12 超过下级满分合计 11，差额无从得分"},
+		{"area max above its children", "    max: 5\n", "    max: 7\n", "t.yaml:34: 指标「2」的满分 7 超过下级满分合计 6，差额无从得分"},
+		{"points beside groups", "    groups:\n", "    points: [{code: x, title: x, max: 1, rules: [{kind: manual}]}]\n    groups:\n", "t.yaml:13: 一级指标「1」不能同时列出测评点 points 和下级指标 groups"},
+		{"empty group", "      - code: \"1.2\"\n        name: 队伍\n", "      - {code: \"1.0\", name: 空}\n      - code: \"1.2\"\n        name: 队伍\n", "t.yaml:25: 指标「1.0」没有下级指标或测评点"},
+		{"group code of a point", "      - code: \"1.2\"\n", "      - code: \"2.1\"\n", "t.yaml:25: 指标编号「2.1」重复"},
 		{"levels of the wrong depth", "levels: [一级指标, 二级指标, 三级指标]", "levels: [一级指标, 二级指标]", "t.yaml:1: levels 列出了2级名称，而指标体系有3级"},
 		{"bad lowering", "levels:", "lowering: twice\nlevels:", "t.yaml:1: lowering 应为 each 或 once，而不是「twice」"},
 	} {

@@ -90,22 +90,37 @@ type kindergarten struct {
 func (g *countyGen) kindergartens(x *rand.Rand, n int) []kindergarten {
 	counts := kgCounts(n)
 	out := make([]kindergarten, 0, n)
+	// Counties differ: in most every teacher and head is certified and few classes
+	// are crowded; in some, not.
+	uncertified, crowded := 0.0, 0.03
+	if chance(x, 0.3) {
+		uncertified = uniform(x, 0.05, 0.25)
+	}
+	if chance(x, 0.3) {
+		crowded = uniform(x, 0.1, 0.3)
+	}
 	var next struct{ public, brand int }
 	for k, m := range counts {
 		for range m {
 			kg := kindergarten{kind: kgKind(k), weight: math.Exp(0.5 * clamp(x.NormFloat64(), -2, 2)),
-				ratio: uniform(x, 9, 16.5), fill: uniform(x, 0.8, 1.07), mixed: chance(x, 0.2),
+				ratio: uniform(x, 9, 16.5), fill: uniform(x, 0.72, 0.93), mixed: chance(x, 0.2),
 				certified: 1, headCertified: true, build: uniform(x, 8.5, 14), act: uniform(x, 6.5, 10.5),
 				outdoor: uniform(x, 3, 7), care: uniform(x, 0.7, 1)}
+			if chance(x, crowded) {
+				kg.fill = uniform(x, 1, 1.1) // most classes above the standard
+			}
 			kg.code = schoolCode(g.c.code+"5", len(out)+1)
 			if kg.kind == kgPublic {
 				kg.owner, kg.name = "公办", g.publicKGName(x, g.bump(&next.public))
-				if chance(x, 0.1) {
+				if chance(x, uncertified/3) {
 					kg.certified = uniform(x, 0.9, 0.99)
 				}
 			} else {
 				kg.owner, kg.name = "民办", g.c.name+brand(g.bump(&next.brand))+"幼儿园"
-				kg.certified, kg.headCertified = uniform(x, 0.85, 1), chance(x, 0.9)
+				kg.headCertified = !chance(x, uncertified/2)
+				if chance(x, uncertified) {
+					kg.certified = uniform(x, 0.8, 0.97)
+				}
 			}
 			out = append(out, kg)
 		}

@@ -31,6 +31,8 @@ func levelName(level string) string {
 		return "区县"
 	case ziping.LevelSchool:
 		return "学校"
+	case "kindergarten": // a framework's level (engine.LevelKindergarten)
+		return "幼儿园"
 	}
 	return level
 }

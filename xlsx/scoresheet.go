@@ -23,12 +23,18 @@ func WriteScoreSheet(w io.Writer, fw *engine.Framework, results []*engine.Result
 	if err != nil {
 		return err
 	}
-	if len(results) == 1 {
+	switch {
+	case len(results) == 1 && fw.Depth() > 2:
+		err = writeTreeSheet(f, st, fw, results[0])
+		if err == nil {
+			err = writeMetricSheet(f, st, results[0])
+		}
+	case len(results) == 1:
 		err = writeUnitSheet(f, st, fw, results[0])
 		if err == nil {
 			err = writeMetricSheet(f, st, results[0])
 		}
-	} else {
+	default:
 		err = writeRankingSheet(f, st, fw, results)
 		if err == nil {
 			err = writeDetailSheet(f, st, fw, results)
@@ -118,7 +124,7 @@ func writeUnitSheet(f *excelize.File, st *styles, fw *engine.Framework, r *engin
 	f.SetCellStyle(sh, "A3", cell(last, row-1), st.cell)
 	f.SetCellStyle(sh, cell(3, 3), cell(3, row-1), st.wrap)
 	f.SetCellStyle(sh, cell(last, 3), cell(last, row-1), st.wrap)
-	writeTotals(f, st, sh, fw, r, row, last)
+	writeTotals(f, st, sh, fw, r, row, last, 3)
 	widths := []float64{20, 7, 30, 7, 7, 7, 62}
 	if verdict {
 		widths = []float64{20, 7, 30, 9, 70}
@@ -174,16 +180,23 @@ func pointCells(verdict bool, area string, p engine.PointResult) []any {
 	return []any{area, p.Code, p.Title, p.Max, score, p.Lost, reasons}
 }
 
-func writeTotals(f *excelize.File, st *styles, sh string, fw *engine.Framework, r *engine.Result, row, last int) {
+// writeTotals writes the 合计, 加分 and 总分 rows (or the verdict) and the triggered
+// vetoes from row on; the label of each spans the first label columns.
+func writeTotals(f *excelize.File, st *styles, sh string, fw *engine.Framework, r *engine.Result, row, last, label int) {
 	lines := [][]any{}
+	pad := make([]any, label-1)
+	for i := range pad {
+		pad[i] = ""
+	}
+	line := func(first string, rest ...any) []any { return append(append([]any{first}, pad...), rest...) }
 	if fw.IsVerdict() {
-		lines = append(lines, []any{"结论", "", "", r.Verdict, strings.Join(r.Failing, "\n")})
+		lines = append(lines, line("结论", r.Verdict, strings.Join(r.Failing, "\n")))
 	} else {
-		lines = append(lines, []any{"合计", "", "", r.Max, r.Score, r.Max - r.Score, ""})
+		lines = append(lines, line("合计", r.Max, r.Score, r.Max-r.Score, ""))
 		if fw.Bonus != nil {
-			lines = append(lines, []any{"加分", "", "", fw.Bonus.Cap, r.BonusTotal, "", ""})
+			lines = append(lines, line("加分", fw.Bonus.Cap, r.BonusTotal, "", ""))
 		}
-		lines = append(lines, []any{"总分", "", "", "", r.Total, "", "等次：" + r.Grade})
+		lines = append(lines, line("总分", "", r.Total, "", "等次："+r.Grade))
 	}
 	for _, v := range r.Vetoes {
 		if v.Triggered {
@@ -194,7 +207,7 @@ func writeTotals(f *excelize.File, st *styles, sh string, fw *engine.Framework, 
 	}
 	for _, l := range lines {
 		f.SetSheetRow(sh, cell(1, row), &l)
-		f.MergeCell(sh, cell(1, row), cell(3, row))
+		f.MergeCell(sh, cell(1, row), cell(label, row))
 		f.SetCellStyle(sh, cell(1, row), cell(last, row), st.head)
 		f.SetCellStyle(sh, cell(last, row), cell(last, row), st.wrap)
 		row++
@@ -230,7 +243,8 @@ func writeRankingSheet(f *excelize.File, st *styles, fw *engine.Framework, resul
 	if _, err := f.NewSheet(sh); err != nil {
 		return err
 	}
-	head := []any{"名次", "区县代码", "区县名称"}
+	noun := engine.UnitNoun(fw.Level)
+	head := []any{"名次", noun + "代码", noun + "名称"}
 	if fw.IsVerdict() {
 		head = append(head, "结论", "未达标项数", "待评项数")
 	} else {
@@ -273,15 +287,27 @@ func writeDetailSheet(f *excelize.File, st *styles, fw *engine.Framework, result
 	if err != nil {
 		return err
 	}
-	head := []any{"区县代码", "区县名称", "一级指标", "测评点", "内容", "满分", "得分", "扣分", "状态", "理由"}
+	noun := engine.UnitNoun(fw.Level)
+	levels := fw.LevelNames()
+	head := []any{noun + "代码", noun + "名称"}
+	for _, l := range levels {
+		head = append(head, l)
+	}
+	head = append(head, "内容", "满分", "得分", "扣分", "状态", "理由")
 	if err := sw.SetRow("A1", head, excelize.RowOpts{StyleID: st.head}); err != nil {
 		return err
 	}
 	row := 2
 	for _, r := range results {
 		for _, a := range r.Areas {
+			path := groupPaths(a.Groups, len(levels)-2)
 			for _, p := range a.Points {
-				vals := []any{r.Unit.Code, r.Unit.Name, a.Name, p.Code, p.Title, p.Max, p.Score, p.Lost, p.State(), strings.Join(p.Reasons, "；")}
+				vals := []any{r.Unit.Code, r.Unit.Name, a.Name}
+				vals = append(vals, path[p.Code]...)
+				for range len(levels) - 2 - len(path[p.Code]) {
+					vals = append(vals, "") // a point right under its area
+				}
+				vals = append(vals, p.Code, p.Title, p.Max, p.Score, p.Lost, p.State(), strings.Join(p.Reasons, "；"))
 				if err := sw.SetRow(cell(1, row), vals); err != nil {
 					return err
 				}
@@ -290,6 +316,30 @@ func writeDetailSheet(f *excelize.File, st *styles, fw *engine.Framework, result
 		}
 	}
 	return sw.Flush()
+}
+
+// groupPaths gives, for each point under groups, the names of its groups level by
+// level: n names, blank below a point that sits higher.
+func groupPaths(groups []engine.GroupResult, n int) map[string][]any {
+	out := map[string][]any{}
+	var walk func(gs []engine.GroupResult, above []any)
+	walk = func(gs []engine.GroupResult, above []any) {
+		for _, g := range gs {
+			names := append(append([]any(nil), above...), g.Code+" "+g.Name)
+			walk(g.Groups, names)
+			for _, code := range g.Points {
+				full := append(append([]any(nil), names...), make([]any, n-len(names))...)
+				for i := range full {
+					if full[i] == nil {
+						full[i] = ""
+					}
+				}
+				out[code] = full
+			}
+		}
+	}
+	walk(groups, nil)
+	return out
 }
 
 func newStreamSheet(f *excelize.File, name string) (*excelize.StreamWriter, error) {

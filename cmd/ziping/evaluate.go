@@ -50,6 +50,9 @@ func (s *sourceFlags) load(warn io.Writer) (*engine.Program, *engine.Dataset, en
 	}
 	ds = ds.ForLevel(prog.FW.Level)
 	opt, err := evaluationOptions(ds, prog.FW.Level, s.unit, s.all, s.period, s.scores)
+	if err == nil && s.all && prog.FW.Scope != "" {
+		opt.Units = prog.InScope(ds, s.period)
+	}
 	return prog, ds, opt, err
 }
 
@@ -174,18 +177,16 @@ func selectUnits(ds *engine.Dataset, level, code string, all bool) ([]int, error
 	return nil, usagef("数据中有%d个%s，请用 --unit 指定一个，或用 --all 全部评价并排名", len(ds.Units), word)
 }
 
-// unitWord names the units of a framework level: 区县, 学校, 幼儿园, 地市.
-func unitWord(level string) string {
-	switch level {
-	case engine.LevelSchool:
-		return "学校"
-	case engine.LevelKindergarten:
-		return "幼儿园"
-	case engine.LevelCity:
-		return "地市"
+// unitCounter is the measure word of the units of a level: 个区县, 所学校.
+func unitCounter(level string) string {
+	if level == engine.LevelSchool || level == engine.LevelKindergarten {
+		return "所"
 	}
-	return "区县"
+	return "个"
 }
+
+// unitWord names the units of a framework level: 区县, 学校, 幼儿园, 地市.
+func unitWord(level string) string { return engine.UnitNoun(level) }
 
 func writeOutput(e *env, f *evaluateFlags, prog *engine.Program, results []*engine.Result, explained []engine.Explanation) error {
 	w := e.stdout

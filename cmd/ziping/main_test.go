@@ -88,7 +88,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"evaluate", "--framework", "yzjh-2017"}, 2, "缺少 --data"},
 		{[]string{"evaluate", "--framework", "yzjh-2017", "--data", data}, 2, "数据中有3个区县，请用 --unit 指定一个，或用 --all 全部评价并排名"},
 		{[]string{"evaluate", "--framework", "yzjh-2017", "--data", data, "--unit", "990199"}, 1, "数据中没有区县代码 990199"},
-		{[]string{"evaluate", "--framework", "nope", "--data", data, "--all"}, 1, "没有内置评价体系「nope」（可用: lxzz-county、yzjh-2017）"},
+		{[]string{"evaluate", "--framework", "nope", "--data", data, "--all"}, 1, "没有内置评价体系「nope」（可用: jbjh-2012、lxzz-county、xqpjph-2020、xxbxzl-2021、yzjh-2017）"},
 		{[]string{"evaluate", "--framework", "yzjh-2017", "--data", data, "--all", "--explain"}, 2, "--explain 只能用于单个区县（--unit）"},
 		{[]string{"evaluate", "--framework", "yzjh-2017", "--data", data, "--all", "--format", "xlsx"}, 2, "xlsx 格式须用 -o 指定输出文件"},
 		{[]string{"evaluate", "--framework", "yzjh-2017", "--data", data, "--unit", "990102", "--period", "2019"}, 1, "数据中没有2019年度"},

@@ -60,24 +60,28 @@ func writeScoreSheet(w io.Writer, fw *engine.Framework, r *engine.Result) {
 	writeConclusion(w, fw, r)
 	fmt.Fprintln(w, "\n评分表")
 	t := &textTable{}
+	label := "测评点"
+	if fw.Depth() > 2 {
+		label = "编号" // the codes of every level
+	}
 	if fw.IsVerdict() {
-		t.add("测评点", "内容", "结论", "说明")
+		t.add(label, "内容", "结论", "说明")
 	} else {
-		t.add("测评点", "内容", "满分", "得分", "扣分", "说明")
+		t.add(label, "内容", "满分", "得分", "扣分", "说明")
 		t.right = []bool{false, false, true, true, true}
 	}
 	for _, a := range r.Areas {
-		if fw.IsVerdict() {
-			t.add(a.Code, a.Name, "", "")
-		} else {
-			t.add(a.Code, a.Name, num(a.Max), num(a.Score), num(a.Max-a.Score), "")
+		addLevelRow(t, fw, "", a.Code, a.Name, a.Max, a.Score)
+		if len(a.Groups) == 0 {
+			for _, p := range a.Points {
+				addPointRows(t, fw, "  ", p)
+			}
+			continue
 		}
-		for _, p := range a.Points {
-			addPointRows(t, fw, p)
-		}
+		addGroupRows(t, fw, "  ", a.Groups, a.Points)
 	}
 	for _, p := range r.Bonus {
-		addPointRows(t, fw, p)
+		addPointRows(t, fw, "  ", p)
 	}
 	t.write(w, "  ")
 	if len(r.Vetoes) > 0 {
@@ -104,7 +108,32 @@ func writeConclusion(w io.Writer, fw *engine.Framework, r *engine.Result) {
 	}
 }
 
-func addPointRows(t *textTable, fw *engine.Framework, p engine.PointResult) {
+// addLevelRow adds the row of an area or group: its subtotal (grade frameworks).
+func addLevelRow(t *textTable, fw *engine.Framework, indent, code, name string, max, score float64) {
+	if fw.IsVerdict() {
+		t.add(indent+code, name, "", "")
+	} else {
+		t.add(indent+code, name, num(max), num(score), num(max-score), "")
+	}
+}
+
+// addGroupRows adds the rows of groups at an indent, each followed by its own groups
+// or points, one level further in.
+func addGroupRows(t *textTable, fw *engine.Framework, indent string, groups []engine.GroupResult, points []engine.PointResult) {
+	for _, g := range groups {
+		addLevelRow(t, fw, indent, g.Code, g.Name, g.Max, g.Score)
+		addGroupRows(t, fw, indent+"  ", g.Groups, points)
+		for _, code := range g.Points {
+			for _, p := range points {
+				if p.Code == code {
+					addPointRows(t, fw, indent+"  ", p)
+				}
+			}
+		}
+	}
+}
+
+func addPointRows(t *textTable, fw *engine.Framework, indent string, p engine.PointResult) {
 	reasons := p.Reasons
 	if len(reasons) == 0 {
 		reasons = []string{""}
@@ -112,7 +141,7 @@ func addPointRows(t *textTable, fw *engine.Framework, p engine.PointResult) {
 	for i, reason := range reasons {
 		code, title := "", ""
 		if i == 0 {
-			code, title = "  "+p.Code, p.Title
+			code, title = indent+p.Code, p.Title
 		}
 		switch {
 		case fw.IsVerdict() && i == 0:
@@ -165,7 +194,7 @@ func writeRanking(w io.Writer, fw *engine.Framework, results []*engine.Result) {
 		return
 	}
 	word := unitWord(fw.Level)
-	fmt.Fprintf(w, "%s %d年度 排名（共%d个%s）\n\n", fw.Name, results[0].Period, len(results), word)
+	fmt.Fprintf(w, "%s %d年度 排名（共%d%s%s）\n\n", fw.Name, results[0].Period, len(results), unitCounter(fw.Level), word)
 	t := &textTable{}
 	head := []string{"名次", word + "代码", word + "名称"}
 	if fw.IsVerdict() {
