@@ -102,7 +102,7 @@ func (g *countyGen) kindergartens(x *rand.Rand, n int) []kindergarten {
 	var next struct{ public, brand int }
 	for k, m := range counts {
 		for range m {
-			kg := kindergarten{kind: kgKind(k), weight: math.Exp(0.5 * clamp(x.NormFloat64(), -2, 2)),
+			kg := kindergarten{kind: kgKind(k), weight: math.Exp(0.35 * clamp(x.NormFloat64(), -2, 2)),
 				ratio: uniform(x, 9, 16.5), fill: uniform(x, 0.72, 0.93), mixed: chance(x, 0.2),
 				certified: 1, headCertified: true, build: uniform(x, 8.5, 14), act: uniform(x, 6.5, 10.5),
 				outdoor: uniform(x, 3, 7), care: uniform(x, 0.7, 1)}

@@ -18,7 +18,7 @@ func runDemoData(e *env, args []string) error {
 	fs := newFlags(e, "demo-data", demoDataUsage)
 	counties := fs.Int("counties", 8, "区县数")
 	schools := fs.Int("schools", 400, "学校总数")
-	kgs := fs.Int("kindergartens", -1, "幼儿园总数（默认为学校数的60%；0 为不生成）")
+	kgs := fs.Int("kindergartens", -1, "幼儿园总数（默认与学校数相同；0 为不生成）")
 	seed := fs.Uint64("seed", 1, "随机种子（相同种子生成相同数据）")
 	periods := fs.String("periods", "2023,2024", "年度，逗号分隔")
 	out := fs.String("o", "", "输出文件：.xlsx（学校、区县两个工作表）或 .csv（另写 *.区县.csv）")
@@ -50,9 +50,10 @@ func runDemoData(e *env, args []string) error {
 	return nil
 }
 
-// defaultKindergartens is how many kindergartens go with a number of schools: about
-// 3 for every 5, as nationally (some 290,000 kindergartens, 500,000 school rows).
-func defaultKindergartens(schools int) int { return schools * 6 / 10 }
+// defaultKindergartens is how many kindergartens go with a number of schools: as many,
+// which gives the generated counties (whose schools are larger than the national
+// average) kindergartens of a few hundred children.
+func defaultKindergartens(schools int) int { return schools }
 
 // writeDemoData writes a generated province to out (.xlsx: sheets 学校, 幼儿园 when
 // there are kindergartens, and 区县; .csv: the school table there, the kindergarten

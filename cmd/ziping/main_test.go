@@ -77,6 +77,65 @@ func TestEvaluateGolden(t *testing.T) {
 	}
 }
 
+// fixtureKG is the fixed province with 90 kindergartens: the schools and counties of
+// fixture, and a 幼儿园 sheet.
+func fixtureKG(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "示范.xlsx")
+	if _, err := writeDemoData(synth.Config{Counties: 3, Schools: 90, Kindergartens: 90, Seed: 42}, path); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestEvaluateGoldenNewFrameworks: 学前普及普惠 and 基本均衡 on a county, 学校办学质量
+// on a school (with people's scores and a capping veto, so that every level's
+// subtotal shows).
+func TestEvaluateGoldenNewFrameworks(t *testing.T) {
+	data := fixtureKG(t)
+	scores := filepath.Join("testdata", "xxbxzl-scores.yaml")
+	for _, tc := range []struct {
+		golden string
+		args   []string
+	}{
+		{"xqpjph-table.golden", []string{"--framework", "xqpjph-2020", "--unit", "990102"}},
+		{"xqpjph-json.golden", []string{"--framework", "xqpjph-2020", "--unit", "990102", "--format", "json"}},
+		{"xqpjph-explain.golden", []string{"--framework", "xqpjph-2020", "--unit", "990102", "--explain", "--metric", "kg.gross_rate", "--metric", "kg.class_ok_rate"}},
+		{"xqpjph-all.golden", []string{"--framework", "xqpjph-2020", "--all"}},
+		{"jbjh-table.golden", []string{"--framework", "jbjh-2012", "--unit", "990102"}},
+		{"jbjh-json.golden", []string{"--framework", "jbjh-2012", "--unit", "990102", "--format", "json"}},
+		{"jbjh-explain.golden", []string{"--framework", "jbjh-2012", "--unit", "990102", "--explain", "--metric", "primary.composite_cv", "--metric", "primary.cv.books_per_student"}},
+		{"xxbxzl-table.golden", []string{"--framework", "xxbxzl-2021", "--unit", "9901020015", "--scores", scores}},
+		{"xxbxzl-json.golden", []string{"--framework", "xxbxzl-2021", "--unit", "9901020015", "--scores", scores, "--format", "json"}},
+		{"xxbxzl-explain.golden", []string{"--framework", "xxbxzl-2021", "--unit", "9901020015", "--explain", "--metric", "certified_rate", "--metric", "over_cap_classes"}},
+	} {
+		t.Run(tc.golden, func(t *testing.T) {
+			out, errs, code := runCLI(t, append([]string{"evaluate", "--data", data}, tc.args...)...)
+			if code != 0 || errs != "" {
+				t.Fatalf("exit %d: %s", code, errs)
+			}
+			golden(t, tc.golden, out)
+		})
+	}
+}
+
+// TestKindergartensChangeNoCountyResult: the county frameworks give their golden
+// results whether or not the file also holds kindergartens.
+func TestKindergartensChangeNoCountyResult(t *testing.T) {
+	data := fixtureKG(t)
+	for name, args := range map[string][]string{
+		"yzjh-json.golden": {"--framework", "yzjh-2017", "--unit", "990102", "--format", "json"},
+		"lxzz-json.golden": {"--framework", "lxzz-county", "--unit", "990102", "--format", "json"},
+		"lxzz-all.golden":  {"--framework", "lxzz-county", "--all"},
+	} {
+		out, errs, code := runCLI(t, append([]string{"evaluate", "--data", data}, args...)...)
+		want, err := os.ReadFile(filepath.Join("testdata", name))
+		if code != 0 || err != nil || out != string(want) {
+			t.Errorf("%s: exit %d %s %v: the kindergartens changed the result", name, code, errs, err)
+		}
+	}
+}
+
 func TestUsageErrors(t *testing.T) {
 	data := fixture(t)
 	for _, tc := range []struct {

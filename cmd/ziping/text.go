@@ -254,7 +254,11 @@ func writeCall(w io.Writer, c engine.CallDetail) {
 		}
 		return
 	}
-	fmt.Fprintf(w, "  %s = %s（%d所学校，在校生%s人）\n", c.Call, c.Result, c.Schools, num(c.Students))
+	noun, pupils := "学校", "在校生"
+	if kindergartensOnly(c.Rows) {
+		noun, pupils = "幼儿园", "在园幼儿"
+	}
+	fmt.Fprintf(w, "  %s = %s（%d所%s，%s%s人）\n", c.Call, c.Result, c.Schools, noun, pupils, num(c.Students))
 	if c.Mean != "" {
 		fmt.Fprintf(w, "    加权平均值 %s，加权标准差 %s\n", c.Mean, c.SD)
 	}
@@ -262,7 +266,7 @@ func writeCall(w io.Writer, c engine.CallDetail) {
 		return
 	}
 	t := &textTable{right: []bool{false, false, false, true, true, true, true}}
-	t.add("学校代码", "学校名称", "学段", "源行", "在校生", "数值", "权重")
+	t.add(noun+"代码", noun+"名称", "学段", "源行", pupils, "数值", "权重")
 	for _, r := range c.Rows {
 		weight := ""
 		if r.Weight > 0 {
@@ -275,4 +279,14 @@ func writeCall(w io.Writer, c engine.CallDetail) {
 		t.add(r.Code, r.Name, r.Stage, strconv.Itoa(r.Row), num(r.Students), val, weight)
 	}
 	t.write(w, "    ")
+}
+
+// kindergartensOnly reports whether every row behind a call is a kindergarten's.
+func kindergartensOnly(rows []engine.SchoolRow) bool {
+	for _, r := range rows {
+		if r.Stage != engine.StageKindergarten.String() {
+			return false
+		}
+	}
+	return len(rows) > 0
 }
