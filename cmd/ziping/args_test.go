@@ -101,3 +101,32 @@ func TestUnusedColumnsWarned(t *testing.T) {
 		}
 	}
 }
+
+// TestFrameworksDiff: a province's copy of a built-in with one threshold raised and
+// one point added, as people see it before activating it.
+func TestFrameworksDiff(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("..", "..", "frameworks", "xqpjph-2020.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := strings.Replace(string(src), `metric: kg.gross_rate, op: ">=", value: 85`, `metric: kg.gross_rate, op: ">=", value: 90`, 1)
+	next = strings.Replace(next, `version: "2020.1"`, `version: "2021.1"`, 1)
+	path := filepath.Join(t.TempDir(), "河南.yaml")
+	if err := os.WriteFile(path, []byte(next), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errs, code := runCLI(t, "frameworks", "diff", "xqpjph-2020", path)
+	want := "xqpjph-2020 2020.1 → xqpjph-2020 2021.1\n共2处变化：\n" +
+		"  1. 评价体系：版本「2020.1」→「2021.1」\n" +
+		"  2. 测评点A1：计分「学前三年毛入园率 ≥ 85.0% 得1分；否则不得分」→「学前三年毛入园率 ≥ 90.0% 得1分；否则不得分」\n"
+	if code != 0 || out != want {
+		t.Errorf("exit %d %s\n%s", code, errs, out)
+	}
+	out, _, code = runCLI(t, "frameworks", "diff", "--format", "json", "xqpjph-2020", path)
+	if code != 0 || !strings.Contains(out, `"field": "rule"`) || !strings.Contains(out, `"new": "学前三年毛入园率 ≥ 90.0% 得1分；否则不得分"`) {
+		t.Errorf("json: exit %d\n%s", code, out)
+	}
+	if _, errs, code := runCLI(t, "frameworks", "diff", "xqpjph-2020"); code != 2 || !strings.Contains(errs, "frameworks diff ID|FILE ID|FILE") {
+		t.Errorf("one framework: exit %d %s", code, errs)
+	}
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -13,7 +14,7 @@ import (
 
 func runFrameworks(e *env, args []string) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprintln(e.stderr, "用法: ziping frameworks list | show ID|FILE | check FILE")
+		fmt.Fprintln(e.stderr, "用法: ziping frameworks list | show ID|FILE | check FILE | diff ID|FILE ID|FILE [--format json]")
 		if len(args) == 0 {
 			return usagef("缺少子命令")
 		}
@@ -46,6 +47,8 @@ func runFrameworks(e *env, args []string) error {
 		}
 		fmt.Fprintf(e.stdout, "%s: 检查通过（%s，%d个测评点，%d个指标）\n", args[1], p.FW.Name, countPoints(p.FW), len(p.FW.Metrics))
 		return nil
+	case "diff":
+		return diffFrameworks(e, args[1:])
 	}
 	return usagef("未知的子命令「%s」", args[0])
 }
@@ -70,65 +73,126 @@ func showFramework(w io.Writer, p *engine.Program) {
 		fmt.Fprintf(w, "依据：%s\n", fw.Basis)
 	}
 	fmt.Fprintf(w, "评价对象：%s；评价方式：%s\n", levelName(fw.Level), gradingName(fw))
+	if fw.Depth() > 2 {
+		fmt.Fprintf(w, "指标层级：%s\n", strings.Join(fw.LevelNames(), " › "))
+	}
 	for _, a := range fw.Areas {
-		fmt.Fprintf(w, "\n%s %s\n", a.Code, a.Name)
-		for _, pt := range a.Points {
-			writePoint(w, p, &pt, fw.IsVerdict())
+		if len(a.Groups) == 0 {
+			fmt.Fprintf(w, "\n%s %s\n", a.Code, a.Name)
+			for _, pt := range a.Points {
+				writePoint(w, p, "  ", &pt, fw.IsVerdict())
+			}
+			continue
 		}
+		fmt.Fprintf(w, "\n%s %s（%s分）\n", a.Code, a.Name, trimNum(a.MaxScore()))
+		writeGroups(w, p, "  ", a.Groups, a.Points)
 	}
 	if fw.Bonus != nil {
 		fmt.Fprintf(w, "\n加分项（合计不超过%s分）\n", engine.FormatValue(fw.Bonus.Cap, "", intp(0)))
 		for _, pt := range fw.Bonus.Items {
-			writePoint(w, p, &pt, false)
+			writePoint(w, p, "  ", &pt, false)
 		}
 	}
 	if len(fw.Vetoes) > 0 {
 		fmt.Fprintln(w, "\n否决及降等情形")
 		for _, v := range fw.Vetoes {
-			fmt.Fprintf(w, "  %s %s（%s）\n", v.Code, v.Title, vetoEffect(v))
+			fmt.Fprintf(w, "  %s %s（%s）\n", v.Code, v.Title, engine.VetoText(v))
 		}
 	}
 }
 
-func writePoint(w io.Writer, p *engine.Program, pt *engine.Point, verdict bool) {
-	if verdict {
-		fmt.Fprintf(w, "  %s %s\n", pt.Code, pt.Title)
-	} else {
-		fmt.Fprintf(w, "  %s %s（%s分）\n", pt.Code, pt.Title, trimNum(pt.Max))
-	}
-	if pt.Standard != "" {
-		fmt.Fprintf(w, "      标准：%s\n", pt.Standard)
-	}
-	for i := range pt.Rules {
-		fmt.Fprintf(w, "      计分：%s\n", p.Describe(&pt.Rules[i]))
-	}
-	if len(pt.Evidence) > 0 {
-		fmt.Fprintf(w, "      佐证材料：%s\n", strings.Join(pt.Evidence, "；"))
+// writeGroups writes groups at an indent, each with its groups or points further in.
+func writeGroups(w io.Writer, p *engine.Program, indent string, groups []engine.Group, points []engine.Point) {
+	for i := range groups {
+		g := &groups[i]
+		if p.FW.IsVerdict() {
+			fmt.Fprintf(w, "%s%s %s\n", indent, g.Code, g.Name)
+		} else {
+			fmt.Fprintf(w, "%s%s %s（%s分）\n", indent, g.Code, g.Name, trimNum(g.Max))
+		}
+		writeGroups(w, p, indent+"  ", g.Groups, points)
+		for k := g.Lo; k < g.Hi && len(g.Groups) == 0; k++ {
+			writePoint(w, p, indent+"  ", &points[k], p.FW.IsVerdict())
+		}
 	}
 }
 
-func vetoEffect(v engine.Veto) string {
-	switch v.Effect {
-	case engine.VetoFail:
-		return "一票否决"
-	case engine.VetoLower:
-		return fmt.Sprintf("降%d等", v.Steps)
-	case engine.VetoCap:
-		return "最高评为" + v.Grade
+func writePoint(w io.Writer, p *engine.Program, indent string, pt *engine.Point, verdict bool) {
+	if verdict {
+		fmt.Fprintf(w, "%s%s %s\n", indent, pt.Code, pt.Title)
+	} else {
+		fmt.Fprintf(w, "%s%s %s（%s分）\n", indent, pt.Code, pt.Title, trimNum(pt.Max))
 	}
-	return v.Effect
+	more := indent + "    "
+	if pt.Standard != "" {
+		fmt.Fprintf(w, "%s标准：%s\n", more, pt.Standard)
+	}
+	for i := range pt.Rules {
+		fmt.Fprintf(w, "%s计分：%s\n", more, p.Describe(&pt.Rules[i]))
+	}
+	if len(pt.Evidence) > 0 {
+		fmt.Fprintf(w, "%s佐证材料：%s\n", more, strings.Join(pt.Evidence, "；"))
+	}
 }
 
 func levelName(l string) string {
 	switch l {
-	case "county":
+	case engine.LevelCounty:
 		return "县级"
-	case "city":
+	case engine.LevelCity:
 		return "市级"
-	case "school":
+	case engine.LevelSchool:
 		return "学校"
+	case engine.LevelKindergarten:
+		return "幼儿园"
 	}
 	return l
+}
+
+const diffUsage = "frameworks diff ID|FILE ID|FILE [--format json]"
+
+// diffFrameworks prints what changed from the first framework to the second, as
+// engine.Diff lists it.
+func diffFrameworks(e *env, args []string) error {
+	fs := newFlags(e, "frameworks diff", diffUsage)
+	format := fs.String("format", "table", "输出格式：table 或 json")
+	refs, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(refs) != 2 || (*format != "table" && *format != "json") {
+		return usagef("用法: ziping %s", diffUsage)
+	}
+	var progs [2]*engine.Program
+	for i := range progs {
+		p, err := frameworks.Resolve(refs[i])
+		if err != nil {
+			return err
+		}
+		progs[i] = p
+	}
+	changes := engine.Diff(progs[0], progs[1])
+	if *format == "json" {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(struct {
+			From    string          `json:"from"`
+			To      string          `json:"to"`
+			Changes []engine.Change `json:"changes"`
+		}{refs[0], refs[1], changes})
+	}
+	a, b := progs[0].FW, progs[1].FW
+	fmt.Fprintf(e.stdout, "%s %s → %s %s\n", a.ID, a.Version, b.ID, b.Version)
+	if len(changes) == 0 {
+		fmt.Fprintln(e.stdout, "两个版本的内容相同")
+		return nil
+	}
+	fmt.Fprintf(e.stdout, "共%d处变化：\n", len(changes))
+	for i, c := range changes {
+		fmt.Fprintf(e.stdout, "%3d. %s\n", i+1, c.Text)
+	}
+	return nil
 }
 
 func gradingName(fw *engine.Framework) string {
