@@ -130,7 +130,7 @@ func pschool(unit, code string, students float64, v [7]float64) school {
 }
 
 func BenchmarkFinish(b *testing.B) {
-	ds := benchData(b, 2844, 500000)
+	ds := benchData(b, 2844, 500000, 0)
 	snap := ds.Periods[ds.Latest()]
 	for b.Loop() {
 		snap.Finish(len(ds.Units))

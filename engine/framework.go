@@ -140,6 +140,8 @@ type Group struct {
 
 	// Lo and Hi bound the group's points in Area.Points, after Compile.
 	Lo, Hi int `yaml:"-" json:"-"`
+
+	codes []string // the codes of its points, shared by every result
 }
 
 // Point is a measurement point (测评点).

@@ -203,6 +203,10 @@ func checkGroup(g *Group, points []Point, codes, pointCodes map[string]bool, ps 
 	if g.Max == 0 {
 		g.Max = sum
 	}
+	g.codes = nil
+	for i := g.Lo; i < g.Hi && len(g.Groups) == 0; i++ {
+		g.codes = append(g.codes, points[i].Code)
+	}
 	return g.Max
 }
 
@@ -289,9 +293,8 @@ func groupResult(g *Group, points []PointResult, gr *GroupResult) {
 			sum += gr.Groups[i].Score
 		}
 	} else {
-		gr.Points = gr.Points[:0]
+		gr.Points = g.codes // read-only, shared by every result of the framework
 		for i := g.Lo; i < g.Hi; i++ {
-			gr.Points = append(gr.Points, points[i].Code)
 			sum += points[i].Score
 		}
 	}

@@ -236,9 +236,17 @@ func (e *emitter) kindergartens(g *countyGen, n int, facts [][nFacts]float64) []
 	kgs := g.kindergartens(g.x, n)
 	v := make([][nKGFields]float64, len(kgs))
 	out := make([][][]any, len(e.years))
+	var totals [nKGKinds]float64
 	for p, year := range e.years {
 		f := &facts[p]
-		kgRows(kgs, [nKGKinds]float64{f[xKGPublic], f[xKGInclusive], max(0, f[xKG]-f[xKGPublic]-f[xKGInclusive])}, v)
+		// A fact left missing keeps the children of the year before: the
+		// kindergartens still have children when the county did not report them.
+		for k, x := range [nKGKinds]float64{f[xKGPublic], f[xKGInclusive], f[xKG] - f[xKGPublic] - f[xKGInclusive]} {
+			if !math.IsNaN(x) {
+				totals[k] = max(0, x)
+			}
+		}
+		kgRows(kgs, totals, v)
 		out[p] = make([][]any, len(kgs))
 		for i, kg := range kgs {
 			cells := make([]any, len(schoolTextHeader), len(schoolTextHeader)+len(e.kg.fields))
