@@ -1,7 +1,9 @@
 package synth
 
 import (
+	"math"
 	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -83,6 +85,31 @@ func TestKindergartenRowsAddUp(t *testing.T) {
 		}
 		if v("持证专任教师数") > v("专任教师数") || v("持证园长数") > v("园长数") {
 			t.Errorf("%v: more certified than staff", r[kc.get(t, "学校名称")])
+		}
+	}
+}
+
+// TestKindergartensKeepLastYearsChildren: a county that left its kindergarten facts
+// empty this year keeps last year's children in its kindergartens (not NaN, which
+// came out as negative counts).
+func TestKindergartensKeepLastYearsChildren(t *testing.T) {
+	t.Parallel()
+	c := county{code: "990101", name: "甲县", schools: 20}
+	g := newCountyGen(countyRNG(1, 0), &c, nil)
+	g.x = extraRNG(1, 0)
+	e := emitter{kg: kgPlan(), years: []int{2023, 2024}}
+	facts := make([][nFacts]float64, 2)
+	facts[0][xKG], facts[0][xKGPublic], facts[0][xKGInclusive] = 1000, 500, 300
+	facts[1][xKG], facts[1][xKGPublic], facts[1][xKGInclusive] = math.NaN(), math.NaN(), math.NaN()
+	rows := e.kindergartens(g, 5, facts)
+	col := slices.Index(kgPlan().fields, kStudents) + len(schoolTextHeader)
+	for p, want := range []int{1000, 1000} {
+		sum := 0
+		for _, r := range rows[p] {
+			sum += r[col].(int)
+		}
+		if sum != want {
+			t.Errorf("year %d: %d children, want %d", p, sum, want)
 		}
 	}
 }
