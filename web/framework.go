@@ -66,6 +66,15 @@ type bandView struct{ Name, Min string }
 
 type fwArea struct {
 	Code, Name, Max string
+	Groups          []fwGroup // lower-level indicators, when the area has them
+	Points          []fwPoint
+}
+
+// fwGroup is a lower-level indicator (二级指标 …) with its groups or points.
+type fwGroup struct {
+	Code, Name, Max string
+	Verdict         bool // no maxima to show
+	Groups          []fwGroup
 	Points          []fwPoint
 }
 
@@ -91,13 +100,14 @@ func (s *Server) frameworkPage(w http.ResponseWriter, r *http.Request) error {
 		p.Bands = append(p.Bands, bandView{Name: b.Name, Min: num(b.Min)})
 	}
 	for _, a := range fw.Areas {
-		fa := fwArea{Code: a.Code, Name: a.Name}
-		var max float64
-		for i := range a.Points {
-			fa.Points = append(fa.Points, newFWPoint(prog, &a.Points[i]))
-			max += a.Points[i].Max
+		fa := fwArea{Code: a.Code, Name: a.Name, Max: num(a.MaxScore())}
+		if len(a.Groups) > 0 {
+			fa.Groups = newFWGroups(prog, a.Groups, a.Points)
+		} else {
+			for i := range a.Points {
+				fa.Points = append(fa.Points, newFWPoint(prog, &a.Points[i]))
+			}
 		}
-		fa.Max = num(max)
 		p.Areas = append(p.Areas, fa)
 	}
 	if fw.Bonus != nil {
@@ -111,6 +121,18 @@ func (s *Server) frameworkPage(w http.ResponseWriter, r *http.Request) error {
 		p.Metrics = append(p.Metrics, fwMetric{ID: m.ID, Name: m.Name, Unit: m.Unit, Expr: m.Expr, Note: m.Note})
 	}
 	return s.render(w, r, http.StatusOK, "framework", p)
+}
+
+func newFWGroups(prog *engine.Program, groups []engine.Group, points []engine.Point) []fwGroup {
+	out := make([]fwGroup, len(groups))
+	for i := range groups {
+		g := &groups[i]
+		out[i] = fwGroup{Code: g.Code, Name: g.Name, Max: num(g.Max), Verdict: prog.FW.IsVerdict(), Groups: newFWGroups(prog, g.Groups, points)}
+		for k := g.Lo; k < g.Hi && len(g.Groups) == 0; k++ {
+			out[i].Points = append(out[i].Points, newFWPoint(prog, &points[k]))
+		}
+	}
+	return out
 }
 
 func newFWPoint(prog *engine.Program, pt *engine.Point) fwPoint {

@@ -231,6 +231,10 @@ func TestEveryPageRenders(t *testing.T) {
 	}
 	for _, id := range frameworks.IDs() {
 		cases = append(cases, scenario{"framework " + id, "admin", "", "/frameworks/" + id, nil, 200, []string{"计分规则", "指标公式"}})
+		if lv := f.srv.programs[id].FW.Level; lv != engine.LevelCounty {
+			cases = append(cases, scenario{"score of a county with " + id, "admin", "", "/units/990102/score?fw=" + id, nil, 400, []string{"不能在区县页面使用"}})
+			continue
+		}
 		for _, m := range f.srv.programs[id].FW.Metrics {
 			cases = append(cases, scenario{"explain " + m.ID, "admin", "", "/units/990102/explain/" + m.ID + "?fw=" + id, nil, 200, []string{"计算过程", "公式"}})
 		}

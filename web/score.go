@@ -63,8 +63,9 @@ type areaRow struct {
 
 type pointRow struct {
 	Verdict                              bool
+	Group                                bool // the subtotal row of a lower-level indicator (二级指标 …)
 	Code, Title, Max, Score, Lost, State string
-	Class                                string // "lost", "pending", "na" or ""
+	Class                                string // "lost", "pending", "na", "group" or ""
 	Reasons                              []string
 	Metrics                              []metricLink
 }
@@ -90,8 +91,12 @@ func (s *Server) scorePage(w http.ResponseWriter, r *http.Request) error {
 	verdict := fw.IsVerdict()
 	for _, a := range res.Areas {
 		row := areaRow{Code: a.Code, Name: a.Name, Max: num(a.Max), Score: num(a.Score), Lost: num(a.Max - a.Score)}
-		for _, pr := range a.Points {
-			row.Points = append(row.Points, newPointRow(pr, res, verdict, explain))
+		if len(a.Groups) == 0 {
+			for _, pr := range a.Points {
+				row.Points = append(row.Points, newPointRow(pr, res, verdict, explain))
+			}
+		} else {
+			row.Points = groupRows(a.Groups, a.Points, res, verdict, explain)
 		}
 		p.Areas = append(p.Areas, row)
 	}
@@ -126,6 +131,25 @@ func newPointRow(pr engine.PointResult, res *engine.Result, verdict bool, explai
 		row.Metrics = append(row.Metrics, metricLink{Name: m.Name, URL: explain(id)})
 	}
 	return row
+}
+
+// groupRows lays out an area's groups: each group's subtotal row, then its own
+// groups' rows or its points.
+func groupRows(groups []engine.GroupResult, points []engine.PointResult, res *engine.Result, verdict bool, explain func(string) string) []pointRow {
+	var out []pointRow
+	for _, g := range groups {
+		out = append(out, pointRow{Verdict: verdict, Group: true, Code: g.Code, Title: g.Name, Max: num(g.Max),
+			Score: num(g.Score), Lost: num(g.Max - g.Score), Class: "group"})
+		out = append(out, groupRows(g.Groups, points, res, verdict, explain)...)
+		for _, code := range g.Points {
+			for _, pr := range points {
+				if pr.Code == code {
+					out = append(out, newPointRow(pr, res, verdict, explain))
+				}
+			}
+		}
+	}
+	return out
 }
 
 func newVetoRow(fw *engine.Framework, v engine.VetoResult) vetoRow {

@@ -115,6 +115,10 @@ func (s *Server) selectionOf(r *http.Request) (*selection, error) {
 	if sel.prog = s.programs[sel.FW]; sel.prog == nil {
 		return nil, ziping.Errorf(ziping.NotFound, "没有评价体系「%s」", sel.FW)
 	}
+	if !countyFramework(sel.prog.FW) {
+		// Schools and kindergartens get their own pages with the school workflow.
+		return nil, ziping.Errorf(ziping.Invalid, "%s评价的是%s，不能在区县页面使用", sel.prog.FW.Name, levelName(sel.prog.FW.Level))
+	}
 	return sel, nil
 }
 
@@ -147,11 +151,19 @@ func (s *Server) periodOptions(sel *selection) []option {
 }
 
 func (s *Server) frameworkOptions(sel *selection) []option {
-	out := make([]option, len(s.fwIDs))
-	for i, id := range s.fwIDs {
-		out[i] = option{Value: id, Label: s.programs[id].FW.Name, Selected: id == sel.FW}
+	out := make([]option, 0, len(s.fwIDs))
+	for _, id := range s.fwIDs {
+		if fw := s.programs[id].FW; countyFramework(fw) {
+			out = append(out, option{Value: id, Label: fw.Name, Selected: id == sel.FW})
+		}
 	}
 	return out
+}
+
+// countyFramework reports whether a framework evaluates counties, the units the
+// county and city pages evaluate.
+func countyFramework(fw *engine.Framework) bool {
+	return fw.Level == "" || fw.Level == engine.LevelCounty
 }
 
 // picker is the period and framework chooser of unit pages (a GET form).
