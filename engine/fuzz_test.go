@@ -13,6 +13,8 @@ func FuzzLoad(f *testing.F) {
 	f.Add([]byte(goodFW))
 	f.Add([]byte(rulesFW))
 	f.Add([]byte(metricFW))
+	f.Add([]byte(treeFW))
+	f.Add([]byte(strings.ReplaceAll(strings.Replace(vetoFW, "%s", "once", 1), "%%", "%")))
 	f.Add([]byte("id: [\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := engine.Load("f.yaml", data)

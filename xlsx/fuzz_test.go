@@ -21,6 +21,8 @@ func FuzzReadCSV(f *testing.F) {
 		hdr + ",25人及以下,26-30人,31-35人,36-40人,41-45人,56-60人\n" + good + ",1,2,3,4,4\n",
 		"\xEF\xBB\xBF" + hdr + "\r\n" + good + "\r\n",
 		"\"unterminated\n" + hdr,
+		"学校代码,学校名称,区县代码,学段,办学类型,年度,在园幼儿数,班级数,普惠性幼儿园,超标准班额班级数,图书藏书量\n" +
+			"3301020001,乙幼儿园,330102,幼儿园,民办,2024,180,6,是,1,x\n3301020002,丙,330102,学前,公办,2024,90,3,否,0,\n",
 		"",
 	}
 	for _, s := range seeds {
@@ -30,9 +32,14 @@ func FuzzReadCSV(f *testing.F) {
 		f.Add(gbk)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		ds, err := ReadFrom([]Input{{Name: "fuzz.csv", R: bytes.NewReader(data), Size: int64(len(data))}}, ReadOptions{})
+		ds, warns, err := ReadFromWithWarnings([]Input{{Name: "fuzz.csv", R: bytes.NewReader(data), Size: int64(len(data))}}, ReadOptions{})
 		if (ds == nil) == (err == nil) {
 			t.Fatalf("got dataset %v and error %v: want exactly one", ds != nil, err)
+		}
+		for _, w := range warns {
+			if w.Msg == "" || w.File != "fuzz.csv" {
+				t.Fatalf("warning %+v", w)
+			}
 		}
 		var ie *ziping.ImportError
 		if errors.As(err, &ie) && len(ie.Cells) == 0 {
