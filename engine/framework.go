@@ -244,7 +244,14 @@ func (f *Framework) IsVerdict() bool { return f.Grading.Kind == "verdict" }
 func (f *Framework) MaxTotal() float64 {
 	var t float64
 	for i := range f.Areas {
-		t += f.Areas[i].MaxScore()
+		a := &f.Areas[i]
+		if a.Max > 0 || len(a.Groups) > 0 {
+			t += a.MaxScore()
+			continue
+		}
+		for j := range a.Points {
+			t += a.Points[j].Max // point by point, as ever: the same float sum
+		}
 	}
 	return t
 }
