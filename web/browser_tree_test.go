@@ -1,13 +1,11 @@
 package web
 
 import (
-	"os"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
 	"ziping/browsertest"
-	"ziping/engine"
 )
 
 // TestBrowserDeeperTrees: the framework browser nests the groups of a three-level
@@ -15,16 +13,7 @@ import (
 func TestBrowserDeeperTrees(t *testing.T) {
 	t.Parallel()
 	s := newSite(t)
-	src, err := os.ReadFile("../engine/testdata/three-levels.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := engine.Load("three-levels.yaml", src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.srv.programs["t3"], s.srv.standards["t3"] = p, metricStandards(p)
-	s.srv.fwIDs = append(s.srv.fwIDs, "t3")
+	addTreeFramework(t, s.srv)
 	ctx := browsertest.Chrome(t)
 	browsertest.Run(t, ctx, chromedp.Navigate(s.url+"/login"))
 	ru := roleUsers["admin"]

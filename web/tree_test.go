@@ -13,17 +13,7 @@ import (
 // framework, and a county's score sheet shows each group's subtotal row.
 func TestDeeperTreesShown(t *testing.T) {
 	f := newFixture(t, 60)
-	src, err := os.ReadFile("../engine/testdata/three-levels.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The server knows the built-in frameworks; give it one of three levels too.
-	p, err := engine.Load("three-levels.yaml", src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.srv.programs["t3"], f.srv.standards["t3"] = p, metricStandards(p)
-	f.srv.fwIDs = append(f.srv.fwIDs, "t3")
+	addTreeFramework(t, f.srv)
 	f.run(t, []scenario{
 		{"school framework", "admin", "", "/frameworks/xxbxzl-2021", nil, 200, []string{
 			`<h3 class="fw-group-head"><span class="code">B1</span> 加强党建工作 <small class="muted">（8分）</small></h3>`,
@@ -42,4 +32,20 @@ func TestDeeperTreesShown(t *testing.T) {
 	if strings.Index(body, ">1.1<") > strings.Index(body, ">1.1.1<") {
 		t.Error("the group's row does not come before its points")
 	}
+}
+
+// addTreeFramework gives the server the three-level test framework as "t3" (it knows
+// only the built-in frameworks, of which none of county level has three levels).
+func addTreeFramework(t *testing.T, srv *Server) {
+	t.Helper()
+	src, err := os.ReadFile("../engine/testdata/three-levels.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := engine.Load("three-levels.yaml", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.programs["t3"], srv.standards["t3"] = p, metricStandards(p)
+	srv.fwIDs = append(srv.fwIDs, "t3")
 }
