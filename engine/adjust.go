@@ -161,7 +161,7 @@ func (r *Result) rescore(fw *Framework) {
 		for pi := range a.Points {
 			r.tally(&a.Points[pi])
 		}
-		a.subtotal(&fw.Areas[ai])
+		a.subtotal(&fw.Areas[ai], nil) // the groups are there already
 		r.Score += a.Score
 	}
 	if fw.Bonus != nil {

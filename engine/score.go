@@ -23,6 +23,8 @@ func (e *evaluator) score(u int, in *Inputs) *Result {
 	for i, um := range e.p.metrics {
 		r.Metrics[i] = metricValue(um.m, e.vals[i], e.errs[i])
 	}
+	// Every group's subtotal of this result in one allocation (none in two levels).
+	slab := make(groupSlab, fw.tree.groups)
 	for ai := range fw.Areas {
 		a := &fw.Areas[ai]
 		ar := AreaResult{Code: a.Code, Name: a.Name, Points: make([]PointResult, len(a.Points))}
@@ -31,7 +33,7 @@ func (e *evaluator) score(u int, in *Inputs) *Result {
 			ar.Points[pi] = pr
 			r.tally(&pr)
 		}
-		ar.subtotal(a)
+		ar.subtotal(a, &slab)
 		r.Areas = append(r.Areas, ar)
 		r.Score += ar.Score
 	}

@@ -15,6 +15,7 @@ import (
 // treeInfo is what Compile learns about the tree.
 type treeInfo struct {
 	depth  int               // levels, the areas' included: 2 without groups
+	groups int               // groups in all, for one allocation of a result's subtotals
 	levels []string          // the name of each level, the areas' first
 	paths  map[string]string // point code → how a sentence names it
 }
@@ -152,6 +153,7 @@ func (p *Program) checkTree(ps *problems, pointCodes map[string]bool) {
 		}
 		checkMax(a.Line, a.Code, a.Max, sum, ps)
 	}
+	fw.tree.groups = len(codes) // every group has its code (a repeated one is an error)
 	names := fw.Levels
 	if len(names) > 0 && len(names) != fw.tree.depth {
 		ps.add(1, "levels 列出了%d级名称，而指标体系有%d级", len(names), fw.tree.depth)
@@ -254,9 +256,22 @@ type GroupResult struct {
 	Points []string      `json:"points,omitempty"` // the codes of its points, in order
 }
 
+// groupSlab hands out the group results of one result from one allocation.
+type groupSlab []GroupResult
+
+// take returns n group results, from the slab while it lasts.
+func (s *groupSlab) take(n int) []GroupResult {
+	if s == nil || n > len(*s) {
+		return make([]GroupResult, n)
+	}
+	out := (*s)[:n:n]
+	*s = (*s)[n:]
+	return out
+}
+
 // subtotal sets the area's maximum and score, and those of its groups, from the
-// scores of its points.
-func (ar *AreaResult) subtotal(a *Area) {
+// scores of its points; new group results come from slab.
+func (ar *AreaResult) subtotal(a *Area, slab *groupSlab) {
 	ar.Max, ar.Score = 0, 0
 	if len(a.Groups) == 0 {
 		for i := range ar.Points {
@@ -266,10 +281,10 @@ func (ar *AreaResult) subtotal(a *Area) {
 		ar.Score = round2(ar.Score)
 	} else {
 		if len(ar.Groups) != len(a.Groups) {
-			ar.Groups = make([]GroupResult, len(a.Groups))
+			ar.Groups = slab.take(len(a.Groups))
 		}
 		for i := range a.Groups {
-			groupResult(&a.Groups[i], ar.Points, &ar.Groups[i])
+			groupResult(&a.Groups[i], ar.Points, &ar.Groups[i], slab)
 			ar.Max += ar.Groups[i].Max
 			ar.Score += ar.Groups[i].Score
 		}
@@ -281,15 +296,15 @@ func (ar *AreaResult) subtotal(a *Area) {
 }
 
 // groupResult fills gr with g's subtotal over the area's point results.
-func groupResult(g *Group, points []PointResult, gr *GroupResult) {
+func groupResult(g *Group, points []PointResult, gr *GroupResult, slab *groupSlab) {
 	gr.Code, gr.Name, gr.Max = g.Code, g.Name, g.Max
 	sum := 0.0
 	if len(g.Groups) > 0 {
 		if len(gr.Groups) != len(g.Groups) {
-			gr.Groups = make([]GroupResult, len(g.Groups))
+			gr.Groups = slab.take(len(g.Groups))
 		}
 		for i := range g.Groups {
-			groupResult(&g.Groups[i], points, &gr.Groups[i])
+			groupResult(&g.Groups[i], points, &gr.Groups[i], slab)
 			sum += gr.Groups[i].Score
 		}
 	} else {
