@@ -259,8 +259,8 @@ func TestImportIsAllOrNothing(t *testing.T) {
 	if len(after) != len(before)+1 { // the login only
 		t.Errorf("audit grew by %d entries, want 1 (the login)", len(after)-len(before))
 	}
-	if n, err := ziping.VerifyAudit(f.ctx, f.svc.Store); err != nil || n == 0 {
-		t.Errorf("audit chain: %d %v", n, err)
+	if rep, err := f.svc.VerifyAudit(f.ctx); err != nil || rep.Entries == 0 {
+		t.Errorf("audit chain: %v %v", rep, err)
 	}
 }
 

@@ -190,14 +190,17 @@ type auditVerifyPage struct {
 	OK      bool
 	Broken  int64
 	Reason  string
+	// Checkpoints compared, and where the chain switched to keyed hashes (0: unkeyed).
+	Checkpoints int
+	Keyed       int64
 }
 
 func (s *Server) auditVerify(w http.ResponseWriter, r *http.Request) error {
 	if !info(r).actor.IsAdmin() {
 		return ziping.Errorf(ziping.Forbidden, "只有系统管理员可以校验审计日志")
 	}
-	n, err := ziping.VerifyAudit(r.Context(), s.svc.Store)
-	p := &auditVerifyPage{Checked: n, OK: err == nil}
+	rep, err := s.svc.VerifyAudit(r.Context())
+	p := &auditVerifyPage{Checked: rep.Entries, OK: err == nil, Checkpoints: rep.Checkpoints, Keyed: rep.KeyedFrom}
 	var ce *ziping.ChainError
 	if errors.As(err, &ce) {
 		p.Broken, p.Reason = ce.Seq, ce.Reason

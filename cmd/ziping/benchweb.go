@@ -206,7 +206,7 @@ func prepareBenchDB(e *env, svc *ziping.Service, cfg synth.Config, users int) (*
 		made[a.user] = true
 		_, err := svc.AddUser(ctx, ziping.System, ziping.NewUser{Username: a.user, Name: "压测" + a.user, Password: benchPassword, Role: a.role, Scope: a.scope})
 		if ziping.ErrorKind(err) == ziping.Conflict {
-			err = svc.SetPassword(ctx, ziping.System, a.user, benchPassword)
+			err = svc.SetPassword(ctx, ziping.System, a.user, benchPassword, "")
 		}
 		if err != nil {
 			return nil, nil, fmt.Errorf("用户 %s: %w", a.user, err)

@@ -31,6 +31,9 @@ type env struct {
 	stdout io.Writer
 	stderr io.Writer
 	getenv func(string) string
+	// auditKey and auditCheckpoints are the --audit-key and --audit-checkpoints
+	// flags of the command, when it has them (auditkey.go).
+	auditKey, auditCheckpoints string
 }
 
 type command struct {
