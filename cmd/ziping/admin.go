@@ -283,4 +283,3 @@ func randomPassword() string {
 	}
 	return string(b)
 }
-

@@ -95,4 +95,3 @@ func filesSHA256(paths []string) (string, error) {
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
-
