@@ -188,3 +188,27 @@ func (s *Service) Users(ctx context.Context, a *Actor) ([]User, error) {
 	}
 	return s.Store.Users(ctx)
 }
+
+// ChangePassword is a signed-in user changing its own password: the current one is
+// checked first (under the hashing semaphore, so that it cannot be used to guess
+// faster than the sign-in form), and the user's other sessions end.
+func (s *Service) ChangePassword(ctx context.Context, a *Actor, current, password, keep string) error {
+	if a.User == nil {
+		return Errorf(Forbidden, "请先登录")
+	}
+	u, err := s.Store.User(ctx, a.User.ID)
+	if err != nil {
+		return err
+	}
+	release, err := s.acquireHash(ctx)
+	if err != nil {
+		return err
+	}
+	ok, err := s.Hasher.Verify(current, u.PasswordHash)
+	release()
+	if err != nil || !ok {
+		_ = s.audit(ctx, s.Store, a, "user_password_failed", userObject(u), u.ScopeID, nil, nil)
+		return Errorf(Invalid, "当前密码不正确")
+	}
+	return s.SetPassword(ctx, a, u.Username, password, keep)
+}

@@ -317,7 +317,8 @@ func (r *importRun) addSchools(ctx context.Context, tx Store, list []newSchool) 
 }
 
 // KeepPeriod drops from ds every period but per and returns how many school rows
-// and units' facts it dropped, by period: `import --period` and the upload form's
+// (one a stage, after combined schools are split) and units' facts it dropped, by
+// period: `import --period` and the upload form's
 // 年度 import that year only.
 func KeepPeriod(ds *engine.Dataset, per int) map[int]int {
 	dropped := map[int]int{}
@@ -349,7 +350,7 @@ func IgnoredPeriods(per int, dropped map[int]int) string {
 	slices.Sort(ps)
 	var parts []string
 	for _, p := range ps {
-		parts = append(parts, fmt.Sprintf("%d年度%d行", p, dropped[p]))
+		parts = append(parts, fmt.Sprintf("%d年度%d条", p, dropped[p]))
 	}
 	return fmt.Sprintf("只导入%d年度的数据；文件中其他年度的数据（%s）已忽略，未导入", per, strings.Join(parts, "、"))
 }

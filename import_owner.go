@@ -2,6 +2,7 @@ package ziping
 
 import (
 	"context"
+	"strings"
 
 	"ziping/engine"
 )
@@ -74,4 +75,36 @@ func unitName(ctx context.Context, st Store, id int64) string {
 		return "其他单位"
 	}
 	return u.Name
+}
+
+// CheckImport tells what a preview can before anything is written: the per-cell
+// and per-file limits, who may import which units, and the schools that belong to
+// another unit. ImportDataset checks all of it again, in its transaction.
+func (s *Service) CheckImport(ctx context.Context, a *Actor, ds *engine.Dataset, src ImportSource) error {
+	if err := s.checkDataset(ds, src); err != nil {
+		return err
+	}
+	units := make([]*OrgUnit, len(ds.Units))
+	var denied []string
+	for i, du := range ds.Units {
+		u, err := s.Store.UnitByCode(ctx, du.Code)
+		switch {
+		case IsNotFound(err) && a.IsAdmin():
+			// A county the import would create: no school can belong to it yet.
+			units[i] = &OrgUnit{ID: -1 - int64(i), Code: du.Code, Name: du.Name, Level: LevelCounty}
+			continue
+		case IsNotFound(err):
+			return Errorf(Forbidden, "单位 %s（%s）不在系统中，请联系管理员先建立", du.Code, du.Name)
+		case err != nil:
+			return err
+		}
+		if !a.CanEdit(u) && !s.editsOnlyOwnSchools(a, ds, i) {
+			denied = append(denied, du.Code+" "+du.Name)
+		}
+		units[i] = u
+	}
+	if len(denied) > 0 {
+		return Errorf(Forbidden, "无权导入以下区县的数据：%s", strings.Join(denied, "、"))
+	}
+	return s.checkOwners(ctx, s.Store, ds, units, src)
 }
