@@ -62,9 +62,10 @@ func TestImportRefusedWhole(t *testing.T) {
 	if code != 1 || !strings.Contains(errs, "系统中没有省级单位 990000") {
 		t.Fatalf("import without province: %d %s", code, errs)
 	}
-	// The only audit entries are the two built-in frameworks seeded on opening.
+	// The only audit entries are the switch to the audit key and the two built-in
+	// frameworks seeded on opening.
 	out, _, _ := runCLI(t, "audit", "verify", "--db", db)
-	if !strings.Contains(out, "共2条") {
+	if !strings.Contains(out, "共3条") {
 		t.Errorf("a refused import left audit entries: %s", out)
 	}
 }
@@ -91,7 +92,7 @@ func TestBuiltinFrameworksSeeded(t *testing.T) {
 		}
 	}
 	es, _ := svc.Store.Audit(context.Background(), ziping.AuditQuery{})
-	if n := len(es); n != 2 {
-		t.Errorf("%d audit entries, want 2 (one framework_save each)", n)
+	if n := len(es); n != 3 || es[2].Action != ziping.AuditActionKey {
+		t.Errorf("%d audit entries, want 3 (the key switch, then one framework_save each)", n)
 	}
 }

@@ -11,17 +11,22 @@ import (
 
 	"ziping"
 	"ziping/frameworks"
+	"ziping/xlsx"
 )
 
-const importUsage = "import FILE... [--period YYYY] [--framework ID|FILE] [--db URL]"
+const importUsage = "import FILE... [--period YYYY] [--framework ID|FILE] [--max-rows N] [--db URL]"
 
 // runImport reads spreadsheets with the engine's importer (all or nothing) and
-// writes them to the store in one transaction with their audit entries.
+// writes them to the store, seen all together or not at all, with their audit
+// entries. --period imports that year only: rows of other years are reported and
+// left out.
 func runImport(e *env, args []string) error {
 	fs := newFlags(e, "import", importUsage)
-	period := fs.Int("period", 0, "年度（数据没有年度列时必填）")
+	period := fs.Int("period", 0, "年度：文件没有年度列时必填；给出时只导入该年度，其他年度的行报告后忽略")
 	fw := fs.String("framework", "yzjh-2017", "拆分一贯制学校时采用其权重的评价体系")
+	maxRows := fs.Int("max-rows", 0, "每次导入的学校数据行数上限（0：不限）")
 	db := fs.String("db", "", "数据库")
+	auditFlags(e, fs)
 	files, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
@@ -33,15 +38,28 @@ func runImport(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	ds, err := readData(files, *period, prog)
+	opt := xlsx.ReadOptions{Period: *period, Locator: &xlsx.Locator{}}
+	if prog.FW.Split != nil {
+		opt.Split = *prog.FW.Split
+	}
+	ds, err := xlsx.Read(files, opt)
 	if err != nil {
 		return err
+	}
+	if *period != 0 {
+		if note := ziping.IgnoredPeriods(*period, ziping.KeepPeriod(ds, *period)); note != "" {
+			fmt.Fprintln(e.stderr, "ziping import: "+note)
+		}
+		if len(ds.Periods) == 0 {
+			return fmt.Errorf("文件中没有%d年度的数据，未导入任何数据", *period)
+		}
 	}
 	svc, done, err := service(e, dbURL(e, *db))
 	if err != nil {
 		return err
 	}
 	defer done()
+	svc.Limits.MaxRows = *maxRows
 	sum, err := filesSHA256(files)
 	if err != nil {
 		return err
@@ -50,7 +68,8 @@ func runImport(e *env, args []string) error {
 	for i, f := range files {
 		names[i] = filepath.Base(f)
 	}
-	batches, err := svc.ImportDataset(e.ctx, ziping.System, ds, ziping.ImportSource{File: strings.Join(names, "、"), SHA256: sum})
+	batches, err := svc.ImportDataset(e.ctx, ziping.System, ds, ziping.ImportSource{File: strings.Join(names, "、"), SHA256: sum,
+		Locate: opt.Locator.Locate})
 	if err != nil {
 		return err
 	}
