@@ -359,6 +359,9 @@ func IgnoredPeriods(per int, dropped map[int]int) string {
 // read (a file, a form): codes and names not too long, every number finite and in
 // its element's range, and no more rows than Limits.MaxRows.
 func (s *Service) checkDataset(ds *engine.Dataset, src ImportSource) error {
+	if datasetRows(ds) == 0 && !hasFacts(ds) {
+		return Errorf(Invalid, "「%s」中没有学校数据或区县数据，未导入任何数据", src.File)
+	}
 	if n := datasetRows(ds); s.Limits.MaxRows > 0 && n > s.Limits.MaxRows {
 		return Errorf(Invalid, "「%s」共有%d行学校数据，超过了每次导入的上限%d行，请分成几个文件导入", src.File, n, s.Limits.MaxRows)
 	}
@@ -389,6 +392,18 @@ func (s *Service) checkDataset(ds *engine.Dataset, src ImportSource) error {
 		return &ImportError{Cells: cells}
 	}
 	return nil
+}
+
+// hasFacts reports whether any unit of ds has a fact in any period.
+func hasFacts(ds *engine.Dataset) bool {
+	for _, snap := range ds.Periods {
+		for u := range ds.Units {
+			if !math.IsNaN(factsOf(snap, u)) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // maxCheckedCells bounds the errors checkDataset collects.
