@@ -177,13 +177,13 @@ func (s *Service) openSession(ctx context.Context, actor *Actor, u *User, device
 
 func userObject(u *User) string { return "user:" + u.Username }
 
-// acquireHash takes one of the password-hashing slots (as many as cores), waiting
+// acquireHash takes one of the password-hashing slots (DefaultHashSlots), waiting
 // at most HashWait, and returns its release.
 func (s *Service) acquireHash(ctx context.Context) (func(), error) {
 	s.hashOnce.Do(func() {
 		n := s.HashSlots
 		if n <= 0 {
-			n = runtime.NumCPU()
+			n = DefaultHashSlots()
 		}
 		s.hashSem = make(chan struct{}, n)
 	})
@@ -202,6 +202,11 @@ func (s *Service) acquireHash(ctx context.Context) (func(), error) {
 		return nil, ctx.Err()
 	}
 }
+
+// DefaultHashSlots is the number of password hashes computed at once: one a core,
+// at most four, so that the hashes' memory (argon2id: 64 MiB each) stays bounded on
+// any machine (4 × 64 MiB), and sign-ins cannot starve the pages of every core.
+func DefaultHashSlots() int { return max(1, min(runtime.NumCPU(), 4)) }
 
 // verifyDummy spends on an unknown name what a known one costs: one verification
 // against a hash made with the same parameters.

@@ -39,7 +39,7 @@ type Service struct {
 	Reports Reporter
 
 	// HashSlots bounds the password hashes computed at once (argon2id: 64 MiB
-	// each); the number of cores when zero. A sign-in waits at most HashWait (2 s
+	// each); DefaultHashSlots when zero. A sign-in waits at most HashWait (2 s
 	// when zero) for a slot, then gets ErrLoginBusy.
 	HashSlots int
 	HashWait  time.Duration

@@ -201,14 +201,21 @@ var servingRE = regexp.MustCompile(`(http://[^/]+)/`)
 // start runs the server and waits until it answers.
 func (c *chaos) start(t *testing.T) {
 	t.Helper()
-	cmd := exec.Command(c.bin, "serve", "--addr", "127.0.0.1:0", "--log", "json")
-	cmd.Env = append(os.Environ(), c.env...)
+	c.stderr.Reset()
+	c.cmd, c.base = startServe(t, c.bin, c.env, &c.stderr)
+}
+
+// startServe runs `ziping serve` on a free port of 127.0.0.1 with env and extra
+// flags, and waits until it answers; the server's log goes to stderr.
+func startServe(t *testing.T, bin string, env []string, stderr *bytes.Buffer, flags ...string) (*exec.Cmd, string) {
+	t.Helper()
+	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--log", "json"}, flags...)...)
+	cmd.Env = append(os.Environ(), env...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.stderr.Reset()
-	cmd.Stderr = &c.stderr
+	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -217,18 +224,20 @@ func (c *chaos) start(t *testing.T) {
 	if err != nil || m == nil {
 		cmd.Process.Kill()
 		cmd.Wait()
-		t.Fatalf("serve did not start: %q %v\n%s", line, err, c.stderr.String())
+		t.Fatalf("serve did not start: %q %v\n%s", line, err, stderr.String())
 	}
 	go io.Copy(io.Discard, stdout)
-	c.cmd, c.base = cmd, m[1]
 	for range 100 {
-		if resp, err := http.Get(c.base + "/healthz"); err == nil {
+		if resp, err := http.Get(m[1] + "/healthz"); err == nil {
 			resp.Body.Close()
-			return
+			return cmd, m[1]
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	t.Fatalf("serve does not answer on %s", c.base)
+	cmd.Process.Kill()
+	cmd.Wait()
+	t.Fatalf("serve does not answer on %s", m[1])
+	return nil, ""
 }
 
 // kill ends the server with SIGKILL.
