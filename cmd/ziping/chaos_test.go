@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"os"
@@ -376,11 +375,7 @@ func (c *chaos) scoreForm(t *testing.T, st ziping.Store, id int64, side, csrf st
 func (c *chaos) importStep(t *testing.T, csrf string, i int) func() {
 	t.Helper()
 	if c.upload == "" {
-		id, err := c.preview(csrf, c.books[i%len(c.books)])
-		if err != nil {
-			t.Fatalf("preview: %v", err)
-		}
-		c.upload = id
+		c.upload = previewOn(t, c.base, c.filler, csrf, c.books[i%len(c.books)])
 	}
 	id := c.upload
 	return func() {
@@ -392,29 +387,6 @@ func (c *chaos) importStep(t *testing.T, csrf string, i int) func() {
 }
 
 var chaosUploadRE = regexp.MustCompile(`name="upload" value="([0-9a-f]{32})"`)
-
-func (c *chaos) preview(csrf string, data []byte) (string, error) {
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	mw.WriteField("csrf", csrf)
-	fw, _ := mw.CreateFormFile("file", "学校.xlsx")
-	fw.Write(data)
-	mw.Close()
-	req, _ := http.NewRequest(http.MethodPost, c.base+"/units/990102/import", &body)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.AddCookie(c.filler)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return "", err
-	}
-	defer resp.Body.Close()
-	page, _ := io.ReadAll(resp.Body)
-	m := chaosUploadRE.FindSubmatch(page)
-	if m == nil {
-		return "", fmt.Errorf("%s: no upload id", resp.Status)
-	}
-	return string(m[1]), nil
-}
 
 // post sends a form and returns the status, 0 when the server was killed first.
 func (c *chaos) post(s *http.Cookie, path string, form url.Values) int {
