@@ -96,3 +96,22 @@ func TestBuiltinFrameworksSeeded(t *testing.T) {
 		t.Errorf("%d audit entries, want 3 (the key switch, then one framework_save each)", n)
 	}
 }
+
+// TestImportPeriodOnly: `import --period 2024` of a file with 2023 and 2024 rows
+// imports 2024 only and says on stderr what it left out. Before issue 9 it imported
+// the 2023 rows too.
+func TestImportPeriodOnly(t *testing.T) {
+	db := "sqlite:" + filepath.Join(t.TempDir(), "z.db")
+	if _, errs, code := runCLI(t, "unit", "add", "990000", "示范省", "--level", "province", "--db", db); code != 0 {
+		t.Fatal(errs)
+	}
+	out, errs, code := runCLI(t, "import", fixture(t), "--period", "2024", "--db", db)
+	if code != 0 || !strings.Contains(out, "已导入 2024 年度") || strings.Contains(out, "2023 年度") ||
+		!strings.Contains(errs, "只导入2024年度的数据") || !strings.Contains(errs, "2023年度") {
+		t.Fatalf("import --period 2024: %d\nstdout: %s\nstderr: %s", code, out, errs)
+	}
+	out, errs, code = runCLI(t, "import", fixture(t), "--period", "2019", "--db", db)
+	if code != 1 || !strings.Contains(errs, "文件中没有2019年度的数据") {
+		t.Errorf("import --period of a year the file lacks: %d %s %s", code, out, errs)
+	}
+}
