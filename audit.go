@@ -260,6 +260,16 @@ func (s *Service) Checkpoint(ctx context.Context) (Checkpoint, error) {
 	s.cpMu.Lock()
 	defer s.cpMu.Unlock()
 	s.audits.Store(0)
+	if !s.cpLoaded { // a head another process checkpointed already is not repeated
+		cps, err := s.Checkpoints.Load()
+		if err != nil {
+			return Checkpoint{}, fmt.Errorf("read audit checkpoints: %w", err)
+		}
+		for _, c := range cps {
+			s.lastCheckpoint = max(s.lastCheckpoint, c.Seq)
+		}
+		s.cpLoaded = true
+	}
 	c, err := s.AuditHead(ctx)
 	if err != nil || c.Seq == 0 || c.Seq == s.lastCheckpoint {
 		return c, err

@@ -63,6 +63,7 @@ type Service struct {
 	audits         atomic.Int64 // entries appended since the last checkpoint
 	cpMu           sync.Mutex
 	lastCheckpoint int64
+	cpLoaded       bool
 
 	cache   *datasetCache  // nil: no caching (a Service built as a literal)
 	progs   *programCache  // compiled framework versions
