@@ -244,15 +244,60 @@ func (s *Service) refreshSummary(ctx context.Context, tx Store, as *Assessment, 
 	if err != nil {
 		return err
 	}
+	return s.writeSummary(ctx, tx, as, s.summarize(v))
+}
+
+// summarize is the summary of an assessment's view: both sides in brief, and while
+// the unit may still edit it, how many readiness items block its submission.
+func (s *Service) summarize(v *AssessmentView) *Summary {
 	sm := &Summary{Self: sideSummary(v.Self), Review: sideSummary(v.Review), Credibility: v.Credibility}
-	if as.SelfEditable() {
+	if v.Assessment.SelfEditable() {
 		for _, it := range s.readiness(v) {
 			if it.Blocking {
 				sm.Blocking++
 			}
 		}
 	}
-	return s.writeSummary(ctx, tx, as, sm)
+	return sm
+}
+
+// StaleSummaries compares every assessment's stored summary (what rankings and
+// lists show) with one computed afresh from the store, and describes each that
+// differs. A crash at any point must leave none: the crash tests and an operator
+// checking a restored database ask it.
+func (s *Service) StaleSummaries(ctx context.Context) ([]string, error) {
+	list, err := s.Store.Assessments(ctx, AssessmentQuery{})
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for i := range list {
+		as := &list[i]
+		u, err := s.Store.Unit(ctx, as.UnitID)
+		if err != nil {
+			return nil, err
+		}
+		v, err := s.assessmentView(ctx, s.Store, as, u)
+		if err != nil {
+			return nil, err
+		}
+		want, err := json.Marshal(s.summarize(v))
+		if err != nil {
+			return nil, err
+		}
+		stored, err := SummaryOf(as)
+		if err != nil {
+			return nil, err
+		}
+		got, err := json.Marshal(stored)
+		if err != nil {
+			return nil, err
+		}
+		if string(got) != string(want) {
+			out = append(out, fmt.Sprintf("%s %d年度（%s，编号%d）：保存的摘要 %s，重算应为 %s", u.Name, as.Period, StatusNames[as.Status], as.ID, got, want))
+		}
+	}
+	return out, nil
 }
 
 func (s *Service) writeSummary(ctx context.Context, tx Store, as *Assessment, sm *Summary) error {

@@ -288,7 +288,7 @@ func testAssessmentWorkflow(t *testing.T, f *aflow) {
 			t.Errorf("no %s in the audit trail", want)
 		}
 	}
-	if _, err := ziping.VerifyAudit(f.ctx, f.svc.Store); err != nil {
+	if _, err := f.svc.VerifyAudit(f.ctx); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -612,6 +612,18 @@ func testProblemsAndRanking(t *testing.T, f *aflow) {
 	}
 	p := v.Problems[0]
 	deadline := f.clock.t.AddDate(0, 1, 0)
+	// A reviewer alone neither writes the measures nor marks a problem done: done is
+	// the unit's step (before issue 9 a reviewer did both, then verified its own
+	// "done"). Nor can it verify a problem the unit has not finished.
+	for _, st := range []string{ziping.ProblemDone, ziping.ProblemInProgress} {
+		if _, err := f.svc.UpdateProblem(f.ctx, f.reviewer, p.ID, ziping.ProblemUpdate{Measures: "督导代写", Owner: "督导", Deadline: deadline,
+			Status: st, Version: p.Version}); kindOf(err) != ziping.Forbidden {
+			t.Fatalf("a reviewer sets the unit's problem to %s: %v; want Forbidden", st, err)
+		}
+	}
+	if _, err := f.svc.UpdateProblem(f.ctx, f.reviewer, p.ID, ziping.ProblemUpdate{Status: ziping.ProblemVerified, Version: p.Version}); kindOf(err) != ziping.Invalid {
+		t.Fatalf("a reviewer verifies an open problem: %v; want Invalid", err)
+	}
 	// The filler cannot verify; marking done needs measures.
 	if _, err := f.svc.UpdateProblem(f.ctx, f.filler, p.ID, ziping.ProblemUpdate{Status: ziping.ProblemDone, Version: p.Version}); kindOf(err) != ziping.Invalid {
 		t.Fatalf("done without measures: %v", err)
@@ -638,9 +650,13 @@ func testProblemsAndRanking(t *testing.T, f *aflow) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.svc.UpdateProblem(f.ctx, f.reviewer, p.ID, ziping.ProblemUpdate{Measures: done.Measures, Owner: done.Owner,
-		Deadline: deadline, Status: ziping.ProblemVerified, Note: "验收合格", Version: done.Version}); err != nil {
+	verified, err := f.svc.UpdateProblem(f.ctx, f.reviewer, p.ID, ziping.ProblemUpdate{Measures: "督导改写的措施", Owner: done.Owner,
+		Deadline: deadline, Status: ziping.ProblemVerified, Note: "验收合格", Version: done.Version})
+	if err != nil {
 		t.Fatal(err)
+	}
+	if verified.Measures != done.Measures {
+		t.Errorf("the reviewer's verification rewrote the unit's measures: %q", verified.Measures)
 	}
 	rows, err := f.svc.Ledger(f.ctx, f.reviewer, root, "lxzz-county", 2024)
 	if err != nil || len(rows) != len(v.Problems) {

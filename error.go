@@ -17,6 +17,9 @@ const (
 	Conflict
 	Forbidden
 	Unauthorized
+	// Busy: too many requests of the kind at once, or a quota reached; try again
+	// later (HTTP 429).
+	Busy
 )
 
 // Error is the one domain error. Msg is safe to show to a user (in Chinese where a

@@ -129,8 +129,8 @@ type ProblemUpdate struct {
 }
 
 // UpdateProblem changes a problem. The unit fills the measures, owner, deadline and
-// progress up to done; only a reviewer above the unit verifies a done problem or
-// reopens it.
+// progress up to done; only a reviewer above the unit verifies a done problem,
+// sends it back or reopens it, and a reviewer does nothing else (an admin is both).
 func (s *Service) UpdateProblem(ctx context.Context, a *Actor, id int64, up ProblemUpdate) (*Problem, error) {
 	var out *Problem
 	err := s.Store.Tx(ctx, func(tx Store) error {
@@ -165,6 +165,9 @@ func (s *Service) applyProblemUpdate(a *Actor, u *OrgUnit, p *Problem, up Proble
 		}
 	}
 	reviewer, unit := a.CanReview(u), a.CanEdit(u)
+	if reviewer && !unit {
+		return reviewerProblemUpdate(p, up)
+	}
 	switch {
 	case up.Status == ProblemVerified || p.Status == ProblemVerified || (p.Status == ProblemDone && up.Status != ProblemDone && !unit):
 		// verifying, reopening a verified problem, or sending a done one back
@@ -185,6 +188,28 @@ func (s *Service) applyProblemUpdate(a *Actor, u *OrgUnit, p *Problem, up Proble
 	}
 	if up.Status == ProblemDone && p.Status != ProblemDone && strings.TrimSpace(p.Measures) == "" {
 		return Errorf(Invalid, "请先填写整改措施，再标记完成")
+	}
+	p.Status, p.Note = up.Status, strings.TrimSpace(up.Note)
+	return nil
+}
+
+// reviewerProblemUpdate is what a reviewer above the unit may do: verify a done
+// problem, send a done problem back, reopen a verified one (saying why), or leave a
+// note. Rectifying, and saying it is done, is the unit's alone: the measures, owner
+// and deadline are the unit's, and so is every step up to done.
+func reviewerProblemUpdate(p *Problem, up ProblemUpdate) error {
+	switch {
+	case up.Status == p.Status:
+	case up.Status == ProblemVerified && p.Status == ProblemDone:
+	case p.Status == ProblemDone && (up.Status == ProblemOpen || up.Status == ProblemInProgress):
+	case p.Status == ProblemVerified:
+		if strings.TrimSpace(up.Note) == "" {
+			return Errorf(Invalid, "重新打开已验收的问题须说明理由")
+		}
+	case up.Status == ProblemVerified:
+		return Errorf(Invalid, "问题整改完成后才能验收")
+	default:
+		return Errorf(Forbidden, "整改由被评单位进行并标记完成；督导部门只能验收或退回")
 	}
 	p.Status, p.Note = up.Status, strings.TrimSpace(up.Note)
 	return nil

@@ -236,13 +236,7 @@ func (s *Service) recompute(ctx context.Context, q AssessmentQuery, load func() 
 			if err != nil {
 				return err
 			}
-			sm := &Summary{Self: sideSummary(v.Self), Review: sideSummary(v.Review), Credibility: v.Credibility}
-			for _, it := range s.readiness(v) {
-				if it.Blocking {
-					sm.Blocking++
-				}
-			}
-			if err := s.writeSummary(ctx, tx, as, sm); err != nil {
+			if err := s.writeSummary(ctx, tx, as, s.summarize(v)); err != nil {
 				return err
 			}
 			n++

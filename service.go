@@ -9,10 +9,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
-	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
-	"unicode/utf8"
 )
 
 // PasswordHasher hashes and verifies passwords (argon2id in production).
@@ -38,6 +37,33 @@ type Service struct {
 	// Reports builds self-evaluation reports; nil leaves reports out (and out of the
 	// readiness check).
 	Reports Reporter
+
+	// HashSlots bounds the password hashes computed at once (argon2id: 64 MiB
+	// each); DefaultHashSlots when zero. A sign-in waits at most HashWait (2 s
+	// when zero) for a slot, then gets ErrLoginBusy.
+	HashSlots int
+	HashWait  time.Duration
+	// DeviceKey signs device cookies; none are issued or trusted when empty.
+	DeviceKey []byte
+	// AuditKey keys the audit chain's HMAC (see audit.go); nil keeps the unkeyed
+	// SHA-256 chain of older databases.
+	AuditKey []byte
+	// Checkpoints receives the audit chain's head every CheckpointEvery entries
+	// (100 when zero) and when Checkpoint is called; nil: none are written.
+	Checkpoints     CheckpointLog
+	CheckpointEvery int
+	// Uploads bounds the uploads waiting for confirmation; Limits the imports.
+	Uploads UploadLimits
+	Limits  ImportLimits
+
+	hashOnce       sync.Once
+	hashSem        chan struct{}
+	dummyOnce      sync.Once
+	dummyHash      string
+	audits         atomic.Int64 // entries appended since the last checkpoint
+	cpMu           sync.Mutex
+	lastCheckpoint int64
+	cpLoaded       bool
 
 	cache   *datasetCache  // nil: no caching (a Service built as a literal)
 	progs   *programCache  // compiled framework versions
@@ -117,9 +143,10 @@ func TokenHash(token string) string {
 func (s *Service) audit(ctx context.Context, st Store, a *Actor, action, object string, unit int64, old, new any) error {
 	e := &AuditEntry{At: s.now(), UserID: a.userID(), Username: a.username(), IP: a.IP, Action: action, Object: object, UnitID: unit,
 		Old: jsonText(old), New: jsonText(new)}
-	if err := st.AppendAudit(ctx, e); err != nil {
+	if err := st.AppendAudit(ctx, e, s.AuditKey); err != nil {
 		return fmt.Errorf("audit %s: %w", action, err)
 	}
+	s.audits.Add(1)
 	return nil
 }
 
@@ -132,237 +159,6 @@ func jsonText(v any) string {
 		return fmt.Sprintf("%q", fmt.Sprint(v))
 	}
 	return string(b)
-}
-
-// ErrBadLogin is the one answer to a wrong user name or password: it does not say
-// which was wrong.
-var ErrBadLogin = Errorf(Unauthorized, "用户名或密码错误")
-
-// Login checks a user name and password and opens a session. It returns the session
-// token for the cookie (the store keeps only its hash). Wrong passwords are counted;
-// MaxFailedLogins in a row lock the account for LockFor. Every attempt is audited.
-func (s *Service) Login(ctx context.Context, username, password, ip string) (string, *Session, *User, error) {
-	actor := &Actor{IP: ip}
-	u, err := s.Store.UserByName(ctx, username)
-	if ErrorKind(err) == NotFound {
-		actor.User = &User{Username: username}
-		_ = s.audit(ctx, s.Store, actor, "login_failed", "user:"+username, 0, nil, map[string]string{"reason": "no such user"})
-		return "", nil, nil, ErrBadLogin
-	}
-	if err != nil {
-		return "", nil, nil, err
-	}
-	actor.User = u
-	now := s.now()
-	switch {
-	case u.Disabled:
-		_ = s.audit(ctx, s.Store, actor, "login_failed", userObject(u), u.ScopeID, nil, map[string]string{"reason": "disabled"})
-		return "", nil, nil, ErrBadLogin
-	case now.Before(u.LockedUntil):
-		_ = s.audit(ctx, s.Store, actor, "login_failed", userObject(u), u.ScopeID, nil, map[string]string{"reason": "locked"})
-		return "", nil, nil, Errorf(Unauthorized, "密码错误次数过多，账号已锁定，请在%s后重试", u.LockedUntil.In(time.Local).Format("15:04"))
-	}
-	ok, err := s.Hasher.Verify(password, u.PasswordHash)
-	if err != nil || !ok {
-		return "", nil, nil, s.loginFailed(ctx, actor, u, now)
-	}
-	return s.openSession(ctx, actor, u, now, ip)
-}
-
-func (s *Service) loginFailed(ctx context.Context, actor *Actor, u *User, now time.Time) error {
-	u.FailedLogins++
-	if u.FailedLogins >= s.MaxFailedLogins {
-		u.LockedUntil = now.Add(s.LockFor)
-		u.FailedLogins = 0
-	}
-	err := s.Store.Tx(ctx, func(tx Store) error {
-		if err := tx.UpdateUser(ctx, u); err != nil {
-			return err
-		}
-		return s.audit(ctx, tx, actor, "login_failed", userObject(u), u.ScopeID, nil,
-			map[string]any{"reason": "wrong password", "locked": !u.LockedUntil.IsZero() && now.Before(u.LockedUntil)})
-	})
-	if err != nil {
-		return err
-	}
-	return ErrBadLogin
-}
-
-func (s *Service) openSession(ctx context.Context, actor *Actor, u *User, now time.Time, ip string) (string, *Session, *User, error) {
-	token := s.random(32)
-	sess := &Session{TokenHash: TokenHash(token), UserID: u.ID, CSRF: s.random(32), CreatedAt: now, ExpiresAt: now.Add(s.SessionTTL), IP: ip}
-	err := s.Store.Tx(ctx, func(tx Store) error {
-		u.FailedLogins, u.LockedUntil = 0, time.Time{}
-		if err := tx.UpdateUser(ctx, u); err != nil {
-			return err
-		}
-		if err := tx.CreateSession(ctx, sess); err != nil {
-			return err
-		}
-		return s.audit(ctx, tx, actor, "login", userObject(u), u.ScopeID, nil, nil)
-	})
-	if err != nil {
-		return "", nil, nil, err
-	}
-	return token, sess, u, nil
-}
-
-func userObject(u *User) string { return "user:" + u.Username }
-
-// Authenticate returns the actor of a session token: Unauthorized when the session
-// does not exist, has expired, or its user is disabled.
-func (s *Service) Authenticate(ctx context.Context, token, ip string) (*Actor, *Session, error) {
-	if token == "" {
-		return nil, nil, Errorf(Unauthorized, "请先登录")
-	}
-	sess, err := s.Store.Session(ctx, TokenHash(token))
-	if ErrorKind(err) == NotFound || (err == nil && !s.now().Before(sess.ExpiresAt)) {
-		return nil, nil, Errorf(Unauthorized, "登录已过期，请重新登录")
-	}
-	if err != nil {
-		return nil, nil, err
-	}
-	u, err := s.Store.User(ctx, sess.UserID)
-	if err != nil || u.Disabled {
-		return nil, nil, Errorf(Unauthorized, "请先登录")
-	}
-	a := &Actor{User: u, IP: ip}
-	if u.Role != RoleAdmin {
-		if a.Scope, err = s.Store.Unit(ctx, u.ScopeID); err != nil {
-			return nil, nil, fmt.Errorf("scope of %s: %w", u.Username, err)
-		}
-	}
-	return a, sess, nil
-}
-
-// Logout ends a session.
-func (s *Service) Logout(ctx context.Context, a *Actor, token string) error {
-	return s.Store.Tx(ctx, func(tx Store) error {
-		if err := tx.DeleteSession(ctx, TokenHash(token)); err != nil && ErrorKind(err) != NotFound {
-			return err
-		}
-		return s.audit(ctx, tx, a, "logout", userObject(a.User), a.User.ScopeID, nil, nil)
-	})
-}
-
-// NewUser is what AddUser needs.
-type NewUser struct {
-	Username, Name, Password, Role string
-	Scope                          string // unit code; empty for admins
-}
-
-// AddUser creates a user. Only admins (and the system) may.
-func (s *Service) AddUser(ctx context.Context, a *Actor, nu NewUser) (*User, error) {
-	if !a.IsAdmin() {
-		return nil, Errorf(Forbidden, "只有管理员可以添加用户")
-	}
-	u := &User{Username: strings.TrimSpace(nu.Username), Name: strings.TrimSpace(nu.Name), Role: nu.Role, CreatedAt: s.now()}
-	if err := s.checkNewUser(ctx, u, nu); err != nil {
-		return nil, err
-	}
-	hash, err := s.Hasher.Hash(nu.Password)
-	if err != nil {
-		return nil, err
-	}
-	u.PasswordHash = hash
-	err = s.Store.Tx(ctx, func(tx Store) error {
-		if err := tx.CreateUser(ctx, u); err != nil {
-			if ErrorKind(err) == Conflict {
-				return Errorf(Conflict, "用户名「%s」已存在", u.Username)
-			}
-			return err
-		}
-		return s.audit(ctx, tx, a, "user_add", userObject(u), u.ScopeID, nil,
-			map[string]any{"username": u.Username, "name": u.Name, "role": u.Role, "scope": nu.Scope})
-	})
-	if err != nil {
-		return nil, err
-	}
-	return u, nil
-}
-
-var roles = []string{RoleAdmin, RoleReviewer, RoleFiller, RoleViewer}
-
-func (s *Service) checkNewUser(ctx context.Context, u *User, nu NewUser) error {
-	switch {
-	case !validUsername(u.Username):
-		return Errorf(Invalid, "用户名只能由3至32位字母、数字、下划线、点或连字符组成")
-	case !slices.Contains(roles, u.Role):
-		return Errorf(Invalid, "角色应为 admin、reviewer、filler 或 viewer")
-	case u.Role != RoleAdmin && nu.Scope == "":
-		return Errorf(Invalid, "非管理员用户须指定所属单位（单位代码）")
-	}
-	if err := CheckPassword(nu.Password); err != nil {
-		return err
-	}
-	if nu.Scope != "" {
-		unit, err := s.Store.UnitByCode(ctx, nu.Scope)
-		if ErrorKind(err) == NotFound {
-			return Errorf(Invalid, "没有代码为 %s 的单位", nu.Scope)
-		}
-		if err != nil {
-			return err
-		}
-		u.ScopeID = unit.ID
-	}
-	return nil
-}
-
-func validUsername(s string) bool {
-	if len(s) < 3 || len(s) > 32 {
-		return false
-	}
-	for _, r := range s {
-		if !(r == '_' || r == '.' || r == '-' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
-			return false
-		}
-	}
-	return true
-}
-
-// CheckPassword enforces the password rule: at least 10 characters with a letter and
-// a digit, at most 128.
-func CheckPassword(p string) error {
-	n := utf8.RuneCountInString(p)
-	letter := strings.ContainsFunc(p, func(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' })
-	digit := strings.ContainsFunc(p, func(r rune) bool { return r >= '0' && r <= '9' })
-	if n < 10 || n > 128 || !letter || !digit {
-		return Errorf(Invalid, "密码须为10至128个字符，并同时包含字母和数字")
-	}
-	return nil
-}
-
-// SetPassword replaces a user's password (admins for anyone, a user for itself) and
-// ends none of the user's other sessions' rights except by their expiry.
-func (s *Service) SetPassword(ctx context.Context, a *Actor, username, password string) error {
-	if !a.IsAdmin() && a.User.Username != username {
-		return Errorf(Forbidden, "只能修改自己的密码")
-	}
-	if err := CheckPassword(password); err != nil {
-		return err
-	}
-	u, err := s.Store.UserByName(ctx, username)
-	if err != nil {
-		return err
-	}
-	if u.PasswordHash, err = s.Hasher.Hash(password); err != nil {
-		return err
-	}
-	u.FailedLogins, u.LockedUntil = 0, time.Time{}
-	return s.Store.Tx(ctx, func(tx Store) error {
-		if err := tx.UpdateUser(ctx, u); err != nil {
-			return err
-		}
-		return s.audit(ctx, tx, a, "user_password", userObject(u), u.ScopeID, nil, nil)
-	})
-}
-
-// Users lists the users; admins only.
-func (s *Service) Users(ctx context.Context, a *Actor) ([]User, error) {
-	if !a.IsAdmin() {
-		return nil, Errorf(Forbidden, "只有管理员可以查看用户")
-	}
-	return s.Store.Users(ctx)
 }
 
 // IsNotFound reports whether err is a NotFound domain error.

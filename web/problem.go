@@ -287,15 +287,13 @@ func problemFormOf(p *ziping.Problem) problemForm {
 
 // statusOptions are the statuses the actor may give the problem, as the service
 // decides them: the unit works up to done; a reviewer above it verifies a done
-// problem, sends it back, or reopens a verified one.
+// problem, sends it back, or reopens a verified one, and does nothing else.
 func statusOptions(a *ziping.Actor, u *ziping.OrgUnit, p *ziping.Problem) []option {
 	unit, reviewer := a.CanEdit(u), a.CanReview(u)
 	var allowed []string
 	switch {
 	case reviewer && (p.Status == ziping.ProblemDone || p.Status == ziping.ProblemVerified):
 		allowed = problemStatuses
-	case reviewer:
-		allowed = problemStatuses[:3]
 	case unit && p.Status != ziping.ProblemVerified:
 		allowed = problemStatuses[:3]
 	}

@@ -78,6 +78,14 @@ func (s *Server) routeTable() []route {
 		{"GET /assessments/{id}/notice.docx", download, s.noticeDocx},
 		{"GET /audit", signedIn, s.auditPage},
 		{"GET /audit/verify", signedIn, s.auditVerify},
+		// accounts: users for admins, one's own password for everyone
+		{"GET /admin/users", signedIn, s.usersPage},
+		{"POST /admin/users/{name}/unlock", signedIn, s.userAction("unlock")},
+		{"POST /admin/users/{name}/disable", signedIn, s.userAction("disable")},
+		{"POST /admin/users/{name}/enable", signedIn, s.userAction("enable")},
+		{"POST /admin/schools/move", signedIn, s.schoolMove},
+		{"GET /account/password", signedIn, s.passwordForm},
+		{"POST /account/password", signedIn, s.passwordChange},
 	}
 }
 

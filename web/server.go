@@ -11,8 +11,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
-	"os"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -63,9 +61,12 @@ type Options struct {
 	// UnzipSizeLimit bounds what an uploaded .xlsx may inflate to (200 MiB when
 	// zero), UnzipXMLSizeLimit what excelize keeps in memory (100 MiB when zero).
 	UnzipSizeLimit, UnzipXMLSizeLimit int64
-	// UploadDir keeps uploads between preview and confirm; os.TempDir()/ziping-uploads
-	// when empty.
-	UploadDir string
+	// MaxPreviews bounds the uploads this instance reads for a preview at once (2
+	// when zero); a preview waits at most PreviewWait (5 s when zero) for a turn,
+	// then gets 429. Uploads waiting for confirmation are kept in the database and
+	// bounded per user by the service (ziping.UploadLimits).
+	MaxPreviews int
+	PreviewWait time.Duration
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For is believed, for
 	// the client address the audit trail, the session and the sign-in rate limit use.
 	// Empty: the connection's address, whatever the headers say.
@@ -91,8 +92,11 @@ func (o Options) withDefaults() Options {
 	if o.UnzipXMLSizeLimit == 0 {
 		o.UnzipXMLSizeLimit = 100 << 20
 	}
-	if o.UploadDir == "" {
-		o.UploadDir = filepath.Join(os.TempDir(), "ziping-uploads")
+	if o.MaxPreviews == 0 {
+		o.MaxPreviews = 2
+	}
+	if o.PreviewWait == 0 {
+		o.PreviewWait = 5 * time.Second
 	}
 	if o.DefaultFramework == "" {
 		o.DefaultFramework = "yzjh-2017"
@@ -112,6 +116,7 @@ type Server struct {
 	standards map[string]map[string][]standard
 	fwIDs     []string
 	limiter   *limiter
+	previews  *previewSlots
 	handler   http.Handler
 	bufs      sync.Pool // page buffers (render)
 }
@@ -159,6 +164,7 @@ func New(svc *ziping.Service, log *slog.Logger, opts Options) (*Server, error) {
 		now = time.Now
 	}
 	s.limiter = newLimiter(opts.LoginRate, opts.LoginWindow, now)
+	s.previews = newPreviewSlots(opts.MaxPreviews, opts.PreviewWait)
 	s.handler = s.routes()
 	return s, nil
 }

@@ -27,6 +27,8 @@ type ReadOptions struct {
 	// 0 means 256 MiB (capped at UnzipSizeLimit).
 	UnzipSizeLimit    int64
 	UnzipXMLSizeLimit int64
+	// Locator, when not nil, is filled so that school codes can be located later.
+	Locator *Locator
 }
 
 // Input is one already-open file for ReadFrom.
@@ -95,6 +97,9 @@ func ReadFromWithWarnings(inputs []Input, opt ReadOptions) (*engine.Dataset, []z
 			return nil, r.warnings(), err
 		}
 		size += in.Size
+	}
+	if r.opt.Locator != nil {
+		r.opt.Locator.tables = r.tables
 	}
 	if size > bigInput {
 		// The file buffers are garbage now, but the collector set its next goal

@@ -28,7 +28,7 @@ import (
 	"ziping/xlsx"
 )
 
-const benchWebUsage = `bench web [--users 50] [--duration 20s] [--counties 8] [--schools 400] [--db sqlite:PATH] [--pprof FILE]`
+const benchWebUsage = `bench web [--users 50] [--duration 20s] [--counties 8] [--schools 400] [--import-rows 20000] [--db sqlite:PATH] [--pprof FILE]`
 
 // benchPassword is the password of every bench user: the bench database is
 // throwaway, and --db reuse sets it again.
@@ -50,6 +50,9 @@ type benchWeb struct {
 	assessedOrder []string
 	period        int
 	ledgerPeriod  int
+	// imports, when not nil, is the import scenario run during the load.
+	imports *benchImport
+	svc     *ziping.Service
 }
 
 // benchFullCounties is how many counties of a large province (more than
@@ -75,6 +78,7 @@ func runBenchWeb(e *env, args []string) error {
 	schools := fs.Int("schools", 400, "示范省的学校数（新建数据库时）")
 	db := fs.String("db", "", "数据库（默认临时目录中新建的 SQLite 文件；已有数据则沿用）")
 	prof := fs.String("pprof", "", "把施压期间整个进程的 CPU 剖析写入此文件")
+	importRows := fs.Int("import-rows", 0, "施压期间由管理员通过网页反复导入一个这么多行的学校表（0：不导入），并测登录耗时")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -100,6 +104,12 @@ func runBenchWeb(e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "数据：%s，%d个区县（%v）\n", redact(*db), len(b.counties), time.Since(t0).Round(time.Millisecond))
+	if *importRows > 0 {
+		if b.imports, err = newBenchImport(*importRows, b.period); err != nil {
+			return err
+		}
+		b.svc = svc
+	}
 	ctx, stop := context.WithCancel(e.ctx)
 	defer stop()
 	errc, err := b.start(ctx, svc, *users, e.stderr)
@@ -115,6 +125,11 @@ func runBenchWeb(e *env, args []string) error {
 		return err
 	}
 	rep.Write(e.stdout)
+	if b.imports != nil {
+		if err := b.imports.write(e.stdout); err != nil {
+			return err
+		}
+	}
 	if n := rep.Errors(); n > 0 {
 		return fmt.Errorf("%d 个请求失败", n)
 	}
@@ -206,7 +221,7 @@ func prepareBenchDB(e *env, svc *ziping.Service, cfg synth.Config, users int) (*
 		made[a.user] = true
 		_, err := svc.AddUser(ctx, ziping.System, ziping.NewUser{Username: a.user, Name: "压测" + a.user, Password: benchPassword, Role: a.role, Scope: a.scope})
 		if ziping.ErrorKind(err) == ziping.Conflict {
-			err = svc.SetPassword(ctx, ziping.System, a.user, benchPassword)
+			err = svc.SetPassword(ctx, ziping.System, a.user, benchPassword, "")
 		}
 		if err != nil {
 			return nil, nil, fmt.Errorf("用户 %s: %w", a.user, err)
@@ -275,7 +290,7 @@ func importBenchProvince(e *env, svc *ziping.Service, cfg synth.Config) (*engine
 // serve but discarded, so that a terminal does not slow the server down.
 func (b *benchWeb) start(ctx context.Context, svc *ziping.Service, users int, stderr io.Writer) (<-chan error, error) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	app, err := web.New(svc, log, web.Options{ScoreSheet: xlsx.WriteScoreSheet, Sheets: xlsx.WriteSheet, Letter: docx.WriteLetter, LoginRate: users + 20})
+	app, err := web.New(svc, log, web.Options{ScoreSheet: xlsx.WriteScoreSheet, Sheets: xlsx.WriteSheet, Letter: docx.WriteLetter, LoginRate: users + 200})
 	if err != nil {
 		return nil, err
 	}
@@ -319,6 +334,16 @@ func (b *benchWeb) load(ctx context.Context, e *env, accounts []benchAccount, us
 	step := func(ctx context.Context, u, i int) (string, error) {
 		p := pages[u][i%len(pages[u])]
 		return p.kind, b.get(ctx, p.path, cookies[u])
+	}
+	if b.imports != nil {
+		admin, err := b.login(ctx, "bench-admin")
+		if err != nil {
+			return nil, err
+		}
+		ictx, stop := context.WithTimeout(ctx, d)
+		done := make(chan struct{})
+		go func() { defer close(done); b.imports.run(ictx, b, b.svc, admin) }()
+		defer func() { stop(); <-done }()
 	}
 	return loadtest.Run(ctx, loadtest.Config{Users: users, Duration: d}, step), nil
 }

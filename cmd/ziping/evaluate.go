@@ -108,7 +108,11 @@ func (f *evaluateFlags) check() error {
 // readData reads data files for prog (all or nothing) and says on warn, when not
 // nil, every column and sheet it did not use.
 func readData(warn io.Writer, paths []string, period int, prog *engine.Program) (*engine.Dataset, error) {
-	opt := xlsx.ReadOptions{Period: period}
+	return readDataWith(warn, paths, xlsx.ReadOptions{Period: period}, prog)
+}
+
+// readDataWith is readData with the reader's other options (a Locator, limits).
+func readDataWith(warn io.Writer, paths []string, opt xlsx.ReadOptions, prog *engine.Program) (*engine.Dataset, error) {
 	if prog.FW.Split != nil {
 		opt.Split = *prog.FW.Split
 	}

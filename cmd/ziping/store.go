@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"strings"
 
@@ -58,19 +59,45 @@ func openStore(ctx context.Context, url string) (ziping.Store, error) {
 	return st, nil
 }
 
-// service opens the store and wraps it in the domain service.
+// service opens the store and wraps it in the domain service, with the audit key
+// (made at first start) and the checkpoint file. done writes a last checkpoint of
+// the audit chain and closes the store.
 func service(e *env, url string) (*ziping.Service, func(), error) {
 	st, err := openStore(e.ctx, url)
 	if err != nil {
 		return nil, nil, err
 	}
+	keyPath, cpPath := auditPaths(e, url)
+	key, err := loadAuditKey(keyPath, true)
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
 	svc := ziping.NewService(st, argon.Hasher{P: argon.Default})
 	svc.Reports = report.Renderer{}
+	svc.AuditKey, svc.DeviceKey = key, deviceKey(key)
+	svc.Checkpoints = checkpointFile{path: cpPath}
+	if err := svc.EnsureAuditKey(e.ctx); err != nil {
+		st.Close()
+		return nil, nil, err
+	}
 	if err := svc.SeedFrameworks(e.ctx, frameworks.Stored()); err != nil {
 		st.Close()
 		return nil, nil, fmt.Errorf("写入内置评价体系失败: %w", err)
 	}
-	return svc, func() { st.Close() }, nil
+	done := func() {
+		if _, err := svc.Checkpoint(context.WithoutCancel(e.ctx)); err != nil {
+			fmt.Fprintf(e.stderr, "ziping: %v\n", err)
+		}
+		st.Close()
+	}
+	return svc, done, nil
+}
+
+// auditFlags adds --audit-key and --audit-checkpoints to a command's flags.
+func auditFlags(e *env, fs *flag.FlagSet) {
+	fs.StringVar(&e.auditKey, "audit-key", "", "审计密钥文件（默认 ZIPING_AUDIT_KEY_FILE，或数据库文件旁的 .audit-key；首次启动时生成）")
+	fs.StringVar(&e.auditCheckpoints, "audit-checkpoints", "", "审计检查点文件（默认 ZIPING_AUDIT_CHECKPOINTS，或审计密钥旁的 .audit-checkpoints）")
 }
 
 // redact hides a PostgreSQL password in a URL before it is printed.
