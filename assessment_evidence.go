@@ -116,7 +116,7 @@ func (s *Service) checkEvidence(in *EvidenceInput, e *Evidence) error {
 // AddEvidence attaches a file to an assessment (linked to a point, or to a problem
 // as evidence of its rectification).
 func (s *Service) AddEvidence(ctx context.Context, a *Actor, id int64, in EvidenceInput) (*Evidence, error) {
-	e := &Evidence{AssessmentID: id, Point: in.Point, ProblemID: in.ProblemID, CreatedBy: a.userID(), CreatedAt: s.now()}
+	e := &Evidence{AssessmentID: id, Point: in.Point, ProblemID: in.ProblemID, CreatedBy: a.UserID(), CreatedAt: s.now()}
 	// Who may attach is answered before what is attached, so that someone without
 	// the right is refused as such (mayAttach checks again inside the transaction).
 	if _, u, err := s.assessmentFor(ctx, s.Store, a, id); err != nil {

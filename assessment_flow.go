@@ -187,7 +187,7 @@ func (s *Service) Submit(ctx context.Context, a *Actor, id int64, status string)
 		if err := s.freeze(ctx, tx, a, as, u, next, nil); err != nil {
 			return err
 		}
-		as.Status, as.Round, as.SubmittedBy, as.SubmittedAt = next, as.Round+1, a.userID(), s.now()
+		as.Status, as.Round, as.SubmittedBy, as.SubmittedAt = next, as.Round+1, a.UserID(), s.now()
 		if err := s.refreshSummary(ctx, tx, as, u); err != nil {
 			return err
 		}
@@ -290,7 +290,7 @@ func (s *Service) Accept(ctx context.Context, a *Actor, id int64, seen, note str
 			return err
 		}
 		old := as.Status
-		as.Status, as.ReviewedBy, as.ReviewedAt, as.ReturnNote = StatusReviewed, a.userID(), s.now(), strings.TrimSpace(note)
+		as.Status, as.ReviewedBy, as.ReviewedAt, as.ReturnNote = StatusReviewed, a.UserID(), s.now(), strings.TrimSpace(note)
 		if err := s.refreshSummary(ctx, tx, as, u); err != nil {
 			return err
 		}

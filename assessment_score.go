@@ -52,7 +52,7 @@ func (s *Service) ScorePoint(ctx context.Context, a *Actor, id int64, in ScoreIn
 		}
 		ps := &PointScore{AssessmentID: as.ID, Side: in.Side, Code: in.Code, Score: in.Score, Checked: in.Checked,
 			Triggered: in.Triggered, Justification: strings.TrimSpace(in.Justification), Version: in.Version,
-			UpdatedBy: a.userID(), UpdatedAt: s.now()}
+			UpdatedBy: a.UserID(), UpdatedAt: s.now()}
 		if !in.Clear {
 			if err := checkScore(prog.FW, ps); err != nil {
 				return err

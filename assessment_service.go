@@ -10,46 +10,6 @@ import (
 	"ziping/engine"
 )
 
-// Who may do what with an assessment. The rules live here, once:
-//   - everyone who may see the unit sees its assessments, except viewers, who see
-//     only published ones;
-//   - the unit's fillers (and admins) score and attach evidence while the assessment
-//     is a draft or returned, and submit it;
-//   - reviewers whose scope lies strictly above the unit (and admins) review a
-//     submitted assessment, return or accept it, and publish it; nobody reviews an
-//     assessment they submitted themselves.
-
-// canSeeAssessment reports whether the actor may read assessment as of unit u.
-func (a *Actor) canSeeAssessment(u *OrgUnit, as *Assessment) bool {
-	if !a.CanSee(u) {
-		return false
-	}
-	return a.User == nil || a.User.Role != RoleViewer || as.Status == StatusPublished
-}
-
-// CanReview reports whether the actor may review assessments of unit u: admins,
-// and reviewers whose scope contains u but is not u itself.
-func (a *Actor) CanReview(u *OrgUnit) bool {
-	if a.IsAdmin() {
-		return true
-	}
-	return a.User.Role == RoleReviewer && a.Scope != nil && u.InSubtree(a.Scope) && u.ID != a.Scope.ID
-}
-
-// SelfEditable reports whether the unit may still change its scores and evidence.
-func (as *Assessment) SelfEditable() bool {
-	return as.Status == StatusDraft || as.Status == StatusReturned
-}
-
-// UnderReview reports whether the reviewer may change review scores.
-func (as *Assessment) UnderReview() bool {
-	return as.Status == StatusSubmitted || as.Status == StatusResubmitted
-}
-
-// Frozen reports whether what the unit submitted is fixed: its results come from the
-// latest snapshot, not from live data.
-func (as *Assessment) Frozen() bool { return !as.SelfEditable() }
-
 // programCache keeps compiled framework versions: a stored version never changes.
 type programCache struct {
 	mu sync.Mutex
@@ -119,7 +79,7 @@ func (s *Service) StartAssessment(ctx context.Context, a *Actor, fw string, u *O
 		return nil, Errorf(Invalid, "%s评价的是%s，不能用于区县自评", prog.FW.Name, engine.UnitNoun(lv))
 	}
 	as := &Assessment{Framework: fw, FrameworkVersion: prog.FW.Version, UnitID: u.ID, Period: period, Status: StatusDraft,
-		CreatedBy: a.userID(), CreatedAt: s.now(), UpdatedAt: s.now()}
+		CreatedBy: a.UserID(), CreatedAt: s.now(), UpdatedAt: s.now()}
 	err = s.Store.Tx(ctx, func(tx Store) error {
 		if _, err := tx.AssessmentFor(ctx, fw, u.ID, period); err == nil {
 			return Errorf(Conflict, "「%s」%d年度的%s自评已经开始", u.Name, period, prog.FW.Name)
@@ -184,7 +144,7 @@ func (s *Service) copyLastYear(ctx context.Context, tx Store, a *Actor, as *Asse
 		if ps.Side != SideSelf {
 			continue
 		}
-		ps.AssessmentID, ps.Version, ps.ToConfirm, ps.UpdatedBy, ps.UpdatedAt = as.ID, 0, true, a.userID(), s.now()
+		ps.AssessmentID, ps.Version, ps.ToConfirm, ps.UpdatedBy, ps.UpdatedAt = as.ID, 0, true, a.UserID(), s.now()
 		if err := tx.SavePointScore(ctx, &ps); err != nil {
 			return nil, err
 		}
@@ -198,7 +158,7 @@ func (s *Service) copyLastYear(ctx context.Context, tx Store, a *Actor, as *Asse
 		if e.ProblemID != 0 {
 			continue // evidence of last year's rectification stays there
 		}
-		e.ID, e.AssessmentID, e.ToConfirm, e.CreatedBy, e.CreatedAt = 0, as.ID, true, a.userID(), s.now()
+		e.ID, e.AssessmentID, e.ToConfirm, e.CreatedBy, e.CreatedAt = 0, as.ID, true, a.UserID(), s.now()
 		if err := tx.CreateEvidence(ctx, &e, nil); err != nil {
 			return nil, err
 		}
@@ -265,7 +225,7 @@ func (s *Service) AssessmentsOf(ctx context.Context, a *Actor, u *OrgUnit) ([]As
 	}
 	out := list[:0]
 	for _, as := range list {
-		if a.canSeeAssessment(u, &as) {
+		if a.CanSeeAssessment(u, &as) {
 			out = append(out, as)
 		}
 	}
@@ -286,7 +246,7 @@ func (s *Service) assessmentFor(ctx context.Context, st Store, a *Actor, id int6
 	if err != nil {
 		return nil, nil, err
 	}
-	if !a.canSeeAssessment(u, as) {
+	if !a.CanSeeAssessment(u, as) {
 		return nil, nil, Errorf(NotFound, "没有这项自评")
 	}
 	return as, u, nil

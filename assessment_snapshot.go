@@ -64,7 +64,7 @@ func (s *Service) freeze(ctx context.Context, tx Store, a *Actor, as *Assessment
 	if err != nil {
 		return err
 	}
-	snap := &Snapshot{AssessmentID: as.ID, Stage: stage, Round: as.Round, Data: data, CreatedBy: a.userID(), CreatedAt: s.now()}
+	snap := &Snapshot{AssessmentID: as.ID, Stage: stage, Round: as.Round, Data: data, CreatedBy: a.UserID(), CreatedAt: s.now()}
 	if err := tx.CreateSnapshot(ctx, snap); err != nil {
 		return err
 	}
@@ -163,7 +163,7 @@ func datasetOf(sd *snapshotData) *engine.Dataset {
 			}
 		}
 		if len(rows) > 0 || len(facts) > 0 || per == sd.Period {
-			ds.Periods[per] = buildSnapshot(rows, facts, index, 1, per)
+			ds.Periods[per] = BuildSnapshot(rows, facts, index, 1, per)
 		}
 	}
 	return ds

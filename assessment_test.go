@@ -288,7 +288,7 @@ func testAssessmentWorkflow(t *testing.T, f *aflow) {
 			t.Errorf("no %s in the audit trail", want)
 		}
 	}
-	if _, err := f.svc.VerifyAudit(f.ctx); err != nil {
+	if _, err := f.svc.Audit.Verify(f.ctx); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -15,7 +15,7 @@ import (
 // The audit chain. Each entry carries the hash of the one before it and a hash of
 // its own fields and that link, so that a change to any entry breaks the chain from
 // there on. Since issue 9 the hash is an HMAC-SHA256 under a key kept outside the
-// database (Service.AuditKey): whoever can write to the database but has not the
+// database (Auditor.Key): whoever can write to the database but has not the
 // key cannot re-hash the entries after one they changed. Checkpoints of the head,
 // written to a file outside the database (CheckpointLog), show a cut tail or an
 // emptied table, which a chain alone cannot.
@@ -110,7 +110,7 @@ type AuditReport struct {
 // nothing cut after the latest. It returns what it checked and a *ChainError for
 // the first thing that does not fit (the report then counts the entries found
 // intact before it). key may be nil for a chain never keyed.
-func VerifyAudit(ctx context.Context, s Store, key []byte, cps []Checkpoint) (*AuditReport, error) {
+func VerifyAudit(ctx context.Context, s AuditStore, key []byte, cps []Checkpoint) (*AuditReport, error) {
 	want := map[int64]Checkpoint{}
 	var latest Checkpoint
 	for _, c := range cps {
@@ -124,18 +124,6 @@ func VerifyAudit(ctx context.Context, s Store, key []byte, cps []Checkpoint) (*A
 		return v.rep, err
 	}
 	return v.rep, v.finish(latest)
-}
-
-// VerifyAudit verifies the audit trail with the service's key and checkpoints.
-func (s *Service) VerifyAudit(ctx context.Context) (*AuditReport, error) {
-	var cps []Checkpoint
-	if s.Checkpoints != nil {
-		var err error
-		if cps, err = s.Checkpoints.Load(); err != nil {
-			return &AuditReport{}, fmt.Errorf("read audit checkpoints: %w", err)
-		}
-	}
-	return VerifyAudit(ctx, s.Store, s.AuditKey, cps)
 }
 
 type chainWalk struct {
@@ -206,110 +194,4 @@ func (v *chainWalk) finish(latest Checkpoint) error {
 	}
 	v.rep.Checkpoints = len(v.want)
 	return nil
-}
-
-// EnsureAuditKey switches the chain to keyed hashes when AuditKey is set and the
-// chain has not been switched yet: it appends the audit_key entry, keyed, naming the
-// key. A chain switched under another key is an error.
-func (s *Service) EnsureAuditKey(ctx context.Context) error {
-	if s.AuditKey == nil {
-		return nil
-	}
-	id := AuditKeyID(s.AuditKey)
-	prior, err := s.Store.Audit(ctx, AuditQuery{Action: AuditActionKey, Limit: 1000})
-	if err != nil {
-		return err
-	}
-	if len(prior) > 0 {
-		first := prior[len(prior)-1]
-		if first.Seal(s.AuditKey) != first.Hash {
-			return Errorf(Invalid, "审计密钥与数据库中的审计链不符（链中第%d条启用了另一个密钥）。请使用原来的审计密钥文件", first.Seq)
-		}
-		return nil
-	}
-	return s.audit(ctx, s.Store, System, AuditActionKey, "audit", 0, nil, map[string]string{"key_id": id})
-}
-
-// AuditHead returns the chain's newest entry as a checkpoint, with where the chain
-// switched to keyed hashes.
-func (s *Service) AuditHead(ctx context.Context) (Checkpoint, error) {
-	last, err := s.Store.Audit(ctx, AuditQuery{Limit: 1})
-	if err != nil || len(last) == 0 {
-		return Checkpoint{}, err
-	}
-	c := Checkpoint{Seq: last[0].Seq, Hash: last[0].Hash, At: s.now()}
-	if s.AuditKey != nil {
-		c.KeyID = AuditKeyID(s.AuditKey)
-		keys, err := s.Store.Audit(ctx, AuditQuery{Action: AuditActionKey, Limit: 1000})
-		if err != nil {
-			return Checkpoint{}, err
-		}
-		if len(keys) > 0 {
-			c.KeyedFrom = keys[len(keys)-1].Seq
-		}
-	}
-	return c, nil
-}
-
-// Checkpoint appends the chain's head to the checkpoint log when the head moved
-// since the last checkpoint this service wrote. No log, nothing to do.
-func (s *Service) Checkpoint(ctx context.Context) (Checkpoint, error) {
-	if s.Checkpoints == nil {
-		return Checkpoint{}, nil
-	}
-	s.cpMu.Lock()
-	defer s.cpMu.Unlock()
-	s.audits.Store(0)
-	if !s.cpLoaded { // a head another process checkpointed already is not repeated
-		cps, err := s.Checkpoints.Load()
-		if err != nil {
-			return Checkpoint{}, fmt.Errorf("read audit checkpoints: %w", err)
-		}
-		for _, c := range cps {
-			s.lastCheckpoint = max(s.lastCheckpoint, c.Seq)
-		}
-		s.cpLoaded = true
-	}
-	c, err := s.AuditHead(ctx)
-	if err != nil || c.Seq == 0 || c.Seq == s.lastCheckpoint {
-		return c, err
-	}
-	if err := s.Checkpoints.Append(c); err != nil {
-		return c, fmt.Errorf("write audit checkpoint: %w", err)
-	}
-	s.lastCheckpoint = c.Seq
-	return c, nil
-}
-
-// CheckpointDue reports whether CheckpointEvery entries were appended since the
-// last checkpoint.
-func (s *Service) CheckpointDue() bool {
-	every := s.CheckpointEvery
-	if every <= 0 {
-		every = 100
-	}
-	return s.Checkpoints != nil && s.audits.Load() >= int64(every)
-}
-
-// RunCheckpoints writes a checkpoint whenever one is due, looking every interval,
-// until ctx ends; then it writes a last one (on shutdown).
-func (s *Service) RunCheckpoints(ctx context.Context, interval time.Duration, logErr func(error)) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			if _, err := s.Checkpoint(context.WithoutCancel(ctx)); err != nil {
-				logErr(err)
-			}
-			return
-		case <-t.C:
-			if !s.CheckpointDue() {
-				continue
-			}
-			if _, err := s.Checkpoint(ctx); err != nil && ctx.Err() == nil {
-				logErr(err)
-			}
-		}
-	}
 }

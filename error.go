@@ -106,3 +106,9 @@ func (e *ImportError) Error() string {
 	}
 	return b.String()
 }
+
+// IsNotFound reports whether err is a NotFound domain error.
+func IsNotFound(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Kind == NotFound
+}

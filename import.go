@@ -193,7 +193,7 @@ func (r *importRun) prepare(ctx context.Context, tx Store) error {
 				return err
 			}
 		}
-		p.batch = &Batch{Period: per, File: r.src.File, SHA256: r.src.SHA256, UserID: r.a.userID(), CreatedAt: r.s.now(), UploadID: r.src.UploadID}
+		p.batch = &Batch{Period: per, File: r.src.File, SHA256: r.src.SHA256, UserID: r.a.UserID(), CreatedAt: r.s.now(), UploadID: r.src.UploadID}
 		r.pers = append(r.pers, p)
 	}
 	return nil

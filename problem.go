@@ -51,7 +51,7 @@ func (s *Service) generateProblems(ctx context.Context, tx Store, a *Actor, v *A
 	}
 	for _, p := range list {
 		p.AssessmentID, p.UnitID, p.Framework, p.Period = as.ID, as.UnitID, as.Framework, as.Period
-		p.Source, p.Status, p.CreatedBy, p.CreatedAt, p.UpdatedAt = SourceDeduction, ProblemOpen, a.userID(), s.now(), s.now()
+		p.Source, p.Status, p.CreatedBy, p.CreatedAt, p.UpdatedAt = SourceDeduction, ProblemOpen, a.UserID(), s.now(), s.now()
 		if err := tx.CreateProblem(ctx, p); err != nil {
 			return 0, err
 		}
@@ -88,8 +88,8 @@ func (s *Service) AddFinding(ctx context.Context, a *Actor, id int64, in Finding
 			}
 		}
 		p = &Problem{AssessmentID: as.ID, UnitID: as.UnitID, Framework: as.Framework, Period: as.Period, Point: in.Point,
-			Source: SourceFinding, Description: desc, Deadline: dateOnly(in.Deadline), Status: ProblemOpen,
-			CreatedBy: a.userID(), CreatedAt: s.now(), UpdatedAt: s.now()}
+			Source: SourceFinding, Description: desc, Deadline: DateOnly(in.Deadline), Status: ProblemOpen,
+			CreatedBy: a.UserID(), CreatedAt: s.now(), UpdatedAt: s.now()}
 		if err := tx.CreateProblem(ctx, p); err != nil {
 			return err
 		}
@@ -99,13 +99,6 @@ func (s *Service) AddFinding(ctx context.Context, a *Actor, id int64, in Finding
 		return nil, err
 	}
 	return p, nil
-}
-
-func dateOnly(t time.Time) time.Time {
-	if t.IsZero() {
-		return t
-	}
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }
 
 func problemAudit(p *Problem) map[string]any {
@@ -184,7 +177,7 @@ func (s *Service) applyProblemUpdate(a *Actor, u *OrgUnit, p *Problem, up Proble
 		return Errorf(Forbidden, "无权修改「%s」的整改台账", u.Name)
 	}
 	if unit || reviewer {
-		p.Measures, p.Owner, p.Deadline = strings.TrimSpace(up.Measures), strings.TrimSpace(up.Owner), dateOnly(up.Deadline)
+		p.Measures, p.Owner, p.Deadline = strings.TrimSpace(up.Measures), strings.TrimSpace(up.Owner), DateOnly(up.Deadline)
 	}
 	if up.Status == ProblemDone && p.Status != ProblemDone && strings.TrimSpace(p.Measures) == "" {
 		return Errorf(Invalid, "请先填写整改措施，再标记完成")
@@ -249,11 +242,6 @@ func (s *Service) Problem(ctx context.Context, a *Actor, id int64) (*Problem, *O
 	return p, u, evs, nil
 }
 
-// Overdue reports whether the problem is past its deadline and not done.
-func (p *Problem) Overdue(today time.Time) bool {
-	return !p.Deadline.IsZero() && (p.Status == ProblemOpen || p.Status == ProblemInProgress) && p.Deadline.Before(dateOnly(today))
-}
-
 // LedgerRow is a problem with its unit, for the ledger.
 type LedgerRow struct {
 	Problem
@@ -289,7 +277,7 @@ func (s *Service) Ledger(ctx context.Context, a *Actor, root *OrgUnit, fw string
 	for i := range assessments {
 		as := &assessments[i]
 		if u := units[as.UnitID]; u != nil {
-			visible[as.ID] = a.canSeeAssessment(u, as)
+			visible[as.ID] = a.CanSeeAssessment(u, as)
 		}
 	}
 	var out []LedgerRow

@@ -84,7 +84,7 @@ func (s *Service) SaveReport(ctx context.Context, a *Actor, id int64, narrative 
 	if !utf8.Valid(narrative) {
 		return nil, Errorf(Invalid, "自评报告正文不是有效的UTF-8文本")
 	}
-	d := &ReportDraft{AssessmentID: id, Narrative: narrative, Version: version, UpdatedBy: a.userID(), UpdatedAt: s.now()}
+	d := &ReportDraft{AssessmentID: id, Narrative: narrative, Version: version, UpdatedBy: a.UserID(), UpdatedAt: s.now()}
 	err := s.Store.Tx(ctx, func(tx Store) error {
 		as, u, err := s.assessmentFor(ctx, tx, a, id)
 		if err != nil {

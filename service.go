@@ -2,15 +2,8 @@ package ziping
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
-	"errors"
-	"fmt"
 	"io"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -45,25 +38,16 @@ type Service struct {
 	HashWait  time.Duration
 	// DeviceKey signs device cookies; none are issued or trusted when empty.
 	DeviceKey []byte
-	// AuditKey keys the audit chain's HMAC (see audit.go); nil keeps the unkeyed
-	// SHA-256 chain of older databases.
-	AuditKey []byte
-	// Checkpoints receives the audit chain's head every CheckpointEvery entries
-	// (100 when zero) and when Checkpoint is called; nil: none are written.
-	Checkpoints     CheckpointLog
-	CheckpointEvery int
+	// Audit appends the audit entries (shared by every service of a process).
+	Audit *Auditor
 	// Uploads bounds the uploads waiting for confirmation; Limits the imports.
 	Uploads UploadLimits
 	Limits  ImportLimits
 
-	hashOnce       sync.Once
-	hashSem        chan struct{}
-	dummyOnce      sync.Once
-	dummyHash      string
-	audits         atomic.Int64 // entries appended since the last checkpoint
-	cpMu           sync.Mutex
-	lastCheckpoint int64
-	cpLoaded       bool
+	hashOnce  sync.Once
+	hashSem   chan struct{}
+	dummyOnce sync.Once
+	dummyHash string
 
 	cache   *datasetCache  // nil: no caching (a Service built as a literal)
 	progs   *programCache  // compiled framework versions
@@ -76,95 +60,17 @@ type Service struct {
 // NewService returns a Service with the production defaults: 12-hour sessions, five
 // wrong passwords lock an account for 15 minutes.
 func NewService(st Store, h PasswordHasher) *Service {
-	return &Service{Store: st, Hasher: h, Now: time.Now, SessionTTL: 12 * time.Hour, MaxFailedLogins: 5, LockFor: 15 * time.Minute,
+	return &Service{Store: st, Hasher: h, Audit: NewAuditor(st), Now: time.Now, SessionTTL: 12 * time.Hour, MaxFailedLogins: 5, LockFor: 15 * time.Minute,
 		cache: &datasetCache{}, progs: &programCache{}, snaps: &snapshotCache{}, sums: &summaryCache{}, issues: &issueCache{}, results: &resultCache{}}
-}
-
-// Actor is who is acting: a signed-in user with the unit of its scope, or the
-// system itself (command-line administration on the server) when User is nil.
-type Actor struct {
-	User  *User
-	Scope *OrgUnit // nil for admins and the system
-	IP    string
-}
-
-// System is the actor of command-line administration.
-var System = &Actor{IP: "cli"}
-
-// IsAdmin reports whether the actor may do everything.
-func (a *Actor) IsAdmin() bool { return a.User == nil || a.User.Role == RoleAdmin }
-
-// CanSee reports whether the actor may read unit u's pages and data.
-func (a *Actor) CanSee(u *OrgUnit) bool {
-	return a.IsAdmin() || (a.Scope != nil && u.InSubtree(a.Scope))
-}
-
-// CanEdit reports whether the actor may change unit u's data: admins anywhere,
-// fillers within their scope. Reviewers and viewers read only.
-func (a *Actor) CanEdit(u *OrgUnit) bool {
-	return a.IsAdmin() || (a.User.Role == RoleFiller && a.Scope != nil && u.InSubtree(a.Scope))
-}
-
-func (a *Actor) userID() int64 {
-	if a.User == nil {
-		return 0
-	}
-	return a.User.ID
-}
-
-func (a *Actor) username() string {
-	if a.User == nil {
-		return "system"
-	}
-	return a.User.Username
 }
 
 func (s *Service) now() time.Time { return AuditTime(s.Now()) }
 
-func (s *Service) random(n int) string {
-	b := make([]byte, n)
-	r := s.Random
-	if r == nil {
-		r = rand.Reader
-	}
-	if _, err := io.ReadFull(r, b); err != nil {
-		panic("ziping: no randomness: " + err.Error()) // the OS RNG does not fail
-	}
-	return hex.EncodeToString(b)
-}
-
-// TokenHash is what the store keeps of a session token.
-func TokenHash(token string) string {
-	h := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(h[:])
-}
+func (s *Service) random(n int) string { return RandomHex(s.Random, n) }
 
 // audit appends an entry for actor through st.
-func (s *Service) audit(ctx context.Context, st Store, a *Actor, action, object string, unit int64, old, new any) error {
-	e := &AuditEntry{At: s.now(), UserID: a.userID(), Username: a.username(), IP: a.IP, Action: action, Object: object, UnitID: unit,
-		Old: jsonText(old), New: jsonText(new)}
-	if err := st.AppendAudit(ctx, e, s.AuditKey); err != nil {
-		return fmt.Errorf("audit %s: %w", action, err)
-	}
-	s.audits.Add(1)
-	return nil
-}
-
-func jsonText(v any) string {
-	if v == nil {
-		return ""
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Sprintf("%q", fmt.Sprint(v))
-	}
-	return string(b)
-}
-
-// IsNotFound reports whether err is a NotFound domain error.
-func IsNotFound(err error) bool {
-	var e *Error
-	return errors.As(err, &e) && e.Kind == NotFound
+func (s *Service) audit(ctx context.Context, st AuditAppender, a *Actor, action, object string, unit int64, old, new any) error {
+	return s.Audit.Append(ctx, st, NewAuditEntry(s.now(), a, action, object, unit, old, new))
 }
 
 // SeedFrameworks saves each given framework version that the store does not hold

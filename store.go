@@ -215,13 +215,7 @@ type Store interface {
 	// that loaded data can be cached and still be seen to go stale by any instance.
 	DataVersion(ctx context.Context) (int64, error)
 
-	// AppendAudit fills Seq, PrevHash and Hash (e.Seal(key): keyed when key is not
-	// nil) and appends the entry. Concurrent appends from several instances are
-	// serialised so that the chain stays linear.
-	AppendAudit(ctx context.Context, e *AuditEntry, key []byte) error
-	Audit(ctx context.Context, q AuditQuery) ([]AuditEntry, error)      // newest first
-	AuditChain(ctx context.Context, fn func(e *AuditEntry) error) error // oldest first, all
-
+	AuditStore
 	AssessmentStore
 	ReportStore
 	BatchStore

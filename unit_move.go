@@ -62,7 +62,7 @@ func (s *Service) MoveSchool(ctx context.Context, a *Actor, code, toCode string)
 // afterMove bumps the data version (an empty batch: every data change is one), audits
 // the move and queues the recompute of both counties.
 func (s *Service) afterMove(ctx context.Context, tx Store, a *Actor, mv *SchoolMove) error {
-	b := &Batch{File: "学校调整：" + mv.Code, UserID: a.userID(), CreatedAt: s.now()}
+	b := &Batch{File: "学校调整：" + mv.Code, UserID: a.UserID(), CreatedAt: s.now()}
 	if err := tx.CreateBatch(ctx, b, nil, nil); err != nil {
 		return err
 	}

@@ -74,7 +74,7 @@ func (s *Service) SaveUpload(ctx context.Context, a *Actor, sess *Session, unit,
 	if _, err := s.Store.DeleteUploads(ctx, now.Add(-lim.TTL)); err != nil {
 		return nil, err
 	}
-	n, bytes, err := s.Store.UploadUsage(ctx, a.userID(), now.Add(-lim.TTL))
+	n, bytes, err := s.Store.UploadUsage(ctx, a.UserID(), now.Add(-lim.TTL))
 	if err != nil {
 		return nil, err
 	}
@@ -83,7 +83,7 @@ func (s *Service) SaveUpload(ctx context.Context, a *Actor, sess *Session, unit,
 			n, sizeWords(bytes), lim.PerUser, sizeWords(lim.Bytes), int(lim.TTL/time.Minute))
 	}
 	sum := sha256.Sum256(data)
-	u := &Upload{ID: s.random(16), SessionHash: sess.TokenHash, UserID: a.userID(), Unit: unit, Name: name, Period: period,
+	u := &Upload{ID: s.random(16), SessionHash: sess.TokenHash, UserID: a.UserID(), Unit: unit, Name: name, Period: period,
 		SHA256: hex.EncodeToString(sum[:]), Size: int64(len(data)), Data: data, CreatedAt: now}
 	if err := s.Store.SaveUpload(ctx, u); err != nil {
 		return nil, err

@@ -200,7 +200,7 @@ func (s *Server) auditVerify(w http.ResponseWriter, r *http.Request) error {
 	if !info(r).actor.IsAdmin() {
 		return ziping.Errorf(ziping.Forbidden, "只有系统管理员可以校验审计日志")
 	}
-	rep, err := s.svc.VerifyAudit(r.Context())
+	rep, err := s.svc.Audit.Verify(r.Context())
 	p := &auditVerifyPage{Checked: rep.Entries, OK: err == nil, Checkpoints: rep.Checkpoints, Keyed: rep.KeyedFrom}
 	var ce *ziping.ChainError
 	if errors.As(err, &ce) {

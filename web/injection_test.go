@@ -59,7 +59,7 @@ func TestHostileTextInEveryField(t *testing.T) {
 	if got := f.schoolCount(t); got != schoolsBefore {
 		t.Errorf("school rows changed: %d → %d", schoolsBefore, got)
 	}
-	if rep, err := f.svc.VerifyAudit(f.ctx); err != nil || rep.Entries == 0 {
+	if rep, err := f.svc.Audit.Verify(f.ctx); err != nil || rep.Entries == 0 {
 		t.Errorf("audit chain after hostile input: %v %v", rep, err)
 	}
 }

@@ -65,7 +65,7 @@ func auditCheckpoint(e *env, url string) error {
 		return err
 	}
 	defer done()
-	c, err := svc.Checkpoint(e.ctx)
+	c, err := svc.Audit.Checkpoint(e.ctx)
 	if err != nil {
 		return err
 	}

@@ -456,7 +456,7 @@ func (c *chaos) check(t *testing.T) {
 		t.Errorf("stale summary: %s", s)
 	}
 	c.checkBatches(t, svc)
-	if _, err := svc.VerifyAudit(context.Background()); err != nil {
+	if _, err := svc.Audit.Verify(context.Background()); err != nil {
 		t.Errorf("audit verify after %d kills: %v", c.killed, err)
 	}
 }

@@ -124,7 +124,7 @@ func serve(ctx context.Context, ln net.Listener, h http.Handler, svc *ziping.Ser
 	cpDone := make(chan struct{})
 	go func() {
 		defer close(cpDone)
-		svc.RunCheckpoints(cpCtx, checkpointPoll, func(err error) { log.Error("audit checkpoint", "error", err.Error()) })
+		svc.Audit.RunCheckpoints(cpCtx, checkpointPoll, func(err error) { log.Error("audit checkpoint", "error", err.Error()) })
 	}()
 	defer func() { stopCP(); <-cpDone }() // the last checkpoint is written before the store closes
 	log.Info("serving", "addr", ln.Addr().String())

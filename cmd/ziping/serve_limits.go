@@ -38,7 +38,7 @@ func (l serveLimits) check() error {
 func (l serveLimits) apply(svc *ziping.Service) {
 	svc.Limits.MaxRows = l.maxRows
 	svc.Uploads = ziping.UploadLimits{PerUser: l.perUser, Bytes: l.quotaMB << 20}
-	svc.CheckpointEvery = l.checkpointEvery
+	svc.Audit.CheckpointEvery = l.checkpointEvery
 	if l.memoryMB > 0 && os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(l.memoryMB << 20)
 	}

@@ -75,9 +75,9 @@ func service(e *env, url string) (*ziping.Service, func(), error) {
 	}
 	svc := ziping.NewService(st, argon.Hasher{P: argon.Default})
 	svc.Reports = report.Renderer{}
-	svc.AuditKey, svc.DeviceKey = key, deviceKey(key)
-	svc.Checkpoints = checkpointFile{path: cpPath}
-	if err := svc.EnsureAuditKey(e.ctx); err != nil {
+	svc.Audit.Key, svc.DeviceKey = key, deviceKey(key)
+	svc.Audit.Checkpoints = checkpointFile{path: cpPath}
+	if err := svc.Audit.EnsureKey(e.ctx); err != nil {
 		st.Close()
 		return nil, nil, err
 	}
@@ -86,7 +86,7 @@ func service(e *env, url string) (*ziping.Service, func(), error) {
 		return nil, nil, fmt.Errorf("写入内置评价体系失败: %w", err)
 	}
 	done := func() {
-		if _, err := svc.Checkpoint(context.WithoutCancel(e.ctx)); err != nil {
+		if _, err := svc.Audit.Checkpoint(context.WithoutCancel(e.ctx)); err != nil {
 			fmt.Fprintf(e.stderr, "ziping: %v\n", err)
 		}
 		st.Close()
