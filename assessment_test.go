@@ -12,6 +12,7 @@ import (
 	"ziping"
 	"ziping/engine"
 	"ziping/report"
+	"ziping/servicetest"
 )
 
 // pdf is the smallest file that passes as a PDF.
@@ -21,29 +22,29 @@ var pdf = []byte("%PDF-1.4\n%%EOF\n")
 // first county, a reviewer of the province, a viewer of the county and a filler of
 // another county.
 type aflow struct {
-	*fixture
+	*servicetest.Fixture
 	county, other                   *ziping.OrgUnit
 	filler, filler2, reviewer       *ziping.Actor
 	viewer, stranger, countyReviewr *ziping.Actor
 }
 
-func newFlow(t *testing.T) *aflow { return newFlowOn(t, openSQLite(t)) }
+func newFlow(t *testing.T) *aflow { return newFlowOn(t, servicetest.OpenSQLite(t)) }
 
 func newFlowOn(t *testing.T, st ziping.Store) *aflow {
-	f := &aflow{fixture: newFixtureOn(t, st)}
-	counties, err := f.svc.Store.Subtree(f.ctx, nil, ziping.LevelCounty)
+	f := &aflow{Fixture: servicetest.NewOn(t, st)}
+	counties, err := f.Store.Subtree(f.Ctx, nil, ziping.LevelCounty)
 	if err != nil || len(counties) < 2 {
 		t.Fatalf("counties: %v %v", counties, err)
 	}
 	f.county, f.other = &counties[0], &counties[1]
-	f.user(t, "tian", ziping.RoleFiller, f.county.Code)
-	f.user(t, "diren", ziping.RoleFiller, f.county.Code)
-	f.user(t, "duban", ziping.RoleReviewer, "990000")
-	f.user(t, "kan", ziping.RoleViewer, f.county.Code)
-	f.user(t, "wai", ziping.RoleFiller, f.other.Code)
-	f.user(t, "ziping", ziping.RoleReviewer, f.county.Code)
-	f.filler, f.filler2, f.reviewer = f.actor(t, "tian"), f.actor(t, "diren"), f.actor(t, "duban")
-	f.viewer, f.stranger, f.countyReviewr = f.actor(t, "kan"), f.actor(t, "wai"), f.actor(t, "ziping")
+	f.User(t, "tian", ziping.RoleFiller, f.county.Code)
+	f.User(t, "diren", ziping.RoleFiller, f.county.Code)
+	f.User(t, "duban", ziping.RoleReviewer, "990000")
+	f.User(t, "kan", ziping.RoleViewer, f.county.Code)
+	f.User(t, "wai", ziping.RoleFiller, f.other.Code)
+	f.User(t, "ziping", ziping.RoleReviewer, f.county.Code)
+	f.filler, f.filler2, f.reviewer = f.Actor(t, "tian"), f.Actor(t, "diren"), f.Actor(t, "duban")
+	f.viewer, f.stranger, f.countyReviewr = f.Actor(t, "kan"), f.Actor(t, "wai"), f.Actor(t, "ziping")
 	return f
 }
 
@@ -54,7 +55,7 @@ func (f *aflow) start(t *testing.T, period int, fromLast bool) *ziping.Assessmen
 
 func (f *aflow) startFW(t *testing.T, fw string, period int, fromLast bool) *ziping.Assessment {
 	t.Helper()
-	as, err := f.svc.StartAssessment(f.ctx, f.filler, fw, f.county, period, fromLast)
+	as, err := f.Core.StartAssessment(f.Ctx, f.filler, fw, f.county, period, fromLast)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +64,7 @@ func (f *aflow) startFW(t *testing.T, fw string, period int, fromLast bool) *zip
 
 func (f *aflow) view(t *testing.T, a *ziping.Actor, id int64) *ziping.AssessmentView {
 	t.Helper()
-	v, err := f.svc.Assessment(f.ctx, a, id)
+	v, err := f.Core.Assessment(f.Ctx, a, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +125,7 @@ func (f *aflow) scoreAll(t *testing.T, id int64) {
 
 func (f *aflow) score(t *testing.T, id int64, in ziping.ScoreInput) *ziping.PointScore {
 	t.Helper()
-	ps, err := f.svc.ScorePoint(f.ctx, f.filler, id, in)
+	ps, err := f.Core.ScorePoint(f.Ctx, f.filler, id, in)
 	if err != nil {
 		t.Fatalf("score %s: %v", in.Code, err)
 	}
@@ -133,7 +134,7 @@ func (f *aflow) score(t *testing.T, id int64, in ziping.ScoreInput) *ziping.Poin
 
 func (f *aflow) evidence(t *testing.T, id int64, point, docNumber string, period int) *ziping.Evidence {
 	t.Helper()
-	e, err := f.svc.AddEvidence(f.ctx, f.filler, id, ziping.EvidenceInput{Point: point, Title: "材料" + point, DocNumber: docNumber,
+	e, err := f.Core.AddEvidence(f.Ctx, f.filler, id, ziping.EvidenceInput{Point: point, Title: "材料" + point, DocNumber: docNumber,
 		Period: period, FileName: "材料" + point + ".pdf", Data: pdf})
 	if err != nil {
 		t.Fatalf("evidence %s: %v", point, err)
@@ -150,8 +151,8 @@ func kindOf(err error) ziping.Kind {
 }
 
 func TestAssessmentWorkflow(t *testing.T) {
-	for _, st := range stores {
-		t.Run(st.name, func(t *testing.T) { testAssessmentWorkflow(t, newFlowOn(t, st.open(t))) })
+	for _, st := range servicetest.Stores {
+		t.Run(st.Name, func(t *testing.T) { testAssessmentWorkflow(t, newFlowOn(t, st.Open(t))) })
 	}
 }
 
@@ -161,18 +162,18 @@ func testAssessmentWorkflow(t *testing.T, f *aflow) {
 		t.Fatalf("started: %+v", as)
 	}
 	// Nothing scored yet: the readiness check blocks the submission.
-	items, err := f.svc.Readiness(f.ctx, f.filler, as.ID)
+	items, err := f.Core.Readiness(f.Ctx, f.filler, as.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if blocking(items) == 0 {
 		t.Fatalf("readiness of an empty assessment blocks nothing: %+v", items)
 	}
-	if err := f.svc.Submit(f.ctx, f.filler, as.ID, ziping.StatusDraft); kindOf(err) != ziping.Invalid || !strings.Contains(err.Error(), "尚未评分") {
+	if err := f.Core.Submit(f.Ctx, f.filler, as.ID, ziping.StatusDraft); kindOf(err) != ziping.Invalid || !strings.Contains(err.Error(), "尚未评分") {
 		t.Fatalf("submit unscored: %v", err)
 	}
 	f.scoreAll(t, as.ID)
-	items, _ = f.svc.Readiness(f.ctx, f.filler, as.ID)
+	items, _ = f.Core.Readiness(f.Ctx, f.filler, as.ID)
 	if n := blocking(items); n != 0 {
 		t.Fatalf("still %d blocking: %+v", n, items)
 	}
@@ -180,17 +181,17 @@ func testAssessmentWorkflow(t *testing.T, f *aflow) {
 
 	// Others may not act: another county's filler does not even see it, the viewer
 	// sees nothing unpublished, the filler cannot review.
-	if _, err := f.svc.Assessment(f.ctx, f.stranger, as.ID); kindOf(err) != ziping.NotFound {
+	if _, err := f.Core.Assessment(f.Ctx, f.stranger, as.ID); kindOf(err) != ziping.NotFound {
 		t.Fatalf("stranger sees the draft: %v", err)
 	}
-	if _, err := f.svc.Assessment(f.ctx, f.viewer, as.ID); kindOf(err) != ziping.NotFound {
+	if _, err := f.Core.Assessment(f.Ctx, f.viewer, as.ID); kindOf(err) != ziping.NotFound {
 		t.Fatalf("viewer sees the draft: %v", err)
 	}
-	if err := f.svc.Submit(f.ctx, f.stranger, as.ID, ""); kindOf(err) != ziping.NotFound {
+	if err := f.Core.Submit(f.Ctx, f.stranger, as.ID, ""); kindOf(err) != ziping.NotFound {
 		t.Fatalf("stranger submits: %v", err)
 	}
 
-	if err := f.svc.Submit(f.ctx, f.filler, as.ID, ziping.StatusDraft); err != nil {
+	if err := f.Core.Submit(f.Ctx, f.filler, as.ID, ziping.StatusDraft); err != nil {
 		t.Fatal(err)
 	}
 	v := f.view(t, f.filler, as.ID)
@@ -198,27 +199,27 @@ func testAssessmentWorkflow(t *testing.T, f *aflow) {
 		t.Fatalf("after submit: %+v", v.Assessment)
 	}
 	// A submitted assessment is frozen for the unit.
-	_, err = f.svc.ScorePoint(f.ctx, f.filler, as.ID, ziping.ScoreInput{Side: ziping.SideSelf, Code: "J1", Score: ptr(1.0), Justification: "x", Version: 1})
+	_, err = f.Core.ScorePoint(f.Ctx, f.filler, as.ID, ziping.ScoreInput{Side: ziping.SideSelf, Code: "J1", Score: ptr(1.0), Justification: "x", Version: 1})
 	if kindOf(err) != ziping.Conflict {
 		t.Fatalf("filler edits a submitted assessment: %v", err)
 	}
-	if _, err := f.svc.AddEvidence(f.ctx, f.filler, as.ID, ziping.EvidenceInput{FileName: "a.pdf", Data: pdf}); kindOf(err) != ziping.Conflict {
+	if _, err := f.Core.AddEvidence(f.Ctx, f.filler, as.ID, ziping.EvidenceInput{FileName: "a.pdf", Data: pdf}); kindOf(err) != ziping.Conflict {
 		t.Fatalf("evidence after submit: %v", err)
 	}
 	// The filler cannot review; a reviewer of the county itself cannot either.
 	for _, a := range []*ziping.Actor{f.filler, f.countyReviewr} {
-		_, err := f.svc.ScorePoint(f.ctx, a, as.ID, ziping.ScoreInput{Side: ziping.SideReview, Code: "1", Score: ptr(1.0), Justification: "x"})
+		_, err := f.Core.ScorePoint(f.Ctx, a, as.ID, ziping.ScoreInput{Side: ziping.SideReview, Code: "1", Score: ptr(1.0), Justification: "x"})
 		if kindOf(err) != ziping.Forbidden {
 			t.Fatalf("%s reviews: %v", a.User.Username, err)
 		}
 	}
 	// Returning needs a reason.
-	if err := f.svc.Return(f.ctx, f.reviewer, as.ID, ziping.StatusSubmitted, " "); kindOf(err) != ziping.Invalid {
+	if err := f.Core.Return(f.Ctx, f.reviewer, as.ID, ziping.StatusSubmitted, " "); kindOf(err) != ziping.Invalid {
 		t.Fatalf("return without reason: %v", err)
 	}
 	manual := firstManual(v.Program.FW)
 	review := manual.Max - 2
-	if _, err := f.svc.ScorePoint(f.ctx, f.reviewer, as.ID, ziping.ScoreInput{Side: ziping.SideReview, Code: manual.Code, Score: &review,
+	if _, err := f.Core.ScorePoint(f.Ctx, f.reviewer, as.ID, ziping.ScoreInput{Side: ziping.SideReview, Code: manual.Code, Score: &review,
 		Justification: "佐证材料不全"}); err != nil {
 		t.Fatal(err)
 	}
@@ -230,13 +231,13 @@ func testAssessmentWorkflow(t *testing.T, f *aflow) {
 	if c := v.Credibility; c == nil || c.Points != 1 || c.Diff != 2 || math.Abs(c.Percent-(100-200/c.Max)) > 1e-9 {
 		t.Fatalf("credibility %+v", v.Credibility)
 	}
-	if err := f.svc.Return(f.ctx, f.reviewer, as.ID, ziping.StatusSubmitted, "请补充材料"); err != nil {
+	if err := f.Core.Return(f.Ctx, f.reviewer, as.ID, ziping.StatusSubmitted, "请补充材料"); err != nil {
 		t.Fatal(err)
 	}
 	// Returned: the unit edits again and resubmits; both scores are kept.
 	ps, _ := f.view(t, f.filler, as.ID).Score(ziping.SideSelf, manual.Code)
 	f.score(t, as.ID, ziping.ScoreInput{Side: ziping.SideSelf, Code: manual.Code, Score: ptr(manual.Max - 1), Justification: "已补充", Version: ps.Version})
-	if err := f.svc.Submit(f.ctx, f.filler, as.ID, ziping.StatusReturned); err != nil {
+	if err := f.Core.Submit(f.Ctx, f.filler, as.ID, ziping.StatusReturned); err != nil {
 		t.Fatal(err)
 	}
 	v = f.view(t, f.reviewer, as.ID)
@@ -247,10 +248,10 @@ func testAssessmentWorkflow(t *testing.T, f *aflow) {
 		t.Fatalf("resubmitted self total %v, first %v", v.Self.Total, self.Total)
 	}
 	// Accepting twice from the same page: the second sees the status moved on.
-	if err := f.svc.Accept(f.ctx, f.reviewer, as.ID, ziping.StatusResubmitted, "同意"); err != nil {
+	if err := f.Core.Accept(f.Ctx, f.reviewer, as.ID, ziping.StatusResubmitted, "同意"); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.svc.Accept(f.ctx, f.reviewer, as.ID, ziping.StatusResubmitted, "同意"); kindOf(err) != ziping.Conflict {
+	if err := f.Core.Accept(f.Ctx, f.reviewer, as.ID, ziping.StatusResubmitted, "同意"); kindOf(err) != ziping.Conflict {
 		t.Fatalf("second accept: %v", err)
 	}
 	v = f.view(t, f.reviewer, as.ID)
@@ -262,17 +263,17 @@ func testAssessmentWorkflow(t *testing.T, f *aflow) {
 	}) {
 		t.Fatalf("no problem for the reviewed point: %+v", v.Problems)
 	}
-	if _, err := f.svc.Assessment(f.ctx, f.viewer, as.ID); kindOf(err) != ziping.NotFound {
+	if _, err := f.Core.Assessment(f.Ctx, f.viewer, as.ID); kindOf(err) != ziping.NotFound {
 		t.Fatalf("viewer sees a reviewed assessment: %v", err)
 	}
-	if err := f.svc.Publish(f.ctx, f.reviewer, as.ID, ziping.StatusReviewed); err != nil {
+	if err := f.Core.Publish(f.Ctx, f.reviewer, as.ID, ziping.StatusReviewed); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.svc.Assessment(f.ctx, f.viewer, as.ID); err != nil {
+	if _, err := f.Core.Assessment(f.Ctx, f.viewer, as.ID); err != nil {
 		t.Fatalf("viewer cannot see the published assessment: %v", err)
 	}
 	// Every step is in the audit trail.
-	es, err := f.svc.Store.Audit(f.ctx, ziping.AuditQuery{Limit: 1000})
+	es, err := f.Store.Audit(f.Ctx, ziping.AuditQuery{Limit: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -288,7 +289,7 @@ func testAssessmentWorkflow(t *testing.T, f *aflow) {
 			t.Errorf("no %s in the audit trail", want)
 		}
 	}
-	if _, err := f.svc.Audit.Verify(f.ctx); err != nil {
+	if _, err := f.Core.Audit.Verify(f.Ctx); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -317,31 +318,31 @@ func firstManual(fw *engine.Framework) engine.Point {
 // TestAssessmentSnapshot: what was submitted does not move when the data does,
 // while a draft follows the data.
 func TestAssessmentSnapshot(t *testing.T) {
-	for _, st := range stores {
-		t.Run(st.name, func(t *testing.T) { testAssessmentSnapshot(t, newFlowOn(t, st.open(t))) })
+	for _, st := range servicetest.Stores {
+		t.Run(st.Name, func(t *testing.T) { testAssessmentSnapshot(t, newFlowOn(t, st.Open(t))) })
 	}
 }
 
 func testAssessmentSnapshot(t *testing.T, f *aflow) {
 	sub := f.start(t, 2024, false)
 	f.scoreAll(t, sub.ID)
-	if err := f.svc.Submit(f.ctx, f.filler, sub.ID, ""); err != nil {
+	if err := f.Core.Submit(f.Ctx, f.filler, sub.ID, ""); err != nil {
 		t.Fatal(err)
 	}
 	before := f.view(t, f.filler, sub.ID).Self
-	draft, err := f.svc.StartAssessment(f.ctx, f.filler, "yzjh-2017", f.county, 2024, false)
+	draft, err := f.Core.StartAssessment(f.Ctx, f.filler, "yzjh-2017", f.county, 2024, false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	draftBefore := f.view(t, f.filler, draft.ID).Self
 	// Halve every school's teaching area in 2024.
-	ds := demoDataset(t)
+	ds := servicetest.DemoDataset(t)
 	snap := ds.Periods[2024]
 	col := snap.Schools.Num[engine.SchoolElementIndex("teaching_area")]
 	for i := range col {
 		col[i] /= 2
 	}
-	if _, err := f.svc.ImportDataset(f.ctx, ziping.System, ds, ziping.ImportSource{File: "改.xlsx"}); err != nil {
+	if _, err := f.Core.ImportDataset(f.Ctx, ziping.System, ds, ziping.ImportSource{File: "改.xlsx"}); err != nil {
 		t.Fatal(err)
 	}
 	after := f.view(t, f.filler, sub.ID).Self
@@ -353,7 +354,7 @@ func testAssessmentSnapshot(t *testing.T, f *aflow) {
 		t.Fatal("the draft did not follow the data")
 	}
 	// The stored summary of the draft followed too (the import recomputed it).
-	as, _ := f.svc.Store.Assessment(f.ctx, draft.ID)
+	as, _ := f.Store.Assessment(f.Ctx, draft.ID)
 	sm, err := ziping.SummaryOf(as)
 	if err != nil {
 		t.Fatal(err)
@@ -377,18 +378,18 @@ func sameMetrics(a, b *engine.Result) bool {
 // TestScoreConflict: two people edit the same point from the same page; the second
 // gets a conflict naming the first's value and nothing of theirs is written.
 func TestScoreConflict(t *testing.T) {
-	for _, st := range stores {
-		t.Run(st.name, func(t *testing.T) { testScoreConflict(t, newFlowOn(t, st.open(t))) })
+	for _, st := range servicetest.Stores {
+		t.Run(st.Name, func(t *testing.T) { testScoreConflict(t, newFlowOn(t, st.Open(t))) })
 	}
 }
 
 func testScoreConflict(t *testing.T, f *aflow) {
 	as := f.start(t, 2024, false)
 	pt := firstManual(f.view(t, f.filler, as.ID).Program.FW)
-	if _, err := f.svc.ScorePoint(f.ctx, f.filler, as.ID, ziping.ScoreInput{Side: ziping.SideSelf, Code: pt.Code, Score: ptr(1.0), Justification: "甲的理由"}); err != nil {
+	if _, err := f.Core.ScorePoint(f.Ctx, f.filler, as.ID, ziping.ScoreInput{Side: ziping.SideSelf, Code: pt.Code, Score: ptr(1.0), Justification: "甲的理由"}); err != nil {
 		t.Fatal(err)
 	}
-	_, err := f.svc.ScorePoint(f.ctx, f.filler2, as.ID, ziping.ScoreInput{Side: ziping.SideSelf, Code: pt.Code, Score: ptr(2.0), Justification: "乙的理由"})
+	_, err := f.Core.ScorePoint(f.Ctx, f.filler2, as.ID, ziping.ScoreInput{Side: ziping.SideSelf, Code: pt.Code, Score: ptr(2.0), Justification: "乙的理由"})
 	var ze *ziping.Error
 	var sc *ziping.ScoreConflict
 	if !errors.As(err, &ze) || ze.Kind != ziping.Conflict || !errors.As(err, &sc) {
@@ -402,7 +403,7 @@ func testScoreConflict(t *testing.T, f *aflow) {
 		t.Fatalf("stored %+v", ps)
 	}
 	// With the version they now see, the second person's change goes through.
-	if _, err := f.svc.ScorePoint(f.ctx, f.filler2, as.ID, ziping.ScoreInput{Side: ziping.SideSelf, Code: pt.Code, Score: ptr(2.0), Justification: "乙的理由", Version: ps.Version}); err != nil {
+	if _, err := f.Core.ScorePoint(f.Ctx, f.filler2, as.ID, ziping.ScoreInput{Side: ziping.SideSelf, Code: pt.Code, Score: ptr(2.0), Justification: "乙的理由", Version: ps.Version}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -434,13 +435,13 @@ func TestScoreValidation(t *testing.T) {
 			if c.in.Side == "" {
 				c.in.Side = ziping.SideSelf
 			}
-			_, err := f.svc.ScorePoint(f.ctx, f.filler, as.ID, c.in)
+			_, err := f.Core.ScorePoint(f.Ctx, f.filler, as.ID, c.in)
 			if kindOf(err) != ziping.Invalid || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("got %v, want Invalid with %q", err, c.want)
 			}
 		})
 	}
-	if scores, _ := f.svc.Store.PointScores(f.ctx, as.ID); len(scores) != 0 {
+	if scores, _ := f.Store.PointScores(f.Ctx, as.ID); len(scores) != 0 {
 		t.Fatalf("refused scores were written: %+v", scores)
 	}
 }
@@ -459,7 +460,7 @@ func dataPoint(fw *engine.Framework) string {
 func TestEvidenceChecks(t *testing.T) {
 	f := newFlow(t)
 	as := f.start(t, 2024, false)
-	f.svc.MaxEvidence = 64
+	f.Core.MaxEvidence = 64
 	cases := []struct {
 		name string
 		in   ziping.EvidenceInput
@@ -473,26 +474,26 @@ func TestEvidenceChecks(t *testing.T) {
 		{"unknown point", ziping.EvidenceInput{FileName: "a.pdf", Data: pdf, Point: "99"}, "没有测评点"},
 	}
 	for _, c := range cases {
-		if _, err := f.svc.AddEvidence(f.ctx, f.filler, as.ID, c.in); kindOf(err) != ziping.Invalid || !strings.Contains(err.Error(), c.want) {
+		if _, err := f.Core.AddEvidence(f.Ctx, f.filler, as.ID, c.in); kindOf(err) != ziping.Invalid || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: got %v, want Invalid with %q", c.name, err, c.want)
 		}
 	}
-	if _, err := f.svc.AddEvidence(f.ctx, f.stranger, as.ID, ziping.EvidenceInput{FileName: "a.pdf", Data: pdf}); kindOf(err) != ziping.NotFound {
+	if _, err := f.Core.AddEvidence(f.Ctx, f.stranger, as.ID, ziping.EvidenceInput{FileName: "a.pdf", Data: pdf}); kindOf(err) != ziping.NotFound {
 		t.Errorf("stranger uploads: %v", err)
 	}
 	e := f.evidence(t, as.ID, "", "南政办发[2018] 97号", 0)
 	if e.DocNumber != "南政办发〔2018〕97号" || e.Period != 2018 || len(e.SHA256) != 64 || e.ContentType != "application/pdf" {
 		t.Fatalf("evidence %+v", e)
 	}
-	got, data, err := f.svc.EvidenceFile(f.ctx, f.filler, e.ID)
+	got, data, err := f.Core.EvidenceFile(f.Ctx, f.filler, e.ID)
 	if err != nil || string(data) != string(pdf) || got.Title != "材料" {
 		t.Fatalf("download %v %q %v", got, data, err)
 	}
-	if _, _, err := f.svc.EvidenceFile(f.ctx, f.stranger, e.ID); kindOf(err) != ziping.NotFound {
+	if _, _, err := f.Core.EvidenceFile(f.Ctx, f.stranger, e.ID); kindOf(err) != ziping.NotFound {
 		t.Fatalf("stranger downloads: %v", err)
 	}
 	// A 2018 document in a 2024 assessment is flagged, not blocking.
-	items, _ := f.svc.Readiness(f.ctx, f.filler, as.ID)
+	items, _ := f.Core.Readiness(f.Ctx, f.filler, as.ID)
 	if !slices.ContainsFunc(items, func(it ziping.ReadinessItem) bool { return it.Kind == "other_period" && !it.Blocking }) {
 		t.Fatalf("no other_period warning: %+v", items)
 	}
@@ -520,8 +521,8 @@ func TestDocNumber(t *testing.T) {
 // TestStartFromLastYear: scores and evidence links are copied, each to confirm, and
 // the readiness check holds the submission until they are.
 func TestStartFromLastYear(t *testing.T) {
-	for _, st := range stores {
-		t.Run(st.name, func(t *testing.T) { testStartFromLastYear(t, newFlowOn(t, st.open(t))) })
+	for _, st := range servicetest.Stores {
+		t.Run(st.Name, func(t *testing.T) { testStartFromLastYear(t, newFlowOn(t, st.Open(t))) })
 	}
 }
 
@@ -544,13 +545,13 @@ func testStartFromLastYear(t *testing.T, f *aflow) {
 			t.Fatalf("score not marked to confirm: %+v", ps)
 		}
 	}
-	items, _ := f.svc.Readiness(f.ctx, f.filler, cur.ID)
+	items, _ := f.Core.Readiness(f.Ctx, f.filler, cur.ID)
 	if blocking(items) < n {
 		t.Fatalf("readiness: %d blocking, want at least %d", blocking(items), n)
 	}
 	// Confirming: evidence one by one, scores by saving them again.
 	for _, e := range v.Evidence {
-		if _, err := f.svc.ConfirmEvidence(f.ctx, f.filler, e.ID); err != nil {
+		if _, err := f.Core.ConfirmEvidence(f.Ctx, f.filler, e.ID); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -558,15 +559,15 @@ func testStartFromLastYear(t *testing.T, f *aflow) {
 		f.score(t, cur.ID, ziping.ScoreInput{Side: ziping.SideSelf, Code: code, Score: ps.Score, Checked: ps.Checked, Triggered: ps.Triggered,
 			Justification: ps.Justification, Version: ps.Version})
 	}
-	items, _ = f.svc.Readiness(f.ctx, f.filler, cur.ID)
+	items, _ = f.Core.Readiness(f.Ctx, f.filler, cur.ID)
 	if n := blocking(items); n != 0 {
 		t.Fatalf("after confirming, %d blocking: %+v", n, items)
 	}
 	// Evidence files are kept once.
-	if _, err := f.svc.StartAssessment(f.ctx, f.filler, "lxzz-county", f.county, 2024, true); kindOf(err) != ziping.Conflict {
+	if _, err := f.Core.StartAssessment(f.Ctx, f.filler, "lxzz-county", f.county, 2024, true); kindOf(err) != ziping.Conflict {
 		t.Fatalf("second start: %v", err)
 	}
-	if _, err := f.svc.StartAssessment(f.ctx, f.filler, "lxzz-county", f.county, 2022, true); kindOf(err) != ziping.NotFound {
+	if _, err := f.Core.StartAssessment(f.Ctx, f.filler, "lxzz-county", f.county, 2022, true); kindOf(err) != ziping.NotFound {
 		t.Fatalf("start from a missing year: %v", err)
 	}
 }
@@ -575,35 +576,35 @@ func testStartFromLastYear(t *testing.T, f *aflow) {
 // problems, problems are worked and verified, overdue ones are counted, and the
 // public ranking shows published results only.
 func TestProblemsAndRanking(t *testing.T) {
-	for _, st := range stores {
-		t.Run(st.name, func(t *testing.T) { testProblemsAndRanking(t, newFlowOn(t, st.open(t))) })
+	for _, st := range servicetest.Stores {
+		t.Run(st.Name, func(t *testing.T) { testProblemsAndRanking(t, newFlowOn(t, st.Open(t))) })
 	}
 }
 
 func testProblemsAndRanking(t *testing.T, f *aflow) {
-	root, _ := f.svc.Store.UnitByCode(f.ctx, "990000")
+	root, _ := f.Store.UnitByCode(f.Ctx, "990000")
 	as := f.start(t, 2024, false)
 	f.scoreAll(t, as.ID)
-	if err := f.svc.Submit(f.ctx, f.filler, as.ID, ""); err != nil {
+	if err := f.Core.Submit(f.Ctx, f.filler, as.ID, ""); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.svc.Accept(f.ctx, f.reviewer, as.ID, "", ""); err != nil {
+	if err := f.Core.Accept(f.Ctx, f.reviewer, as.ID, "", ""); err != nil {
 		t.Fatal(err)
 	}
-	rk, err := f.svc.Ranking(f.ctx, f.reviewer, root, "lxzz-county", 2024, false)
+	rk, err := f.Core.Ranking(f.Ctx, f.reviewer, root, "lxzz-county", 2024, false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if rk.Ranked != 1 || rk.Rows[0].Unit.Code != f.county.Code || rk.Rows[0].Rank != 1 || len(rk.Rows) != 3 {
 		t.Fatalf("ranking %+v", rk.Rows)
 	}
-	if pub, _ := f.svc.Ranking(f.ctx, nil, root, "lxzz-county", 2024, false); len(pub.Rows) != 0 {
+	if pub, _ := f.Core.Ranking(f.Ctx, nil, root, "lxzz-county", 2024, false); len(pub.Rows) != 0 {
 		t.Fatalf("the public sees unpublished rows: %+v", pub.Rows)
 	}
-	if n, err := f.svc.PublishAll(f.ctx, f.reviewer, root, "lxzz-county", 2024); err != nil || n != 1 {
+	if n, err := f.Core.PublishAll(f.Ctx, f.reviewer, root, "lxzz-county", 2024); err != nil || n != 1 {
 		t.Fatalf("publish all: %d %v", n, err)
 	}
-	if pub, _ := f.svc.Ranking(f.ctx, nil, root, "lxzz-county", 2024, false); len(pub.Rows) != 1 {
+	if pub, _ := f.Core.Ranking(f.Ctx, nil, root, "lxzz-county", 2024, false); len(pub.Rows) != 1 {
 		t.Fatalf("published ranking %+v", pub.Rows)
 	}
 	v := f.view(t, f.filler, as.ID)
@@ -611,46 +612,46 @@ func testProblemsAndRanking(t *testing.T, f *aflow) {
 		t.Skip("the demo county lost no points") // never with seed 5; kept honest
 	}
 	p := v.Problems[0]
-	deadline := f.clock.t.AddDate(0, 1, 0)
+	deadline := f.Clock.T.AddDate(0, 1, 0)
 	// A reviewer alone neither writes the measures nor marks a problem done: done is
 	// the unit's step (before issue 9 a reviewer did both, then verified its own
 	// "done"). Nor can it verify a problem the unit has not finished.
 	for _, st := range []string{ziping.ProblemDone, ziping.ProblemInProgress} {
-		if _, err := f.svc.UpdateProblem(f.ctx, f.reviewer, p.ID, ziping.ProblemUpdate{Measures: "督导代写", Owner: "督导", Deadline: deadline,
+		if _, err := f.Core.UpdateProblem(f.Ctx, f.reviewer, p.ID, ziping.ProblemUpdate{Measures: "督导代写", Owner: "督导", Deadline: deadline,
 			Status: st, Version: p.Version}); kindOf(err) != ziping.Forbidden {
 			t.Fatalf("a reviewer sets the unit's problem to %s: %v; want Forbidden", st, err)
 		}
 	}
-	if _, err := f.svc.UpdateProblem(f.ctx, f.reviewer, p.ID, ziping.ProblemUpdate{Status: ziping.ProblemVerified, Version: p.Version}); kindOf(err) != ziping.Invalid {
+	if _, err := f.Core.UpdateProblem(f.Ctx, f.reviewer, p.ID, ziping.ProblemUpdate{Status: ziping.ProblemVerified, Version: p.Version}); kindOf(err) != ziping.Invalid {
 		t.Fatalf("a reviewer verifies an open problem: %v; want Invalid", err)
 	}
 	// The filler cannot verify; marking done needs measures.
-	if _, err := f.svc.UpdateProblem(f.ctx, f.filler, p.ID, ziping.ProblemUpdate{Status: ziping.ProblemDone, Version: p.Version}); kindOf(err) != ziping.Invalid {
+	if _, err := f.Core.UpdateProblem(f.Ctx, f.filler, p.ID, ziping.ProblemUpdate{Status: ziping.ProblemDone, Version: p.Version}); kindOf(err) != ziping.Invalid {
 		t.Fatalf("done without measures: %v", err)
 	}
-	up, err := f.svc.UpdateProblem(f.ctx, f.filler, p.ID, ziping.ProblemUpdate{Measures: "新建校舍", Owner: "县教育局", Deadline: deadline,
+	up, err := f.Core.UpdateProblem(f.Ctx, f.filler, p.ID, ziping.ProblemUpdate{Measures: "新建校舍", Owner: "县教育局", Deadline: deadline,
 		Status: ziping.ProblemInProgress, Version: p.Version})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.svc.UpdateProblem(f.ctx, f.filler2, p.ID, ziping.ProblemUpdate{Measures: "别的", Status: ziping.ProblemOpen, Version: p.Version}); kindOf(err) != ziping.Conflict {
+	if _, err := f.Core.UpdateProblem(f.Ctx, f.filler2, p.ID, ziping.ProblemUpdate{Measures: "别的", Status: ziping.ProblemOpen, Version: p.Version}); kindOf(err) != ziping.Conflict {
 		t.Fatalf("stale problem update: %v", err)
 	}
-	f.clock.add(45 * 24 * time.Hour)
-	rk, _ = f.svc.Ranking(f.ctx, f.reviewer, root, "lxzz-county", 2024, false)
+	f.Clock.Add(45 * 24 * time.Hour)
+	rk, _ = f.Core.Ranking(f.Ctx, f.reviewer, root, "lxzz-county", 2024, false)
 	if rk.Overdue == 0 || rk.Rows[0].Overdue == 0 {
 		t.Fatalf("overdue not counted: %d", rk.Overdue)
 	}
-	if _, err := f.svc.UpdateProblem(f.ctx, f.filler, p.ID, ziping.ProblemUpdate{Measures: up.Measures, Owner: up.Owner, Deadline: deadline,
+	if _, err := f.Core.UpdateProblem(f.Ctx, f.filler, p.ID, ziping.ProblemUpdate{Measures: up.Measures, Owner: up.Owner, Deadline: deadline,
 		Status: ziping.ProblemVerified, Version: up.Version}); kindOf(err) != ziping.Forbidden {
 		t.Fatalf("filler verifies: %v", err)
 	}
-	done, err := f.svc.UpdateProblem(f.ctx, f.filler, p.ID, ziping.ProblemUpdate{Measures: up.Measures, Owner: up.Owner, Deadline: deadline,
+	done, err := f.Core.UpdateProblem(f.Ctx, f.filler, p.ID, ziping.ProblemUpdate{Measures: up.Measures, Owner: up.Owner, Deadline: deadline,
 		Status: ziping.ProblemDone, Note: "已完工", Version: up.Version})
 	if err != nil {
 		t.Fatal(err)
 	}
-	verified, err := f.svc.UpdateProblem(f.ctx, f.reviewer, p.ID, ziping.ProblemUpdate{Measures: "督导改写的措施", Owner: done.Owner,
+	verified, err := f.Core.UpdateProblem(f.Ctx, f.reviewer, p.ID, ziping.ProblemUpdate{Measures: "督导改写的措施", Owner: done.Owner,
 		Deadline: deadline, Status: ziping.ProblemVerified, Note: "验收合格", Version: done.Version})
 	if err != nil {
 		t.Fatal(err)
@@ -658,7 +659,7 @@ func testProblemsAndRanking(t *testing.T, f *aflow) {
 	if verified.Measures != done.Measures {
 		t.Errorf("the reviewer's verification rewrote the unit's measures: %q", verified.Measures)
 	}
-	rows, err := f.svc.Ledger(f.ctx, f.reviewer, root, "lxzz-county", 2024)
+	rows, err := f.Core.Ledger(f.Ctx, f.reviewer, root, "lxzz-county", 2024)
 	if err != nil || len(rows) != len(v.Problems) {
 		t.Fatalf("ledger %d rows, %v", len(rows), err)
 	}
@@ -666,11 +667,11 @@ func testProblemsAndRanking(t *testing.T, f *aflow) {
 	if len(sh.Rows) != len(rows) || sh.Rows[0][9] != "已验收" {
 		t.Fatalf("ledger sheet %+v", sh.Rows[0])
 	}
-	if rows, _ := f.svc.Ledger(f.ctx, f.stranger, f.other, "lxzz-county", 2024); len(rows) != 0 {
+	if rows, _ := f.Core.Ledger(f.Ctx, f.stranger, f.other, "lxzz-county", 2024); len(rows) != 0 {
 		t.Fatalf("another county's ledger shows %d rows", len(rows))
 	}
 	// The notice lists what is still to do; a verified problem is gone from it.
-	l, err := f.svc.Notice(f.ctx, f.reviewer, as.ID)
+	l, err := f.Core.Notice(f.Ctx, f.reviewer, as.ID)
 	if len(v.Problems) == 1 {
 		if kindOf(err) != ziping.NotFound {
 			t.Fatalf("notice with nothing to do: %v", err)
@@ -679,7 +680,7 @@ func testProblemsAndRanking(t *testing.T, f *aflow) {
 		t.Fatalf("notice %+v %v", l, err)
 	}
 	// Next year's assessment shows this year's unverified problems.
-	next, err := f.svc.StartAssessment(f.ctx, f.filler, "lxzz-county", f.county, 2025, false)
+	next, err := f.Core.StartAssessment(f.Ctx, f.filler, "lxzz-county", f.county, 2025, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -708,7 +709,7 @@ func TestChecklistNothingTicked(t *testing.T) {
 			t.Fatalf("point %s: %+v", code, pr)
 		}
 	}
-	items, _ := f.svc.Readiness(f.ctx, f.filler, as.ID)
+	items, _ := f.Core.Readiness(f.Ctx, f.filler, as.ID)
 	if slices.ContainsFunc(items, func(it ziping.ReadinessItem) bool { return it.Point == code }) {
 		t.Fatalf("point %s still listed: %+v", code, items)
 	}
@@ -726,39 +727,39 @@ func allPoints(r *engine.Result) []engine.PointResult {
 // narrative blocks the submission; the plan's measures write 改进措施; and what
 // ziping writes itself is compared with what the draft was saved with.
 func TestReportInReadiness(t *testing.T) {
-	for _, st := range stores {
-		t.Run(st.name, func(t *testing.T) { testReportInReadiness(t, newFlowOn(t, st.open(t))) })
+	for _, st := range servicetest.Stores {
+		t.Run(st.Name, func(t *testing.T) { testReportInReadiness(t, newFlowOn(t, st.Open(t))) })
 	}
 }
 
 func testReportInReadiness(t *testing.T, f *aflow) {
-	f.svc.Reports = report.Renderer{}
+	f.Core.Reports = report.Renderer{}
 	last := f.start(t, 2023, false)
 	f.scoreAll(t, last.ID)
-	if _, err := f.svc.SaveReport(f.ctx, f.filler, last.ID, []byte("## 改进措施\n\n经费增长x%。\n"), 0); err != nil {
+	if _, err := f.Core.SaveReport(f.Ctx, f.filler, last.ID, []byte("## 改进措施\n\n经费增长x%。\n"), 0); err != nil {
 		t.Fatal(err)
 	}
-	err := f.svc.Submit(f.ctx, f.filler, last.ID, "")
+	err := f.Core.Submit(f.Ctx, f.filler, last.ID, "")
 	if kindOf(err) != ziping.Invalid || !strings.Contains(err.Error(), "x%") {
 		t.Fatalf("submit with a placeholder: %v", err)
 	}
-	v, d, err := f.svc.ReportOf(f.ctx, f.filler, last.ID)
+	v, d, err := f.Core.ReportOf(f.Ctx, f.filler, last.ID)
 	if err != nil || d.Version != 1 || !strings.Contains(d.Generated, "存在问题") {
 		t.Fatalf("draft %+v %v", d, err)
 	}
-	if _, err := f.svc.SaveReport(f.ctx, f.filler2, last.ID, []byte("## 改进措施\n\n落实经费保障。\n"), 0); kindOf(err) != ziping.Conflict {
+	if _, err := f.Core.SaveReport(f.Ctx, f.filler2, last.ID, []byte("## 改进措施\n\n落实经费保障。\n"), 0); kindOf(err) != ziping.Conflict {
 		t.Fatalf("stale save: %v", err)
 	}
-	if _, err := f.svc.SaveReport(f.ctx, f.filler, last.ID, []byte("## 改进措施\n\n落实经费保障。\n"), d.Version); err != nil {
+	if _, err := f.Core.SaveReport(f.Ctx, f.filler, last.ID, []byte("## 改进措施\n\n落实经费保障。\n"), d.Version); err != nil {
 		t.Fatal(err)
 	}
-	if removed, added, err := f.svc.ReportChanges(v); err != nil || len(removed)+len(added) != 0 {
+	if removed, added, err := f.Core.ReportChanges(v); err != nil || len(removed)+len(added) != 0 {
 		t.Fatalf("changes right after saving: -%v +%v %v", removed, added, err)
 	}
-	if err := f.svc.Submit(f.ctx, f.filler, last.ID, ""); err != nil {
+	if err := f.Core.Submit(f.Ctx, f.filler, last.ID, ""); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.svc.Accept(f.ctx, f.reviewer, last.ID, "", ""); err != nil {
+	if err := f.Core.Accept(f.Ctx, f.reviewer, last.ID, "", ""); err != nil {
 		t.Fatal(err)
 	}
 	// Next year, the plan of last year's problems writes 改进措施 when the narrative
@@ -767,13 +768,13 @@ func testReportInReadiness(t *testing.T, f *aflow) {
 	if len(probs) == 0 {
 		t.Fatal("no problems to plan")
 	}
-	if _, err := f.svc.UpdateProblem(f.ctx, f.filler, probs[0].ID, ziping.ProblemUpdate{Measures: "新建两所学校", Owner: "县教育局",
+	if _, err := f.Core.UpdateProblem(f.Ctx, f.filler, probs[0].ID, ziping.ProblemUpdate{Measures: "新建两所学校", Owner: "县教育局",
 		Status: ziping.ProblemInProgress, Version: probs[0].Version}); err != nil {
 		t.Fatal(err)
 	}
 	cur := f.start(t, 2024, false)
 	cv := f.view(t, f.filler, cur.ID)
-	issues, err := f.svc.ReportIssues(cv)
+	issues, err := f.Core.ReportIssues(cv)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -783,7 +784,7 @@ func testReportInReadiness(t *testing.T, f *aflow) {
 		}
 	}
 	var md strings.Builder
-	if err := f.svc.WriteReport(f.ctx, f.filler, cur.ID, "md", &md); err != nil {
+	if err := f.Core.WriteReport(f.Ctx, f.filler, cur.ID, "md", &md); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(md.String(), "新建两所学校。责任单位：县教育局。") {
@@ -791,28 +792,28 @@ func testReportInReadiness(t *testing.T, f *aflow) {
 	}
 	// The draft is saved with the generated text; then the data changes and the
 	// comparison shows what the deductions now say.
-	if _, err := f.svc.SaveReport(f.ctx, f.filler, cur.ID, []byte("## 基本情况\n\n总分{{total}}。\n"), 0); err != nil {
+	if _, err := f.Core.SaveReport(f.Ctx, f.filler, cur.ID, []byte("## 基本情况\n\n总分{{total}}。\n"), 0); err != nil {
 		t.Fatal(err)
 	}
-	ds := demoDataset(t)
+	ds := servicetest.DemoDataset(t)
 	col := ds.Periods[2024].Schools.Num[engine.SchoolElementIndex("students")]
 	for i := range col {
 		col[i] *= 3 // every school oversize
 	}
-	if _, err := f.svc.ImportDataset(f.ctx, ziping.System, ds, ziping.ImportSource{File: "改.xlsx"}); err != nil {
+	if _, err := f.Core.ImportDataset(f.Ctx, ziping.System, ds, ziping.ImportSource{File: "改.xlsx"}); err != nil {
 		t.Fatal(err)
 	}
-	removed, added, err := f.svc.ReportChanges(f.view(t, f.filler, cur.ID))
+	removed, added, err := f.Core.ReportChanges(f.view(t, f.filler, cur.ID))
 	if err != nil || len(removed)+len(added) == 0 {
 		t.Fatalf("no change after the data changed: -%v +%v %v", removed, added, err)
 	}
 	// The summary the import recomputed counts what the page's check finds.
-	as, _ := f.svc.Store.Assessment(f.ctx, cur.ID)
+	as, _ := f.Store.Assessment(f.Ctx, cur.ID)
 	sm, err := ziping.SummaryOf(as)
 	if err != nil {
 		t.Fatal(err)
 	}
-	items, _ := f.svc.Readiness(f.ctx, f.filler, cur.ID)
+	items, _ := f.Core.Readiness(f.Ctx, f.filler, cur.ID)
 	if sm.Blocking != blocking(items) {
 		t.Fatalf("summary counts %d blocking, the check %d: %+v", sm.Blocking, blocking(items), items)
 	}
@@ -822,15 +823,15 @@ func testReportInReadiness(t *testing.T, f *aflow) {
 // the point's maximum) fails a passing point and the verdict; 达标 (the maximum)
 // passes a failing point.
 func TestReviewVerdict(t *testing.T) {
-	for _, st := range stores {
-		t.Run(st.name, func(t *testing.T) { testReviewVerdict(t, newFlowOn(t, st.open(t))) })
+	for _, st := range servicetest.Stores {
+		t.Run(st.Name, func(t *testing.T) { testReviewVerdict(t, newFlowOn(t, st.Open(t))) })
 	}
 }
 
 func testReviewVerdict(t *testing.T, f *aflow) {
 	as := f.startFW(t, "yzjh-2017", 2024, false)
 	f.scoreAll(t, as.ID)
-	if err := f.svc.Submit(f.ctx, f.filler, as.ID, ""); err != nil {
+	if err := f.Core.Submit(f.Ctx, f.filler, as.ID, ""); err != nil {
 		t.Fatal(err)
 	}
 	self := f.view(t, f.reviewer, as.ID).Self
@@ -850,7 +851,7 @@ func testReviewVerdict(t *testing.T, f *aflow) {
 	}
 	review := func(p *engine.PointResult, score float64) {
 		t.Helper()
-		if _, err := f.svc.ScorePoint(f.ctx, f.reviewer, as.ID, ziping.ScoreInput{Side: ziping.SideReview, Code: p.Code, Score: &score,
+		if _, err := f.Core.ScorePoint(f.Ctx, f.reviewer, as.ID, ziping.ScoreInput{Side: ziping.SideReview, Code: p.Code, Score: &score,
 			Justification: "现场核查"}); err != nil {
 			t.Fatal(err)
 		}
@@ -903,12 +904,12 @@ func FuzzDocNumber(f *testing.F) {
 // started as a county's self-evaluation; the county frameworks can.
 func TestSchoolFrameworkNotForCounties(t *testing.T) {
 	f := newFlow(t)
-	_, err := f.svc.StartAssessment(f.ctx, f.filler, "xxbxzl-2021", f.county, 2024, false)
+	_, err := f.Core.StartAssessment(f.Ctx, f.filler, "xxbxzl-2021", f.county, 2024, false)
 	if kindOf(err) != ziping.Invalid || !strings.Contains(err.Error(), "评价的是学校") {
 		t.Errorf("school framework for a county: %v", err)
 	}
 	for _, fw := range []string{"xqpjph-2020", "jbjh-2012"} {
-		if _, err := f.svc.StartAssessment(f.ctx, f.filler, fw, f.county, 2024, false); err != nil {
+		if _, err := f.Core.StartAssessment(f.Ctx, f.filler, fw, f.county, 2024, false); err != nil {
 			t.Errorf("%s: %v", fw, err)
 		}
 	}

@@ -1,49 +1,33 @@
 package ziping_test
 
 import (
-	"bytes"
 	"context"
-	"path/filepath"
 	"testing"
+	"time"
 
 	"ziping"
 	"ziping/engine"
 	"ziping/frameworks"
-	"ziping/sqlite"
+	"ziping/servicetest"
 	"ziping/synth"
-	"ziping/xlsx"
 )
 
 // benchService imports a generated province (200 counties, 20,000 schools, two
 // years) into a fresh SQLite file.
-func benchService(b *testing.B) (*ziping.Service, context.Context) {
+func benchService(b *testing.B) (*servicetest.Services, context.Context) {
 	b.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "b.db"))
-	if err != nil {
+	st := servicetest.OpenSQLite(b)
+	svc := servicetest.Wire(st, servicetest.FastHasher(), time.Now)
+	if err := svc.Core.SeedFrameworks(ctx, frameworks.Stored()); err != nil {
 		b.Fatal(err)
 	}
-	if err := st.Migrate(ctx); err != nil {
+	if _, err := svc.Core.AddUnit(ctx, ziping.System, "990000", "示范省", ziping.LevelProvince, ""); err != nil {
 		b.Fatal(err)
 	}
-	b.Cleanup(func() { st.Close() })
-	svc := ziping.NewService(st, fastHasher())
-	if err := svc.SeedFrameworks(ctx, frameworks.Stored()); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := svc.AddUnit(ctx, ziping.System, "990000", "示范省", ziping.LevelProvince, ""); err != nil {
-		b.Fatal(err)
-	}
-	sch, cty := synth.Generate(synth.Config{Counties: 200, Schools: 20000, Seed: 11})
-	var sb, cb bytes.Buffer
-	xlsx.WriteCSV(&sb, xlsx.Table{Header: sch.Header, Rows: sch.Rows})
-	xlsx.WriteCSV(&cb, xlsx.Table{Header: cty.Header, Rows: cty.Rows})
-	ds, err := xlsx.ReadFrom([]xlsx.Input{{Name: "s.csv", R: bytes.NewReader(sb.Bytes()), Size: int64(sb.Len())},
-		{Name: "c.csv", R: bytes.NewReader(cb.Bytes()), Size: int64(cb.Len())}}, xlsx.ReadOptions{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := svc.ImportDataset(ctx, ziping.System, ds, ziping.ImportSource{File: "s.csv"}); err != nil {
+	schools, counties := synth.Generate(synth.Config{Counties: 200, Schools: 20000, Seed: 11})
+	ds := servicetest.ReadTables(b, schools, counties)
+	if _, err := svc.Core.ImportDataset(ctx, ziping.System, ds, ziping.ImportSource{File: "s.csv"}); err != nil {
 		b.Fatal(err)
 	}
 	return svc, ctx
@@ -59,7 +43,7 @@ func BenchmarkRecomputeCounty(b *testing.B) {
 	}
 	prog, _ := frameworks.Builtin("lxzz-county")
 	for b.Loop() {
-		ds, _, err := svc.LoadDataset(ctx, ziping.System, county, 2024)
+		ds, _, err := svc.Core.LoadDataset(ctx, ziping.System, county, 2024)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -78,8 +62,8 @@ func BenchmarkRecomputeProvince(b *testing.B) {
 	for b.Loop() {
 		// A new service each time: the dataset cache would otherwise make this
 		// measure the evaluation only.
-		fresh := ziping.NewService(svc.Store, fastHasher())
-		ds, _, err := fresh.LoadDataset(ctx, ziping.System, root, 2024)
+		fresh := servicetest.Wire(svc.Store, servicetest.FastHasher(), time.Now)
+		ds, _, err := fresh.Core.LoadDataset(ctx, ziping.System, root, 2024)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -102,13 +86,13 @@ func BenchmarkRecomputeAssessments(b *testing.B) {
 		b.Fatal(err)
 	}
 	for i := range counties {
-		if _, err := svc.StartAssessment(ctx, ziping.System, "lxzz-county", &counties[i], 2024, false); err != nil {
+		if _, err := svc.Core.StartAssessment(ctx, ziping.System, "lxzz-county", &counties[i], 2024, false); err != nil {
 			b.Fatal(err)
 		}
 	}
 	for b.Loop() {
-		fresh := ziping.NewService(svc.Store, fastHasher())
-		n, err := fresh.RecomputeAssessments(ctx, root, 2024)
+		fresh := servicetest.Wire(svc.Store, servicetest.FastHasher(), time.Now)
+		n, err := fresh.Core.RecomputeAssessments(ctx, root, 2024)
 		if err != nil || n != len(counties) {
 			b.Fatalf("recomputed %d of %d: %v", n, len(counties), err)
 		}

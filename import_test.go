@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"ziping"
+	"ziping/servicetest"
 	"ziping/synth"
 	"ziping/xlsx"
 )
@@ -37,14 +38,14 @@ func (w *chunkWatcher) WriteBatchRows(ctx context.Context, b *ziping.Batch, scho
 // Before issue 9 a 156,745-row web import was one transaction of 34 s, and a
 // sign-in waiting behind it failed after 5 s.
 func TestImportWritesInChunks(t *testing.T) {
-	f := newFixture(t)
-	county, err := f.svc.Store.UnitByCode(f.ctx, "990102")
+	f := servicetest.New(t)
+	county, err := f.Store.UnitByCode(f.Ctx, "990102")
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &chunkWatcher{Store: f.svc.Store, county: county.ID}
-	v0, _ := w.Store.DataVersion(f.ctx)
-	_, rows0, _ := w.Store.Schools(f.ctx, ziping.SchoolQuery{UnitIDs: []int64{county.ID}})
+	w := &chunkWatcher{Store: f.Store, county: county.ID}
+	v0, _ := w.Store.DataVersion(f.Ctx)
+	_, rows0, _ := w.Store.Schools(f.Ctx, ziping.SchoolQuery{UnitIDs: []int64{county.ID}})
 	st, _ := synth.Generate(synth.Config{Counties: 3, Schools: 7000, Seed: 5, Periods: []int{2025}})
 	var b bytes.Buffer
 	xlsx.WriteCSV(&b, xlsx.Table{Header: st.Header, Rows: st.Rows})
@@ -52,9 +53,8 @@ func TestImportWritesInChunks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := ziping.NewService(w, fastHasher())
-	svc.Now = f.svc.Now
-	batches, err := svc.ImportDataset(f.ctx, ziping.System, ds, ziping.ImportSource{File: "大.csv"})
+	svc := servicetest.Wire(w, servicetest.FastHasher(), f.Clock.Now)
+	batches, err := svc.Core.ImportDataset(f.Ctx, ziping.System, ds, ziping.ImportSource{File: "大.csv"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,12 +74,12 @@ func TestImportWritesInChunks(t *testing.T) {
 				i+1, w.versions[i], w.rows[i], v0, rows0)
 		}
 	}
-	v1, _ := w.Store.DataVersion(f.ctx)
-	_, rows1, _ := w.Store.Schools(f.ctx, ziping.SchoolQuery{UnitIDs: []int64{county.ID}})
+	v1, _ := w.Store.DataVersion(f.Ctx)
+	_, rows1, _ := w.Store.Schools(f.Ctx, ziping.SchoolQuery{UnitIDs: []int64{county.ID}})
 	if v1 <= v0 || rows1 <= rows0 {
 		t.Errorf("after the import: data version %d (was %d), %d rows (was %d)", v1, v0, rows1, rows0)
 	}
-	if jobs, err := f.svc.PendingJobs(f.ctx); err != nil || len(jobs) != 0 {
+	if jobs, err := f.Core.PendingJobs(f.Ctx); err != nil || len(jobs) != 0 {
 		t.Errorf("jobs left after the import: %+v, %v", jobs, err)
 	}
 }

@@ -3,7 +3,6 @@ package ziping
 import (
 	"context"
 	"io"
-	"sync"
 	"time"
 )
 
@@ -16,38 +15,20 @@ type PasswordHasher interface {
 // Service holds the use cases: who may do what, and what is written with its audit
 // entry. Time and randomness are injected so that tests are deterministic.
 type Service struct {
-	Store      Store
-	Hasher     PasswordHasher
-	Now        func() time.Time
-	Random     io.Reader // crypto/rand.Reader when nil
-	SessionTTL time.Duration
-	// MaxFailedLogins wrong passwords in a row lock an account for LockFor.
-	MaxFailedLogins int
-	LockFor         time.Duration
+	Store  Store
+	Now    func() time.Time
+	Random io.Reader // crypto/rand.Reader when nil
 
 	// MaxEvidence bounds one evidence file; DefaultMaxEvidence when zero.
 	MaxEvidence int64
 	// Reports builds self-evaluation reports; nil leaves reports out (and out of the
 	// readiness check).
 	Reports Reporter
-
-	// HashSlots bounds the password hashes computed at once (argon2id: 64 MiB
-	// each); DefaultHashSlots when zero. A sign-in waits at most HashWait (2 s
-	// when zero) for a slot, then gets ErrLoginBusy.
-	HashSlots int
-	HashWait  time.Duration
-	// DeviceKey signs device cookies; none are issued or trusted when empty.
-	DeviceKey []byte
 	// Audit appends the audit entries (shared by every service of a process).
 	Audit *Auditor
 	// Uploads bounds the uploads waiting for confirmation; Limits the imports.
 	Uploads UploadLimits
 	Limits  ImportLimits
-
-	hashOnce  sync.Once
-	hashSem   chan struct{}
-	dummyOnce sync.Once
-	dummyHash string
 
 	cache   *datasetCache  // nil: no caching (a Service built as a literal)
 	progs   *programCache  // compiled framework versions
@@ -57,10 +38,9 @@ type Service struct {
 	results *resultCache   // assessments' results by version and dataset
 }
 
-// NewService returns a Service with the production defaults: 12-hour sessions, five
-// wrong passwords lock an account for 15 minutes.
-func NewService(st Store, h PasswordHasher) *Service {
-	return &Service{Store: st, Hasher: h, Audit: NewAuditor(st), Now: time.Now, SessionTTL: 12 * time.Hour, MaxFailedLogins: 5, LockFor: 15 * time.Minute,
+// NewService returns a Service writing its audit entries through au.
+func NewService(st Store, au *Auditor) *Service {
+	return &Service{Store: st, Audit: au, Now: time.Now,
 		cache: &datasetCache{}, progs: &programCache{}, snaps: &snapshotCache{}, sums: &summaryCache{}, issues: &issueCache{}, results: &resultCache{}}
 }
 

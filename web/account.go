@@ -29,7 +29,7 @@ type userRow struct {
 
 func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) error {
 	a := info(r).actor
-	users, err := s.svc.Users(r.Context(), a)
+	users, err := s.svc.Accounts.Users(r.Context(), a)
 	if err != nil {
 		return err
 	}
@@ -66,13 +66,13 @@ func (s *Server) userAction(verb string) handlerFunc {
 		var msg string
 		switch verb {
 		case "unlock":
-			_, err = s.svc.Unlock(r.Context(), a, name)
+			_, err = s.svc.Accounts.Unlock(r.Context(), a, name)
 			msg = fmt.Sprintf("已解除用户 %s 的锁定。", name)
 		case "disable":
-			_, err = s.svc.SetDisabled(r.Context(), a, name, true)
+			_, err = s.svc.Accounts.SetDisabled(r.Context(), a, name, true)
 			msg = fmt.Sprintf("已停用用户 %s，其已登录的会话全部结束。", name)
 		default:
-			_, err = s.svc.SetDisabled(r.Context(), a, name, false)
+			_, err = s.svc.Accounts.SetDisabled(r.Context(), a, name, false)
 			msg = fmt.Sprintf("已启用用户 %s。", name)
 		}
 		if ziping.IsNotFound(err) {
@@ -96,7 +96,7 @@ func (s *Server) schoolMove(w http.ResponseWriter, r *http.Request) error {
 		}
 		return ziping.Errorf(ziping.Invalid, "请填写学校代码和调入的区县代码")
 	}
-	mv, err := s.svc.MoveSchool(r.Context(), info(r).actor, code, to)
+	mv, err := s.svc.Core.MoveSchool(r.Context(), info(r).actor, code, to)
 	if err != nil && mv == nil {
 		return err
 	}
@@ -136,7 +136,7 @@ func (s *Server) passwordChange(w http.ResponseWriter, r *http.Request) error {
 	if len(cur) > 1024 || len(next) > 1024 {
 		return refuse(http.StatusBadRequest, "密码过长")
 	}
-	if err := s.svc.ChangePassword(r.Context(), ri.actor, cur, next, ri.session.TokenHash); err != nil {
+	if err := s.svc.Accounts.ChangePassword(r.Context(), ri.actor, cur, next, ri.session.TokenHash); err != nil {
 		if k := ziping.ErrorKind(err); k == ziping.Invalid || k == ziping.Unauthorized || k == ziping.Busy {
 			return refuse(statusOf(err), safeMessage(err, statusOf(err)))
 		}

@@ -59,7 +59,7 @@ func (s *Server) assessmentList(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) newAssessmentsPage(r *http.Request, u *ziping.OrgUnit) (*assessmentsPage, error) {
 	ctx, a := r.Context(), info(r).actor
-	list, err := s.svc.AssessmentsOf(ctx, a, u) // viewers: published only
+	list, err := s.svc.Core.AssessmentsOf(ctx, a, u) // viewers: published only
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +126,7 @@ func (s *Server) assessmentStart(w http.ResponseWriter, r *http.Request) error {
 	if perr != nil {
 		err = ziping.Errorf(ziping.Invalid, "请选择年度")
 	} else {
-		as, err = s.svc.StartAssessment(r.Context(), info(r).actor, fw, u, period, r.PostForm.Get("from_last") == "1")
+		as, err = s.svc.Core.StartAssessment(r.Context(), info(r).actor, fw, u, period, r.PostForm.Get("from_last") == "1")
 	}
 	if msg, ok := userMessage(err); ok {
 		p, perr := s.newAssessmentsPage(r, u)

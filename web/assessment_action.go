@@ -34,7 +34,7 @@ func (s *Server) assessmentShow(w http.ResponseWriter, r *http.Request) error {
 // renderAssessment renders the page of assessment id; edit, when given, changes the
 // page first (a refusal shown in place).
 func (s *Server) renderAssessment(w http.ResponseWriter, r *http.Request, status int, id int64, edit func(*assessmentPage)) error {
-	v, err := s.svc.Assessment(r.Context(), info(r).actor, id)
+	v, err := s.svc.Core.Assessment(r.Context(), info(r).actor, id)
 	if err != nil {
 		return err
 	}
@@ -65,7 +65,7 @@ func (s *Server) assessmentScore(w http.ResponseWriter, r *http.Request) error {
 	code := r.PathValue("point")
 	in, raw, err := scoreInput(r.PostForm, code)
 	if err == nil {
-		_, err = s.svc.ScorePoint(r.Context(), info(r).actor, id, in)
+		_, err = s.svc.Core.ScorePoint(r.Context(), info(r).actor, id, in)
 	}
 	anchor := pointAnchor(code)
 	if err == nil {
@@ -176,13 +176,13 @@ func (s *Server) assessmentFlow(step string) handlerFunc {
 		var msg string
 		switch step {
 		case "submit":
-			err, msg = s.svc.Submit(ctx, a, id, seen), "自评已提交，等待上级复核。"
+			err, msg = s.svc.Core.Submit(ctx, a, id, seen), "自评已提交，等待上级复核。"
 		case "return":
-			err, msg = s.svc.Return(ctx, a, id, seen, note), "已退回修改。"
+			err, msg = s.svc.Core.Return(ctx, a, id, seen, note), "已退回修改。"
 		case "accept":
-			err, msg = s.svc.Accept(ctx, a, id, seen, note), "复核已完成，扣分项已列入问题清单。"
+			err, msg = s.svc.Core.Accept(ctx, a, id, seen, note), "复核已完成，扣分项已列入问题清单。"
 		case "publish":
-			err, msg = s.svc.Publish(ctx, a, id, seen), "评价结果已公布。"
+			err, msg = s.svc.Core.Publish(ctx, a, id, seen), "评价结果已公布。"
 		}
 		if err == nil {
 			return s.done(w, r, msg, assessmentURL(id))
@@ -217,7 +217,7 @@ func (s *Server) evidenceAdd(w http.ResponseWriter, r *http.Request) error {
 		in.FileName, in.Data, noFile, err = s.evidenceFile(r)
 	}
 	if err == nil {
-		_, err = s.svc.AddEvidence(r.Context(), info(r).actor, id, in)
+		_, err = s.svc.Core.AddEvidence(r.Context(), info(r).actor, id, in)
 	}
 	anchor := pointAnchor(in.Point)
 	if err == nil {
@@ -266,7 +266,7 @@ func (s *Server) evidenceDownload(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	e, data, err := s.svc.EvidenceFile(r.Context(), info(r).actor, id)
+	e, data, err := s.svc.Core.EvidenceFile(r.Context(), info(r).actor, id)
 	if err != nil {
 		return err
 	}
@@ -302,9 +302,9 @@ func (s *Server) evidenceChange(remove bool) handlerFunc {
 		}
 		msg := "已移除证明材料「" + e.Title + "」。"
 		if remove {
-			err = s.svc.RemoveEvidence(ctx, a, id)
+			err = s.svc.Core.RemoveEvidence(ctx, a, id)
 		} else {
-			_, err = s.svc.ConfirmEvidence(ctx, a, id)
+			_, err = s.svc.Core.ConfirmEvidence(ctx, a, id)
 			msg = "已确认证明材料「" + e.Title + "」。"
 		}
 		if err == nil {

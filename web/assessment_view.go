@@ -206,7 +206,7 @@ func (s *Server) fillReadiness(r *http.Request, p *assessmentPage, v *ziping.Ass
 	if !perm.edit && !perm.review {
 		return nil
 	}
-	for _, it := range s.svc.ReadinessOf(v) {
+	for _, it := range s.svc.Core.ReadinessOf(v) {
 		row := readinessRow{Text: it.Text, Blocking: it.Blocking && perm.edit}
 		if it.Point != "" {
 			row.Anchor = pointAnchor(it.Point)

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"ziping"
+	"ziping/account"
 )
 
 var roles = []string{"anon", "admin", "reviewer", "filler", "school", "viewer"}
@@ -145,7 +146,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			return []check{c}
 		}
 	}
-	if _, err := f.svc.AddUser(f.ctx, ziping.System, ziping.NewUser{Username: "spare1", Name: "备用", Password: password("spare1"), Role: ziping.RoleViewer, Scope: "990121"}); err != nil {
+	if _, err := f.svc.Accounts.AddUser(f.ctx, ziping.System, account.NewUser{Username: "spare1", Name: "备用", Password: password("spare1"), Role: ziping.RoleViewer, Scope: "990121"}); err != nil {
 		t.Fatal(err)
 	}
 	loginToken := strings.Repeat("ab", 32)

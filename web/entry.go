@@ -306,7 +306,7 @@ func (s *Server) saveEntry(w http.ResponseWriter, r *http.Request, p *entryPage,
 		return s.render(w, r, http.StatusBadRequest, "entry", p)
 	}
 	if err == nil {
-		_, err = s.svc.ImportDataset(r.Context(), info(r).actor, ds, ziping.ImportSource{File: entryFile})
+		_, err = s.svc.Core.ImportDataset(r.Context(), info(r).actor, ds, ziping.ImportSource{File: entryFile})
 	}
 	var de *ziping.Error
 	if err != nil && errors.As(err, &de) && de.Kind != ziping.Internal && de.Msg != "" {

@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"ziping"
-	"ziping/argon"
 	"ziping/docx"
+	"ziping/servicetest"
 	"ziping/sqlite"
 	"ziping/synth"
 	"ziping/xlsx"
@@ -205,9 +205,8 @@ func (f *fixture) secondServer(t *testing.T) http.Handler {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	svc := ziping.NewService(st, argon.Hasher{P: argon.Params{Memory: 64, Time: 1, Threads: 1}})
-	svc.Now = f.clock.now
-	srv, err := New(svc, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{ScoreSheet: xlsx.WriteScoreSheet, Sheets: xlsx.WriteSheet, Letter: docx.WriteLetter})
+	svc := servicetest.Wire(st, servicetest.FastHasher(), f.clock.now)
+	srv, err := New(webServices(svc), slog.New(slog.NewTextHandler(io.Discard, nil)), Options{ScoreSheet: xlsx.WriteScoreSheet, Sheets: xlsx.WriteSheet, Letter: docx.WriteLetter})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,7 +238,7 @@ func TestConfirmOnAnotherInstance(t *testing.T) {
 // Before issue 9 ten 19.5 MiB previews put 195 MiB in the upload folder.
 func TestUploadQuota(t *testing.T) {
 	f := newFixture(t, 60)
-	f.svc.Uploads = ziping.UploadLimits{PerUser: 2}
+	f.svc.Core.Uploads = ziping.UploadLimits{PerUser: 2}
 	data := countyBook(t, 60, nil, "990102")
 	for i := range 2 {
 		previewID(t, f.upload(uploadReq{role: "filler", path: "/units/990102/import", file: fmt.Sprintf("学校%d.xlsx", i), data: data}))

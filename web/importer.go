@@ -144,12 +144,12 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) error {
 	ds, err := s.readUpload(name, data, period, loc)
 	if err == nil {
 		p.Note = ziping.IgnoredPeriods(period, keepPeriod(ds, period))
-		err = s.svc.CheckImport(r.Context(), ri.actor, ds, ziping.ImportSource{File: name, Locate: loc.Locate})
+		err = s.svc.Core.CheckImport(r.Context(), ri.actor, ds, ziping.ImportSource{File: name, Locate: loc.Locate})
 	}
 	if done, rerr := s.importRefused(w, r, p, err); done {
 		return rerr
 	}
-	up, err := s.svc.SaveUpload(r.Context(), ri.actor, ri.session, u.Code, name, period, data)
+	up, err := s.svc.Core.SaveUpload(r.Context(), ri.actor, ri.session, u.Code, name, period, data)
 	if done, rerr := s.importRefused(w, r, p, err); done {
 		return rerr
 	}
@@ -278,7 +278,7 @@ func (s *Server) importConfirm(w http.ResponseWriter, r *http.Request) error {
 	}
 	ri := info(r)
 	id := r.PostForm.Get("upload")
-	up, batches, err := s.svc.LoadUpload(r.Context(), ri.session, id, u.Code)
+	up, batches, err := s.svc.Core.LoadUpload(r.Context(), ri.session, id, u.Code)
 	if done, rerr := s.importRefused(w, r, p, err); done {
 		return rerr
 	}
@@ -317,10 +317,10 @@ func (s *Server) confirmUpload(r *http.Request, p *importPage, up *ziping.Upload
 	}
 	keepPeriod(ds, up.Period)
 	ri := info(r)
-	batches, err := s.svc.ImportDataset(r.Context(), ri.actor, ds,
+	batches, err := s.svc.Core.ImportDataset(r.Context(), ri.actor, ds,
 		ziping.ImportSource{File: up.Name, SHA256: up.SHA256, UploadID: up.ID, Locate: loc.Locate})
 	if ziping.ErrorKind(err) == ziping.Conflict {
-		if _, done, lerr := s.svc.LoadUpload(r.Context(), ri.session, up.ID, up.Unit); lerr == nil && done != nil {
+		if _, done, lerr := s.svc.Core.LoadUpload(r.Context(), ri.session, up.ID, up.Unit); lerr == nil && done != nil {
 			return done, nil
 		}
 	}

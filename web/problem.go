@@ -60,7 +60,7 @@ func (s *Server) ledgerOf(r *http.Request) (*ziping.OrgUnit, *selection, string,
 	if _, ok := ziping.ProblemStatusNames[status]; !ok && status != "" && status != statusOverdue {
 		return nil, nil, "", nil, nil, ziping.Errorf(ziping.Invalid, "整改状态「%s」无效", status)
 	}
-	all, err := s.svc.Ledger(r.Context(), info(r).actor, u, sel.FW, sel.Period)
+	all, err := s.svc.Core.Ledger(r.Context(), info(r).actor, u, sel.FW, sel.Period)
 	if err != nil {
 		return nil, nil, "", nil, nil, err
 	}
@@ -230,7 +230,7 @@ func (s *Server) problemOf(r *http.Request) (*ziping.Problem, *ziping.OrgUnit, [
 	if err != nil || id <= 0 {
 		return nil, nil, nil, ziping.Errorf(ziping.NotFound, "没有这个问题")
 	}
-	return s.svc.Problem(r.Context(), info(r).actor, id)
+	return s.svc.Core.Problem(r.Context(), info(r).actor, id)
 }
 
 func (s *Server) problemPage(w http.ResponseWriter, r *http.Request) error {
@@ -247,7 +247,7 @@ func (s *Server) problemPage(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) newProblemPage(r *http.Request, p *ziping.Problem, u *ziping.OrgUnit, evs []ziping.Evidence) (*problemPage, error) {
 	a := info(r).actor
-	prog, err := s.svc.Program(r.Context(), p.Framework, "")
+	prog, err := s.svc.Core.Program(r.Context(), p.Framework, "")
 	if err != nil {
 		return nil, err
 	}
@@ -324,7 +324,7 @@ func (s *Server) problemUpdate(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if err == nil {
-		_, err = s.svc.UpdateProblem(r.Context(), info(r).actor, p.ID, up)
+		_, err = s.svc.Core.UpdateProblem(r.Context(), info(r).actor, p.ID, up)
 	}
 	if err == nil {
 		s.setFlash(w, r, "整改情况已保存。")
@@ -384,7 +384,7 @@ func (s *Server) problemEvidence(w http.ResponseWriter, r *http.Request) error {
 		return fmt.Errorf("read evidence upload: %w", err)
 	}
 	in.FileName = hdr.Filename
-	if _, err := s.svc.AddEvidence(r.Context(), info(r).actor, p.AssessmentID, in); err != nil {
+	if _, err := s.svc.Core.AddEvidence(r.Context(), info(r).actor, p.AssessmentID, in); err != nil {
 		return s.problemRefused(w, r, problemFormOf(p), p.Version, err)
 	}
 	s.setFlash(w, r, "已上传整改佐证材料。")
@@ -404,7 +404,7 @@ func (s *Server) addFinding(w http.ResponseWriter, r *http.Request) error {
 			return ziping.Errorf(ziping.Invalid, "完成时限「%s」不是有效日期，应如2025-06-30", d)
 		}
 	}
-	p, err := s.svc.AddFinding(r.Context(), info(r).actor, id, in)
+	p, err := s.svc.Core.AddFinding(r.Context(), info(r).actor, id, in)
 	if err != nil {
 		return err
 	}
@@ -427,7 +427,7 @@ func (s *Server) noticeDocx(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	l, err := s.svc.Notice(r.Context(), info(r).actor, id)
+	l, err := s.svc.Core.Notice(r.Context(), info(r).actor, id)
 	if err != nil {
 		return err
 	}

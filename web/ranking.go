@@ -106,7 +106,7 @@ func (s *Server) rankingOf(r *http.Request) (*ziping.OrgUnit, *selection, *zipin
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	rk, err := s.svc.Ranking(r.Context(), info(r).actor, u, sel.FW, sel.Period, false)
+	rk, err := s.svc.Core.Ranking(r.Context(), info(r).actor, u, sel.FW, sel.Period, false)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -400,7 +400,7 @@ func (s *Server) rankingPublish(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	n, err := s.svc.PublishAll(r.Context(), a, u, sel.FW, sel.Period)
+	n, err := s.svc.Core.PublishAll(r.Context(), a, u, sel.FW, sel.Period)
 	switch {
 	case ziping.ErrorKind(err) == ziping.Invalid:
 		s.setFlash(w, r, "没有已复核、待公布的评价结果。")
@@ -444,7 +444,7 @@ func (s *Server) noticePage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	// The public's view whoever asks: published results only, no rectification.
-	rk, err := s.svc.Ranking(r.Context(), nil, u, sel.FW, sel.Period, true)
+	rk, err := s.svc.Core.Ranking(r.Context(), nil, u, sel.FW, sel.Period, true)
 	if err != nil {
 		return err
 	}

@@ -29,7 +29,7 @@ const rkFW = "lxzz-county" // a framework scored in points, with grades
 // rkActor is the actor of a role of the fixture.
 func (f *fixture) rkActor(role string) *ziping.Actor {
 	f.t.Helper()
-	a, _, err := f.svc.Authenticate(f.ctx, f.login(role, false).token, "127.0.0.1")
+	a, _, err := f.svc.Accounts.Authenticate(f.ctx, f.login(role, false).token, "127.0.0.1")
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -46,11 +46,11 @@ func (f *fixture) rkAssess(fw, county string, period int, share float64, stage s
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	as, err := f.svc.StartAssessment(f.ctx, admin, fw, u, period, false)
+	as, err := f.svc.Core.StartAssessment(f.ctx, admin, fw, u, period, false)
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	v, err := f.svc.Assessment(f.ctx, admin, as.ID)
+	v, err := f.svc.Core.Assessment(f.ctx, admin, as.ID)
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -58,7 +58,7 @@ func (f *fixture) rkAssess(fw, county string, period int, share float64, stage s
 	score := func(in ziping.ScoreInput) {
 		f.t.Helper()
 		in.Side, in.Justification = ziping.SideSelf, "按实际情况评分"
-		if _, err := f.svc.ScorePoint(f.ctx, admin, as.ID, in); err != nil {
+		if _, err := f.svc.Core.ScorePoint(f.ctx, admin, as.ID, in); err != nil {
 			f.t.Fatalf("score %s: %v", in.Code, err)
 		}
 	}
@@ -89,9 +89,9 @@ func (f *fixture) rkAssess(fw, county string, period int, share float64, stage s
 	}
 	f.writeReport(admin, as.ID, cleanReport)
 	steps := []func() error{
-		func() error { return f.svc.Submit(f.ctx, admin, as.ID, ziping.StatusDraft) },
-		func() error { return f.svc.Accept(f.ctx, reviewer, as.ID, "", "") },
-		func() error { return f.svc.Publish(f.ctx, reviewer, as.ID, "") },
+		func() error { return f.svc.Core.Submit(f.ctx, admin, as.ID, ziping.StatusDraft) },
+		func() error { return f.svc.Core.Accept(f.ctx, reviewer, as.ID, "", "") },
+		func() error { return f.svc.Core.Publish(f.ctx, reviewer, as.ID, "") },
 	}
 	n := map[string]int{ziping.StatusDraft: 0, ziping.StatusSubmitted: 1, ziping.StatusReviewed: 2, ziping.StatusPublished: 3}[stage]
 	for _, step := range steps[:n] {
@@ -163,7 +163,7 @@ func (f *fixture) rkSummary(as *ziping.Assessment) *ziping.SideSummary {
 // rkAs sends a request with a session of a user who is not one of the fixture's roles.
 func (f *fixture) rkAs(user, method, path string) *httptest.ResponseRecorder {
 	f.t.Helper()
-	tok, _, _, err := f.svc.Login(f.ctx, user, password(user), "127.0.0.1")
+	tok, _, _, err := f.svc.Accounts.Login(f.ctx, user, password(user), "127.0.0.1")
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -379,7 +379,7 @@ func TestResultsNotice(t *testing.T) {
 	}
 	// Only reviewers publish.
 	f.addUser("filler9", ziping.RoleFiller, "990100")
-	tok, sess, _, err := f.svc.Login(f.ctx, "filler9", password("filler9"), "127.0.0.1")
+	tok, sess, _, err := f.svc.Accounts.Login(f.ctx, "filler9", password("filler9"), "127.0.0.1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -406,12 +406,12 @@ func TestRankingOverdue(t *testing.T) {
 	ps := f.rkProblems(k2)
 	admin := f.rkActor("admin")
 	late := ps[0]
-	if _, err := f.svc.UpdateProblem(f.ctx, admin, late.ID, ziping.ProblemUpdate{Measures: "补充配备", Owner: "教育局", Status: ziping.ProblemInProgress,
+	if _, err := f.svc.Core.UpdateProblem(f.ctx, admin, late.ID, ziping.ProblemUpdate{Measures: "补充配备", Owner: "教育局", Status: ziping.ProblemInProgress,
 		Deadline: time.Date(2024, 4, 30, 0, 0, 0, 0, time.UTC), Version: late.Version}); err != nil {
 		t.Fatal(err)
 	}
 	if len(ps) > 1 {
-		if _, err := f.svc.UpdateProblem(f.ctx, admin, ps[1].ID, ziping.ProblemUpdate{Status: ziping.ProblemOpen,
+		if _, err := f.svc.Core.UpdateProblem(f.ctx, admin, ps[1].ID, ziping.ProblemUpdate{Status: ziping.ProblemOpen,
 			Deadline: time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC), Version: ps[1].Version}); err != nil {
 			t.Fatal(err)
 		}
@@ -471,7 +471,7 @@ func TestRankText(t *testing.T) {
 func TestRankingJSONEscaping(t *testing.T) {
 	f := newFixture(t, 30)
 	const name = "</script><script>alert(1)</script>县"
-	if _, err := f.svc.AddUnit(f.ctx, ziping.System, "990199", name, ziping.LevelCounty, "990100"); err != nil {
+	if _, err := f.svc.Core.AddUnit(f.ctx, ziping.System, "990199", name, ziping.LevelCounty, "990100"); err != nil {
 		t.Fatal(err)
 	}
 	f.rkAssess(rkFW, "990199", 2024, 0.5, ziping.StatusDraft)

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"ziping"
+	"ziping/account"
 	"ziping/engine"
 	"ziping/frameworks"
 )
@@ -104,9 +105,18 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
+// Services are the use cases the web application calls and the store its pages
+// read; cmd/ziping builds them.
+type Services struct {
+	Accounts *account.Service
+	Core     *ziping.Service
+	Audit    *ziping.Auditor
+	Store    ziping.Store
+}
+
 // Server is the web application.
 type Server struct {
-	svc      *ziping.Service
+	svc      Services
 	log      *slog.Logger
 	opts     Options
 	pages    *pageSet
@@ -123,9 +133,9 @@ type Server struct {
 
 // New builds the server: it compiles the built-in frameworks and parses every page
 // template, so that a broken template stops the start, not a request.
-func New(svc *ziping.Service, log *slog.Logger, opts Options) (*Server, error) {
-	if svc == nil || log == nil {
-		return nil, errors.New("web: a service and a logger are required")
+func New(svc Services, log *slog.Logger, opts Options) (*Server, error) {
+	if svc.Accounts == nil || svc.Core == nil || svc.Audit == nil || svc.Store == nil || log == nil {
+		return nil, errors.New("web: every service, the store and a logger are required")
 	}
 	if opts.ScoreSheet == nil {
 		return nil, errors.New("web: Options.ScoreSheet is required")
@@ -135,7 +145,7 @@ func New(svc *ziping.Service, log *slog.Logger, opts Options) (*Server, error) {
 	}
 	opts = opts.withDefaults()
 	if opts.MaxEvidence == 0 {
-		opts.MaxEvidence = svc.MaxEvidence
+		opts.MaxEvidence = svc.Core.MaxEvidence
 	}
 	if opts.MaxEvidence == 0 {
 		opts.MaxEvidence = ziping.DefaultMaxEvidence
@@ -159,7 +169,7 @@ func New(svc *ziping.Service, log *slog.Logger, opts Options) (*Server, error) {
 	if s.pages, err = parsePages(s.templateFS()); err != nil {
 		return nil, err
 	}
-	now := svc.Now // the service's clock, so that tests move both together
+	now := svc.Accounts.Now // the services' clock, so that tests move both together
 	if now == nil {
 		now = time.Now
 	}

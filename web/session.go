@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"ziping"
+	"ziping/account"
 )
 
 const (
@@ -35,7 +36,7 @@ func (s *Server) authenticate(r *http.Request, ri *reqInfo, acc access) error {
 	if c, err := r.Cookie(sessionCookie); err == nil {
 		token = c.Value
 	}
-	a, sess, err := s.svc.Authenticate(r.Context(), token, s.clientIP(r))
+	a, sess, err := s.svc.Accounts.Authenticate(r.Context(), token, s.clientIP(r))
 	if err != nil {
 		return err
 	}
@@ -126,7 +127,7 @@ type loginPage struct {
 func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
 	next := safeNext(r.URL.Query().Get("next"))
 	if c, err := r.Cookie(sessionCookie); err == nil {
-		if _, _, err := s.svc.Authenticate(r.Context(), c.Value, s.clientIP(r)); err == nil {
+		if _, _, err := s.svc.Accounts.Authenticate(r.Context(), c.Value, s.clientIP(r)); err == nil {
 			http.Redirect(w, r, next, http.StatusSeeOther)
 			return nil
 		}
@@ -164,7 +165,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if c, err := r.Cookie(deviceCookie); err == nil {
 		device = c.Value
 	}
-	res, err := s.svc.LoginWith(r.Context(), ziping.LoginAttempt{Username: p.Username, Password: password, IP: ip, Device: device})
+	res, err := s.svc.Accounts.LoginWith(r.Context(), account.LoginAttempt{Username: p.Username, Password: password, IP: ip, Device: device})
 	switch ziping.ErrorKind(err) {
 	case ziping.Unauthorized:
 		p.Error = safeMessage(err, http.StatusUnauthorized)
@@ -191,7 +192,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return ziping.Errorf(ziping.Unauthorized, "请先登录")
 	}
-	if err := s.svc.Logout(r.Context(), info(r).actor, c.Value); err != nil {
+	if err := s.svc.Accounts.Logout(r.Context(), info(r).actor, c.Value); err != nil {
 		return err
 	}
 	clearCookie(w, r, sessionCookie, "/")

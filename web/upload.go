@@ -39,10 +39,10 @@ func (p *previewSlots) acquire(ctx context.Context) (func(), error) {
 	}
 }
 
-// now is the service's clock.
+// now is the services' clock.
 func (s *Server) now() time.Time {
-	if s.svc.Now != nil {
-		return s.svc.Now()
+	if s.svc.Accounts.Now != nil {
+		return s.svc.Accounts.Now()
 	}
 	return time.Now()
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"ziping"
+	"ziping/account"
 )
 
 func runMigrate(e *env, args []string) error {
@@ -58,7 +59,7 @@ func runUnit(e *env, args []string) error {
 		return err
 	}
 	defer done()
-	u, err := svc.AddUnit(e.ctx, ziping.System, code, name, *level, *parent)
+	u, err := svc.Core.AddUnit(e.ctx, ziping.System, code, name, *level, *parent)
 	if err != nil {
 		return err
 	}
@@ -85,7 +86,7 @@ func unitMove(e *env, args []string) error {
 		return err
 	}
 	defer done()
-	mv, err := svc.MoveSchool(e.ctx, ziping.System, code, *to)
+	mv, err := svc.Core.MoveSchool(e.ctx, ziping.System, code, *to)
 	if err != nil {
 		return err
 	}
@@ -119,7 +120,7 @@ func userAdd(e *env, args []string) error {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		return usagef("缺少用户名")
 	}
-	nu := ziping.NewUser{Username: args[0]}
+	nu := account.NewUser{Username: args[0]}
 	fs := newFlags(e, "user add", userUsage)
 	fs.StringVar(&nu.Role, "role", "", "角色")
 	fs.StringVar(&nu.Scope, "scope", "", "所属单位代码（管理员以外必填）")
@@ -140,7 +141,7 @@ func userAdd(e *env, args []string) error {
 		return err
 	}
 	defer done()
-	u, err := svc.AddUser(e.ctx, ziping.System, nu)
+	u, err := svc.Accounts.AddUser(e.ctx, ziping.System, nu)
 	if err != nil {
 		return err
 	}
@@ -171,7 +172,7 @@ func userPasswd(e *env, args []string) error {
 		return err
 	}
 	defer done()
-	if err := svc.SetPassword(e.ctx, ziping.System, args[0], pw, ""); err != nil {
+	if err := svc.Accounts.SetPassword(e.ctx, ziping.System, args[0], pw, ""); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "已修改用户 %s 的密码，其已登录的会话全部结束\n", args[0])
@@ -200,7 +201,7 @@ func userState(e *env, verb string, args []string) error {
 	defer done()
 	switch verb {
 	case "disable", "enable":
-		if _, err := svc.SetDisabled(e.ctx, ziping.System, args[0], verb == "disable"); err != nil {
+		if _, err := svc.Accounts.SetDisabled(e.ctx, ziping.System, args[0], verb == "disable"); err != nil {
 			return err
 		}
 		if verb == "disable" {
@@ -209,7 +210,7 @@ func userState(e *env, verb string, args []string) error {
 			fmt.Fprintf(e.stdout, "已启用用户 %s\n", args[0])
 		}
 	default:
-		if _, err := svc.Unlock(e.ctx, ziping.System, args[0]); err != nil {
+		if _, err := svc.Accounts.Unlock(e.ctx, ziping.System, args[0]); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "已解除用户 %s 因密码错误造成的锁定\n", args[0])
@@ -228,7 +229,7 @@ func userList(e *env, args []string) error {
 		return err
 	}
 	defer done()
-	users, err := svc.Users(e.ctx, ziping.System)
+	users, err := svc.Accounts.Users(e.ctx, ziping.System)
 	if err != nil {
 		return err
 	}
@@ -245,7 +246,7 @@ func userList(e *env, args []string) error {
 		if u.Disabled {
 			state = "停用"
 		}
-		if u.LockedUntil.After(svc.Now()) {
+		if u.LockedUntil.After(svc.Accounts.Now()) {
 			state += "（锁定至" + u.LockedUntil.In(time.Local).Format("15:04") + "）"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", u.Username, u.Name, u.Role, scope, state)

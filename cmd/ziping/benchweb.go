@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"ziping"
+	"ziping/account"
 	"ziping/docx"
 	"ziping/engine"
 	"ziping/frameworks"
@@ -52,7 +53,7 @@ type benchWeb struct {
 	ledgerPeriod  int
 	// imports, when not nil, is the import scenario run during the load.
 	imports *benchImport
-	svc     *ziping.Service
+	svc     *services
 }
 
 // benchFullCounties is how many counties of a large province (more than
@@ -141,7 +142,7 @@ func runBenchWeb(e *env, args []string) error {
 // starts the lxzz-county assessments, and makes or resets the bench users the
 // virtual users sign in as: an admin, a reviewer of the city and fillers of the
 // counties (see accountOf).
-func prepareBenchDB(e *env, svc *ziping.Service, cfg synth.Config, users int) (*benchWeb, []benchAccount, error) {
+func prepareBenchDB(e *env, svc *services, cfg synth.Config, users int) (*benchWeb, []benchAccount, error) {
 	ctx := e.ctx
 	b := &benchWeb{schools: map[string]string{}, parent: map[string]string{}, assessed: map[string]int64{}}
 	provs, err := svc.Store.Subtree(ctx, nil, ziping.LevelProvince)
@@ -219,9 +220,9 @@ func prepareBenchDB(e *env, svc *ziping.Service, cfg synth.Config, users int) (*
 			continue
 		}
 		made[a.user] = true
-		_, err := svc.AddUser(ctx, ziping.System, ziping.NewUser{Username: a.user, Name: "压测" + a.user, Password: benchPassword, Role: a.role, Scope: a.scope})
+		_, err := svc.Accounts.AddUser(ctx, ziping.System, account.NewUser{Username: a.user, Name: "压测" + a.user, Password: benchPassword, Role: a.role, Scope: a.scope})
 		if ziping.ErrorKind(err) == ziping.Conflict {
-			err = svc.SetPassword(ctx, ziping.System, a.user, benchPassword, "")
+			err = svc.Accounts.SetPassword(ctx, ziping.System, a.user, benchPassword, "")
 		}
 		if err != nil {
 			return nil, nil, fmt.Errorf("用户 %s: %w", a.user, err)
@@ -233,7 +234,7 @@ func prepareBenchDB(e *env, svc *ziping.Service, cfg synth.Config, users int) (*
 // findAssessments finds the latest period of the lxzz-county assessments and the
 // counties whose assessment of it is scored in full: past the draft, or a draft
 // started from last year's.
-func (b *benchWeb) findAssessments(ctx context.Context, svc *ziping.Service, prov *ziping.OrgUnit, byID map[int64]*ziping.OrgUnit) error {
+func (b *benchWeb) findAssessments(ctx context.Context, svc *services, prov *ziping.OrgUnit, byID map[int64]*ziping.OrgUnit) error {
 	list, err := svc.Store.Assessments(ctx, ziping.AssessmentQuery{UnitPath: prov.Path, Framework: "lxzz-county"})
 	if err != nil {
 		return err
@@ -260,7 +261,7 @@ func (b *benchWeb) findAssessments(ctx context.Context, svc *ziping.Service, pro
 }
 
 // importBenchProvince writes the generated province as a workbook and imports it.
-func importBenchProvince(e *env, svc *ziping.Service, cfg synth.Config) (*engine.Dataset, error) {
+func importBenchProvince(e *env, svc *services, cfg synth.Config) (*engine.Dataset, error) {
 	dir, err := os.MkdirTemp("", "ziping-benchweb-data-")
 	if err != nil {
 		return nil, err
@@ -278,19 +279,19 @@ func importBenchProvince(e *env, svc *ziping.Service, cfg synth.Config) (*engine
 	if err != nil {
 		return nil, err
 	}
-	if _, err := svc.AddUnit(e.ctx, ziping.System, "990000", "示范省", ziping.LevelProvince, ""); err != nil {
+	if _, err := svc.Core.AddUnit(e.ctx, ziping.System, "990000", "示范省", ziping.LevelProvince, ""); err != nil {
 		return nil, err
 	}
-	_, err = svc.ImportDataset(e.ctx, ziping.System, ds, ziping.ImportSource{File: "示范省.xlsx"})
+	_, err = svc.Core.ImportDataset(e.ctx, ziping.System, ds, ziping.ImportSource{File: "示范省.xlsx"})
 	return ds, err
 }
 
 // start serves the application on a loopback port with the handler and server
 // settings of `ziping serve` until ctx ends. The access log is formatted as in
 // serve but discarded, so that a terminal does not slow the server down.
-func (b *benchWeb) start(ctx context.Context, svc *ziping.Service, users int, stderr io.Writer) (<-chan error, error) {
+func (b *benchWeb) start(ctx context.Context, svc *services, users int, stderr io.Writer) (<-chan error, error) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	app, err := web.New(svc, log, web.Options{ScoreSheet: xlsx.WriteScoreSheet, Sheets: xlsx.WriteSheet, Letter: docx.WriteLetter, LoginRate: users + 200})
+	app, err := web.New(svc.web(), log, web.Options{ScoreSheet: xlsx.WriteScoreSheet, Sheets: xlsx.WriteSheet, Letter: docx.WriteLetter, LoginRate: users + 200})
 	if err != nil {
 		return nil, err
 	}

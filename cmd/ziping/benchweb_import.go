@@ -63,7 +63,7 @@ func (bi *benchImport) fail(err error) {
 }
 
 // run imports in a loop and probes the sign-in until ctx ends.
-func (bi *benchImport) run(ctx context.Context, b *benchWeb, svc *ziping.Service, admin *http.Cookie) {
+func (bi *benchImport) run(ctx context.Context, b *benchWeb, svc *services, admin *http.Cookie) {
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		sess, err := svc.Store.Session(ctx, ziping.TokenHash(admin.Value))

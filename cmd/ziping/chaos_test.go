@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"ziping"
+	"ziping/account"
 	"ziping/pgtest"
 	"ziping/synth"
 	"ziping/xlsx"
@@ -136,25 +137,25 @@ func (c *chaos) setup(t *testing.T) {
 	}
 	defer done()
 	ctx := context.Background()
-	if _, err := svc.AddUnit(ctx, ziping.System, "990000", "示范省", ziping.LevelProvince, ""); err != nil {
+	if _, err := svc.Core.AddUnit(ctx, ziping.System, "990000", "示范省", ziping.LevelProvince, ""); err != nil {
 		t.Fatal(err)
 	}
 	ds, err := xlsx.Read([]string{fixture(t)}, xlsx.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.ImportDataset(ctx, ziping.System, ds, ziping.ImportSource{File: "示范.xlsx"}); err != nil {
+	if _, err := svc.Core.ImportDataset(ctx, ziping.System, ds, ziping.ImportSource{File: "示范.xlsx"}); err != nil {
 		t.Fatal(err)
 	}
-	for _, u := range []ziping.NewUser{
+	for _, u := range []account.NewUser{
 		{Username: "tianbao", Password: chaosFillerPW, Role: ziping.RoleFiller, Scope: "990102"},
 		{Username: "duxue", Password: chaosReviewerPW, Role: ziping.RoleReviewer, Scope: "990000"},
 	} {
-		if _, err := svc.AddUser(ctx, ziping.System, u); err != nil {
+		if _, err := svc.Accounts.AddUser(ctx, ziping.System, u); err != nil {
 			t.Fatal(err)
 		}
 	}
-	prog, err := svc.Program(ctx, "lxzz-county", "")
+	prog, err := svc.Core.Program(ctx, "lxzz-county", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -420,14 +421,14 @@ func (c *chaos) check(t *testing.T) {
 		}
 	}
 	e := &env{ctx: context.Background(), stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, getenv: func(k string) string { return c.envMap[k] }}
-	var svc *ziping.Service
+	var svc *services
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		s, done, err := service(e, c.url)
 		if err != nil {
 			t.Fatal(err)
 		}
-		jobs, err := s.PendingJobs(context.Background())
+		jobs, err := s.Core.PendingJobs(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -448,7 +449,7 @@ func (c *chaos) check(t *testing.T) {
 	if c.killed < chaosKills || len(c.ops) < 5 {
 		t.Errorf("%d kills over %d kinds of step; want %d over import, score, submit, review and publish", c.killed, len(c.ops), chaosKills)
 	}
-	stale, err := svc.StaleSummaries(context.Background())
+	stale, err := svc.Core.StaleSummaries(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -463,7 +464,7 @@ func (c *chaos) check(t *testing.T) {
 
 // checkBatches: no upload imported twice, and every visible row belongs to a done
 // batch (pending ones are never seen).
-func (c *chaos) checkBatches(t *testing.T, svc *ziping.Service) {
+func (c *chaos) checkBatches(t *testing.T, svc *services) {
 	t.Helper()
 	ctx := context.Background()
 	es, err := svc.Store.Audit(ctx, ziping.AuditQuery{Action: "import", Limit: 10000})

@@ -56,7 +56,7 @@ func runImport(e *env, args []string) error {
 		return err
 	}
 	defer done()
-	svc.Limits.MaxRows = *maxRows
+	svc.Core.Limits.MaxRows = *maxRows
 	sum, err := filesSHA256(files)
 	if err != nil {
 		return err
@@ -65,7 +65,7 @@ func runImport(e *env, args []string) error {
 	for i, f := range files {
 		names[i] = filepath.Base(f)
 	}
-	batches, err := svc.ImportDataset(e.ctx, ziping.System, ds, ziping.ImportSource{File: strings.Join(names, "、"), SHA256: sum,
+	batches, err := svc.Core.ImportDataset(e.ctx, ziping.System, ds, ziping.ImportSource{File: strings.Join(names, "、"), SHA256: sum,
 		Locate: opt.Locator.Locate})
 	if err != nil {
 		return err

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"ziping"
+	"ziping/account"
 )
 
 // peakRSS is a process's peak resident set (VmHWM), in bytes.
@@ -58,7 +59,7 @@ func TestLoginFloodMemory(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, u := range []string{"wang01", "wang02", "wang03"} {
-		if _, err := svc.AddUser(context.Background(), ziping.System, ziping.NewUser{Username: u, Password: "flood-test-secret", Role: ziping.RoleAdmin}); err != nil {
+		if _, err := svc.Accounts.AddUser(context.Background(), ziping.System, account.NewUser{Username: u, Password: "flood-test-secret", Role: ziping.RoleAdmin}); err != nil {
 			t.Fatal(err)
 		}
 	}

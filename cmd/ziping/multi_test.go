@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"ziping"
+	"ziping/account"
 	"ziping/argon"
 	"ziping/docx"
 	"ziping/pgtest"
@@ -27,7 +28,7 @@ func TestMain(m *testing.M) { pgtest.Run(m) }
 
 // instance is one `ziping serve` process: its own store handle, service and server,
 // sharing the database with the others.
-func instance(t *testing.T, dsn string) (*ziping.Service, *httptest.Server) {
+func instance(t *testing.T, dsn string) (*services, *httptest.Server) {
 	t.Helper()
 	ctx := context.Background()
 	st, err := postgres.Open(ctx, dsn)
@@ -38,8 +39,8 @@ func instance(t *testing.T, dsn string) (*ziping.Service, *httptest.Server) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	svc := ziping.NewService(st, argon.Hasher{P: argon.Params{Memory: 64, Time: 1, Threads: 1}})
-	app, err := web.New(svc, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Options{ScoreSheet: xlsx.WriteScoreSheet, Sheets: xlsx.WriteSheet, Letter: docx.WriteLetter})
+	svc := wire(st, argon.Hasher{P: argon.Params{Memory: 64, Time: 1, Threads: 1}})
+	app, err := web.New(svc.web(), slog.New(slog.NewTextHandler(io.Discard, nil)), web.Options{ScoreSheet: xlsx.WriteScoreSheet, Sheets: xlsx.WriteSheet, Letter: docx.WriteLetter})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,17 +59,17 @@ func TestTwoInstancesOnePostgres(t *testing.T) {
 	a, srvA := instance(t, dsn)
 	_, srvB := instance(t, dsn)
 	ctx := context.Background()
-	if _, err := a.AddUnit(ctx, ziping.System, "990000", "示范省", ziping.LevelProvince, ""); err != nil {
+	if _, err := a.Core.AddUnit(ctx, ziping.System, "990000", "示范省", ziping.LevelProvince, ""); err != nil {
 		t.Fatal(err)
 	}
 	ds, err := xlsx.Read([]string{fixture(t)}, xlsx.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.ImportDataset(ctx, ziping.System, ds, ziping.ImportSource{File: "示范.xlsx"}); err != nil {
+	if _, err := a.Core.ImportDataset(ctx, ziping.System, ds, ziping.ImportSource{File: "示范.xlsx"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.AddUser(ctx, ziping.System, ziping.NewUser{Username: "county2", Password: "Pw-shared-x2024", Role: ziping.RoleFiller, Scope: "990102"}); err != nil {
+	if _, err := a.Accounts.AddUser(ctx, ziping.System, account.NewUser{Username: "county2", Password: "Pw-shared-x2024", Role: ziping.RoleFiller, Scope: "990102"}); err != nil {
 		t.Fatal(err)
 	}
 	// Sign in through instance A's login form.

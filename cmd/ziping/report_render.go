@@ -278,7 +278,7 @@ func renderFromStore(e *env, f *renderFlags) error {
 }
 
 // storeAssessments finds the assessments the flags name.
-func storeAssessments(e *env, svc *ziping.Service, f *renderFlags) ([]int64, error) {
+func storeAssessments(e *env, svc *services, f *renderFlags) ([]int64, error) {
 	if f.assessment != 0 {
 		return []int64{f.assessment}, nil
 	}
@@ -312,12 +312,12 @@ func storeAssessments(e *env, svc *ziping.Service, f *renderFlags) ([]int64, err
 // DIR/CODE-名称-YEAR.format and says nothing but the findings (the caller shows
 // progress); without, it writes -o and says so. It returns how many findings the
 // report check printed.
-func renderStored(e *env, svc *ziping.Service, f *renderFlags, id int64, dir string) (int, error) {
-	v, err := svc.Assessment(e.ctx, ziping.System, id)
+func renderStored(e *env, svc *services, f *renderFlags, id int64, dir string) (int, error) {
+	v, err := svc.Core.Assessment(e.ctx, ziping.System, id)
 	if err != nil {
 		return 0, err
 	}
-	issues, err := svc.ReportIssues(v)
+	issues, err := svc.Core.ReportIssues(v)
 	if err != nil {
 		return 0, err
 	}
@@ -325,7 +325,7 @@ func renderStored(e *env, svc *ziping.Service, f *renderFlags, id int64, dir str
 		fmt.Fprintf(e.stderr, "\r报告检查（%s）：「%s」第%d行第%d字：%s（%s）\n", v.Unit.Name, is.Section, is.Line, is.Col, is.Text, is.Kind)
 	}
 	var buf bytes.Buffer
-	if err := svc.WriteReport(e.ctx, ziping.System, id, f.format, &buf); err != nil {
+	if err := svc.Core.WriteReport(e.ctx, ziping.System, id, f.format, &buf); err != nil {
 		return 0, err
 	}
 	out := f.out

@@ -90,10 +90,10 @@ func runServe(e *env, args []string) error {
 		return err
 	}
 	defer done()
-	svc.MaxEvidence = *maxEvidence << 20
+	svc.Core.MaxEvidence = *maxEvidence << 20
 	lim.apply(svc)
-	app, err := web.New(svc, log, web.Options{Dev: *dev, SecureCookies: *secure, ScoreSheet: xlsx.WriteScoreSheet, Sheets: xlsx.WriteSheet,
-		Letter: docx.WriteLetter, MaxEvidence: svc.MaxEvidence, TrustedProxies: trusted, MaxPreviews: lim.previews})
+	app, err := web.New(svc.web(), log, web.Options{Dev: *dev, SecureCookies: *secure, ScoreSheet: xlsx.WriteScoreSheet, Sheets: xlsx.WriteSheet,
+		Letter: docx.WriteLetter, MaxEvidence: svc.Core.MaxEvidence, TrustedProxies: trusted, MaxPreviews: lim.previews})
 	if err != nil {
 		return err
 	}
@@ -106,7 +106,7 @@ func runServe(e *env, args []string) error {
 }
 
 // serve runs the HTTP server on ln until ctx ends.
-func serve(ctx context.Context, ln net.Listener, h http.Handler, svc *ziping.Service, log *slog.Logger) error {
+func serve(ctx context.Context, ln net.Listener, h http.Handler, svc *services, log *slog.Logger) error {
 	hs := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: readHeaderTimeout,
@@ -149,16 +149,16 @@ const checkpointPoll = 5 * time.Second
 // runJobs runs the jobs left by processes that died (summaries to recompute after a
 // committed import, superseded rows to delete) at start-up and every JobPoll, after
 // abandoning the batches whose writer died mid-import.
-func runJobs(ctx context.Context, svc *ziping.Service, log *slog.Logger) {
+func runJobs(ctx context.Context, svc *services, log *slog.Logger) {
 	t := time.NewTicker(ziping.JobPoll)
 	defer t.Stop()
 	for {
-		if n, err := svc.ReapBatches(ctx); err != nil && ctx.Err() == nil {
+		if n, err := svc.Core.ReapBatches(ctx); err != nil && ctx.Err() == nil {
 			log.Error("abandon dead imports", "error", err.Error())
 		} else if n > 0 {
 			log.Warn("abandoned imports whose writer died", "batches", n)
 		}
-		if n, err := svc.RunJobs(ctx); err != nil && ctx.Err() == nil {
+		if n, err := svc.Core.RunJobs(ctx); err != nil && ctx.Err() == nil {
 			log.Error("jobs", "error", err.Error(), "done", n)
 		} else if n > 0 {
 			log.Info("jobs done", "jobs", n)
@@ -172,7 +172,7 @@ func runJobs(ctx context.Context, svc *ziping.Service, log *slog.Logger) {
 }
 
 // sweepSessions deletes expired sessions every hour while the server runs.
-func sweepSessions(ctx context.Context, svc *ziping.Service, log *slog.Logger) {
+func sweepSessions(ctx context.Context, svc *services, log *slog.Logger) {
 	t := time.NewTicker(sessionSweep)
 	defer t.Stop()
 	for {
@@ -180,7 +180,7 @@ func sweepSessions(ctx context.Context, svc *ziping.Service, log *slog.Logger) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := svc.Store.DeleteExpiredSessions(ctx, svc.Now()); err != nil && ctx.Err() == nil {
+			if err := svc.Accounts.SweepSessions(ctx); err != nil && ctx.Err() == nil {
 				log.Error("delete expired sessions", "error", err.Error())
 			}
 		}

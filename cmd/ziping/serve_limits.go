@@ -35,9 +35,9 @@ func (l serveLimits) check() error {
 // the collector works harder as the heap nears it, which keeps a burst of password
 // hashes (64 MiB each, as many at once as cores) from growing the heap to twice what
 // is live. GOMEMLIMIT, when set, wins.
-func (l serveLimits) apply(svc *ziping.Service) {
-	svc.Limits.MaxRows = l.maxRows
-	svc.Uploads = ziping.UploadLimits{PerUser: l.perUser, Bytes: l.quotaMB << 20}
+func (l serveLimits) apply(svc *services) {
+	svc.Core.Limits.MaxRows = l.maxRows
+	svc.Core.Uploads = ziping.UploadLimits{PerUser: l.perUser, Bytes: l.quotaMB << 20}
 	svc.Audit.CheckpointEvery = l.checkpointEvery
 	if l.memoryMB > 0 && os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(l.memoryMB << 20)

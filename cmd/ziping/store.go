@@ -7,11 +7,13 @@ import (
 	"strings"
 
 	"ziping"
+	"ziping/account"
 	"ziping/argon"
 	"ziping/frameworks"
 	"ziping/postgres"
 	"ziping/report"
 	"ziping/sqlite"
+	"ziping/web"
 )
 
 // defaultDB is where ziping keeps its data when neither --db nor ZIPING_DB says.
@@ -59,10 +61,30 @@ func openStore(ctx context.Context, url string) (ziping.Store, error) {
 	return st, nil
 }
 
-// service opens the store and wraps it in the domain service, with the audit key
-// (made at first start) and the checkpoint file. done writes a last checkpoint of
-// the audit chain and closes the store.
-func service(e *env, url string) (*ziping.Service, func(), error) {
+// services are ziping's use cases on one store, sharing one auditor: cmd/ziping
+// builds them (the only place that wires) and hands them to the web application.
+type services struct {
+	Store    ziping.Store
+	Audit    *ziping.Auditor
+	Accounts *account.Service
+	Core     *ziping.Service
+}
+
+// wire builds every service on st, with the hasher h.
+func wire(st ziping.Store, h account.PasswordHasher) *services {
+	au := ziping.NewAuditor(st)
+	return &services{Store: st, Audit: au, Accounts: account.New(st, h, au), Core: ziping.NewService(st, au)}
+}
+
+// web is what the web application takes of the services.
+func (s *services) web() web.Services {
+	return web.Services{Accounts: s.Accounts, Core: s.Core, Audit: s.Audit, Store: s.Store}
+}
+
+// service opens the store and wires the services on it, with the audit key (made
+// at first start) and the checkpoint file. done writes a last checkpoint of the
+// audit chain and closes the store.
+func service(e *env, url string) (*services, func(), error) {
 	st, err := openStore(e.ctx, url)
 	if err != nil {
 		return nil, nil, err
@@ -73,15 +95,15 @@ func service(e *env, url string) (*ziping.Service, func(), error) {
 		st.Close()
 		return nil, nil, err
 	}
-	svc := ziping.NewService(st, argon.Hasher{P: argon.Default})
-	svc.Reports = report.Renderer{}
-	svc.Audit.Key, svc.DeviceKey = key, deviceKey(key)
+	svc := wire(st, argon.Hasher{P: argon.Default})
+	svc.Core.Reports = report.Renderer{}
+	svc.Audit.Key, svc.Accounts.DeviceKey = key, deviceKey(key)
 	svc.Audit.Checkpoints = checkpointFile{path: cpPath}
 	if err := svc.Audit.EnsureKey(e.ctx); err != nil {
 		st.Close()
 		return nil, nil, err
 	}
-	if err := svc.SeedFrameworks(e.ctx, frameworks.Stored()); err != nil {
+	if err := svc.Core.SeedFrameworks(e.ctx, frameworks.Stored()); err != nil {
 		st.Close()
 		return nil, nil, fmt.Errorf("写入内置评价体系失败: %w", err)
 	}

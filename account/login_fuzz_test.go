@@ -1,15 +1,17 @@
-package ziping
+package account
 
 import (
 	"strings"
 	"testing"
+
+	"ziping"
 )
 
 // FuzzDeviceCookie: deviceFor reads whatever a browser sends as a device cookie.
 // It must never panic, and it may trust only a cookie this key signed for this user.
 func FuzzDeviceCookie(f *testing.F) {
 	s := &Service{DeviceKey: []byte("fuzz-device-key-0123456789abcdef")}
-	u := &User{ID: 7}
+	u := &ziping.User{ID: 7}
 	good := s.newDevice(u)
 	for _, seed := range []string{good, "", ".", "v1...", "v1.7." + strings.Repeat("a", 32) + ".", good + "x", strings.Replace(good, "v1.7.", "v1.8.", 1)} {
 		f.Add(seed)

@@ -1,10 +1,12 @@
-package ziping
+package account
 
 import (
 	"context"
 	"slices"
 	"strings"
 	"time"
+
+	"ziping"
 )
 
 // NewUser is what AddUser needs.
@@ -14,11 +16,11 @@ type NewUser struct {
 }
 
 // AddUser creates a user. Only admins (and the system) may.
-func (s *Service) AddUser(ctx context.Context, a *Actor, nu NewUser) (*User, error) {
+func (s *Service) AddUser(ctx context.Context, a *ziping.Actor, nu NewUser) (*ziping.User, error) {
 	if !a.IsAdmin() {
-		return nil, Errorf(Forbidden, "只有管理员可以添加用户")
+		return nil, ziping.Errorf(ziping.Forbidden, "只有管理员可以添加用户")
 	}
-	u := &User{Username: strings.TrimSpace(nu.Username), Name: strings.TrimSpace(nu.Name), Role: nu.Role, CreatedAt: s.now()}
+	u := &ziping.User{Username: strings.TrimSpace(nu.Username), Name: strings.TrimSpace(nu.Name), Role: nu.Role, CreatedAt: s.now()}
 	if err := s.checkNewUser(ctx, u, nu); err != nil {
 		return nil, err
 	}
@@ -32,10 +34,10 @@ func (s *Service) AddUser(ctx context.Context, a *Actor, nu NewUser) (*User, err
 		return nil, err
 	}
 	u.PasswordHash = hash
-	err = s.Store.Tx(ctx, func(tx Store) error {
+	err = s.Store.Tx(ctx, func(tx ziping.Store) error {
 		if err := tx.CreateUser(ctx, u); err != nil {
-			if ErrorKind(err) == Conflict {
-				return Errorf(Conflict, "用户名「%s」已存在", u.Username)
+			if ziping.ErrorKind(err) == ziping.Conflict {
+				return ziping.Errorf(ziping.Conflict, "用户名「%s」已存在", u.Username)
 			}
 			return err
 		}
@@ -48,24 +50,24 @@ func (s *Service) AddUser(ctx context.Context, a *Actor, nu NewUser) (*User, err
 	return u, nil
 }
 
-var roles = []string{RoleAdmin, RoleReviewer, RoleFiller, RoleViewer}
+var roles = []string{ziping.RoleAdmin, ziping.RoleReviewer, ziping.RoleFiller, ziping.RoleViewer}
 
-func (s *Service) checkNewUser(ctx context.Context, u *User, nu NewUser) error {
+func (s *Service) checkNewUser(ctx context.Context, u *ziping.User, nu NewUser) error {
 	switch {
 	case !validUsername(u.Username):
-		return Errorf(Invalid, "用户名只能由3至32位字母、数字、下划线、点或连字符组成")
+		return ziping.Errorf(ziping.Invalid, "用户名只能由3至32位字母、数字、下划线、点或连字符组成")
 	case !slices.Contains(roles, u.Role):
-		return Errorf(Invalid, "角色应为 admin、reviewer、filler 或 viewer")
-	case u.Role != RoleAdmin && nu.Scope == "":
-		return Errorf(Invalid, "非管理员用户须指定所属单位（单位代码）")
+		return ziping.Errorf(ziping.Invalid, "角色应为 admin、reviewer、filler 或 viewer")
+	case u.Role != ziping.RoleAdmin && nu.Scope == "":
+		return ziping.Errorf(ziping.Invalid, "非管理员用户须指定所属单位（单位代码）")
 	}
 	if err := CheckPassword(nu.Password, u.Username); err != nil {
 		return err
 	}
 	if nu.Scope != "" {
 		unit, err := s.Store.UnitByCode(ctx, nu.Scope)
-		if ErrorKind(err) == NotFound {
-			return Errorf(Invalid, "没有代码为 %s 的单位", nu.Scope)
+		if ziping.ErrorKind(err) == ziping.NotFound {
+			return ziping.Errorf(ziping.Invalid, "没有代码为 %s 的单位", nu.Scope)
 		}
 		if err != nil {
 			return err
@@ -91,9 +93,9 @@ func validUsername(s string) bool {
 // and ends every other session of the user at once: whoever knew the old password
 // and signed in with it is out. keep is the token hash of the session that made the
 // change, which stays ("" ends them all). The account's lock is lifted.
-func (s *Service) SetPassword(ctx context.Context, a *Actor, username, password, keep string) error {
+func (s *Service) SetPassword(ctx context.Context, a *ziping.Actor, username, password, keep string) error {
 	if !a.IsAdmin() && a.User.Username != username {
-		return Errorf(Forbidden, "只能修改自己的密码")
+		return ziping.Errorf(ziping.Forbidden, "只能修改自己的密码")
 	}
 	u, err := s.Store.UserByName(ctx, username)
 	if err != nil {
@@ -112,7 +114,7 @@ func (s *Service) SetPassword(ctx context.Context, a *Actor, username, password,
 		return err
 	}
 	u.FailedLogins, u.LockedUntil = 0, time.Time{}
-	return s.Store.Tx(ctx, func(tx Store) error {
+	return s.Store.Tx(ctx, func(tx ziping.Store) error {
 		if err := tx.UpdateUser(ctx, u); err != nil {
 			return err
 		}
@@ -126,15 +128,15 @@ func (s *Service) SetPassword(ctx context.Context, a *Actor, username, password,
 
 // SetDisabled disables a user, ending every session of it at once, or enables it
 // again. Admins only; an admin cannot disable itself.
-func (s *Service) SetDisabled(ctx context.Context, a *Actor, username string, disabled bool) (*User, error) {
+func (s *Service) SetDisabled(ctx context.Context, a *ziping.Actor, username string, disabled bool) (*ziping.User, error) {
 	if !a.IsAdmin() {
-		return nil, Errorf(Forbidden, "只有管理员可以停用或启用用户")
+		return nil, ziping.Errorf(ziping.Forbidden, "只有管理员可以停用或启用用户")
 	}
 	if disabled && a.User != nil && a.User.Username == username {
-		return nil, Errorf(Invalid, "不能停用自己的账号")
+		return nil, ziping.Errorf(ziping.Invalid, "不能停用自己的账号")
 	}
-	var u *User
-	err := s.Store.Tx(ctx, func(tx Store) error {
+	var u *ziping.User
+	err := s.Store.Tx(ctx, func(tx ziping.Store) error {
 		var err error
 		if u, err = tx.UserByName(ctx, username); err != nil {
 			return err
@@ -161,12 +163,12 @@ func (s *Service) SetDisabled(ctx context.Context, a *Actor, username string, di
 
 // Unlock lifts the lock that wrong passwords put on a user's account (for every
 // client without a device cookie). Admins only.
-func (s *Service) Unlock(ctx context.Context, a *Actor, username string) (*User, error) {
+func (s *Service) Unlock(ctx context.Context, a *ziping.Actor, username string) (*ziping.User, error) {
 	if !a.IsAdmin() {
-		return nil, Errorf(Forbidden, "只有管理员可以解锁用户")
+		return nil, ziping.Errorf(ziping.Forbidden, "只有管理员可以解锁用户")
 	}
-	var u *User
-	err := s.Store.Tx(ctx, func(tx Store) error {
+	var u *ziping.User
+	err := s.Store.Tx(ctx, func(tx ziping.Store) error {
 		var err error
 		if u, err = tx.UserByName(ctx, username); err != nil {
 			return err
@@ -182,9 +184,9 @@ func (s *Service) Unlock(ctx context.Context, a *Actor, username string) (*User,
 }
 
 // Users lists the users; admins only.
-func (s *Service) Users(ctx context.Context, a *Actor) ([]User, error) {
+func (s *Service) Users(ctx context.Context, a *ziping.Actor) ([]ziping.User, error) {
 	if !a.IsAdmin() {
-		return nil, Errorf(Forbidden, "只有管理员可以查看用户")
+		return nil, ziping.Errorf(ziping.Forbidden, "只有管理员可以查看用户")
 	}
 	return s.Store.Users(ctx)
 }
@@ -192,9 +194,9 @@ func (s *Service) Users(ctx context.Context, a *Actor) ([]User, error) {
 // ChangePassword is a signed-in user changing its own password: the current one is
 // checked first (under the hashing semaphore, so that it cannot be used to guess
 // faster than the sign-in form), and the user's other sessions end.
-func (s *Service) ChangePassword(ctx context.Context, a *Actor, current, password, keep string) error {
+func (s *Service) ChangePassword(ctx context.Context, a *ziping.Actor, current, password, keep string) error {
 	if a.User == nil {
-		return Errorf(Forbidden, "请先登录")
+		return ziping.Errorf(ziping.Forbidden, "请先登录")
 	}
 	u, err := s.Store.User(ctx, a.User.ID)
 	if err != nil {
@@ -208,7 +210,7 @@ func (s *Service) ChangePassword(ctx context.Context, a *Actor, current, passwor
 	release()
 	if err != nil || !ok {
 		_ = s.audit(ctx, s.Store, a, "user_password_failed", userObject(u), u.ScopeID, nil, nil)
-		return Errorf(Invalid, "当前密码不正确")
+		return ziping.Errorf(ziping.Invalid, "当前密码不正确")
 	}
 	return s.SetPassword(ctx, a, u.Username, password, keep)
 }

@@ -1,10 +1,12 @@
-package ziping
+package account
 
 import (
 	_ "embed"
 	"strings"
 	"sync"
 	"unicode/utf8"
+
+	"ziping"
 )
 
 // commonPasswords is the list of common passwords of 10 or more characters that the
@@ -42,11 +44,11 @@ func CheckPassword(p, username string) error {
 	lower, name := strings.ToLower(p), strings.ToLower(strings.TrimSpace(username))
 	switch {
 	case n < 10 || n > 128:
-		return Errorf(Invalid, "密码须为10至128个字符")
+		return ziping.Errorf(ziping.Invalid, "密码须为10至128个字符")
 	case name != "" && strings.Contains(lower, name):
-		return Errorf(Invalid, "密码不能是用户名，也不能包含用户名")
+		return ziping.Errorf(ziping.Invalid, "密码不能是用户名，也不能包含用户名")
 	case isCommonPassword(p) || isCommonPassword(strings.TrimSpace(p)):
-		return Errorf(Invalid, "这个密码太常见，很容易被猜中，请换一个")
+		return ziping.Errorf(ziping.Invalid, "这个密码太常见，很容易被猜中，请换一个")
 	}
 	return nil
 }
