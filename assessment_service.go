@@ -321,7 +321,7 @@ func (s *Service) evaluateView(ctx context.Context, st Store, v *AssessmentView,
 		}
 		ds, self = snap.ds, snap.self
 	} else if ds == nil {
-		if ds, _, err = s.LoadDataset(ctx, System, v.Unit, as.Period); err != nil {
+		if ds, _, err = s.Data.LoadDataset(ctx, System, v.Unit, as.Period); err != nil {
 			return err
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"ziping"
+	"ziping/dataset"
 	"ziping/engine"
 	"ziping/report"
 	"ziping/servicetest"
@@ -342,7 +343,7 @@ func testAssessmentSnapshot(t *testing.T, f *aflow) {
 	for i := range col {
 		col[i] /= 2
 	}
-	if _, err := f.Core.ImportDataset(f.Ctx, ziping.System, ds, ziping.ImportSource{File: "改.xlsx"}); err != nil {
+	if _, err := f.Data.ImportDataset(f.Ctx, ziping.System, ds, dataset.ImportSource{File: "改.xlsx"}); err != nil {
 		t.Fatal(err)
 	}
 	after := f.view(t, f.filler, sub.ID).Self
@@ -800,7 +801,7 @@ func testReportInReadiness(t *testing.T, f *aflow) {
 	for i := range col {
 		col[i] *= 3 // every school oversize
 	}
-	if _, err := f.Core.ImportDataset(f.Ctx, ziping.System, ds, ziping.ImportSource{File: "改.xlsx"}); err != nil {
+	if _, err := f.Data.ImportDataset(f.Ctx, ziping.System, ds, dataset.ImportSource{File: "改.xlsx"}); err != nil {
 		t.Fatal(err)
 	}
 	removed, added, err := f.Core.ReportChanges(f.view(t, f.filler, cur.ID))

@@ -55,13 +55,3 @@ type SchoolKey struct {
 	Period      int
 	Code, Stage string
 }
-
-// ImportChunk is how many school rows one transaction of an import writes. The
-// SQLite store writes about 70 rows a millisecond (20,000 rows in 280 ms on the
-// development machine), so a chunk holds the writer some 30 ms: a sign-in or a saved
-// score waits for one chunk at most, never for the whole import.
-const ImportChunk = 2000
-
-// StaleBatchAfter is how long a pending batch may go without a chunk written before
-// any instance takes its writer for dead and abandons it.
-const StaleBatchAfter = 10 * time.Minute

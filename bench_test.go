@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"ziping"
+	"ziping/dataset"
 	"ziping/engine"
 	"ziping/frameworks"
 	"ziping/servicetest"
@@ -22,12 +23,12 @@ func benchService(b *testing.B) (*servicetest.Services, context.Context) {
 	if err := svc.Core.SeedFrameworks(ctx, frameworks.Stored()); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := svc.Core.AddUnit(ctx, ziping.System, "990000", "示范省", ziping.LevelProvince, ""); err != nil {
+	if _, err := svc.Data.AddUnit(ctx, ziping.System, "990000", "示范省", ziping.LevelProvince, ""); err != nil {
 		b.Fatal(err)
 	}
 	schools, counties := synth.Generate(synth.Config{Counties: 200, Schools: 20000, Seed: 11})
 	ds := servicetest.ReadTables(b, schools, counties)
-	if _, err := svc.Core.ImportDataset(ctx, ziping.System, ds, ziping.ImportSource{File: "s.csv"}); err != nil {
+	if _, err := svc.Data.ImportDataset(ctx, ziping.System, ds, dataset.ImportSource{File: "s.csv"}); err != nil {
 		b.Fatal(err)
 	}
 	return svc, ctx
@@ -43,7 +44,7 @@ func BenchmarkRecomputeCounty(b *testing.B) {
 	}
 	prog, _ := frameworks.Builtin("lxzz-county")
 	for b.Loop() {
-		ds, _, err := svc.Core.LoadDataset(ctx, ziping.System, county, 2024)
+		ds, _, err := svc.Data.LoadDataset(ctx, ziping.System, county, 2024)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -63,7 +64,7 @@ func BenchmarkRecomputeProvince(b *testing.B) {
 		// A new service each time: the dataset cache would otherwise make this
 		// measure the evaluation only.
 		fresh := servicetest.Wire(svc.Store, servicetest.FastHasher(), time.Now)
-		ds, _, err := fresh.Core.LoadDataset(ctx, ziping.System, root, 2024)
+		ds, _, err := fresh.Data.LoadDataset(ctx, ziping.System, root, 2024)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -2,15 +2,12 @@ package ziping
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
-	"slices"
 	"time"
 )
 
 // Job is durable work that must follow a committed write: it is written in the same
 // transaction as the write, run after commit, and, should the process die first, run
-// at start-up (or within JobPoll) by any instance. Jobs are idempotent: one that ran
+// at start-up (or within dataset.JobPoll) by any instance. Jobs are idempotent: one that ran
 // but was not deleted before a crash runs again harmlessly.
 type Job struct {
 	ID         int64
@@ -25,9 +22,9 @@ type Job struct {
 // Job kinds.
 const (
 	// JobRecompute recomputes the summaries of the open assessments of some
-	// counties and periods (payload recomputeJob).
+	// counties and periods (payload RecomputePayload).
 	JobRecompute = "recompute"
-	// JobPrune deletes the rows a batch made dead (payload pruneJob).
+	// JobPrune deletes the rows a batch made dead.
 	JobPrune = "prune"
 )
 
@@ -46,147 +43,10 @@ type JobStore interface {
 	Jobs(ctx context.Context) ([]Job, error)
 }
 
-type recomputeJob struct {
+// RecomputePayload is the payload of a JobRecompute: the counties whose open
+// assessments follow their data, and the periods to bring up to date. Package
+// dataset writes it (an import, a school moved); package assess handles it.
+type RecomputePayload struct {
 	Counties []int64 `json:"counties"`
 	Periods  []int   `json:"periods"`
 }
-
-type pruneJob struct {
-	Batch int64 `json:"batch"`
-}
-
-// JobLease is how long a runner holds a job; a runner that died lets it go then.
-const JobLease = 5 * time.Minute
-
-// JobPoll is how often a server looks for jobs left by a process that died.
-const JobPoll = time.Minute
-
-// maxJobAttempts: a job that failed this often is left for an operator (it stays
-// in the table with its last error, and every start-up logs it).
-const maxJobAttempts = 20
-
-func (s *Service) enqueue(ctx context.Context, tx Store, kind string, payload any) error {
-	b, err := json.Marshal(payload)
-	if err != nil {
-		return fmt.Errorf("encode job: %w", err)
-	}
-	return tx.EnqueueJob(ctx, &Job{Kind: kind, Payload: string(b), CreatedAt: s.now()})
-}
-
-// RunJobs runs the jobs that are due until none is left, and returns how many ran
-// and the first error (each failed job is released for a later retry, and the
-// others still run).
-func (s *Service) RunJobs(ctx context.Context) (int, error) {
-	n := 0
-	var first error
-	for ctx.Err() == nil {
-		now := s.Now()
-		j, err := s.Store.ClaimJob(ctx, now, now.Add(JobLease))
-		if IsNotFound(err) {
-			return n, first
-		}
-		if err != nil {
-			return n, err
-		}
-		if j.Attempts > maxJobAttempts {
-			continue // held for its lease; reported by PendingJobs
-		}
-		if err := s.runJob(ctx, j); err != nil {
-			first = cmpErr(first, fmt.Errorf("job %d (%s): %w", j.ID, j.Kind, err))
-			backoff := time.Duration(min(j.Attempts, 10)) * 30 * time.Second
-			if rerr := s.Store.ReleaseJob(ctx, j.ID, s.Now().Add(backoff), err.Error()); rerr != nil {
-				return n, rerr
-			}
-			continue
-		}
-		if err := s.Store.DeleteJob(ctx, j.ID); err != nil && !IsNotFound(err) {
-			return n, err
-		}
-		n++
-	}
-	return n, cmpErr(first, ctx.Err())
-}
-
-func cmpErr(first, err error) error {
-	if first != nil {
-		return first
-	}
-	return err
-}
-
-func (s *Service) runJob(ctx context.Context, j *Job) error {
-	switch j.Kind {
-	case JobRecompute:
-		var p recomputeJob
-		if err := json.Unmarshal([]byte(j.Payload), &p); err != nil {
-			return fmt.Errorf("payload: %w", err)
-		}
-		return s.recomputeJob(ctx, p)
-	case JobPrune:
-		var p pruneJob
-		if err := json.Unmarshal([]byte(j.Payload), &p); err != nil {
-			return fmt.Errorf("payload: %w", err)
-		}
-		return s.prune(ctx, p.Batch)
-	}
-	return fmt.Errorf("unknown job kind %q", j.Kind)
-}
-
-func (s *Service) recomputeJob(ctx context.Context, p recomputeJob) error {
-	var counties []OrgUnit
-	for _, id := range p.Counties {
-		u, err := s.Store.Unit(ctx, id)
-		if IsNotFound(err) {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		counties = append(counties, *u)
-	}
-	periods := slices.Clone(p.Periods)
-	slices.Sort(periods)
-	for _, per := range slices.Compact(periods) {
-		if _, err := s.recomputeCounties(ctx, counties, per); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// pruneChunk bounds one transaction of pruning, as ImportChunk bounds a write.
-const pruneChunk = ImportChunk
-
-func (s *Service) prune(ctx context.Context, batch int64) error {
-	var key SchoolKey
-	for {
-		next, more, err := s.Store.PruneBatch(ctx, batch, key, pruneChunk)
-		if err != nil || !more {
-			return err
-		}
-		key = next
-	}
-}
-
-// ReapBatches abandons the pending batches whose writer has not written for
-// StaleBatchAfter (a process that died mid-import) and queues the deletion of
-// their rows. Servers call it at start-up and every JobPoll.
-func (s *Service) ReapBatches(ctx context.Context) (int, error) {
-	var ids []int64
-	err := s.Store.Tx(ctx, func(tx Store) error {
-		var err error
-		if ids, err = tx.AbandonStaleBatches(ctx, s.Now().Add(-StaleBatchAfter)); err != nil {
-			return err
-		}
-		for _, id := range ids {
-			if err := s.enqueue(ctx, tx, JobPrune, pruneJob{Batch: id}); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	return len(ids), err
-}
-
-// PendingJobs lists the jobs not yet done, for start-up logs and tests.
-func (s *Service) PendingJobs(ctx context.Context) ([]Job, error) { return s.Store.Jobs(ctx) }

@@ -2,7 +2,10 @@ package ziping
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"math"
+	"slices"
 	"sync"
 
 	"ziping/engine"
@@ -187,6 +190,34 @@ func (s *Service) RecomputeAssessments(ctx context.Context, root *OrgUnit, perio
 	})
 }
 
+// RecomputeJob runs a JobRecompute: package dataset's job runner calls it
+// (cmd/ziping hands it over with HandleJob).
+func (s *Service) RecomputeJob(ctx context.Context, payload string) error {
+	var p RecomputePayload
+	if err := json.Unmarshal([]byte(payload), &p); err != nil {
+		return fmt.Errorf("payload: %w", err)
+	}
+	var counties []OrgUnit
+	for _, id := range p.Counties {
+		u, err := s.Store.Unit(ctx, id)
+		if IsNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		counties = append(counties, *u)
+	}
+	periods := slices.Clone(p.Periods)
+	slices.Sort(periods)
+	for _, per := range slices.Compact(periods) {
+		if _, err := s.recomputeCounties(ctx, counties, per); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // recomputeCounties is RecomputeAssessments for the given counties only: an import
 // of one county reads that county again, not the province.
 func (s *Service) recomputeCounties(ctx context.Context, counties []OrgUnit, period int) (int, error) {
@@ -198,7 +229,7 @@ func (s *Service) recomputeCounties(ctx context.Context, counties []OrgUnit, per
 		ids[i] = c.ID
 	}
 	return s.recompute(ctx, AssessmentQuery{UnitIDs: ids, Period: period}, func() (*engine.Dataset, []OrgUnit, error) {
-		return s.loadCounties(ctx, counties, period)
+		return s.Data.LoadCounties(ctx, counties, period)
 	})
 }
 
@@ -249,9 +280,13 @@ func (s *Service) recompute(ctx context.Context, q AssessmentQuery, load func() 
 // loadDatasetFor loads root's counties (every county when root is nil).
 func (s *Service) loadDatasetFor(ctx context.Context, root *OrgUnit, period int) (*engine.Dataset, []OrgUnit, error) {
 	if root == nil {
-		return s.loadDataset(ctx, nil, period)
+		counties, err := s.Store.Subtree(ctx, nil, LevelCounty)
+		if err != nil {
+			return nil, nil, err
+		}
+		return s.Data.LoadCounties(ctx, counties, period)
 	}
-	return s.LoadDataset(ctx, System, root, period)
+	return s.Data.LoadDataset(ctx, System, root, period)
 }
 
 // summaryCache keeps decoded summaries by assessment and version: decoding 200

@@ -2,8 +2,9 @@ package ziping
 
 import (
 	"context"
-	"io"
 	"time"
+
+	"ziping/engine"
 )
 
 // PasswordHasher hashes and verifies passwords (argon2id in production).
@@ -15,9 +16,8 @@ type PasswordHasher interface {
 // Service holds the use cases: who may do what, and what is written with its audit
 // entry. Time and randomness are injected so that tests are deterministic.
 type Service struct {
-	Store  Store
-	Now    func() time.Time
-	Random io.Reader // crypto/rand.Reader when nil
+	Store Store
+	Now   func() time.Time
 
 	// MaxEvidence bounds one evidence file; DefaultMaxEvidence when zero.
 	MaxEvidence int64
@@ -26,11 +26,9 @@ type Service struct {
 	Reports Reporter
 	// Audit appends the audit entries (shared by every service of a process).
 	Audit *Auditor
-	// Uploads bounds the uploads waiting for confirmation; Limits the imports.
-	Uploads UploadLimits
-	Limits  ImportLimits
+	// Data loads the engine's data of counties (package dataset).
+	Data Datasets
 
-	cache   *datasetCache  // nil: no caching (a Service built as a literal)
 	progs   *programCache  // compiled framework versions
 	snaps   *snapshotCache // decoded snapshots
 	sums    *summaryCache  // decoded assessment summaries
@@ -38,15 +36,26 @@ type Service struct {
 	results *resultCache   // assessments' results by version and dataset
 }
 
-// NewService returns a Service writing its audit entries through au.
-func NewService(st Store, au *Auditor) *Service {
-	return &Service{Store: st, Audit: au, Now: time.Now,
-		cache: &datasetCache{}, progs: &programCache{}, snaps: &snapshotCache{}, sums: &summaryCache{}, issues: &issueCache{}, results: &resultCache{}}
+// Datasets loads the engine's data of counties: package dataset provides it.
+type Datasets interface {
+	// LoadDataset loads, for an actor who may see root, its counties' data of period
+	// and the period before (cached by data version).
+	LoadDataset(ctx context.Context, a *Actor, root *OrgUnit, period int) (*engine.Dataset, []OrgUnit, error)
+	// LoadCounties reads the given counties' data of period and the period before.
+	LoadCounties(ctx context.Context, counties []OrgUnit, period int) (*engine.Dataset, []OrgUnit, error)
+}
+
+// maxCached bounds each cache: a province's counties for a few years.
+const maxCached = 512
+
+// NewService returns a Service writing its audit entries through au and loading
+// data through data.
+func NewService(st Store, au *Auditor, data Datasets) *Service {
+	return &Service{Store: st, Audit: au, Data: data, Now: time.Now,
+		progs: &programCache{}, snaps: &snapshotCache{}, sums: &summaryCache{}, issues: &issueCache{}, results: &resultCache{}}
 }
 
 func (s *Service) now() time.Time { return AuditTime(s.Now()) }
-
-func (s *Service) random(n int) string { return RandomHex(s.Random, n) }
 
 // audit appends an entry for actor through st.
 func (s *Service) audit(ctx context.Context, st AuditAppender, a *Actor, action, object string, unit int64, old, new any) error {

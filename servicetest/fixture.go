@@ -7,6 +7,7 @@ import (
 
 	"ziping"
 	"ziping/account"
+	"ziping/dataset"
 	"ziping/engine"
 	"ziping/frameworks"
 	"ziping/synth"
@@ -37,10 +38,10 @@ func NewOn(t testing.TB, st ziping.Store) *Fixture {
 	if err := f.Core.SeedFrameworks(ctx, frameworks.Stored()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.Core.AddUnit(ctx, ziping.System, "990000", "示范省", ziping.LevelProvince, ""); err != nil {
+	if _, err := f.Data.AddUnit(ctx, ziping.System, "990000", "示范省", ziping.LevelProvince, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.Core.ImportDataset(ctx, ziping.System, DemoDataset(t), ziping.ImportSource{File: "示范.xlsx"}); err != nil {
+	if _, err := f.Data.ImportDataset(ctx, ziping.System, DemoDataset(t), dataset.ImportSource{File: "示范.xlsx"}); err != nil {
 		t.Fatal(err)
 	}
 	return f

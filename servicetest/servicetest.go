@@ -13,6 +13,7 @@ import (
 	"ziping"
 	"ziping/account"
 	"ziping/argon"
+	"ziping/dataset"
 	"ziping/pgtest"
 	"ziping/postgres"
 	"ziping/sqlite"
@@ -77,6 +78,7 @@ type Services struct {
 	Store    ziping.Store
 	Audit    *ziping.Auditor
 	Accounts *account.Service
+	Data     *dataset.Service
 	Core     *ziping.Service
 }
 
@@ -88,7 +90,9 @@ func Wire(st ziping.Store, h account.PasswordHasher, now func() time.Time) *Serv
 	}
 	au := ziping.NewAuditor(st)
 	au.Now = now
-	s := &Services{Store: st, Audit: au, Accounts: account.New(st, h, au), Core: ziping.NewService(st, au)}
-	s.Accounts.Now, s.Core.Now = now, now
+	s := &Services{Store: st, Audit: au, Accounts: account.New(st, h, au), Data: dataset.New(st, au)}
+	s.Core = ziping.NewService(st, au, s.Data)
+	s.Data.HandleJob(ziping.JobRecompute, s.Core.RecomputeJob)
+	s.Accounts.Now, s.Data.Now, s.Core.Now = now, now, now
 	return s
 }

@@ -96,7 +96,7 @@ func (s *Server) schoolMove(w http.ResponseWriter, r *http.Request) error {
 		}
 		return ziping.Errorf(ziping.Invalid, "请填写学校代码和调入的区县代码")
 	}
-	mv, err := s.svc.Core.MoveSchool(r.Context(), info(r).actor, code, to)
+	mv, err := s.svc.Data.MoveSchool(r.Context(), info(r).actor, code, to)
 	if err != nil && mv == nil {
 		return err
 	}

@@ -16,6 +16,7 @@ import (
 
 	"ziping"
 	"ziping/account"
+	"ziping/dataset"
 	"ziping/docx"
 	"ziping/engine"
 	"ziping/frameworks"
@@ -116,10 +117,10 @@ func newFixture(t testing.TB, schools int) *fixture {
 	if err := svc.Core.SeedFrameworks(ctx, frameworks.Stored()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.Core.AddUnit(ctx, ziping.System, "990000", "示范省", ziping.LevelProvince, ""); err != nil {
+	if _, err := svc.Data.AddUnit(ctx, ziping.System, "990000", "示范省", ziping.LevelProvince, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.Core.ImportDataset(ctx, ziping.System, f.dataset(schools), ziping.ImportSource{File: "示范.xlsx"}); err != nil {
+	if _, err := svc.Data.ImportDataset(ctx, ziping.System, f.dataset(schools), dataset.ImportSource{File: "示范.xlsx"}); err != nil {
 		t.Fatal(err)
 	}
 	f.addUsers()
@@ -314,5 +315,5 @@ func (f *fixture) run(t *testing.T, cases []scenario) {
 
 // webServices are the services the web application takes, out of all of them.
 func webServices(s *servicetest.Services) Services {
-	return Services{Accounts: s.Accounts, Core: s.Core, Audit: s.Audit, Store: s.Store}
+	return Services{Accounts: s.Accounts, Data: s.Data, Core: s.Core, Audit: s.Audit, Store: s.Store}
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"ziping"
+	"ziping/dataset"
 	"ziping/docx"
 	"ziping/servicetest"
 	"ziping/sqlite"
@@ -238,7 +239,7 @@ func TestConfirmOnAnotherInstance(t *testing.T) {
 // Before issue 9 ten 19.5 MiB previews put 195 MiB in the upload folder.
 func TestUploadQuota(t *testing.T) {
 	f := newFixture(t, 60)
-	f.svc.Core.Uploads = ziping.UploadLimits{PerUser: 2}
+	f.svc.Data.Uploads = dataset.UploadLimits{PerUser: 2}
 	data := countyBook(t, 60, nil, "990102")
 	for i := range 2 {
 		previewID(t, f.upload(uploadReq{role: "filler", path: "/units/990102/import", file: fmt.Sprintf("学校%d.xlsx", i), data: data}))

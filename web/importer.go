@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"ziping"
+	"ziping/dataset"
 	"ziping/engine"
 	"ziping/xlsx"
 )
@@ -143,13 +144,13 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) error {
 	loc := &xlsx.Locator{}
 	ds, err := s.readUpload(name, data, period, loc)
 	if err == nil {
-		p.Note = ziping.IgnoredPeriods(period, keepPeriod(ds, period))
-		err = s.svc.Core.CheckImport(r.Context(), ri.actor, ds, ziping.ImportSource{File: name, Locate: loc.Locate})
+		p.Note = dataset.IgnoredPeriods(period, keepPeriod(ds, period))
+		err = s.svc.Data.CheckImport(r.Context(), ri.actor, ds, dataset.ImportSource{File: name, Locate: loc.Locate})
 	}
 	if done, rerr := s.importRefused(w, r, p, err); done {
 		return rerr
 	}
-	up, err := s.svc.Core.SaveUpload(r.Context(), ri.actor, ri.session, u.Code, name, period, data)
+	up, err := s.svc.Data.SaveUpload(r.Context(), ri.actor, ri.session, u.Code, name, period, data)
 	if done, rerr := s.importRefused(w, r, p, err); done {
 		return rerr
 	}
@@ -162,7 +163,7 @@ func keepPeriod(ds *engine.Dataset, period int) map[int]int {
 	if period == 0 {
 		return nil
 	}
-	return ziping.KeepPeriod(ds, period)
+	return dataset.KeepPeriod(ds, period)
 }
 
 // importRefused renders the page for a file that cannot be imported: the cell
@@ -278,7 +279,7 @@ func (s *Server) importConfirm(w http.ResponseWriter, r *http.Request) error {
 	}
 	ri := info(r)
 	id := r.PostForm.Get("upload")
-	up, batches, err := s.svc.Core.LoadUpload(r.Context(), ri.session, id, u.Code)
+	up, batches, err := s.svc.Data.LoadUpload(r.Context(), ri.session, id, u.Code)
 	if done, rerr := s.importRefused(w, r, p, err); done {
 		return rerr
 	}
@@ -317,10 +318,10 @@ func (s *Server) confirmUpload(r *http.Request, p *importPage, up *ziping.Upload
 	}
 	keepPeriod(ds, up.Period)
 	ri := info(r)
-	batches, err := s.svc.Core.ImportDataset(r.Context(), ri.actor, ds,
-		ziping.ImportSource{File: up.Name, SHA256: up.SHA256, UploadID: up.ID, Locate: loc.Locate})
+	batches, err := s.svc.Data.ImportDataset(r.Context(), ri.actor, ds,
+		dataset.ImportSource{File: up.Name, SHA256: up.SHA256, UploadID: up.ID, Locate: loc.Locate})
 	if ziping.ErrorKind(err) == ziping.Conflict {
-		if _, done, lerr := s.svc.Core.LoadUpload(r.Context(), ri.session, up.ID, up.Unit); lerr == nil && done != nil {
+		if _, done, lerr := s.svc.Data.LoadUpload(r.Context(), ri.session, up.ID, up.Unit); lerr == nil && done != nil {
 			return done, nil
 		}
 	}

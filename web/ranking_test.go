@@ -471,7 +471,7 @@ func TestRankText(t *testing.T) {
 func TestRankingJSONEscaping(t *testing.T) {
 	f := newFixture(t, 30)
 	const name = "</script><script>alert(1)</script>县"
-	if _, err := f.svc.Core.AddUnit(f.ctx, ziping.System, "990199", name, ziping.LevelCounty, "990100"); err != nil {
+	if _, err := f.svc.Data.AddUnit(f.ctx, ziping.System, "990199", name, ziping.LevelCounty, "990100"); err != nil {
 		t.Fatal(err)
 	}
 	f.rkAssess(rkFW, "990199", 2024, 0.5, ziping.StatusDraft)

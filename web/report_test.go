@@ -11,6 +11,7 @@ import (
 
 	"ziping"
 	"ziping/browsertest"
+	"ziping/dataset"
 	"ziping/engine"
 )
 
@@ -283,7 +284,7 @@ func TestReportChanges(t *testing.T) {
 	for i := range col {
 		col[i] *= 3 // every school oversize: new deductions
 	}
-	if _, err := f.svc.Core.ImportDataset(f.ctx, ziping.System, ds, ziping.ImportSource{File: "改.xlsx"}); err != nil {
+	if _, err := f.svc.Data.ImportDataset(f.ctx, ziping.System, ds, dataset.ImportSource{File: "改.xlsx"}); err != nil {
 		t.Fatal(err)
 	}
 	body := f.do(request{role: "filler", method: "GET", path: page}).Body.String()

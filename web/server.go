@@ -16,6 +16,7 @@ import (
 
 	"ziping"
 	"ziping/account"
+	"ziping/dataset"
 	"ziping/engine"
 	"ziping/frameworks"
 )
@@ -65,7 +66,7 @@ type Options struct {
 	// MaxPreviews bounds the uploads this instance reads for a preview at once (2
 	// when zero); a preview waits at most PreviewWait (5 s when zero) for a turn,
 	// then gets 429. Uploads waiting for confirmation are kept in the database and
-	// bounded per user by the service (ziping.UploadLimits).
+	// bounded per user by the service (dataset.UploadLimits).
 	MaxPreviews int
 	PreviewWait time.Duration
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For is believed, for
@@ -109,6 +110,7 @@ func (o Options) withDefaults() Options {
 // read; cmd/ziping builds them.
 type Services struct {
 	Accounts *account.Service
+	Data     *dataset.Service
 	Core     *ziping.Service
 	Audit    *ziping.Auditor
 	Store    ziping.Store
@@ -134,7 +136,7 @@ type Server struct {
 // New builds the server: it compiles the built-in frameworks and parses every page
 // template, so that a broken template stops the start, not a request.
 func New(svc Services, log *slog.Logger, opts Options) (*Server, error) {
-	if svc.Accounts == nil || svc.Core == nil || svc.Audit == nil || svc.Store == nil || log == nil {
+	if svc.Accounts == nil || svc.Data == nil || svc.Core == nil || svc.Audit == nil || svc.Store == nil || log == nil {
 		return nil, errors.New("web: every service, the store and a logger are required")
 	}
 	if opts.ScoreSheet == nil {

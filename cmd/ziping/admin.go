@@ -59,7 +59,7 @@ func runUnit(e *env, args []string) error {
 		return err
 	}
 	defer done()
-	u, err := svc.Core.AddUnit(e.ctx, ziping.System, code, name, *level, *parent)
+	u, err := svc.Data.AddUnit(e.ctx, ziping.System, code, name, *level, *parent)
 	if err != nil {
 		return err
 	}
@@ -86,7 +86,7 @@ func unitMove(e *env, args []string) error {
 		return err
 	}
 	defer done()
-	mv, err := svc.Core.MoveSchool(e.ctx, ziping.System, code, *to)
+	mv, err := svc.Data.MoveSchool(e.ctx, ziping.System, code, *to)
 	if err != nil {
 		return err
 	}

@@ -20,6 +20,7 @@ import (
 
 	"ziping"
 	"ziping/account"
+	"ziping/dataset"
 	"ziping/docx"
 	"ziping/engine"
 	"ziping/frameworks"
@@ -279,10 +280,10 @@ func importBenchProvince(e *env, svc *services, cfg synth.Config) (*engine.Datas
 	if err != nil {
 		return nil, err
 	}
-	if _, err := svc.Core.AddUnit(e.ctx, ziping.System, "990000", "示范省", ziping.LevelProvince, ""); err != nil {
+	if _, err := svc.Data.AddUnit(e.ctx, ziping.System, "990000", "示范省", ziping.LevelProvince, ""); err != nil {
 		return nil, err
 	}
-	_, err = svc.Core.ImportDataset(e.ctx, ziping.System, ds, ziping.ImportSource{File: "示范省.xlsx"})
+	_, err = svc.Data.ImportDataset(e.ctx, ziping.System, ds, dataset.ImportSource{File: "示范省.xlsx"})
 	return ds, err
 }
 

@@ -23,6 +23,7 @@ import (
 
 	"ziping"
 	"ziping/account"
+	"ziping/dataset"
 	"ziping/pgtest"
 	"ziping/synth"
 	"ziping/xlsx"
@@ -137,14 +138,14 @@ func (c *chaos) setup(t *testing.T) {
 	}
 	defer done()
 	ctx := context.Background()
-	if _, err := svc.Core.AddUnit(ctx, ziping.System, "990000", "示范省", ziping.LevelProvince, ""); err != nil {
+	if _, err := svc.Data.AddUnit(ctx, ziping.System, "990000", "示范省", ziping.LevelProvince, ""); err != nil {
 		t.Fatal(err)
 	}
 	ds, err := xlsx.Read([]string{fixture(t)}, xlsx.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.Core.ImportDataset(ctx, ziping.System, ds, ziping.ImportSource{File: "示范.xlsx"}); err != nil {
+	if _, err := svc.Data.ImportDataset(ctx, ziping.System, ds, dataset.ImportSource{File: "示范.xlsx"}); err != nil {
 		t.Fatal(err)
 	}
 	for _, u := range []account.NewUser{
@@ -428,7 +429,7 @@ func (c *chaos) check(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		jobs, err := s.Core.PendingJobs(context.Background())
+		jobs, err := s.Data.PendingJobs(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,6 +10,7 @@ import (
 
 	"ziping"
 	"ziping/account"
+	"ziping/dataset"
 	"ziping/docx"
 	"ziping/engine"
 	"ziping/frameworks"
@@ -117,10 +118,10 @@ func demoReport(e *env, data, dir string, schools int, seed uint64) (*engine.Dat
 // prints their passwords.
 func demoDatabase(e *env, svc *services, ds *engine.Dataset, data string) error {
 	ctx := e.ctx
-	if _, err := svc.Core.AddUnit(ctx, ziping.System, "990000", "示范省", ziping.LevelProvince, ""); err != nil {
+	if _, err := svc.Data.AddUnit(ctx, ziping.System, "990000", "示范省", ziping.LevelProvince, ""); err != nil {
 		return err
 	}
-	if _, err := svc.Core.ImportDataset(ctx, ziping.System, ds, ziping.ImportSource{File: filepath.Base(data)}); err != nil {
+	if _, err := svc.Data.ImportDataset(ctx, ziping.System, ds, dataset.ImportSource{File: filepath.Base(data)}); err != nil {
 		return err
 	}
 	county := ds.Units[0]

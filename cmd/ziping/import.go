@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"ziping"
+	"ziping/dataset"
 	"ziping/frameworks"
 	"ziping/xlsx"
 )
@@ -44,7 +45,7 @@ func runImport(e *env, args []string) error {
 		return err
 	}
 	if *period != 0 {
-		if note := ziping.IgnoredPeriods(*period, ziping.KeepPeriod(ds, *period)); note != "" {
+		if note := dataset.IgnoredPeriods(*period, dataset.KeepPeriod(ds, *period)); note != "" {
 			fmt.Fprintln(e.stderr, "ziping import: "+note)
 		}
 		if len(ds.Periods) == 0 {
@@ -56,7 +57,7 @@ func runImport(e *env, args []string) error {
 		return err
 	}
 	defer done()
-	svc.Core.Limits.MaxRows = *maxRows
+	svc.Data.Limits.MaxRows = *maxRows
 	sum, err := filesSHA256(files)
 	if err != nil {
 		return err
@@ -65,7 +66,7 @@ func runImport(e *env, args []string) error {
 	for i, f := range files {
 		names[i] = filepath.Base(f)
 	}
-	batches, err := svc.Core.ImportDataset(e.ctx, ziping.System, ds, ziping.ImportSource{File: strings.Join(names, "、"), SHA256: sum,
+	batches, err := svc.Data.ImportDataset(e.ctx, ziping.System, ds, dataset.ImportSource{File: strings.Join(names, "、"), SHA256: sum,
 		Locate: opt.Locator.Locate})
 	if err != nil {
 		return err

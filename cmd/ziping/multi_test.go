@@ -17,6 +17,7 @@ import (
 	"ziping"
 	"ziping/account"
 	"ziping/argon"
+	"ziping/dataset"
 	"ziping/docx"
 	"ziping/pgtest"
 	"ziping/postgres"
@@ -59,14 +60,14 @@ func TestTwoInstancesOnePostgres(t *testing.T) {
 	a, srvA := instance(t, dsn)
 	_, srvB := instance(t, dsn)
 	ctx := context.Background()
-	if _, err := a.Core.AddUnit(ctx, ziping.System, "990000", "示范省", ziping.LevelProvince, ""); err != nil {
+	if _, err := a.Data.AddUnit(ctx, ziping.System, "990000", "示范省", ziping.LevelProvince, ""); err != nil {
 		t.Fatal(err)
 	}
 	ds, err := xlsx.Read([]string{fixture(t)}, xlsx.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.Core.ImportDataset(ctx, ziping.System, ds, ziping.ImportSource{File: "示范.xlsx"}); err != nil {
+	if _, err := a.Data.ImportDataset(ctx, ziping.System, ds, dataset.ImportSource{File: "示范.xlsx"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := a.Accounts.AddUser(ctx, ziping.System, account.NewUser{Username: "county2", Password: "Pw-shared-x2024", Role: ziping.RoleFiller, Scope: "990102"}); err != nil {

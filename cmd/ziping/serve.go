@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"ziping"
+	"ziping/dataset"
 	"ziping/docx"
 	"ziping/web"
 	"ziping/xlsx"
@@ -150,15 +151,15 @@ const checkpointPoll = 5 * time.Second
 // committed import, superseded rows to delete) at start-up and every JobPoll, after
 // abandoning the batches whose writer died mid-import.
 func runJobs(ctx context.Context, svc *services, log *slog.Logger) {
-	t := time.NewTicker(ziping.JobPoll)
+	t := time.NewTicker(dataset.JobPoll)
 	defer t.Stop()
 	for {
-		if n, err := svc.Core.ReapBatches(ctx); err != nil && ctx.Err() == nil {
+		if n, err := svc.Data.ReapBatches(ctx); err != nil && ctx.Err() == nil {
 			log.Error("abandon dead imports", "error", err.Error())
 		} else if n > 0 {
 			log.Warn("abandoned imports whose writer died", "batches", n)
 		}
-		if n, err := svc.Core.RunJobs(ctx); err != nil && ctx.Err() == nil {
+		if n, err := svc.Data.RunJobs(ctx); err != nil && ctx.Err() == nil {
 			log.Error("jobs", "error", err.Error(), "done", n)
 		} else if n > 0 {
 			log.Info("jobs done", "jobs", n)

@@ -4,7 +4,7 @@ import (
 	"os"
 	"runtime/debug"
 
-	"ziping"
+	"ziping/dataset"
 )
 
 // serveLimits are the bounds `serve` puts on imports, uploads and memory.
@@ -36,8 +36,8 @@ func (l serveLimits) check() error {
 // hashes (64 MiB each, as many at once as cores) from growing the heap to twice what
 // is live. GOMEMLIMIT, when set, wins.
 func (l serveLimits) apply(svc *services) {
-	svc.Core.Limits.MaxRows = l.maxRows
-	svc.Core.Uploads = ziping.UploadLimits{PerUser: l.perUser, Bytes: l.quotaMB << 20}
+	svc.Data.Limits.MaxRows = l.maxRows
+	svc.Data.Uploads = dataset.UploadLimits{PerUser: l.perUser, Bytes: l.quotaMB << 20}
 	svc.Audit.CheckpointEvery = l.checkpointEvery
 	if l.memoryMB > 0 && os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(l.memoryMB << 20)

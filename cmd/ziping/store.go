@@ -9,6 +9,7 @@ import (
 	"ziping"
 	"ziping/account"
 	"ziping/argon"
+	"ziping/dataset"
 	"ziping/frameworks"
 	"ziping/postgres"
 	"ziping/report"
@@ -67,18 +68,24 @@ type services struct {
 	Store    ziping.Store
 	Audit    *ziping.Auditor
 	Accounts *account.Service
+	Data     *dataset.Service
 	Core     *ziping.Service
 }
 
 // wire builds every service on st, with the hasher h.
 func wire(st ziping.Store, h account.PasswordHasher) *services {
 	au := ziping.NewAuditor(st)
-	return &services{Store: st, Audit: au, Accounts: account.New(st, h, au), Core: ziping.NewService(st, au)}
+	s := &services{Store: st, Audit: au, Accounts: account.New(st, h, au), Data: dataset.New(st, au)}
+	s.Core = ziping.NewService(st, au, s.Data)
+	// An import or a school moved queues a recompute of the counties' open
+	// assessments; the assessments' service runs it.
+	s.Data.HandleJob(ziping.JobRecompute, s.Core.RecomputeJob)
+	return s
 }
 
 // web is what the web application takes of the services.
 func (s *services) web() web.Services {
-	return web.Services{Accounts: s.Accounts, Core: s.Core, Audit: s.Audit, Store: s.Store}
+	return web.Services{Accounts: s.Accounts, Data: s.Data, Core: s.Core, Audit: s.Audit, Store: s.Store}
 }
 
 // service opens the store and wires the services on it, with the audit key (made

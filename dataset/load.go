@@ -1,52 +1,21 @@
-package ziping
+package dataset
 
 import (
 	"context"
 	"math"
-	"strings"
 	"sync"
 
 	"ziping/engine"
-)
 
-// AddUnit creates an org unit under the unit with parentCode ("" for a root).
-// Admins only.
-func (s *Service) AddUnit(ctx context.Context, a *Actor, code, name, level, parentCode string) (*OrgUnit, error) {
-	if !a.IsAdmin() {
-		return nil, Errorf(Forbidden, "只有管理员可以添加单位")
-	}
-	u := &OrgUnit{Code: strings.TrimSpace(code), Name: strings.TrimSpace(name), Level: level}
-	if u.Code == "" || u.Name == "" {
-		return nil, Errorf(Invalid, "单位代码和名称不能为空")
-	}
-	err := s.Store.Tx(ctx, func(tx Store) error {
-		if parentCode != "" {
-			p, err := tx.UnitByCode(ctx, parentCode)
-			if err != nil {
-				return Errorf(Invalid, "没有代码为 %s 的上级单位", parentCode)
-			}
-			u.ParentID = p.ID
-		}
-		if err := tx.CreateUnit(ctx, u); err != nil {
-			if ErrorKind(err) == Conflict {
-				return Errorf(Conflict, "单位代码 %s 已存在", u.Code)
-			}
-			return err
-		}
-		return s.audit(ctx, tx, a, "unit_add", "unit:"+u.Code, u.ID, nil, map[string]string{"code": u.Code, "name": u.Name, "level": u.Level})
-	})
-	if err != nil {
-		return nil, err
-	}
-	return u, nil
-}
+	"ziping"
+)
 
 // LoadDataset builds the engine's dataset for the counties of root's subtree that
 // the actor may see, for period and the period before it (for year-over-year
 // metrics).
-func (s *Service) LoadDataset(ctx context.Context, a *Actor, root *OrgUnit, period int) (*engine.Dataset, []OrgUnit, error) {
+func (s *Service) LoadDataset(ctx context.Context, a *ziping.Actor, root *ziping.OrgUnit, period int) (*engine.Dataset, []ziping.OrgUnit, error) {
 	if !a.CanSee(root) {
-		return nil, nil, Errorf(Forbidden, "无权查看该单位")
+		return nil, nil, ziping.Errorf(ziping.Forbidden, "无权查看该单位")
 	}
 	version, err := s.Store.DataVersion(ctx)
 	if err != nil {
@@ -65,16 +34,17 @@ func (s *Service) LoadDataset(ctx context.Context, a *Actor, root *OrgUnit, peri
 }
 
 // loadDataset reads root's counties and their data of period and the period before.
-func (s *Service) loadDataset(ctx context.Context, root *OrgUnit, period int) (*engine.Dataset, []OrgUnit, error) {
-	counties, err := s.Store.Subtree(ctx, root, LevelCounty)
+func (s *Service) loadDataset(ctx context.Context, root *ziping.OrgUnit, period int) (*engine.Dataset, []ziping.OrgUnit, error) {
+	counties, err := s.Store.Subtree(ctx, root, ziping.LevelCounty)
 	if err != nil {
 		return nil, nil, err
 	}
-	return s.loadCounties(ctx, counties, period)
+	return s.LoadCounties(ctx, counties, period)
 }
 
-// loadCounties reads the data of the given counties of period and the period before.
-func (s *Service) loadCounties(ctx context.Context, counties []OrgUnit, period int) (*engine.Dataset, []OrgUnit, error) {
+// LoadCounties reads the data of the given counties of period and the period before,
+// uncached and for no actor: a recompute of those counties reads them afresh.
+func (s *Service) LoadCounties(ctx context.Context, counties []ziping.OrgUnit, period int) (*engine.Dataset, []ziping.OrgUnit, error) {
 	ds := &engine.Dataset{Periods: map[int]*engine.Snapshot{}}
 	ids := make([]int64, len(counties))
 	index := map[int64]int{}
@@ -95,7 +65,7 @@ func (s *Service) loadCounties(ctx context.Context, counties []OrgUnit, period i
 }
 
 func (s *Service) loadSnapshot(ctx context.Context, ids []int64, index map[int64]int, per int) (*engine.Snapshot, error) {
-	rows, _, err := s.Store.Schools(ctx, SchoolQuery{UnitIDs: ids, Period: per, Sort: "code", Limit: math.MaxInt32})
+	rows, _, err := s.Store.Schools(ctx, ziping.SchoolQuery{UnitIDs: ids, Period: per, Sort: "code", Limit: math.MaxInt32})
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +76,7 @@ func (s *Service) loadSnapshot(ctx context.Context, ids []int64, index map[int64
 	if len(rows) == 0 && len(facts) == 0 {
 		return nil, nil
 	}
-	return BuildSnapshot(rows, facts, index, len(ids), per), nil
+	return ziping.BuildSnapshot(rows, facts, index, len(ids), per), nil
 }
 
 // datasetCache keeps loaded datasets by subtree and period with the data version
@@ -127,7 +97,7 @@ type cacheKey struct {
 type cached struct {
 	version  int64
 	ds       *engine.Dataset
-	counties []OrgUnit
+	counties []ziping.OrgUnit
 }
 
 // maxCached bounds the cache: a province's counties for a few years.

@@ -1,13 +1,14 @@
-package ziping
+package dataset
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"math"
-	"strings"
 
 	"ziping/engine"
+
+	"ziping"
 )
 
 // ImportSource describes an imported file for its batch.
@@ -19,7 +20,7 @@ type ImportSource struct {
 	UploadID string
 	// Locate names the cell of a school code in the files read (xlsx.Locator), for
 	// the errors found against the org tree; nil: the file and the row only.
-	Locate func(code string) (CellError, bool)
+	Locate func(code string) (ziping.CellError, bool)
 }
 
 // ImportLimits bound one import.
@@ -45,7 +46,7 @@ const (
 // done together with the facts, the audit entries, the consumed upload and the jobs
 // that recompute the summaries; those run right after commit, or at the next start
 // should the process die first.
-func (s *Service) ImportDataset(ctx context.Context, a *Actor, ds *engine.Dataset, src ImportSource) ([]Batch, error) {
+func (s *Service) ImportDataset(ctx context.Context, a *ziping.Actor, ds *engine.Dataset, src ImportSource) ([]ziping.Batch, error) {
 	if src.UploadID != "" {
 		if done, err := s.Store.BatchesOfUpload(ctx, src.UploadID); err != nil || len(done) > 0 {
 			return done, err
@@ -55,7 +56,7 @@ func (s *Service) ImportDataset(ctx context.Context, a *Actor, ds *engine.Datase
 		return nil, err
 	}
 	run := &importRun{s: s, a: a, ds: ds, src: src}
-	var batches []Batch
+	var batches []ziping.Batch
 	var err error
 	if datasetRows(ds) <= ImportChunk {
 		batches, err = run.small(ctx)
@@ -66,7 +67,7 @@ func (s *Service) ImportDataset(ctx context.Context, a *Actor, ds *engine.Datase
 		return batches, err
 	}
 	if _, err := s.RunJobs(ctx); err != nil {
-		return batches, &Error{Kind: Internal, Msg: "数据已导入，但自评结果尚未随之更新完毕，系统会自动重试", Err: err}
+		return batches, &ziping.Error{Kind: ziping.Internal, Msg: "数据已导入，但自评结果尚未随之更新完毕，系统会自动重试", Err: err}
 	}
 	return batches, nil
 }
@@ -74,26 +75,26 @@ func (s *Service) ImportDataset(ctx context.Context, a *Actor, ds *engine.Datase
 // importRun is one import on its way.
 type importRun struct {
 	s     *Service
-	a     *Actor
+	a     *ziping.Actor
 	ds    *engine.Dataset
 	src   ImportSource
-	units []*OrgUnit
+	units []*ziping.OrgUnit
 	pers  []*periodRows
 }
 
 // periodRows is one period's batch and rows.
 type periodRows struct {
-	batch   *Batch
-	schools []SchoolRecord
-	facts   []FactRecord
+	batch   *ziping.Batch
+	schools []ziping.SchoolRecord
+	facts   []ziping.FactRecord
 	old     map[string]map[string]float64 // values replaced, for small batches
 	added   int                           // school units created
 }
 
 // small writes the whole import in one transaction.
-func (r *importRun) small(ctx context.Context) ([]Batch, error) {
-	var out []Batch
-	err := r.s.Store.Tx(ctx, func(tx Store) error {
+func (r *importRun) small(ctx context.Context) ([]ziping.Batch, error) {
+	var out []ziping.Batch
+	err := r.s.Store.Tx(ctx, func(tx ziping.Store) error {
 		if err := r.prepare(ctx, tx); err != nil {
 			return err
 		}
@@ -118,8 +119,8 @@ func (r *importRun) small(ctx context.Context) ([]Batch, error) {
 // chunked writes the import in short transactions: the checks and the counties in
 // one, new school units and rows ImportChunk to a transaction, then the last one.
 // On failure the batches begun are abandoned and their rows queued for deletion.
-func (r *importRun) chunked(ctx context.Context) ([]Batch, error) {
-	if err := r.s.Store.Tx(ctx, func(tx Store) error { return r.prepare(ctx, tx) }); err != nil {
+func (r *importRun) chunked(ctx context.Context) ([]ziping.Batch, error) {
+	if err := r.s.Store.Tx(ctx, func(tx ziping.Store) error { return r.prepare(ctx, tx) }); err != nil {
 		return nil, err
 	}
 	out, err := r.write(ctx)
@@ -129,11 +130,11 @@ func (r *importRun) chunked(ctx context.Context) ([]Batch, error) {
 	return out, nil
 }
 
-func (r *importRun) write(ctx context.Context) ([]Batch, error) {
+func (r *importRun) write(ctx context.Context) ([]ziping.Batch, error) {
 	todo := r.newSchools()
 	for lo := 0; lo < len(todo); lo += ImportChunk {
 		chunk := todo[lo:min(lo+ImportChunk, len(todo))]
-		if err := r.s.Store.Tx(ctx, func(tx Store) error { return r.addSchools(ctx, tx, chunk) }); err != nil {
+		if err := r.s.Store.Tx(ctx, func(tx ziping.Store) error { return r.addSchools(ctx, tx, chunk) }); err != nil {
 			return nil, err
 		}
 	}
@@ -147,8 +148,8 @@ func (r *importRun) write(ctx context.Context) ([]Batch, error) {
 			}
 		}
 	}
-	var out []Batch
-	err := r.s.Store.Tx(ctx, func(tx Store) error {
+	var out []ziping.Batch
+	err := r.s.Store.Tx(ctx, func(tx ziping.Store) error {
 		var err error
 		out, err = r.finish(ctx, tx)
 		return err
@@ -158,15 +159,15 @@ func (r *importRun) write(ctx context.Context) ([]Batch, error) {
 
 // abandon gives up the batches begun and queues the deletion of their rows.
 func (r *importRun) abandon(ctx context.Context) error {
-	return r.s.Store.Tx(ctx, func(tx Store) error {
+	return r.s.Store.Tx(ctx, func(tx ziping.Store) error {
 		for _, p := range r.pers {
 			if p.batch.ID == 0 {
 				continue
 			}
-			if err := tx.AbandonBatch(ctx, p.batch.ID); err != nil && !IsNotFound(err) {
+			if err := tx.AbandonBatch(ctx, p.batch.ID); err != nil && !ziping.IsNotFound(err) {
 				return err
 			}
-			if err := r.s.enqueue(ctx, tx, JobPrune, pruneJob{Batch: p.batch.ID}); err != nil {
+			if err := r.s.enqueue(ctx, tx, ziping.JobPrune, pruneJob{Batch: p.batch.ID}); err != nil {
 				return err
 			}
 		}
@@ -193,7 +194,7 @@ func (r *importRun) prepare(ctx context.Context, tx Store) error {
 				return err
 			}
 		}
-		p.batch = &Batch{Period: per, File: r.src.File, SHA256: r.src.SHA256, UserID: r.a.UserID(), CreatedAt: r.s.now(), UploadID: r.src.UploadID}
+		p.batch = &ziping.Batch{Period: per, File: r.src.File, SHA256: r.src.SHA256, UserID: r.a.UserID(), CreatedAt: r.s.now(), UploadID: r.src.UploadID}
 		r.pers = append(r.pers, p)
 	}
 	return nil
@@ -201,17 +202,17 @@ func (r *importRun) prepare(ctx context.Context, tx Store) error {
 
 // finish makes the batches done with their facts, consumes the upload, and writes
 // the audit entries and the jobs, in the import's last transaction.
-func (r *importRun) finish(ctx context.Context, tx Store) ([]Batch, error) {
+func (r *importRun) finish(ctx context.Context, tx Store) ([]ziping.Batch, error) {
 	if r.src.UploadID != "" {
 		ok, err := tx.ConsumeUpload(ctx, r.src.UploadID, r.s.now())
 		if err != nil {
 			return nil, err
 		}
 		if !ok { // another confirmation of the same upload got there first
-			return nil, Errorf(Conflict, "这个文件已经导入过了，请勿重复提交")
+			return nil, ziping.Errorf(ziping.Conflict, "这个文件已经导入过了，请勿重复提交")
 		}
 	}
-	var out []Batch
+	var out []ziping.Batch
 	var periods []int
 	for _, p := range r.pers {
 		if err := tx.FinishBatch(ctx, p.batch, p.facts); err != nil {
@@ -220,7 +221,7 @@ func (r *importRun) finish(ctx context.Context, tx Store) ([]Batch, error) {
 		if err := r.auditBatch(ctx, tx, p); err != nil {
 			return nil, err
 		}
-		if err := r.s.enqueue(ctx, tx, JobPrune, pruneJob{Batch: p.batch.ID}); err != nil {
+		if err := r.s.enqueue(ctx, tx, ziping.JobPrune, pruneJob{Batch: p.batch.ID}); err != nil {
 			return nil, err
 		}
 		out = append(out, *p.batch)
@@ -233,7 +234,7 @@ func (r *importRun) finish(ctx context.Context, tx Store) ([]Batch, error) {
 	for _, u := range r.units {
 		ids = append(ids, u.ID)
 	}
-	return out, r.s.enqueue(ctx, tx, JobRecompute, recomputeJob{Counties: ids, Periods: periods})
+	return out, r.s.enqueue(ctx, tx, ziping.JobRecompute, ziping.RecomputePayload{Counties: ids, Periods: periods})
 }
 
 func (r *importRun) auditBatch(ctx context.Context, tx Store, p *periodRows) error {
@@ -257,165 +258,18 @@ func (r *importRun) auditBatch(ctx context.Context, tx Store, p *periodRows) err
 	return r.s.audit(ctx, tx, r.a, "import", fmt.Sprintf("batch:%d", b.ID), scope, before, summary)
 }
 
-// newSchool is a school unit an admin's import creates.
-type newSchool struct {
-	county     *OrgUnit
-	code, name string
-	per        *periodRows
-}
-
-// newSchools lists the school units to create: an admin's import gives every school
-// it brings a unit, so that its own users can be given one.
-func (r *importRun) newSchools() []newSchool {
-	if !r.a.IsAdmin() {
-		return nil
-	}
-	seen := map[string]bool{}
-	var out []newSchool
-	for _, p := range r.pers {
-		for _, row := range p.schools {
-			if !seen[row.Code] {
-				seen[row.Code] = true
-				out = append(out, newSchool{county: unitByID(r.units, row.UnitID), code: row.Code, name: row.Name, per: p})
-			}
-		}
-	}
-	return out
-}
-
-func unitByID(units []*OrgUnit, id int64) *OrgUnit {
-	for _, u := range units {
-		if u.ID == id {
-			return u
-		}
-	}
-	return nil
-}
-
-// addSchools creates the school units of list that do not exist yet, each county's
-// schools read once, and audits them in one entry (a province's first import
-// creates tens of thousands).
-func (r *importRun) addSchools(ctx context.Context, tx Store, list []newSchool) error {
-	known := map[int64]map[string]bool{}
-	var codes []string
-	for _, ns := range list {
-		ok, err := addSchoolUnit(ctx, tx, known, ns.county, ns.code, ns.name)
-		if err != nil {
-			return err
-		}
-		if ok {
-			ns.per.added++
-			codes = append(codes, ns.code)
-		}
-	}
-	if len(codes) == 0 {
-		return nil
-	}
-	return r.s.audit(ctx, tx, r.a, "unit_add", "units:school", 0, nil, map[string]any{"level": LevelSchool, "codes": codes})
-}
-
-// importUnits maps every dataset unit to its org unit, creating what is missing,
-// and checks that the actor may edit each unit and school.
-func (s *Service) importUnits(ctx context.Context, tx Store, a *Actor, ds *engine.Dataset) ([]*OrgUnit, error) {
-	out := make([]*OrgUnit, len(ds.Units))
-	var denied []string
-	for i, du := range ds.Units {
-		u, err := s.ensureCounty(ctx, tx, a, du)
-		if err != nil {
-			return nil, err
-		}
-		if !a.CanEdit(u) && !s.editsOnlyOwnSchools(a, ds, i) {
-			denied = append(denied, du.Code+" "+du.Name)
-		}
-		out[i] = u
-	}
-	if len(denied) > 0 {
-		return nil, Errorf(Forbidden, "无权导入以下区县的数据：%s", strings.Join(denied, "、"))
-	}
-	return out, nil
-}
-
-// editsOnlyOwnSchools: a school's filler may import its own school's rows.
-func (s *Service) editsOnlyOwnSchools(a *Actor, ds *engine.Dataset, unit int) bool {
-	if a.User == nil || a.User.Role != RoleFiller || a.Scope == nil || a.Scope.Level != LevelSchool {
-		return false
-	}
-	for _, snap := range ds.Periods {
-		r := snap.Schools.Ranges[unit]
-		for i := r.Lo; i < r.Hi; i++ {
-			if snap.Schools.Code[i] != a.Scope.Code {
-				return false
-			}
-		}
-		if !math.IsNaN(factsOf(snap, unit)) {
-			return false // county facts are the county's
-		}
-	}
-	return true
-}
-
-// factsOf returns any fact of unit u in snap, NaN when the unit has none.
-func factsOf(snap *engine.Snapshot, u int) float64 {
-	for e := range engine.UnitElements {
-		if v := snap.Facts.Value(e, u); !math.IsNaN(v) {
-			return v
-		}
-	}
-	return math.NaN()
-}
-
-func (s *Service) ensureCounty(ctx context.Context, tx Store, a *Actor, du engine.Unit) (*OrgUnit, error) {
-	u, err := tx.UnitByCode(ctx, du.Code)
-	if err == nil || ErrorKind(err) != NotFound {
-		return u, err
-	}
-	if !a.IsAdmin() {
-		return nil, Errorf(Forbidden, "单位 %s（%s）不在系统中，请联系管理员先建立", du.Code, du.Name)
-	}
-	province, err := tx.UnitByCode(ctx, du.Code[:2]+"0000")
-	if err != nil {
-		return nil, Errorf(Invalid, "系统中没有省级单位 %s0000，请先用 ziping unit add 建立", du.Code[:2])
-	}
-	parent := province
-	cityCode := du.ParentCode
-	if cityCode == "" {
-		cityCode = du.Code[:4] + "00"
-	}
-	if cityCode != province.Code {
-		if parent, err = s.ensureChild(ctx, tx, a, province, cityCode, du.ParentName, LevelCity); err != nil {
-			return nil, err
-		}
-	}
-	return s.ensureChild(ctx, tx, a, parent, du.Code, du.Name, LevelCounty)
-}
-
-func (s *Service) ensureChild(ctx context.Context, tx Store, a *Actor, parent *OrgUnit, code, name, level string) (*OrgUnit, error) {
-	u, err := tx.UnitByCode(ctx, code)
-	if err == nil || ErrorKind(err) != NotFound {
-		return u, err
-	}
-	if name == "" {
-		name = code
-	}
-	u = &OrgUnit{Code: code, Name: name, Level: level, ParentID: parent.ID}
-	if err := tx.CreateUnit(ctx, u); err != nil {
-		return nil, err
-	}
-	return u, s.audit(ctx, tx, a, "unit_add", "unit:"+code, u.ID, nil, map[string]string{"code": code, "name": name, "level": level})
-}
-
 // valueAuditRows: a batch of at most this many rows (a hand-edited school or county)
 // is audited with every value before and after; larger files only with their counts.
 const valueAuditRows = 10
 
-func rowKey(r SchoolRecord) string { return "school:" + r.Code + "/" + r.Stage }
-func factKey(unit int64) string    { return fmt.Sprintf("facts:unit%d", unit) }
+func rowKey(r ziping.SchoolRecord) string { return "school:" + r.Code + "/" + r.Stage }
+func factKey(unit int64) string           { return fmt.Sprintf("facts:unit%d", unit) }
 
 // previousValues reads what the given rows replace.
-func previousValues(ctx context.Context, tx Store, schools []SchoolRecord, facts []FactRecord) (map[string]map[string]float64, error) {
+func previousValues(ctx context.Context, tx Store, schools []ziping.SchoolRecord, facts []ziping.FactRecord) (map[string]map[string]float64, error) {
 	old := map[string]map[string]float64{}
 	for _, r := range schools {
-		rows, _, err := tx.Schools(ctx, SchoolQuery{UnitIDs: []int64{r.UnitID}, Period: r.Period, Search: r.Code})
+		rows, _, err := tx.Schools(ctx, ziping.SchoolQuery{UnitIDs: []int64{r.UnitID}, Period: r.Period, Search: r.Code})
 		if err != nil {
 			return nil, err
 		}
@@ -437,7 +291,7 @@ func previousValues(ctx context.Context, tx Store, schools []SchoolRecord, facts
 	return old, nil
 }
 
-func newValues(schools []SchoolRecord, facts []FactRecord) map[string]map[string]float64 {
+func newValues(schools []ziping.SchoolRecord, facts []ziping.FactRecord) map[string]map[string]float64 {
 	out := map[string]map[string]float64{}
 	for _, r := range schools {
 		out[rowKey(r)] = r.Values
@@ -449,9 +303,9 @@ func newValues(schools []SchoolRecord, facts []FactRecord) map[string]map[string
 }
 
 // schoolRecords turns a snapshot's school rows into records of their counties.
-func schoolRecords(snap *engine.Snapshot, units []*OrgUnit) []SchoolRecord {
+func schoolRecords(snap *engine.Snapshot, units []*ziping.OrgUnit) []ziping.SchoolRecord {
 	sc := &snap.Schools
-	out := make([]SchoolRecord, 0, sc.Len())
+	out := make([]ziping.SchoolRecord, 0, sc.Len())
 	for i := range sc.Len() {
 		county := units[sc.Unit[i]]
 		vals := make(map[string]float64, len(engine.SchoolElements))
@@ -460,40 +314,14 @@ func schoolRecords(snap *engine.Snapshot, units []*OrgUnit) []SchoolRecord {
 				vals[el.ID] = col[i]
 			}
 		}
-		out = append(out, SchoolRecord{UnitID: county.ID, Period: snap.Period, Code: sc.Code[i], Name: sc.Name[i],
+		out = append(out, ziping.SchoolRecord{UnitID: county.ID, Period: snap.Period, Code: sc.Code[i], Name: sc.Name[i],
 			Stage: sc.Stage[i].String(), Type: sc.Type[i].String(), Public: sc.Public[i], Row: int(sc.Row[i]), Values: vals})
 	}
 	return out
 }
 
-// addSchoolUnit creates school code under county unless it exists, reading the
-// county's schools once into known.
-func addSchoolUnit(ctx context.Context, tx Store, known map[int64]map[string]bool, county *OrgUnit, code, name string) (bool, error) {
-	codes := known[county.ID]
-	if codes == nil {
-		have, err := tx.Subtree(ctx, county, LevelSchool)
-		if err != nil {
-			return false, err
-		}
-		codes = make(map[string]bool, len(have))
-		for _, u := range have {
-			codes[u.Code] = true
-		}
-		known[county.ID] = codes
-	}
-	if codes[code] {
-		return false, nil
-	}
-	codes[code] = true
-	err := tx.CreateUnit(ctx, &OrgUnit{Code: code, Name: name, Level: LevelSchool, ParentID: county.ID})
-	if ErrorKind(err) == Conflict {
-		return false, Errorf(Conflict, "学校代码 %s 已属于其他区县", code)
-	}
-	return err == nil, err
-}
-
-func factRecords(snap *engine.Snapshot, units []*OrgUnit) []FactRecord {
-	var out []FactRecord
+func factRecords(snap *engine.Snapshot, units []*ziping.OrgUnit) []ziping.FactRecord {
+	var out []ziping.FactRecord
 	for u, ou := range units {
 		vals := map[string]float64{}
 		for e, el := range engine.UnitElements {
@@ -502,7 +330,7 @@ func factRecords(snap *engine.Snapshot, units []*OrgUnit) []FactRecord {
 			}
 		}
 		if len(vals) > 0 {
-			out = append(out, FactRecord{UnitID: ou.ID, Period: snap.Period, Values: vals})
+			out = append(out, ziping.FactRecord{UnitID: ou.ID, Period: snap.Period, Values: vals})
 		}
 	}
 	return out

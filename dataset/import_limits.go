@@ -1,4 +1,4 @@
-package ziping
+package dataset
 
 import (
 	"fmt"
@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"ziping/engine"
+
+	"ziping"
 )
 
 // The limits an import is held to whatever read it (a file, a form), and the
@@ -57,15 +59,15 @@ func IgnoredPeriods(per int, dropped map[int]int) string {
 // its element's range, and no more rows than Limits.MaxRows.
 func (s *Service) checkDataset(ds *engine.Dataset, src ImportSource) error {
 	if datasetRows(ds) == 0 && !hasFacts(ds) {
-		return Errorf(Invalid, "「%s」中没有学校数据或区县数据，未导入任何数据", src.File)
+		return ziping.Errorf(ziping.Invalid, "「%s」中没有学校数据或区县数据，未导入任何数据", src.File)
 	}
 	if n := datasetRows(ds); s.Limits.MaxRows > 0 && n > s.Limits.MaxRows {
-		return Errorf(Invalid, "「%s」共有%d行学校数据，超过了每次导入的上限%d行，请分成几个文件导入", src.File, n, s.Limits.MaxRows)
+		return ziping.Errorf(ziping.Invalid, "「%s」共有%d行学校数据，超过了每次导入的上限%d行，请分成几个文件导入", src.File, n, s.Limits.MaxRows)
 	}
-	var cells []CellError
+	var cells []ziping.CellError
 	bad := func(row int, col, value, reason string) {
 		if len(cells) < maxCheckedCells {
-			cells = append(cells, CellError{File: src.File, Row: row, Column: col, Value: clip(value), Reason: reason})
+			cells = append(cells, ziping.CellError{File: src.File, Row: row, Column: col, Value: clip(value), Reason: reason})
 		}
 	}
 	for _, u := range ds.Units {
@@ -86,7 +88,7 @@ func (s *Service) checkDataset(ds *engine.Dataset, src ImportSource) error {
 		}
 	}
 	if len(cells) > 0 {
-		return &ImportError{Cells: cells}
+		return &ziping.ImportError{Cells: cells}
 	}
 	return nil
 }
