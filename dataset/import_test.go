@@ -108,7 +108,7 @@ func TestImportIsAllOrNothing(t *testing.T) {
 	if len(after) != len(before)+1 { // the login only
 		t.Errorf("audit grew by %d entries, want 1 (the login)", len(after)-len(before))
 	}
-	if rep, err := f.Core.Audit.Verify(f.Ctx); err != nil || rep.Entries == 0 {
+	if rep, err := f.Assess.Audit.Verify(f.Ctx); err != nil || rep.Entries == 0 {
 		t.Errorf("audit chain: %v %v", rep, err)
 	}
 }

@@ -35,7 +35,7 @@ func NewOn(t testing.TB, st ziping.Store) *Fixture {
 	ctx := context.Background()
 	c := NewClock()
 	f := &Fixture{Services: Wire(st, FastHasher(), c.Now), Clock: c, Ctx: ctx}
-	if err := f.Core.SeedFrameworks(ctx, frameworks.Stored()); err != nil {
+	if err := f.Assess.SeedFrameworks(ctx, frameworks.Stored()); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.Data.AddUnit(ctx, ziping.System, "990000", "示范省", ziping.LevelProvince, ""); err != nil {

@@ -13,6 +13,7 @@ import (
 	"ziping"
 	"ziping/account"
 	"ziping/argon"
+	"ziping/assess"
 	"ziping/dataset"
 	"ziping/pgtest"
 	"ziping/postgres"
@@ -79,7 +80,7 @@ type Services struct {
 	Audit    *ziping.Auditor
 	Accounts *account.Service
 	Data     *dataset.Service
-	Core     *ziping.Service
+	Assess   *assess.Service
 }
 
 // Wire builds every service on st as cmd/ziping does, with the hasher h and the
@@ -91,8 +92,8 @@ func Wire(st ziping.Store, h account.PasswordHasher, now func() time.Time) *Serv
 	au := ziping.NewAuditor(st)
 	au.Now = now
 	s := &Services{Store: st, Audit: au, Accounts: account.New(st, h, au), Data: dataset.New(st, au)}
-	s.Core = ziping.NewService(st, au, s.Data)
-	s.Data.HandleJob(ziping.JobRecompute, s.Core.RecomputeJob)
-	s.Accounts.Now, s.Data.Now, s.Core.Now = now, now, now
+	s.Assess = assess.New(st, s.Data, au)
+	s.Data.HandleJob(ziping.JobRecompute, s.Assess.RecomputeJob)
+	s.Accounts.Now, s.Data.Now, s.Assess.Now = now, now, now
 	return s
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"ziping"
+	"ziping/assess"
 	"ziping/engine"
 )
 
@@ -44,7 +45,7 @@ type ledgerRowView struct {
 
 // ledgerOf reads the unit, the selection, the status filter and the rows of a
 // ledger request, filtered.
-func (s *Server) ledgerOf(r *http.Request) (*ziping.OrgUnit, *selection, string, []ziping.LedgerRow, []ziping.LedgerRow, error) {
+func (s *Server) ledgerOf(r *http.Request) (*ziping.OrgUnit, *selection, string, []assess.LedgerRow, []assess.LedgerRow, error) {
 	u, err := s.visibleUnit(r)
 	if err != nil {
 		return nil, nil, "", nil, nil, err
@@ -60,11 +61,11 @@ func (s *Server) ledgerOf(r *http.Request) (*ziping.OrgUnit, *selection, string,
 	if _, ok := ziping.ProblemStatusNames[status]; !ok && status != "" && status != statusOverdue {
 		return nil, nil, "", nil, nil, ziping.Errorf(ziping.Invalid, "整改状态「%s」无效", status)
 	}
-	all, err := s.svc.Core.Ledger(r.Context(), info(r).actor, u, sel.FW, sel.Period)
+	all, err := s.svc.Assess.Ledger(r.Context(), info(r).actor, u, sel.FW, sel.Period)
 	if err != nil {
 		return nil, nil, "", nil, nil, err
 	}
-	var rows []ziping.LedgerRow
+	var rows []assess.LedgerRow
 	for _, row := range all {
 		if status == "" || row.Status == status || status == statusOverdue && row.Overdue {
 			rows = append(rows, row)
@@ -123,7 +124,7 @@ func (s *Server) ledgerXLSX(w http.ResponseWriter, r *http.Request) error {
 	}
 	title := u.Name + strconv.Itoa(sel.Period) + "年度" + sel.prog.FW.Name + "整改台账"
 	var buf bytes.Buffer
-	if err := s.opts.Sheets(&buf, ziping.LedgerSheet(title, rows)); err != nil {
+	if err := s.opts.Sheets(&buf, assess.LedgerSheet(title, rows)); err != nil {
 		return err
 	}
 	return sendDownload(w, &buf, ctypeXLSX, contentDisposition(title+".xlsx", u.Code+"-"+strconv.Itoa(sel.Period)+"-problems.xlsx"))
@@ -230,7 +231,7 @@ func (s *Server) problemOf(r *http.Request) (*ziping.Problem, *ziping.OrgUnit, [
 	if err != nil || id <= 0 {
 		return nil, nil, nil, ziping.Errorf(ziping.NotFound, "没有这个问题")
 	}
-	return s.svc.Core.Problem(r.Context(), info(r).actor, id)
+	return s.svc.Assess.Problem(r.Context(), info(r).actor, id)
 }
 
 func (s *Server) problemPage(w http.ResponseWriter, r *http.Request) error {
@@ -247,7 +248,7 @@ func (s *Server) problemPage(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) newProblemPage(r *http.Request, p *ziping.Problem, u *ziping.OrgUnit, evs []ziping.Evidence) (*problemPage, error) {
 	a := info(r).actor
-	prog, err := s.svc.Core.Program(r.Context(), p.Framework, "")
+	prog, err := s.svc.Assess.Program(r.Context(), p.Framework, "")
 	if err != nil {
 		return nil, err
 	}
@@ -257,7 +258,7 @@ func (s *Server) newProblemPage(r *http.Request, p *ziping.Problem, u *ziping.Or
 		Description: p.Description, Status: ziping.ProblemStatusNames[p.Status], StatusClass: problemStatusClass(p.Status),
 		Overdue: p.Overdue(s.now()), Stored: problemFormOf(p), Action: problemURL(p.ID), UploadAction: problemURL(p.ID) + "/evidence",
 		AssessmentURL: "/assessments/" + strconv.FormatInt(p.AssessmentID, 10), LedgerURL: sel.link(unitURL(u.Code) + "/problems"),
-		Accept: ziping.EvidenceExtensions}
+		Accept: assess.EvidenceExtensions}
 	pg.Form = pg.Stored
 	pg.Statuses = statusOptions(a, u, p)
 	pg.Upload = a.CanEdit(u) && p.Status != ziping.ProblemVerified
@@ -314,7 +315,7 @@ func (s *Server) problemUpdate(w http.ResponseWriter, r *http.Request) error {
 	form := problemForm{Measures: r.PostFormValue("measures"), Owner: r.PostFormValue("owner"),
 		Deadline: strings.TrimSpace(r.PostFormValue("deadline")), Status: r.PostFormValue("status"), Note: r.PostFormValue("note")}
 	form.StatusName = ziping.ProblemStatusNames[form.Status]
-	up := ziping.ProblemUpdate{Measures: form.Measures, Owner: form.Owner, Status: form.Status, Note: form.Note}
+	up := assess.ProblemUpdate{Measures: form.Measures, Owner: form.Owner, Status: form.Status, Note: form.Note}
 	up.Version, err = strconv.ParseInt(r.PostFormValue("version"), 10, 64)
 	if err != nil {
 		err = ziping.Errorf(ziping.Invalid, "表单缺少版本号，请刷新页面后重试")
@@ -324,7 +325,7 @@ func (s *Server) problemUpdate(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if err == nil {
-		_, err = s.svc.Core.UpdateProblem(r.Context(), info(r).actor, p.ID, up)
+		_, err = s.svc.Assess.UpdateProblem(r.Context(), info(r).actor, p.ID, up)
 	}
 	if err == nil {
 		s.setFlash(w, r, "整改情况已保存。")
@@ -374,7 +375,7 @@ func (s *Server) problemEvidence(w http.ResponseWriter, r *http.Request) error {
 	if !info(r).actor.CanEdit(u) {
 		return ziping.Errorf(ziping.Forbidden, "只有「%s」可以上传整改佐证材料", u.Name)
 	}
-	in := ziping.EvidenceInput{ProblemID: p.ID, Title: r.PostFormValue("title"), DocNumber: r.PostFormValue("doc_number")}
+	in := assess.EvidenceInput{ProblemID: p.ID, Title: r.PostFormValue("title"), DocNumber: r.PostFormValue("doc_number")}
 	file, hdr, err := r.FormFile("file")
 	if err != nil {
 		return s.problemRefused(w, r, problemFormOf(p), p.Version, ziping.Errorf(ziping.Invalid, "请选择要上传的文件"))
@@ -384,7 +385,7 @@ func (s *Server) problemEvidence(w http.ResponseWriter, r *http.Request) error {
 		return fmt.Errorf("read evidence upload: %w", err)
 	}
 	in.FileName = hdr.Filename
-	if _, err := s.svc.Core.AddEvidence(r.Context(), info(r).actor, p.AssessmentID, in); err != nil {
+	if _, err := s.svc.Assess.AddEvidence(r.Context(), info(r).actor, p.AssessmentID, in); err != nil {
 		return s.problemRefused(w, r, problemFormOf(p), p.Version, err)
 	}
 	s.setFlash(w, r, "已上传整改佐证材料。")
@@ -398,13 +399,13 @@ func (s *Server) addFinding(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	in := ziping.FindingInput{Point: strings.TrimSpace(r.PostFormValue("point")), Description: r.PostFormValue("description")}
+	in := assess.FindingInput{Point: strings.TrimSpace(r.PostFormValue("point")), Description: r.PostFormValue("description")}
 	if d := strings.TrimSpace(r.PostFormValue("deadline")); d != "" {
 		if in.Deadline, err = time.Parse(time.DateOnly, d); err != nil {
 			return ziping.Errorf(ziping.Invalid, "完成时限「%s」不是有效日期，应如2025-06-30", d)
 		}
 	}
-	p, err := s.svc.Core.AddFinding(r.Context(), info(r).actor, id, in)
+	p, err := s.svc.Assess.AddFinding(r.Context(), info(r).actor, id, in)
 	if err != nil {
 		return err
 	}
@@ -427,7 +428,7 @@ func (s *Server) noticeDocx(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	l, err := s.svc.Core.Notice(r.Context(), info(r).actor, id)
+	l, err := s.svc.Assess.Notice(r.Context(), info(r).actor, id)
 	if err != nil {
 		return err
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"ziping"
+	"ziping/assess"
 	"ziping/engine"
 )
 
@@ -46,19 +47,19 @@ func (f *fixture) rkAssess(fw, county string, period int, share float64, stage s
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	as, err := f.svc.Core.StartAssessment(f.ctx, admin, fw, u, period, false)
+	as, err := f.svc.Assess.StartAssessment(f.ctx, admin, fw, u, period, false)
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	v, err := f.svc.Core.Assessment(f.ctx, admin, as.ID)
+	v, err := f.svc.Assess.Assessment(f.ctx, admin, as.ID)
 	if err != nil {
 		f.t.Fatal(err)
 	}
 	fwk := v.Program.FW
-	score := func(in ziping.ScoreInput) {
+	score := func(in assess.ScoreInput) {
 		f.t.Helper()
 		in.Side, in.Justification = ziping.SideSelf, "按实际情况评分"
-		if _, err := f.svc.Core.ScorePoint(f.ctx, admin, as.ID, in); err != nil {
+		if _, err := f.svc.Assess.ScorePoint(f.ctx, admin, as.ID, in); err != nil {
 			f.t.Fatalf("score %s: %v", in.Code, err)
 		}
 	}
@@ -71,7 +72,7 @@ func (f *fixture) rkAssess(fw, county string, period int, share float64, stage s
 			continue
 		}
 		if rkChecklist(fwk, pr.Code) {
-			score(ziping.ScoreInput{Code: pr.Code})
+			score(assess.ScoreInput{Code: pr.Code})
 			continue
 		}
 		// Below the maximum (and nothing for bonus items): no evidence is required.
@@ -79,19 +80,19 @@ func (f *fixture) rkAssess(fw, county string, period int, share float64, stage s
 		if bonus[pr.Code] || sc >= pr.Max {
 			sc = 0
 		}
-		score(ziping.ScoreInput{Code: pr.Code, Score: &sc})
+		score(assess.ScoreInput{Code: pr.Code, Score: &sc})
 	}
 	for _, vr := range v.Self.Vetoes {
 		if vr.Pending {
 			no := false
-			score(ziping.ScoreInput{Code: vr.Code, Triggered: &no})
+			score(assess.ScoreInput{Code: vr.Code, Triggered: &no})
 		}
 	}
 	f.writeReport(admin, as.ID, cleanReport)
 	steps := []func() error{
-		func() error { return f.svc.Core.Submit(f.ctx, admin, as.ID, ziping.StatusDraft) },
-		func() error { return f.svc.Core.Accept(f.ctx, reviewer, as.ID, "", "") },
-		func() error { return f.svc.Core.Publish(f.ctx, reviewer, as.ID, "") },
+		func() error { return f.svc.Assess.Submit(f.ctx, admin, as.ID, ziping.StatusDraft) },
+		func() error { return f.svc.Assess.Accept(f.ctx, reviewer, as.ID, "", "") },
+		func() error { return f.svc.Assess.Publish(f.ctx, reviewer, as.ID, "") },
 	}
 	n := map[string]int{ziping.StatusDraft: 0, ziping.StatusSubmitted: 1, ziping.StatusReviewed: 2, ziping.StatusPublished: 3}[stage]
 	for _, step := range steps[:n] {
@@ -147,13 +148,13 @@ func (f *fixture) rkProblems(as *ziping.Assessment) []ziping.Problem {
 }
 
 // rkSummary is the final result of an assessment as the ranking reads it.
-func (f *fixture) rkSummary(as *ziping.Assessment) *ziping.SideSummary {
+func (f *fixture) rkSummary(as *ziping.Assessment) *assess.SideSummary {
 	f.t.Helper()
 	as, err := f.svc.Store.Assessment(f.ctx, as.ID)
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	sm, err := ziping.SummaryOf(as)
+	sm, err := assess.SummaryOf(as)
 	if err != nil || sm.Final() == nil {
 		f.t.Fatalf("summary of %d: %v", as.ID, err)
 	}
@@ -406,12 +407,12 @@ func TestRankingOverdue(t *testing.T) {
 	ps := f.rkProblems(k2)
 	admin := f.rkActor("admin")
 	late := ps[0]
-	if _, err := f.svc.Core.UpdateProblem(f.ctx, admin, late.ID, ziping.ProblemUpdate{Measures: "补充配备", Owner: "教育局", Status: ziping.ProblemInProgress,
+	if _, err := f.svc.Assess.UpdateProblem(f.ctx, admin, late.ID, assess.ProblemUpdate{Measures: "补充配备", Owner: "教育局", Status: ziping.ProblemInProgress,
 		Deadline: time.Date(2024, 4, 30, 0, 0, 0, 0, time.UTC), Version: late.Version}); err != nil {
 		t.Fatal(err)
 	}
 	if len(ps) > 1 {
-		if _, err := f.svc.Core.UpdateProblem(f.ctx, admin, ps[1].ID, ziping.ProblemUpdate{Status: ziping.ProblemOpen,
+		if _, err := f.svc.Assess.UpdateProblem(f.ctx, admin, ps[1].ID, assess.ProblemUpdate{Status: ziping.ProblemOpen,
 			Deadline: time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC), Version: ps[1].Version}); err != nil {
 			t.Fatal(err)
 		}
@@ -452,13 +453,13 @@ func TestRankText(t *testing.T) {
 		}
 	}
 	for _, c := range []struct {
-		row  ziping.RankingRow
+		row  assess.RankingRow
 		want string
 	}{
-		{ziping.RankingRow{HasPrev: true, Change: 1.5}, "+1.5"},
-		{ziping.RankingRow{HasPrev: true, Change: -2}, "−2"},
-		{ziping.RankingRow{HasPrev: true}, "0"},
-		{ziping.RankingRow{}, "新"},
+		{assess.RankingRow{HasPrev: true, Change: 1.5}, "+1.5"},
+		{assess.RankingRow{HasPrev: true, Change: -2}, "−2"},
+		{assess.RankingRow{HasPrev: true}, "0"},
+		{assess.RankingRow{}, "新"},
 	} {
 		if got, _ := changeText(c.row); got != c.want {
 			t.Errorf("changeText(%+v) = %q, want %q", c.row, got, c.want)

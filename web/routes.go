@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"ziping"
+	"ziping/assess"
 )
 
 // access says who may reach a route and what an anonymous visitor gets.
@@ -100,7 +101,7 @@ const (
 )
 
 // reportSaveRoute and reportPreviewRoute post a report's narrative, which may be as
-// large as ziping.MaxNarrative (form-encoded: up to three bytes a byte).
+// large as assess.MaxNarrative (form-encoded: up to three bytes a byte).
 const (
 	reportSaveRoute    = "POST /assessments/{id}/report"
 	reportPreviewRoute = "POST /assessments/{id}/report/preview"
@@ -124,7 +125,7 @@ func (s *Server) bodyLimit(pattern string) int64 {
 		return n + maxBody
 	}
 	if pattern == reportSaveRoute || pattern == reportPreviewRoute {
-		return 3*ziping.MaxNarrative + maxBody
+		return 3*assess.MaxNarrative + maxBody
 	}
 	return maxBody
 }

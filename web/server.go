@@ -16,6 +16,7 @@ import (
 
 	"ziping"
 	"ziping/account"
+	"ziping/assess"
 	"ziping/dataset"
 	"ziping/engine"
 	"ziping/frameworks"
@@ -57,7 +58,7 @@ type Options struct {
 	// MaxUpload bounds an uploaded spreadsheet; 20 MiB when zero.
 	MaxUpload int64
 	// MaxEvidence bounds an uploaded evidence file; when zero, the service's
-	// MaxEvidence, or else ziping.DefaultMaxEvidence. The service checks its own
+	// MaxEvidence, or else assess.DefaultMaxEvidence. The service checks its own
 	// limit again, so cmd/ziping sets both, or neither.
 	MaxEvidence int64
 	// UnzipSizeLimit bounds what an uploaded .xlsx may inflate to (200 MiB when
@@ -111,7 +112,7 @@ func (o Options) withDefaults() Options {
 type Services struct {
 	Accounts *account.Service
 	Data     *dataset.Service
-	Core     *ziping.Service
+	Assess   *assess.Service
 	Audit    *ziping.Auditor
 	Store    ziping.Store
 }
@@ -136,7 +137,7 @@ type Server struct {
 // New builds the server: it compiles the built-in frameworks and parses every page
 // template, so that a broken template stops the start, not a request.
 func New(svc Services, log *slog.Logger, opts Options) (*Server, error) {
-	if svc.Accounts == nil || svc.Data == nil || svc.Core == nil || svc.Audit == nil || svc.Store == nil || log == nil {
+	if svc.Accounts == nil || svc.Data == nil || svc.Assess == nil || svc.Audit == nil || svc.Store == nil || log == nil {
 		return nil, errors.New("web: every service, the store and a logger are required")
 	}
 	if opts.ScoreSheet == nil {
@@ -147,10 +148,10 @@ func New(svc Services, log *slog.Logger, opts Options) (*Server, error) {
 	}
 	opts = opts.withDefaults()
 	if opts.MaxEvidence == 0 {
-		opts.MaxEvidence = svc.Core.MaxEvidence
+		opts.MaxEvidence = svc.Assess.MaxEvidence
 	}
 	if opts.MaxEvidence == 0 {
-		opts.MaxEvidence = ziping.DefaultMaxEvidence
+		opts.MaxEvidence = assess.DefaultMaxEvidence
 	}
 	s := &Server{svc: svc, log: log, opts: opts, programs: map[string]*engine.Program{},
 		standards: map[string]map[string][]standard{}, fwIDs: frameworks.IDs()}

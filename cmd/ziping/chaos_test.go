@@ -156,7 +156,7 @@ func (c *chaos) setup(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	prog, err := svc.Core.Program(ctx, "lxzz-county", "")
+	prog, err := svc.Assess.Program(ctx, "lxzz-county", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -450,7 +450,7 @@ func (c *chaos) check(t *testing.T) {
 	if c.killed < chaosKills || len(c.ops) < 5 {
 		t.Errorf("%d kills over %d kinds of step; want %d over import, score, submit, review and publish", c.killed, len(c.ops), chaosKills)
 	}
-	stale, err := svc.Core.StaleSummaries(context.Background())
+	stale, err := svc.Assess.StaleSummaries(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

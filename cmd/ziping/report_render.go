@@ -313,11 +313,11 @@ func storeAssessments(e *env, svc *services, f *renderFlags) ([]int64, error) {
 // progress); without, it writes -o and says so. It returns how many findings the
 // report check printed.
 func renderStored(e *env, svc *services, f *renderFlags, id int64, dir string) (int, error) {
-	v, err := svc.Core.Assessment(e.ctx, ziping.System, id)
+	v, err := svc.Assess.Assessment(e.ctx, ziping.System, id)
 	if err != nil {
 		return 0, err
 	}
-	issues, err := svc.Core.ReportIssues(v)
+	issues, err := svc.Assess.ReportIssues(v)
 	if err != nil {
 		return 0, err
 	}
@@ -325,7 +325,7 @@ func renderStored(e *env, svc *services, f *renderFlags, id int64, dir string) (
 		fmt.Fprintf(e.stderr, "\r报告检查（%s）：「%s」第%d行第%d字：%s（%s）\n", v.Unit.Name, is.Section, is.Line, is.Col, is.Text, is.Kind)
 	}
 	var buf bytes.Buffer
-	if err := svc.Core.WriteReport(e.ctx, ziping.System, id, f.format, &buf); err != nil {
+	if err := svc.Assess.WriteReport(e.ctx, ziping.System, id, f.format, &buf); err != nil {
 		return 0, err
 	}
 	out := f.out

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"ziping"
+	"ziping/assess"
 	"ziping/dataset"
 	"ziping/docx"
 	"ziping/web"
@@ -41,7 +41,7 @@ func runServe(e *env, args []string) error {
 	dev := fs.Bool("dev", false, "开发模式：每次请求都从 web/ 目录读取模板和样式")
 	logFormat := fs.String("log", "text", "日志格式：text 或 json")
 	secure := fs.Bool("secure-cookies", false, "会话 Cookie 一律加 Secure（由前置代理提供 HTTPS 时使用）")
-	maxEvidence := fs.Int64("max-evidence", ziping.DefaultMaxEvidence>>20, "单个证明材料文件的大小上限（MB）")
+	maxEvidence := fs.Int64("max-evidence", assess.DefaultMaxEvidence>>20, "单个证明材料文件的大小上限（MB）")
 	var proxies stringList
 	fs.Var(&proxies, "trusted-proxy", "可信的反向代理地址或网段（可重复，逗号分隔；默认 ZIPING_TRUSTED_PROXIES）：只有来自它们的 X-Forwarded-For 才用作客户端地址")
 	lim := serveLimits{}
@@ -91,10 +91,10 @@ func runServe(e *env, args []string) error {
 		return err
 	}
 	defer done()
-	svc.Core.MaxEvidence = *maxEvidence << 20
+	svc.Assess.MaxEvidence = *maxEvidence << 20
 	lim.apply(svc)
 	app, err := web.New(svc.web(), log, web.Options{Dev: *dev, SecureCookies: *secure, ScoreSheet: xlsx.WriteScoreSheet, Sheets: xlsx.WriteSheet,
-		Letter: docx.WriteLetter, MaxEvidence: svc.Core.MaxEvidence, TrustedProxies: trusted, MaxPreviews: lim.previews})
+		Letter: docx.WriteLetter, MaxEvidence: svc.Assess.MaxEvidence, TrustedProxies: trusted, MaxPreviews: lim.previews})
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"ziping"
 	"ziping/account"
 	"ziping/argon"
+	"ziping/assess"
 	"ziping/dataset"
 	"ziping/frameworks"
 	"ziping/postgres"
@@ -69,23 +70,23 @@ type services struct {
 	Audit    *ziping.Auditor
 	Accounts *account.Service
 	Data     *dataset.Service
-	Core     *ziping.Service
+	Assess   *assess.Service
 }
 
 // wire builds every service on st, with the hasher h.
 func wire(st ziping.Store, h account.PasswordHasher) *services {
 	au := ziping.NewAuditor(st)
 	s := &services{Store: st, Audit: au, Accounts: account.New(st, h, au), Data: dataset.New(st, au)}
-	s.Core = ziping.NewService(st, au, s.Data)
+	s.Assess = assess.New(st, s.Data, au)
 	// An import or a school moved queues a recompute of the counties' open
 	// assessments; the assessments' service runs it.
-	s.Data.HandleJob(ziping.JobRecompute, s.Core.RecomputeJob)
+	s.Data.HandleJob(ziping.JobRecompute, s.Assess.RecomputeJob)
 	return s
 }
 
 // web is what the web application takes of the services.
 func (s *services) web() web.Services {
-	return web.Services{Accounts: s.Accounts, Data: s.Data, Core: s.Core, Audit: s.Audit, Store: s.Store}
+	return web.Services{Accounts: s.Accounts, Data: s.Data, Assess: s.Assess, Audit: s.Audit, Store: s.Store}
 }
 
 // service opens the store and wires the services on it, with the audit key (made
@@ -103,14 +104,14 @@ func service(e *env, url string) (*services, func(), error) {
 		return nil, nil, err
 	}
 	svc := wire(st, argon.Hasher{P: argon.Default})
-	svc.Core.Reports = report.Renderer{}
+	svc.Assess.Reports = report.Renderer{}
 	svc.Audit.Key, svc.Accounts.DeviceKey = key, deviceKey(key)
 	svc.Audit.Checkpoints = checkpointFile{path: cpPath}
 	if err := svc.Audit.EnsureKey(e.ctx); err != nil {
 		st.Close()
 		return nil, nil, err
 	}
-	if err := svc.Core.SeedFrameworks(e.ctx, frameworks.Stored()); err != nil {
+	if err := svc.Assess.SeedFrameworks(e.ctx, frameworks.Stored()); err != nil {
 		st.Close()
 		return nil, nil, fmt.Errorf("写入内置评价体系失败: %w", err)
 	}

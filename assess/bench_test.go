@@ -1,4 +1,4 @@
-package ziping_test
+package assess_test
 
 import (
 	"context"
@@ -20,7 +20,7 @@ func benchService(b *testing.B) (*servicetest.Services, context.Context) {
 	ctx := context.Background()
 	st := servicetest.OpenSQLite(b)
 	svc := servicetest.Wire(st, servicetest.FastHasher(), time.Now)
-	if err := svc.Core.SeedFrameworks(ctx, frameworks.Stored()); err != nil {
+	if err := svc.Assess.SeedFrameworks(ctx, frameworks.Stored()); err != nil {
 		b.Fatal(err)
 	}
 	if _, err := svc.Data.AddUnit(ctx, ziping.System, "990000", "示范省", ziping.LevelProvince, ""); err != nil {
@@ -87,13 +87,13 @@ func BenchmarkRecomputeAssessments(b *testing.B) {
 		b.Fatal(err)
 	}
 	for i := range counties {
-		if _, err := svc.Core.StartAssessment(ctx, ziping.System, "lxzz-county", &counties[i], 2024, false); err != nil {
+		if _, err := svc.Assess.StartAssessment(ctx, ziping.System, "lxzz-county", &counties[i], 2024, false); err != nil {
 			b.Fatal(err)
 		}
 	}
 	for b.Loop() {
 		fresh := servicetest.Wire(svc.Store, servicetest.FastHasher(), time.Now)
-		n, err := fresh.Core.RecomputeAssessments(ctx, root, 2024)
+		n, err := fresh.Assess.RecomputeAssessments(ctx, root, 2024)
 		if err != nil || n != len(counties) {
 			b.Fatalf("recomputed %d of %d: %v", n, len(counties), err)
 		}

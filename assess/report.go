@@ -1,75 +1,29 @@
-package ziping
+package assess
 
 import (
 	"context"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"sync"
-	"time"
 	"unicode/utf8"
 
-	"ziping/engine"
+	"ziping"
 )
-
-// ReportIssue is one thing that keeps a self-evaluation report from being
-// submitted: a placeholder, a bound value the data cannot give, an unwritten
-// section. Line and Col point into the report's Markdown.
-type ReportIssue struct {
-	Section   string
-	Line, Col int
-	Kind      string
-	Text      string
-	Context   string
-}
-
-// ReportMeta is what a rendered report carries besides the evaluation.
-type ReportMeta struct {
-	Issuer string
-	Date   time.Time
-	// Plan is the rectification plan: 改进措施 is written from its measures when the
-	// narrative does not write that section.
-	Plan []ReportPlanItem
-	// MetricURL is the drill-down page of a metric: the html format links the metric
-	// values bound in the narrative to it. Nil leaves them plain.
-	MetricURL func(metricID string) string
-}
-
-// ReportPlanItem is a problem with the measures planned for it.
-type ReportPlanItem struct {
-	Title    string // the point's title
-	Problem  string
-	Measures string
-	Owner    string
-	Deadline time.Time
-}
-
-// Reporter builds self-evaluation reports (自评报告) of an evaluated unit with the
-// narrative people wrote. Package report provides it and cmd/ziping wires it in, so
-// that the domain does not depend on Word.
-type Reporter interface {
-	Issues(fw *engine.Framework, res *engine.Result, narrative []byte, meta ReportMeta) ([]ReportIssue, error)
-	// Generated is the Markdown of what ziping writes itself: 存在问题 from the
-	// deductions and 改进措施 from the plan (or its unfilled marker).
-	Generated(fw *engine.Framework, res *engine.Result, meta ReportMeta) (string, error)
-	// Write renders the report as format: docx, pdf, html (a printable page) or md.
-	Write(ctx context.Context, w io.Writer, format string, fw *engine.Framework, res *engine.Result, narrative []byte, meta ReportMeta) error
-}
 
 // MaxNarrative bounds a report's narrative.
 const MaxNarrative = 512 << 10
 
 // ReportOf returns an assessment with its report draft (Version 0 and no narrative
 // when nobody has written one yet).
-func (s *Service) ReportOf(ctx context.Context, a *Actor, id int64) (*AssessmentView, *ReportDraft, error) {
+func (s *Service) ReportOf(ctx context.Context, a *ziping.Actor, id int64) (*AssessmentView, *ziping.ReportDraft, error) {
 	v, err := s.Assessment(ctx, a, id)
 	if err != nil {
 		return nil, nil, err
 	}
 	d := v.Report
 	if d == nil {
-		d = &ReportDraft{AssessmentID: id}
+		d = &ziping.ReportDraft{AssessmentID: id}
 	}
 	return v, d, nil
 }
@@ -77,23 +31,23 @@ func (s *Service) ReportOf(ctx context.Context, a *Actor, id int64) (*Assessment
 // SaveReport saves the narrative of the assessment's report while the unit may
 // edit. version is the draft's version the person was editing (0 for none): a
 // draft saved by someone else since is a conflict.
-func (s *Service) SaveReport(ctx context.Context, a *Actor, id int64, narrative []byte, version int64) (*ReportDraft, error) {
+func (s *Service) SaveReport(ctx context.Context, a *ziping.Actor, id int64, narrative []byte, version int64) (*ziping.ReportDraft, error) {
 	if len(narrative) > MaxNarrative {
-		return nil, Errorf(Invalid, "自评报告正文超过%d KB", MaxNarrative>>10)
+		return nil, ziping.Errorf(ziping.Invalid, "自评报告正文超过%d KB", MaxNarrative>>10)
 	}
 	if !utf8.Valid(narrative) {
-		return nil, Errorf(Invalid, "自评报告正文不是有效的UTF-8文本")
+		return nil, ziping.Errorf(ziping.Invalid, "自评报告正文不是有效的UTF-8文本")
 	}
-	d := &ReportDraft{AssessmentID: id, Narrative: narrative, Version: version, UpdatedBy: a.UserID(), UpdatedAt: s.now()}
-	err := s.Store.Tx(ctx, func(tx Store) error {
-		as, u, err := s.assessmentFor(ctx, tx, a, id)
+	d := &ziping.ReportDraft{AssessmentID: id, Narrative: narrative, Version: version, UpdatedBy: a.UserID(), UpdatedAt: s.now()}
+	err := s.Store.Tx(ctx, func(tx ziping.Store) error {
+		as, u, err := s.Find(ctx, tx, a, id)
 		if err != nil {
 			return err
 		}
-		if err := s.mayScore(a, as, u, SideSelf); err != nil {
+		if err := MayScore(a, as, u, ziping.SideSelf); err != nil {
 			return err
 		}
-		v, err := s.assessmentView(ctx, tx, as, u)
+		v, err := s.ViewIn(ctx, tx, as, u)
 		if err != nil {
 			return err
 		}
@@ -101,8 +55,8 @@ func (s *Service) SaveReport(ctx context.Context, a *Actor, id int64, narrative 
 			return err
 		}
 		if err := tx.SaveReportDraft(ctx, d); err != nil {
-			if ErrorKind(err) == Conflict {
-				return Errorf(Conflict, "自评报告已被他人修改，你的修改未保存。请复制你的文字，刷新后再合并")
+			if ziping.ErrorKind(err) == ziping.Conflict {
+				return ziping.Errorf(ziping.Conflict, "自评报告已被他人修改，你的修改未保存。请复制你的文字，刷新后再合并")
 			}
 			return err
 		}
@@ -116,8 +70,8 @@ func (s *Service) SaveReport(ctx context.Context, a *Actor, id int64, narrative 
 }
 
 // ReportIssues lists what keeps the assessment's report from being submitted; none
-// when no Reporter is wired in.
-func (s *Service) ReportIssues(v *AssessmentView) ([]ReportIssue, error) {
+// when no ziping.Reporter is wired in.
+func (s *Service) ReportIssues(v *AssessmentView) ([]ziping.ReportIssue, error) {
 	if s.Reports == nil {
 		return nil, nil
 	}
@@ -148,7 +102,7 @@ func (s *Service) ReportIssues(v *AssessmentView) ([]ReportIssue, error) {
 	}
 	s.issues.mu.Lock()
 	if s.issues.m == nil || len(s.issues.m) >= maxCached {
-		s.issues.m = map[string][]ReportIssue{}
+		s.issues.m = map[string][]ziping.ReportIssue{}
 	}
 	s.issues.m[key] = is
 	s.issues.mu.Unlock()
@@ -159,19 +113,19 @@ func (s *Service) ReportIssues(v *AssessmentView) ([]ReportIssue, error) {
 // report was a third of the assessment page's time.
 type issueCache struct {
 	mu sync.Mutex
-	m  map[string][]ReportIssue
+	m  map[string][]ziping.ReportIssue
 }
 
 // reportMeta is the issuer, date and rectification plan of v's report: the measures
 // of this assessment's problems and of last year's not yet verified.
-func (s *Service) reportMeta(v *AssessmentView) ReportMeta {
-	m := ReportMeta{Issuer: v.Unit.Name + "人民政府", Date: s.Now()}
-	for _, list := range [][]Problem{v.LastProblems, v.Problems} {
+func (s *Service) reportMeta(v *AssessmentView) ziping.ReportMeta {
+	m := ziping.ReportMeta{Issuer: v.Unit.Name + "人民政府", Date: s.Now()}
+	for _, list := range [][]ziping.Problem{v.LastProblems, v.Problems} {
 		for _, p := range list {
-			if p.Measures == "" || p.Status == ProblemVerified {
+			if p.Measures == "" || p.Status == ziping.ProblemVerified {
 				continue
 			}
-			m.Plan = append(m.Plan, ReportPlanItem{Title: pointTitle(v.Program.FW, p.Point), Problem: p.Description,
+			m.Plan = append(m.Plan, ziping.ReportPlanItem{Title: PointTitle(v.Program.FW, p.Point), Problem: p.Description,
 				Measures: p.Measures, Owner: p.Owner, Deadline: p.Deadline})
 		}
 	}
@@ -179,7 +133,7 @@ func (s *Service) reportMeta(v *AssessmentView) ReportMeta {
 }
 
 // generatedText is what ziping writes itself in v's report now; "" without a
-// Reporter.
+// ziping.Reporter.
 func (s *Service) generatedText(v *AssessmentView) (string, error) {
 	if s.Reports == nil {
 		return "", nil
@@ -232,7 +186,7 @@ func lineDiff(old, cur string) (removed, added []string) {
 }
 
 // WriteReport renders the assessment's report as format (docx, pdf, html, md).
-func (s *Service) WriteReport(ctx context.Context, a *Actor, id int64, format string, w io.Writer) error {
+func (s *Service) WriteReport(ctx context.Context, a *ziping.Actor, id int64, format string, w io.Writer) error {
 	return s.WriteReportWith(ctx, a, id, format, w, nil)
 }
 
@@ -240,9 +194,9 @@ func (s *Service) WriteReport(ctx context.Context, a *Actor, id int64, format st
 // linked, in the html format, to metricURL(v, metric id): v is the assessment, so
 // the link can name its unit, framework and period. A nil metricURL, or "", leaves
 // them plain.
-func (s *Service) WriteReportWith(ctx context.Context, a *Actor, id int64, format string, w io.Writer, metricURL func(v *AssessmentView, metricID string) string) error {
+func (s *Service) WriteReportWith(ctx context.Context, a *ziping.Actor, id int64, format string, w io.Writer, metricURL func(v *AssessmentView, metricID string) string) error {
 	if s.Reports == nil {
-		return Errorf(NotFound, "本系统未启用自评报告")
+		return ziping.Errorf(ziping.NotFound, "本系统未启用自评报告")
 	}
 	v, d, err := s.ReportOf(ctx, a, id)
 	if err != nil {
@@ -253,18 +207,4 @@ func (s *Service) WriteReportWith(ctx context.Context, a *Actor, id int64, forma
 		meta.MetricURL = func(metricID string) string { return metricURL(v, metricID) }
 	}
 	return s.Reports.Write(ctx, w, format, v.Program.FW, v.Self, d.Narrative, meta)
-}
-
-// reportReadiness turns the report's issues into blocking readiness items.
-func (s *Service) reportReadiness(v *AssessmentView) []ReadinessItem {
-	issues, err := s.ReportIssues(v)
-	if err != nil {
-		return []ReadinessItem{{Kind: "report", Blocking: true, Text: "自评报告无法生成：" + err.Error()}}
-	}
-	var out []ReadinessItem
-	for _, is := range issues {
-		out = append(out, ReadinessItem{Kind: "report", Blocking: true,
-			Text: fmt.Sprintf("自评报告「%s」第%s行第%d字：%s（%s）", is.Section, strconv.Itoa(is.Line), is.Col, is.Text, is.Kind)})
-	}
-	return out
 }

@@ -5,11 +5,8 @@ import (
 
 	"ziping"
 	"ziping/account"
-	"ziping/pgtest"
 	"ziping/servicetest"
 )
-
-func TestMain(m *testing.M) { pgtest.Run(m) }
 
 func TestAuthorizationByScope(t *testing.T) {
 	f := servicetest.New(t)

@@ -1,4 +1,4 @@
-package ziping
+package assess
 
 import (
 	"bytes"
@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"ziping"
 )
 
 // DefaultMaxEvidence bounds one evidence file when Service.MaxEvidence is zero.
@@ -56,46 +58,46 @@ func NormalizeDocNumber(s string) (string, int, error) {
 	s = strings.Join(strings.Fields(s), "")
 	m := docNumberRe.FindStringSubmatch(s)
 	if m == nil {
-		return "", 0, Errorf(Invalid, "文号「%s」格式不对，应如「南政办发〔2018〕97号」", s)
+		return "", 0, ziping.Errorf(ziping.Invalid, "文号「%s」格式不对，应如「南政办发〔2018〕97号」", s)
 	}
 	year, _ := strconv.Atoi(m[2])
 	return m[1] + "〔" + m[2] + "〕" + m[3] + "号", year, nil
 }
 
 // checkEvidence validates an upload and fills what is derived from it.
-func (s *Service) checkEvidence(in *EvidenceInput, e *Evidence) error {
+func (s *Service) checkEvidence(in *EvidenceInput, e *ziping.Evidence) error {
 	limit := s.MaxEvidence
 	if limit == 0 {
 		limit = DefaultMaxEvidence
 	}
 	name := path.Base(strings.ReplaceAll(in.FileName, "\\", "/"))
 	if name == "" || name == "." || name == "/" || !utf8.ValidString(name) || len(name) > 255 {
-		return Errorf(Invalid, "证明材料的文件名无效")
+		return ziping.Errorf(ziping.Invalid, "证明材料的文件名无效")
 	}
 	if len(in.Data) == 0 {
-		return Errorf(Invalid, "证明材料「%s」是空文件", name)
+		return ziping.Errorf(ziping.Invalid, "证明材料「%s」是空文件", name)
 	}
 	if int64(len(in.Data)) > limit {
-		return Errorf(Invalid, "证明材料「%s」超过%d MB的上限", name, limit>>20)
+		return ziping.Errorf(ziping.Invalid, "证明材料「%s」超过%d MB的上限", name, limit>>20)
 	}
 	ext := strings.ToLower(path.Ext(name))
 	t, ok := evidenceTypes[ext]
 	if !ok {
-		return Errorf(Invalid, "证明材料「%s」的类型不支持，只接受PDF、Word、Excel和图片（%s）", name, EvidenceExtensions)
+		return ziping.Errorf(ziping.Invalid, "证明材料「%s」的类型不支持，只接受PDF、Word、Excel和图片（%s）", name, EvidenceExtensions)
 	}
 	okMagic := false
 	for _, m := range t.magic {
 		okMagic = okMagic || bytes.HasPrefix(in.Data, m)
 	}
 	if !okMagic {
-		return Errorf(Invalid, "证明材料「%s」的内容与扩展名%s不符", name, ext)
+		return ziping.Errorf(ziping.Invalid, "证明材料「%s」的内容与扩展名%s不符", name, ext)
 	}
 	e.Title = strings.TrimSpace(in.Title)
 	if e.Title == "" {
 		e.Title = strings.TrimSuffix(name, path.Ext(name))
 	}
 	if utf8.RuneCountInString(e.Title) > 200 {
-		return Errorf(Invalid, "材料标题不能超过200字")
+		return ziping.Errorf(ziping.Invalid, "材料标题不能超过200字")
 	}
 	e.Period = in.Period
 	if strings.TrimSpace(in.DocNumber) != "" {
@@ -115,20 +117,20 @@ func (s *Service) checkEvidence(in *EvidenceInput, e *Evidence) error {
 
 // AddEvidence attaches a file to an assessment (linked to a point, or to a problem
 // as evidence of its rectification).
-func (s *Service) AddEvidence(ctx context.Context, a *Actor, id int64, in EvidenceInput) (*Evidence, error) {
-	e := &Evidence{AssessmentID: id, Point: in.Point, ProblemID: in.ProblemID, CreatedBy: a.UserID(), CreatedAt: s.now()}
+func (s *Service) AddEvidence(ctx context.Context, a *ziping.Actor, id int64, in EvidenceInput) (*ziping.Evidence, error) {
+	e := &ziping.Evidence{AssessmentID: id, Point: in.Point, ProblemID: in.ProblemID, CreatedBy: a.UserID(), CreatedAt: s.now()}
 	// Who may attach is answered before what is attached, so that someone without
 	// the right is refused as such (mayAttach checks again inside the transaction).
-	if _, u, err := s.assessmentFor(ctx, s.Store, a, id); err != nil {
+	if _, u, err := s.Find(ctx, s.Store, a, id); err != nil {
 		return nil, err
 	} else if !a.CanEdit(u) {
-		return nil, Errorf(Forbidden, "无权为「%s」上传证明材料", u.Name)
+		return nil, ziping.Errorf(ziping.Forbidden, "无权为「%s」上传证明材料", u.Name)
 	}
 	if err := s.checkEvidence(&in, e); err != nil {
 		return nil, err
 	}
-	err := s.Store.Tx(ctx, func(tx Store) error {
-		as, u, err := s.assessmentFor(ctx, tx, a, id)
+	err := s.Store.Tx(ctx, func(tx ziping.Store) error {
+		as, u, err := s.Find(ctx, tx, a, id)
 		if err != nil {
 			return err
 		}
@@ -153,22 +155,22 @@ func (s *Service) AddEvidence(ctx context.Context, a *Actor, id int64, in Eviden
 
 // mayAttach checks that the actor may attach e now and that its point or problem
 // belongs to the assessment.
-func (s *Service) mayAttach(ctx context.Context, tx Store, a *Actor, as *Assessment, u *OrgUnit, e *Evidence) error {
+func (s *Service) mayAttach(ctx context.Context, tx Store, a *ziping.Actor, as *ziping.Assessment, u *ziping.OrgUnit, e *ziping.Evidence) error {
 	if !a.CanEdit(u) {
-		return Errorf(Forbidden, "无权为「%s」上传证明材料", u.Name)
+		return ziping.Errorf(ziping.Forbidden, "无权为「%s」上传证明材料", u.Name)
 	}
 	if e.ProblemID != 0 {
 		p, err := tx.Problem(ctx, e.ProblemID)
 		if err != nil || p.AssessmentID != as.ID {
-			return Errorf(NotFound, "没有这个问题")
+			return ziping.Errorf(ziping.NotFound, "没有这个问题")
 		}
-		if p.Status == ProblemVerified {
-			return Errorf(Conflict, "问题已验收，不能再上传材料")
+		if p.Status == ziping.ProblemVerified {
+			return ziping.Errorf(ziping.Conflict, "问题已验收，不能再上传材料")
 		}
 		return nil
 	}
 	if !as.SelfEditable() {
-		return Errorf(Conflict, "自评%s，不能再修改证明材料", StatusNames[as.Status])
+		return ziping.Errorf(ziping.Conflict, "自评%s，不能再修改证明材料", ziping.StatusNames[as.Status])
 	}
 	if e.Point != "" {
 		prog, err := s.Program(ctx, as.Framework, as.FrameworkVersion)
@@ -176,7 +178,7 @@ func (s *Service) mayAttach(ctx context.Context, tx Store, a *Actor, as *Assessm
 			return err
 		}
 		if k := kindOf(prog.FW, e.Point); k.kind == codeUnknown {
-			return Errorf(Invalid, "评价体系中没有测评点「%s」", e.Point)
+			return ziping.Errorf(ziping.Invalid, "评价体系中没有测评点「%s」", e.Point)
 		}
 	}
 	return nil
@@ -184,8 +186,8 @@ func (s *Service) mayAttach(ctx context.Context, tx Store, a *Actor, as *Assessm
 
 // RemoveEvidence unlinks an evidence file from its assessment while the unit may
 // still edit; the file stays in the store for the audit trail.
-func (s *Service) RemoveEvidence(ctx context.Context, a *Actor, evidenceID int64) error {
-	return s.Store.Tx(ctx, func(tx Store) error {
+func (s *Service) RemoveEvidence(ctx context.Context, a *ziping.Actor, evidenceID int64) error {
+	return s.Store.Tx(ctx, func(tx ziping.Store) error {
 		e, as, u, err := s.evidenceFor(ctx, tx, a, evidenceID)
 		if err != nil {
 			return err
@@ -203,9 +205,9 @@ func (s *Service) RemoveEvidence(ctx context.Context, a *Actor, evidenceID int64
 
 // ConfirmEvidence clears the "to confirm" mark of evidence copied from last year.
 // The link is written anew (evidence rows are never updated in place).
-func (s *Service) ConfirmEvidence(ctx context.Context, a *Actor, evidenceID int64) (*Evidence, error) {
-	var out *Evidence
-	err := s.Store.Tx(ctx, func(tx Store) error {
+func (s *Service) ConfirmEvidence(ctx context.Context, a *ziping.Actor, evidenceID int64) (*ziping.Evidence, error) {
+	var out *ziping.Evidence
+	err := s.Store.Tx(ctx, func(tx ziping.Store) error {
 		e, as, u, err := s.evidenceFor(ctx, tx, a, evidenceID)
 		if err != nil {
 			return err
@@ -214,7 +216,7 @@ func (s *Service) ConfirmEvidence(ctx context.Context, a *Actor, evidenceID int6
 			return err
 		}
 		if !e.ToConfirm {
-			return Errorf(Conflict, "材料「%s」已经确认", e.Title)
+			return ziping.Errorf(ziping.Conflict, "材料「%s」已经确认", e.Title)
 		}
 		if err := tx.DeleteEvidence(ctx, e.ID); err != nil {
 			return err
@@ -232,33 +234,33 @@ func (s *Service) ConfirmEvidence(ctx context.Context, a *Actor, evidenceID int6
 }
 
 // refreshAndAudit recomputes the summary (readiness depends on evidence) and audits.
-func (s *Service) refreshAndAudit(ctx context.Context, tx Store, a *Actor, as *Assessment, u *OrgUnit, action, sub string, old, new any) error {
-	if err := s.refreshSummary(ctx, tx, as, u); err != nil {
+func (s *Service) refreshAndAudit(ctx context.Context, tx Store, a *ziping.Actor, as *ziping.Assessment, u *ziping.OrgUnit, action, sub string, old, new any) error {
+	if err := s.Refresh(ctx, tx, as, u); err != nil {
 		return err
 	}
-	return s.audit(ctx, tx, a, action, assessmentObject(as)+sub, u.ID, old, new)
+	return s.audit(ctx, tx, a, action, AuditObject(as)+sub, u.ID, old, new)
 }
 
 // evidenceFor reads an evidence row with its assessment, for an actor who may see
 // the assessment.
-func (s *Service) evidenceFor(ctx context.Context, st Store, a *Actor, evidenceID int64) (*Evidence, *Assessment, *OrgUnit, error) {
+func (s *Service) evidenceFor(ctx context.Context, st Store, a *ziping.Actor, evidenceID int64) (*ziping.Evidence, *ziping.Assessment, *ziping.OrgUnit, error) {
 	e, err := st.Evidence(ctx, evidenceID)
 	if err != nil {
-		if IsNotFound(err) {
-			return nil, nil, nil, Errorf(NotFound, "没有这份材料")
+		if ziping.IsNotFound(err) {
+			return nil, nil, nil, ziping.Errorf(ziping.NotFound, "没有这份材料")
 		}
 		return nil, nil, nil, err
 	}
-	as, u, err := s.assessmentFor(ctx, st, a, e.AssessmentID)
+	as, u, err := s.Find(ctx, st, a, e.AssessmentID)
 	if err != nil {
-		return nil, nil, nil, Errorf(NotFound, "没有这份材料")
+		return nil, nil, nil, ziping.Errorf(ziping.NotFound, "没有这份材料")
 	}
 	return e, as, u, nil
 }
 
 // EvidenceFile returns an evidence file for download, for an actor who may see its
 // assessment.
-func (s *Service) EvidenceFile(ctx context.Context, a *Actor, evidenceID int64) (*Evidence, []byte, error) {
+func (s *Service) EvidenceFile(ctx context.Context, a *ziping.Actor, evidenceID int64) (*ziping.Evidence, []byte, error) {
 	e, _, _, err := s.evidenceFor(ctx, s.Store, a, evidenceID)
 	if err != nil {
 		return nil, nil, err
