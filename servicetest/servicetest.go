@@ -17,6 +17,7 @@ import (
 	"ziping/dataset"
 	"ziping/pgtest"
 	"ziping/postgres"
+	"ziping/rectify"
 	"ziping/sqlite"
 )
 
@@ -81,6 +82,7 @@ type Services struct {
 	Accounts *account.Service
 	Data     *dataset.Service
 	Assess   *assess.Service
+	Rectify  *rectify.Service
 }
 
 // Wire builds every service on st as cmd/ziping does, with the hasher h and the
@@ -94,6 +96,7 @@ func Wire(st ziping.Store, h account.PasswordHasher, now func() time.Time) *Serv
 	s := &Services{Store: st, Audit: au, Accounts: account.New(st, h, au), Data: dataset.New(st, au)}
 	s.Assess = assess.New(st, s.Data, au)
 	s.Data.HandleJob(ziping.JobRecompute, s.Assess.RecomputeJob)
-	s.Accounts.Now, s.Data.Now, s.Assess.Now = now, now, now
+	s.Rectify = rectify.New(st, s.Assess, au)
+	s.Accounts.Now, s.Data.Now, s.Assess.Now, s.Rectify.Now = now, now, now, now
 	return s
 }

@@ -13,6 +13,7 @@ import (
 	"ziping"
 	"ziping/assess"
 	"ziping/engine"
+	"ziping/rectify"
 )
 
 // statusOverdue filters the ledger to the problems past their deadline.
@@ -45,7 +46,7 @@ type ledgerRowView struct {
 
 // ledgerOf reads the unit, the selection, the status filter and the rows of a
 // ledger request, filtered.
-func (s *Server) ledgerOf(r *http.Request) (*ziping.OrgUnit, *selection, string, []assess.LedgerRow, []assess.LedgerRow, error) {
+func (s *Server) ledgerOf(r *http.Request) (*ziping.OrgUnit, *selection, string, []rectify.LedgerRow, []rectify.LedgerRow, error) {
 	u, err := s.visibleUnit(r)
 	if err != nil {
 		return nil, nil, "", nil, nil, err
@@ -61,11 +62,11 @@ func (s *Server) ledgerOf(r *http.Request) (*ziping.OrgUnit, *selection, string,
 	if _, ok := ziping.ProblemStatusNames[status]; !ok && status != "" && status != statusOverdue {
 		return nil, nil, "", nil, nil, ziping.Errorf(ziping.Invalid, "整改状态「%s」无效", status)
 	}
-	all, err := s.svc.Assess.Ledger(r.Context(), info(r).actor, u, sel.FW, sel.Period)
+	all, err := s.svc.Rectify.Ledger(r.Context(), info(r).actor, u, sel.FW, sel.Period)
 	if err != nil {
 		return nil, nil, "", nil, nil, err
 	}
-	var rows []assess.LedgerRow
+	var rows []rectify.LedgerRow
 	for _, row := range all {
 		if status == "" || row.Status == status || status == statusOverdue && row.Overdue {
 			rows = append(rows, row)
@@ -124,7 +125,7 @@ func (s *Server) ledgerXLSX(w http.ResponseWriter, r *http.Request) error {
 	}
 	title := u.Name + strconv.Itoa(sel.Period) + "年度" + sel.prog.FW.Name + "整改台账"
 	var buf bytes.Buffer
-	if err := s.opts.Sheets(&buf, assess.LedgerSheet(title, rows)); err != nil {
+	if err := s.opts.Sheets(&buf, rectify.LedgerSheet(title, rows)); err != nil {
 		return err
 	}
 	return sendDownload(w, &buf, ctypeXLSX, contentDisposition(title+".xlsx", u.Code+"-"+strconv.Itoa(sel.Period)+"-problems.xlsx"))
@@ -231,7 +232,7 @@ func (s *Server) problemOf(r *http.Request) (*ziping.Problem, *ziping.OrgUnit, [
 	if err != nil || id <= 0 {
 		return nil, nil, nil, ziping.Errorf(ziping.NotFound, "没有这个问题")
 	}
-	return s.svc.Assess.Problem(r.Context(), info(r).actor, id)
+	return s.svc.Rectify.Problem(r.Context(), info(r).actor, id)
 }
 
 func (s *Server) problemPage(w http.ResponseWriter, r *http.Request) error {
@@ -315,7 +316,7 @@ func (s *Server) problemUpdate(w http.ResponseWriter, r *http.Request) error {
 	form := problemForm{Measures: r.PostFormValue("measures"), Owner: r.PostFormValue("owner"),
 		Deadline: strings.TrimSpace(r.PostFormValue("deadline")), Status: r.PostFormValue("status"), Note: r.PostFormValue("note")}
 	form.StatusName = ziping.ProblemStatusNames[form.Status]
-	up := assess.ProblemUpdate{Measures: form.Measures, Owner: form.Owner, Status: form.Status, Note: form.Note}
+	up := rectify.ProblemUpdate{Measures: form.Measures, Owner: form.Owner, Status: form.Status, Note: form.Note}
 	up.Version, err = strconv.ParseInt(r.PostFormValue("version"), 10, 64)
 	if err != nil {
 		err = ziping.Errorf(ziping.Invalid, "表单缺少版本号，请刷新页面后重试")
@@ -325,7 +326,7 @@ func (s *Server) problemUpdate(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if err == nil {
-		_, err = s.svc.Assess.UpdateProblem(r.Context(), info(r).actor, p.ID, up)
+		_, err = s.svc.Rectify.UpdateProblem(r.Context(), info(r).actor, p.ID, up)
 	}
 	if err == nil {
 		s.setFlash(w, r, "整改情况已保存。")
@@ -399,13 +400,13 @@ func (s *Server) addFinding(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	in := assess.FindingInput{Point: strings.TrimSpace(r.PostFormValue("point")), Description: r.PostFormValue("description")}
+	in := rectify.FindingInput{Point: strings.TrimSpace(r.PostFormValue("point")), Description: r.PostFormValue("description")}
 	if d := strings.TrimSpace(r.PostFormValue("deadline")); d != "" {
 		if in.Deadline, err = time.Parse(time.DateOnly, d); err != nil {
 			return ziping.Errorf(ziping.Invalid, "完成时限「%s」不是有效日期，应如2025-06-30", d)
 		}
 	}
-	p, err := s.svc.Assess.AddFinding(r.Context(), info(r).actor, id, in)
+	p, err := s.svc.Rectify.AddFinding(r.Context(), info(r).actor, id, in)
 	if err != nil {
 		return err
 	}
@@ -428,7 +429,7 @@ func (s *Server) noticeDocx(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	l, err := s.svc.Assess.Notice(r.Context(), info(r).actor, id)
+	l, err := s.svc.Rectify.Notice(r.Context(), info(r).actor, id)
 	if err != nil {
 		return err
 	}

@@ -20,6 +20,7 @@ import (
 	"ziping"
 	"ziping/assess"
 	"ziping/engine"
+	"ziping/rectify"
 )
 
 // The assessment workflow driven through the service, so that the ranking and
@@ -407,12 +408,12 @@ func TestRankingOverdue(t *testing.T) {
 	ps := f.rkProblems(k2)
 	admin := f.rkActor("admin")
 	late := ps[0]
-	if _, err := f.svc.Assess.UpdateProblem(f.ctx, admin, late.ID, assess.ProblemUpdate{Measures: "补充配备", Owner: "教育局", Status: ziping.ProblemInProgress,
+	if _, err := f.svc.Rectify.UpdateProblem(f.ctx, admin, late.ID, rectify.ProblemUpdate{Measures: "补充配备", Owner: "教育局", Status: ziping.ProblemInProgress,
 		Deadline: time.Date(2024, 4, 30, 0, 0, 0, 0, time.UTC), Version: late.Version}); err != nil {
 		t.Fatal(err)
 	}
 	if len(ps) > 1 {
-		if _, err := f.svc.Assess.UpdateProblem(f.ctx, admin, ps[1].ID, assess.ProblemUpdate{Status: ziping.ProblemOpen,
+		if _, err := f.svc.Rectify.UpdateProblem(f.ctx, admin, ps[1].ID, rectify.ProblemUpdate{Status: ziping.ProblemOpen,
 			Deadline: time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC), Version: ps[1].Version}); err != nil {
 			t.Fatal(err)
 		}

@@ -20,6 +20,7 @@ import (
 	"ziping/dataset"
 	"ziping/engine"
 	"ziping/frameworks"
+	"ziping/rectify"
 )
 
 // ScoreSheetWriter writes evaluation results as a workbook. cmd/ziping passes
@@ -113,6 +114,7 @@ type Services struct {
 	Accounts *account.Service
 	Data     *dataset.Service
 	Assess   *assess.Service
+	Rectify  *rectify.Service
 	Audit    *ziping.Auditor
 	Store    ziping.Store
 }
@@ -137,7 +139,7 @@ type Server struct {
 // New builds the server: it compiles the built-in frameworks and parses every page
 // template, so that a broken template stops the start, not a request.
 func New(svc Services, log *slog.Logger, opts Options) (*Server, error) {
-	if svc.Accounts == nil || svc.Data == nil || svc.Assess == nil || svc.Audit == nil || svc.Store == nil || log == nil {
+	if svc.Accounts == nil || svc.Data == nil || svc.Assess == nil || svc.Rectify == nil || svc.Audit == nil || svc.Store == nil || log == nil {
 		return nil, errors.New("web: every service, the store and a logger are required")
 	}
 	if opts.ScoreSheet == nil {

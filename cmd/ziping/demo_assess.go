@@ -8,6 +8,7 @@ import (
 	"ziping"
 	"ziping/assess"
 	"ziping/engine"
+	"ziping/rectify"
 )
 
 // demoAssessments walks the demo counties through the assessment workflow so that
@@ -88,9 +89,9 @@ func (d *demoFill) lastYear(u *ziping.OrgUnit, period, i int) error {
 	}
 	deadline := time.Date(period+1, 6, 30, 0, 0, 0, 0, time.UTC)
 	for k, p := range probs {
-		up := assess.ProblemUpdate{Measures: "制定专项整改方案，落实经费和责任，按季度督办", Owner: u.Name + "教育局",
+		up := rectify.ProblemUpdate{Measures: "制定专项整改方案，落实经费和责任，按季度督办", Owner: u.Name + "教育局",
 			Deadline: deadline, Status: ziping.ProblemInProgress, Version: p.Version}
-		q, err := d.svc.Assess.UpdateProblem(d.ctx, ziping.System, p.ID, up)
+		q, err := d.svc.Rectify.UpdateProblem(d.ctx, ziping.System, p.ID, up)
 		if err != nil {
 			return err
 		}
@@ -98,11 +99,11 @@ func (d *demoFill) lastYear(u *ziping.OrgUnit, period, i int) error {
 			continue
 		}
 		up.Status, up.Note, up.Version = ziping.ProblemDone, "已按方案完成整改", q.Version
-		if q, err = d.svc.Assess.UpdateProblem(d.ctx, ziping.System, p.ID, up); err != nil {
+		if q, err = d.svc.Rectify.UpdateProblem(d.ctx, ziping.System, p.ID, up); err != nil {
 			return err
 		}
 		up.Status, up.Note, up.Version = ziping.ProblemVerified, "经实地核查，整改到位", q.Version
-		if _, err := d.svc.Assess.UpdateProblem(d.ctx, ziping.System, p.ID, up); err != nil {
+		if _, err := d.svc.Rectify.UpdateProblem(d.ctx, ziping.System, p.ID, up); err != nil {
 			return err
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"ziping/dataset"
 	"ziping/frameworks"
 	"ziping/postgres"
+	"ziping/rectify"
 	"ziping/report"
 	"ziping/sqlite"
 	"ziping/web"
@@ -71,6 +72,7 @@ type services struct {
 	Accounts *account.Service
 	Data     *dataset.Service
 	Assess   *assess.Service
+	Rectify  *rectify.Service
 }
 
 // wire builds every service on st, with the hasher h.
@@ -81,12 +83,13 @@ func wire(st ziping.Store, h account.PasswordHasher) *services {
 	// An import or a school moved queues a recompute of the counties' open
 	// assessments; the assessments' service runs it.
 	s.Data.HandleJob(ziping.JobRecompute, s.Assess.RecomputeJob)
+	s.Rectify = rectify.New(st, s.Assess, au)
 	return s
 }
 
 // web is what the web application takes of the services.
 func (s *services) web() web.Services {
-	return web.Services{Accounts: s.Accounts, Data: s.Data, Assess: s.Assess, Audit: s.Audit, Store: s.Store}
+	return web.Services{Accounts: s.Accounts, Data: s.Data, Assess: s.Assess, Rectify: s.Rectify, Audit: s.Audit, Store: s.Store}
 }
 
 // service opens the store and wires the services on it, with the audit key (made

@@ -1,4 +1,4 @@
-package assess
+package rectify
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"ziping"
+	"ziping/assess"
 )
 
 func problemObject(p *ziping.Problem) string { return "problem:" + strconv.FormatInt(p.ID, 10) }
@@ -27,16 +28,16 @@ func (s *Service) AddFinding(ctx context.Context, a *ziping.Actor, id int64, in 
 	}
 	var p *ziping.Problem
 	err := s.Store.Tx(ctx, func(tx ziping.Store) error {
-		as, u, err := s.Reviewable(ctx, tx, a, id, "", ziping.StatusSubmitted, ziping.StatusResubmitted, ziping.StatusReviewed, ziping.StatusPublished)
+		as, u, err := s.Assess.Reviewable(ctx, tx, a, id, "", ziping.StatusSubmitted, ziping.StatusResubmitted, ziping.StatusReviewed, ziping.StatusPublished)
 		if err != nil {
 			return err
 		}
 		if in.Point != "" {
-			prog, err := s.Program(ctx, as.Framework, as.FrameworkVersion)
+			prog, err := s.Assess.Program(ctx, as.Framework, as.FrameworkVersion)
 			if err != nil {
 				return err
 			}
-			if !HasCode(prog.FW, in.Point) {
+			if !assess.HasCode(prog.FW, in.Point) {
 				return ziping.Errorf(ziping.Invalid, "评价体系中没有测评点「%s」", in.Point)
 			}
 		}
@@ -170,7 +171,7 @@ func (s *Service) problemFor(ctx context.Context, st Store, a *ziping.Actor, id 
 		}
 		return nil, nil, err
 	}
-	if _, u, err := s.Find(ctx, st, a, p.AssessmentID); err == nil {
+	if _, u, err := s.Assess.Find(ctx, st, a, p.AssessmentID); err == nil {
 		return p, u, nil
 	}
 	return nil, nil, ziping.Errorf(ziping.NotFound, "没有这个问题")
@@ -193,119 +194,4 @@ func (s *Service) Problem(ctx context.Context, a *ziping.Actor, id int64) (*zipi
 		}
 	}
 	return p, u, evs, nil
-}
-
-// LedgerRow is a problem with its unit, for the ledger.
-type LedgerRow struct {
-	ziping.Problem
-	Unit    ziping.OrgUnit
-	Overdue bool
-}
-
-// Ledger is the rectification ledger (整改台账) of root's subtree: the problems of
-// framework fw and period (0: every period), for an actor who may see them. Viewers
-// see only the problems of published assessments. Three queries, however many
-// counties: the problems, their assessments and the counties.
-func (s *Service) Ledger(ctx context.Context, a *ziping.Actor, root *ziping.OrgUnit, fw string, period int) ([]LedgerRow, error) {
-	if !a.CanSee(root) {
-		return nil, ziping.Errorf(ziping.Forbidden, "无权查看该单位")
-	}
-	list, err := s.Store.Problems(ctx, ziping.ProblemQuery{UnitPath: root.Path, Framework: fw, Period: period})
-	if err != nil || len(list) == 0 {
-		return nil, err
-	}
-	counties, err := s.Store.Subtree(ctx, root, ziping.LevelCounty)
-	if err != nil {
-		return nil, err
-	}
-	units := make(map[int64]*ziping.OrgUnit, len(counties))
-	for i := range counties {
-		units[counties[i].ID] = &counties[i]
-	}
-	assessments, err := s.Store.Assessments(ctx, ziping.AssessmentQuery{UnitPath: root.Path, Framework: fw, Period: period})
-	if err != nil {
-		return nil, err
-	}
-	visible := make(map[int64]bool, len(assessments))
-	for i := range assessments {
-		as := &assessments[i]
-		if u := units[as.UnitID]; u != nil {
-			visible[as.ID] = a.CanSeeAssessment(u, as)
-		}
-	}
-	var out []LedgerRow
-	today := s.Now()
-	for _, p := range list {
-		if u := units[p.UnitID]; u != nil && visible[p.AssessmentID] {
-			out = append(out, LedgerRow{Problem: p, Unit: *u, Overdue: p.Overdue(today)})
-		}
-	}
-	return out, nil
-}
-
-// LedgerSheet is the ledger as a spreadsheet.
-func LedgerSheet(title string, rows []LedgerRow) *ziping.Sheet {
-	sh := &ziping.Sheet{Name: "整改台账", Title: title,
-		Columns: []string{"序号", "单位", "年度", "测评点", "来源", "问题", "整改措施", "责任人", "完成时限", "状态", "是否逾期", "进展说明"}}
-	for i, r := range rows {
-		deadline := ""
-		if !r.Deadline.IsZero() {
-			deadline = r.Deadline.Format(time.DateOnly)
-		}
-		src := map[string]string{ziping.SourceDeduction: "失分", ziping.SourceFinding: "复核发现"}[r.Source]
-		overdue := ""
-		if r.Overdue {
-			overdue = "逾期"
-		}
-		sh.Rows = append(sh.Rows, []any{i + 1, r.Unit.Name, r.Period, r.Point, src, r.Description, r.Measures, r.Owner,
-			deadline, ziping.ProblemStatusNames[r.Status], overdue, r.Note})
-	}
-	sh.Notes = []string{"共" + strconv.Itoa(len(rows)) + "个问题。"}
-	return sh
-}
-
-// Notice composes the rectification notice (整改通知书) of an assessment: its
-// problems not yet verified, with measures and deadlines.
-func (s *Service) Notice(ctx context.Context, a *ziping.Actor, id int64) (*ziping.Letter, error) {
-	as, u, err := s.Find(ctx, s.Store, a, id)
-	if err != nil {
-		return nil, err
-	}
-	if !a.CanReview(u) && !a.CanEdit(u) {
-		return nil, ziping.Errorf(ziping.Forbidden, "无权查看「%s」的整改通知书", u.Name)
-	}
-	prog, err := s.Program(ctx, as.Framework, as.FrameworkVersion)
-	if err != nil {
-		return nil, err
-	}
-	list, err := s.Store.Problems(ctx, ziping.ProblemQuery{AssessmentID: as.ID, Statuses: []string{ziping.ProblemOpen, ziping.ProblemInProgress, ziping.ProblemDone}})
-	if err != nil {
-		return nil, err
-	}
-	if len(list) == 0 {
-		return nil, ziping.Errorf(ziping.NotFound, "「%s」没有待整改的问题", u.Name)
-	}
-	issuer := "教育督导委员会办公室"
-	if parent, err := s.Store.Unit(ctx, u.ParentID); err == nil {
-		issuer = parent.Name + "人民政府" + issuer
-	}
-	l := &ziping.Letter{Title: "关于" + u.Name + strconv.Itoa(as.Period) + "年度" + prog.FW.Name + "问题整改的通知",
-		Recipient: u.Name + "人民政府",
-		Paragraphs: []string{
-			"根据" + strconv.Itoa(as.Period) + "年度" + prog.FW.Name + "复核结果，你单位存在以下" + strconv.Itoa(len(list)) +
-				"个问题。请对照问题清单逐项制定整改措施，明确责任人和完成时限，按期整改到位，并将整改情况及佐证材料报送我办。",
-		},
-		Table: &ziping.Sheet{Columns: []string{"序号", "测评点", "问题", "整改措施", "责任人", "完成时限"},
-			Widths: []float64{1.1, 1.8, 4.0, 2.8, 1.3, 1.5}},
-		Closing: []string{"整改完成后，我办将组织验收。逾期未完成的，将在年度评价中予以通报。"},
-		Issuer:  issuer, Date: s.Now()}
-	for i, p := range list {
-		deadline := "—"
-		if !p.Deadline.IsZero() {
-			deadline = p.Deadline.Format("2006年1月2日")
-		}
-		point := strings.TrimSpace(p.Point + " " + PointTitle(prog.FW, p.Point))
-		l.Table.Rows = append(l.Table.Rows, []any{strconv.Itoa(i + 1), point, p.Description, p.Measures, p.Owner, deadline})
-	}
-	return l, nil
 }
