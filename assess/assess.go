@@ -47,15 +47,22 @@ type Service struct {
 	Now   func() time.Time
 	// MaxEvidence bounds one evidence file; DefaultMaxEvidence when zero.
 	MaxEvidence int64
-	// Reports builds self-evaluation reports; nil leaves reports out (and out of the
-	// readiness check).
-	Reports ziping.Reporter
+	// Reports checks the self-evaluation report for the readiness check (package
+	// reporting; cmd/ziping sets it); nil leaves the report out of the check.
+	Reports ReportCheck
 
 	progs   *programCache  // compiled framework versions
 	snaps   *snapshotCache // decoded snapshots
 	sums    *summaryCache  // decoded assessment summaries
-	issues  *issueCache    // report findings
 	results *resultCache   // assessments' results by version and dataset
+}
+
+// ReportCheck lists what keeps an assessment's report from being submitted: an
+// unfilled number, a bound value the data cannot give, an unwritten section.
+// Package reporting provides it; it is an interface so that reporting, which builds
+// on assessments, can be asked by them without a cycle.
+type ReportCheck interface {
+	ReportIssues(v *AssessmentView) ([]ziping.ReportIssue, error)
 }
 
 // maxCached bounds each cache: a province's counties for a few years.
@@ -64,7 +71,7 @@ const maxCached = 512
 // New returns a Service on st that loads data through data and audits through au.
 func New(st Store, data Datasets, au *ziping.Auditor) *Service {
 	return &Service{Store: st, Data: data, Audit: au, Now: time.Now,
-		progs: &programCache{}, snaps: &snapshotCache{}, sums: &summaryCache{}, issues: &issueCache{}, results: &resultCache{}}
+		progs: &programCache{}, snaps: &snapshotCache{}, sums: &summaryCache{}, results: &resultCache{}}
 }
 
 func (s *Service) now() time.Time { return ziping.AuditTime(s.Now()) }

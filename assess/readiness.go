@@ -139,7 +139,10 @@ func (s *Service) computeOutliers(v *AssessmentView) []ReadinessItem {
 
 // reportReadiness turns the report's issues into blocking readiness items.
 func (s *Service) reportReadiness(v *AssessmentView) []ReadinessItem {
-	issues, err := s.ReportIssues(v)
+	if s.Reports == nil {
+		return nil
+	}
+	issues, err := s.Reports.ReportIssues(v)
 	if err != nil {
 		return []ReadinessItem{{Kind: "report", Blocking: true, Text: "自评报告无法生成：" + err.Error()}}
 	}

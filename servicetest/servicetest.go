@@ -18,6 +18,7 @@ import (
 	"ziping/pgtest"
 	"ziping/postgres"
 	"ziping/rectify"
+	"ziping/reporting"
 	"ziping/sqlite"
 )
 
@@ -83,6 +84,7 @@ type Services struct {
 	Data     *dataset.Service
 	Assess   *assess.Service
 	Rectify  *rectify.Service
+	Reports  *reporting.Service
 }
 
 // Wire builds every service on st as cmd/ziping does, with the hasher h and the
@@ -97,6 +99,8 @@ func Wire(st ziping.Store, h account.PasswordHasher, now func() time.Time) *Serv
 	s.Assess = assess.New(st, s.Data, au)
 	s.Data.HandleJob(ziping.JobRecompute, s.Assess.RecomputeJob)
 	s.Rectify = rectify.New(st, s.Assess, au)
-	s.Accounts.Now, s.Data.Now, s.Assess.Now, s.Rectify.Now = now, now, now, now
+	s.Reports = reporting.New(st, s.Assess, au, nil)
+	s.Assess.Reports = s.Reports
+	s.Accounts.Now, s.Data.Now, s.Assess.Now, s.Rectify.Now, s.Reports.Now = now, now, now, now, now
 	return s
 }

@@ -111,7 +111,7 @@ func newFixture(t testing.TB, schools int) *fixture {
 	t.Cleanup(func() { st.Close() })
 	c := &clock{t: time.Date(2024, 5, 1, 9, 0, 0, 0, time.UTC)}
 	svc := servicetest.Wire(st, servicetest.FastHasher(), c.now)
-	svc.Assess.Reports = report.Renderer{}
+	svc.Reports.Reporter = report.Renderer{}
 	svc.Accounts.DeviceKey = []byte("web-test-device-cookie-key-32byt")
 	f := &fixture{t: t, ctx: ctx, svc: svc, clock: c, logs: &lockedBuffer{}, sessions: map[string]session{}, dbPath: dbPath}
 	if err := svc.Assess.SeedFrameworks(ctx, frameworks.Stored()); err != nil {
@@ -315,5 +315,5 @@ func (f *fixture) run(t *testing.T, cases []scenario) {
 
 // webServices are the services the web application takes, out of all of them.
 func webServices(s *servicetest.Services) Services {
-	return Services{Accounts: s.Accounts, Data: s.Data, Assess: s.Assess, Rectify: s.Rectify, Audit: s.Audit, Store: s.Store}
+	return Services{Accounts: s.Accounts, Data: s.Data, Assess: s.Assess, Rectify: s.Rectify, Reports: s.Reports, Audit: s.Audit, Store: s.Store}
 }

@@ -67,7 +67,7 @@ func (s *Server) reportShow(w http.ResponseWriter, r *http.Request) error {
 // page first (a refusal shown with the text that was typed).
 func (s *Server) renderReport(w http.ResponseWriter, r *http.Request, status int, id int64, edit func(*reportPage)) error {
 	a := info(r).actor
-	v, d, err := s.svc.Assess.ReportOf(r.Context(), a, id)
+	v, d, err := s.svc.Reports.ReportOf(r.Context(), a, id)
 	if err != nil {
 		return err
 	}
@@ -84,12 +84,12 @@ func (s *Server) renderReport(w http.ResponseWriter, r *http.Request, status int
 	if p.Text == "" && p.CanEdit {
 		p.Text = reportStarter
 	}
-	issues, err := s.svc.Assess.ReportIssues(v)
+	issues, err := s.svc.Reports.ReportIssues(v)
 	if err != nil {
 		s.log.Error("report_issues", "assessment", id, "err", err)
 		p.IssuesError = "自评报告暂时无法生成，请稍后重试或联系管理员。"
 	}
-	if p.Removed, p.Added, err = s.svc.Assess.ReportChanges(v); err != nil {
+	if p.Removed, p.Added, err = s.svc.Reports.ReportChanges(v); err != nil {
 		s.log.Error("report_changes", "assessment", id, "err", err)
 	}
 	for _, is := range issues {
@@ -125,7 +125,7 @@ func (s *Server) reportSave(w http.ResponseWriter, r *http.Request) error {
 	if verr != nil || version < 0 {
 		err = ziping.Errorf(ziping.Invalid, "页面已过期，请刷新后重试")
 	} else {
-		_, err = s.svc.Assess.SaveReport(r.Context(), info(r).actor, id, []byte(text), version)
+		_, err = s.svc.Reports.SaveReport(r.Context(), info(r).actor, id, []byte(text), version)
 	}
 	if err == nil {
 		return s.done(w, r, "自评报告已保存。", reportURL(id))
@@ -152,7 +152,7 @@ func (s *Server) reportDownload(format string) handlerFunc {
 		if format == "html" {
 			link = s.reportMetricURL
 		}
-		if err := s.svc.Assess.WriteReportWith(r.Context(), a, id, format, &buf, link); err != nil {
+		if err := s.svc.Reports.WriteReportWith(r.Context(), a, id, format, &buf, link); err != nil {
 			return err
 		}
 		name := "report-" + strconv.FormatInt(id, 10) + "." + format
@@ -181,12 +181,12 @@ func (s *Server) reportPreview(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if s.svc.Assess.Reports == nil {
+	if s.svc.Reports.Reporter == nil {
 		return ziping.Errorf(ziping.NotFound, "本系统未启用自评报告")
 	}
 	text := strings.ReplaceAll(r.PostForm.Get("text"), "\r\n", "\n")
 	var buf bytes.Buffer
-	if err := s.svc.Assess.Reports.Write(r.Context(), &buf, "html", v.Program.FW, v.Self, []byte(text),
+	if err := s.svc.Reports.Reporter.Write(r.Context(), &buf, "html", v.Program.FW, v.Self, []byte(text),
 		ziping.ReportMeta{Issuer: v.Unit.Name + "人民政府", Date: s.now(),
 			MetricURL: func(id string) string { return s.reportMetricURL(v, id) }}); err != nil {
 		return err

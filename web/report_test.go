@@ -32,11 +32,11 @@ const cleanReport = `## 基本情况
 // writeReport saves narrative as the report of assessment id.
 func (f *fixture) writeReport(a *ziping.Actor, id int64, narrative string) {
 	f.t.Helper()
-	_, d, err := f.svc.Assess.ReportOf(f.ctx, a, id)
+	_, d, err := f.svc.Reports.ReportOf(f.ctx, a, id)
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	if _, err := f.svc.Assess.SaveReport(f.ctx, a, id, []byte(narrative), d.Version); err != nil {
+	if _, err := f.svc.Reports.SaveReport(f.ctx, a, id, []byte(narrative), d.Version); err != nil {
 		f.t.Fatalf("save report: %v", err)
 	}
 }
@@ -291,11 +291,11 @@ func TestReportChanges(t *testing.T) {
 	if !strings.Contains(body, `id="report-changes"`) || !strings.Contains(body, `class="added"`) {
 		t.Fatalf("no changes shown after the data changed:\n%.2000s", body)
 	}
-	_, d, err := f.svc.Assess.ReportOf(f.ctx, filler, id)
+	_, d, err := f.svc.Reports.ReportOf(f.ctx, filler, id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.svc.Assess.SaveReport(f.ctx, filler, id, d.Narrative, d.Version); err != nil {
+	if _, err := f.svc.Reports.SaveReport(f.ctx, filler, id, d.Narrative, d.Version); err != nil {
 		t.Fatal(err)
 	}
 	if body := f.do(request{role: "filler", method: "GET", path: page}).Body.String(); strings.Contains(body, `id="report-changes"`) {

@@ -3,8 +3,9 @@ package web
 import (
 	"net/http"
 
+	"ziping/reporting"
+
 	"ziping"
-	"ziping/assess"
 )
 
 // access says who may reach a route and what an anonymous visitor gets.
@@ -101,7 +102,7 @@ const (
 )
 
 // reportSaveRoute and reportPreviewRoute post a report's narrative, which may be as
-// large as assess.MaxNarrative (form-encoded: up to three bytes a byte).
+// large as reporting.MaxNarrative (form-encoded: up to three bytes a byte).
 const (
 	reportSaveRoute    = "POST /assessments/{id}/report"
 	reportPreviewRoute = "POST /assessments/{id}/report/preview"
@@ -125,7 +126,7 @@ func (s *Server) bodyLimit(pattern string) int64 {
 		return n + maxBody
 	}
 	if pattern == reportSaveRoute || pattern == reportPreviewRoute {
-		return 3*assess.MaxNarrative + maxBody
+		return 3*reporting.MaxNarrative + maxBody
 	}
 	return maxBody
 }

@@ -21,6 +21,7 @@ import (
 	"ziping/engine"
 	"ziping/frameworks"
 	"ziping/rectify"
+	"ziping/reporting"
 )
 
 // ScoreSheetWriter writes evaluation results as a workbook. cmd/ziping passes
@@ -115,6 +116,7 @@ type Services struct {
 	Data     *dataset.Service
 	Assess   *assess.Service
 	Rectify  *rectify.Service
+	Reports  *reporting.Service
 	Audit    *ziping.Auditor
 	Store    ziping.Store
 }
@@ -139,7 +141,7 @@ type Server struct {
 // New builds the server: it compiles the built-in frameworks and parses every page
 // template, so that a broken template stops the start, not a request.
 func New(svc Services, log *slog.Logger, opts Options) (*Server, error) {
-	if svc.Accounts == nil || svc.Data == nil || svc.Assess == nil || svc.Rectify == nil || svc.Audit == nil || svc.Store == nil || log == nil {
+	if svc.Accounts == nil || svc.Data == nil || svc.Assess == nil || svc.Rectify == nil || svc.Reports == nil || svc.Audit == nil || svc.Store == nil || log == nil {
 		return nil, errors.New("web: every service, the store and a logger are required")
 	}
 	if opts.ScoreSheet == nil {

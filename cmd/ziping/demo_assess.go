@@ -191,7 +191,7 @@ func (d *demoFill) fill(u *ziping.OrgUnit, period int) (*ziping.Assessment, erro
 			return nil, err
 		}
 	}
-	if _, err := d.svc.Assess.SaveReport(d.ctx, ziping.System, as.ID, demoNarrative(u.Name), 0); err != nil {
+	if _, err := d.svc.Reports.SaveReport(d.ctx, ziping.System, as.ID, demoNarrative(u.Name), 0); err != nil {
 		return nil, err
 	}
 	for code, v := range d.in.Vetoes {

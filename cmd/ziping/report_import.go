@@ -91,19 +91,19 @@ func importToAssessment(e *env, arts []report.Article, id int64, db string, n in
 		return err
 	}
 	defer done()
-	v, d, err := svc.Assess.ReportOf(e.ctx, ziping.System, id)
+	v, d, err := svc.Reports.ReportOf(e.ctx, ziping.System, id)
 	if err != nil {
 		return err
 	}
 	if len(d.Narrative) > 0 && !replace {
 		return fmt.Errorf("自评%d（%s %d年度）已有报告草稿；确认覆盖请加 --replace", id, v.Unit.Name, v.Assessment.Period)
 	}
-	saved, err := svc.Assess.SaveReport(e.ctx, ziping.System, id, []byte(articleMarkdown(arts[n-1])), d.Version)
+	saved, err := svc.Reports.SaveReport(e.ctx, ziping.System, id, []byte(articleMarkdown(arts[n-1])), d.Version)
 	if err != nil {
 		return err
 	}
 	v.Report = saved
-	issues, err := svc.Assess.ReportIssues(v)
+	issues, err := svc.Reports.ReportIssues(v)
 	if err != nil {
 		return err
 	}

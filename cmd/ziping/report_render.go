@@ -317,7 +317,7 @@ func renderStored(e *env, svc *services, f *renderFlags, id int64, dir string) (
 	if err != nil {
 		return 0, err
 	}
-	issues, err := svc.Assess.ReportIssues(v)
+	issues, err := svc.Reports.ReportIssues(v)
 	if err != nil {
 		return 0, err
 	}
@@ -325,7 +325,7 @@ func renderStored(e *env, svc *services, f *renderFlags, id int64, dir string) (
 		fmt.Fprintf(e.stderr, "\r报告检查（%s）：「%s」第%d行第%d字：%s（%s）\n", v.Unit.Name, is.Section, is.Line, is.Col, is.Text, is.Kind)
 	}
 	var buf bytes.Buffer
-	if err := svc.Assess.WriteReport(e.ctx, ziping.System, id, f.format, &buf); err != nil {
+	if err := svc.Reports.WriteReport(e.ctx, ziping.System, id, f.format, &buf); err != nil {
 		return 0, err
 	}
 	out := f.out

@@ -15,6 +15,7 @@ import (
 	"ziping/postgres"
 	"ziping/rectify"
 	"ziping/report"
+	"ziping/reporting"
 	"ziping/sqlite"
 	"ziping/web"
 )
@@ -73,6 +74,7 @@ type services struct {
 	Data     *dataset.Service
 	Assess   *assess.Service
 	Rectify  *rectify.Service
+	Reports  *reporting.Service
 }
 
 // wire builds every service on st, with the hasher h.
@@ -84,12 +86,16 @@ func wire(st ziping.Store, h account.PasswordHasher) *services {
 	// assessments; the assessments' service runs it.
 	s.Data.HandleJob(ziping.JobRecompute, s.Assess.RecomputeJob)
 	s.Rectify = rectify.New(st, s.Assess, au)
+	s.Reports = reporting.New(st, s.Assess, au, nil)
+	// The readiness check asks the report's findings of reporting, which builds on
+	// assessments: a hook, not an import.
+	s.Assess.Reports = s.Reports
 	return s
 }
 
 // web is what the web application takes of the services.
 func (s *services) web() web.Services {
-	return web.Services{Accounts: s.Accounts, Data: s.Data, Assess: s.Assess, Rectify: s.Rectify, Audit: s.Audit, Store: s.Store}
+	return web.Services{Accounts: s.Accounts, Data: s.Data, Assess: s.Assess, Rectify: s.Rectify, Reports: s.Reports, Audit: s.Audit, Store: s.Store}
 }
 
 // service opens the store and wires the services on it, with the audit key (made
@@ -107,7 +113,7 @@ func service(e *env, url string) (*services, func(), error) {
 		return nil, nil, err
 	}
 	svc := wire(st, argon.Hasher{P: argon.Default})
-	svc.Assess.Reports = report.Renderer{}
+	svc.Reports.Reporter = report.Renderer{}
 	svc.Audit.Key, svc.Accounts.DeviceKey = key, deviceKey(key)
 	svc.Audit.Checkpoints = checkpointFile{path: cpPath}
 	if err := svc.Audit.EnsureKey(e.ctx); err != nil {
