@@ -152,7 +152,7 @@ func TestStatic(t *testing.T) {
 }
 
 // failingStore fails Periods with an internal error whose text must not reach a page.
-type failingStore struct{ ziping.Store }
+type failingStore struct{ Store }
 
 var errSecret = errors.New("disk I/O error at /var/lib/ziping/secret.db")
 

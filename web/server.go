@@ -5,6 +5,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -109,8 +110,23 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// Services are the use cases the web application calls and the store its pages
-// read; cmd/ziping builds them.
+// Store is what pages read straight from the store: the org tree, school rows and
+// facts, the periods, an evidence row, a user by name and the audit trail. Every
+// change goes through a service.
+type Store interface {
+	Unit(ctx context.Context, id int64) (*ziping.OrgUnit, error)
+	UnitByCode(ctx context.Context, code string) (*ziping.OrgUnit, error)
+	Subtree(ctx context.Context, root *ziping.OrgUnit, levels ...string) ([]ziping.OrgUnit, error)
+	Schools(ctx context.Context, q ziping.SchoolQuery) ([]ziping.SchoolRecord, int, error)
+	Facts(ctx context.Context, unitIDs []int64, period int) ([]ziping.FactRecord, error)
+	Periods(ctx context.Context) ([]int, error)
+	Evidence(ctx context.Context, id int64) (*ziping.Evidence, error)
+	UserByName(ctx context.Context, username string) (*ziping.User, error)
+	Audit(ctx context.Context, q ziping.AuditQuery) ([]ziping.AuditEntry, error)
+}
+
+// Services are the use cases the web application calls, the auditor whose chain
+// the audit page verifies, and the store its pages read; cmd/ziping builds them.
 type Services struct {
 	Accounts *account.Service
 	Data     *dataset.Service
@@ -118,7 +134,7 @@ type Services struct {
 	Rectify  *rectify.Service
 	Reports  *reporting.Service
 	Audit    *ziping.Auditor
-	Store    ziping.Store
+	Store    Store
 }
 
 // Server is the web application.
