@@ -29,6 +29,7 @@ type Program struct {
 
 	rules  map[*Rule]*ruleSpec
 	vetoes []vetoSpec
+	cases  map[int]int // metric → its one count()/sum() call (planCases)
 }
 
 // slot is one computed school column.
@@ -78,6 +79,7 @@ func Compile(fw *Framework) (*Program, error) {
 	p.compileMetrics(ps)
 	p.compileAreas(ps)
 	p.compileVetoes(ps)
+	p.compileReport(ps)
 	if len(ps.list) > 0 {
 		return nil, &FrameworkError{Problems: ps.list}
 	}

@@ -22,7 +22,14 @@ type Framework struct {
 	Bonus         *Bonus         `yaml:"bonus,omitempty" json:"bonus,omitempty"`
 	Vetoes        []Veto         `yaml:"vetoes,omitempty" json:"vetoes,omitempty"`
 
+	// ScorePrecision is the decimals of scores (precision.go); derived when absent.
+	ScorePrecision *int `yaml:"precision,omitempty" json:"precision,omitempty"`
+	// Report words the self-evaluation report (report_text.go).
+	Report *ReportText `yaml:"report,omitempty" json:"report,omitempty"`
+
 	File string `yaml:"-" json:"-"` // where it was loaded from, for error messages
+
+	derivedPrecision int // Precision()+1 once compiled; 0 before
 }
 
 // Grading turns a total into a grade (kind "grade": bands by minimum score) or a

@@ -146,6 +146,7 @@ func assignLines(fw *Framework, root *yaml.Node) {
 			pointLines(fw.Areas[i].Points, seq(an, "points"))
 		}
 	}
+	reportLines(fw, doc)
 	if b := child(doc, "bonus"); b != nil && fw.Bonus != nil {
 		fw.Bonus.Line = b.Line
 		pointLines(fw.Bonus.Items, seq(b, "items"))

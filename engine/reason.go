@@ -85,7 +85,7 @@ func fastParts(t *template.Template) []reasonPart {
 
 func (r *reasonTmpl) render(d *ReasonData) string {
 	if r.parts == nil {
-		return render(r.t, d)
+		return TidyReason(render(r.t, d))
 	}
 	v := reflect.ValueOf(d).Elem()
 	var b strings.Builder
@@ -96,7 +96,7 @@ func (r *reasonTmpl) render(d *ReasonData) string {
 			b.WriteString(v.Field(p.field).String())
 		}
 	}
-	return b.String()
+	return TidyReason(b.String())
 }
 
 // parseReason parses a reason template, or def when src is empty.
