@@ -45,6 +45,17 @@ type Document struct {
 	Issuer string    // 发文机关署名, centred above the date
 	Date   time.Time // 成文日期, written 2024年5月8日, right-aligned 4 characters in
 	Blocks []Block
+	// Attachments are the names of the annexes for the 附件说明 line under the body
+	// (「附件：1.……」); Annexes are the annexes, each from a new page.
+	Attachments []string
+	Annexes     []Annex
+}
+
+// Annex is an attachment printed after the document on pages of its own: 「附件1」
+// in 3号黑体 flush left on the first line, its title like the document's, its blocks.
+type Annex struct {
+	Label, Title string
+	Blocks       []Block
 }
 
 // Block is one heading, paragraph or table of the body.

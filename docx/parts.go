@@ -103,6 +103,8 @@ func stylesXML(o Options) []byte {
 			rPr(headFonts[i], bodySize, bold[i]))
 	}
 	style(&b, "Signature", "Signature", "Normal", "", noIndent+`<w:jc w:val="right"/>`, rPr(fontFangSong, bodySize, false))
+	// 「附件1」: 3号黑体, flush left on the first line of the annex's page.
+	style(&b, "AnnexLabel", "Annex Label", "Normal", "Body", noIndent+`<w:jc w:val="left"/>`, rPr(fontHei, bodySize, false))
 	// Table text is off the line grid too: its rows are 18 pt, not 28.95 pt.
 	tablePPr := `<w:snapToGrid w:val="0"/>` + exact(360) + noIndent
 	style(&b, "TableText", "Table Text", "Normal", "", tablePPr+`<w:jc w:val="both"/>`, rPr(fontFangSong, tableSize, false))

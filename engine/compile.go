@@ -153,8 +153,7 @@ func (p *Program) compileSchool(ps *problems) {
 	env := &colEnv{slots: p.slotByID}
 	// A slot is added even when its expression is wrong, so that what uses it is
 	// not reported again as undefined.
-	for i := range p.FW.Filters {
-		f := &p.FW.Filters[i]
+	for _, f := range p.FW.allFilters() {
 		fn, err := env.compile(f.Expr)
 		if err != nil {
 			ps.add(f.Line, "筛选条件「%s」: %v", f.ID, err)

@@ -76,6 +76,18 @@ func (e *evaluator) metricDetail(metric int, v, lost float64) *RuleDetail {
 		byCode[code] = len(cases)
 		cases = append(cases, Case{Name: s.Name[base+int(k)], Value: x, Unit: unit})
 	}
+	if spec.fn == "sum" {
+		// A combined school's classes are split between its stages by students: show
+		// the sums as the metric does, and drop those that round to nothing.
+		dec := decimalsOr(e.p.metrics[metric].m.Decimals, 2)
+		kept := cases[:0]
+		for _, c := range cases {
+			if c.Value = roundTo(c.Value, dec); c.Value > 0 {
+				kept = append(kept, c)
+			}
+		}
+		cases = kept
+	}
 	sort.SliceStable(cases, func(i, j int) bool { return cases[i].Value > cases[j].Value })
 	if len(cases) > maxCases {
 		d.More = len(cases) - maxCases

@@ -36,8 +36,10 @@ type ReportText struct {
 	Basic  []string `yaml:"basic,omitempty" json:"basic,omitempty"`
 	Result string   `yaml:"result,omitempty" json:"result,omitempty"`
 	// Facts are metrics the report states (schools, students, teachers …) that no
-	// point scores; they are computed like the framework's metrics.
-	Facts []Metric `yaml:"facts,omitempty" json:"facts,omitempty"`
+	// point scores; they are computed like the framework's metrics, after them.
+	// Filters are school filters only the facts use (school types …).
+	Filters []Filter `yaml:"filters,omitempty" json:"filters,omitempty"`
+	Facts   []Metric `yaml:"facts,omitempty" json:"facts,omitempty"`
 	// Achieved and Problem are the sentence of one rule, by rule kind: what a rule
 	// that lost nothing shows (主要做法及成效) and what a rule that lost points shows
 	// (存在问题). Issue opens a point's paragraph in 存在问题.
@@ -80,11 +82,13 @@ type MetricText struct {
 
 // PointText words one point: Issue opens its paragraph in 存在问题; Achieved, when
 // given, states the whole point in 主要做法及成效 (instead of a sentence per rule)
-// when it lost nothing.
+// when it lost nothing, and Met the rules on metrics that lost nothing when others
+// did (.Value, .Label and .Count are then those rules' values, labels and number).
 type PointText struct {
 	Code     string `yaml:"code" json:"code"`
 	Issue    string `yaml:"issue,omitempty" json:"issue,omitempty"`
 	Achieved string `yaml:"achieved,omitempty" json:"achieved,omitempty"`
+	Met      string `yaml:"met,omitempty" json:"met,omitempty"`
 	Line     int    `yaml:"-" json:"-"`
 }
 
@@ -111,133 +115,21 @@ var defaultText = map[string]string{
 	"recipient": `{{with .Parent}}{{.}}人民政府教育督导委员会办公室{{end}}`,
 	"opening":   `根据{{with .Document}}{{.}}{{else}}{{.Name}}{{end}}的要求，{{.Unit}}对照评价指标，对{{.Period}}年度工作进行了全面自查自评。现将有关情况报告如下：`,
 	"basic.0":   `{{.Unit}}{{with .Parent}}隶属{{.}}{{end}}。`,
-	"result": `经自评，{{.Unit}}{{.Period}}年度{{if .Verdict}}{{.Points}}项要求中{{.Passed}}项达标` +
-		`{{if .Failed}}、{{.Failed}}项未达标{{end}}{{else}}总分{{.Total}}分（满分{{.Max}}分）{{end}}` +
-		`{{if .Pending}}，尚有{{.Pending}}个测评点未评分，{{if .Verdict}}结论{{else}}等次{{end}}待定` +
-		`{{else if .Verdict}}，结论为{{.Conclusion}}{{else}}，等次为{{.Grade}}{{end}}。`,
-	"achieved.threshold": `{{.Label}}{{.Verb}}{{.Value}}，{{.Relation}}{{.Threshold}}的标准`,
-	"achieved.linear":    `{{.Label}}{{.Verb}}{{.Value}}，达到{{.Threshold}}的标准`,
+	"result": `经自评，{{.Unit}}{{.Period}}年度{{if .Verdict}}{{.Points}}个测评点中{{.Passed}}个达标` +
+		`{{if .Failed}}、{{.Failed}}个未达标{{end}}{{else}}总分{{.Total}}分（满分{{.Max}}分）{{end}}` +
+		`{{if .Pending}}，尚有{{.Pending}}个测评点未评分{{end}}{{if .Uncomputable}}，{{.Uncomputable}}个测评点因数据缺失无法计算{{end}}` +
+		`{{if .Verdict}}{{with .Conclusion}}，结论为{{.}}{{else}}，结论待定{{end}}{{else}}{{with .Grade}}，等次为{{.}}{{else}}，等次待定{{end}}{{end}}。`,
+	"achieved.threshold": `{{.Label}}{{.Verb}}{{.Value}}，{{.Meets}}`,
+	"achieved.linear":    `{{.Label}}{{.Verb}}{{.Value}}，{{.Meets}}`,
 	"achieved.deduct":    `无{{.Label}}`,
-	"achieved.checklist": `{{.Items}}等工作均已落实`,
+	"achieved.checklist": `{{.Items}}{{if .Many}}均{{end}}已落实`,
 	"achieved.manual":    `{{.Title}}达到评价要求`,
 	"problem.threshold":  `{{.Label}}为{{.Value}}，{{.Shortfall}}`,
-	"problem.linear":     `{{.Label}}为{{.Value}}，未达到{{.Threshold}}的标准`,
-	"problem.deduct":     `{{.Label}}{{.Count}}{{with .Cases}}（{{.}}）{{end}}`,
+	"problem.linear":     `{{.Label}}为{{.Value}}，{{.Shortfall}}`,
+	"problem.deduct":     `{{.Label}}{{.Count}}{{with .Cases}}，分别是{{.}}{{end}}`,
 	"problem.checklist":  `{{.Missing}}尚未落实到位`,
 	"problem.manual":     `{{.Justification}}`,
-	"issue":              `{{.Title}}{{if .Verdict}}未达标{{else}}未完全达到要求{{end}}`,
-}
-
-// TextData is what the report's templates see. The document's fields (Unit … Vetoes)
-// are set everywhere; the point's and rule's fields where a point or rule is worded
-// (docs/frameworks.md lists which). Numbers come formatted. The methods read any
-// metric of the evaluation: {{.Fact "kg.public_share"}}, {{if .Has "x"}},
-// {{.Num "x"}}, {{.Change "funding.edu_budget_growth"}}.
-type TextData struct {
-	Unit, Parent, Issuer string
-	Period               int
-	Document             string // 《…》, or "" when the framework names none
-	Name                 string // the framework's name
-	Verdict              bool   // a 达标/未达标 framework
-	Total, Max, Score    string
-	Bonus                string
-	Grade                string // "" while points are pending
-	Conclusion           string // 达标 or 未达标; "" while points are pending
-	Points, Passed       int    // points, and points that lost nothing
-	Failed, Pending      int    // points that lost marks; points waiting for a person
-	Uncomputable         int
-	Lost                 string // the marks lost by scored points
-	Vetoes               string // the triggered vetoes' sentences, joined
-
-	// A point.
-	Code, Title, Ordinal string
-	PointMax, PointScore string
-	PointLost            string
-	// A rule.
-	Label, Verb, Value, Threshold string
-	Relation, Shortfall, Gap      string
-	RuleLost, Count               string
-	Cases, Items, Missing         string
-	Justification, Why            string
-
-	res *Result
-}
-
-// NewTextData is the document part of TextData for a result.
-func NewTextData(res *Result) *TextData { return &TextData{res: res} }
-
-// Fact is a metric's value as a report states it (money of 1亿 and more in 亿元);
-// 「无法计算」 when the data cannot give it.
-func (d *TextData) Fact(id string) string {
-	m, ok := d.metric(id)
-	if !ok || !m.OK {
-		return "无法计算"
-	}
-	return ReportValue(m)
-}
-
-// Has reports whether the metric could be computed.
-func (d *TextData) Has(id string) bool {
-	m, ok := d.metric(id)
-	return ok && m.OK
-}
-
-// Num is a metric's value without its unit.
-func (d *TextData) Num(id string) string {
-	m, ok := d.metric(id)
-	if !ok || !m.OK {
-		return "无法计算"
-	}
-	return strings.TrimSuffix(FormatValue(m.Value, m.Unit, m.decimals), m.Unit)
-}
-
-// Change words a growth rate in percent: 「增长3.6%」「下降1.14%」「与上年持平」.
-func (d *TextData) Change(id string) string {
-	m, ok := d.metric(id)
-	if !ok || !m.OK {
-		return "变化无法计算"
-	}
-	return ChangeText(m.Value, m.decimals)
-}
-
-func (d *TextData) metric(id string) (MetricValue, bool) {
-	if d == nil || d.res == nil {
-		return MetricValue{}, false
-	}
-	return d.res.Metric(id)
-}
-
-// ReportValue is a metric's value as a report states it: like Text, but money of
-// 1亿元 and more in 亿元 with two decimals (「9.86亿元」), as Chinese reports write it.
-func ReportValue(m MetricValue) string {
-	if !m.OK {
-		return m.Text()
-	}
-	switch {
-	case m.Unit == "万元" && m.Value >= 1e4:
-		return FormatScore(m.Value/1e4, 2) + "亿元"
-	case m.Unit == "元" && m.Value >= 1e8:
-		return FormatScore(m.Value/1e8, 2) + "亿元"
-	case m.Unit == "元" && m.Value >= 1e5 && m.decimals != nil && *m.decimals == 0:
-		return FormatScore(m.Value/1e4, 2) + "万元"
-	}
-	return m.Text()
-}
-
-// ChangeText words a change in percent with decimals places (nil: 2).
-func ChangeText(v float64, decimals *int) string {
-	d := 2
-	if decimals != nil {
-		d = *decimals
-	}
-	s := FormatValue(v, "%", &d)
-	switch {
-	case strings.Trim(s, "-0.%") == "":
-		return "与上年持平"
-	case v < 0:
-		return "下降" + strings.TrimPrefix(s, "-")
-	}
-	return "增长" + s
+	"issue":              `{{.Title}}{{if .Verdict}}未达到要求{{else}}未完全达到要求{{end}}`,
 }
 
 // templateNames lists the names a report section's templates are known by, with the
@@ -261,6 +153,7 @@ func (t *ReportText) templates() map[string]string {
 	}
 	for _, p := range t.Points {
 		out["point."+p.Code+".issue"], out["point."+p.Code+".achieved"] = p.Issue, p.Achieved
+		out["point."+p.Code+".met"] = p.Met
 	}
 	for _, a := range t.Areas {
 		out["area."+a.Code+".problem"] = a.Problem
@@ -311,6 +204,20 @@ func (f *Framework) Text() *ReportText {
 	t := &ReportText{}
 	t.compile(nil, nil, func(int, string, ...any) {})
 	return t
+}
+
+// allFilters is the framework's filters followed by its report filters.
+func (f *Framework) allFilters() []*Filter {
+	out := make([]*Filter, 0, len(f.Filters))
+	for i := range f.Filters {
+		out = append(out, &f.Filters[i])
+	}
+	if f.Report != nil {
+		for i := range f.Report.Filters {
+			out = append(out, &f.Report.Filters[i])
+		}
+	}
+	return out
 }
 
 // allMetrics is the framework's metrics followed by its report facts.
@@ -497,7 +404,7 @@ func (p *Program) planCases() {
 		if c.fn != "count" && c.fn != "sum" {
 			continue
 		}
-		tree, err := parser.Parse(um.m.Expr)
+		tree, err := parser.ParseWithConfig(um.m.Expr, p.exprConfig(nil))
 		if err != nil {
 			continue
 		}
@@ -531,6 +438,11 @@ func reportLines(fw *Framework, doc *yaml.Node) {
 			}
 		}
 	}
+	for i, n := range seq(rn, "filters") {
+		if i < len(t.Filters) {
+			t.Filters[i].Line = n.Line
+		}
+	}
 	for i, n := range seq(rn, "facts") {
 		if i < len(t.Facts) {
 			t.Facts[i].Line = n.Line
@@ -548,6 +460,7 @@ func reportLines(fw *Framework, doc *yaml.Node) {
 			t.Points[i].Line = n.Line
 			t.lines["point."+t.Points[i].Code+".issue"] = n.Line
 			t.lines["point."+t.Points[i].Code+".achieved"] = n.Line
+			t.lines["point."+t.Points[i].Code+".met"] = n.Line
 		}
 	}
 	for i, n := range seq(rn, "areas") {

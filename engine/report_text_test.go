@@ -208,7 +208,7 @@ func TestReportValues(t *testing.T) {
 		want string
 	}{
 		{engine.MetricValue{Unit: "万元", Value: 98600, OK: true}, "9.86亿元"},
-		{engine.MetricValue{Unit: "万元", Value: 3560.5, OK: true}, "3560.50万元"},
+		{engine.MetricValue{Unit: "万元", Value: 3560.5, OK: true}, "3560.5万元"},
 		{engine.MetricValue{Unit: "元", Value: 4461, OK: true}, "4461元"},
 		{engine.MetricValue{Unit: "%", Value: 52.34, OK: true}, "52.3%"},
 	} {

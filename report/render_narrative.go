@@ -18,21 +18,17 @@ import (
 type narrative struct {
 	sections map[string][]docx.Block // by section title (SecBasic …)
 	areas    map[int][]docx.Block    // by index into Result.Areas
-	unbound  BindErrors
+	// noData marks the areas whose text switches the generated sentences off
+	// ({{nodata}}).
+	noData map[int]bool
+	// title, recipient and opening are the narrative's own document title (a level-1
+	// heading before the sections), 主送机关 line and opening paragraph (the text
+	// before the first section that ends 「如下：」).
+	title, recipient string
+	opening          []docx.Block
+	unbound          BindErrors
 	// bound is where the metric values are in the filled texts, by text.
 	bound map[string][]boundSpan
-}
-
-// sectionNames maps the headings people write (numbering stripped) to a section.
-var sectionNames = map[string]string{
-	"基本情况": SecBasic, "总体情况": SecBasic, "基本概况": SecBasic,
-	"主要做法及成效": SecPractice, "主要做法和成效": SecPractice, "主要做法与成效": SecPractice,
-	"主要做法": SecPractice, "工作成效": SecPractice, "主要工作及成效": SecPractice,
-	"存在问题": SecProblems, "存在的问题": SecProblems, "存在的主要问题": SecProblems,
-	"问题与不足": SecProblems, "存在的不足": SecProblems,
-	"改进措施": SecImprovement, "改进措施（下一步工作）": SecImprovement, "改进措施(下一步工作)": SecImprovement,
-	"下一步工作": SecImprovement, "下一步工作打算": SecImprovement, "整改措施": SecImprovement,
-	"下一步打算": SecImprovement, "改进措施及下一步工作": SecImprovement,
 }
 
 // numbering is the outline numbering a heading may start with: 一、 （一） 1. (1) 第一部分.
@@ -53,10 +49,13 @@ type walker struct {
 	bind  *binder
 	areas []engine.AreaResult
 	n     *narrative
-	// target is where blocks go: a section title and an area index (-1 for none).
+	// target is where blocks go: a section title ("" before the first one) and an
+	// area index (-1 for none).
 	section   string
 	area      int
 	baseLevel int // the Markdown level of the last recognised heading
+	secLevel  int // the Markdown level of the first section heading; 0 before it
+	pre       []docx.Block
 	marks     []mark
 }
 
@@ -69,7 +68,7 @@ type mark struct {
 // parseNarrative parses Markdown with goldmark and sorts its blocks. Blocks before
 // the first recognised heading belong to 基本情况.
 func parseNarrative(src []byte, b *binder, areas []engine.AreaResult) (*narrative, error) {
-	n := &narrative{sections: map[string][]docx.Block{}, areas: map[int][]docx.Block{}}
+	n := &narrative{sections: map[string][]docx.Block{}, areas: map[int][]docx.Block{}, noData: map[int]bool{}}
 	if len(src) == 0 {
 		return n, nil
 	}
@@ -78,17 +77,22 @@ func parseNarrative(src []byte, b *binder, areas []engine.AreaResult) (*narrativ
 	}
 	b.scan(src)
 	doc := goldmark.New().Parser().Parse(text.NewReader(src))
-	w := &walker{src: src, bind: b, areas: areas, n: n, section: SecBasic, area: -1, baseLevel: 1}
+	w := &walker{src: src, bind: b, areas: areas, n: n, area: -1, baseLevel: 1}
 	w.marks = append(w.marks, mark{0, SecBasic})
 	for c := doc.FirstChild(); c != nil; c = c.NextSibling() {
 		w.block(c)
 	}
+	w.sortPre()
 	n.unbound = b.errors(w.marks)
 	n.bound = b.spans
 	return n, nil
 }
 
 func (w *walker) add(bl docx.Block) {
+	if w.section == "" {
+		w.pre = append(w.pre, bl)
+		return
+	}
 	if w.area >= 0 {
 		w.n.areas[w.area] = append(w.n.areas[w.area], bl)
 		return
@@ -102,7 +106,14 @@ func (w *walker) block(c ast.Node) {
 	case *ast.Heading:
 		w.heading(c)
 	case *ast.Paragraph, *ast.TextBlock:
-		if t := w.bind.fill(w.inline(c)); strings.TrimSpace(t) != "" {
+		raw := w.inline(c)
+		if strings.Contains(raw, noDataToken) {
+			if w.area >= 0 {
+				w.n.noData[w.area] = true
+			}
+			raw = strings.ReplaceAll(raw, noDataToken, "")
+		}
+		if t := w.bind.fill(raw); strings.TrimSpace(t) != "" {
 			w.add(para(t))
 		}
 	case *ast.List, *ast.ListItem, *ast.Blockquote:
@@ -133,19 +144,37 @@ func (w *walker) heading(h *ast.Heading) {
 	if h.Lines().Len() > 0 {
 		off = h.Lines().At(0).Start
 	}
-	if sec, ok := sectionNames[name]; ok {
+	sec, isSection := sectionOf(name)
+	_, exact := sectionNames[name]
+	if isSection && (exact || w.secLevel == 0 || h.Level <= w.secLevel) {
+		if w.secLevel == 0 {
+			w.secLevel = h.Level
+		}
 		w.section, w.area, w.baseLevel = sec, -1, h.Level
 		w.marks = append(w.marks, mark{off, sec})
 		return
 	}
-	for i, a := range w.areas {
-		if name == a.Name || name == a.Name+"方面" || name == a.Name+"工作" {
-			w.section, w.area, w.baseLevel = SecPractice, i, h.Level
-			w.marks = append(w.marks, mark{off, SecPractice + "·" + a.Name})
-			return
-		}
+	if h.Level == 1 && w.secLevel == 0 && w.n.title == "" && len(w.pre) == 0 {
+		// The draft's own title: 「# 秋湖县人民政府关于……的自评报告」.
+		w.n.title = w.bind.fill(strings.TrimSpace(raw))
+		return
 	}
-	// An unknown heading stays a heading below the current section or area.
+	// An area's name moves the text to its part of 主要做法及成效, except under 存在问题,
+	// 自查自评情况 and 下一步工作, whose subsections are often named after areas.
+	if i := w.areaOf(name); i >= 0 && w.section != SecProblems && w.section != SecImprovement && w.section != SecSelf {
+		if w.secLevel == 0 {
+			w.secLevel = h.Level
+		}
+		w.section, w.area, w.baseLevel = SecPractice, i, h.Level
+		w.marks = append(w.marks, mark{off, SecPractice + "·" + w.areas[i].Name})
+		return
+	}
+	// An unknown heading stays a heading below the current section or area: a
+	// subsection stays in the section it was written under.
+	if w.section == "" {
+		w.section = SecBasic
+		w.flushPre()
+	}
 	level := 2
 	if w.area >= 0 {
 		level = 3
@@ -154,6 +183,73 @@ func (w *walker) heading(h *ast.Heading) {
 		level++
 	}
 	w.add(heading(level, w.bind.fill(strings.TrimSpace(numbering.ReplaceAllString(strings.TrimSpace(raw), "")))))
+}
+
+// areaOf is the index of the area a heading names, or -1.
+func (w *walker) areaOf(name string) int {
+	for i, a := range w.areas {
+		if name == a.Name || name == a.Name+"方面" || name == a.Name+"工作" || name == "关于"+a.Name {
+			return i
+		}
+	}
+	return -1
+}
+
+// noDataToken in an area's text leaves the sentences ziping writes from the data
+// out of that area.
+const noDataToken = "{{nodata}}"
+
+// sortPre sorts what came before the first section heading: a first line ending in
+// 「：」 that names an office is the 主送机关, and text ending 「如下：」 is the
+// opening paragraph; anything else is 基本情况, as before.
+func (w *walker) sortPre() {
+	pre := w.pre
+	w.pre = nil
+	if len(pre) > 0 && pre[0].Kind == docx.Paragraph && isRecipient(pre[0].Text) {
+		w.n.recipient = strings.TrimRight(strings.TrimSpace(pre[0].Text), "：:")
+		pre = pre[1:]
+	}
+	if k := len(pre); k > 0 && pre[k-1].Kind == docx.Paragraph && isOpening(pre[k-1].Text) {
+		w.n.opening = pre
+		return
+	}
+	if len(pre) > 0 {
+		w.n.sections[SecBasic] = append(pre, w.n.sections[SecBasic]...)
+	}
+}
+
+// flushPre moves what came before the first section into 基本情况 when a plain
+// subheading starts it.
+func (w *walker) flushPre() {
+	pre := w.pre
+	w.pre = nil
+	for _, b := range pre {
+		w.add(b)
+	}
+}
+
+// isOpening is the end of an opening paragraph: 「现将有关情况报告如下：」.
+func isOpening(s string) bool {
+	s = strings.TrimSpace(s)
+	return strings.HasSuffix(s, "如下：") || strings.HasSuffix(s, "如下:")
+}
+
+// isRecipient is a 主送机关 line: short, ending in a colon, naming an office.
+func isRecipient(s string) bool {
+	s = strings.TrimSpace(s)
+	if !strings.HasSuffix(s, "：") && !strings.HasSuffix(s, ":") || strings.ContainsAny(s, "，。；\n") {
+		return false
+	}
+	s = strings.TrimRight(s, "：:")
+	if utf8.RuneCountInString(s) > 40 {
+		return false
+	}
+	for _, suf := range []string{"办公室", "政府", "委员会", "教育局", "教体局", "督导室", "领导小组", "厅", "局", "委"} {
+		if strings.HasSuffix(s, suf) {
+			return true
+		}
+	}
+	return false
 }
 
 // inline is the plain text of a node's inline children: emphasis, links and code

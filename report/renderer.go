@@ -79,7 +79,13 @@ func (Renderer) Generated(fw *engine.Framework, res *engine.Result, meta ziping.
 	if err != nil {
 		return "", err
 	}
-	part := &Report{Sections: r.Sections[2:]}
-	text := part.Markdown()
-	return strings.TrimPrefix(text, "# \n"), nil
+	part := &Report{}
+	for _, s := range r.Sections {
+		if s.Title == SecProblems || s.Title == SecImprovement {
+			part.Sections = append(part.Sections, s)
+		}
+	}
+	var b strings.Builder
+	writeMarkdownItems(&b, part.items())
+	return strings.TrimPrefix(b.String(), "\n"), nil
 }
