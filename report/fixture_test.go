@@ -68,7 +68,11 @@ func fixture(t testing.TB, fwID, county string) (*engine.Result, *engine.Framewo
 	case modelCounty:
 		in[county] = peopleInputs(prog.FW, 1, nil)
 	case manyCounty:
-		in[county] = peopleInputs(prog.FW, 0.5, map[string]string{"V2": "2023年9月，马坪镇中心小学一名学生课间在校内摔伤致重伤，已按程序处置并追责。"})
+		var vetoes map[string]string
+		if fwID == "lxzz-county" {
+			vetoes = map[string]string{"V2": "2023年9月，马坪镇中心小学一名学生课间在校内摔伤致重伤，已按程序处置并追责。"}
+		}
+		in[county] = peopleInputs(prog.FW, 0.5, vetoes)
 	}
 	res, err := prog.Evaluate(ds, engine.Options{Period: 2024, Units: []int{ds.UnitIndex(county)}, Inputs: in})
 	if err != nil {
@@ -90,7 +94,7 @@ func peopleInputs(fw *engine.Framework, share float64, triggered map[string]stri
 			for _, r := range p.Rules {
 				switch r.Kind {
 				case engine.RuleChecklist:
-					var ids []string
+					ids := []string{}
 					for i, it := range r.Items {
 						if share == 1 || i%2 == 1 {
 							ids = append(ids, it.ID)

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -38,17 +39,27 @@ func (w *writer) practiceSection(n *narrative) Section {
 
 // achieved is what area ai achieved, point by point: a point that lost nothing by
 // its point sentence when the framework words one, otherwise a sentence per rule
-// that lost nothing; then how many points wait for a score.
+// that lost nothing; the checklist items met in the area in one sentence after
+// them; then how many points wait for a score.
 func (w *writer) achieved(ai int) string {
 	a := &w.res.Areas[ai]
-	var sentences []string
+	var sentences, items []string
 	pending := 0
 	for pi := range a.Points {
 		if a.Points[pi].Status != engine.StatusScored {
 			pending++
 		}
-		if s := w.pointAchieved(ai, pi); s != "" {
+		s, its := w.pointAchieved(ai, pi)
+		if s != "" {
 			sentences = append(sentences, s)
+		}
+		items = append(items, its...)
+	}
+	if len(items) > 0 {
+		d := w.data()
+		d.Items, d.Many = engine.QuoteJoin(items), len(items) > 1
+		if s, _ := w.txt.Render("achieved."+engine.RuleChecklist, d); s != "" {
+			sentences = append(sentences, strings.TrimSuffix(s, "。"))
 		}
 	}
 	switch {
@@ -62,54 +73,63 @@ func (w *writer) achieved(ai int) string {
 	return strings.Join(sentences, "。") + "。"
 }
 
-// pointAchieved is one point's achievements, "" when it has none: the rules that
-// lost nothing, also of a point whose other rules wait for a person.
-func (w *writer) pointAchieved(ai, pi int) string {
+// pointAchieved is one point's achievements: a sentence ("" when none) and the
+// checklist items it met, which the area states together. A point whose other rules
+// wait for a person still states the rules that lost nothing.
+func (w *writer) pointAchieved(ai, pi int) (string, []string) {
 	pt, pr := w.point(ai, pi), &w.res.Areas[ai].Points[pi]
 	d := w.data()
 	d.SetPoint(w.fw, pt, pr, "")
 	if pr.Passed {
 		if s, _ := w.txt.Render("point."+pt.Code+".achieved", d); s != "" {
-			return strings.TrimSuffix(s, "。")
+			return strings.TrimSuffix(s, "。"), nil
 		}
 	}
-	var parts []string
+	met := ""
 	if d.Count != "0" {
-		if s, _ := w.txt.Render("point."+pt.Code+".met", d); s != "" {
-			// The point's own wording of its rules on metrics that lost nothing; its
-			// other rules (people's) are worded one by one.
-			parts = append(parts, strings.TrimSuffix(s, "。"))
-			for ri := range pt.Rules {
-				if pt.Rules[ri].Metric != "" {
-					continue
-				}
-				if s := w.ruleAchieved(pt, pr, ri, d); s != "" {
-					parts = append(parts, s)
-				}
-			}
-			return strings.Join(parts, "；")
-		}
+		met, _ = w.txt.Render("point."+pt.Code+".met", d)
+	}
+	var parts, items []string
+	if met != "" {
+		// The point's own wording of its rules on metrics that lost nothing.
+		parts = append(parts, strings.TrimSuffix(met, "。"))
 	}
 	for ri := range pt.Rules {
-		if s := w.ruleAchieved(pt, pr, ri, d); s != "" {
+		if met != "" && pt.Rules[ri].Metric != "" {
+			continue
+		}
+		s, its := w.ruleAchieved(pt, pr, ri, d)
+		if s != "" {
 			parts = append(parts, s)
 		}
+		items = append(items, its...)
 	}
-	return strings.Join(parts, "；")
+	return strings.Join(parts, "；"), items
 }
 
-// ruleAchieved is what rule ri achieved, "" when it lost points (存在问题 says it;
-// a checklist's items met are still stated) or waits for a person or for data.
-func (w *writer) ruleAchieved(pt *engine.Point, pr *engine.PointResult, ri int, d *engine.TextData) string {
+// ruleAchieved is what rule ri achieved: its sentence, or for a checklist the items
+// met. Nothing when it lost points (存在问题 says it; a checklist's items met are
+// still given) or waits for a person or for data.
+func (w *writer) ruleAchieved(pt *engine.Point, pr *engine.PointResult, ri int, d *engine.TextData) (string, []string) {
+	r := &pt.Rules[ri]
 	det := detailOf(pr, ri)
 	if det != nil && det.Status != engine.StatusScored {
-		return ""
+		return "", nil
 	}
-	if det != nil && (pt.Rules[ri].Kind != engine.RuleChecklist || len(det.Missing) == len(pt.Rules[ri].Items)) {
-		return ""
+	if r.Kind == engine.RuleChecklist {
+		var met []string
+		for _, it := range r.Items {
+			if det == nil || !slices.Contains(det.Missing, it.Text) {
+				met = append(met, it.Text)
+			}
+		}
+		return "", met
 	}
-	d.SetRule(w.fw, pt, ri, det)
-	return w.ruleSentence("achieved", &pt.Rules[ri], d)
+	if det != nil {
+		return "", nil
+	}
+	d.SetRule(w.fw, pt, ri, nil)
+	return w.ruleSentence("achieved", r, d), nil
 }
 
 // ruleSentence renders a rule's sentence of kind ("achieved" or "problem"): the

@@ -122,12 +122,5 @@ func (w *writer) selfSection(n *narrative) Section {
 	return sec
 }
 
-// ordinals open the paragraphs of a list as Chinese reports do.
-var ordinals = []string{"一是", "二是", "三是", "四是", "五是", "六是", "七是", "八是", "九是", "十是"}
-
-func ordinal(i int) string {
-	if i < len(ordinals) {
-		return ordinals[i]
-	}
-	return ""
-}
+// ordinal opens the i-th paragraph of a list as Chinese reports do: 一是, 二是 …
+func ordinal(i int) string { return chineseNumeral(i+1) + "是" }
