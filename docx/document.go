@@ -101,17 +101,24 @@ func writeAttachments(b *bytes.Buffer, names []string) {
 		return
 	}
 	writePara(b, "Body", keepWith, "")
+	// Wrapped lines align with the first character of the name: two characters of
+	// indent, 「附件：」's three, and 「1.」 (one) when the annexes are numbered.
+	name := 5
+	if len(names) > 1 {
+		name = 6
+	}
 	for i, n := range names {
-		text, ppr := strconv.Itoa(i+1)+"."+n, keepWith
-		if i == 0 {
-			text = "附件：" + text
-		} else {
-			// Under the first name: two characters of indent and 「附件：」's three.
-			ppr = `<w:ind w:left="` + strconv.Itoa(5*bodyChar) + `" w:firstLine="0" w:firstLineChars="0"/>` + keepWith
-		}
-		if len(names) == 1 {
+		text := strconv.Itoa(i+1) + "." + n
+		hang := name - 2
+		switch {
+		case len(names) == 1:
 			text = "附件：" + n
+		case i == 0:
+			text = "附件：" + text
+		default:
+			hang = 1 // under 「1.」
 		}
+		ppr := keepWith + `<w:ind w:left="` + strconv.Itoa(name*bodyChar) + `" w:hanging="` + strconv.Itoa(hang*bodyChar) + `" w:firstLineChars="0"/>`
 		writePara(b, "Body", ppr, text)
 	}
 }
@@ -147,7 +154,7 @@ func writeRun(b *bytes.Buffer, text string) {
 		return
 	}
 	b.WriteString(`<w:r><w:t xml:space="preserve">`)
-	escape(b, text)
+	escape(b, joinNumbers(text))
 	b.WriteString(`</w:t></w:r>`)
 }
 

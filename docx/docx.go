@@ -81,6 +81,11 @@ type Options struct {
 	// BoldLevels23 sets heading levels 2 and 3 in bold, as many units do; GB/T 9704
 	// does not require it.
 	BoldLevels23 bool
+	// RaggedRight sets body text flush left instead of justified. LibreOffice (7.4)
+	// drops a closing punctuation mark that hangs past a full justified line (a 。
+	// after 28 characters); flush left it hangs and prints. The PDF, made with
+	// LibreOffice, uses it; Word and WPS justify without loss.
+	RaggedRight bool
 }
 
 // Write writes d as a .docx package to w.

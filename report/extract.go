@@ -18,6 +18,11 @@ import (
 	"ziping"
 )
 
+// invisible removes the characters that print nothing: the zero width joiner
+// ziping puts between a number and its unit (docx.joinNumbers), the word joiner,
+// zero-width spaces.
+var invisible = strings.NewReplacer("\u200d", "", "\u2060", "", "\u200b", "", "\ufeff", "")
+
 // maxDocumentXML bounds the decompressed word/document.xml, against zip bombs.
 const maxDocumentXML = 64 << 20
 
@@ -182,7 +187,9 @@ func documentText(r io.Reader) (string, error) {
 			}
 		case xml.CharData:
 			if inText && skip == 0 {
-				b.Write(t)
+				// Word joiners (ziping keeps numbers with their units with them) and
+				// zero-width spaces print nothing and mean nothing to a reader.
+				b.WriteString(invisible.Replace(string(t)))
 			}
 		}
 	}

@@ -34,7 +34,7 @@ func (r *Report) document() *docx.Document {
 		for _, n := range an.Notes {
 			blocks = append(blocks, docx.Block{Kind: docx.Unindented, Text: n})
 		}
-		d.Annexes = append(d.Annexes, docx.Annex{Label: an.Label, Title: an.Title, Blocks: blocks})
+		d.Annexes = append(d.Annexes, docx.Annex{Label: an.Label, Title: breakTitle(an.Title), Blocks: blocks})
 	}
 	return d
 }
@@ -293,6 +293,7 @@ func (r *Report) PDF(ctx context.Context, w io.Writer, o docx.Options) error {
 	defer os.RemoveAll(dir)
 	in := filepath.Join(dir, "report.docx")
 	var buf bytes.Buffer
+	o.RaggedRight = true // LibreOffice loses hanging punctuation in justified lines
 	if err := r.Docx(&buf, o); err != nil {
 		return err
 	}

@@ -3,10 +3,8 @@ package report
 import (
 	"archive/zip"
 	"bytes"
-	"context"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -182,24 +180,6 @@ func TestOutputs(t *testing.T) {
 	}
 	if !found {
 		t.Error("word/document.xml missing or without the title")
-	}
-}
-
-func TestPDF(t *testing.T) {
-	if _, err := exec.LookPath("soffice"); err != nil {
-		t.Skip("soffice not installed (Debian package libreoffice-writer)")
-	}
-	res, fw := evaluated(t, "yzjh-2017")
-	r, err := Build(res, fw, nil, BuildOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := r.PDF(context.Background(), &buf, docx.Options{}); err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.HasPrefix(buf.Bytes(), []byte("%PDF-")) {
-		t.Errorf("not a PDF: %.20q", buf.Bytes())
 	}
 }
 
