@@ -95,7 +95,7 @@ func TestPDFKeepsEveryCharacter(t *testing.T) {
 			if err := r.PDF(context.Background(), &p, docx.Options{}); err != nil {
 				t.Fatal(err)
 			}
-			got := pdfText(t, p.Bytes())
+			got := pdftotext(t, p.Bytes())
 			w, g := spaces.ReplaceAllString(want, ""), spaces.ReplaceAllString(pageNumber.ReplaceAllString(got, ""), "")
 			if w != g {
 				i := 0
@@ -126,8 +126,8 @@ func withoutTables(r *Report) {
 	r.Annexes = nil
 }
 
-// pdfText is pdftotext's reading of a PDF.
-func pdfText(t *testing.T, pdf []byte) string {
+// pdftotext is pdftotext's reading of a PDF.
+func pdftotext(t *testing.T, pdf []byte) string {
 	t.Helper()
 	f := t.TempDir() + "/r.pdf"
 	if err := os.WriteFile(f, pdf, 0o644); err != nil {
@@ -161,7 +161,7 @@ func TestPDFLayout(t *testing.T) {
 	if err := r.PDF(context.Background(), &p, docx.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	pages := strings.Split(pdfText(t, p.Bytes()), "\f")
+	pages := strings.Split(pdftotext(t, p.Bytes()), "\f")
 	sign, annex := -1, -1
 	for i, pg := range pages {
 		flat := spaces.ReplaceAllString(pg, "")
@@ -223,7 +223,7 @@ func TestPDFKeepsNumbersWithUnits(t *testing.T) {
 	if err := r.PDF(context.Background(), &p, docx.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	lines := strings.Split(pdfText(t, p.Bytes()), "\n")
+	lines := strings.Split(pdftotext(t, p.Bytes()), "\n")
 	units := regexp.MustCompile(`^\s*[所人亿元%万]`)
 	// LibreOffice 7.4 still moves a unit with the mark after it (「所，」) to the next
 	// line when the mark may not start a line, word joiner or not; Word keeps them.

@@ -29,7 +29,9 @@ func (w *writer) practiceSection(n *narrative) Section {
 			continue
 		}
 		if s := w.achieved(ai); s != "" {
-			sec.Blocks = append(sec.Blocks, para(s))
+			if !holdsAny(n.areas[ai], []docx.Block{para(s)}) {
+				sec.Blocks = append(sec.Blocks, para(s))
+			}
 		} else if len(n.areas[ai]) == 0 {
 			sec.Blocks = append(sec.Blocks, para("本方面的问题见“存在问题”部分。"))
 		}

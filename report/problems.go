@@ -36,10 +36,32 @@ func (w *writer) problemSection(n *narrative) Section {
 		}
 	}
 	if b := n.sections[SecProblems]; len(b) > 0 {
+		if holdsAny(b, sec.Blocks) {
+			// The narrative holds what ziping wrote (an imported ziping report, or
+			// text copied from an earlier draft): it is the section, not an addition.
+			return Section{Title: SecProblems, Blocks: b}
+		}
 		sec.Blocks = append(sec.Blocks, b...)
 		sec.Generated = false
 	}
 	return sec
+}
+
+// holdsAny reports whether the narrative's blocks hold any of the generated
+// paragraphs word for word.
+func holdsAny(narrative, generated []docx.Block) bool {
+	have := map[string]bool{}
+	for _, b := range narrative {
+		if b.Kind == docx.Paragraph {
+			have[strings.TrimSpace(b.Text)] = true
+		}
+	}
+	for _, g := range generated {
+		if g.Kind == docx.Paragraph && have[strings.TrimSpace(g.Text)] {
+			return true
+		}
+	}
+	return false
 }
 
 // problemLead counts what follows: 「经自评，共有13个测评点扣分，合计扣24分。主要问题如下：」.

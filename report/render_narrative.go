@@ -8,6 +8,8 @@ import (
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/text"
 
 	"ziping/docx"
@@ -35,6 +37,10 @@ type narrative struct {
 // It reads heading text, not Markdown: goldmark has already parsed the document.
 var numbering = regexp.MustCompile(`^(?:第[一二三四五六七八九十百]+(?:部分|章|节)[、，.．:：]?|[一二三四五六七八九十百]+[、.．，]|[（(][一二三四五六七八九十百0-9０-９]+[)）][、.．]?|[0-9０-９]+(?:[、.．)）]|\s))\s*`)
 
+// narrativeMarkdown reads narratives: CommonMark with GFM tables (an imported
+// report's tables come as Markdown tables).
+var narrativeMarkdown = goldmark.New(goldmark.WithExtensions(extension.Table))
+
 // normalizeHeading strips numbering, spaces and a trailing colon.
 func normalizeHeading(s string) string {
 	s = strings.TrimSpace(s)
@@ -55,6 +61,7 @@ type walker struct {
 	area      int
 	baseLevel int // the Markdown level of the last recognised heading
 	secLevel  int // the Markdown level of the first section heading; 0 before it
+	nextArea  int // an area note's area for the next heading, or -1
 	pre       []docx.Block
 	marks     []mark
 }
@@ -76,8 +83,8 @@ func parseNarrative(src []byte, b *binder, areas []engine.AreaResult) (*narrativ
 		return nil, fmt.Errorf("叙述文件不是 UTF-8 编码")
 	}
 	b.scan(src)
-	doc := goldmark.New().Parser().Parse(text.NewReader(src))
-	w := &walker{src: src, bind: b, areas: areas, n: n, area: -1, baseLevel: 1}
+	doc := narrativeMarkdown.Parser().Parse(text.NewReader(src))
+	w := &walker{src: src, bind: b, areas: areas, n: n, area: -1, baseLevel: 1, nextArea: -1}
 	w.marks = append(w.marks, mark{0, SecBasic})
 	for c := doc.FirstChild(); c != nil; c = c.NextSibling() {
 		w.block(c)
@@ -120,7 +127,17 @@ func (w *walker) block(c ast.Node) {
 		for g := c.FirstChild(); g != nil; g = g.NextSibling() {
 			w.block(g)
 		}
-	case *ast.HTMLBlock, *ast.FencedCodeBlock, *ast.CodeBlock:
+	case *east.Table:
+		w.add(docx.Block{Kind: docx.TableBlock, Table: w.table(c)})
+	case *ast.HTMLBlock:
+		if h := c; h.HTMLBlockType == ast.HTMLBlockType2 {
+			w.comment(w.htmlText(h)) // <!-- … -->: a note to ziping, not text
+			return
+		}
+		if t := strings.TrimSpace(w.htmlText(c)); t != "" {
+			w.add(para(w.bind.fill(t)))
+		}
+	case *ast.FencedCodeBlock, *ast.CodeBlock:
 		// Kept as text, never as markup: every output escapes it.
 		var s strings.Builder
 		lines := c.Lines()
@@ -128,11 +145,56 @@ func (w *walker) block(c ast.Node) {
 			seg := lines.At(i)
 			s.Write(seg.Value(w.src))
 		}
-		if h, ok := c.(*ast.HTMLBlock); ok && h.HasClosure() {
-			s.Write(h.ClosureLine.Value(w.src))
-		}
 		if t := strings.TrimSpace(s.String()); t != "" {
 			w.add(para(w.bind.fill(t)))
+		}
+	}
+}
+
+// htmlText is an HTML block's source, kept as text: every output escapes it.
+func (w *walker) htmlText(h *ast.HTMLBlock) string {
+	var s strings.Builder
+	lines := h.Lines()
+	for i := 0; i < lines.Len(); i++ {
+		seg := lines.At(i)
+		s.Write(seg.Value(w.src))
+	}
+	if h.HasClosure() {
+		s.Write(h.ClosureLine.Value(w.src))
+	}
+	return s.String()
+}
+
+// table turns a GFM table into a table block, its cells' bound values filled.
+func (w *walker) table(t *east.Table) *docx.Table {
+	out := &docx.Table{}
+	for r := t.FirstChild(); r != nil; r = r.NextSibling() {
+		var cells []string
+		for c := r.FirstChild(); c != nil; c = c.NextSibling() {
+			cells = append(cells, w.bind.fill(strings.TrimSpace(w.inline(c))))
+		}
+		if _, header := r.(*east.TableHeader); header {
+			out.Header = cells
+		} else {
+			out.Rows = append(out.Rows, cells)
+		}
+	}
+	return out
+}
+
+// areaComment is the note an import leaves before a subsection it mapped to an
+// area: 「<!-- ziping 一级指标：加强教师队伍建设（相似度0.82） -->」.
+var areaComment = regexp.MustCompile(`一级指标[:：]\s*([^（(<>\n]+?)\s*(?:[（(]|-->)`)
+
+// comment reads an HTML comment: an area note makes the next heading that area's.
+func (w *walker) comment(s string) {
+	m := areaComment.FindStringSubmatch(s)
+	if m == nil {
+		return
+	}
+	for i, a := range w.areas {
+		if a.Name == strings.TrimSpace(m[1]) {
+			w.nextArea = i
 		}
 	}
 }
@@ -150,7 +212,7 @@ func (w *walker) heading(h *ast.Heading) {
 		if w.secLevel == 0 {
 			w.secLevel = h.Level
 		}
-		w.section, w.area, w.baseLevel = sec, -1, h.Level
+		w.section, w.area, w.baseLevel, w.nextArea = sec, -1, h.Level, -1
 		w.marks = append(w.marks, mark{off, sec})
 		return
 	}
@@ -159,9 +221,14 @@ func (w *walker) heading(h *ast.Heading) {
 		w.n.title = w.bind.fill(strings.TrimSpace(raw))
 		return
 	}
-	// An area's name moves the text to its part of 主要做法及成效, except under 存在问题,
-	// 自查自评情况 and 下一步工作, whose subsections are often named after areas.
-	if i := w.areaOf(name); i >= 0 && w.section != SecProblems && w.section != SecImprovement && w.section != SecSelf {
+	// An area's name (or an import's area note) moves the text to its part of 主要做法
+	// 及成效, except under 存在问题, 自查自评情况 and 下一步工作, whose subsections are
+	// often named after areas.
+	i := w.areaOf(name)
+	if w.nextArea >= 0 {
+		i, w.nextArea = w.nextArea, -1
+	}
+	if i >= 0 && w.section != SecProblems && w.section != SecImprovement && w.section != SecSelf {
 		if w.secLevel == 0 {
 			w.secLevel = h.Level
 		}
@@ -174,6 +241,9 @@ func (w *walker) heading(h *ast.Heading) {
 	if w.section == "" {
 		w.section = SecBasic
 		w.flushPre()
+	}
+	if w.area >= 0 && h.Level <= w.baseLevel {
+		w.area = -1 // a sibling of the area's heading ends the area
 	}
 	level := 2
 	if w.area >= 0 {

@@ -355,6 +355,9 @@ func (r *Report) Lint() []Issue {
 		}
 	}
 	for _, f := range Lint(text) {
+		if f.Text == UnfilledImprovement {
+			continue // listed above as the unwritten section it is
+		}
 		out = append(out, Issue{sectionAt[f.Line], f})
 	}
 	return out

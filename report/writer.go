@@ -94,6 +94,9 @@ func (w *writer) selfSection(n *narrative) Section {
 	sec := Section{Title: SecSelf, Generated: true, Blocks: n.sections[SecSelf]}
 	if len(sec.Blocks) > 0 {
 		sec.Generated = false
+		if holdsAny(sec.Blocks, []docx.Block{para(w.render("result"))}) {
+			return sec // the narrative holds ziping's own text (an import)
+		}
 	}
 	sec.Blocks = append(sec.Blocks, w.resultBlocks()...)
 	var lines []string

@@ -14,17 +14,18 @@ func TestReportLint(t *testing.T) {
 	if err := os.WriteFile(bad, []byte("# 自评报告\n全县共有中小学x所，增长x%。\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(good, []byte("全县共有中小学12所，拍x光片。\n"), 0o644); err != nil {
+	if err := os.WriteFile(good, []byte("全县共有中小学12所，拍x光片。\n\n某某县人民政府\n2025年3月28日\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	out, _, code := runCLI(t, "report", "lint", bad)
 	want := bad + ":2:8: 未填写的数字「x所」（全县共有中小学x所，增长x%。）\n" +
-		bad + ":2:13: 未填写的数字「x%」（…共有中小学x所，增长x%。）\n共2处未填写\n"
+		bad + ":2:13: 未填写的数字「x%」（…共有中小学x所，增长x%。）\n" +
+		bad + ":2: 缺少成文日期（文末没有成文日期（如「2025年3月28日」））\n共3处未填写\n"
 	if code != 1 || out != want {
 		t.Errorf("lint bad: code %d, out %q, want 1, %q", code, out, want)
 	}
 	out, _, code = runCLI(t, "report", "lint", good)
-	if code != 0 || out != "未发现未填写的数字\n" {
+	if code != 0 || out != "未发现未填写的数字、内容或日期\n" {
 		t.Errorf("lint good: code %d, out %q", code, out)
 	}
 	_, errOut, code := runCLI(t, "report", "lint", filepath.Join(dir, "missing.txt"))
