@@ -20,6 +20,13 @@ var ErrNoPdftotext = errors.New("未找到 pdftotext，无法读取 PDF：请安
 // pdfPageNumber is a page number line as GB/T 9704 prints it: 「— 3 —」.
 var pdfPageNumber = regexp.MustCompile(`^\s*[—－-]\s*\d+\s*[—－-]\s*$`)
 
+// autospace is the space a PDF shows between Chinese and Latin or digits
+// (「共有 86 所」), which the text never had.
+var (
+	autospaceAfter  = regexp.MustCompile(`(\p{Han}|[，。；：、（）“”]) ([0-9A-Za-z%.\-])`)
+	autospaceBefore = regexp.MustCompile(`([0-9A-Za-z%.]) (\p{Han}|[，。；：、（）“”])`)
+)
+
 // pdfText reads a PDF's text with pdftotext (poppler-utils) and puts back together
 // the paragraphs its lines were cut from: a line that fills the measure and does not
 // end a sentence goes on with the next, unless that one is a heading. Page numbers
@@ -65,6 +72,7 @@ func joinPDFLines(text string) string {
 		if line == "" || pdfPageNumber.MatchString(line) {
 			continue
 		}
+		line = autospaceAfter.ReplaceAllString(autospaceBefore.ReplaceAllString(line, "$1$2"), "$1$2")
 		if _, heading := parseHeading(line); heading {
 			flush()
 			out = append(out, line)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -55,5 +56,31 @@ func TestReportUsage(t *testing.T) {
 		if tt.args[len(tt.args)-1] != "lint" && !strings.Contains(errOut, "lint FILE") {
 			t.Errorf("%v: stderr %q lacks the usage", tt.args, errOut)
 		}
+	}
+}
+
+// TestReportLintPDF: report lint reads a PDF (through pdftotext): the report made
+// with --format pdf has its unwritten 改进措施 flagged and its date found.
+func TestReportLintPDF(t *testing.T) {
+	if testing.Short() {
+		t.Skip("converts with LibreOffice")
+	}
+	for _, bin := range []string{"soffice", "pdftotext"} {
+		if _, err := exec.LookPath(bin); err != nil {
+			if os.Getenv("CI") == "true" {
+				t.Fatalf("%s is missing (.ci/run installs libreoffice-writer and poppler-utils)", bin)
+			}
+			t.Skipf("%s is missing", bin)
+		}
+	}
+	data := fixture(t)
+	pdf := filepath.Join(t.TempDir(), "报告.pdf")
+	if _, stderr, code := runCLI(t, "report", "render", "--framework", "lxzz-county", "--data", data, "--unit", "990121",
+		"--format", "pdf", "--date", "2025-03-28", "-o", pdf); code != 0 {
+		t.Fatalf("render: %s", stderr)
+	}
+	out, _, code := runCLI(t, "report", "lint", pdf)
+	if code != 1 || !strings.Contains(out, "未填写的内容「（请填写改进措施）」") || strings.Contains(out, "缺少成文日期") {
+		t.Errorf("lint pdf: code %d\n%s", code, out)
 	}
 }
