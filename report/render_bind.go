@@ -220,6 +220,9 @@ func (b *binder) evalUncached(tok string) binding {
 		case "nodata":
 			return binding{}
 		case "grade", "verdict":
+			if r.Pending+r.Uncomputable > 0 {
+				return binding{value: "待定"} // no grade while points wait for a score
+			}
 			if r.Grade != "" {
 				return binding{value: r.Grade}
 			}
@@ -255,9 +258,9 @@ func (b *binder) evalUncached(tok string) binding {
 	if !m.OK {
 		return binding{err: "数据无法计算「" + m.Name + "」（" + m.Why + "）"}
 	}
-	t := m.Text()
+	t := engine.ReportValue(m) // money of 1亿 and more in 亿元, as a report writes it
 	if raw {
-		t = strings.TrimSuffix(t, m.Unit)
+		t = strings.TrimSuffix(m.Text(), m.Unit)
 	}
 	return binding{value: t, metric: m.ID, name: m.Name}
 }
