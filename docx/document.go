@@ -232,10 +232,12 @@ func writeTable(b *bytes.Buffer, t *Table) error {
 	}
 	b.WriteString("</w:tblGrid>\n")
 	if len(t.Header) > 0 {
-		writeRow(b, t.Header, widths, true)
+		writeRow(b, t.Header, widths, true, false)
 	}
-	for _, r := range t.Rows {
-		writeRow(b, r, widths, false)
+	for i, r := range t.Rows {
+		// A table kept together keeps every row with the next (Word and
+		// LibreOffice move it whole to the next page when it does not fit).
+		writeRow(b, r, widths, false, t.KeepTogether && i < len(t.Rows)-1)
 	}
 	b.WriteString("</w:tbl>\n")
 	return nil
@@ -265,7 +267,7 @@ func columnWidths(rel []float64, cols int) []int {
 	return out
 }
 
-func writeRow(b *bytes.Buffer, cells []string, widths []int, header bool) {
+func writeRow(b *bytes.Buffer, cells []string, widths []int, header, keep bool) {
 	b.WriteString(`<w:tr><w:trPr><w:cantSplit/>`)
 	if header {
 		b.WriteString(`<w:tblHeader/>`)
@@ -283,6 +285,9 @@ func writeRow(b *bytes.Buffer, cells []string, widths []int, header bool) {
 			style = "TableHeader"
 		case numeric(text):
 			jc = `<w:jc w:val="center"/>`
+		}
+		if keep {
+			jc = `<w:keepNext/>` + jc
 		}
 		writePara(b, style, jc, text)
 		b.WriteString(`</w:tc>`)

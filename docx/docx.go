@@ -69,11 +69,12 @@ type Block struct {
 }
 
 // Table is a table with one header row; Widths are relative column widths (equal when
-// absent or of the wrong length).
+// absent or of the wrong length). KeepTogether keeps a short table on one page.
 type Table struct {
-	Header []string
-	Rows   [][]string
-	Widths []float64
+	Header       []string
+	Rows         [][]string
+	Widths       []float64
+	KeepTogether bool
 }
 
 // Options are the layout choices GB/T 9704 leaves to the issuing unit.

@@ -178,7 +178,7 @@ func (w *writer) areaTable() *docx.Table {
 	fw := w.fw
 	open := w.all.pending > 0
 	if fw.IsVerdict() {
-		t := &docx.Table{Header: []string{"评估内容", "测评点", "达标", "未达标"}, Widths: []float64{4, 1.2, 1.2, 1.2}}
+		t := &docx.Table{Header: []string{"评估内容", "测评点", "达标", "未达标"}, Widths: []float64{4, 1.2, 1.2, 1.2}, KeepTogether: true}
 		if open {
 			t.Header, t.Widths = append(t.Header, "待评"), append(t.Widths, 1.2)
 		}
@@ -195,7 +195,7 @@ func (w *writer) areaTable() *docx.Table {
 		t.Rows = append(t.Rows, row("合计", w.all))
 		return t
 	}
-	t := &docx.Table{Header: []string{"评价内容", "满分", "自评得分", "扣分"}, Widths: []float64{4.4, 1.1, 1.3, 1.1}}
+	t := &docx.Table{Header: []string{"评价内容", "满分", "自评得分", "扣分"}, Widths: []float64{4.4, 1.1, 1.3, 1.1}, KeepTogether: true}
 	if open {
 		t.Header, t.Widths = append(t.Header, "待评分值"), append(t.Widths, 1.3)
 	}
