@@ -27,3 +27,5 @@ fuzz:
 	go test ./xlsx -run '^$$' -fuzz '^FuzzSheetScanner$$' -fuzztime 60s
 	go test ./xlsx -run '^$$' -fuzz '^FuzzSharedStrings$$' -fuzztime 60s
 	go test ./report -run '^$$' -fuzz '^FuzzLint$$' -fuzztime 60s -fuzzminimizetime 5s
+	go test ./report -run '^$$' -fuzz '^FuzzImportDraft$$' -fuzztime 60s -fuzzminimizetime 5s
+	go test ./docx -run '^$$' -fuzz '^FuzzJoinNumbers$$' -fuzztime 30s

@@ -3,6 +3,7 @@ package docx
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestJoinNumbers(t *testing.T) {
@@ -28,4 +29,21 @@ func TestJoinNumbers(t *testing.T) {
 			t.Errorf("joinNumbers(%q) = %q, want %q", in, strings.ReplaceAll(got, j, "⁀"), strings.ReplaceAll(want, j, "⁀"))
 		}
 	}
+}
+
+// FuzzJoinNumbers: the joiners are the only change, and only a digit, a minus sign
+// or a unit has one beside it.
+func FuzzJoinNumbers(f *testing.F) {
+	for _, s := range []string{"共有学校1286所，增长-1.14%。", "5.16亿元", "x所", "\xff1所"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !utf8.ValidString(s) || strings.Contains(s, wordJoiner) {
+			return
+		}
+		got := joinNumbers(s)
+		if strings.ReplaceAll(got, wordJoiner, "") != s {
+			t.Fatalf("joinNumbers(%q) = %q: more than joiners changed", s, got)
+		}
+	})
 }

@@ -39,8 +39,8 @@ func TestHTMLLinksBoundMetrics(t *testing.T) {
 	}
 	for _, w := range []string{
 		link(other.ID, other.Name, engine.ReportValue(other)) + "，总分" + num(res.Total) + "分。", // {{metric "id"}}; {{total}} stays plain
-		"占比 " + link(m.ID, m.Name, m.Text()) + "&lt;b&gt;粗&lt;/b&gt;",            // the Chinese name
-		"原值" + link(m.ID, m.Name, strings.TrimSuffix(m.Text(), m.Unit)) + "。",    // raw
+		"占比 " + link(m.ID, m.Name, m.Text()) + "&lt;b&gt;粗&lt;/b&gt;",                         // the Chinese name
+		"原值" + link(m.ID, m.Name, strings.TrimSuffix(m.Text(), m.Unit)) + "。",                 // raw
 		"&lt;script&gt;alert(1)&lt;/script&gt;" + link(other.ID, other.Name, engine.ReportValue(other)),
 		"<p>第二行" + link(m.ID, m.Name, m.Text()) + "</p>", // after a hard line break
 	} {

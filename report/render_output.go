@@ -360,5 +360,8 @@ func (r *Report) Lint() []Issue {
 		}
 		out = append(out, Issue{sectionAt[f.Line], f})
 	}
+	if r.Date.IsZero() {
+		out = append(out, Issue{"", Finding{Line: len(lines), Col: 1, Kind: KindNoDate, Context: "报告没有成文日期"}})
+	}
 	return out
 }

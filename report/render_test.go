@@ -135,7 +135,7 @@ func TestBindErrors(t *testing.T) {
 
 func TestLintUnfilledImprovement(t *testing.T) {
 	res, fw := evaluated(t, "yzjh-2017")
-	r, err := Build(res, fw, nil, BuildOptions{})
+	r, err := Build(res, fw, nil, BuildOptions{Date: fixtureDate})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,9 +143,14 @@ func TestLintUnfilledImprovement(t *testing.T) {
 	if len(is) != 1 || is[0].Text != UnfilledImprovement || is[0].Section != "四、下一步工作打算" {
 		t.Fatalf("lint = %+v", is)
 	}
-	r, _ = Build(res, fw, []byte("## 四、下一步工作\n\n继续推进。\n"), BuildOptions{})
+	r, _ = Build(res, fw, []byte("## 四、下一步工作\n\n继续推进。\n"), BuildOptions{Date: fixtureDate})
 	if is := r.Lint(); len(is) != 0 {
 		t.Errorf("filled report: lint = %+v", is)
+	}
+	// Without a 成文日期 the report is not ready either.
+	r, _ = Build(res, fw, []byte("## 四、下一步工作\n\n继续推进。\n"), BuildOptions{})
+	if is := r.Lint(); len(is) != 1 || is[0].Kind != KindNoDate {
+		t.Errorf("undated report: lint = %+v", is)
 	}
 }
 
@@ -158,6 +163,10 @@ func TestOutputs(t *testing.T) {
 	h := r.HTML()
 	if strings.Contains(h, "<script>") || strings.Contains(h, "<b>") || !strings.Contains(h, "&lt;script&gt;") {
 		t.Errorf("narrative HTML not escaped:\n%.2000s", h)
+	}
+	// The print view numbers its pages 「— N —」 and starts 附件1 on a page.
+	if !strings.Contains(h, `content: "— " counter(page) " —"`) || !strings.Contains(h, `<section class="annex">`) {
+		t.Error("the HTML print view has no page numbers or no 附件1")
 	}
 	var buf bytes.Buffer
 	if err := r.Docx(&buf, docx.Options{}); err != nil {
