@@ -29,6 +29,7 @@ type ReasonData struct {
 	Missing       string // checklist: the items not met
 	Justification string // manual: the person's justification
 	Why           string // uncomputable: why
+	Change        string // a rate in %: 增长3.60% / 下降1.14% / 与上年持平
 }
 
 // reasonTmpl renders a reason sentence. Nearly every template is text and

@@ -143,6 +143,9 @@ func (e *evaluator) reasonData(pt *Point, r *Rule, spec *ruleSpec, v, lost float
 	default:
 		d.Value = FormatValue(v, m.Unit, m.Decimals)
 	}
+	if m.Unit == "%" {
+		d.Change = ChangeText(v, m.Decimals)
+	}
 	return d
 }
 

@@ -105,9 +105,14 @@ func (w *writer) selfSection(n *narrative) Section {
 			if p.Status != engine.StatusScored || p.Lost <= 0 {
 				continue
 			}
+			// One sentence a point: 「第3测评点…，扣3分；按在校学生…，扣3分。」
 			reasons := make([]string, 0, len(p.Reasons))
-			for _, r := range p.Reasons {
-				reasons = append(reasons, engine.TidyReason(r))
+			for i, r := range p.Reasons {
+				r = engine.TidyReason(r)
+				if i > 0 {
+					r = strings.TrimPrefix(r, "第"+p.Code+"测评点")
+				}
+				reasons = append(reasons, r)
 			}
 			lines = append(lines, strings.Join(reasons, "；")+"。")
 		}
