@@ -13,7 +13,7 @@ func TestSectionTitles(t *testing.T) {
 		"履职工作成效": SecPractice, "主要做法及取得成效": SecPractice,
 		"存在问题": SecProblems, "存在的主要问题": SecProblems, "存在问题及努力方向": SecProblems, "存在的问题和不足": SecProblems,
 		"问题与不足": SecProblems,
-		"改进措施": SecImprovement, "下一步工作": SecImprovement, "下一步工作计划": SecImprovement, "下一步措施": SecImprovement,
+		"改进措施":  SecImprovement, "下一步工作": SecImprovement, "下一步工作计划": SecImprovement, "下一步措施": SecImprovement,
 		"下一步打算": SecImprovement, "下一步工作打算": SecImprovement, "整改措施": SecImprovement, "改进措施（下一步工作）": SecImprovement,
 		"改进措施(下一步工作)": SecImprovement, "下一步重点工作": SecImprovement,
 		"自查自评情况": SecSelf, "自评情况": SecSelf, "自查工作开展情况": SecSelf,
