@@ -27,7 +27,13 @@ type ReportIssue struct {
 // ReportMeta is what a rendered report carries besides the evaluation.
 type ReportMeta struct {
 	Issuer string
-	Date   time.Time
+	// Date is the 成文日期: the submission's date once submitted, else today; the
+	// report writes it in Beijing time.
+	Date time.Time
+	// Parent names the unit's parent (the 主送机关 is its education supervision
+	// office unless the narrative names another); Recipient, when set, is the
+	// 主送机关; Layout picks the report's layout ("" for the framework's).
+	Parent, Recipient, Layout string
 	// Plan is the rectification plan: 改进措施 is written from its measures when the
 	// narrative does not write that section.
 	Plan []ReportPlanItem
@@ -162,10 +168,16 @@ type issueCache struct {
 	m  map[string][]ReportIssue
 }
 
-// reportMeta is the issuer, date and rectification plan of v's report: the measures
-// of this assessment's problems and of last year's not yet verified.
+// ReportMetaOf is what v's report carries besides the evaluation: the issuer, the
+// date (the submission's, or today), the parent unit, and the rectification plan —
+// the measures of this assessment's problems and of last year's not yet verified.
+func (s *Service) ReportMetaOf(v *AssessmentView) ReportMeta { return s.reportMeta(v) }
+
 func (s *Service) reportMeta(v *AssessmentView) ReportMeta {
-	m := ReportMeta{Issuer: v.Unit.Name + "人民政府", Date: s.Now()}
+	m := ReportMeta{Issuer: v.Unit.Name + "人民政府", Date: s.Now(), Parent: s.parentName(v.Unit)}
+	if at := v.Assessment.SubmittedAt; !at.IsZero() {
+		m.Date = at // a submitted report is dated the day it was submitted
+	}
 	for _, list := range [][]Problem{v.LastProblems, v.Problems} {
 		for _, p := range list {
 			if p.Measures == "" || p.Status == ProblemVerified {
@@ -176,6 +188,22 @@ func (s *Service) reportMeta(v *AssessmentView) ReportMeta {
 		}
 	}
 	return m
+}
+
+// parentName is the name of u's parent unit, "" for a root or when it cannot be
+// read: the report then leaves the 主送机关 to the narrative.
+func (s *Service) parentName(u *OrgUnit) string {
+	if u == nil || u.ParentID == 0 {
+		return ""
+	}
+	// A report is rendered outside any request's transaction; one indexed read.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	p, err := s.Store.Unit(ctx, u.ParentID)
+	if err != nil {
+		return ""
+	}
+	return p.Name
 }
 
 // generatedText is what ziping writes itself in v's report now; "" without a
