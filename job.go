@@ -39,6 +39,8 @@ type JobStore interface {
 	DeleteJob(ctx context.Context, id int64) error
 	// ReleaseJob lets a failed job be claimed again from retryAt, noting why.
 	ReleaseJob(ctx context.Context, id int64, retryAt time.Time, reason string) error
+	// ExtendJob holds a running job until until (the runner's heartbeat).
+	ExtendJob(ctx context.Context, id int64, until time.Time) error
 	// Jobs lists every job, by id.
 	Jobs(ctx context.Context) ([]Job, error)
 }

@@ -22,7 +22,13 @@ type ReportIssue struct {
 // ReportMeta is what a rendered report carries besides the evaluation.
 type ReportMeta struct {
 	Issuer string
-	Date   time.Time
+	// Date is the 成文日期: the submission's date once submitted, else today; the
+	// report writes it in Beijing time.
+	Date time.Time
+	// Parent names the unit's parent (the 主送机关 is its education supervision
+	// office unless the narrative names another); Recipient, when set, is the
+	// 主送机关; Layout picks the report's layout ("" for the framework's).
+	Parent, Recipient, Layout string
 	// Plan is the rectification plan: 改进措施 is written from its measures when the
 	// narrative does not write that section.
 	Plan []ReportPlanItem

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math"
 	"strings"
 	"sync"
 	"testing"
@@ -148,7 +149,9 @@ func TestStoredDataEvaluatesAlike(t *testing.T) {
 			continue
 		}
 		for i, m := range d.Metrics {
-			if sm := s.Metrics[i]; sm.OK != m.OK || (m.OK && sm.Value != m.Value) {
+			// Stage rows of a combined school share its teachers by students: their
+			// sum comes back from the store within a rounding of the file's.
+			if sm := s.Metrics[i]; sm.OK != m.OK || (m.OK && math.Abs(sm.Value-m.Value) > 1e-9*math.Max(1, math.Abs(m.Value))) {
 				t.Errorf("%s %s: file %v, store %v", d.Unit.Code, m.ID, m.Text(), sm.Text())
 			}
 		}

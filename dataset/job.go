@@ -23,11 +23,14 @@ const ImportChunk = 2000
 // any instance takes its writer for dead and abandons it.
 const StaleBatchAfter = 10 * time.Minute
 
-// JobLease is how long a runner holds a job; a runner that died lets it go then.
-const JobLease = 5 * time.Minute
+// JobLease is how long a claim holds a job without a heartbeat: a runner renews it
+// every JobLease/3 while the job runs, so a runner that died lets its job go within
+// JobLease, however long the job would have taken.
+const JobLease = 15 * time.Second
 
-// JobPoll is how often a server looks for jobs left by a process that died.
-const JobPoll = time.Minute
+// JobPoll is how often a server looks for jobs left by a process that died: with
+// JobLease, such a job runs again within about 20 seconds of its runner's death.
+const JobPoll = 5 * time.Second
 
 // maxJobAttempts: a job that failed this often is left for an operator (it stays
 // in the table with its last error, and every start-up logs it).
@@ -59,7 +62,7 @@ func (s *Service) RunJobs(ctx context.Context) (int, error) {
 		if j.Attempts > maxJobAttempts {
 			continue // held for its lease; reported by PendingJobs
 		}
-		if err := s.runJob(ctx, j); err != nil {
+		if err := s.runLeased(ctx, j); err != nil {
 			first = cmpErr(first, fmt.Errorf("job %d (%s): %w", j.ID, j.Kind, err))
 			backoff := time.Duration(min(j.Attempts, 10)) * 30 * time.Second
 			if rerr := s.Store.ReleaseJob(ctx, j.ID, s.Now().Add(backoff), err.Error()); rerr != nil {
@@ -73,6 +76,32 @@ func (s *Service) RunJobs(ctx context.Context) (int, error) {
 		n++
 	}
 	return n, cmpErr(first, ctx.Err())
+}
+
+// runLeased runs j while renewing its lease, so that no other runner takes a job
+// that is still running and a dead runner's job is free again soon.
+func (s *Service) runLeased(ctx context.Context, j *ziping.Job) error {
+	done := make(chan struct{})
+	beat := make(chan struct{})
+	go func() {
+		defer close(beat)
+		t := time.NewTicker(JobLease / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				// A failed renewal only risks a second, harmless run: jobs are
+				// idempotent.
+				_ = s.Store.ExtendJob(ctx, j.ID, s.Now().Add(JobLease))
+			}
+		}
+	}()
+	err := s.runJob(ctx, j)
+	close(done)
+	<-beat
+	return err
 }
 
 func cmpErr(first, err error) error {

@@ -60,6 +60,12 @@ func (db *DB) ReleaseJob(ctx context.Context, id int64, retryAt time.Time, reaso
 	return err
 }
 
+// ExtendJob holds a running job until until.
+func (db *DB) ExtendJob(ctx context.Context, id int64, until time.Time) error {
+	_, err := db.exec(ctx, "extend job", "", `UPDATE jobs SET lease_until = $1 WHERE id = $2`, storedTime(until), id)
+	return err
+}
+
 // Jobs lists every job by id.
 func (db *DB) Jobs(ctx context.Context) ([]ziping.Job, error) {
 	rows, err := db.q.Query(ctx, `SELECT `+jobColumns+` FROM jobs ORDER BY id`)

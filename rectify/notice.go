@@ -7,6 +7,7 @@ import (
 
 	"ziping"
 	"ziping/assess"
+	"ziping/engine"
 )
 
 // Notice composes the rectification notice (整改通知书) of an assessment: its
@@ -50,7 +51,9 @@ func (s *Service) Notice(ctx context.Context, a *ziping.Actor, id int64) (*zipin
 			deadline = p.Deadline.Format("2006年1月2日")
 		}
 		point := strings.TrimSpace(p.Point + " " + assess.PointTitle(prog.FW, p.Point))
-		l.Table.Rows = append(l.Table.Rows, []any{strconv.Itoa(i + 1), point, p.Description, p.Measures, p.Owner, deadline})
+		// Descriptions stored before reasons were tidied may double a mark or a
+		// deduction (「扣0.5分。，扣0.5分」).
+		l.Table.Rows = append(l.Table.Rows, []any{strconv.Itoa(i + 1), point, engine.TidyReason(p.Description), p.Measures, p.Owner, deadline})
 	}
 	return l, nil
 }

@@ -1,8 +1,10 @@
 package reporting
 
 import (
+	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	"ziping"
 	"ziping/assess"
@@ -55,10 +57,16 @@ type issueCache struct {
 	m  map[string][]ziping.ReportIssue
 }
 
-// reportMeta is the issuer, date and rectification plan of v's report: the measures
-// of this assessment's problems and of last year's not yet verified.
+// ReportMetaOf is what v's report carries besides the evaluation: the issuer, the
+// date (the submission's, or today), the parent unit, and the rectification plan —
+// the measures of this assessment's problems and of last year's not yet verified.
+func (s *Service) ReportMetaOf(v *assess.AssessmentView) ziping.ReportMeta { return s.reportMeta(v) }
+
 func (s *Service) reportMeta(v *assess.AssessmentView) ziping.ReportMeta {
-	m := ziping.ReportMeta{Issuer: v.Unit.Name + "人民政府", Date: s.Now()}
+	m := ziping.ReportMeta{Issuer: v.Unit.Name + "人民政府", Date: s.Now(), Parent: s.parentName(v.Unit)}
+	if at := v.Assessment.SubmittedAt; !at.IsZero() {
+		m.Date = at // a submitted report is dated the day it was submitted
+	}
 	for _, list := range [][]ziping.Problem{v.LastProblems, v.Problems} {
 		for _, p := range list {
 			if p.Measures == "" || p.Status == ziping.ProblemVerified {
@@ -69,6 +77,22 @@ func (s *Service) reportMeta(v *assess.AssessmentView) ziping.ReportMeta {
 		}
 	}
 	return m
+}
+
+// parentName is the name of u's parent unit, "" for a root or when it cannot be
+// read: the report then leaves the 主送机关 to the narrative.
+func (s *Service) parentName(u *ziping.OrgUnit) string {
+	if u == nil || u.ParentID == 0 {
+		return ""
+	}
+	// A report is rendered outside any request's transaction; one indexed read.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	p, err := s.Store.Unit(ctx, u.ParentID)
+	if err != nil {
+		return ""
+	}
+	return p.Name
 }
 
 // generatedText is what ziping writes itself in v's report now; "" without a

@@ -77,7 +77,7 @@ func testReportInReadiness(t *testing.T, f *servicetest.Flow) {
 	if err := f.Reports.WriteReport(f.Ctx, f.Filler, cur.ID, "md", &md); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(md.String(), "新建两所学校。责任单位：县教育局。") {
+	if !strings.Contains(md.String(), "新建两所学校（责任单位：县教育局") {
 		t.Fatalf("改进措施 not from the plan:\n%s", md.String())
 	}
 	// The draft is saved with the generated text; then the data changes and the

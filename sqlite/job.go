@@ -56,6 +56,12 @@ func (c conn) ReleaseJob(ctx context.Context, id int64, retryAt time.Time, reaso
 	return storeError(err, "release job", "")
 }
 
+// ExtendJob holds a running job until until.
+func (c conn) ExtendJob(ctx context.Context, id int64, until time.Time) error {
+	_, err := c.q.ExecContext(ctx, `UPDATE jobs SET lease_until = ? WHERE id = ?`, dbTime(storedTime(until)), id)
+	return storeError(err, "extend job", "")
+}
+
 // Jobs lists every job by id.
 func (c conn) Jobs(ctx context.Context) ([]ziping.Job, error) {
 	rows, err := c.q.QueryContext(ctx, `SELECT `+jobColumns+` FROM jobs ORDER BY id`)

@@ -186,6 +186,11 @@ func (db *DB) ReleaseJob(ctx context.Context, id int64, retryAt time.Time, reaso
 	return db.inTx(ctx, func(c conn) error { return c.ReleaseJob(ctx, id, retryAt, reason) })
 }
 
+// ExtendJob renews a job's lease; see conn.ExtendJob.
+func (db *DB) ExtendJob(ctx context.Context, id int64, until time.Time) error {
+	return db.inTx(ctx, func(c conn) error { return c.ExtendJob(ctx, id, until) })
+}
+
 // SaveUpload stores an upload; see conn.SaveUpload.
 func (db *DB) SaveUpload(ctx context.Context, u *ziping.Upload) error {
 	return db.inTx(ctx, func(c conn) error { return c.SaveUpload(ctx, u) })

@@ -248,8 +248,8 @@ func testUserSessions(t *testing.T, st ziping.Store) {
 	}
 }
 
-// testJobs: a job is claimed once until its lease ends, released for a retry,
-// deleted when done.
+// testJobs: a job is claimed once until its lease ends (extended by the runner's
+// heartbeat), released for a retry, deleted when done.
 func testJobs(t *testing.T, st ziping.Store) {
 	ctx := t.Context()
 	now := time.Now()
@@ -276,8 +276,15 @@ func testJobs(t *testing.T, st ziping.Store) {
 	if j.ID != a.ID || j.Attempts != 2 || j.LastError != "失败" {
 		t.Errorf("claim after release %+v", j)
 	}
-	// A runner that died: its lease runs out and another takes the job.
-	j, err = st.ClaimJob(ctx, now.Add(2*time.Minute), now.Add(3*time.Minute))
+	// A runner's heartbeat keeps the job past its first lease …
+	must(t, st.ExtendJob(ctx, a.ID, now.Add(2*time.Minute)), "ExtendJob")
+	j, err = st.ClaimJob(ctx, now.Add(90*time.Second), now.Add(3*time.Minute))
+	must(t, err, "ClaimJob after b's lease")
+	if j.ID != b.ID {
+		t.Errorf("claim at 90 s: %+v; want b (a's lease was extended)", j)
+	}
+	// … and a runner that died: its lease runs out and another takes the job.
+	j, err = st.ClaimJob(ctx, now.Add(2*time.Minute+time.Second), now.Add(3*time.Minute))
 	must(t, err, "ClaimJob after the lease")
 	if j.ID != a.ID {
 		t.Errorf("claim after the lease ran out: %+v", j)

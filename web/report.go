@@ -47,7 +47,7 @@ const reportStarter = `## 基本情况
 
 ## 存在问题
 
-## 改进措施（下一步工作）
+## 下一步工作打算
 
 （请填写改进措施）
 `
@@ -186,9 +186,9 @@ func (s *Server) reportPreview(w http.ResponseWriter, r *http.Request) error {
 	}
 	text := strings.ReplaceAll(r.PostForm.Get("text"), "\r\n", "\n")
 	var buf bytes.Buffer
-	if err := s.svc.Reports.Reporter.Write(r.Context(), &buf, "html", v.Program.FW, v.Self, []byte(text),
-		ziping.ReportMeta{Issuer: v.Unit.Name + "人民政府", Date: s.now(),
-			MetricURL: func(id string) string { return s.reportMetricURL(v, id) }}); err != nil {
+	meta := s.svc.Reports.ReportMetaOf(v)
+	meta.MetricURL = func(id string) string { return s.reportMetricURL(v, id) }
+	if err := s.svc.Reports.Reporter.Write(r.Context(), &buf, "html", v.Program.FW, v.Self, []byte(text), meta); err != nil {
 		return err
 	}
 	return sendReportHTML(w, &buf)

@@ -244,7 +244,7 @@ func TestBrowserReport(t *testing.T) {
 	if st := browsertest.Response(t, ctx, chromedp.Click(chromedp.ID("report-save"))); st != 200 || pagePath(t, ctx) != editor {
 		t.Fatalf("save: status %d at %s: %s", st, pagePath(t, ctx), browsertest.Text(t, ctx, "main"))
 	}
-	if txt := browsertest.Text(t, ctx, "#report-lint"); !strings.Contains(txt, "x%") || !strings.Contains(txt, "改进措施") {
+	if txt := browsertest.Text(t, ctx, "#report-lint"); !strings.Contains(txt, "x%") || !strings.Contains(txt, "下一步工作打算") {
 		t.Fatalf("lint panel: %s", txt)
 	}
 	if st := browsertest.Response(t, ctx, chromedp.Click(chromedp.ID("report-back"))); st != 200 || pagePath(t, ctx) != page {

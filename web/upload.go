@@ -7,7 +7,7 @@ import (
 	"ziping"
 )
 
-// Uploads wait for their confirmation in the database (ziping.Service.SaveUpload),
+// Uploads wait for their confirmation in the database (dataset.Service.SaveUpload),
 // so that a confirmation may reach another instance than the preview did.
 
 // previewSlots bounds the previews read at once by this instance: reading a 20 MiB
