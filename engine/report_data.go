@@ -57,6 +57,24 @@ func (d *TextData) Fact(id string) string {
 	return ReportValue(m)
 }
 
+// Whole is how the report names the whole of its unit: 「全县」 for a 县 or 自治县,
+// 「全区」 for a 区, 「全市」 for a county-level 市, 「全旗」 for a 旗, 「全校」 for a school
+// and 「全园」 for a kindergarten; 「全县」 when the name says none of these.
+func (d *TextData) Whole() string { return WholeOf(d.Unit) }
+
+// WholeOf is TextData.Whole for a unit's name.
+func WholeOf(unit string) string {
+	for _, w := range [...]struct{ suffix, whole string }{
+		{"幼儿园", "全园"}, {"学校", "全校"}, {"小学", "全校"}, {"中学", "全校"}, {"学部", "全校"},
+		{"区", "全区"}, {"市", "全市"}, {"旗", "全旗"}, {"县", "全县"},
+	} {
+		if strings.HasSuffix(unit, w.suffix) {
+			return w.whole
+		}
+	}
+	return "全县"
+}
+
 // Has reports whether the metric could be computed.
 func (d *TextData) Has(id string) bool {
 	m, ok := d.metric(id)

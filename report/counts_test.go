@@ -80,14 +80,16 @@ func areaTotals(t *testing.T, r *Report, fw *engine.Framework) tableTotals {
 }
 
 var (
-	reResult    = regexp.MustCompile(`(\d+)个测评点中，(\d+)个(?:得满分|达标)(?:，(\d+)个(?:扣分，合计扣([0-9.]+)分|未达标))?(?:，(\d+)个待评)?`)
-	reTotal     = regexp.MustCompile(`总分([0-9.]+)分（满分([0-9.]+)分`)
-	reLead      = regexp.MustCompile(`共有(\d+)个测评点(?:扣分，合计扣([0-9.]+)分|未达标)`)
-	reLeadNone  = regexp.MustCompile(`均未发现扣分或未达标情况`)
-	rePending   = regexp.MustCompile(`(?:尚有|。另有)(\d+)个测评点待评`)
-	reAreaOpen  = regexp.MustCompile(`本方面(?:另有)?(\d+)个测评点待评`)
-	reNote      = regexp.MustCompile(`注：共(\d+)个测评点，(?:得满分|达标)(\d+)个，(?:扣分|未达标)(\d+)个(?:（合计扣([0-9.]+)分）)?(?:，待评(\d+)个)?`)
-	reOrdinal   = regexp.MustCompile(`(?m)^[一二三四五六七八九十]+是`)
+	reResult   = regexp.MustCompile(`(\d+)个测评点中，(\d+)个(?:得满分|达标)(?:，(\d+)个(?:扣分，合计扣([0-9.]+)分|未达标))?(?:，(\d+)个待评)?`)
+	reTotal    = regexp.MustCompile(`总分([0-9.]+)分（满分([0-9.]+)分`)
+	reLead     = regexp.MustCompile(`共有(\d+)个测评点(?:扣分，合计扣([0-9.]+)分|未达标)`)
+	reLeadNone = regexp.MustCompile(`均未发现扣分或未达标情况`)
+	rePending  = regexp.MustCompile(`(?:尚有|。另有)(\d+)个测评点待评`)
+	reAreaOpen = regexp.MustCompile(`本方面(?:另有)?(\d+)个测评点待评`)
+	reNote     = regexp.MustCompile(`注：共(\d+)个测评点，(?:得满分|达标)(\d+)个，(?:扣分|未达标)(\d+)个(?:（合计扣([0-9.]+)分）)?(?:，待评(\d+)个)?`)
+	// A point's problem paragraph names it: 「（第6测评点扣1分）」 or 「（测评点C2）」;
+	// it opens with 一是, 二是 … only where its area has more than one.
+	reOrdinal   = regexp.MustCompile(`(?m)^[^\n]*?（(?:第[^（）\n]*?测评点扣[0-9.]+分|测评点[^（）\n]+)）`)
 	reStatedAny = regexp.MustCompile(`\d+个测评点`)
 )
 

@@ -97,12 +97,23 @@ func (w *writer) problemLead() string {
 func (w *writer) areaProblems(ai int) []docx.Block {
 	a := &w.res.Areas[ai]
 	var paras []docx.Block
+	lost := 0
+	for pi := range a.Points {
+		if pr := &a.Points[pi]; pr.Status == engine.StatusScored && pr.Lost > 0 {
+			lost++
+		}
+	}
 	k := 0
 	for pi := range a.Points {
 		pr := &a.Points[pi]
 		switch {
 		case pr.Status == engine.StatusScored && pr.Lost > 0:
-			paras = append(paras, para(w.pointProblem(ai, pi, ordinal(k))))
+			// 「一是」 only where a 「二是」 follows: a lone problem is stated plainly.
+			ord := ""
+			if lost > 1 {
+				ord = ordinal(k)
+			}
+			paras = append(paras, para(w.pointProblem(ai, pi, ord)))
 			k++
 		case pr.Status == engine.StatusUncomputable:
 			paras = append(paras, para(w.uncomputable(ai, pi)))
