@@ -17,6 +17,13 @@ type FrameworkPeriod struct {
 	SetAt     time.Time
 }
 
+// FrameworkUse counts the assessments of one period that use one version.
+type FrameworkUse struct {
+	Version string
+	Period  int
+	Count   int
+}
+
 // FrameworkStore is the part of Store that keeps framework versions beyond saving
 // and reading one: every version of a framework, the periods they apply to, and how
 // many assessments use each version. Stored versions are never rewritten
@@ -25,8 +32,9 @@ type FrameworkStore interface {
 	// FrameworkVersions lists every stored version of framework id, the one saved
 	// last first (as Framework(id, "") picks it), without Source; none is empty.
 	FrameworkVersions(ctx context.Context, id string) ([]StoredFramework, error)
-	// FrameworkUsage counts the assessments of framework id by the version they use.
-	FrameworkUsage(ctx context.Context, id string) (map[string]int, error)
+	// FrameworkUsage counts the assessments of framework id by period and the
+	// version they use, ordered by period then version.
+	FrameworkUsage(ctx context.Context, id string) ([]FrameworkUse, error)
 	// FrameworkPeriods lists the choices of framework id, by period ascending.
 	FrameworkPeriods(ctx context.Context, id string) ([]FrameworkPeriod, error)
 	// SetFrameworkPeriod records the version chosen from p.Period on, replacing the

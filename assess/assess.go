@@ -22,6 +22,8 @@ type Store interface {
 	User(ctx context.Context, id int64) (*ziping.User, error)
 	SaveFramework(ctx context.Context, f *ziping.StoredFramework) error
 	Framework(ctx context.Context, id, version string) (*ziping.StoredFramework, error)
+	FrameworkVersions(ctx context.Context, id string) ([]ziping.StoredFramework, error)
+	FrameworkPeriods(ctx context.Context, id string) ([]ziping.FrameworkPeriod, error)
 	Schools(ctx context.Context, q ziping.SchoolQuery) ([]ziping.SchoolRecord, int, error)
 	Facts(ctx context.Context, unitIDs []int64, period int) ([]ziping.FactRecord, error)
 	ziping.AssessmentStore

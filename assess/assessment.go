@@ -21,7 +21,7 @@ func (s *Service) StartAssessment(ctx context.Context, a *ziping.Actor, fw strin
 	if period < 1900 || period > 2200 {
 		return nil, ziping.Errorf(ziping.Invalid, "年度「%d」无效", period)
 	}
-	prog, err := s.Program(ctx, fw, "")
+	prog, err := s.ProgramFor(ctx, fw, period)
 	if err != nil {
 		return nil, err
 	}

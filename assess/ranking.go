@@ -46,7 +46,7 @@ func (s *Service) Ranking(ctx context.Context, a *ziping.Actor, root *ziping.Org
 	if a == nil || (a.User != nil && a.User.Role == ziping.RoleViewer) {
 		published = true
 	}
-	prog, err := s.Program(ctx, fw, "")
+	prog, err := s.ProgramFor(ctx, fw, period)
 	if err != nil {
 		return nil, err
 	}

@@ -75,23 +75,13 @@ func (db *DB) FrameworkVersions(ctx context.Context, id string) ([]ziping.Stored
 	})
 }
 
-// FrameworkUsage counts the assessments of framework id by version.
-func (db *DB) FrameworkUsage(ctx context.Context, id string) (map[string]int, error) {
-	type use struct {
-		version string
-		n       int
-	}
-	rows, err := db.q.Query(ctx, `SELECT framework_version, count(*) FROM assessments
-		WHERE framework = $1 GROUP BY framework_version`, id)
-	list, err := collect(rows, err, "framework usage", func(r pgx.Row, u *use) error { return r.Scan(&u.version, &u.n) })
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]int, len(list))
-	for _, u := range list {
-		out[u.version] = u.n
-	}
-	return out, nil
+// FrameworkUsage counts the assessments of framework id by period and version.
+func (db *DB) FrameworkUsage(ctx context.Context, id string) ([]ziping.FrameworkUse, error) {
+	rows, err := db.q.Query(ctx, `SELECT framework_version, period, count(*) FROM assessments
+		WHERE framework = $1 GROUP BY period, framework_version ORDER BY period, framework_version`, id)
+	return collect(rows, err, "framework usage", func(r pgx.Row, u *ziping.FrameworkUse) error {
+		return r.Scan(&u.Version, &u.Period, &u.Count)
+	})
 }
 
 // FrameworkPeriods lists the periods' choices of framework id, by period.

@@ -95,22 +95,21 @@ func (c conn) FrameworkVersions(ctx context.Context, id string) ([]ziping.Stored
 	return out, storeError(rows.Err(), "framework versions", "")
 }
 
-// FrameworkUsage counts the assessments of framework id by version.
-func (c conn) FrameworkUsage(ctx context.Context, id string) (map[string]int, error) {
-	rows, err := c.q.QueryContext(ctx, `SELECT framework_version, count(*) FROM assessments
-		WHERE framework = ? GROUP BY framework_version`, id)
+// FrameworkUsage counts the assessments of framework id by period and version.
+func (c conn) FrameworkUsage(ctx context.Context, id string) ([]ziping.FrameworkUse, error) {
+	rows, err := c.q.QueryContext(ctx, `SELECT framework_version, period, count(*) FROM assessments
+		WHERE framework = ? GROUP BY period, framework_version ORDER BY period, framework_version`, id)
 	if err != nil {
 		return nil, storeError(err, "framework usage", "")
 	}
 	defer rows.Close()
-	out := map[string]int{}
+	var out []ziping.FrameworkUse
 	for rows.Next() {
-		var v string
-		var n int
-		if err := rows.Scan(&v, &n); err != nil {
+		var u ziping.FrameworkUse
+		if err := rows.Scan(&u.Version, &u.Period, &u.Count); err != nil {
 			return nil, internal("scan framework usage", err)
 		}
-		out[v] = n
+		out = append(out, u)
 	}
 	return out, storeError(rows.Err(), "framework usage", "")
 }

@@ -46,6 +46,7 @@ func testFrameworkVersions(t *testing.T, st ziping.Store) {
 		{tr.countyA2.ID, "xqpjph-2020", "2020.1", 2023},
 		{tr.countyA1.ID, "xqpjph-2020", "2024.1", 2024},
 		{tr.countyA1.ID, "yzjh-2017", "2020.1", 2024},
+		{tr.countyB1.ID, "xqpjph-2020", "2020.1", 2024},
 	} {
 		a := newAssessment(c.unit, c.fw, c.period)
 		a.FrameworkVersion = c.ver
@@ -53,7 +54,8 @@ func testFrameworkVersions(t *testing.T, st ziping.Store) {
 	}
 	use, err := st.FrameworkUsage(ctx, "xqpjph-2020")
 	must(t, err, "FrameworkUsage")
-	diff(t, "FrameworkUsage", use, map[string]int{"2020.1": 2, "2024.1": 1})
+	diff(t, "FrameworkUsage: by period, then version", use, []ziping.FrameworkUse{
+		{Version: "2020.1", Period: 2023, Count: 2}, {Version: "2020.1", Period: 2024, Count: 1}, {Version: "2024.1", Period: 2024, Count: 1}})
 	use, err = st.FrameworkUsage(ctx, "nope")
 	must(t, err, "FrameworkUsage of an unknown id")
 	diff(t, "FrameworkUsage of an unknown id", len(use), 0)
