@@ -181,7 +181,7 @@ func testCatalog(t *testing.T, f *servicetest.Flow) {
 		t.Fatal(err)
 	}
 	if len(fw.Versions) != 2 || fw.Versions[0].Version != "2025.1" || fw.Versions[0].Applies != "2025年度起" || fw.Versions[0].Assessments != 1 ||
-		fw.Versions[1].Version != "2020.1" || fw.Versions[1].Assessments != 1 || !fw.Versions[1].Builtin {
+		fw.Versions[1].Version != "2020.1" || fw.Versions[1].Assessments != 1 || !fw.Versions[1].Builtin || fw.Versions[1].Applies != "2025年度以前" {
 		t.Fatalf("catalog of xqpjph-2020: %+v", fw.Versions)
 	}
 	list, err := cat.List(ctx, admin)
@@ -228,3 +228,26 @@ func TestVersionNeverEditedInPlace(t *testing.T) {
 
 func second[T any](_ T, err error) error        { return err }
 func third[T, U any](_ T, _ U, err error) error { return err }
+
+func TestAppliesText(t *testing.T) {
+	choices := []ziping.FrameworkPeriod{{Period: 2021, Version: "a"}, {Period: 2022, Version: "b"}, {Period: 2024, Version: "a"}, {Period: 2026, Version: "c"}}
+	for _, tc := range []struct {
+		version  string
+		fallback bool
+		want     string
+	}{
+		{"a", false, "2021年度、2024—2025年度"},
+		{"b", false, "2022—2023年度"},
+		{"c", false, "2026年度起"},
+		{"d", true, "2021年度以前"},
+		{"a", true, "2021年度以前、2021年度、2024—2025年度"},
+		{"x", false, ""},
+	} {
+		if got := catalog.AppliesText(choices, tc.version, tc.fallback); got != tc.want {
+			t.Errorf("%s (fallback %v): %q, want %q", tc.version, tc.fallback, got, tc.want)
+		}
+	}
+	if got := catalog.AppliesText(nil, "d", true); got != "未另选版本的各年度" {
+		t.Errorf("no choices: %q", got)
+	}
+}

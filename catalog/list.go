@@ -77,8 +77,9 @@ func (s *Service) framework(ctx context.Context, st Store, id string) (*Framewor
 	}
 	f := &Framework{ID: id, Name: versions[0].Name, Choices: choices, Year: s.Year()}
 	f.Current, _ = assess.ApplyingVersion(choices, versions, f.Year)
+	fallback, _ := assess.ApplyingVersion(nil, versions, 0)
 	for _, sv := range versions {
-		v := Version{StoredFramework: sv, Applies: appliesText(choices, sv.Version), Current: sv.Version == f.Current}
+		v := Version{StoredFramework: sv, Applies: appliesText(choices, sv.Version, sv.Version == fallback), Current: sv.Version == f.Current}
 		for _, u := range uses {
 			if u.Version == sv.Version {
 				v.Uses = append(v.Uses, u)
@@ -90,10 +91,17 @@ func (s *Service) framework(ctx context.Context, st Store, id string) (*Framewor
 	return f, nil
 }
 
-// appliesText words the periods version is chosen for: 「2021—2023年度」,
-// 「2025年度起」, several spans joined with 「、」.
-func appliesText(choices []ziping.FrameworkPeriod, version string) string {
+// appliesText words the periods version applies to: 「2021—2023年度」, 「2025年度起」,
+// several spans joined with 「、」; the built-in version that applies where nothing
+// is chosen (fallback) also to 「2021年度以前」, or to 「未另选版本的各年度」.
+func appliesText(choices []ziping.FrameworkPeriod, version string, fallback bool) string {
 	text := ""
+	switch {
+	case fallback && len(choices) == 0:
+		return "未另选版本的各年度"
+	case fallback:
+		text = strconv.Itoa(choices[0].Period) + "年度以前"
+	}
 	for i, c := range choices {
 		if c.Version != version {
 			continue
