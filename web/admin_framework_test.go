@@ -135,6 +135,7 @@ func TestAdminFrameworks(t *testing.T) {
 	if err != nil || len(es) != 1 || !strings.Contains(es[0].New, "2025.1") {
 		t.Fatalf("audit of the choice: %+v %v", es, err)
 	}
+	f.run(t, []scenario{{"the audit page names both", "admin", "", "/audit", nil, 200, []string{"选定评价体系适用版本", "保存评价体系", "framework:xqpjph-2020@2025.1"}}})
 	// A 2024 assessment of 2020.1: choosing 2025.1 for 2024 is refused, with why.
 	county, _ := f.svc.Store.UnitByCode(f.ctx, "990102")
 	if _, err := f.svc.Assess.StartAssessment(f.ctx, ziping.System, "xqpjph-2020", county, 2024, false); err != nil {
