@@ -188,6 +188,27 @@ func testCatalog(t *testing.T, f *servicetest.Flow) {
 	if err != nil || len(list) != len(frameworks.IDs()) {
 		t.Fatalf("list: %d %v", len(list), err)
 	}
+
+	// A framework of a new id has no built-in version: it applies nowhere until chosen.
+	own := strings.Replace(builtin(t, "jbjh-2012"), "id: jbjh-2012", "id: my-jbjh", 1)
+	if _, err := cat.Upload(ctx, admin, "my.yaml", []byte(own)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Assess.VersionFor(ctx, "my-jbjh", 2024); servicetest.KindOf(err) != ziping.NotFound || !strings.Contains(err.Error(), "尚未选定适用于2024年度的版本") {
+		t.Fatalf("a new framework before any choice: %v", err)
+	}
+	if _, err := f.Assess.StartAssessment(ctx, f.Filler, "my-jbjh", f.County, 2024, false); servicetest.KindOf(err) != ziping.NotFound {
+		t.Fatalf("starting a new framework before any choice: %v", err)
+	}
+	if err := cat.SetPeriod(ctx, admin, "my-jbjh", 2024, "2012.1"); err != nil {
+		t.Fatal(err)
+	}
+	if as, err := f.Assess.StartAssessment(ctx, f.Filler, "my-jbjh", f.County, 2024, false); err != nil || as.FrameworkVersion != "2012.1" {
+		t.Fatalf("starting it once chosen: %+v %v", as, err)
+	}
+	if list, _ = cat.List(ctx, admin); len(list) != len(frameworks.IDs())+1 {
+		t.Fatalf("list after a new framework: %d", len(list))
+	}
 }
 
 // TestVersionNeverEditedInPlace: once an assessment uses a version, no upload
