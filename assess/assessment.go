@@ -29,6 +29,13 @@ func (s *Service) StartAssessment(ctx context.Context, a *ziping.Actor, fw strin
 	as := &ziping.Assessment{Framework: fw, FrameworkVersion: prog.FW.Version, UnitID: u.ID, Period: period, Status: ziping.StatusDraft,
 		CreatedBy: a.UserID(), CreatedAt: s.now(), UpdatedAt: s.now()}
 	err = s.Store.Tx(ctx, func(tx ziping.Store) error {
+		// An administrator may have chosen another version for the period since it
+		// was read: the assessments of a period share one version (package catalog).
+		if v, err := versionIn(ctx, tx, fw, period); err != nil {
+			return err
+		} else if v != as.FrameworkVersion {
+			return ziping.Errorf(ziping.Conflict, "%s适用于%d年度的版本刚刚改变，请重新开始自评", prog.FW.Name, period)
+		}
 		if _, err := tx.AssessmentFor(ctx, fw, u.ID, period); err == nil {
 			return ziping.Errorf(ziping.Conflict, "「%s」%d年度的%s自评已经开始", u.Name, period, prog.FW.Name)
 		} else if !ziping.IsNotFound(err) {

@@ -31,14 +31,26 @@ func ApplyingVersion(choices []ziping.FrameworkPeriod, versions []ziping.StoredF
 // ApplyingVersion): what an assessment started for the period uses, and what its
 // ranking is laid out by.
 func (s *Service) VersionFor(ctx context.Context, fw string, period int) (string, error) {
-	versions, err := s.Store.FrameworkVersions(ctx, fw)
+	return versionIn(ctx, s.Store, fw, period)
+}
+
+// versionReader reads a framework's versions and choices: a Store, or a
+// transaction's.
+type versionReader interface {
+	FrameworkVersions(ctx context.Context, id string) ([]ziping.StoredFramework, error)
+	FrameworkPeriods(ctx context.Context, id string) ([]ziping.FrameworkPeriod, error)
+}
+
+// versionIn is VersionFor read through st.
+func versionIn(ctx context.Context, st versionReader, fw string, period int) (string, error) {
+	versions, err := st.FrameworkVersions(ctx, fw)
 	if err != nil {
 		return "", err
 	}
 	if len(versions) == 0 {
 		return "", ziping.Errorf(ziping.NotFound, "没有评价体系「%s」", fw)
 	}
-	choices, err := s.Store.FrameworkPeriods(ctx, fw)
+	choices, err := st.FrameworkPeriods(ctx, fw)
 	if err != nil {
 		return "", err
 	}

@@ -2,11 +2,13 @@ package catalog_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"strings"
 	"testing"
 
 	"ziping"
+	"ziping/assess"
 	"ziping/catalog"
 	"ziping/frameworks"
 	"ziping/servicetest"
@@ -270,5 +272,40 @@ func TestAppliesText(t *testing.T) {
 	}
 	if got := catalog.AppliesText(nil, "d", true); got != "未另选版本的各年度" {
 		t.Errorf("no choices: %q", got)
+	}
+}
+
+// racingStore is a store on which an administrator chooses version 2025.1 for 2024
+// right after an assessment's start has read which version applies.
+type racingStore struct {
+	ziping.Store
+	done bool
+}
+
+func (r *racingStore) FrameworkPeriods(ctx context.Context, id string) ([]ziping.FrameworkPeriod, error) {
+	list, err := r.Store.FrameworkPeriods(ctx, id)
+	if !r.done {
+		r.done = true
+		err = errors.Join(err, r.Store.SetFrameworkPeriod(ctx, &ziping.FrameworkPeriod{Framework: id, Period: 2024, Version: "2025.1"}))
+	}
+	return list, err
+}
+
+// TestStartRacesAChoice: a start that read the version a choice has just replaced
+// is refused rather than mixing two versions in one period.
+func TestStartRacesAChoice(t *testing.T) {
+	f := servicetest.NewFlow(t)
+	if _, err := f.Catalog.Upload(f.Ctx, ziping.System, "新.yaml", revised(t)); err != nil {
+		t.Fatal(err)
+	}
+	as := assess.New(&racingStore{Store: f.Store}, f.Data, f.Audit)
+	_, err := as.StartAssessment(f.Ctx, f.Filler, "xqpjph-2020", f.County, 2024, false)
+	if servicetest.KindOf(err) != ziping.Conflict || !strings.Contains(err.Error(), "版本刚刚改变") {
+		t.Fatalf("start across a choice: %v", err)
+	}
+	// Started again, it takes the version chosen.
+	got, err := f.Assess.StartAssessment(f.Ctx, f.Filler, "xqpjph-2020", f.County, 2024, false)
+	if err != nil || got.FrameworkVersion != "2025.1" {
+		t.Fatalf("start after the choice: %+v %v", got, err)
 	}
 }
