@@ -29,7 +29,7 @@ var embedded embed.FS
 // pageNames are the page templates; each is parsed with layout.html and parts.html.
 var pageNames = []string{"login", "error", "empty", "area", "county", "school", "score", "explain", "frameworks", "framework",
 	"import", "entry", "audit", "auditverify", "assessments", "assessment",
-	"ranking", "notice", "ledger", "problem", "report", "users", "password",
+	"ranking", "ranking_schools", "notice", "ledger", "problem", "report", "users", "password",
 	"adminframeworks", "adminframework", "adminfwversion", "adminfwdiff"}
 
 // pageExtras are the further files a page is parsed with.

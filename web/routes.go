@@ -69,6 +69,7 @@ func (s *Server) routeTable() []route {
 		{"GET /assessments/{id}/report.pdf", download, s.reportDownload("pdf")},
 		// rankings, results notice, problems and rectification
 		{"GET /units/{code}/ranking", signedIn, s.rankingPage},
+		{"GET /units/{code}/school-ranking", signedIn, s.schoolRankingPage},
 		{"GET /units/{code}/ranking.xlsx", download, s.rankingXLSX},
 		{"POST /units/{code}/ranking/publish", signedIn, s.rankingPublish},
 		{"GET /notice/{code}", public, s.noticePage},
