@@ -252,3 +252,90 @@ func testSchoolDraftFollowsData(t *testing.T, f *servicetest.SchoolFlow) {
 		t.Fatalf("summary students %v, want %v (was %v)", got, after, before)
 	}
 }
+
+// cityFramework is a framework of cities: the students of every school of the
+// city's counties, and one point people score.
+const cityFramework = `id: city-test
+name: 市级测试评价
+version: "1"
+level: city
+grading: {kind: grade, bands: [{name: 合格, min: 60}, {name: 不合格, min: 0}]}
+metrics:
+  - {id: students, name: 在校生数, unit: 人, expr: 'sum("students")'}
+areas:
+  - code: A
+    name: 统筹
+    points:
+      - {code: "1", title: 在校生规模, max: 50, rules: [{kind: threshold, metric: students, op: ">=", value: 1}]}
+      - {code: "2", title: 市级统筹, max: 50, rules: [{kind: manual}]}
+`
+
+// TestCityAssessment: a framework that says level: city assesses a city on its
+// counties' rows; the province's reviewer reviews it, a county's cannot; the
+// snapshot keeps what was submitted.
+func TestCityAssessment(t *testing.T) {
+	for _, st := range servicetest.Stores {
+		t.Run(st.Name, func(t *testing.T) { testCityAssessment(t, servicetest.NewFlowOn(t, st.Open(t))) })
+	}
+}
+
+func testCityAssessment(t *testing.T, f *servicetest.Flow) {
+	if err := f.Assess.SeedFrameworks(f.Ctx, []ziping.StoredFramework{{ID: "city-test", Version: "1", Name: "市级测试评价",
+		Source: []byte(cityFramework), Builtin: true}}); err != nil {
+		t.Fatal(err)
+	}
+	city := mustUnitOf(t, f, "990100")
+	if _, err := f.Assess.StartAssessment(f.Ctx, ziping.System, "city-test", f.County, 2024, false); servicetest.KindOf(err) != ziping.Invalid {
+		t.Fatalf("city framework for a county: %v", err)
+	}
+	as, err := f.Assess.StartAssessment(f.Ctx, ziping.System, "city-test", city, 2024, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Σ 在校生数 of every row of the city's counties in 2024, read from the store.
+	counties, err := f.Store.Subtree(f.Ctx, city, ziping.LevelCounty)
+	if err != nil || len(counties) == 0 {
+		t.Fatalf("counties: %v", err)
+	}
+	var ids []int64
+	for _, c := range counties {
+		ids = append(ids, c.ID)
+	}
+	rows, _, err := f.Store.Schools(f.Ctx, ziping.SchoolQuery{UnitIDs: ids, Period: 2024, Limit: math.MaxInt32})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 0.0
+	for _, r := range rows {
+		want += r.Values["students"]
+	}
+	v := f.View(t, f.Reviewer, as.ID)
+	if m, ok := v.Self.Metric("students"); !ok || !m.OK || m.Value != want {
+		t.Fatalf("city students %+v, want %v", m, want)
+	}
+	if _, err := f.Assess.ScorePoint(f.Ctx, ziping.System, as.ID, assess.ScoreInput{Side: ziping.SideSelf, Code: "2", Score: ptr(40.0), Justification: "统筹到位"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Assess.Submit(f.Ctx, ziping.System, as.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	// 50 (the data point) + 40 (people's) = 90, from the snapshot.
+	if v := f.View(t, f.Reviewer, as.ID); v.Self.Total != 90 {
+		t.Fatalf("submitted total %v, want 90", v.Self.Total)
+	}
+	if _, err := f.Assess.ScorePoint(f.Ctx, f.CountyReviewer, as.ID, assess.ScoreInput{Side: ziping.SideReview, Code: "2", Score: ptr(30.0), Justification: "x"}); servicetest.KindOf(err) != ziping.NotFound {
+		t.Errorf("a county's reviewer reviews its city: %v", err)
+	}
+	if err := f.Assess.Accept(f.Ctx, f.Reviewer, as.ID, ziping.StatusSubmitted, "同意"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func mustUnitOf(t *testing.T, f *servicetest.Flow, code string) *ziping.OrgUnit {
+	t.Helper()
+	u, err := f.Store.UnitByCode(f.Ctx, code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
