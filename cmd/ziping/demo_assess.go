@@ -44,7 +44,7 @@ func demoAssessUnits(ctx context.Context, svc *services, ds *engine.Dataset, see
 			counts[ziping.StatusDraft]++
 			continue
 		}
-		d := &demoFill{svc: svc, ctx: ctx, fwID: "lxzz-county", fw: prog.FW, in: inputs[du.Code]}
+		d := &demoFill{svc: svc, ctx: ctx, fw: prog.FW, in: inputs[du.Code]}
 		if len(periods) > 1 {
 			if err := d.lastYear(u, last, i); err != nil {
 				return nil, fmt.Errorf("%s %d: %w", u.Name, last, err)
@@ -60,12 +60,11 @@ func demoAssessUnits(ctx context.Context, svc *services, ds *engine.Dataset, see
 }
 
 type demoFill struct {
-	svc  *services
-	ctx  context.Context
-	fwID string
-	fw   *engine.Framework
-	in   *engine.Inputs
-	doc  int
+	svc *services
+	ctx context.Context
+	fw  *engine.Framework
+	in  *engine.Inputs
+	doc int
 }
 
 // lastYear: filled, reviewed, published; its problems get measures, and every
@@ -115,7 +114,7 @@ func (d *demoFill) lastYear(u *ziping.OrgUnit, period, i int) error {
 // confirm), 1 submitted, 2 reviewed with one point adjusted, 3 published.
 func (d *demoFill) thisYear(u *ziping.OrgUnit, period, i int, hasLast bool) (string, error) {
 	if i%4 == 0 {
-		_, err := d.svc.Assess.StartAssessment(d.ctx, ziping.System, d.fwID, u, period, hasLast)
+		_, err := d.svc.Assess.StartAssessment(d.ctx, ziping.System, d.fw.ID, u, period, hasLast)
 		return ziping.StatusDraft, err
 	}
 	as, err := d.fill(u, period)
@@ -158,7 +157,7 @@ func (d *demoFill) manualPoint() (string, float64) {
 // fill starts an assessment and enters the demo's people's scores, with a document
 // for every point scored and one for every bonus claimed.
 func (d *demoFill) fill(u *ziping.OrgUnit, period int) (*ziping.Assessment, error) {
-	as, err := d.svc.Assess.StartAssessment(d.ctx, ziping.System, d.fwID, u, period, false)
+	as, err := d.svc.Assess.StartAssessment(d.ctx, ziping.System, d.fw.ID, u, period, false)
 	if err != nil {
 		return nil, err
 	}

@@ -94,7 +94,7 @@ func demoFrameworkFills(ctx context.Context, svc *services, ds *engine.Dataset, 
 	}
 	inputs := demoInputs(prog.FW, ds, seed)
 	return func(u *ziping.OrgUnit) *demoFill {
-		return &demoFill{svc: svc, ctx: ctx, fwID: fw, fw: prog.FW, in: inputs[u.Code]}
+		return &demoFill{svc: svc, ctx: ctx, fw: prog.FW, in: inputs[u.Code]}
 	}, nil
 }
 
@@ -103,7 +103,7 @@ func demoFrameworkFills(ctx context.Context, svc *services, ds *engine.Dataset, 
 // one point adjusted, 5 and later published.
 func (d *demoFill) stage(u *ziping.OrgUnit, period, i int) (string, error) {
 	if i == 0 {
-		_, err := d.svc.Assess.StartAssessment(d.ctx, ziping.System, d.fwID, u, period, false)
+		_, err := d.svc.Assess.StartAssessment(d.ctx, ziping.System, d.fw.ID, u, period, false)
 		return ziping.StatusDraft, err
 	}
 	as, err := d.fill(u, period)
