@@ -186,8 +186,14 @@ func TestTemplatesParse(t *testing.T) {
 		t.Fatal(err)
 	}
 	files, _ := fs.Glob(sub, "*.html")
-	if len(ps.byName)+2 != len(files) { // layout.html and parts.html are not pages
-		t.Errorf("%d pages parsed from %d files: a template is not listed in pageNames", len(ps.byName), len(files))
+	shared := map[string]bool{"layout.html": true, "parts.html": true} // not pages
+	for _, parts := range pageParts {
+		for _, p := range parts {
+			shared[p] = true
+		}
+	}
+	if len(ps.byName)+len(shared) != len(files) {
+		t.Errorf("%d pages and %d shared files parsed from %d files: a template is not listed in pageNames", len(ps.byName), len(shared), len(files))
 	}
 	// A broken template stops the start.
 	dir := t.TempDir()
