@@ -217,14 +217,7 @@ func TestErrorPageHidesInternals(t *testing.T) {
 }
 
 func TestTemplatesParse(t *testing.T) {
-	sub, err := fs.Sub(embedded, "templates")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ps, err := parsePages(sub)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ps, sub := embeddedPages(t)
 	files, _ := fs.Glob(sub, "*.html")
 	shared := map[string]bool{"layout.html": true, "parts.html": true} // not pages
 	for _, parts := range pageParts {
@@ -241,7 +234,7 @@ func TestTemplatesParse(t *testing.T) {
 	os.CopyFS(filepath.Join(dir, "static"), mustSub(t, "static"))
 	os.CopyFS(filepath.Join(dir, "templates"), sub)
 	os.WriteFile(filepath.Join(dir, "templates", "county.html"), []byte(`{{define "content"}}{{.Nope`), 0o644)
-	_, err = New(webServices(servicetest.Wire(servicetest.OpenSQLite(t), nil, nil)), slog.New(slog.DiscardHandler), Options{Dev: true, DevDir: dir, ScoreSheet: xlsx.WriteScoreSheet, Sheets: xlsx.WriteSheet, Letter: docx.WriteLetter})
+	_, err := New(webServices(servicetest.Wire(servicetest.OpenSQLite(t), nil, nil)), slog.New(slog.DiscardHandler), Options{Dev: true, DevDir: dir, ScoreSheet: xlsx.WriteScoreSheet, Sheets: xlsx.WriteSheet, Letter: docx.WriteLetter})
 	if err == nil || !strings.Contains(err.Error(), "county") {
 		t.Errorf("a broken template: %v", err)
 	}

@@ -31,7 +31,7 @@ func TestAssessmentPageSendsResults(t *testing.T) {
 			t.Errorf("the assessment page carries %s", bad)
 		}
 	}
-	links := regexp.MustCompile(`<a href="(/assessments/\d+/points/[^"]+)" data-fragment="([^"]+)"`).FindAllStringSubmatch(body, -1)
+	links := regexp.MustCompile(`<a href="(/assessments/\d+/points/[^"]+)" data-fragment-url="([^"]+)"`).FindAllStringSubmatch(body, -1)
 	// lxzz-county: 24 points, 3 bonus items, 6 vetoes.
 	if len(links) != 24+3+6 {
 		t.Fatalf("%d points link their details, want 33", len(links))
@@ -73,7 +73,7 @@ func TestPointFragment(t *testing.T) {
 	want(t, "point page", w, 200, "<h1>测评点17 师德师风与教师待遇保障</h1>", `id="form-s-17"`, `name="back" value="point"`,
 		`href="`+assessmentURL(id)+`/points/16" id="point-prev"`, `href="`+assessmentURL(id)+`/points/18" id="point-next"`,
 		`href="`+assessmentURL(id)+`#pt-17" id="point-back"`)
-	if strings.Contains(w.Body.String(), "data-fragment") {
+	if strings.Contains(w.Body.String(), "data-fragment-url") {
 		t.Errorf("the point's page links its details again")
 	}
 	first := f.do(request{role: "filler", path: assessmentURL(id) + "/points/1"}).Body.String()

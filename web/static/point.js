@@ -9,7 +9,7 @@
     link.textContent = open ? "收起" : link.getAttribute("data-label");
   }
   document.addEventListener("click", function (ev) {
-    var link = ev.target.closest ? ev.target.closest("a[data-fragment]") : null;
+    var link = ev.target.closest ? ev.target.closest("a[data-fragment-url]") : null;
     if (!link || ev.button !== 0 || ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.altKey) {
       return;
     }
@@ -25,7 +25,7 @@
       show(link, box, box.hidden);
       return;
     }
-    fetch(link.getAttribute("data-fragment"), { credentials: "same-origin" }).then(function (resp) {
+    fetch(link.getAttribute("data-fragment-url"), { credentials: "same-origin" }).then(function (resp) {
       // A session that ended redirects to the sign-in page: go there with the link.
       if (!resp.ok || resp.redirected) {
         throw new Error(String(resp.status));
