@@ -108,22 +108,28 @@ func (b *benchWeb) realPages(a benchAccount, u int) []weightedPage {
 // lxzzPoints are the points of lxzz-county whose form a user opens.
 const lxzzPoints = 24
 
-// pick draws the page of step i of user u: by weight, from the user's own source.
-func pick(ps []weightedPage, rng *rand.Rand) benchPage {
-	total := 0
-	for _, p := range ps {
-		total += p.weight
-	}
-	n := rng.IntN(total)
-	for _, p := range ps {
-		if n -= p.weight; n < 0 {
-			if p.kind == "point_form" {
-				return benchPage{p.kind, p.path + strconv.Itoa(1+rng.IntN(lxzzPoints)) + "/form"}
+// pick is the page of step i of user u: at first each of the user's pages once,
+// starting at one that depends on u (so that users of one role start apart), then
+// drawn by weight from the user's own source.
+func pick(ps []weightedPage, u, i int, rng *rand.Rand) benchPage {
+	p := ps[(u+i)%len(ps)]
+	if i >= len(ps) {
+		total := 0
+		for _, q := range ps {
+			total += q.weight
+		}
+		n := rng.IntN(total)
+		for _, q := range ps {
+			if p = q; n < q.weight {
+				break
 			}
-			return p.benchPage
+			n -= q.weight
 		}
 	}
-	return ps[len(ps)-1].benchPage
+	if p.kind == "point_form" {
+		return benchPage{p.kind, p.path + strconv.Itoa(1+rng.IntN(lxzzPoints)) + "/form"}
+	}
+	return p.benchPage
 }
 
 // realRound signs the users in and runs them for the duration with think time.
@@ -142,7 +148,7 @@ func (b *benchWeb) realRound(ctx context.Context, e *env, svc *services, f *benc
 		rngs[u] = rand.New(rand.NewPCG(2, uint64(u))) // used by user u's goroutine only
 	}
 	step := func(ctx context.Context, u, i int) (string, error) {
-		p := pick(pages[u], rngs[u])
+		p := pick(pages[u], u, i, rngs[u])
 		return p.kind, b.get(ctx, p.path, cookies[u])
 	}
 	rep := loadtest.Run(ctx, loadtest.Config{Users: f.users, Duration: f.duration, ThinkMin: f.thinkMin, ThinkMax: f.thinkMax, Seed: 1}, step)

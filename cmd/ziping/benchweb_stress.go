@@ -30,7 +30,7 @@ func (b *benchWeb) stressRound(ctx context.Context, e *env, svc *services, f *be
 		pages[u] = b.pages(accountOf(accounts, u), u)
 	}
 	step := func(ctx context.Context, u, i int) (string, error) {
-		p := pages[u][i%len(pages[u])]
+		p := pages[u][(3*u+i)%len(pages[u])] // users start apart, so that a short round sees every page
 		return p.kind, b.get(ctx, p.path, cookies[u])
 	}
 	if b.imports != nil {

@@ -15,7 +15,9 @@ func TestBenchWeb(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a server and loads it for 5 s")
 	}
-	out, errs, code := runCLI(t, "bench", "web", "--users", "30", "--think", "50ms-150ms", "--duration", "3s",
+	// 100 users: two admins and eight reviewers, who go through their pages once
+	// first, starting apart; four stress users starting apart in their round.
+	out, errs, code := runCLI(t, "bench", "web", "--users", "100", "--think", "1ms-20ms", "--duration", "3s",
 		"--stress-users", "4", "--stress-duration", "2s", "--counties", "2", "--schools", "40",
 		"--db", "sqlite:"+t.TempDir()+"/bench.db")
 	if code != 0 {
