@@ -32,3 +32,4 @@ fuzz:
 	go test ./account -run '^$$' -fuzz '^FuzzDeviceCookie$$' -fuzztime 60s
 	go test ./report -run '^$$' -fuzz '^FuzzImportDraft$$' -fuzztime 60s -fuzzminimizetime 5s
 	go test ./docx -run '^$$' -fuzz '^FuzzJoinNumbers$$' -fuzztime 30s
+	go test ./web -run '^$$' -fuzz '^FuzzTemplates$$' -fuzztime 60s

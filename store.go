@@ -128,11 +128,13 @@ type FactRecord struct {
 type SchoolQuery struct {
 	UnitIDs []int64 // counties; empty: none
 	Period  int
+	Code    string // this school's rows only
 	Search  string // in code or name
 	Stage   string
 	Sort    string // code, name, stage, students; "-" prefix for descending
 	Offset  int
 	Limit   int
+	NoTotal bool // the caller knows the total: 0 comes back, and the rows are not counted
 }
 
 // AuditEntry is one line of the append-only audit trail. Hash is an HMAC-SHA256
@@ -186,6 +188,7 @@ type Store interface {
 	CreateUnit(ctx context.Context, u *OrgUnit) error // sets ID and Path
 	Unit(ctx context.Context, id int64) (*OrgUnit, error)
 	UnitByCode(ctx context.Context, code string) (*OrgUnit, error)
+	UnitsByCode(ctx context.Context, codes []string) ([]OrgUnit, error)              // those that exist, ordered by code
 	Subtree(ctx context.Context, root *OrgUnit, levels ...string) ([]OrgUnit, error) // root included, ordered by path
 
 	CreateUser(ctx context.Context, u *User) error

@@ -1,13 +1,14 @@
 // Package loadtest is a small closed-loop load generator: N virtual users each run a
-// step function back to back until a deadline, and every step's latency is recorded
-// by kind. It has no knowledge of the application; cmd/ziping drives the web pages
-// with it.
+// step function until a deadline, back to back or with a think time between steps,
+// and every step's latency is recorded by kind. It has no knowledge of the
+// application; cmd/ziping drives the web pages with it.
 package loadtest
 
 import (
 	"context"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"slices"
 	"sort"
 	"sync"
@@ -25,15 +26,23 @@ type Config struct {
 	Duration time.Duration
 	// MaxErrors is how many error messages the report keeps (the count is exact).
 	MaxErrors int
+	// ThinkMin and ThinkMax bound the pause of a user after each response, drawn
+	// uniformly between them; both zero is no pause (the worst case). With a think
+	// time each user also waits a draw from [0, ThinkMax) before its first step, so
+	// that the users arrive spread out rather than all at once.
+	ThinkMin, ThinkMax time.Duration
+	// Seed makes the think times of a run repeatable (each user draws from its own
+	// source, seeded with Seed and its number).
+	Seed uint64
 }
 
 // Stats are the figures of one kind of request (or of all: Kind "all").
 type Stats struct {
-	Kind               string
-	Count, Errors      int
-	PerSecond          float64
-	P50, P90, P99, Max time.Duration
-	Mean               time.Duration
+	Kind                    string
+	Count, Errors           int
+	PerSecond               float64
+	P50, P90, P95, P99, Max time.Duration
+	Mean                    time.Duration
 }
 
 // Report is the outcome of a run.
@@ -51,9 +60,10 @@ type sample struct {
 	err  error
 }
 
-// Run starts cfg.Users goroutines that call step in a loop with no think time until
-// cfg.Duration has passed or ctx ends. A step started before the deadline runs to its
-// end (the step bounds its own time), so every started request is counted.
+// Run starts cfg.Users goroutines that call step in a loop, with the think time
+// between steps, until cfg.Duration has passed or ctx ends. A step started before the
+// deadline runs to its end (the step bounds its own time), so every started request
+// is counted; a pause that would end after the deadline ends the user instead.
 func Run(ctx context.Context, cfg Config, step Step) *Report {
 	if cfg.MaxErrors == 0 {
 		cfg.MaxErrors = 10
@@ -64,17 +74,48 @@ func Run(ctx context.Context, cfg Config, step Step) *Report {
 	var wg sync.WaitGroup
 	for u := range cfg.Users {
 		wg.Go(func() {
-			out := make([]sample, 0, 1024)
+			rng := rand.New(rand.NewPCG(cfg.Seed, uint64(u)))
+			out := make([]sample, 0, 64)
+			if cfg.ThinkMax > 0 && !pause(ctx, deadline, randDuration(rng, 0, cfg.ThinkMax)) {
+				return
+			}
 			for i := 0; ctx.Err() == nil && time.Now().Before(deadline); i++ {
 				t0 := time.Now()
 				kind, err := step(ctx, u, i)
 				out = append(out, sample{kind, time.Since(t0), err})
+				if cfg.ThinkMax > 0 && !pause(ctx, deadline, randDuration(rng, cfg.ThinkMin, cfg.ThinkMax)) {
+					break
+				}
 			}
 			per[u] = out
 		})
 	}
 	wg.Wait()
 	return summarize(cfg, per, time.Since(start))
+}
+
+// randDuration is a duration drawn uniformly from [lo, hi].
+func randDuration(rng *rand.Rand, lo, hi time.Duration) time.Duration {
+	if hi <= lo {
+		return lo
+	}
+	return lo + time.Duration(rng.Int64N(int64(hi-lo)+1))
+}
+
+// pause sleeps d and reports whether the user goes on: not when ctx ends first, or
+// when the pause would end after the deadline.
+func pause(ctx context.Context, deadline time.Time, d time.Duration) bool {
+	if time.Now().Add(d).After(deadline) {
+		return false
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
 }
 
 func summarize(cfg Config, per [][]sample, elapsed time.Duration) *Report {
@@ -118,7 +159,7 @@ func stats(kind string, ss []sample, elapsed time.Duration) Stats {
 		}
 	}
 	slices.Sort(ds)
-	st.P50, st.P90, st.P99 = Quantile(ds, 0.50), Quantile(ds, 0.90), Quantile(ds, 0.99)
+	st.P50, st.P90, st.P95, st.P99 = Quantile(ds, 0.50), Quantile(ds, 0.90), Quantile(ds, 0.95), Quantile(ds, 0.99)
 	st.Max, st.Mean = ds[len(ds)-1], sum/time.Duration(len(ds))
 	if elapsed > 0 {
 		st.PerSecond = float64(len(ds)) / elapsed.Seconds()
@@ -142,9 +183,9 @@ func (r *Report) Errors() int { return r.All.Errors }
 
 // Write prints the report as a table: one row per kind, then the total.
 func (r *Report) Write(w io.Writer) {
-	fmt.Fprintf(w, "%-14s %8s %6s %8s %8s %8s %8s %8s\n", "page", "requests", "errors", "req/s", "p50", "p90", "p99", "max")
+	fmt.Fprintf(w, "%-15s %8s %6s %8s %8s %8s %8s %8s %8s\n", "page", "requests", "errors", "req/s", "p50", "p90", "p95", "p99", "max")
 	row := func(s Stats) {
-		fmt.Fprintf(w, "%-14s %8d %6d %8.1f %8s %8s %8s %8s\n", s.Kind, s.Count, s.Errors, s.PerSecond, ms(s.P50), ms(s.P90), ms(s.P99), ms(s.Max))
+		fmt.Fprintf(w, "%-15s %8d %6d %8.1f %8s %8s %8s %8s %8s\n", s.Kind, s.Count, s.Errors, s.PerSecond, ms(s.P50), ms(s.P90), ms(s.P95), ms(s.P99), ms(s.Max))
 	}
 	for _, s := range r.Kinds {
 		row(s)

@@ -67,6 +67,15 @@ func (db *DB) UnitByCode(ctx context.Context, code string) (*ziping.OrgUnit, err
 	return &u, nil
 }
 
+// UnitsByCode returns the units of the given codes that exist, ordered by code.
+func (db *DB) UnitsByCode(ctx context.Context, codes []string) ([]ziping.OrgUnit, error) {
+	if len(codes) == 0 {
+		return nil, nil
+	}
+	rows, err := db.q.Query(ctx, `SELECT `+unitColumns+` FROM units WHERE code = ANY ($1) ORDER BY code`, codes)
+	return collect(rows, err, "units by code", scanUnit)
+}
+
 // Subtree returns root and every unit below it, ordered by path (so a parent comes
 // before its children), keeping only the given levels when there are any. A nil root
 // means the whole tree.

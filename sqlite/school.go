@@ -53,6 +53,10 @@ func schoolFilter(q ziping.SchoolQuery) (string, []any, error) {
 		where += period
 		args = append(args, q.Period)
 	}
+	if q.Code != "" {
+		where += ` AND code = ?`
+		args = append(args, q.Code)
+	}
 	if q.Stage != "" {
 		where += ` AND stage = ?`
 		args = append(args, q.Stage)
@@ -68,8 +72,8 @@ func schoolFilter(q ziping.SchoolQuery) (string, []any, error) {
 }
 
 // Schools returns a page of the school rows q selects and how many rows it selects
-// in all. No unit ids select nothing; Period 0 is every period; Search is a
-// substring of the code or the name; Limit 0 is no limit.
+// in all (0 with NoTotal). No unit ids select nothing; Period 0 is every period;
+// Search is a substring of the code or the name; Limit 0 is no limit.
 func (c conn) Schools(ctx context.Context, q ziping.SchoolQuery) ([]ziping.SchoolRecord, int, error) {
 	order, err := schoolOrder(q.Sort)
 	if err != nil {
@@ -86,8 +90,10 @@ func (c conn) Schools(ctx context.Context, q ziping.SchoolQuery) ([]ziping.Schoo
 		return nil, 0, err
 	}
 	var total int
-	if err := c.q.QueryRowContext(ctx, `SELECT count(*) FROM schools`+where, args...).Scan(&total); err != nil {
-		return nil, 0, storeError(err, "count schools", "")
+	if !q.NoTotal {
+		if err := c.q.QueryRowContext(ctx, `SELECT count(*) FROM schools`+where, args...).Scan(&total); err != nil {
+			return nil, 0, storeError(err, "count schools", "")
+		}
 	}
 	limit := int64(q.Limit)
 	if limit == 0 {

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
 
@@ -96,9 +97,28 @@ func (c conn) Subtree(ctx context.Context, root *ziping.OrgUnit, levels ...strin
 			args = append(args, l)
 		}
 	}
-	rows, err := c.q.QueryContext(ctx, query+` ORDER BY path`, args...)
+	return c.units(ctx, "subtree", query+` ORDER BY path`, args...)
+}
+
+// UnitsByCode returns the units of the given codes that exist, ordered by code. The
+// codes are one JSON argument, so that the statement is the same for any number.
+func (c conn) UnitsByCode(ctx context.Context, codes []string) ([]ziping.OrgUnit, error) {
+	if len(codes) == 0 {
+		return nil, nil
+	}
+	list, err := json.Marshal(codes)
 	if err != nil {
-		return nil, storeError(err, "subtree", "")
+		return nil, internal("encode unit codes", err)
+	}
+	return c.units(ctx, "units by code", `SELECT `+unitColumns+` FROM units
+		WHERE code IN (SELECT value FROM json_each(?)) ORDER BY code`, string(list))
+}
+
+// units runs a query of units.
+func (c conn) units(ctx context.Context, what, query string, args ...any) ([]ziping.OrgUnit, error) {
+	rows, err := c.q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, storeError(err, what, "")
 	}
 	defer rows.Close()
 	var out []ziping.OrgUnit
@@ -109,5 +129,5 @@ func (c conn) Subtree(ctx context.Context, root *ziping.OrgUnit, levels ...strin
 		}
 		out = append(out, u)
 	}
-	return out, storeError(rows.Err(), "subtree", "")
+	return out, storeError(rows.Err(), what, "")
 }

@@ -186,3 +186,23 @@ func testSchoolsPaging(t *testing.T, st ziping.Store) {
 		t.Errorf("second page of 西湖, one a page: total %d, rows %v; want 2 and [3301030002]", total, schoolCodes(page))
 	}
 }
+
+// testSchoolsByCodeNoTotal: Code selects one school's rows (not those whose code only
+// contains it); NoTotal gives the same rows without counting them.
+func testSchoolsByCodeNoTotal(t *testing.T, st ziping.Store) {
+	tr, _ := searchFixture(t, st)
+	got := query(t, st, ziping.SchoolQuery{UnitIDs: tr.counties(), Code: "3301020001"})
+	diff(t, "one school, every period", schoolCodes(got), []string{"3301020001/初中", "3301020001/初中"})
+	diff(t, "a code's prefix", schoolCodes(query(t, st, ziping.SchoolQuery{UnitIDs: tr.counties(), Code: "330102"})), []string(nil))
+	diff(t, "another county's school", schoolCodes(query(t, st, ziping.SchoolQuery{UnitIDs: []int64{tr.countyA2.ID}, Code: "3301020001"})), []string(nil))
+	q := ziping.SchoolQuery{UnitIDs: tr.counties(), Period: 2023, Sort: "-students", Offset: 1, Limit: 4}
+	counted, total, err := st.Schools(t.Context(), q)
+	must(t, err, "Schools counted")
+	q.NoTotal = true
+	uncounted, none, err := st.Schools(t.Context(), q)
+	must(t, err, "Schools with NoTotal")
+	if total != 8 || none != 0 {
+		t.Errorf("totals %d and %d with NoTotal, want 8 and 0", total, none)
+	}
+	diff(t, "the same page with NoTotal", uncounted, counted)
+}

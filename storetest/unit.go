@@ -170,3 +170,19 @@ func testSubtreeSiblingPrefixes(t *testing.T, st ziping.Store) {
 		t.Errorf("Subtree of the root: %d counties, want %d", len(got), len(cities))
 	}
 }
+
+// testUnitsByCode: the units of the codes that exist, in code order, whatever the
+// order and repetition of the codes asked for.
+func testUnitsByCode(t *testing.T, st ziping.Store) {
+	tr := newTree(t, st)
+	got, err := st.UnitsByCode(t.Context(), []string{"3301020001", "999999", "330103", "330102", "330103", "%", ""})
+	must(t, err, "UnitsByCode")
+	diff(t, "UnitsByCode", got, []ziping.OrgUnit{tr.countyA1, tr.school, tr.countyA2}) // "3301020001" < "330103"
+	for _, none := range [][]string{nil, {}, {"999999"}} {
+		got, err := st.UnitsByCode(t.Context(), none)
+		must(t, err, "UnitsByCode of none")
+		if len(got) != 0 {
+			t.Errorf("UnitsByCode(%q) = %v, want none", none, codes(got))
+		}
+	}
+}

@@ -57,7 +57,8 @@ func (s *Server) done(w http.ResponseWriter, r *http.Request, msg, to string) er
 }
 
 // assessmentScore saves one side's score of a point. A refusal (bad input, or someone
-// else saved first) comes back on the page, beside the point, with what was typed.
+// else saved first) comes back beside the point, with what was typed: on the point's
+// page when it was posted from there, else on the assessment page (renderRefusal).
 func (s *Server) assessmentScore(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
@@ -68,26 +69,21 @@ func (s *Server) assessmentScore(w http.ResponseWriter, r *http.Request) error {
 	if err == nil {
 		_, err = s.svc.Assess.ScorePoint(r.Context(), info(r).actor, id, in)
 	}
-	anchor := pointAnchor(code)
 	if err == nil {
 		msg := "已保存测评点" + code + "的" + sideName(in.Side) + "。"
 		if in.Clear {
 			msg = "已清除测评点" + code + "的复核意见。"
 		}
-		return s.done(w, r, msg, assessmentURL(id)+"#"+url.PathEscape(anchor))
+		return s.done(w, r, msg, savedURL(r, id, code))
 	}
 	msg, ok := userMessage(err)
 	if !ok {
 		return err
 	}
-	return s.renderAssessment(w, r, statusOf(err), id, func(p *assessmentPage) {
-		var f *scoreForm
-		if ap := p.point(anchor); ap != nil {
-			f = map[string]*scoreForm{ziping.SideSelf: ap.SelfForm, ziping.SideReview: ap.ReviewForm}[in.Side]
-		}
+	return s.renderRefusal(w, r, statusOf(err), id, code, msg, func(ap *aPoint) bool {
+		f := map[string]*scoreForm{ziping.SideSelf: ap.SelfForm, ziping.SideReview: ap.ReviewForm}[in.Side]
 		if f == nil {
-			p.Message = msg
-			return
+			return false
 		}
 		f.Error = msg
 		f.fill(in.Score, in.Checked, in.Triggered)
@@ -99,6 +95,7 @@ func (s *Server) assessmentScore(w http.ResponseWriter, r *http.Request) error {
 		} else {
 			f.Version = in.Version
 		}
+		return true
 	})
 }
 
@@ -220,9 +217,8 @@ func (s *Server) evidenceAdd(w http.ResponseWriter, r *http.Request) error {
 	if err == nil {
 		_, err = s.svc.Assess.AddEvidence(r.Context(), info(r).actor, id, in)
 	}
-	anchor := pointAnchor(in.Point)
 	if err == nil {
-		return s.done(w, r, "已上传证明材料。", assessmentURL(id)+"#"+url.PathEscape(anchor))
+		return s.done(w, r, "已上传证明材料。", savedURL(r, id, in.Point))
 	}
 	msg, ok := userMessage(err)
 	if !ok {
@@ -231,14 +227,13 @@ func (s *Server) evidenceAdd(w http.ResponseWriter, r *http.Request) error {
 	if noFile && ziping.ErrorKind(err) == ziping.Invalid {
 		msg = "请选择要上传的文件"
 	}
-	return s.renderAssessment(w, r, statusOf(err), id, func(p *assessmentPage) {
-		ap := p.point(anchor)
-		if ap == nil || ap.EvidenceForm == nil {
-			p.Message = msg
-			return
-		}
+	return s.renderRefusal(w, r, statusOf(err), id, in.Point, msg, func(ap *aPoint) bool {
 		ef := ap.EvidenceForm
+		if ef == nil {
+			return false
+		}
 		ef.Error, ef.Title, ef.DocNumber, ef.Period = msg, in.Title, in.DocNumber, year
+		return true
 	})
 }
 
@@ -309,12 +304,12 @@ func (s *Server) evidenceChange(remove bool) handlerFunc {
 			msg = "已确认证明材料「" + e.Title + "」。"
 		}
 		if err == nil {
-			return s.done(w, r, msg, assessmentURL(e.AssessmentID)+"#"+url.PathEscape(pointAnchor(e.Point)))
+			return s.done(w, r, msg, savedURL(r, e.AssessmentID, e.Point))
 		}
 		refusal, ok := userMessage(err)
 		if !ok {
 			return err
 		}
-		return s.renderAssessment(w, r, statusOf(err), e.AssessmentID, func(p *assessmentPage) { p.Message = refusal })
+		return s.renderRefusal(w, r, statusOf(err), e.AssessmentID, e.Point, refusal, func(*aPoint) bool { return false })
 	}
 }

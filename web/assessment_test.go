@@ -262,7 +262,9 @@ func TestAssessmentWorkflow(t *testing.T) {
 	page := assessmentURL(id)
 	want(t, "start again", post("filler", "/units/990102/assessments", url.Values{"fw": {testFW}, "period": {"2024"}}), 409, "已经开始")
 	want(t, "list after", get("filler", "/units/990102/assessments"), 200, "2024年度", "填报中", page)
-	want(t, "page", get("filler", page), 200, "填报中", "提交前检查", "测评点17「师德师风与教师待遇保障」尚未评分", `id="form-s-17"`)
+	point := page + "/points/" + manualCode
+	want(t, "page", get("filler", page), 200, "填报中", "提交前检查", "测评点17「师德师风与教师待遇保障」尚未评分", `href="`+point+`"`)
+	want(t, "point page", get("filler", point), 200, "测评点17 师德师风与教师待遇保障", `id="form-s-17"`, `id="e-17"`)
 
 	// Score the manual point: out of range, then right.
 	score := func(role, side, code, version, value, why string) *httptest.ResponseRecorder {
@@ -291,7 +293,8 @@ func TestAssessmentWorkflow(t *testing.T) {
 		t.Fatalf("evidence %+v, %v", evs, err)
 	}
 	evID := strconv.FormatInt(evs[0].ID, 10)
-	want(t, "page with evidence", get("filler", page), 200, "黄教发〔2024〕3号", "/evidence/"+evID)
+	want(t, "page with evidence", get("filler", page), 200, `<span class="evidence-count">1</span>`)
+	want(t, "point with evidence", get("filler", point), 200, "黄教发〔2024〕3号", "/evidence/"+evID)
 	dl := get("reviewer", "/evidence/"+evID)
 	want(t, "download", dl, 200)
 	if !bytes.Equal(dl.Body.Bytes(), tinyPDF) || dl.Header().Get("Content-Type") != "application/pdf" ||
@@ -307,13 +310,18 @@ func TestAssessmentWorkflow(t *testing.T) {
 	want(t, "evidence after submit", f.uploadAs("filler", page+"/evidence", map[string]string{"point": manualCode}, "b.pdf", tinyPDF), 409)
 	want(t, "remove after submit", post("filler", "/evidence/"+evID+"/remove", nil), 409)
 	want(t, "filler reviews", score("filler", "review", manualCode, "0", "1", "自己复核"), 403)
-	w = get("filler", page)
-	if strings.Contains(w.Body.String(), `id="form-s-17"`) || strings.Contains(w.Body.String(), `id="submit-form"`) {
-		t.Errorf("the submitted page still offers the unit its forms")
+	if w := get("filler", page); strings.Contains(w.Body.String(), `id="submit-form"`) {
+		t.Errorf("the submitted page still offers the unit its submit form")
+	}
+	for _, path := range []string{point, point + "/form"} {
+		if w := get("filler", path); w.Code != 200 || strings.Contains(w.Body.String(), `id="form-s-17"`) || strings.Contains(w.Body.String(), `id="e-17"`) {
+			t.Errorf("%s after submitting: status %d, or it still offers the unit its forms", path, w.Code)
+		}
 	}
 
 	// The reviewer lowers point 17 and returns the assessment.
-	want(t, "review page", get("reviewer", page), 200, "复核结论", `id="form-r-17"`, `id="return-form"`)
+	want(t, "review page", get("reviewer", page), 200, "复核结论", `id="return-form"`)
+	want(t, "review form", get("reviewer", point+"/form"), 200, `id="form-r-17"`)
 	want(t, "review without reason", score("reviewer", "review", manualCode, "0", "2", ""), 400, "复核17须写明理由", `value="2"`)
 	want(t, "review", score("reviewer", "review", manualCode, "0", "2", "师德失范查处台账不完整"), 303)
 	want(t, "reviewed page", get("reviewer", page), 200, "复核结果", "师德失范查处台账不完整", `class="apoint diff"`, "自评可信度")
@@ -322,7 +330,9 @@ func TestAssessmentWorkflow(t *testing.T) {
 
 	// The unit sees why, fixes the point and resubmits.
 	w = get("filler", page)
-	want(t, "returned page", w, 200, "自评已被退回", "请补充查处台账", "师德失范查处台账不完整", `id="form-s-17"`)
+	want(t, "returned page", w, 200, "自评已被退回", "请补充查处台账", "师德失范查处台账不完整")
+	w = get("filler", point)
+	want(t, "returned point", w, 200, "师德失范查处台账不完整", `id="form-s-17"`)
 	v := formVersion(t, w.Body.String(), "form-s-17")
 	want(t, "fix", score("filler", "self", manualCode, v, "3", "已补充查处台账，酌情扣1分"), 303)
 	want(t, "resubmit", post("filler", page+"/submit", url.Values{"status": {"returned"}}), 303)
@@ -364,7 +374,7 @@ func TestAssessmentScoreConflict(t *testing.T) {
 	page := assessmentURL(id)
 	user := roleUsers["filler"].user
 	one, two := f.sessionFor(user), f.sessionFor(user)
-	p1, p2 := f.doAs(one, http.MethodGet, page, nil), f.doAs(two, http.MethodGet, page, nil)
+	p1, p2 := f.doAs(one, http.MethodGet, page+"/points/17", nil), f.doAs(two, http.MethodGet, page+"/points/17/form", nil)
 	want(t, "page 1", p1, 200)
 	want(t, "page 2", p2, 200)
 	v1, v2 := formVersion(t, p1.Body.String(), "form-s-17"), formVersion(t, p2.Body.String(), "form-s-17")
@@ -405,8 +415,10 @@ func TestAssessmentAccess(t *testing.T) {
 	if w := f.do(request{role: "viewer", path: "/units/990121/assessments"}); strings.Contains(w.Body.String(), draft) {
 		t.Errorf("the viewer's list shows the draft")
 	}
-	if w := f.do(request{role: "viewer", path: pub}); strings.Contains(w.Body.String(), `id="form-`) {
-		t.Errorf("the viewer is offered a form")
+	for _, path := range []string{pub, pub + "/points/A1", pub + "/points/A1/form"} {
+		if w := f.do(request{role: "viewer", path: path}); w.Code != 200 || strings.Contains(w.Body.String(), `id="form-`) {
+			t.Errorf("%s: status %d, or the viewer is offered a form", path, w.Code)
+		}
 	}
 
 	// A reviewer of a county reviews neither it nor its neighbours.
@@ -471,6 +483,12 @@ func assessmentMatrix(f *fixture, units map[string]string, unitRoute func(string
 		}
 	}
 	d, p := assessmentURL(draft), assessmentURL(pub)
+	seeDraft := map[string]int{"admin": 200, "reviewer": 200, "filler": 200, "school": 404, "viewer": 404}
+	seePublished := map[string]int{"admin": 200, "reviewer": 200, "filler": 404, "school": 404, "viewer": 200}
+	pointRoute := func(suffix string) func(string) []check {
+		return both(by(http.MethodGet, d+"/points/17"+suffix, nil, seeDraft), by(http.MethodGet, p+"/points/V1"+suffix, nil, seePublished),
+			by(http.MethodGet, d+"/points/99"+suffix, nil, map[string]int{"admin": 404, "reviewer": 404, "filler": 404, "school": 404, "viewer": 404}))
+	}
 	unitEdit := map[string]int{"admin": 400, "filler": 400, "reviewer": 403, "school": 404, "viewer": 404}
 	review := map[string]int{"admin": 409, "reviewer": 409, "filler": 403, "school": 404, "viewer": 404}
 	seen := url.Values{"status": {"bogus"}, "note": {"说明"}}
@@ -483,7 +501,11 @@ func assessmentMatrix(f *fixture, units map[string]string, unitRoute func(string
 		"POST /assessments/{id}/points/{point}": both(
 			by(http.MethodPost, d+"/points/17", url.Values{"side": {"self"}, "score": {"99"}, "justification": {"x"}}, unitEdit),
 			by(http.MethodPost, d+"/points/17", url.Values{"side": {"review"}, "score": {"1"}, "justification": {"x"}}, review)),
-		"POST /assessments/{id}/evidence": by(http.MethodPost, d+"/evidence", url.Values{"point": {"17"}}, unitEdit),
+		// A point's page and its details alone: whoever sees the assessment; an
+		// unknown point is 404 to everyone who does.
+		"GET /assessments/{id}/points/{point}":      pointRoute(""),
+		"GET /assessments/{id}/points/{point}/form": pointRoute("/form"),
+		"POST /assessments/{id}/evidence":           by(http.MethodPost, d+"/evidence", url.Values{"point": {"17"}}, unitEdit),
 		"GET /evidence/{id}": by(http.MethodGet, "/evidence/"+ev, nil,
 			map[string]int{"anon": 401, "admin": 200, "reviewer": 200, "filler": 200, "school": 404, "viewer": 404}),
 		"POST /evidence/{id}/remove": func(role string) []check {
@@ -520,7 +542,9 @@ func TestAssessmentFromLastYear(t *testing.T) {
 	id, _ := strconv.ParseInt(strings.TrimPrefix(page, "/assessments/"), 10, 64)
 	f.scoreRest(a, id)
 	w = f.do(request{role: "filler", path: page})
-	want(t, "page", w, 200, "待确认", "测评点17的评分沿用自上年，尚未确认", "证明材料「上年方案」沿用自上年，尚未确认", ">确认</button>", "上年说明")
+	want(t, "page", w, 200, "待确认", "测评点17的评分沿用自上年，尚未确认", "证明材料「上年方案」沿用自上年，尚未确认")
+	w = f.do(request{role: "filler", path: page + "/points/17"})
+	want(t, "point", w, 200, ">确认</button>", "上年说明", "上年方案")
 	evs, _ := f.svc.Store.EvidenceOf(f.ctx, id)
 	if len(evs) != 1 || !evs[0].ToConfirm {
 		t.Fatalf("copied evidence %+v", evs)

@@ -47,6 +47,7 @@ type assessmentPage struct {
 	NoticeURL                      string   // the rectification notice, when there are problems
 	Extensions                     string
 	MaxEvidence                    string
+	PointJS                        string // the script that opens a point's details in place
 }
 
 type credibilityView struct {
@@ -68,11 +69,14 @@ type assessArea struct {
 	Points                              []*aPoint
 }
 
-// aPoint is a point, bonus item or veto item of an assessment page.
+// aPoint is a point, bonus item or veto item of an assessment. The assessment page
+// shows its result (state, scores, reasons, how many evidence files, problems); its
+// details and forms (the standard, the values, the justification, the evidence, the
+// score and upload forms) come on demand, from FragmentURL, or on its own page, URL.
 type aPoint struct {
 	Code, Title, Standard, Max, Anchor string
 	Kind                               string // data, manual, checklist, veto, manual_veto
-	Verdict, Bonus                     bool
+	Verdict, Bonus, IsVeto             bool
 	State, StateClass                  string
 	SelfScore, ReviewScore             string
 	HasReview, Diff                    bool
@@ -81,12 +85,29 @@ type aPoint struct {
 	Justification                      string
 	ToConfirm                          bool
 	ReviewReason                       string
+	TakesEvidence                      bool // evidence is asked for, or some is linked
 	EvidenceNeeded                     []string
 	Evidence                           []evidenceRow
 	LastProblems, Problems             []problemRow
 	SelfForm, ReviewForm               *scoreForm
 	EvidenceForm                       *evidenceForm
 	Blocking                           []string // readiness items of this point
+	URL, FragmentURL                   string   // the point's own page, and its details alone
+	Opened                             bool     // the details are shown with the result
+}
+
+// Editable reports whether the actor has a form on the point: a score, an upload, or
+// an evidence link to confirm or remove.
+func (ap *aPoint) Editable() bool {
+	if ap.SelfForm != nil || ap.ReviewForm != nil || ap.EvidenceForm != nil {
+		return true
+	}
+	for _, e := range ap.Evidence {
+		if e.RemoveURL != "" || e.ConfirmURL != "" {
+			return true
+		}
+	}
+	return false
 }
 
 type metricValue struct {
@@ -99,6 +120,8 @@ type metricValue struct {
 // stored score is now.
 type scoreForm struct {
 	CSRF, Action, Side, Kind, Max, ID string
+	Review                            bool   // the review side's form
+	Back                              string // "point": saving returns to the point's page
 	Fail                              string // verdict frameworks: the score of 未达标
 	Version                           int64
 	Score, Justification              string
@@ -115,11 +138,12 @@ type checkItem struct {
 
 type evidenceForm struct {
 	CSRF, Action, Point, ID, Accept string
+	Back                            string // "point": the upload returns to the point's page
 	Title, DocNumber, Period, Error string
 }
 
 type evidenceRow struct {
-	CSRF                            string
+	CSRF, Back                      string
 	ID                              int64
 	Title, DocNumber, FileName, URL string
 	Period                          int
@@ -150,6 +174,25 @@ func permsOf(a *ziping.Actor, v *assess.AssessmentView) assessmentPerms {
 
 // newAssessmentPage builds the page of v for the request's actor.
 func (s *Server) newAssessmentPage(r *http.Request, v *assess.AssessmentView) (*assessmentPage, error) {
+	p, err := s.assessmentView(r, v)
+	if err != nil {
+		return nil, err
+	}
+	_, assets, err := s.current()
+	if err != nil {
+		return nil, err
+	}
+	p.PointJS = assets.url("point.js")
+	if err := s.fillUnitPage(r, &p.Page, v.Unit, strconv.Itoa(v.Assessment.Period)+"年度自评"); err != nil {
+		return nil, err
+	}
+	p.Crumbs = append(p.Crumbs[:len(p.Crumbs)-1], crumb{Name: "自评与复核", URL: p.ListURL}, p.Crumbs[len(p.Crumbs)-1])
+	return p, nil
+}
+
+// assessmentView is the assessment v as the request's actor sees it, every point
+// with its details and forms, without the page's title and breadcrumb.
+func (s *Server) assessmentView(r *http.Request, v *assess.AssessmentView) (*assessmentPage, error) {
 	a := info(r).actor
 	as, u, fw := v.Assessment, v.Unit, v.Program.FW
 	perm := permsOf(a, v)
@@ -189,15 +232,11 @@ func (s *Server) newAssessmentPage(r *http.Request, v *assess.AssessmentView) (*
 	}
 	if ri := info(r); ri.session != nil {
 		p.CSRF = ri.session.CSRF
-		p.eachPoint(func(ap *aPoint) { ap.setCSRF(p.CSRF) })
+		p.eachPoint(func(ap *aPoint) { ap.setContext(p.CSRF, "") })
 		for i := range p.General {
 			p.General[i].CSRF = p.CSRF
 		}
 	}
-	if err := s.fillUnitPage(r, &p.Page, u, strconv.Itoa(as.Period)+"年度自评"); err != nil {
-		return nil, err
-	}
-	p.Crumbs = append(p.Crumbs[:len(p.Crumbs)-1], crumb{Name: "自评与复核", URL: p.ListURL}, p.Crumbs[len(p.Crumbs)-1])
 	return p, nil
 }
 
@@ -245,6 +284,7 @@ func (s *Server) fillPoints(p *assessmentPage, v *assess.AssessmentView, perm as
 	build := func(pt *engine.Point, self engine.PointResult, review *engine.PointResult, bonus bool) *aPoint {
 		ap := s.newAPoint(p, v, pt, self, review, bonus, perm)
 		ap.Evidence, ap.LastProblems, ap.Problems = ev[pt.Code], last[pt.Code], cur[pt.Code]
+		ap.TakesEvidence = ap.Kind != "data" || len(pt.Evidence) > 0 || len(ap.Evidence) > 0
 		return ap
 	}
 	for ai, area := range v.Self.Areas {
@@ -291,7 +331,9 @@ func (s *Server) newAPoint(p *assessmentPage, v *assess.AssessmentView, pt *engi
 	fw, u := v.Program.FW, v.Unit
 	sel := &selection{FW: fw.ID, Period: v.Assessment.Period}
 	ap := &aPoint{Code: pt.Code, Title: pt.Title, Standard: pt.Standard, Max: num(pt.Max), Anchor: pointAnchor(pt.Code),
-		Kind: pointKind(pt), Verdict: fw.IsVerdict(), Bonus: bonus, EvidenceNeeded: pt.Evidence, Reasons: self.Reasons}
+		Kind: pointKind(pt), Verdict: fw.IsVerdict(), Bonus: bonus, EvidenceNeeded: pt.Evidence, Reasons: self.Reasons,
+		URL: pointURL(p.ID, pt.Code)}
+	ap.FragmentURL = ap.URL + "/form"
 	ap.State, ap.StateClass, ap.SelfScore = pointState(self, ap.Verdict)
 	for _, id := range self.Metrics {
 		m, _ := v.Self.Metric(id)
@@ -332,7 +374,9 @@ func (s *Server) newAPoint(p *assessmentPage, v *assess.AssessmentView, pt *engi
 }
 
 func (s *Server) newVetoPoint(p *assessmentPage, v *assess.AssessmentView, fv *engine.Veto, self engine.VetoResult, review *engine.VetoResult, perm assessmentPerms) *aPoint {
-	ap := &aPoint{Code: fv.Code, Title: fv.Title, Anchor: pointAnchor(fv.Code), Kind: "veto", Max: vetoEffect(*fv)}
+	ap := &aPoint{Code: fv.Code, Title: fv.Title, Anchor: pointAnchor(fv.Code), Kind: "veto", IsVeto: true, Max: vetoEffect(*fv),
+		URL: pointURL(p.ID, fv.Code)}
+	ap.FragmentURL = ap.URL + "/form"
 	if fv.Manual {
 		ap.Kind = "manual_veto"
 	}
@@ -365,7 +409,7 @@ func (s *Server) newVetoPoint(p *assessmentPage, v *assess.AssessmentView, fv *e
 // newScoreForm is a side's form filled with the stored score.
 func newScoreForm(base, side, kind string, pt *engine.Point, ps ziping.PointScore, exists bool) *scoreForm {
 	f := &scoreForm{Action: base + "/points/" + url.PathEscape(pt.Code), Side: side, Kind: kind, Max: num(pt.Max), Fail: num(max(pt.Max-1, 0)),
-		ID: side[:1] + "-" + pt.Code, Clearable: exists && side == ziping.SideReview}
+		ID: side[:1] + "-" + pt.Code, Review: side == ziping.SideReview, Clearable: exists && side == ziping.SideReview}
 	if kind == "checklist" {
 		for _, r := range pt.Rules {
 			for _, it := range r.Items {
@@ -475,18 +519,19 @@ func newProblemRow(p ziping.Problem) problemRow {
 		Status: ziping.ProblemStatusNames[p.Status], Period: p.Period}
 }
 
-// setCSRF gives the point's forms the session's token.
-func (ap *aPoint) setCSRF(token string) {
+// setContext gives the point's forms the session's token and where a save returns
+// to: "point" for the point's own page, "" for the assessment page.
+func (ap *aPoint) setContext(token, back string) {
 	for _, f := range []*scoreForm{ap.SelfForm, ap.ReviewForm} {
 		if f != nil {
-			f.CSRF = token
+			f.CSRF, f.Back = token, back
 		}
 	}
 	if ap.EvidenceForm != nil {
-		ap.EvidenceForm.CSRF = token
+		ap.EvidenceForm.CSRF, ap.EvidenceForm.Back = token, back
 	}
 	for i := range ap.Evidence {
-		ap.Evidence[i].CSRF = token
+		ap.Evidence[i].CSRF, ap.Evidence[i].Back = token, back
 	}
 }
 

@@ -2,8 +2,10 @@ package web
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -94,4 +96,81 @@ func (f *fixture) withLoginToken(t *testing.T, rq request) request {
 		rq.header = withCookie(rq.header, c.Name, c.Value)
 	}
 	return rq
+}
+
+// TestHostileTextInAssessment writes SQL and script into every field of an
+// assessment a user writes, through the pages: the self and review justifications,
+// an evidence file's title and 文号, the return and acceptance notes, a finding.
+// Every page and fragment that shows them, and every refusal, shows them as text.
+func TestHostileTextInAssessment(t *testing.T) {
+	f := newFixture(t, 60)
+	h := strings.Join(hostile, " ")
+	id := f.startAssessment(f.actor("filler"), "990102", testFW, 2024)
+	f.scoreRest(f.actor("filler"), id, manualCode)
+	page := assessmentURL(id)
+	point := page + "/points/" + manualCode
+	var shown []*httptest.ResponseRecorder
+	post := func(role, path string, form url.Values, status int) {
+		t.Helper()
+		w := f.do(request{role: role, method: http.MethodPost, path: path, form: form})
+		if w.Code != status {
+			t.Fatalf("%s %s: status %d, want %d\n%s", role, path, w.Code, status, excerpt(w.Body.String()))
+		}
+		shown = append(shown, w)
+	}
+	score := func(side, value string) url.Values {
+		v := url.Values{"side": {side}, "score": {value}, "justification": {h}, "back": {"point"}}
+		if ps := f.pointScore(id, side, manualCode); ps != nil {
+			v.Set("version", strconv.FormatInt(ps.Version, 10))
+		}
+		return v
+	}
+	post("filler", point, url.Values{"side": {"self"}, "score": {h}, "justification": {h}}, 400) // not a number
+	post("filler", point, score("self", "3"), 303)
+	for _, doc := range []string{h, "黄教发〔2024〕3号"} {
+		w := f.uploadAs("filler", page+"/evidence", map[string]string{"point": manualCode, "title": h, "doc_number": doc, "year": h}, "a.pdf", tinyPDF)
+		shown = append(shown, w)
+		w = f.uploadAs("filler", page+"/evidence", map[string]string{"point": manualCode, "title": h, "doc_number": doc}, "a.pdf", tinyPDF)
+		if doc != h && w.Code != 303 {
+			t.Fatalf("upload: %d %s", w.Code, excerpt(w.Body.String()))
+		}
+		shown = append(shown, w)
+	}
+	post("filler", page+"/submit", url.Values{"status": {"draft"}}, 303)
+	post("reviewer", point, score("review", "2"), 303)
+	post("reviewer", page+"/return", url.Values{"status": {"submitted"}, "note": {h}}, 303)
+	post("filler", point, score("self", "2"), 303)
+	post("filler", page+"/submit", url.Values{"status": {"returned"}}, 303)
+	post("reviewer", page+"/accept", url.Values{"status": {"resubmitted"}, "note": {h}}, 303)
+	post("reviewer", page+"/findings", url.Values{"point": {manualCode}, "description": {h}}, 303)
+	problems, err := f.svc.Store.Problems(f.ctx, ziping.ProblemQuery{AssessmentID: id})
+	if err != nil || len(problems) == 0 {
+		t.Fatalf("problems %v %v", problems, err)
+	}
+	paths := []string{page, point, point + "/form", "/units/990102/assessments",
+		"/units/990102/problems?fw=" + testFW + "&period=2024", "/problems/" + strconv.FormatInt(problems[0].ID, 10)}
+	for _, role := range []string{"filler", "reviewer"} {
+		for _, path := range paths {
+			w := f.do(request{role: role, method: http.MethodGet, path: path})
+			if w.Code != 200 {
+				t.Fatalf("%s %s: status %d", role, path, w.Code)
+			}
+			shown = append(shown, w)
+		}
+	}
+	escaped := 0
+	for _, w := range shown {
+		body := w.Body.String()
+		for _, raw := range []string{"<script>alert(1)</script>", "<img src=x onerror"} {
+			if strings.Contains(body, raw) {
+				t.Errorf("%q comes back unescaped (status %d):\n%s", raw, w.Code, excerpt(body))
+			}
+		}
+		if strings.Contains(body, "&lt;script&gt;alert(1)&lt;/script&gt;") {
+			escaped++
+		}
+	}
+	if escaped < len(paths) {
+		t.Errorf("the hostile text is shown escaped on %d pages only", escaped)
+	}
 }

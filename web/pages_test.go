@@ -90,6 +90,46 @@ func TestSchoolTablePagingAndSort(t *testing.T) {
 	}
 }
 
+// TestSchoolTableTotalFollowsData: the total is counted once per data version, so a
+// school moved out of the county leaves its table at once, total and rows; the
+// schools of the page link to their pages, and a moved school's row goes with it.
+func TestSchoolTableTotalFollowsData(t *testing.T) {
+	f := newFixture(t, 60)
+	page := func(q string) (int, string) {
+		t.Helper()
+		body := f.do(request{role: "admin", method: http.MethodGet, path: "/units/990102?period=2024" + q}).Body.String()
+		m := regexp.MustCompile(`共 (\d+) 条`).FindStringSubmatch(body)
+		if m == nil {
+			t.Fatalf("no total on the county page:\n%.2000s", body)
+		}
+		n, _ := strconv.Atoi(m[1])
+		return n, body
+	}
+	before, body := page("")
+	again, _ := page("")
+	if again != before || before == 0 {
+		t.Fatalf("totals %d then %d", before, again)
+	}
+	if !strings.Contains(body, `<a href="/units/`+f.school+`?`) {
+		t.Errorf("the school %s is not linked to its page", f.school)
+	}
+	moved, _ := page("&q=" + f.school) // the school's rows of 2024 (一贯制 schools have two)
+	mv, err := f.svc.Data.MoveSchool(f.ctx, f.actor("admin"), f.school, "990121")
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, body := page("")
+	if after != before-moved || moved == 0 || mv.Rows == 0 {
+		t.Errorf("after moving %s (%d rows of 2024): total %d, want %d − %d", f.school, moved, after, before, moved)
+	}
+	if strings.Contains(body, f.school) {
+		t.Errorf("the moved school is still in the table")
+	}
+	if n, _ := page("&q=" + f.school); n != 0 {
+		t.Errorf("a search for the moved school finds %d rows", n)
+	}
+}
+
 func (f *fixture) unitID(t *testing.T, code string) int64 {
 	t.Helper()
 	u, err := f.svc.Store.UnitByCode(f.ctx, code)
@@ -177,23 +217,16 @@ func TestErrorPageHidesInternals(t *testing.T) {
 }
 
 func TestTemplatesParse(t *testing.T) {
-	sub, err := fs.Sub(embedded, "templates")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ps, err := parsePages(sub)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ps, sub := embeddedPages(t)
 	files, _ := fs.Glob(sub, "*.html")
-	parts := map[string]bool{"layout.html": true, "parts.html": true} // not pages: parsed with them
-	for _, extra := range pageExtras {
-		for _, name := range extra {
-			parts[name] = true
+	shared := map[string]bool{"layout.html": true, "parts.html": true} // not pages
+	for _, parts := range pageParts {
+		for _, p := range parts {
+			shared[p] = true
 		}
 	}
-	if len(ps.byName)+len(parts) != len(files) {
-		t.Errorf("%d pages parsed from %d files: a template is not listed in pageNames", len(ps.byName), len(files))
+	if len(ps.byName)+len(shared) != len(files) {
+		t.Errorf("%d pages and %d shared files parsed from %d files: a template is not listed in pageNames", len(ps.byName), len(shared), len(files))
 	}
 	// A broken template stops the start.
 	dir := t.TempDir()
@@ -201,7 +234,7 @@ func TestTemplatesParse(t *testing.T) {
 	os.CopyFS(filepath.Join(dir, "static"), mustSub(t, "static"))
 	os.CopyFS(filepath.Join(dir, "templates"), sub)
 	os.WriteFile(filepath.Join(dir, "templates", "county.html"), []byte(`{{define "content"}}{{.Nope`), 0o644)
-	_, err = New(webServices(servicetest.Wire(servicetest.OpenSQLite(t), nil, nil)), slog.New(slog.DiscardHandler), Options{Dev: true, DevDir: dir, ScoreSheet: xlsx.WriteScoreSheet, Sheets: xlsx.WriteSheet, Letter: docx.WriteLetter})
+	_, err := New(webServices(servicetest.Wire(servicetest.OpenSQLite(t), nil, nil)), slog.New(slog.DiscardHandler), Options{Dev: true, DevDir: dir, ScoreSheet: xlsx.WriteScoreSheet, Sheets: xlsx.WriteSheet, Letter: docx.WriteLetter})
 	if err == nil || !strings.Contains(err.Error(), "county") {
 		t.Errorf("a broken template: %v", err)
 	}

@@ -26,15 +26,18 @@ import (
 //go:embed templates static
 var embedded embed.FS
 
-// pageNames are the page templates; each is parsed with layout.html and parts.html.
+// pageNames are the page templates; each is parsed with layout.html and parts.html,
+// and with the files pageParts names for it.
 var pageNames = []string{"login", "error", "empty", "area", "county", "school", "score", "explain", "frameworks", "framework",
-	"import", "entry", "audit", "auditverify", "assessments", "assessment",
+	"import", "entry", "audit", "auditverify", "assessments", "assessment", "point",
 	"ranking", "ranking_schools", "notice", "ledger", "problem", "report", "users", "password",
 	"adminframeworks", "adminframework", "adminfwversion", "adminfwdiff"}
 
-// pageExtras are the further files a page is parsed with.
-var pageExtras = map[string][]string{"framework": {"fwbody.html"}, "adminfwversion": {"fwbody.html", "fwchanges.html"},
-	"adminfwdiff": {"fwchanges.html"}}
+// pageParts are the templates some pages share beyond parts.html: an assessment's
+// points, with their details and forms, on the assessment page and a point's own,
+// and a framework's body and a version's changes on the framework and admin pages.
+var pageParts = map[string][]string{"assessment": {"apoint.html"}, "point": {"apoint.html"},
+	"framework": {"fwbody.html"}, "adminfwversion": {"fwbody.html", "fwchanges.html"}, "adminfwdiff": {"fwchanges.html"}}
 
 // pageSet holds every page parsed with the layout.
 type pageSet struct{ byName map[string]*template.Template }
@@ -42,7 +45,7 @@ type pageSet struct{ byName map[string]*template.Template }
 func parsePages(fsys fs.FS) (*pageSet, error) {
 	ps := &pageSet{byName: map[string]*template.Template{}}
 	for _, name := range pageNames {
-		files := append([]string{"layout.html", "parts.html", name + ".html"}, pageExtras[name]...)
+		files := append([]string{"layout.html", "parts.html", name + ".html"}, pageParts[name]...)
 		t, err := template.New(name).ParseFS(fsys, files...)
 		if err != nil {
 			return nil, fmt.Errorf("web: template %s: %w", name, err)

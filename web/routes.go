@@ -53,6 +53,8 @@ func (s *Server) routeTable() []route {
 		{"POST /units/{code}/assessments", signedIn, s.assessmentStart},
 		{"GET /assessments/{id}", signedIn, s.assessmentShow},
 		{"POST /assessments/{id}/points/{point}", signedIn, s.assessmentScore},
+		{"GET /assessments/{id}/points/{point}", signedIn, s.pointShow},
+		{"GET /assessments/{id}/points/{point}/form", signedIn, s.pointFragment},
 		{evidenceRoute, signedIn, s.evidenceAdd},
 		{"GET /evidence/{id}", download, s.evidenceDownload},
 		{"POST /evidence/{id}/remove", signedIn, s.evidenceChange(true)},

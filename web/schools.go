@@ -1,9 +1,11 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"ziping"
@@ -42,35 +44,96 @@ type schoolRow struct {
 // schoolSorts are the sort keys the store offers, with their column labels.
 var schoolSorts = []struct{ key, label string }{{"code", "学校代码"}, {"name", "学校名称"}, {"stage", "学段"}, {"students", "在校生数"}}
 
+// schoolTable is a page of the county's school rows, read in SQL a page at a time:
+// the page's rows, the units of the schools on it (for their links), and the
+// total, which is counted once for each query and data version (counting reads
+// every row of the county, which a county of many rows cannot afford on every page).
 func (s *Server) schoolTable(r *http.Request, u *ziping.OrgUnit, sel *selection) (*schoolTable, error) {
 	t, err := readTableQuery(r)
 	if err != nil || sel.Period == 0 {
 		return t, err
 	}
 	ctx := r.Context()
-	rows, total, err := s.svc.Store.Schools(ctx, ziping.SchoolQuery{UnitIDs: []int64{u.ID}, Period: sel.Period, Search: t.Q,
-		Sort: t.Sort, Offset: (t.Page - 1) * schoolPageSize, Limit: schoolPageSize})
+	version, err := s.svc.Store.DataVersion(ctx)
 	if err != nil {
 		return nil, err
 	}
-	units, err := s.svc.Store.Subtree(ctx, u, ziping.LevelSchool)
+	key := totalKey{unit: u.ID, period: sel.Period, search: t.Q}
+	total, known := s.totals.get(key, version)
+	rows, counted, err := s.svc.Store.Schools(ctx, ziping.SchoolQuery{UnitIDs: []int64{u.ID}, Period: sel.Period, Search: t.Q,
+		Sort: t.Sort, Offset: (t.Page - 1) * schoolPageSize, Limit: schoolPageSize, NoTotal: known})
 	if err != nil {
 		return nil, err
 	}
-	known := make(map[string]bool, len(units))
-	for _, su := range units {
-		known[su.Code] = true
+	if !known {
+		total = counted
+		s.totals.put(key, version, total)
+	}
+	linked, err := s.schoolUnits(ctx, u, rows)
+	if err != nil {
+		return nil, err
 	}
 	for _, rec := range rows {
 		row := schoolRow{Code: rec.Code, Name: rec.Name, Stage: rec.Stage, Type: rec.Type, Public: publicName(rec.Public),
 			Students: value(rec.Values, "students"), Classes: value(rec.Values, "classes"), Teachers: value(rec.Values, "teachers")}
-		if known[rec.Code] {
+		if linked[rec.Code] {
 			row.URL = sel.link(unitURL(rec.Code))
 		}
 		t.Rows = append(t.Rows, row)
 	}
 	t.paginate(total, func(extra ...string) string { return sel.link(unitURL(u.Code), extra...) + "#schools" })
 	return t, nil
+}
+
+// schoolUnits says which of the rows' schools are school units of the county (a
+// school page to link to), asking for those schools only.
+func (s *Server) schoolUnits(ctx context.Context, county *ziping.OrgUnit, rows []ziping.SchoolRecord) (map[string]bool, error) {
+	codes := make([]string, 0, len(rows))
+	for _, rec := range rows {
+		codes = append(codes, rec.Code)
+	}
+	units, err := s.svc.Store.UnitsByCode(ctx, codes)
+	if err != nil {
+		return nil, err
+	}
+	known := make(map[string]bool, len(units))
+	for _, su := range units {
+		known[su.Code] = su.Level == ziping.LevelSchool && su.ParentID == county.ID
+	}
+	return known, nil
+}
+
+// totalCache keeps the school table's totals by county, period and search, for one
+// data version: any instance's import or school move changes the version.
+type totalCache struct {
+	mu      sync.Mutex
+	version int64
+	m       map[totalKey]int
+}
+
+type totalKey struct {
+	unit   int64
+	period int
+	search string
+}
+
+// maxTotals bounds the cache: every county and year, and the searches people make.
+const maxTotals = 4096
+
+func (c *totalCache) get(k totalKey, version int64) (int, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n, ok := c.m[k]
+	return n, ok && c.version == version
+}
+
+func (c *totalCache) put(k totalKey, version int64, n int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || c.version != version || len(c.m) >= maxTotals {
+		c.m, c.version = map[totalKey]int{}, version
+	}
+	c.m[k] = n
 }
 
 // readTableQuery reads ?q= (search in code or name), ?sort= and ?page=.

@@ -112,13 +112,16 @@ func (o Options) withDefaults() Options {
 }
 
 // Store is what pages read straight from the store: the org tree, school rows and
-// facts, the periods, an evidence row, a user by name and the audit trail. Every
-// change goes through a service.
+// facts (with the data version the school table's totals are kept by), the periods,
+// an evidence row, a user by name and the audit trail. Every change goes through a
+// service.
 type Store interface {
 	Unit(ctx context.Context, id int64) (*ziping.OrgUnit, error)
 	UnitByCode(ctx context.Context, code string) (*ziping.OrgUnit, error)
+	UnitsByCode(ctx context.Context, codes []string) ([]ziping.OrgUnit, error)
 	Subtree(ctx context.Context, root *ziping.OrgUnit, levels ...string) ([]ziping.OrgUnit, error)
 	Schools(ctx context.Context, q ziping.SchoolQuery) ([]ziping.SchoolRecord, int, error)
+	DataVersion(ctx context.Context) (int64, error)
 	Facts(ctx context.Context, unitIDs []int64, period int) ([]ziping.FactRecord, error)
 	Periods(ctx context.Context) ([]int, error)
 	Evidence(ctx context.Context, id int64) (*ziping.Evidence, error)
@@ -154,6 +157,7 @@ type Server struct {
 	previews  *previewSlots
 	handler   http.Handler
 	bufs      sync.Pool // page buffers (render)
+	totals    totalCache
 }
 
 // New builds the server: it compiles the built-in frameworks and parses every page

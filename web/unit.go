@@ -167,18 +167,17 @@ func (s *Server) schoolPage(w http.ResponseWriter, r *http.Request, u *ziping.Or
 		p.ImportURL = unitURL(u.Code) + "/import"
 	}
 	if sel.Period != 0 {
-		rows, _, err := s.svc.Store.Schools(r.Context(), ziping.SchoolQuery{UnitIDs: []int64{u.ParentID}, Period: sel.Period, Search: u.Code, Sort: "code"})
+		rows, _, err := s.svc.Store.Schools(r.Context(), ziping.SchoolQuery{UnitIDs: []int64{u.ParentID}, Period: sel.Period, Code: u.Code,
+			Sort: "code", NoTotal: true})
 		if err != nil {
 			return err
 		}
 		for _, rec := range rows {
-			if rec.Code == u.Code {
-				st := schoolStage{Stage: rec.Stage, Type: rec.Type, Public: publicName(rec.Public), Values: elementRows(engine.SchoolElements, rec.Values)}
-				if p.EditURL != "" {
-					st.EditURL = p.EditURL + "&stage=" + url.QueryEscape(rec.Stage)
-				}
-				p.Stages = append(p.Stages, st)
+			st := schoolStage{Stage: rec.Stage, Type: rec.Type, Public: publicName(rec.Public), Values: elementRows(engine.SchoolElements, rec.Values)}
+			if p.EditURL != "" {
+				st.EditURL = p.EditURL + "&stage=" + url.QueryEscape(rec.Stage)
 			}
+			p.Stages = append(p.Stages, st)
 		}
 	}
 	if err := s.fillUnitPage(r, &p.Page, u, ""); err != nil {

@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"runtime"
 	"runtime/pprof"
 	"slices"
 	"strings"
@@ -20,17 +19,18 @@ import (
 
 	"ziping"
 	"ziping/account"
+	"ziping/argon"
 	"ziping/dataset"
 	"ziping/docx"
 	"ziping/engine"
 	"ziping/frameworks"
-	"ziping/loadtest"
 	"ziping/synth"
 	"ziping/web"
 	"ziping/xlsx"
 )
 
-const benchWebUsage = `bench web [--users 50] [--duration 20s] [--counties 8] [--schools 400] [--import-rows 20000] [--db sqlite:PATH] [--pprof FILE]`
+const benchWebUsage = `bench web [--users 500] [--think 5s-10s] [--duration 60s] [--stress-users 50] [--stress-duration 20s]
+          [--counties 200] [--schools 20000] [--import-rows 20000] [--db sqlite:PATH] [--pprof FILE]`
 
 // benchPassword is the password of every bench user: the bench database is
 // throwaway, and --db reuse sets it again.
@@ -41,18 +41,21 @@ type benchWeb struct {
 	base     string // http://127.0.0.1:PORT
 	client   *http.Client
 	province string
-	city     string
+	city     string   // the first city by code, whose counties come first
+	cities   []string // every city, in code order
 	counties []string
 	schools  map[string]string // county code → one of its schools
 	parent   map[string]string // county code → its city's code
 	// The lxzz-county assessments of the latest period that are scored in full
-	// (county code → assessment id, and the counties in code order), and the
-	// periods of the ranking and of the ledger (the one with problems).
+	// (county code → assessment id, and the counties in code order), every
+	// county's assessment of that period, whatever its stage, and the periods of the
+	// ranking and of the ledger (the one with problems).
 	assessed      map[string]int64
 	assessedOrder []string
+	latest        map[string]int64
 	period        int
 	ledgerPeriod  int
-	// imports, when not nil, is the import scenario run during the load.
+	// imports, when not nil, is the import scenario run during the stress round.
 	imports *benchImport
 	svc     *services
 }
@@ -61,7 +64,7 @@ type benchWeb struct {
 // benchFullLimit counties) get a fully scored assessment; the others only start
 // one, so that setting up 200 counties stays quick.
 const (
-	benchFullCounties = 10
+	benchFullCounties = 40
 	benchFullLimit    = 50
 )
 
@@ -69,92 +72,143 @@ const (
 // share one account, each with its own session.
 type benchAccount struct{ user, role, scope string }
 
-// runBenchWeb measures the data pages under load: a demo province in a SQLite file,
-// the real handler on a loopback port, N signed-in virtual users clicking through
-// the pages without think time, per-request latencies by page kind.
-func runBenchWeb(e *env, args []string) error {
+// benchWebFlags are the flags of `bench web`.
+type benchWebFlags struct {
+	users, stressUsers, counties, schools, importRows int
+	duration, stressDuration                          time.Duration
+	thinkMin, thinkMax                                time.Duration
+	db, prof                                          string
+}
+
+func parseBenchWebFlags(e *env, args []string) (*benchWebFlags, error) {
 	fs := newFlags(e, "bench web", benchWebUsage)
-	users := fs.Int("users", 50, "并发虚拟用户数（闭环，无思考时间）")
-	duration := fs.Duration("duration", 20*time.Second, "施压时长")
-	counties := fs.Int("counties", 8, "示范省的区县数（新建数据库时）")
-	schools := fs.Int("schools", 400, "示范省的学校数（新建数据库时）")
-	db := fs.String("db", "", "数据库（默认临时目录中新建的 SQLite 文件；已有数据则沿用）")
-	prof := fs.String("pprof", "", "把施压期间整个进程的 CPU 剖析写入此文件")
-	importRows := fs.Int("import-rows", 0, "施压期间由管理员通过网页反复导入一个这么多行的学校表（0：不导入），并测登录耗时")
+	f := &benchWebFlags{}
+	fs.IntVar(&f.users, "users", 500, "真实场景的虚拟用户数（各自登录，每次请求后思考 --think）；0：不测真实场景")
+	think := fs.String("think", "5s-10s", "真实场景中用户两次请求之间的思考时间（均匀分布的区间）")
+	fs.DurationVar(&f.duration, "duration", 60*time.Second, "真实场景的时长")
+	fs.IntVar(&f.stressUsers, "stress-users", 50, "压力测试的并发虚拟用户数（闭环，无思考时间）")
+	fs.DurationVar(&f.stressDuration, "stress-duration", 20*time.Second, "压力测试的时长（0：不做压力测试）")
+	fs.IntVar(&f.counties, "counties", 200, "示范省的区县数（新建数据库时）")
+	fs.IntVar(&f.schools, "schools", 20000, "示范省的学校数（新建数据库时）")
+	fs.StringVar(&f.db, "db", "", "数据库（默认临时目录中新建的 SQLite 文件；已有数据则沿用）")
+	fs.StringVar(&f.prof, "pprof", "", "把施压期间整个进程的 CPU 剖析写入此文件")
+	fs.IntVar(&f.importRows, "import-rows", 0, "压力测试期间由管理员通过网页反复导入一个这么多行的学校表（0：不导入），并测登录耗时")
 	if err := parseFlags(fs, args); err != nil {
+		return nil, err
+	}
+	lo, hi, ok := strings.Cut(*think, "-")
+	var err1, err2 error
+	f.thinkMin, err1 = time.ParseDuration(strings.TrimSpace(lo))
+	f.thinkMax, err2 = time.ParseDuration(strings.TrimSpace(hi))
+	if !ok || err1 != nil || err2 != nil || f.thinkMin < 0 || f.thinkMax < f.thinkMin || f.thinkMax == 0 {
+		return nil, usagef("--think 应为「最短-最长」，如 5s-10s")
+	}
+	if f.users < 0 || f.stressUsers < 0 || f.duration <= 0 || f.stressDuration < 0 || f.users+f.stressUsers == 0 {
+		return nil, usagef("--users、--stress-users 和时长不能为负数，两轮不能都不测")
+	}
+	return f, nil
+}
+
+// runBenchWeb measures the web pages under load: a demo province in a SQLite file,
+// the real handler on a loopback port, and two rounds of signed-in virtual users:
+// the realistic round (many users who read each page for seconds, a mix of the pages
+// a province's offices open; the target is on it) and the stress round (fewer users
+// clicking with no think time, the worst case; a figure, not a target).
+func runBenchWeb(e *env, args []string) error {
+	f, err := parseBenchWebFlags(e, args)
+	if err != nil {
 		return err
 	}
-	if *users < 1 || *duration <= 0 {
-		return usagef("--users 和 --duration 应为正数")
-	}
-	if *db == "" {
+	if f.db == "" {
 		dir, err := os.MkdirTemp("", "ziping-benchweb-")
 		if err != nil {
 			return err
 		}
 		defer os.RemoveAll(dir)
-		*db = "sqlite:" + filepath.Join(dir, "bench.db")
+		f.db = "sqlite:" + filepath.Join(dir, "bench.db")
 	}
-	svc, done, err := service(e, *db)
+	svc, done, err := service(e, f.db)
 	if err != nil {
 		return err
 	}
 	defer done()
 	t0 := time.Now()
-	b, accounts, err := prepareBenchDB(e, svc, synth.Config{Counties: *counties, Schools: *schools, Seed: 1}, *users)
+	b, err := prepareBenchDB(e, svc, synth.Config{Counties: f.counties, Schools: f.schools, Seed: 1})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "数据：%s，%d个区县（%v）\n", redact(*db), len(b.counties), time.Since(t0).Round(time.Millisecond))
-	if *importRows > 0 {
-		if b.imports, err = newBenchImport(*importRows, b.period); err != nil {
+	fmt.Fprintf(e.stdout, "数据：%s，%d个市、%d个区县（%v）\n", redact(f.db), len(b.cities), len(b.counties), time.Since(t0).Round(time.Millisecond))
+	if f.importRows > 0 {
+		if b.imports, err = newBenchImport(f.importRows, b.period); err != nil {
 			return err
 		}
 		b.svc = svc
 	}
 	ctx, stop := context.WithCancel(e.ctx)
 	defer stop()
-	errc, err := b.start(ctx, svc, *users, e.stderr)
+	errc, err := b.start(ctx, svc, max(f.users, f.stressUsers), e.stderr)
 	if err != nil {
 		return err
 	}
-	rep, err := b.load(ctx, e, accounts, *users, *duration, *prof)
+	err = b.rounds(ctx, e, svc, f)
 	stop()
 	if serr := <-errc; err == nil && serr != nil {
 		err = serr
 	}
-	if err != nil {
-		return err
-	}
-	rep.Write(e.stdout)
-	if b.imports != nil {
-		if err := b.imports.write(e.stdout); err != nil {
+	return err
+}
+
+// rounds runs the realistic round, then the stress round, and prints each; failed
+// requests in either fail the bench.
+func (b *benchWeb) rounds(ctx context.Context, e *env, svc *services, f *benchWebFlags) error {
+	if f.prof != "" {
+		pf, err := os.Create(f.prof)
+		if err != nil {
 			return err
 		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
-	if n := rep.Errors(); n > 0 {
-		return fmt.Errorf("%d 个请求失败", n)
+	failed := 0
+	if f.users > 0 {
+		rep, err := b.realRound(ctx, e, svc, f)
+		if err != nil {
+			return err
+		}
+		failed += rep.Errors()
+	}
+	if f.stressDuration > 0 && f.stressUsers > 0 {
+		rep, err := b.stressRound(ctx, e, svc, f)
+		if err != nil {
+			return err
+		}
+		failed += rep.Errors()
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d 个请求失败", failed)
 	}
 	return nil
 }
 
 // prepareBenchDB fills an empty database with a generated province the way
 // `ziping import` does (the workbook read by the importer, then the service), and
-// starts the lxzz-county assessments, and makes or resets the bench users the
-// virtual users sign in as: an admin, a reviewer of the city and fillers of the
-// counties (see accountOf).
-func prepareBenchDB(e *env, svc *services, cfg synth.Config, users int) (*benchWeb, []benchAccount, error) {
+// starts the lxzz-county assessments; then it reads the province's cities, counties
+// and assessments for the rounds.
+func prepareBenchDB(e *env, svc *services, cfg synth.Config) (*benchWeb, error) {
 	ctx := e.ctx
-	b := &benchWeb{schools: map[string]string{}, parent: map[string]string{}, assessed: map[string]int64{}}
+	b := &benchWeb{schools: map[string]string{}, parent: map[string]string{}, assessed: map[string]int64{}, latest: map[string]int64{}}
 	provs, err := svc.Store.Subtree(ctx, nil, ziping.LevelProvince)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if len(provs) == 0 {
 		t0 := time.Now()
 		ds, err := importBenchProvince(e, svc, cfg)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		fmt.Fprintf(e.stdout, "导入示范省：%d个区县（%v）\n", len(ds.Units), time.Since(t0).Round(time.Millisecond))
 		t0 = time.Now()
@@ -164,31 +218,45 @@ func prepareBenchDB(e *env, svc *services, cfg synth.Config, users int) (*benchW
 		}
 		counts, err := demoAssessUnits(ctx, svc, ds, cfg.Seed, full)
 		if err != nil {
-			return nil, nil, fmt.Errorf("示范自评: %w", err)
+			return nil, fmt.Errorf("示范自评: %w", err)
 		}
 		fmt.Fprintf(e.stdout, "履职评价：%d个区县完整自评，%d个只开始（%d个填报中，%v）\n",
 			full, len(ds.Units)-full, counts[ziping.StatusDraft], time.Since(t0).Round(time.Millisecond))
 		if provs, err = svc.Store.Subtree(ctx, nil, ziping.LevelProvince); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	}
 	if len(provs) == 0 {
-		return nil, nil, errors.New("数据库中没有省级单位")
+		return nil, errors.New("数据库中没有省级单位")
 	}
 	b.province = provs[0].Code
 	units, err := svc.Store.Subtree(ctx, &provs[0], ziping.LevelCity, ziping.LevelCounty, ziping.LevelSchool)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
+	byID := b.readTree(units)
+	if b.city == "" || len(b.counties) == 0 {
+		return nil, errors.New("数据库中没有市级或区县单位")
+	}
+	if err := b.findAssessments(ctx, svc, &provs[0], byID); err != nil {
+		return nil, err
+	}
+	if len(b.assessed) == 0 {
+		fmt.Fprintln(e.stdout, "注意：数据库中没有完整的履职评价自评，不测自评页")
+	}
+	return b, nil
+}
+
+// readTree notes the cities, the counties with their city and one school of each,
+// in code order, and returns the units by id.
+func (b *benchWeb) readTree(units []ziping.OrgUnit) map[int64]*ziping.OrgUnit {
 	byID := map[int64]*ziping.OrgUnit{}
 	for i := range units {
 		u := &units[i]
 		byID[u.ID] = u
 		switch u.Level {
 		case ziping.LevelCity:
-			if b.city == "" || u.Code < b.city {
-				b.city = u.Code // the first by code, whose counties come first
-			}
+			b.cities = append(b.cities, u.Code)
 		case ziping.LevelCounty:
 			b.counties = append(b.counties, u.Code)
 			if p := byID[u.ParentID]; p != nil {
@@ -200,41 +268,45 @@ func prepareBenchDB(e *env, svc *services, cfg synth.Config, users int) (*benchW
 			}
 		}
 	}
-	if b.city == "" || len(b.counties) == 0 {
-		return nil, nil, errors.New("数据库中没有市级或区县单位")
-	}
+	slices.Sort(b.cities)
 	slices.Sort(b.counties) // code order, as the generated province and its assessments
-	if err := b.findAssessments(ctx, svc, &provs[0], byID); err != nil {
-		return nil, nil, err
+	if len(b.cities) > 0 {
+		b.city = b.cities[0]
 	}
-	if len(b.assessed) == 0 {
-		fmt.Fprintln(e.stdout, "注意：数据库中没有完整的履职评价自评，不测自评页")
-	}
-	accounts := []benchAccount{{"bench-admin", ziping.RoleAdmin, ""}, {"bench-reviewer", ziping.RoleReviewer, b.city}}
-	for _, c := range b.counties {
-		accounts = append(accounts, benchAccount{"bench-" + c, ziping.RoleFiller, c})
-	}
+	return byID
+}
+
+// benchHash are the argon2id parameters of the bench users' passwords: a fraction
+// of a millisecond rather than the server's ~60 ms, so that 500 users sign in in
+// seconds on two cores. Sign-in is not what the rounds measure, and the server checks
+// each hash with the parameters stored in it.
+var benchHash = argon.Params{Memory: 64, Time: 1, Threads: 1}
+
+// ensureBenchUsers makes or resets the accounts that virtual users 0…users-1 sign
+// in as (of picks user u's), with light password hashes (benchHash).
+func ensureBenchUsers(ctx context.Context, svc *services, accounts []benchAccount, users int, of func([]benchAccount, int) benchAccount) error {
+	light := account.New(svc.Store, argon.Hasher{P: benchHash}, svc.Audit)
 	made := map[string]bool{}
 	for u := range users {
-		a := accountOf(accounts, u)
+		a := of(accounts, u)
 		if made[a.user] {
 			continue
 		}
 		made[a.user] = true
-		_, err := svc.Accounts.AddUser(ctx, ziping.System, account.NewUser{Username: a.user, Name: "压测" + a.user, Password: benchPassword, Role: a.role, Scope: a.scope})
+		_, err := light.AddUser(ctx, ziping.System, account.NewUser{Username: a.user, Name: "压测" + a.user, Password: benchPassword, Role: a.role, Scope: a.scope})
 		if ziping.ErrorKind(err) == ziping.Conflict {
-			err = svc.Accounts.SetPassword(ctx, ziping.System, a.user, benchPassword, "")
+			err = light.SetPassword(ctx, ziping.System, a.user, benchPassword, "")
 		}
 		if err != nil {
-			return nil, nil, fmt.Errorf("用户 %s: %w", a.user, err)
+			return fmt.Errorf("用户 %s: %w", a.user, err)
 		}
 	}
-	return b, accounts, nil
+	return nil
 }
 
-// findAssessments finds the latest period of the lxzz-county assessments and the
-// counties whose assessment of it is scored in full: past the draft, or a draft
-// started from last year's.
+// findAssessments finds the latest period of the lxzz-county assessments, each
+// county's assessment of it, and the counties whose assessment of it is scored in
+// full: past the draft, or a draft started from last year's.
 func (b *benchWeb) findAssessments(ctx context.Context, svc *services, prov *ziping.OrgUnit, byID map[int64]*ziping.OrgUnit) error {
 	list, err := svc.Store.Assessments(ctx, ziping.AssessmentQuery{UnitPath: prov.Path, Framework: "lxzz-county"})
 	if err != nil {
@@ -249,6 +321,9 @@ func (b *benchWeb) findAssessments(ctx context.Context, svc *services, prov *zip
 			b.ledgerPeriod = as.Period // last year's published problems
 		}
 		u := byID[as.UnitID]
+		if as.Period == b.period && u != nil {
+			b.latest[u.Code] = as.ID
+		}
 		if as.Period == b.period && u != nil && (as.Status != ziping.StatusDraft || as.FromID != 0) {
 			b.assessed[u.Code] = as.ID
 		}
@@ -309,121 +384,6 @@ func (b *benchWeb) start(ctx context.Context, svc *services, users int, stderr i
 	return errc, nil
 }
 
-// load signs the virtual users in, then runs them for the duration.
-func (b *benchWeb) load(ctx context.Context, e *env, accounts []benchAccount, users int, d time.Duration, prof string) (*loadtest.Report, error) {
-	t0 := time.Now()
-	cookies, err := b.loginAll(ctx, accounts, users)
-	if err != nil {
-		return nil, err
-	}
-	fmt.Fprintf(e.stdout, "%d 个虚拟用户已登录（%v）；施压 %v，服务器和施压程序共用 %d 核（GOMAXPROCS=%d，%s）\n",
-		users, time.Since(t0).Round(time.Millisecond), d, runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version())
-	pages := make([][]benchPage, users)
-	for u := range users {
-		pages[u] = b.pages(accountOf(accounts, u), u)
-	}
-	if prof != "" {
-		f, err := os.Create(prof)
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return nil, err
-		}
-		defer pprof.StopCPUProfile()
-	}
-	step := func(ctx context.Context, u, i int) (string, error) {
-		p := pages[u][i%len(pages[u])]
-		return p.kind, b.get(ctx, p.path, cookies[u])
-	}
-	if b.imports != nil {
-		admin, err := b.login(ctx, "bench-admin")
-		if err != nil {
-			return nil, err
-		}
-		ictx, stop := context.WithTimeout(ctx, d)
-		done := make(chan struct{})
-		go func() { defer close(done); b.imports.run(ictx, b, b.svc, admin) }()
-		defer func() { stop(); <-done }()
-	}
-	return loadtest.Run(ctx, loadtest.Config{Users: users, Duration: d}, step), nil
-}
-
-// accountOf is the account of virtual user u: of every ten users, one the admin,
-// one the city's reviewer and eight fillers, of the counties in turn.
-func accountOf(accounts []benchAccount, u int) benchAccount {
-	if u%10 < 2 || len(accounts) <= 2 {
-		return accounts[u%10%len(accounts)]
-	}
-	return accounts[2+(u/10*8+u%10-2)%(len(accounts)-2)]
-}
-
-// benchPage is one page a virtual user opens: its kind and path.
-type benchPage struct{ kind, path string }
-
-// pages is the round of a supervision office's user: its county (the first page of
-// schools, the second sorted by size, a search), both score sheets, a drill-down,
-// the frameworks, and the city (a school of its county for a filler, who may not
-// open the city); then the lxzz-county assessment of a fully scored county (the
-// filler's own, if it is one), the ranking (the admin's of the province, the
-// reviewer's of the city) and the problem ledger of the user's unit.
-func (b *benchWeb) pages(a benchAccount, u int) []benchPage {
-	county := a.scope
-	if a.role != ziping.RoleFiller {
-		var mine []string // the counties the user may open
-		for _, c := range b.counties {
-			if a.role == ziping.RoleAdmin || b.parent[c] == a.scope {
-				mine = append(mine, c)
-			}
-		}
-		county = mine[u%len(mine)]
-	}
-	cu := "/units/" + county
-	up := benchPage{"city", "/units/" + b.city}
-	if a.role == ziping.RoleFiller {
-		up = benchPage{"school", "/units/" + b.schools[county]}
-	}
-	ps := []benchPage{
-		{"county", cu},
-		{"county_page2", cu + "?sort=students&page=2"},
-		{"county_search", cu + "?q=" + url.QueryEscape("小学")},
-		{"score_yzjh", cu + "/score"},
-		{"score_lxzz", cu + "/score?fw=lxzz-county"},
-		{"explain", cu + "/explain/primary.cv.equipment_value_per_student"},
-		{"frameworks", "/frameworks"},
-		{"framework", "/frameworks/lxzz-county"},
-		up,
-	}
-	if b.period == 0 {
-		return ps
-	}
-	var assessed []string // the fully scored counties the user may open
-	for _, c := range b.assessedOrder {
-		if a.role == ziping.RoleAdmin || a.role == ziping.RoleReviewer && b.parent[c] == a.scope || c == a.scope {
-			assessed = append(assessed, c)
-		}
-	}
-	if len(assessed) > 0 {
-		ps = append(ps, benchPage{"assessment", fmt.Sprintf("/assessments/%d", b.assessed[assessed[u%len(assessed)]])})
-	}
-	sel := fmt.Sprintf("?fw=lxzz-county&period=%d", b.period)
-	switch a.role {
-	case ziping.RoleAdmin:
-		ps = append(ps, benchPage{"ranking", "/units/" + b.province + "/ranking" + sel})
-	case ziping.RoleReviewer:
-		ps = append(ps, benchPage{"ranking_city", "/units/" + a.scope + "/ranking" + sel})
-	}
-	kind, unit := "ledger", a.scope
-	switch a.role {
-	case ziping.RoleAdmin:
-		kind, unit = "ledger_province", b.province
-	case ziping.RoleReviewer:
-		kind = "ledger_city"
-	}
-	return append(ps, benchPage{kind, fmt.Sprintf("/units/%s/problems?fw=lxzz-county&period=%d", unit, b.ledgerPeriod)})
-}
-
 // get fetches a page with a session and reads it whole; anything but 200 fails.
 func (b *benchWeb) get(ctx context.Context, path string, session *http.Cookie) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, b.base+path, nil)
@@ -446,9 +406,22 @@ func (b *benchWeb) get(ctx context.Context, path string, session *http.Cookie) e
 	return nil
 }
 
+// signIn makes the accounts of virtual users 0…users-1 (of picks user u's) and signs
+// each user in with a session of its own; it returns the sessions and how long the
+// sign-ins took.
+func (b *benchWeb) signIn(ctx context.Context, svc *services, accounts []benchAccount, users int,
+	of func([]benchAccount, int) benchAccount) ([]*http.Cookie, time.Duration, error) {
+	if err := ensureBenchUsers(ctx, svc, accounts, users, of); err != nil {
+		return nil, 0, err
+	}
+	t0 := time.Now()
+	cookies, err := b.loginAll(ctx, accounts, users, of)
+	return cookies, time.Since(t0).Round(time.Millisecond), err
+}
+
 // loginAll signs every virtual user in through the login form, two at a time
 // (argon2id takes 64 MiB per hash).
-func (b *benchWeb) loginAll(ctx context.Context, accounts []benchAccount, users int) ([]*http.Cookie, error) {
+func (b *benchWeb) loginAll(ctx context.Context, accounts []benchAccount, users int, of func([]benchAccount, int) benchAccount) ([]*http.Cookie, error) {
 	cookies := make([]*http.Cookie, users)
 	errs := make([]error, users)
 	sem := make(chan struct{}, 2)
@@ -457,7 +430,7 @@ func (b *benchWeb) loginAll(ctx context.Context, accounts []benchAccount, users 
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			cookies[u], errs[u] = b.login(ctx, accountOf(accounts, u).user)
+			cookies[u], errs[u] = b.login(ctx, of(accounts, u).user)
 		})
 	}
 	wg.Wait()
