@@ -49,8 +49,8 @@ type Flag struct {
 }
 
 // Flags applies every rule to the responses and returns the flags by response id.
-// enrolment is the students of each school (unit id) the round samples.
-func (f *File) Flags(rs []Response, rules Rules, enrolment map[int64]int64) map[int64][]Flag {
+// enrolment is the students of each school (by code) the round samples.
+func (f *File) Flags(rs []Response, rules Rules, enrolment map[string]int64) map[int64][]Flag {
 	out := map[int64][]Flag{}
 	add := func(id int64, rule, reason string) {
 		for _, fl := range out[id] {
@@ -217,12 +217,12 @@ func (f *File) samePatterns(rs []Response, min int, add func(int64, string, stri
 
 // schoolOver flags the responses of a school whose share of the school-based
 // responses is more than SchoolFactor times its share of the enrolment.
-func schoolOver(rs []Response, rules Rules, enrolment map[int64]int64, add func(int64, string, string)) {
+func schoolOver(rs []Response, rules Rules, enrolment map[string]int64, add func(int64, string, string)) {
 	var students int64
 	for _, n := range enrolment {
 		students += n
 	}
-	count, total := map[int64]int{}, 0
+	count, total := map[string]int{}, 0
 	for i := range rs {
 		if _, ok := enrolment[rs[i].School]; ok {
 			count[rs[i].School]++

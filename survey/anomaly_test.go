@@ -133,10 +133,10 @@ func TestSchoolOverByHand(t *testing.T) {
 	var rs []Response
 	for i := range 12 {
 		r := resp(int64(i+1), i*100, answers(i%5, (i+1)%5))
-		r.School = int64(1 + i%2)
+		r.School = []string{"1", "2"}[i%2]
 		rs = append(rs, r)
 	}
-	enrol := map[int64]int64{1: 900, 2: 100}
+	enrol := map[string]int64{"1": 900, "2": 100}
 	got := flagged(f.Flags(rs, Rules{SchoolFactor: 2, SchoolMin: 5}, enrol), FlagSchoolOver)
 	if !slices.Equal(got, []int64{2, 4, 6, 8, 10, 12}) {
 		t.Errorf("school over-represented %v, want school 2's six", got)

@@ -33,10 +33,10 @@ type Response struct {
 	ID            int64
 	Questionnaire string // the short id in its file
 	Group         string
-	School        int64 // unit id; 0 when not at a school
+	School        string // the school's code; "" when not at a school
 	SchoolName    string
-	Area          string // urban, town, rural; "" when unknown
-	Link          int64
+	Area          string // 城区, 镇区, 乡村; "" when unknown
+	Link          int64  // 0 for imported answers
 	Network       string // a keyed hash of the network, for bursts
 	Started       time.Time
 	Submitted     time.Time

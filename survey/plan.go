@@ -7,10 +7,7 @@ import (
 )
 
 // Areas are where respondents live, in the order plans list them.
-var Areas = []string{"urban", "town", "rural"}
-
-// AreaNames are the areas in Chinese.
-var AreaNames = map[string]string{"urban": "城区", "town": "镇区", "rural": "乡村"}
+var Areas = []string{"城区", "镇区", "乡村"}
 
 // PlanInput is what a sample plan is made from: the county's resident population,
 // its split over 城区/镇区/乡村 (all zero: not split), and the schools and
@@ -25,7 +22,6 @@ type PlanInput struct {
 
 // PlanSchool is a school or kindergarten with its enrolment.
 type PlanSchool struct {
-	ID           int64 // unit id; 0 outside the store
 	Code, Name   string
 	Kindergarten bool
 	Students     int64
@@ -53,7 +49,6 @@ type GroupPlan struct {
 
 // SchoolQuota is one school's part of a group's quota.
 type SchoolQuota struct {
-	ID       int64  `json:"id,omitempty"`
 	Code     string `json:"code"`
 	Name     string `json:"name"`
 	Students int64  `json:"students"`
@@ -120,7 +115,7 @@ func (f *File) MakePlan(in PlanInput) (*Plan, error) {
 		gp := GroupPlan{Group: g.ID, Name: g.Name, Share: g.Share, AtLeast: g.AtLeast, Quota: quotas[i]}
 		if in.Urban+in.Town+in.Rural > 0 {
 			a := LargestRemainder(gp.Quota, []float64{float64(in.Urban), float64(in.Town), float64(in.Rural)})
-			gp.Areas = map[string]int{"urban": a[0], "town": a[1], "rural": a[2]}
+			gp.Areas = map[string]int{Areas[0]: a[0], Areas[1]: a[1], Areas[2]: a[2]}
 		}
 		if g.Schools != "" {
 			gp.Schools = schoolQuotas(gp.Quota, in.Schools, g.Schools == AtKindergartens)
@@ -145,7 +140,7 @@ func schoolQuotas(quota int, schools []PlanSchool, kg bool) []SchoolQuota {
 	q := LargestRemainder(quota, weights)
 	out := make([]SchoolQuota, len(list))
 	for i, s := range list {
-		out[i] = SchoolQuota{ID: s.ID, Code: s.Code, Name: s.Name, Students: s.Students, Quota: q[i]}
+		out[i] = SchoolQuota{Code: s.Code, Name: s.Name, Students: s.Students, Quota: q[i]}
 	}
 	return out
 }

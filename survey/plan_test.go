@@ -100,7 +100,7 @@ func TestMakePlan(t *testing.T) {
 		t.Fatalf("total %d, want 600", p.Total)
 	}
 	parent := p.Groups[0]
-	if parent.Quota != 300 || parent.Areas["urban"] != 150 || parent.Areas["town"] != 90 || parent.Areas["rural"] != 60 {
+	if parent.Quota != 300 || parent.Areas["城区"] != 150 || parent.Areas["镇区"] != 90 || parent.Areas["乡村"] != 60 {
 		t.Errorf("家长: %+v", parent)
 	}
 	var quotas []int

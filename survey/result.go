@@ -2,7 +2,6 @@ package survey
 
 import (
 	"sort"
-	"strconv"
 )
 
 // Stat is the 认可度 of a set of respondents (or of a question's answers) under
@@ -39,7 +38,7 @@ type Result struct {
 	Areas       []Stat     `json:"areas"`
 	Clustering  Clustering `json:"clustering"`
 	EffectiveN  float64    `json:"effective_n"`
-	Unmatched   []string   `json:"unmatched,omitempty"`   // columns of an export that match nothing
+	Unmatched   []string   `json:"unmatched,omitempty"`    // columns of an export that match nothing
 	ExtraScales []string   `json:"extra_scales,omitempty"` // columns of scale answers that match no question
 }
 
@@ -52,7 +51,7 @@ type respondent struct {
 
 // Compute is the result of the responses (excluded ones are counted, not used).
 // Quotas, when given, are shown beside each group, school and area (keys: group
-// id, school unit id as text, area).
+// id, school code, area).
 func (f *File) Compute(responses []Response, quotas map[string]int, extra map[int64]Tally) *Result {
 	res := &Result{Method: f.Computation.Method, Threshold: f.Threshold}
 	var rs []respondent
@@ -92,12 +91,9 @@ func (f *File) Compute(responses []Response, quotas map[string]int, extra map[in
 	res.EffectiveN = float64(res.Overall.N) / res.Clustering.Deff
 	res.Groups = f.byGroup(rs, quotas, res.Clustering.Deff)
 	res.Schools = f.by(rs, quotas, res.Clustering.Deff, func(r *Response) (string, string) {
-		if r.School == 0 {
-			return "", ""
-		}
-		return itoa(r.School), r.SchoolName
+		return r.School, r.SchoolName
 	})
-	res.Areas = f.by(rs, quotas, 1, func(r *Response) (string, string) { return r.Area, AreaNames[r.Area] })
+	res.Areas = f.by(rs, quotas, 1, func(r *Response) (string, string) { return r.Area, r.Area })
 	sortArea(res.Areas)
 	res.Questions = f.questions(qTally)
 	weakestFirst(res.Questions, res.Method)
@@ -106,10 +102,10 @@ func (f *File) Compute(responses []Response, quotas map[string]int, extra map[in
 }
 
 func (f *File) clustering(rs []respondent) Clustering {
-	bySchool := map[int64][]float64{}
-	var order []int64
+	bySchool := map[string][]float64{}
+	var order []string
 	for _, rp := range rs {
-		if rp.r.School == 0 || !rp.fig.OK {
+		if rp.r.School == "" || !rp.fig.OK {
 			continue
 		}
 		if _, ok := bySchool[rp.r.School]; !ok {
@@ -253,8 +249,6 @@ func weakestFirst(ss []Stat, method string) {
 }
 
 func sortArea(ss []Stat) {
-	rank := map[string]int{"urban": 0, "town": 1, "rural": 2}
+	rank := map[string]int{Areas[0]: 0, Areas[1]: 1, Areas[2]: 2}
 	sort.SliceStable(ss, func(i, j int) bool { return rank[ss[i].Key] < rank[ss[j].Key] })
 }
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }

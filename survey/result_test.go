@@ -12,9 +12,9 @@ func TestComputeByHand(t *testing.T) {
 	// half 满意 half 不满意 (50); a teacher at school 2, all 不太满意 (0). One more
 	// parent excluded.
 	rs := []Response{
-		{ID: 1, Questionnaire: "q", Group: "p", School: 1, SchoolName: "一小", Area: "urban", Answers: answers(0)},
-		{ID: 2, Questionnaire: "q", Group: "p", School: 1, SchoolName: "一小", Area: "rural", Answers: answers(0, 4)},
-		{ID: 3, Questionnaire: "q", Group: "t", School: 2, SchoolName: "二小", Area: "urban", Answers: answers(3)},
+		{ID: 1, Questionnaire: "q", Group: "p", School: "1", SchoolName: "一小", Area: "城区", Answers: answers(0)},
+		{ID: 2, Questionnaire: "q", Group: "p", School: "1", SchoolName: "一小", Area: "乡村", Answers: answers(0, 4)},
+		{ID: 3, Questionnaire: "q", Group: "t", School: "2", SchoolName: "二小", Area: "城区", Answers: answers(3)},
 		{ID: 4, Questionnaire: "q", Group: "p", Answers: answers(4), Excluded: true},
 	}
 	res := f.Compute(rs, map[string]int{"p": 10}, nil)
@@ -34,7 +34,7 @@ func TestComputeByHand(t *testing.T) {
 		t.Errorf("schools not weakest first: %s, %s", res.Schools[0].Name, res.Schools[1].Name)
 	}
 	// Areas in 城区, 乡村 order: urban (100 + 0)/2 = 50, rural 50.
-	if len(res.Areas) != 2 || res.Areas[0].Key != "urban" || res.Areas[1].Key != "rural" {
+	if len(res.Areas) != 2 || res.Areas[0].Key != "城区" || res.Areas[1].Key != "乡村" {
 		t.Errorf("areas %+v", res.Areas)
 	}
 	// Question a: 满意, 满意, 不太满意 → top2 2/3.
