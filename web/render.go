@@ -29,7 +29,8 @@ var embedded embed.FS
 // pageNames are the page templates; each is parsed with layout.html and parts.html.
 var pageNames = []string{"login", "error", "empty", "area", "county", "school", "score", "explain", "frameworks", "framework",
 	"import", "entry", "audit", "auditverify", "assessments", "assessment",
-	"ranking", "notice", "ledger", "problem", "report", "users", "password"}
+	"ranking", "notice", "ledger", "problem", "report", "users", "password",
+	"surveys", "survey", "surveyresult", "questionnaires"}
 
 // pageSet holds every page parsed with the layout.
 type pageSet struct{ byName map[string]*template.Template }

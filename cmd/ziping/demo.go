@@ -158,7 +158,7 @@ func demoServe(e *env, svc *services, addr string) error {
 	if err != nil {
 		return err
 	}
-	app, err := web.New(svc.web(), log, web.Options{ScoreSheet: xlsx.WriteScoreSheet, Sheets: xlsx.WriteSheet, Letter: docx.WriteLetter})
+	app, err := web.New(svc.web(), log, web.Options{ScoreSheet: xlsx.WriteScoreSheet, Sheets: xlsx.WriteSheet, Letter: docx.WriteLetter, ReadExport: exportSheet})
 	if err != nil {
 		return err
 	}

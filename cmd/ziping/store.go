@@ -17,6 +17,7 @@ import (
 	"ziping/report"
 	"ziping/reporting"
 	"ziping/sqlite"
+	"ziping/survey"
 	"ziping/web"
 )
 
@@ -75,6 +76,7 @@ type services struct {
 	Assess   *assess.Service
 	Rectify  *rectify.Service
 	Reports  *reporting.Service
+	Survey   *survey.Service
 }
 
 // wire builds every service on st, with the hasher h.
@@ -90,12 +92,19 @@ func wire(st ziping.Store, h account.PasswordHasher) *services {
 	// The readiness check asks the report's findings of reporting, which builds on
 	// assessments: a hook, not an import.
 	s.Assess.Reports = s.Reports
+	// The survey attaches its documents through assess and feeds its figure to it
+	// (assess asks, through assess.Surveys); a changed round is a durable job.
+	s.Survey = survey.New(st, au)
+	s.Survey.Evidence, s.Survey.RunJobs = s.Assess, s.Data.RunJobs
+	s.Data.HandleJob(survey.JobKind, s.Survey.ResultJob)
+	s.Assess.Surveys = s.Survey
 	return s
 }
 
 // web is what the web application takes of the services.
 func (s *services) web() web.Services {
-	return web.Services{Accounts: s.Accounts, Data: s.Data, Assess: s.Assess, Rectify: s.Rectify, Reports: s.Reports, Audit: s.Audit, Store: s.Store}
+	return web.Services{Accounts: s.Accounts, Data: s.Data, Assess: s.Assess, Rectify: s.Rectify, Reports: s.Reports,
+		Survey: s.Survey, Audit: s.Audit, Store: s.Store}
 }
 
 // service opens the store and wires the services on it, with the audit key (made
@@ -123,6 +132,10 @@ func service(e *env, url string) (*services, func(), error) {
 	if err := svc.Assess.SeedFrameworks(e.ctx, frameworks.Stored()); err != nil {
 		st.Close()
 		return nil, nil, fmt.Errorf("写入内置评价体系失败: %w", err)
+	}
+	if err := svc.Survey.Seed(e.ctx); err != nil {
+		st.Close()
+		return nil, nil, fmt.Errorf("写入内置问卷失败: %w", err)
 	}
 	done := func() {
 		if _, err := svc.Audit.Checkpoint(context.WithoutCancel(e.ctx)); err != nil {
