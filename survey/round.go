@@ -190,13 +190,13 @@ func (s *Service) Rounds(ctx context.Context, a *ziping.Actor, root *ziping.OrgU
 
 // SetStatus closes a round (its links stop taking answers) or opens it again.
 func (s *Service) SetStatus(ctx context.Context, a *ziping.Actor, id int64, status string) error {
-	if status != ziping.RoundOpen && status != ziping.RoundClosed {
-		return ziping.Errorf(ziping.Invalid, "状态无效")
-	}
 	err := s.Store.Tx(ctx, func(tx ziping.Store) error {
 		r, u, err := s.editable(ctx, tx, a, id)
 		if err != nil {
 			return err
+		}
+		if status != ziping.RoundOpen && status != ziping.RoundClosed {
+			return ziping.Errorf(ziping.Invalid, "状态无效")
 		}
 		if r.Status == status {
 			return nil
@@ -217,8 +217,15 @@ func (s *Service) SetStatus(ctx context.Context, a *ziping.Actor, id int64, stat
 	return s.runJobs(ctx)
 }
 
-// editable reads a round inside tx for an actor who may change it.
-func (s *Service) editable(ctx context.Context, tx ziping.Store, a *ziping.Actor, id int64) (*ziping.SurveyRound, *ziping.OrgUnit, error) {
+// Editable reports whether the actor may manage the round: NotFound when it may not
+// see it, Forbidden when it may only look. Pages ask it before reading an upload.
+func (s *Service) Editable(ctx context.Context, a *ziping.Actor, id int64) error {
+	_, _, err := s.editable(ctx, s.Store, a, id)
+	return err
+}
+
+// editable reads a round through st for an actor who may change it.
+func (s *Service) editable(ctx context.Context, tx editableStore, a *ziping.Actor, id int64) (*ziping.SurveyRound, *ziping.OrgUnit, error) {
 	r, err := tx.SurveyRound(ctx, id)
 	if err != nil {
 		return nil, nil, ziping.Errorf(ziping.NotFound, "没有这项调查")
@@ -257,4 +264,10 @@ func (s *Service) runJobs(ctx context.Context) error {
 	}
 	_, err := s.RunJobs(ctx)
 	return err
+}
+
+// editableStore is what editable reads: the store or a transaction.
+type editableStore interface {
+	SurveyRound(ctx context.Context, id int64) (*ziping.SurveyRound, error)
+	Unit(ctx context.Context, id int64) (*ziping.OrgUnit, error)
 }

@@ -168,14 +168,14 @@ const MaxTokens = 5000
 // AddTokens makes a batch of n single-use tokens for a link and returns them: the
 // only time they are seen, since only their hashes are kept.
 func (s *Service) AddTokens(ctx context.Context, a *ziping.Actor, roundID, linkID int64, n int) ([]string, error) {
-	if n < 1 || n > MaxTokens {
-		return nil, ziping.Errorf(ziping.Invalid, "每批邀请码应为1到%d个", MaxTokens)
-	}
 	var out []string
 	err := s.Store.Tx(ctx, func(tx ziping.Store) error {
 		r, u, err := s.editable(ctx, tx, a, roundID)
 		if err != nil {
 			return err
+		}
+		if n < 1 || n > MaxTokens {
+			return ziping.Errorf(ziping.Invalid, "每批邀请码应为1到%d个", MaxTokens)
 		}
 		l, err := tx.SurveyLink(ctx, linkID)
 		if err != nil || l.RoundID != r.ID {
@@ -203,13 +203,13 @@ func (s *Service) AddTokens(ctx context.Context, a *ziping.Actor, roundID, linkI
 // Exclude leaves a response out of the result (exclude) or takes it back in, with
 // a person's reason, audited. Nothing is ever excluded any other way.
 func (s *Service) Exclude(ctx context.Context, a *ziping.Actor, roundID, responseID int64, exclude bool, reason string) error {
-	if len([]rune(reason)) < 2 || len([]rune(reason)) > 200 {
-		return ziping.Errorf(ziping.Invalid, "请写明理由（2到200字）")
-	}
 	err := s.Store.Tx(ctx, func(tx ziping.Store) error {
 		r, u, err := s.editable(ctx, tx, a, roundID)
 		if err != nil {
 			return err
+		}
+		if len([]rune(reason)) < 2 || len([]rune(reason)) > 200 {
+			return ziping.Errorf(ziping.Invalid, "请写明理由（2到200字）")
 		}
 		e := &ziping.SurveyExclusion{RoundID: r.ID, ResponseID: responseID, Excluded: exclude, Reason: reason, By: a.UserID(), At: s.now()}
 		if err := tx.AddSurveyExclusion(ctx, e); err != nil {

@@ -117,6 +117,9 @@ func newFixture(t testing.TB, schools int) *fixture {
 	if err := svc.Assess.SeedFrameworks(ctx, frameworks.Stored()); err != nil {
 		t.Fatal(err)
 	}
+	if err := svc.Survey.Seed(ctx); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := svc.Data.AddUnit(ctx, ziping.System, "990000", "示范省", ziping.LevelProvince, ""); err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +127,7 @@ func newFixture(t testing.TB, schools int) *fixture {
 		t.Fatal(err)
 	}
 	f.addUsers()
-	f.srv, err = New(webServices(svc), slog.New(slog.NewTextHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug})), Options{ScoreSheet: xlsx.WriteScoreSheet, Sheets: xlsx.WriteSheet, Letter: docx.WriteLetter})
+	f.srv, err = New(webServices(svc), slog.New(slog.NewTextHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug})), Options{ScoreSheet: xlsx.WriteScoreSheet, Sheets: xlsx.WriteSheet, Letter: docx.WriteLetter, ReadExport: testExport})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -315,5 +318,6 @@ func (f *fixture) run(t *testing.T, cases []scenario) {
 
 // webServices are the services the web application takes, out of all of them.
 func webServices(s *servicetest.Services) Services {
-	return Services{Accounts: s.Accounts, Data: s.Data, Assess: s.Assess, Rectify: s.Rectify, Reports: s.Reports, Audit: s.Audit, Store: s.Store}
+	return Services{Accounts: s.Accounts, Data: s.Data, Assess: s.Assess, Rectify: s.Rectify, Reports: s.Reports, Survey: s.Survey,
+		Audit: s.Audit, Store: s.Store}
 }

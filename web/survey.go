@@ -139,6 +139,12 @@ func (s *Server) surveyCreate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if !info(r).actor.CanEdit(u) {
+		return ziping.Errorf(ziping.Forbidden, "无权为「%s」开展调查", u.Name)
+	}
+	if u.Level != ziping.LevelCounty {
+		return ziping.Errorf(ziping.NotFound, "调查以区县为单位开展，「%s」不是区县", u.Name)
+	}
 	f := r.PostForm
 	form := roundForm{Questionnaire: f.Get("questionnaire"), Population: f.Get("population"), Urban: f.Get("urban"),
 		Town: f.Get("town"), Rural: f.Get("rural"), Period: f.Get("period"), Tokens: f.Get("tokens") == "1"}

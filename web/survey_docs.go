@@ -122,10 +122,7 @@ func (s *Server) surveyTokens(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	n, err := strconv.Atoi(r.PostForm.Get("n"))
-	if err != nil {
-		return ziping.Errorf(ziping.Invalid, "请填写邀请码个数")
-	}
+	n, _ := strconv.Atoi(r.PostForm.Get("n")) // 0 when missing: the service says why
 	tokens, err := s.svc.Survey.AddTokens(r.Context(), info(r).actor, cl.Round.ID, l.ID, n)
 	if err != nil {
 		return err
@@ -196,6 +193,9 @@ func (s *Server) surveyImport(w http.ResponseWriter, r *http.Request) error {
 	}
 	id, err := roundID(r)
 	if err != nil {
+		return err
+	}
+	if err := sv.Editable(r.Context(), info(r).actor, id); err != nil {
 		return err
 	}
 	file, hdr, err := r.FormFile("file")
