@@ -58,7 +58,7 @@ func (s *Service) calc(ctx context.Context, r *ziping.SurveyRound, u *ziping.Org
 	s.mu.Lock()
 	c, ok := s.results[r.ID]
 	s.mu.Unlock()
-	if ok && c.changes == r.Changes && c.calc.Round.Status == r.Status {
+	if ok && c.changes == r.Changes && c.version == r.Version {
 		return c.calc, nil
 	}
 	f, err := s.File(ctx, r.Questionnaire, r.QuestionnaireVersion)
@@ -90,7 +90,7 @@ func (s *Service) calc(ctx context.Context, r *ziping.SurveyRound, u *ziping.Org
 	if s.results == nil || len(s.results) > 512 {
 		s.results = map[int64]cachedCalc{}
 	}
-	s.results[r.ID] = cachedCalc{r.Changes, cl}
+	s.results[r.ID] = cachedCalc{r.Changes, r.Version, cl}
 	s.mu.Unlock()
 	return cl, nil
 }

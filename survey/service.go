@@ -71,8 +71,8 @@ type Service struct {
 }
 
 type cachedCalc struct {
-	changes int64
-	calc    *Calc
+	changes, version int64 // the round's count of changes and its version
+	calc             *Calc
 }
 
 // New returns a Service on st that audits through au.

@@ -87,8 +87,8 @@ func surveyMatrix(f *fixture, units map[string]string, unitRoute func(string, bo
 		}
 	}
 	return map[string]func(role string) []check{
-		"GET /units/{code}/surveys":  unitRoute("/surveys", false, false),
-		"POST /units/{code}/surveys": editRoute(http.MethodPost, "/surveys", url.Values{"questionnaire": {"yzjh-2017"}, "period": {"2024"}, "population": {"abc"}}, http.StatusBadRequest, true),
+		"GET /units/{code}/surveys":              unitRoute("/surveys", false, false),
+		"POST /units/{code}/surveys":             editRoute(http.MethodPost, "/surveys", url.Values{"questionnaire": {"yzjh-2017"}, "period": {"2024"}, "population": {"abc"}}, http.StatusBadRequest, true),
 		"GET /surveys/{id}":                      page(base, false),
 		"GET /surveys/{id}/progress.json":        page(base+"/progress.json", true),
 		"GET /surveys/{id}/result":               page(base+"/result", false),
