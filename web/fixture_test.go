@@ -23,6 +23,7 @@ import (
 	"ziping/report"
 	"ziping/servicetest"
 	"ziping/sqlite"
+	"ziping/surveydoc"
 	"ziping/synth"
 	"ziping/xlsx"
 )
@@ -112,6 +113,7 @@ func newFixture(t testing.TB, schools int) *fixture {
 	c := &clock{t: time.Date(2024, 5, 1, 9, 0, 0, 0, time.UTC)}
 	svc := servicetest.Wire(st, servicetest.FastHasher(), c.now)
 	svc.Reports.Reporter = report.Renderer{}
+	svc.Survey.Documents = surveydoc.Writer{}
 	svc.Accounts.DeviceKey = []byte("web-test-device-cookie-key-32byt")
 	f := &fixture{t: t, ctx: ctx, svc: svc, clock: c, logs: &lockedBuffer{}, sessions: map[string]session{}, dbPath: dbPath}
 	if err := svc.Assess.SeedFrameworks(ctx, frameworks.Stored()); err != nil {

@@ -8,8 +8,6 @@ import (
 	"net/url"
 	"strconv"
 
-	qrcode "github.com/skip2/go-qrcode"
-
 	"ziping"
 	"ziping/survey"
 )
@@ -37,16 +35,6 @@ func (s *Server) linkOf(r *http.Request) (*survey.Calc, *ziping.SurveyLink, erro
 		return nil, nil, ziping.Errorf(ziping.NotFound, "没有这个调查链接")
 	}
 	return cl, l, nil
-}
-
-// qrPNG is the QR code of a URL as a PNG of size pixels (medium error correction:
-// a printed sheet may be creased).
-func qrPNG(u string, size int) ([]byte, error) {
-	png, err := qrcode.Encode(u, qrcode.Medium, size)
-	if err != nil {
-		return nil, fmt.Errorf("qr code: %w", err)
-	}
-	return png, nil
 }
 
 func (s *Server) surveyQR(w http.ResponseWriter, r *http.Request) error {

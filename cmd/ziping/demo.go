@@ -66,6 +66,13 @@ func runDemo(e *env, args []string) error {
 		counts[ziping.StatusDraft], counts[ziping.StatusSubmitted], counts[ziping.StatusReviewed], counts[ziping.StatusPublished])
 	fmt.Fprintln(e.stdout, "  以 county 登录：区县页 › 自评与复核（评分、上传材料、写自评报告、提交）")
 	fmt.Fprintln(e.stdout, "  以 duxue 登录：市页 › 评价排名、整改台账；已提交的自评可复核、退回或通过")
+	periods := ds.PeriodList()
+	rd, n, err := demoSurvey(e.ctx, svc, ds.Units[0].Code, periods[len(periods)-1], *seed)
+	if err != nil {
+		return fmt.Errorf("示范调查: %w", err)
+	}
+	fmt.Fprintf(e.stdout, "\n社会认可度调查：%s%d年度一轮，%d份模拟答卷（含集中提交、作答过快、某校占比过高等存疑答卷）\n", ds.Units[0].Name, rd.Period, n)
+	fmt.Fprintf(e.stdout, "  以 county 登录：/surveys/%d（进度、存疑答卷、二维码）、/surveys/%d/result（认可度）\n", rd.ID, rd.ID)
 	if *noServe {
 		fmt.Fprintf(e.stdout, "\n数据库：%s（用 ziping serve --db %s 启动网页服务）\n", url, url)
 		return nil

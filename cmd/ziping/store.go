@@ -18,6 +18,7 @@ import (
 	"ziping/reporting"
 	"ziping/sqlite"
 	"ziping/survey"
+	"ziping/surveydoc"
 	"ziping/web"
 )
 
@@ -123,6 +124,7 @@ func service(e *env, url string) (*services, func(), error) {
 	}
 	svc := wire(st, argon.Hasher{P: argon.Default})
 	svc.Reports.Reporter = report.Renderer{}
+	svc.Survey.Documents = surveydoc.Writer{}
 	svc.Audit.Key, svc.Accounts.DeviceKey = key, deviceKey(key)
 	svc.Audit.Checkpoints = checkpointFile{path: cpPath}
 	if err := svc.Audit.EnsureKey(e.ctx); err != nil {
