@@ -136,9 +136,9 @@ func headline(c *survey.Calc) string {
 func conventionsTable(f *survey.File, res *survey.Result) *docx.Table {
 	t := &docx.Table{Header: []string{"计分口径", "认可度（%）", "说明"}, Widths: []float64{3, 2, 5}, KeepTogether: true}
 	notes := map[string]string{
-		survey.MethodTop2:  "“" + strings.Join(f.Scale.Labels[:min(2, len(f.Scale.Labels))], "”“") + "”人次占有效作答的比例",
-		survey.MethodMean:  "五级量表均值（最满意5分至最不满意1分）乘以20",
-		survey.MethodValue: "按赋值" + valuesText(f) + "计算的平均分",
+		survey.MethodTop2:  "每份答卷中“" + strings.Join(f.Scale.Labels[:min(2, len(f.Scale.Labels))], "”“") + "”所占比例的平均",
+		survey.MethodMean:  "每份答卷五级量表均值（最满意5分至最不满意1分）乘以20的平均",
+		survey.MethodValue: "每份答卷按赋值" + valuesText(f) + "计算的平均分的平均",
 	}
 	for _, m := range survey.Methods {
 		name := survey.MethodNames[m]
@@ -208,7 +208,8 @@ func method(c *survey.Calc) []string {
 	}
 	cl := res.Clustering
 	return []string{
-		fmt.Sprintf("计入认可度的是各问卷中的满意度题（五级量表：%s）。%s；%s。", strings.Join(f.Scale.Labels, "、"), unknown, weights),
+		fmt.Sprintf("计入认可度的是各问卷中的满意度题（五级量表：%s）。每份答卷先按其满意度题计算得分，总体、各调查对象、"+
+			"各区域和各学校的认可度为所含答卷得分的平均，各题的认可度按该题的作答人次计算。%s；%s。", strings.Join(f.Scale.Labels, "、"), unknown, weights),
 		fmt.Sprintf("置信区间采用Wilson法（95%%，z=1.96），样本量取有效样本量。答卷按学校发放，同校答卷彼此相关："+
 			"以学校为群，用单因素方差分析估计组内相关系数ICC=%.3f，平均每校%.1f份，设计效应deff=1+(%.1f−1)×%.3f=%.2f，"+
 			"有效样本量=%d÷%.2f≈%.0f份。", cl.ICC, cl.MeanSize, cl.MeanSize, cl.ICC, cl.Deff, res.Overall.N, cl.Deff, res.EffectiveN),
