@@ -62,3 +62,33 @@ func TestColumnLetter(t *testing.T) {
 		}
 	}
 }
+
+// FuzzFromSheet: any export, however odd its titles and cells, is read or refused
+// with cell errors; it never panics, and what it reads computes.
+func FuzzFromSheet(f *testing.F) {
+	f.Add("序号,1、您对教师工资待遇和保障的落实情况是否满意？,所用时间\n1,很满意,100秒\n2,不满意,3")
+	f.Add("身份,学校,居住地,Q4.总体而言，您对县政府履行教育职责的情况是否满意？\n教师,一小,城区,满意\n学生,,乡村,")
+	sf, err := Builtin("lxzz-county")
+	if err != nil {
+		f.Fatal(err)
+	}
+	q := sf.Questionnaire("teacher")
+	f.Fuzz(func(t *testing.T, text string) {
+		lines := strings.Split(text, "\n")
+		if len(lines) > 200 {
+			return
+		}
+		sh := &Sheet{File: "f.csv", Header: strings.Split(lines[0], ","), FirstRow: 2}
+		for _, l := range lines[1:] {
+			sh.Rows = append(sh.Rows, strings.Split(l, ","))
+		}
+		ext, err := sf.FromSheet(q, sh)
+		if err != nil {
+			if !strings.Contains(err.Error(), "答卷文件有误") {
+				t.Fatalf("not an ExportError: %v", err)
+			}
+			return
+		}
+		sf.ComputeExternal(ext)
+	})
+}
