@@ -30,7 +30,7 @@ type AssessmentView struct {
 
 	key         *resultKey      // set when the results may be cached
 	baseDataset *engine.Dataset // the shared dataset under the survey's facts
-	outliers []ReadinessItem // from the cache, with key
+	outliers    []ReadinessItem // from the cache, with key
 }
 
 // Final is the result that counts: the review when there is one, else the self.
