@@ -308,9 +308,14 @@ func (db *DB) AddSurveyResponse(ctx context.Context, r *ziping.SurveyResponse) (
 			r.Network, r.Device, r.Source, created).Scan(&id, &added)
 	})
 	if errors.Is(err, pgx.ErrNoRows) {
-		// A concurrent insert of the same client id that has not committed: its
-		// conflict made ours do nothing, and our snapshot cannot see it yet.
-		return false, ziping.Errorf(ziping.Busy, "同一份答卷正在提交，请稍候")
+		// A concurrent insert of the same client id committed while ours waited on
+		// it: ours did nothing, and the statement's snapshot is older than that
+		// row. A new statement sees it (READ COMMITTED).
+		err = db.q.QueryRow(ctx, `SELECT id FROM survey_responses WHERE round_id = $1 AND client_id = $2`,
+			r.RoundID, r.ClientID).Scan(&id)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return false, ziping.Errorf(ziping.Busy, "同一份答卷正在提交，请稍候")
+		}
 	}
 	if err != nil {
 		return false, storeError(err, "add survey response", "答卷")

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -31,6 +32,7 @@ var surveyTests = []struct {
 	{"SurveyResponses", testSurveyResponses},
 	{"SurveyExclusions", testSurveyExclusions},
 	{"SurveyTx", testSurveyTx},
+	{"SurveyResponsesConcurrent", testSurveyResponsesConcurrent},
 }
 
 func testQuestionnaires(t *testing.T, st ziping.Store) {
@@ -365,5 +367,40 @@ func testSurveyTx(t *testing.T, st ziping.Store) {
 	if len(list) != 0 || counts[l.ID].Used != 0 || got.Changes != 0 || got.Dirty {
 		t.Errorf("after a rolled-back Tx: %d responses, %d tokens used, changes %d dirty %v; want nothing kept",
 			len(list), counts[l.ID].Used, got.Changes, got.Dirty)
+	}
+}
+
+// testSurveyResponsesConcurrent: a phone that sends one answer twice at once (a
+// double tap) stores one response, and both sends are told its id.
+func testSurveyResponsesConcurrent(t *testing.T, st ziping.Store) {
+	ctx := t.Context()
+	_, r, l := roundWithLink(t, st)
+	const n = 8
+	ids := make([]int64, n)
+	added := make([]bool, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			resp := ziping.SurveyResponse{RoundID: r.ID, LinkID: l.ID, ClientID: "tap-tap", Form: "social", Group: "parent", Source: ziping.SourceWeb}
+			added[i], errs[i] = st.AddSurveyResponse(ctx, &resp)
+			ids[i] = resp.ID
+		})
+	}
+	wg.Wait()
+	first := 0
+	for i := range n {
+		must(t, errs[i], label("concurrent AddSurveyResponse %d", i))
+		if added[i] {
+			first++
+		}
+		if ids[i] != ids[0] || ids[i] == 0 {
+			t.Errorf("send %d got id %d, send 0 got %d: want one response's id for all", i, ids[i], ids[0])
+		}
+	}
+	list, err := st.SurveyResponses(ctx, r.ID)
+	must(t, err, "SurveyResponses")
+	if first != 1 || len(list) != 1 {
+		t.Errorf("%d sends reported added, %d responses stored; want 1 and 1", first, len(list))
 	}
 }
