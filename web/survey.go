@@ -44,6 +44,20 @@ const (
 	questionnaireUploadRoute = "POST /questionnaires"
 )
 
+// roundCalc is the round of the path computed, for an actor who may see it.
+func (s *Server) roundCalc(r *http.Request) (*survey.Service, *survey.Calc, error) {
+	sv, err := s.surveyService()
+	if err != nil {
+		return nil, nil, err
+	}
+	id, err := roundID(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	cl, err := sv.Calc(r.Context(), info(r).actor, id)
+	return sv, cl, err
+}
+
 func (s *Server) surveyService() (*survey.Service, error) {
 	if s.svc.Survey == nil {
 		return nil, ziping.Errorf(ziping.NotFound, "页面不存在")
@@ -231,19 +245,11 @@ type flaggedRow struct {
 }
 
 func (s *Server) surveyPage(w http.ResponseWriter, r *http.Request) error {
-	sv, err := s.surveyService()
-	if err != nil {
-		return err
-	}
-	id, err := roundID(r)
+	_, cl, err := s.roundCalc(r)
 	if err != nil {
 		return err
 	}
 	a := info(r).actor
-	cl, err := sv.Calc(r.Context(), a, id)
-	if err != nil {
-		return err
-	}
 	_, assets, err := s.current()
 	if err != nil {
 		return err
@@ -363,15 +369,7 @@ func shanghaiZone() *time.Location {
 
 // surveyProgressJSON is the live progress the round page polls.
 func (s *Server) surveyProgressJSON(w http.ResponseWriter, r *http.Request) error {
-	sv, err := s.surveyService()
-	if err != nil {
-		return err
-	}
-	id, err := roundID(r)
-	if err != nil {
-		return err
-	}
-	cl, err := sv.Calc(r.Context(), info(r).actor, id)
+	_, cl, err := s.roundCalc(r)
 	if err != nil {
 		return err
 	}

@@ -14,15 +14,7 @@ import (
 
 // linkOf is the {link} of a round the actor may see.
 func (s *Server) linkOf(r *http.Request) (*survey.Calc, *ziping.SurveyLink, error) {
-	sv, err := s.surveyService()
-	if err != nil {
-		return nil, nil, err
-	}
-	id, err := roundID(r)
-	if err != nil {
-		return nil, nil, err
-	}
-	cl, err := sv.Calc(r.Context(), info(r).actor, id)
+	sv, cl, err := s.roundCalc(r)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -64,18 +56,11 @@ type sheetView struct {
 }
 
 func (s *Server) surveySheets(w http.ResponseWriter, r *http.Request) error {
-	sv, err := s.surveyService()
+	sv, cl, err := s.roundCalc(r)
 	if err != nil {
 		return err
 	}
-	id, err := roundID(r)
-	if err != nil {
-		return err
-	}
-	cl, err := sv.Calc(r.Context(), info(r).actor, id)
-	if err != nil {
-		return err
-	}
+	id := cl.Round.ID
 	links, err := sv.Store.SurveyLinks(r.Context(), id)
 	if err != nil {
 		return err
@@ -141,15 +126,7 @@ func sendFile(w http.ResponseWriter, name, ctype string, data []byte) error {
 // surveyDoc downloads a round's report (.docx) or its responses (.xlsx).
 func (s *Server) surveyDoc(kind string) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		sv, err := s.surveyService()
-		if err != nil {
-			return err
-		}
-		id, err := roundID(r)
-		if err != nil {
-			return err
-		}
-		cl, err := sv.Calc(r.Context(), info(r).actor, id)
+		sv, cl, err := s.roundCalc(r)
 		if err != nil {
 			return err
 		}

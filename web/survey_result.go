@@ -67,19 +67,11 @@ type resultCharts struct {
 }
 
 func (s *Server) surveyResultPage(w http.ResponseWriter, r *http.Request) error {
-	sv, err := s.surveyService()
-	if err != nil {
-		return err
-	}
-	id, err := roundID(r)
+	_, cl, err := s.roundCalc(r)
 	if err != nil {
 		return err
 	}
 	a := info(r).actor
-	cl, err := sv.Calc(r.Context(), a, id)
-	if err != nil {
-		return err
-	}
 	_, assets, err := s.current()
 	if err != nil {
 		return err
