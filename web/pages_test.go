@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -186,8 +187,14 @@ func TestTemplatesParse(t *testing.T) {
 		t.Fatal(err)
 	}
 	files, _ := fs.Glob(sub, "*.html")
-	if len(ps.byName)+2 != len(files) { // layout.html and parts.html are not pages
-		t.Errorf("%d pages parsed from %d files: a template is not listed in pageNames", len(ps.byName), len(files))
+	// layout.html and parts.html are not pages; the survey's bare pages are parsed alone.
+	if len(ps.byName)+2+len(bareNames) != len(files) {
+		t.Errorf("%d pages parsed from %d files: a template is not listed in pageNames or bareNames", len(ps.byName), len(files))
+	}
+	for _, n := range bareNames {
+		if _, err := template.ParseFS(sub, n+".html"); err != nil {
+			t.Errorf("bare page %s: %v", n, err)
+		}
 	}
 	// A broken template stops the start.
 	dir := t.TempDir()
