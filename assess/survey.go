@@ -14,9 +14,9 @@ import (
 // survey, which builds on assessments, can be asked by them without a cycle
 // (cmd/ziping sets Service.Surveys).
 type Surveys interface {
-	// SurveyFacts returns the unit facts the county's surveys of period measured
-	// (satisfaction, kg_satisfaction), nil when none has answers.
-	SurveyFacts(ctx context.Context, unit *ziping.OrgUnit, period int) (*SurveyFacts, error)
+	// SurveyFacts returns the unit facts the county's survey of a framework and
+	// period measured (satisfaction, kg_satisfaction), nil when it has no answers.
+	SurveyFacts(ctx context.Context, unit *ziping.OrgUnit, framework string, period int) (*SurveyFacts, error)
 }
 
 // SurveyFacts are facts measured by a survey, and a key that changes whenever they
@@ -27,11 +27,11 @@ type SurveyFacts struct {
 }
 
 // surveyFacts asks Surveys, when set, for the unit's measured facts.
-func (s *Service) surveyFacts(ctx context.Context, u *ziping.OrgUnit, period int) (*SurveyFacts, error) {
+func (s *Service) surveyFacts(ctx context.Context, u *ziping.OrgUnit, framework string, period int) (*SurveyFacts, error) {
 	if s.Surveys == nil {
 		return nil, nil
 	}
-	sf, err := s.Surveys.SurveyFacts(ctx, u, period)
+	sf, err := s.Surveys.SurveyFacts(ctx, u, framework, period)
 	if err != nil || sf == nil || len(sf.Values) == 0 {
 		return nil, err
 	}
@@ -76,8 +76,8 @@ func withFacts(ds *engine.Dataset, idx, period int, values map[string]float64) *
 
 // freezeSurvey writes the survey's facts into the facts a snapshot keeps, so that
 // a submitted assessment keeps the figure it was submitted with.
-func (s *Service) freezeSurvey(ctx context.Context, u *ziping.OrgUnit, period int, sd *snapshotData) error {
-	sf, err := s.surveyFacts(ctx, u, period)
+func (s *Service) freezeSurvey(ctx context.Context, u *ziping.OrgUnit, framework string, period int, sd *snapshotData) error {
+	sf, err := s.surveyFacts(ctx, u, framework, period)
 	if err != nil || sf == nil {
 		return err
 	}

@@ -11,7 +11,7 @@ import (
 
 type fixedSurvey struct{ v map[string]float64 }
 
-func (f fixedSurvey) SurveyFacts(context.Context, *ziping.OrgUnit, int) (*SurveyFacts, error) {
+func (f fixedSurvey) SurveyFacts(context.Context, *ziping.OrgUnit, string, int) (*SurveyFacts, error) {
 	return &SurveyFacts{Values: f.v, Key: "k"}, nil
 }
 
@@ -49,7 +49,7 @@ func TestFreezeSurvey(t *testing.T) {
 		{UnitID: 7, Period: 2023, Values: map[string]float64{"satisfaction": 50}},
 		{UnitID: 7, Period: 2024, Values: map[string]float64{"satisfaction": 60, "edu_budget": 1}},
 	}}
-	if err := s.freezeSurvey(t.Context(), u, 2024, sd); err != nil {
+	if err := s.freezeSurvey(t.Context(), u, "lxzz-county", 2024, sd); err != nil {
 		t.Fatal(err)
 	}
 	if v := sd.Facts[1].Values; v["satisfaction"] != 86.4 || v["edu_budget"] != 1 {
@@ -59,13 +59,13 @@ func TestFreezeSurvey(t *testing.T) {
 		t.Error("last year's fact changed")
 	}
 	empty := &snapshotData{}
-	if err := s.freezeSurvey(t.Context(), u, 2024, empty); err != nil {
+	if err := s.freezeSurvey(t.Context(), u, "lxzz-county", 2024, empty); err != nil {
 		t.Fatal(err)
 	}
 	if len(empty.Facts) != 1 || empty.Facts[0].Values["satisfaction"] != 86.4 || empty.Facts[0].Period != 2024 {
 		t.Errorf("facts %+v, want one record with the survey's figure", empty.Facts)
 	}
-	if err := (&Service{}).freezeSurvey(t.Context(), u, 2024, empty); err != nil {
+	if err := (&Service{}).freezeSurvey(t.Context(), u, "lxzz-county", 2024, empty); err != nil {
 		t.Errorf("without Surveys: %v", err)
 	}
 }

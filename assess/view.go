@@ -118,7 +118,7 @@ func (s *Service) evaluateView(ctx context.Context, st Store, v *AssessmentView,
 	}
 	surveyKey := ""
 	if !as.Frozen() || as.SnapshotID == 0 {
-		sf, err := s.surveyFacts(ctx, v.Unit, as.Period)
+		sf, err := s.surveyFacts(ctx, v.Unit, as.Framework, as.Period)
 		if err != nil {
 			return err
 		}

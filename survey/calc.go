@@ -208,11 +208,11 @@ func median(xs []float64) float64 {
 	return (xs[m-1] + xs[m]) / 2
 }
 
-// SurveyFacts are the facts a county's rounds of period measured, for package
-// assess: each round's headline figure under its file's element, once it has
+// SurveyFacts are the facts a county's round of a framework and period measured,
+// for package assess: the headline figure under its file's element, once it has
 // answers. The key changes with every response and exclusion.
-func (s *Service) SurveyFacts(ctx context.Context, u *ziping.OrgUnit, period int) (*assess.SurveyFacts, error) {
-	rounds, err := s.Store.SurveyRounds(ctx, ziping.SurveyRoundQuery{UnitIDs: []int64{u.ID}, Period: period})
+func (s *Service) SurveyFacts(ctx context.Context, u *ziping.OrgUnit, framework string, period int) (*assess.SurveyFacts, error) {
+	rounds, err := s.Store.SurveyRounds(ctx, ziping.SurveyRoundQuery{UnitIDs: []int64{u.ID}, Period: period, Framework: framework})
 	if err != nil || len(rounds) == 0 {
 		return nil, err
 	}

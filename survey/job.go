@@ -64,7 +64,7 @@ func (s *Service) attach(ctx context.Context, cl *Calc) error {
 		return nil
 	}
 	list, err := s.Store.Assessments(ctx, ziping.AssessmentQuery{UnitIDs: []int64{cl.Round.UnitID}, Period: cl.Round.Period,
-		Statuses: []string{ziping.StatusDraft, ziping.StatusReturned}})
+		Framework: cl.Round.Framework, Statuses: []string{ziping.StatusDraft, ziping.StatusReturned}})
 	if err != nil || len(list) == 0 {
 		return err
 	}

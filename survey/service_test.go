@@ -242,3 +242,89 @@ func TestTokens(t *testing.T) {
 }
 
 func itoa(n int64) string { b, _ := json.Marshal(n); return string(b) }
+
+// answerAll answers every question of a link's form: scale questions with choice,
+// the others with their first option, open text left out.
+func answerAll(t *testing.T, f *servicetest.Flow, key string, choice int) survey.Answers {
+	t.Helper()
+	fm, err := f.Survey.Form(f.Ctx, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := survey.Answers{}
+	for _, q := range fm.Questions {
+		switch q.Kind {
+		case survey.KindScale:
+			a[q.ID] = survey.Pick(choice)
+		case survey.KindChoice:
+			a[q.ID] = survey.Pick(0)
+		case survey.KindMulti:
+			a[q.ID] = survey.Answer{Choices: []int{0}}
+		}
+	}
+	return a
+}
+
+// TestRoundsOfTwoFrameworks: a county's yzjh-2017 round (all 满意) and lxzz-county
+// round (all 不满意) of one year feed each its own assessment, with its own report.
+func TestRoundsOfTwoFrameworks(t *testing.T) {
+	f := servicetest.NewFlow(t)
+	f.Survey.Documents = docs{}
+	ctx := f.Ctx
+	for _, tc := range []struct {
+		fw     string
+		choice int
+	}{{"yzjh-2017", 0}, {"lxzz-county", 4}} {
+		if _, err := f.Assess.StartAssessment(ctx, f.Filler, tc.fw, f.County, 2024, false); err != nil {
+			t.Fatal(err)
+		}
+		r, err := f.Survey.CreateRound(ctx, f.Filler, survey.RoundInput{Unit: f.County.Code, Period: 2024, Questionnaire: tc.fw, Population: 300_000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		links, err := f.Store.SurveyLinks(ctx, r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range links {
+			if l.School == "" { // the groups not sampled at schools
+				sub := survey.Submission{Key: l.Key, ClientID: "c-" + tc.fw + "-" + l.Group, Answers: answerAll(t, f, l.Key, tc.choice)}
+				if _, _, err := f.Survey.Submit(ctx, sub); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	if _, err := f.Data.RunJobs(ctx); err != nil {
+		t.Fatal(err)
+	}
+	list, err := f.Store.Assessments(ctx, ziping.AssessmentQuery{UnitIDs: []int64{f.County.ID}, Period: 2024})
+	if err != nil || len(list) != 2 {
+		t.Fatalf("assessments %v, %v", list, err)
+	}
+	want := map[string]struct {
+		metric string
+		value  float64
+		point  string
+	}{"yzjh-2017": {"satisfaction", 100, "D1"}, "lxzz-county": {"survey.satisfaction", 0, "22"}}
+	for _, as := range list {
+		v, err := f.Assess.Assessment(ctx, f.Filler, as.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := want[as.Framework]
+		if m, ok := v.Self.Metric(w.metric); !ok || !m.OK || m.Value != w.value {
+			t.Errorf("%s: %s = %+v, want %g from its own round", as.Framework, w.metric, m, w.value)
+		}
+		n := 0
+		for _, e := range v.Evidence {
+			if e.Point != w.point {
+				t.Errorf("%s: evidence %q on point %q, want only on %s", as.Framework, e.Title, e.Point, w.point)
+			}
+			n++
+		}
+		if n != 2 {
+			t.Errorf("%s: %d evidence files, want its own report and responses", as.Framework, n)
+		}
+	}
+}

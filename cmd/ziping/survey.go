@@ -123,6 +123,7 @@ func writePlan(w io.Writer, f *survey.File, p *survey.Plan) {
 	fmt.Fprintf(w, "%s 抽样方案\n样本量：%d份（%s）\n\n", f.Name, p.Total, p.Rule)
 	t := &textTable{right: []bool{false, true, true, true, true, true}}
 	t.add("调查对象", "占比", "份数", "城区", "镇区", "乡村")
+	sums := make([]int, len(survey.Areas))
 	for _, g := range p.Groups {
 		share := fmt.Sprintf("%g%%", g.Share)
 		if g.AtLeast {
@@ -132,11 +133,18 @@ func writePlan(w io.Writer, f *survey.File, p *survey.Plan) {
 		if g.Areas != nil {
 			for i, a := range survey.Areas {
 				areas[i] = fmt.Sprint(g.Areas[a])
+				sums[i] += g.Areas[a]
 			}
 		}
 		t.add(g.Name, share, fmt.Sprint(g.Quota), areas[0], areas[1], areas[2])
 	}
-	t.add("合计", "100%", fmt.Sprint(p.Total), "", "", "")
+	total := []string{"", "", ""}
+	if p.Groups[0].Areas != nil {
+		for i, n := range sums {
+			total[i] = fmt.Sprint(n)
+		}
+	}
+	t.add("合计", "100%", fmt.Sprint(p.Total), total[0], total[1], total[2])
 	t.write(w, "")
 	for _, g := range p.Groups {
 		if len(g.Schools) == 0 {
@@ -158,7 +166,15 @@ func surveyResult(e *env, args []string) error {
 	if err := parseFlagsAndArgs(fs, args); err != nil {
 		return err
 	}
-	if *qid == "" || fs.NArg() != 1 {
+	// The file may stand before the flags too (as the usage line writes it).
+	file := ""
+	if fs.NArg() > 0 {
+		file = fs.Arg(0)
+		if err := parseFlagsAndArgs(fs, fs.Args()[1:]); err != nil {
+			return err
+		}
+	}
+	if *qid == "" || file == "" || fs.NArg() != 0 {
 		return usagef("需要 --questionnaire 和一个答卷文件")
 	}
 	if *format != "table" && *format != "json" {
@@ -172,7 +188,7 @@ func surveyResult(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	sh, err := readExport(fs.Arg(0))
+	sh, err := readExport(file)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -23,7 +24,8 @@ func TestSurveyCommands(t *testing.T) {
 		t.Fatalf("survey plan json: %d %s %s", code, out, errs)
 	}
 	out, _, code = runCLI(t, "survey", "plan", "--framework", "yzjh-2017", "--population", "400000", "--urban", "200000", "--town", "120000", "--rural", "80000")
-	if code != 0 || !strings.Contains(out, "样本量：600份") || !strings.Contains(out, "家长") {
+	// 600 over 200,000/120,000/80,000 people: every group's split adds up to 300/180/120.
+	if code != 0 || !strings.Contains(out, "样本量：600份") || !regexp.MustCompile(`合计\s+100%\s+600\s+300\s+180\s+120`).MatchString(out) {
 		t.Fatalf("survey plan table: %d %s", code, out)
 	}
 	if _, errs, code = runCLI(t, "survey", "plan", "--framework", "yzjh-2017"); code != 2 || !strings.Contains(errs, "--population") {
@@ -49,7 +51,7 @@ func TestSurveyResultFromExport(t *testing.T) {
 		!strings.Contains(out, "未使用的列：您的手机号") {
 		t.Fatalf("survey result: %d\n%s\n%s", code, out, errs)
 	}
-	out, _, code = runCLI(t, "survey", "result", "--questionnaire", "lxzz-county-teacher", "--format", "json", csv)
+	out, _, code = runCLI(t, "survey", "result", "--questionnaire", "lxzz-county-teacher", csv, "--format", "json") // the usage line's order
 	if code != 0 || !strings.Contains(out, `"extra_scales"`) || !strings.Contains(out, `"value_map": 59.75`) {
 		t.Fatalf("survey result json: %d %s", code, out)
 	}
