@@ -26,6 +26,9 @@ fuzz:
 	go test ./xlsx -run '^$$' -fuzz '^FuzzReadCSV$$' -fuzztime 60s
 	go test ./xlsx -run '^$$' -fuzz '^FuzzSheetScanner$$' -fuzztime 60s
 	go test ./xlsx -run '^$$' -fuzz '^FuzzSharedStrings$$' -fuzztime 60s
+	go test ./xlsx -run '^$$' -fuzz '^FuzzReadText$$' -fuzztime 30s
+	go test ./survey -run '^$$' -fuzz '^FuzzParse$$' -fuzztime 30s
+	go test ./survey -run '^$$' -fuzz '^FuzzFromSheet$$' -fuzztime 30s
 	go test ./cmd/ziping -run '^$$' -fuzz '^FuzzExpandLists$$' -fuzztime 30s
 	go test ./report -run '^$$' -fuzz '^FuzzLint$$' -fuzztime 60s -fuzzminimizetime 5s
 	go test ./catalog -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime 30s

@@ -14,7 +14,12 @@ require (
 	modernc.org/sqlite v1.62.0
 )
 
-require github.com/yuin/goldmark v1.8.7
+require (
+	github.com/yeqown/go-qrcode/v2 v2.3.0
+	github.com/yuin/goldmark v1.8.7
+)
+
+require github.com/yeqown/reedsolomon v1.0.0 // indirect
 
 require (
 	github.com/BurntSushi/toml v1.4.1-0.20240526193622-a339e1f7089c // indirect

@@ -226,6 +226,7 @@ type Store interface {
 	LoginStore
 	JobStore
 	UploadStore
+	SurveyStore
 
 	SchemaVersion(ctx context.Context) (int, error)
 	Close() error

@@ -52,6 +52,9 @@ type Service struct {
 	// Reports checks the self-evaluation report for the readiness check (package
 	// reporting; cmd/ziping sets it); nil leaves the report out of the check.
 	Reports ReportCheck
+	// Surveys gives the satisfaction the county's own survey measured (package
+	// survey; cmd/ziping sets it); nil leaves the typed-in facts alone.
+	Surveys Surveys
 
 	progs   *programCache  // compiled framework versions
 	snaps   *snapshotCache // decoded snapshots

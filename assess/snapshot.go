@@ -70,6 +70,8 @@ func (s *Service) freeze(ctx context.Context, tx Store, a *ziping.Actor, as *zip
 		}
 	} else if err := s.snapshotRows(ctx, tx, u, as.Period, sd); err != nil {
 		return err
+	} else if err := s.freezeSurvey(ctx, u, as.Framework, as.Period, sd); err != nil {
+		return err
 	}
 	if sd.Scores, err = tx.PointScores(ctx, as.ID); err != nil {
 		return err

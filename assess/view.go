@@ -28,8 +28,9 @@ type AssessmentView struct {
 	Snapshots    []ziping.Snapshot
 	Report       *ziping.ReportDraft // nil when nobody has written the report yet
 
-	key      *resultKey      // set when the results may be cached
-	outliers []ReadinessItem // from the cache, with key
+	key         *resultKey      // set when the results may be cached
+	baseDataset *engine.Dataset // the shared dataset under the survey's facts
+	outliers    []ReadinessItem // from the cache, with key
 }
 
 // Final is the result that counts: the review when there is one, else the self.
@@ -118,12 +119,28 @@ func (s *Service) evaluateView(ctx context.Context, st Store, v *AssessmentView,
 	} else {
 		ds = s.atLevel(ds, prog.FW.Level)
 	}
+	surveyKey := ""
+	if !as.Frozen() || as.SnapshotID == 0 {
+		sf, err := s.surveyFacts(ctx, v.Unit, as.Framework, as.Period)
+		if err != nil {
+			return err
+		}
+		if sf != nil {
+			v.baseDataset = ds
+			ds, surveyKey = withFacts(ds, ds.UnitIndex(v.Unit.Code), as.Period, sf.Values), sf.Key
+		}
+	}
 	v.Dataset, v.UnitIndex = ds, ds.UnitIndex(v.Unit.Code)
 	// Outside a transaction the results of a version on a dataset never change (every
-	// score bumps the version, every import makes a new dataset); inside one the
-	// version is the one read before this transaction's writes.
+	// score bumps the version, every import makes a new dataset, the survey's key
+	// changes with its answers); inside one the version is the one read before this
+	// transaction's writes.
 	if st == s.Store {
-		v.key = &resultKey{id: as.ID, version: as.Version, ds: ds}
+		key := v.Dataset
+		if v.baseDataset != nil {
+			key = v.baseDataset
+		}
+		v.key = &resultKey{id: as.ID, version: as.Version, ds: key, survey: surveyKey}
 		if r := s.results.get(*v.key); r != nil {
 			v.Self, v.Review, v.outliers = r.self, r.review, r.outliers
 			return nil
@@ -145,6 +162,7 @@ func (s *Service) evaluateView(ctx context.Context, st Store, v *AssessmentView,
 type resultKey struct {
 	id, version int64
 	ds          *engine.Dataset
+	survey      string // the survey facts' key, "" for none
 }
 
 type cachedResult struct {

@@ -1,24 +1,18 @@
 package engine_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"io/fs"
-	"maps"
-	"math"
-	"os"
 	"reflect"
-	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	yaml "go.yaml.in/yaml/v3"
 
 	"ziping/engine"
 	"ziping/frameworks"
+	"ziping/schematest"
 )
 
 // docs/framework.schema.json is the framework format for editors. These tests keep
@@ -31,18 +25,7 @@ const schemaFile = "../docs/framework.schema.json"
 
 func loadSchema(t *testing.T) map[string]any {
 	t.Helper()
-	data, err := os.ReadFile(schemaFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var s map[string]any
-	if err := json.Unmarshal(data, &s); err != nil {
-		t.Fatalf("%s: %v", schemaFile, err)
-	}
-	if s["$schema"] != "https://json-schema.org/draft/2020-12/schema" {
-		t.Errorf("$schema = %v, want draft 2020-12", s["$schema"])
-	}
-	return s
+	return schematest.Load(t, schemaFile)
 }
 
 // schNotRequired are the keys without omitempty that the schema still leaves optional,
@@ -57,108 +40,12 @@ var schNotRequired = map[string]bool{
 // property is a yaml key; objects reject unknown keys (the decoder uses KnownFields);
 // required keys are those without omitempty; scalar types agree.
 func TestSchemaMatchesStructs(t *testing.T) {
-	root := loadSchema(t)
-	seen := map[reflect.Type]bool{}
-	schCheckStruct(t, root, root, reflect.TypeFor[engine.Framework](), "", seen)
+	seen := schematest.MatchStructs(t, loadSchema(t), reflect.TypeFor[engine.Framework](), schNotRequired)
 	for _, typ := range []reflect.Type{reflect.TypeFor[engine.Rule](), reflect.TypeFor[engine.Veto](), reflect.TypeFor[engine.SplitWeights]()} {
 		if !seen[typ] {
 			t.Errorf("the walk never reached %s", typ.Name())
 		}
 	}
-}
-
-func schCheckStruct(t *testing.T, root, node map[string]any, typ reflect.Type, path string, seen map[reflect.Type]bool) {
-	t.Helper()
-	if seen[typ] && strings.Contains(path, "/groups/") {
-		return // Group holds groups: checked once is checked
-	}
-	seen[typ] = true
-	node = schDeref(t, root, node)
-	where := typ.Name() + " (" + schPath(path) + ")"
-	if node["type"] != "object" || node["additionalProperties"] != false {
-		t.Errorf("%s: want type object with additionalProperties false", where)
-	}
-	props, _ := node["properties"].(map[string]any)
-	tags := map[string]reflect.StructField{}
-	var required []string
-	for i := range typ.NumField() {
-		f := typ.Field(i)
-		name, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-		if name == "-" || name == "" {
-			continue
-		}
-		tags[name] = f
-		if opts != "omitempty" && !schNotRequired[typ.Name()+"."+name] {
-			required = append(required, name)
-		}
-		if _, ok := props[name]; !ok {
-			t.Errorf("%s: yaml key %q is not in the schema", where, name)
-		}
-	}
-	for name := range props {
-		if _, ok := tags[name]; !ok {
-			t.Errorf("%s: schema property %q is not a yaml key of the struct", where, name)
-		}
-	}
-	if got := schStrings(node["required"]); !schSameSet(got, required) {
-		t.Errorf("%s: required = %v, want %v (the keys without omitempty)", where, schSorted(got), schSorted(required))
-	}
-	for _, name := range slices.Sorted(maps.Keys(tags)) {
-		prop, ok := props[name].(map[string]any)
-		if !ok {
-			continue
-		}
-		schCheckField(t, root, prop, tags[name].Type, path+"/"+name, seen)
-	}
-}
-
-func schCheckField(t *testing.T, root, prop map[string]any, ft reflect.Type, path string, seen map[reflect.Type]bool) {
-	t.Helper()
-	if ft.Kind() == reflect.Pointer {
-		ft = ft.Elem()
-	}
-	types := schemaTypes(t, root, prop)
-	want := map[reflect.Kind]string{reflect.String: "string", reflect.Float64: "number", reflect.Int: "integer",
-		reflect.Bool: "boolean", reflect.Struct: "object", reflect.Slice: "array", reflect.Map: "object"}[ft.Kind()]
-	if !slices.Contains(types, want) {
-		t.Errorf("%s: schema type %v, want %s for Go %s", path, types, want, ft)
-		return
-	}
-	switch ft.Kind() {
-	case reflect.Struct:
-		schCheckStruct(t, root, prop, ft, path, seen)
-	case reflect.Slice:
-		items, _ := schDeref(t, root, prop)["items"].(map[string]any)
-		if items == nil {
-			t.Errorf("%s: array without items", path)
-			return
-		}
-		schCheckField(t, root, items, ft.Elem(), path+"/*", seen)
-	case reflect.Map:
-		ap, _ := schDeref(t, root, prop)["additionalProperties"].(map[string]any)
-		if ap == nil {
-			t.Errorf("%s: map without an additionalProperties schema", path)
-			return
-		}
-		schCheckField(t, root, ap, ft.Elem(), path+"/*", seen)
-	}
-}
-
-// schemaTypes is the JSON types a property allows: its type, or the types of its
-// enum values.
-func schemaTypes(t *testing.T, root, prop map[string]any) []string {
-	prop = schDeref(t, root, prop)
-	switch ty := prop["type"].(type) {
-	case string:
-		return []string{ty}
-	case []any:
-		return schStrings(ty)
-	}
-	var out []string
-	for _, v := range schAnyList(prop["enum"]) {
-		out = append(out, schJSONType(v)...)
-	}
-	return out
 }
 
 // TestSchemaEnums checks the schema's enums against the engine's constants and the
@@ -168,13 +55,13 @@ func TestSchemaEnums(t *testing.T) {
 	root := loadSchema(t)
 	defs := root["$defs"].(map[string]any)
 	enum := func(node any, key string) []string {
-		return schStrings(schDeref(t, root, node.(map[string]any)["properties"].(map[string]any)[key].(map[string]any))["enum"])
+		return schematest.Strings(schematest.Deref(t, root, node.(map[string]any)["properties"].(map[string]any)[key].(map[string]any))["enum"])
 	}
 	kinds := enum(defs["rule"], "kind")
-	if want := []string{engine.RuleThreshold, engine.RuleLinear, engine.RuleDeduct, engine.RuleChecklist, engine.RuleManual}; !schSameSet(kinds, want) {
+	if want := []string{engine.RuleThreshold, engine.RuleLinear, engine.RuleDeduct, engine.RuleChecklist, engine.RuleManual}; !schematest.SameSet(kinds, want) {
 		t.Errorf("rule kinds %v, want %v", kinds, want)
 	}
-	if got, want := enum(defs["veto"], "effect"), []string{engine.VetoFail, engine.VetoLower, engine.VetoCap}; !schSameSet(got, want) {
+	if got, want := enum(defs["veto"], "effect"), []string{engine.VetoFail, engine.VetoLower, engine.VetoCap}; !schematest.SameSet(got, want) {
 		t.Errorf("veto effects %v, want %v", got, want)
 	}
 	load := func(what, src string) {
@@ -183,13 +70,13 @@ func TestSchemaEnums(t *testing.T) {
 			t.Errorf("%s: the loader rejects a value the schema allows: %v", what, err)
 		}
 	}
-	for _, level := range schStrings(root["properties"].(map[string]any)["level"].(map[string]any)["enum"]) {
+	for _, level := range schematest.Strings(root["properties"].(map[string]any)["level"].(map[string]any)["enum"]) {
 		load("level "+level, fmt.Sprintf(schEnumFW, level, "grade", `">="`, "fail"))
 	}
 	for _, kind := range enum(defs["grading"], "kind") {
 		load("grading "+kind, fmt.Sprintf(schEnumFW, "county", kind, `">="`, "fail"))
 	}
-	for _, op := range schStrings(schDeref(t, root, defs["op"].(map[string]any))["enum"]) {
+	for _, op := range schematest.Strings(schematest.Deref(t, root, defs["op"].(map[string]any))["enum"]) {
 		load("op "+op, fmt.Sprintf(schEnumFW, "county", "grade", `"`+op+`"`, "fail"))
 	}
 	for _, eff := range enum(defs["veto"], "effect") {
@@ -224,7 +111,7 @@ func TestSchemaValidatesBuiltins(t *testing.T) {
 	}
 	for _, f := range files {
 		doc := schReadYAML(t, f)
-		for _, e := range schValidate(t, root, root, doc, "") {
+		for _, e := range schematest.Validate(t, root, doc) {
 			t.Errorf("%s: %s", f, e)
 		}
 	}
@@ -255,7 +142,7 @@ func TestSchemaRejects(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			d := schReadYAML(t, "lxzz-county.yaml").(map[string]any)
 			tc.change(d)
-			errs := schValidate(t, root, root, d, "")
+			errs := schematest.Validate(t, root, d)
 			if !slices.ContainsFunc(errs, func(e string) bool { return strings.HasPrefix(e, tc.want) }) {
 				t.Errorf("want an error starting %q, got %q", tc.want, errs)
 			}
@@ -284,227 +171,4 @@ func schPoint(d map[string]any, area, pt int) map[string]any {
 
 func schRule(d map[string]any, area, pt, r int) map[string]any {
 	return schIndex(schPoint(d, area, pt)["rules"], r)
-}
-
-// schValidate checks value v against schema node s and returns every error as
-// "path: message". It implements the draft 2020-12 keywords the framework schema
-// uses; any other keyword fails the test, so the schema cannot silently grow
-// beyond what is checked.
-func schValidate(t *testing.T, root, s map[string]any, v any, path string) []string {
-	t.Helper()
-	var errs []string
-	fail := func(format string, args ...any) {
-		errs = append(errs, schPath(path)+": "+fmt.Sprintf(format, args...))
-	}
-	obj, isObj := v.(map[string]any)
-	arr, isArr := v.([]any)
-	num, isNum := schNumber(v)
-	for _, k := range slices.Sorted(maps.Keys(s)) {
-		kv := s[k]
-		switch k {
-		case "$schema", "$id", "$comment", "$defs", "title", "description", "then", "else":
-		case "$ref":
-			errs = append(errs, schValidate(t, root, schDeref(t, root, map[string]any{"$ref": kv}), v, path)...)
-		case "type":
-			if !slices.ContainsFunc(schAnyOrList(kv), func(ty string) bool { return slices.Contains(schJSONType(v), ty) }) {
-				fail("%v is %v, want %v", v, schJSONType(v), kv)
-			}
-		case "enum":
-			if !slices.ContainsFunc(schAnyList(kv), func(e any) bool { return schEqual(e, v) }) {
-				fail("%v is not one of %v", v, kv)
-			}
-		case "const":
-			if !schEqual(kv, v) {
-				fail("%v is not %v", v, kv)
-			}
-		case "properties":
-			props := kv.(map[string]any)
-			for _, name := range slices.Sorted(maps.Keys(obj)) {
-				if ps, ok := props[name]; ok {
-					errs = append(errs, schValidate(t, root, ps.(map[string]any), obj[name], path+"/"+name)...)
-				}
-			}
-		case "additionalProperties":
-			props, _ := s["properties"].(map[string]any)
-			for _, name := range slices.Sorted(maps.Keys(obj)) {
-				if _, ok := props[name]; ok {
-					continue
-				}
-				switch ap := kv.(type) {
-				case bool:
-					if !ap {
-						fail("unknown key %s", name)
-					}
-				case map[string]any:
-					errs = append(errs, schValidate(t, root, ap, obj[name], path+"/"+name)...)
-				}
-			}
-		case "propertyNames":
-			for _, name := range slices.Sorted(maps.Keys(obj)) {
-				for _, e := range schValidate(t, root, kv.(map[string]any), name, path) {
-					fail("key %s: %s", name, strings.TrimPrefix(e, schPath(path)+": "))
-				}
-			}
-		case "required":
-			if isObj {
-				for _, name := range schStrings(kv) {
-					if _, ok := obj[name]; !ok {
-						fail("missing %s", name)
-					}
-				}
-			}
-		case "items":
-			for i, x := range arr {
-				errs = append(errs, schValidate(t, root, kv.(map[string]any), x, fmt.Sprintf("%s/%d", path, i))...)
-			}
-		case "minItems":
-			if isArr && float64(len(arr)) < kv.(float64) {
-				fail("%d items, want at least %v", len(arr), kv)
-			}
-		case "minLength":
-			if str, ok := v.(string); ok && float64(utf8.RuneCountInString(str)) < kv.(float64) {
-				fail("%q is shorter than %v", str, kv)
-			}
-		case "pattern":
-			if str, ok := v.(string); ok && !regexp.MustCompile(kv.(string)).MatchString(str) {
-				fail("%s does not match %s", str, kv)
-			}
-		case "minimum":
-			if isNum && num < kv.(float64) {
-				fail("%v < %v", v, kv)
-			}
-		case "maximum":
-			if isNum && num > kv.(float64) {
-				fail("%v > %v", v, kv)
-			}
-		case "exclusiveMinimum":
-			if isNum && num <= kv.(float64) {
-				fail("%v ≤ %v", v, kv)
-			}
-		case "allOf":
-			for _, sub := range schAnyList(kv) {
-				errs = append(errs, schValidate(t, root, sub.(map[string]any), v, path)...)
-			}
-		case "oneOf":
-			n := 0
-			for _, sub := range schAnyList(kv) {
-				if len(schValidate(t, root, sub.(map[string]any), v, path)) == 0 {
-					n++
-				}
-			}
-			if n != 1 {
-				fail("matches %d of oneOf", n)
-			}
-		case "not":
-			if len(schValidate(t, root, kv.(map[string]any), v, path)) == 0 {
-				fail("matches a not")
-			}
-		case "if":
-			branch := "else"
-			if len(schValidate(t, root, kv.(map[string]any), v, path)) == 0 {
-				branch = "then"
-			}
-			if sub, ok := s[branch].(map[string]any); ok {
-				errs = append(errs, schValidate(t, root, sub, v, path)...)
-			}
-		default:
-			t.Fatalf("schema keyword %q at %s is not implemented by the test's validator", k, schPath(path))
-		}
-	}
-	return errs
-}
-
-// schDeref follows a local $ref ("#/$defs/name"); siblings of $ref are not merged
-// (the struct check reads properties from the definition).
-func schDeref(t *testing.T, root, node map[string]any) map[string]any {
-	t.Helper()
-	for {
-		ref, ok := node["$ref"].(string)
-		if !ok {
-			return node
-		}
-		name, ok := strings.CutPrefix(ref, "#/$defs/")
-		def, _ := root["$defs"].(map[string]any)[name].(map[string]any)
-		if !ok || def == nil {
-			t.Fatalf("unresolved $ref %q", ref)
-		}
-		node = def
-	}
-}
-
-// schJSONType is the JSON types a decoded YAML value belongs to.
-func schJSONType(v any) []string {
-	switch x := v.(type) {
-	case string:
-		return []string{"string"}
-	case bool:
-		return []string{"boolean"}
-	case int:
-		return []string{"integer", "number"}
-	case float64:
-		if x == math.Trunc(x) && !math.IsInf(x, 0) {
-			return []string{"integer", "number"}
-		}
-		return []string{"number"}
-	case map[string]any:
-		return []string{"object"}
-	case []any:
-		return []string{"array"}
-	case nil:
-		return []string{"null"}
-	}
-	return []string{fmt.Sprintf("%T", v)}
-}
-
-func schNumber(v any) (float64, bool) {
-	switch x := v.(type) {
-	case int:
-		return float64(x), true
-	case float64:
-		return x, true
-	}
-	return 0, false
-}
-
-// schEqual compares a schema value (from JSON) with a YAML value; numbers by value.
-func schEqual(a, b any) bool {
-	if x, ok := schNumber(a); ok {
-		y, ok := schNumber(b)
-		return ok && x == y
-	}
-	return reflect.DeepEqual(a, b)
-}
-
-func schAnyList(v any) []any { l, _ := v.([]any); return l }
-
-func schAnyOrList(v any) []string {
-	if s, ok := v.(string); ok {
-		return []string{s}
-	}
-	return schStrings(v)
-}
-
-func schStrings(v any) []string {
-	var out []string
-	for _, x := range schAnyList(v) {
-		if s, ok := x.(string); ok {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-func schSameSet(a, b []string) bool { return slices.Equal(schSorted(a), schSorted(b)) }
-
-func schSorted(a []string) []string {
-	a = slices.Clone(a)
-	sort.Strings(a)
-	return a
-}
-
-func schPath(path string) string {
-	if path == "" {
-		return "/"
-	}
-	return path
 }

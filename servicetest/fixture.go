@@ -44,6 +44,9 @@ func NewOnData(t testing.TB, st ziping.Store, ds *engine.Dataset) *Fixture {
 	if err := f.Assess.SeedFrameworks(ctx, frameworks.Stored()); err != nil {
 		t.Fatal(err)
 	}
+	if err := f.Survey.Seed(ctx); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := f.Data.AddUnit(ctx, ziping.System, "990000", "示范省", ziping.LevelProvince, ""); err != nil {
 		t.Fatal(err)
 	}

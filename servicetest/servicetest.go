@@ -21,6 +21,7 @@ import (
 	"ziping/rectify"
 	"ziping/reporting"
 	"ziping/sqlite"
+	"ziping/survey"
 )
 
 // Clock is a settable time for the services.
@@ -87,6 +88,7 @@ type Services struct {
 	Rectify  *rectify.Service
 	Reports  *reporting.Service
 	Catalog  *catalog.Service
+	Survey   *survey.Service
 }
 
 // Wire builds every service on st as cmd/ziping does, with the hasher h and the
@@ -104,6 +106,10 @@ func Wire(st ziping.Store, h account.PasswordHasher, now func() time.Time) *Serv
 	s.Reports = reporting.New(st, s.Assess, au, nil)
 	s.Assess.Reports = s.Reports
 	s.Catalog = catalog.New(st, s.Assess, au)
-	s.Accounts.Now, s.Data.Now, s.Assess.Now, s.Rectify.Now, s.Reports.Now, s.Catalog.Now = now, now, now, now, now, now
+	s.Survey = survey.New(st, au)
+	s.Survey.Evidence, s.Survey.RunJobs = s.Assess, s.Data.RunJobs
+	s.Data.HandleJob(survey.JobKind, s.Survey.ResultJob)
+	s.Assess.Surveys = s.Survey
+	s.Accounts.Now, s.Data.Now, s.Assess.Now, s.Rectify.Now, s.Reports.Now, s.Catalog.Now, s.Survey.Now = now, now, now, now, now, now, now
 	return s
 }

@@ -115,12 +115,8 @@ func (c conn) AssessmentFor(ctx context.Context, framework string, unitID int64,
 // period. Zero fields of q do not filter.
 func (c conn) Assessments(ctx context.Context, q ziping.AssessmentQuery) ([]ziping.Assessment, error) {
 	var f filter
-	if q.UnitPath != "" {
-		lo, hi, err := pathRange(q.UnitPath)
-		if err != nil {
-			return nil, err
-		}
-		f.add(`u.path >= ? AND u.path < ?`, lo, hi)
+	if err := f.subtree(q.UnitPath); err != nil {
+		return nil, err
 	}
 	if q.Framework != "" {
 		f.add(`a.framework = ?`, q.Framework)
@@ -307,6 +303,20 @@ type filter struct {
 func (f *filter) add(cond string, args ...any) {
 	f.conds = append(f.conds, cond)
 	f.args = append(f.args, args...)
+}
+
+// subtree keeps the rows whose unit (joined as u) lies in the subtree of path; an
+// empty path keeps every row.
+func (f *filter) subtree(path string) error {
+	if path == "" {
+		return nil
+	}
+	lo, hi, err := pathRange(path)
+	if err != nil {
+		return err
+	}
+	f.add(`u.path >= ? AND u.path < ?`, lo, hi)
+	return nil
 }
 
 // addIn adds "column IN (...)" when values has any.

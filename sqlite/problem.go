@@ -63,12 +63,10 @@ func (c conn) Problems(ctx context.Context, q ziping.ProblemQuery) ([]ziping.Pro
 	query := `SELECT ` + problemColumns + ` FROM problems p`
 	var f filter
 	if q.UnitPath != "" {
-		lo, hi, err := pathRange(q.UnitPath)
-		if err != nil {
+		query += ` JOIN units u ON u.id = p.unit_id`
+		if err := f.subtree(q.UnitPath); err != nil {
 			return nil, err
 		}
-		query += ` JOIN units u ON u.id = p.unit_id`
-		f.add(`u.path >= ? AND u.path < ?`, lo, hi)
 	}
 	if q.AssessmentID != 0 {
 		f.add(`p.assessment_id = ?`, q.AssessmentID)

@@ -152,7 +152,7 @@ func Run(t *testing.T, open Open, tamper Tamper) {
 		{"Jobs", testJobs},
 		{"Uploads", testUploads},
 	}
-	for _, tc := range tests {
+	for _, tc := range append(tests, surveyTests...) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			tc.fn(t, open(t))

@@ -23,6 +23,7 @@ import (
 	"ziping/report"
 	"ziping/servicetest"
 	"ziping/sqlite"
+	"ziping/surveydoc"
 	"ziping/synth"
 	"ziping/xlsx"
 )
@@ -112,9 +113,13 @@ func newFixture(t testing.TB, schools int) *fixture {
 	c := &clock{t: time.Date(2024, 5, 1, 9, 0, 0, 0, time.UTC)}
 	svc := servicetest.Wire(st, servicetest.FastHasher(), c.now)
 	svc.Reports.Reporter = report.Renderer{}
+	svc.Survey.Documents = surveydoc.Writer{}
 	svc.Accounts.DeviceKey = []byte("web-test-device-cookie-key-32byt")
 	f := &fixture{t: t, ctx: ctx, svc: svc, clock: c, logs: &lockedBuffer{}, sessions: map[string]session{}, dbPath: dbPath}
 	if err := svc.Assess.SeedFrameworks(ctx, frameworks.Stored()); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.Survey.Seed(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := svc.Data.AddUnit(ctx, ziping.System, "990000", "示范省", ziping.LevelProvince, ""); err != nil {
@@ -124,7 +129,7 @@ func newFixture(t testing.TB, schools int) *fixture {
 		t.Fatal(err)
 	}
 	f.addUsers()
-	f.srv, err = New(webServices(svc), slog.New(slog.NewTextHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug})), Options{ScoreSheet: xlsx.WriteScoreSheet, Sheets: xlsx.WriteSheet, Letter: docx.WriteLetter})
+	f.srv, err = New(webServices(svc), slog.New(slog.NewTextHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug})), Options{ScoreSheet: xlsx.WriteScoreSheet, Sheets: xlsx.WriteSheet, Letter: docx.WriteLetter, ReadExport: testExport})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -315,5 +320,6 @@ func (f *fixture) run(t *testing.T, cases []scenario) {
 
 // webServices are the services the web application takes, out of all of them.
 func webServices(s *servicetest.Services) Services {
-	return Services{Accounts: s.Accounts, Data: s.Data, Assess: s.Assess, Rectify: s.Rectify, Reports: s.Reports, Catalog: s.Catalog, Audit: s.Audit, Store: s.Store}
+	return Services{Accounts: s.Accounts, Data: s.Data, Assess: s.Assess, Rectify: s.Rectify, Reports: s.Reports, Catalog: s.Catalog,
+		Survey: s.Survey, Audit: s.Audit, Store: s.Store}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -219,14 +220,22 @@ func TestErrorPageHidesInternals(t *testing.T) {
 func TestTemplatesParse(t *testing.T) {
 	ps, sub := embeddedPages(t)
 	files, _ := fs.Glob(sub, "*.html")
-	shared := map[string]bool{"layout.html": true, "parts.html": true} // not pages
+	// layout.html, parts.html and the parts pages share are not pages; the survey's
+	// bare pages are parsed alone.
+	shared := map[string]bool{"layout.html": true, "parts.html": true}
 	for _, parts := range pageParts {
 		for _, p := range parts {
 			shared[p] = true
 		}
 	}
-	if len(ps.byName)+len(shared) != len(files) {
-		t.Errorf("%d pages and %d shared files parsed from %d files: a template is not listed in pageNames", len(ps.byName), len(shared), len(files))
+	if len(ps.byName)+len(shared)+len(bareNames) != len(files) {
+		t.Errorf("%d pages, %d shared files and %d bare pages parsed from %d files: a template is not listed in pageNames or bareNames",
+			len(ps.byName), len(shared), len(bareNames), len(files))
+	}
+	for _, n := range bareNames {
+		if _, err := template.ParseFS(sub, n+".html"); err != nil {
+			t.Errorf("bare page %s: %v", n, err)
+		}
 	}
 	// A broken template stops the start.
 	dir := t.TempDir()

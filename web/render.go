@@ -31,7 +31,8 @@ var embedded embed.FS
 var pageNames = []string{"login", "error", "empty", "area", "county", "school", "score", "explain", "frameworks", "framework",
 	"import", "entry", "audit", "auditverify", "assessments", "assessment", "point",
 	"ranking", "ranking_schools", "notice", "ledger", "problem", "report", "users", "password",
-	"adminframeworks", "adminframework", "adminfwversion", "adminfwdiff"}
+	"adminframeworks", "adminframework", "adminfwversion", "adminfwdiff",
+	"surveys", "survey", "surveyresult", "questionnaires"}
 
 // pageParts are the templates some pages share beyond parts.html: an assessment's
 // points, with their details and forms, on the assessment page and a point's own,

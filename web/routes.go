@@ -16,6 +16,7 @@ const (
 	public   access = iota // anyone
 	signedIn               // a session; anonymous visitors are sent to /login
 	download               // a session; anonymous requests get 401 (no redirect to a page)
+	answer                 // anyone, and its POST needs no session's CSRF token: the public survey
 )
 
 // route is one entry of the route table.
@@ -28,7 +29,7 @@ type route struct {
 // routeTable is every route of the application. The authorization matrix test walks
 // it with every role, so a route added here is tested for who may reach it.
 func (s *Server) routeTable() []route {
-	return []route{
+	return append([]route{
 		{"GET /healthz", public, s.healthz},
 		{"GET /static/{file}", public, s.static},
 		{"GET /login", public, s.loginForm},
@@ -100,7 +101,7 @@ func (s *Server) routeTable() []route {
 		{"POST /admin/frameworks/{id}/periods/{period}/clear", signedIn, s.adminFrameworkClear},
 		{"GET /account/password", signedIn, s.passwordForm},
 		{"POST /account/password", signedIn, s.passwordChange},
-	}
+	}, s.surveyRoutes()...)
 }
 
 // uploadRoute is the route whose body may be as large as Options.MaxUpload.
@@ -127,7 +128,7 @@ const (
 // fileLimit is how large the file of an upload route may be; 0 for other routes.
 func (s *Server) fileLimit(pattern string) int64 {
 	switch pattern {
-	case uploadRoute:
+	case uploadRoute, surveyImportRoute, questionnaireUploadRoute:
 		return s.opts.MaxUpload
 	case evidenceRoute, problemEvidenceRoute:
 		return s.opts.MaxEvidence

@@ -24,6 +24,7 @@ import (
 	"ziping/frameworks"
 	"ziping/rectify"
 	"ziping/reporting"
+	"ziping/survey"
 )
 
 // ScoreSheetWriter writes evaluation results as a workbook. cmd/ziping passes
@@ -78,6 +79,12 @@ type Options struct {
 	// the client address the audit trail, the session and the sign-in rate limit use.
 	// Empty: the connection's address, whatever the headers say.
 	TrustedProxies []netip.Prefix
+	// SurveyLinkRate and SurveyNetworkRate bound the public survey answers a minute
+	// through one link and from one network (a /24 or /48); 300 and 120 when zero.
+	SurveyLinkRate, SurveyNetworkRate int
+	// ReadExport reads an export of answers (问卷星, 腾讯问卷) as text; cmd/ziping
+	// passes one built on xlsx.ReadText. Nil: no import of answers.
+	ReadExport func(name string, data []byte) (*survey.Sheet, error)
 }
 
 func (o Options) withDefaults() Options {
@@ -138,6 +145,7 @@ type Services struct {
 	Rectify  *rectify.Service
 	Reports  *reporting.Service
 	Catalog  *catalog.Service
+	Survey   *survey.Service // nil: no survey pages
 	Audit    *ziping.Auditor
 	Store    Store
 }
@@ -155,6 +163,7 @@ type Server struct {
 	fwIDs     []string
 	limiter   *limiter
 	previews  *previewSlots
+	survey    *surveyState // the survey pages' limiters (survey_public.go)
 	handler   http.Handler
 	bufs      sync.Pool // page buffers (render)
 	totals    totalCache
@@ -204,6 +213,7 @@ func New(svc Services, log *slog.Logger, opts Options) (*Server, error) {
 	}
 	s.limiter = newLimiter(opts.LoginRate, opts.LoginWindow, now)
 	s.previews = newPreviewSlots(opts.MaxPreviews, opts.PreviewWait)
+	s.survey = newSurveyState(opts, now)
 	s.handler = s.routes()
 	return s, nil
 }

@@ -29,7 +29,7 @@ const (
 
 // authenticate signs in the request's session for routes that need one.
 func (s *Server) authenticate(r *http.Request, ri *reqInfo, acc access) error {
-	if acc == public {
+	if acc == public || acc == answer {
 		return nil
 	}
 	token := ""

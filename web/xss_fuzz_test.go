@@ -38,6 +38,16 @@ func pageModels() map[string]func() any {
 		"ranking_schools": func() any { return &schoolRankingPage{} },
 		"adminframeworks": func() any { return &adminFrameworksPage{} }, "adminframework": func() any { return &adminFrameworkPage{} },
 		"adminfwversion": func() any { return &adminFWVersionPage{} }, "adminfwdiff": func() any { return &adminFWDiffPage{} },
+		"surveys": func() any { return &surveysPage{} }, "survey": func() any { return &surveyPage{} },
+		"surveyresult": func() any { return &surveyResultPage{} }, "questionnaires": func() any { return &questionnairesPage{} },
+	}
+}
+
+// bareModels are the view models of the pages parsed alone: the public answer page
+// (the one page anyone on the internet reaches with a form) and the printed sheets.
+func bareModels() map[string]func() any {
+	return map[string]func() any{
+		"survey_answer": func() any { return &answerPage{} }, "survey_sheets": func() any { return &sheetsPage{} },
 	}
 }
 
@@ -235,7 +245,7 @@ func embeddedPages(t *testing.T) (*pageSet, fs.FS) {
 // renderers are every page in the layout and every fragment alone, by name.
 func renderers(t *testing.T) map[string]func(s string, on bool) []byte {
 	t.Helper()
-	ps, _ := embeddedPages(t)
+	ps, sub := embeddedPages(t)
 	exec := func(tp *template.Template, name string, model any) []byte {
 		var buf bytes.Buffer
 		if err := tp.ExecuteTemplate(&buf, name, model); err != nil {
@@ -257,8 +267,16 @@ func renderers(t *testing.T) map[string]func(s string, on bool) []byte {
 		key := "fragment " + fr.name + strings.Repeat("'", i)
 		out[key] = func(s string, on bool) []byte { return exec(tp, fr.name, filled(fr.model, fr.fix, s, on)) }
 	}
-	if len(out) != len(pageNames)+len(fragments()) {
-		t.Fatalf("%d pages and fragments rendered, want every page (%d) and fragment (%d)", len(out), len(pageNames), len(fragments()))
+	for name, model := range bareModels() {
+		tp, err := template.ParseFS(sub, name+".html")
+		if err != nil {
+			t.Fatal(err)
+		}
+		out["bare "+name] = func(s string, on bool) []byte { return exec(tp, name, filled(model, nil, s, on)) }
+	}
+	if len(out) != len(pageNames)+len(fragments())+len(bareNames) {
+		t.Fatalf("%d pages and fragments rendered, want every page (%d), fragment (%d) and bare page (%d)",
+			len(out), len(pageNames), len(fragments()), len(bareNames))
 	}
 	return out
 }

@@ -16,7 +16,7 @@ import (
 	"ziping/xlsx"
 )
 
-const benchUsage = `bench [--counties 2844] [--schools 500000] [--kindergartens 300000] [--province 20000] [--runs 5] [--dir DIR] | bench web -h`
+const benchUsage = `bench [--counties 2844] [--schools 500000] [--kindergartens 300000] [--province 20000] [--runs 5] [--dir DIR] | bench web -h | bench survey -h`
 
 // runBench measures the engine's targets on generated data in one run, so that the
 // figures can be compared with each other on a noisy machine: load the nation-scale
@@ -26,6 +26,9 @@ const benchUsage = `bench [--counties 2844] [--schools 500000] [--kindergartens 
 func runBench(e *env, args []string) error {
 	if len(args) > 0 && args[0] == "web" {
 		return runBenchWeb(e, args[1:])
+	}
+	if len(args) > 0 && args[0] == "survey" {
+		return runBenchSurvey(e, args[1:])
 	}
 	fs := newFlags(e, "bench", benchUsage)
 	counties := fs.Int("counties", 2844, "全国规模数据的区县数")

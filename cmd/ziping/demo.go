@@ -69,6 +69,13 @@ func runDemo(e *env, args []string) error {
 	if err := demoOtherFrameworks(e.ctx, e.stdout, svc, ds, *seed); err != nil {
 		return fmt.Errorf("示范自评: %w", err)
 	}
+	periods := ds.PeriodList()
+	rd, n, err := demoSurvey(e.ctx, svc, ds.Units[0].Code, periods[len(periods)-1], *seed)
+	if err != nil {
+		return fmt.Errorf("示范调查: %w", err)
+	}
+	fmt.Fprintf(e.stdout, "\n社会认可度调查：%s%d年度一轮，%d份模拟答卷（含集中提交、作答过快、某校占比过高等存疑答卷）\n", ds.Units[0].Name, rd.Period, n)
+	fmt.Fprintf(e.stdout, "  以 county 登录：/surveys/%d（进度、存疑答卷、二维码）、/surveys/%d/result（认可度）\n", rd.ID, rd.ID)
 	if *noServe {
 		fmt.Fprintf(e.stdout, "\n数据库：%s（用 ziping serve --db %s 启动网页服务）\n", url, url)
 		return nil
@@ -164,7 +171,7 @@ func demoServe(e *env, svc *services, addr string) error {
 	if err != nil {
 		return err
 	}
-	app, err := web.New(svc.web(), log, web.Options{ScoreSheet: xlsx.WriteScoreSheet, Sheets: xlsx.WriteSheet, Letter: docx.WriteLetter})
+	app, err := web.New(svc.web(), log, web.Options{ScoreSheet: xlsx.WriteScoreSheet, Sheets: xlsx.WriteSheet, Letter: docx.WriteLetter, ReadExport: exportSheet})
 	if err != nil {
 		return err
 	}

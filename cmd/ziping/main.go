@@ -49,6 +49,7 @@ func commands() []command {
 		{"evaluate", "按评价体系计算指标、评分并说明扣分理由", runEvaluate},
 		{"report", "自评报告：检查未填数字（report lint FILE）", runReport},
 		{"frameworks", "列出、查看、检查评价体系（list | show ID | check FILE）", runFrameworks},
+		{"survey", "社会认可度调查：问卷（list）、抽样方案（plan）、由问卷星等导出计算认可度（result）", runSurvey},
 		{"demo-data", "生成逼真的模拟数据（学校表和区县表）", runDemoData},
 		{"bench", "测量导入与评价的速度", runBench},
 		{"import", "把学校表、区县表导入数据库（全部成功或全部不导入；--period 只导入该年度）", runImport},

@@ -94,7 +94,7 @@ func runServe(e *env, args []string) error {
 	svc.Assess.MaxEvidence = *maxEvidence << 20
 	lim.apply(svc)
 	app, err := web.New(svc.web(), log, web.Options{Dev: *dev, SecureCookies: *secure, ScoreSheet: xlsx.WriteScoreSheet, Sheets: xlsx.WriteSheet,
-		Letter: docx.WriteLetter, MaxEvidence: svc.Assess.MaxEvidence, TrustedProxies: trusted, MaxPreviews: lim.previews})
+		Letter: docx.WriteLetter, MaxEvidence: svc.Assess.MaxEvidence, TrustedProxies: trusted, MaxPreviews: lim.previews, ReadExport: exportSheet})
 	if err != nil {
 		return err
 	}

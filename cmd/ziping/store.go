@@ -18,6 +18,8 @@ import (
 	"ziping/report"
 	"ziping/reporting"
 	"ziping/sqlite"
+	"ziping/survey"
+	"ziping/surveydoc"
 	"ziping/web"
 )
 
@@ -77,6 +79,7 @@ type services struct {
 	Rectify  *rectify.Service
 	Reports  *reporting.Service
 	Catalog  *catalog.Service
+	Survey   *survey.Service
 }
 
 // wire builds every service on st, with the hasher h.
@@ -93,12 +96,19 @@ func wire(st ziping.Store, h account.PasswordHasher) *services {
 	// assessments: a hook, not an import.
 	s.Assess.Reports = s.Reports
 	s.Catalog = catalog.New(st, s.Assess, au)
+	// The survey attaches its documents through assess and feeds its figure to it
+	// (assess asks, through assess.Surveys); a changed round is a durable job.
+	s.Survey = survey.New(st, au)
+	s.Survey.Evidence, s.Survey.RunJobs = s.Assess, s.Data.RunJobs
+	s.Data.HandleJob(survey.JobKind, s.Survey.ResultJob)
+	s.Assess.Surveys = s.Survey
 	return s
 }
 
 // web is what the web application takes of the services.
 func (s *services) web() web.Services {
-	return web.Services{Accounts: s.Accounts, Data: s.Data, Assess: s.Assess, Rectify: s.Rectify, Reports: s.Reports, Catalog: s.Catalog, Audit: s.Audit, Store: s.Store}
+	return web.Services{Accounts: s.Accounts, Data: s.Data, Assess: s.Assess, Rectify: s.Rectify, Reports: s.Reports,
+		Catalog: s.Catalog, Survey: s.Survey, Audit: s.Audit, Store: s.Store}
 }
 
 // service opens the store and wires the services on it, with the audit key (made
@@ -117,6 +127,7 @@ func service(e *env, url string) (*services, func(), error) {
 	}
 	svc := wire(st, argon.Hasher{P: argon.Default})
 	svc.Reports.Reporter = report.Renderer{}
+	svc.Survey.Documents = surveydoc.Writer{}
 	svc.Audit.Key, svc.Accounts.DeviceKey = key, deviceKey(key)
 	svc.Audit.Checkpoints = checkpointFile{path: cpPath}
 	if err := svc.Audit.EnsureKey(e.ctx); err != nil {
@@ -126,6 +137,10 @@ func service(e *env, url string) (*services, func(), error) {
 	if err := svc.Assess.SeedFrameworks(e.ctx, frameworks.Stored()); err != nil {
 		st.Close()
 		return nil, nil, fmt.Errorf("写入内置评价体系失败: %w", err)
+	}
+	if err := svc.Survey.Seed(e.ctx); err != nil {
+		st.Close()
+		return nil, nil, fmt.Errorf("写入内置问卷失败: %w", err)
 	}
 	done := func() {
 		if _, err := svc.Audit.Checkpoint(context.WithoutCancel(e.ctx)); err != nil {

@@ -1,0 +1,40 @@
+package sqlite
+
+import (
+	"strings"
+	"testing"
+
+	"ziping"
+)
+
+// TestSurveyResponsesAppendOnly: the database itself refuses to change or delete a
+// response, whatever a future store method might try.
+func TestSurveyResponsesAppendOnly(t *testing.T) {
+	db := openTest(t)
+	ctx := t.Context()
+	u := &ziping.OrgUnit{Code: "990102", Name: "甲县", Level: ziping.LevelCounty}
+	if err := db.CreateUnit(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	r := &ziping.SurveyRound{UnitID: u.ID, Period: 2024, Framework: "yzjh-2017", Questionnaire: "yzjh-2017",
+		QuestionnaireVersion: "1", Status: ziping.RoundOpen, Salt: "s"}
+	if err := db.CreateSurveyRound(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	resp := &ziping.SurveyResponse{RoundID: r.ID, ClientID: "c", Form: "social", Group: "parent", Source: ziping.SourceWeb}
+	if _, err := db.AddSurveyResponse(ctx, resp); err != nil {
+		t.Fatal(err)
+	}
+	for _, stmt := range []string{
+		`UPDATE survey_responses SET answers = '{"q1":"很满意"}' WHERE id = ?`,
+		`DELETE FROM survey_responses WHERE id = ?`,
+	} {
+		if _, err := db.write.ExecContext(ctx, stmt, resp.ID); err == nil || !strings.Contains(err.Error(), "append-only") {
+			t.Errorf("%s: %v, want the append-only trigger to refuse it", stmt, err)
+		}
+	}
+	list, err := db.SurveyResponses(ctx, r.ID)
+	if err != nil || len(list) != 1 || string(list[0].Answers) != "{}" {
+		t.Errorf("after the refused writes: %+v %v; want the response unchanged", list, err)
+	}
+}
