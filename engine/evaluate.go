@@ -63,6 +63,29 @@ type periodValues struct {
 // Evaluate evaluates the selected units of one period. Units without any data in the
 // period are evaluated too: their data-driven points say why they cannot be computed.
 func (p *Program) Evaluate(ds *Dataset, opt Options) ([]*Result, error) {
+	run, err := p.prepare(ds, opt)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Result, len(run.units))
+	p.parallel(opt.Workers, len(run.units), func(e *evaluator, k int) {
+		out[k] = run.result(e, k)
+	})
+	return out, nil
+}
+
+// run is an evaluation ready to go: the period's data, the units in order and the
+// previous period's values when a metric needs them.
+type run struct {
+	ds     *Dataset
+	snap   *Snapshot
+	units  []int
+	prev   *periodValues
+	inputs map[string]*Inputs
+}
+
+// prepare checks the options and evaluates what every unit of the period needs first.
+func (p *Program) prepare(ds *Dataset, opt Options) (*run, error) {
 	period := opt.Period
 	if period == 0 {
 		period = ds.Latest()
@@ -81,18 +104,19 @@ func (p *Program) Evaluate(ds *Dataset, opt Options) ([]*Result, error) {
 	if err := p.checkInputs(opt.Inputs); err != nil {
 		return nil, err
 	}
-	var prev *periodValues
+	r := &run{ds: ds, snap: snap, units: units, inputs: opt.Inputs}
 	if p.usesPrev {
-		prev = p.previousValues(ds, period, units, opt.Workers)
+		r.prev = p.previousValues(ds, period, units, opt.Workers)
 	}
-	out := make([]*Result, len(units))
-	p.parallel(opt.Workers, len(units), func(e *evaluator, k int) {
-		e.reset(ds, snap, prev)
-		u := units[k]
-		e.evalUnit(u)
-		out[k] = e.score(u, opt.Inputs[ds.Units[u].Code])
-	})
-	return out, nil
+	return r, nil
+}
+
+// result evaluates the k-th unit of the run with e.
+func (r *run) result(e *evaluator, k int) *Result {
+	e.reset(r.ds, r.snap, r.prev)
+	u := r.units[k]
+	e.evalUnit(u)
+	return e.score(u, r.inputs[r.ds.Units[u].Code])
 }
 
 // previousValues evaluates the metrics of the period before, for prev() of metrics.
