@@ -84,15 +84,29 @@ type run struct {
 	inputs map[string]*Inputs
 }
 
-// prepare checks the options and evaluates what every unit of the period needs first.
-func (p *Program) prepare(ds *Dataset, opt Options) (*run, error) {
+// Check says whether the options can be evaluated at all, as Evaluate would before
+// evaluating anything: the period is in the data, and people's scores fit the
+// framework. Writers of streamed output check first, so that a refused run leaves
+// no half-written file.
+func (p *Program) Check(ds *Dataset, opt Options) error {
 	period := opt.Period
 	if period == 0 {
 		period = ds.Latest()
 	}
-	snap := ds.Periods[period]
-	if snap == nil {
-		return nil, fmt.Errorf("数据中没有%d年度", period)
+	if ds.Periods[period] == nil {
+		return fmt.Errorf("数据中没有%d年度", period)
+	}
+	return p.checkInputs(opt.Inputs)
+}
+
+// prepare checks the options and evaluates what every unit of the period needs first.
+func (p *Program) prepare(ds *Dataset, opt Options) (*run, error) {
+	if err := p.Check(ds, opt); err != nil {
+		return nil, err
+	}
+	period := opt.Period
+	if period == 0 {
+		period = ds.Latest()
 	}
 	units := opt.Units
 	if units == nil {
@@ -101,10 +115,7 @@ func (p *Program) prepare(ds *Dataset, opt Options) (*run, error) {
 			units[i] = i
 		}
 	}
-	if err := p.checkInputs(opt.Inputs); err != nil {
-		return nil, err
-	}
-	r := &run{ds: ds, snap: snap, units: units, inputs: opt.Inputs}
+	r := &run{ds: ds, snap: ds.Periods[period], units: units, inputs: opt.Inputs}
 	if p.usesPrev {
 		r.prev = p.previousValues(ds, period, units, opt.Workers)
 	}

@@ -314,6 +314,10 @@ func (w *jsonWriter) veto(v *VetoResult) {
 
 const hexDigits = "0123456789abcdef"
 
+// AppendJSONString appends s as a JSON string, as encoding/json does with
+// SetEscapeHTML(false): for the parts of a document around AppendJSON's results.
+func AppendJSONString(dst []byte, s string) []byte { return appendJSONString(dst, s, false) }
+
 // appendJSONString appends s quoted as encoding/json quotes strings: invalid UTF-8
 // as U+FFFD, U+2028 and U+2029 escaped, and <, > and & escaped when html is set.
 // Chinese text is mostly three-byte sequences, checked here without decoding them.

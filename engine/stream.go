@@ -48,8 +48,16 @@ func (p *Program) Standings(ds *Dataset, opt Options) ([]Standing, error) {
 }
 
 func standingOf(u int, r *Result) Standing {
-	s := Standing{Index: u, Unit: r.Unit, Period: r.Period, Total: r.Total, Grade: r.Grade, Verdict: r.Verdict,
-		Passed: r.Passed, Failing: len(r.Failing), Pending: r.Pending, Uncomputable: r.Uncomputable,
+	s := StandingOf(r)
+	s.Index = u
+	return s
+}
+
+// StandingOf is the standing of a result that Rank ranked; its Index is -1, since a
+// result does not know its unit's place in the dataset.
+func StandingOf(r *Result) Standing {
+	s := Standing{Index: -1, Unit: r.Unit, Period: r.Period, Rank: r.Rank, Tie: r.Tie, Total: r.Total, Grade: r.Grade,
+		Verdict: r.Verdict, Passed: r.Passed, Failing: len(r.Failing), Pending: r.Pending, Uncomputable: r.Uncomputable,
 		Areas: make([]float64, len(r.Areas))}
 	for i, a := range r.Areas {
 		s.Areas[i] = a.Score
