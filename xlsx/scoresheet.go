@@ -46,7 +46,7 @@ func WriteScoreSheet(w io.Writer, fw *engine.Framework, results []*engine.Result
 			}
 		}
 		if err == nil {
-			err = b.WriteTo(w)
+			err = b.Write(w)
 		}
 		return err
 	}

@@ -24,7 +24,7 @@ type RankingBook struct {
 }
 
 // NewRankingBook starts the workbook of a ranking in standings order; Add must then
-// be given their results in that order, WriteTo writes it, and Close releases it.
+// be given their results in that order, Write writes it, and Close releases it.
 func NewRankingBook(fw *engine.Framework, standings []engine.Standing) (*RankingBook, error) {
 	f := excelize.NewFile()
 	st, err := newStyles(f)
@@ -77,8 +77,8 @@ func (b *RankingBook) Add(r *engine.Result) error {
 	return nil
 }
 
-// WriteTo finishes the workbook and writes it to w; Close then releases it.
-func (b *RankingBook) WriteTo(w io.Writer) error {
+// Write finishes the workbook and writes it to w; Close then releases it.
+func (b *RankingBook) Write(w io.Writer) error {
 	if err := b.sw.Flush(); err != nil {
 		return err
 	}

@@ -188,7 +188,7 @@ func (ev *evaluation) writeXLSX(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return book.WriteTo(w)
+	return book.Write(w)
 }
 
 // writeText writes the ranking (--all: what the standings hold, no second pass) or
