@@ -27,6 +27,14 @@ type ReadOptions struct {
 	// 0 means 256 MiB (capped at UnzipSizeLimit).
 	UnzipSizeLimit    int64
 	UnzipXMLSizeLimit int64
+	// SchoolPeriods, when set, chooses the periods whose school rows are read: it
+	// is given every period the inputs hold (school and facts rows, ascending) and
+	// returns those to keep. The school rows of the other periods in CSV files are
+	// skipped unread and unchecked, and a warning says how many; those in
+	// workbooks are read and checked, but not kept. Facts are always read whole.
+	// An evaluation sets it to what its framework needs (engine.Program.SchoolPeriods);
+	// an import, which keeps everything, does not.
+	SchoolPeriods func(periods []int) []int
 }
 
 // Input is one already-open file for ReadFrom.
@@ -96,6 +104,7 @@ func ReadFromWithWarnings(inputs []Input, opt ReadOptions) (*engine.Dataset, []z
 		}
 		size += in.Size
 	}
+	r.readPending()
 	if size > bigInput {
 		// The file buffers are garbage now, but the collector set its next goal
 		// while they were alive; assembling the columns on top would take the heap
@@ -120,6 +129,8 @@ type reader struct {
 	dicts   [3]*dictionary
 	tables  []*table
 	skipped []ziping.ImportWarning // sheets without a table
+	pending []*body                // school CSV rows waiting for the periods to read
+	keep    []int32                // with SchoolPeriods: the periods whose school rows are built
 }
 
 func (r *reader) read(in Input) error {

@@ -30,7 +30,14 @@ func (r *reader) readCSV(name string, data []byte) {
 		if kind := detectKind(f); kind != kindNone {
 			t := r.newTable(kind, name, "", n)
 			r.header(t, f)
-			parseBody(t, s[next:])
+			body := cutBody(t, s[next:])
+			if kind == kindSchools && r.opt.SchoolPeriods != nil && t.lay.text[tfPeriod] >= 0 {
+				// Which periods to read is known once every input is: facts tables
+				// and other files may hold periods this one does not.
+				r.pending = append(r.pending, body)
+				return
+			}
+			body.parse(nil)
 			return
 		}
 		pos = next
@@ -76,23 +83,38 @@ type rowSink interface {
 	shift(base int)
 }
 
-// parseBody parses the rows below the header. A school table without quote
-// characters is cut into chunks at line boundaries and parsed on every core; with
-// quotes a field may hold a newline, so the file is parsed in one piece.
-func parseBody(t *table, body string) {
-	quotes := strings.IndexByte(body, '"') >= 0
-	chunks := []string{body}
-	if t.kind == kindSchools && !quotes {
-		chunks = splitChunks(body, 4*runtime.GOMAXPROCS(0))
+// body is the rows below a table's header, cut into chunks that can be parsed on
+// every core.
+type body struct {
+	t      *table
+	chunks []string
+	quotes bool  // a quote anywhere: fields may hold commas and newlines
+	kept   []int // with a period filter: the rows each chunk keeps, to size its part
+}
+
+// cutBody cuts the rows below the header. A school table without quote characters
+// is cut into chunks at line boundaries; with quotes a field may hold a newline, so
+// the file is parsed in one piece.
+func cutBody(t *table, rows string) *body {
+	b := &body{t: t, chunks: []string{rows}, quotes: strings.IndexByte(rows, '"') >= 0}
+	if t.kind == kindSchools && !b.quotes {
+		b.chunks = splitChunks(rows, 4*runtime.GOMAXPROCS(0))
 	}
-	sinks := make([]rowSink, len(chunks))
-	lines := make([]int, len(chunks))
+	return b
+}
+
+// parse parses every chunk on every core into the table's parts; with a filter,
+// the rows of periods it does not keep are only counted.
+func (b *body) parse(flt *rowFilter) {
+	t := b.t
+	sinks := make([]rowSink, len(b.chunks))
+	lines := make([]int, len(b.chunks))
 	var next atomic.Int32
 	var wg sync.WaitGroup
-	for range min(len(chunks), runtime.GOMAXPROCS(0)) {
+	for range min(len(b.chunks), runtime.GOMAXPROCS(0)) {
 		wg.Go(func() {
-			for i := int(next.Add(1) - 1); i < len(chunks); i = int(next.Add(1) - 1) {
-				sinks[i], lines[i] = parseChunk(t, chunks[i], quotes)
+			for i := int(next.Add(1) - 1); i < len(b.chunks); i = int(next.Add(1) - 1) {
+				sinks[i], lines[i] = b.parseChunk(i, flt)
 			}
 		})
 	}
@@ -110,15 +132,19 @@ func parseBody(t *table, body string) {
 	}
 }
 
-// parseChunk parses one chunk into a new part, numbering rows from 1, and returns
-// the part and how many rows it spans.
-func parseChunk(t *table, chunk string, quotes bool) (rowSink, int) {
+// parseChunk parses chunk i into a new part, numbering rows from 1, and returns the
+// part and how many rows it spans.
+func (b *body) parseChunk(i int, flt *rowFilter) (rowSink, int) {
+	t, chunk := b.t, b.chunks[i]
 	var sink rowSink
 	var sp *schoolPart
 	if t.kind == kindSchools {
 		// Room for the extra rows of split combined schools, so that no column
 		// has to grow (and be copied) at the end of the chunk.
 		lines := strings.Count(chunk, "\n") + 1
+		if b.kept != nil {
+			lines = b.kept[i]
+		}
 		sp = newSchoolPart(t, lines+lines/8)
 		sink = sp
 	} else {
@@ -127,8 +153,14 @@ func parseChunk(t *table, chunk string, quotes bool) (rowSink, int) {
 	var f []string
 	n := 0
 	for pos := 0; pos < len(chunk); {
-		f, pos = nextRecord(chunk, pos, f[:0], quotes)
 		n++
+		if flt != nil {
+			if next, skip := flt.skip(sp, n, chunk, pos, b.quotes); skip {
+				pos = next
+				continue
+			}
+		}
+		f, pos = nextRecord(chunk, pos, f[:0], b.quotes)
 		sink.row(n, f)
 	}
 	if sp != nil {

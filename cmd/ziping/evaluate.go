@@ -23,6 +23,7 @@ type sourceFlags struct {
 	all       bool
 	period    int
 	scores    string
+	needed    bool // read only the school rows of the periods the framework needs
 }
 
 func (s *sourceFlags) register(fs *flag.FlagSet, allHelp string) {
@@ -42,7 +43,11 @@ func (s *sourceFlags) load(warn io.Writer) (*engine.Program, *engine.Dataset, en
 	if err != nil {
 		return nil, nil, engine.Options{}, err
 	}
-	ds, err := readData(warn, s.data, s.period, prog)
+	read := readData
+	if s.needed {
+		read = readNeeded
+	}
+	ds, err := read(warn, s.data, s.period, prog)
 	if err != nil {
 		return nil, nil, engine.Options{}, err
 	}
@@ -63,7 +68,7 @@ type evaluateFlags struct {
 }
 
 func runEvaluate(e *env, args []string) error {
-	var f evaluateFlags
+	f := evaluateFlags{sourceFlags: sourceFlags{needed: true}}
 	fs := newFlags(e, "evaluate", evaluateUsage)
 	f.register(fs, "评价数据中的所有区县并排名")
 	fs.StringVar(&f.format, "format", "table", "输出格式：table、json、ndjson（每行一个区县）或 xlsx")
@@ -108,7 +113,17 @@ func (f *evaluateFlags) check() error {
 // readData reads data files for prog (all or nothing) and says on warn, when not
 // nil, every column and sheet it did not use.
 func readData(warn io.Writer, paths []string, period int, prog *engine.Program) (*engine.Dataset, error) {
-	opt := xlsx.ReadOptions{Period: period}
+	return readWith(warn, paths, xlsx.ReadOptions{Period: period}, prog)
+}
+
+// readNeeded is readData for an evaluation of prog in period (0: the latest): of
+// the school rows it reads only those of the periods the evaluation needs.
+func readNeeded(warn io.Writer, paths []string, period int, prog *engine.Program) (*engine.Dataset, error) {
+	need := func(periods []int) []int { return prog.SchoolPeriods(period, periods) }
+	return readWith(warn, paths, xlsx.ReadOptions{Period: period, SchoolPeriods: need}, prog)
+}
+
+func readWith(warn io.Writer, paths []string, opt xlsx.ReadOptions, prog *engine.Program) (*engine.Dataset, error) {
 	if prog.FW.Split != nil {
 		opt.Split = *prog.FW.Split
 	}
