@@ -100,11 +100,19 @@ func ReadFromWithWarnings(inputs []Input, opt ReadOptions) (*engine.Dataset, []z
 	var size int64
 	for _, in := range inputs {
 		if err := r.read(in); err != nil {
-			return nil, r.warnings(), err
+			w := r.warnings()
+			for _, unmap := range r.unmaps {
+				unmap()
+			}
+			return nil, w, err
 		}
 		size += in.Size
 	}
 	r.readPending()
+	// Every cell kept was copied out of the files by now.
+	for _, unmap := range r.unmaps {
+		unmap()
+	}
 	if size > bigInput {
 		// The file buffers are garbage now, but the collector set its next goal
 		// while they were alive; assembling the columns on top would take the heap
@@ -130,6 +138,7 @@ type reader struct {
 	tables  []*table
 	skipped []ziping.ImportWarning // sheets without a table
 	pending []*body                // school CSV rows waiting for the periods to read
+	unmaps  []func()               // files mapped into memory, to unmap once parsed
 	keep    []int32                // with SchoolPeriods: the periods whose school rows are built
 }
 
@@ -138,6 +147,11 @@ func (r *reader) read(in Input) error {
 	case ".csv":
 		if in.Size < 0 {
 			return ziping.Errorf(ziping.Invalid, "无法读取文件「%s」：大小无效", in.Name)
+		}
+		if data, unmap, ok := mapFile(in.R, in.Size); ok {
+			r.unmaps = append(r.unmaps, unmap)
+			r.readCSV(in.Name, data)
+			return nil
 		}
 		data := make([]byte, in.Size)
 		n, err := in.R.ReadAt(data, 0)

@@ -20,9 +20,11 @@ const benchUsage = `bench [--counties 2844] [--schools 500000] [--kindergartens 
 
 // runBench measures the engine's targets on generated data in one run, so that the
 // figures can be compared with each other on a noisy machine: load the nation-scale
-// CSV, evaluate every county with each built-in county framework, load it again with
-// the kindergartens and evaluate 学前普及普惠, load a province-sized xlsx and evaluate
-// it, its schools too with the school frameworks. It prints medians of --runs runs.
+// CSV, evaluate every county with each built-in county framework, run the whole
+// process on it, load it again with the kindergartens and evaluate 学前普及普惠, load a
+// province-sized xlsx and evaluate it, its schools too with the school frameworks;
+// last the two-year nation file against pandas (twoYears). It prints medians of
+// --runs runs.
 func runBench(e *env, args []string) error {
 	if len(args) > 0 && args[0] == "web" {
 		return runBenchWeb(e, args[1:])
@@ -60,6 +62,9 @@ func runBench(e *env, args []string) error {
 	if err := b.scale("全国", []string{nation, base + ".区县.csv"}, 400*time.Millisecond, 200*time.Millisecond); err != nil {
 		return err
 	}
+	if err := b.wholeProcess([]string{nation, base + ".区县.csv"}); err != nil {
+		return err
+	}
 	if err := b.preschool([]string{nation, base + ".幼儿园.csv", base + ".区县.csv"}); err != nil {
 		return err
 	}
@@ -67,7 +72,10 @@ func runBench(e *env, args []string) error {
 	if _, err := writeDemoData(synth.Config{Counties: max(*province/200, 1), Schools: *province, Seed: 8, Periods: []int{2024}}, prov); err != nil {
 		return err
 	}
-	return b.scale("全省", []string{prov}, time.Second, 10*time.Millisecond)
+	if err := b.scale("全省", []string{prov}, time.Second, 10*time.Millisecond); err != nil {
+		return err
+	}
+	return b.twoYears(*dir, *counties, *schools)
 }
 
 // writeNation writes the nation-scale files as the targets define them: the school
