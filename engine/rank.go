@@ -25,11 +25,13 @@ func Rank(results []*Result) {
 // framework whether the unit passed and then minus the number of failing items.
 type rankKey struct{ a, b float64 }
 
-func keyOf(r *Result) rankKey {
-	if r.Verdict != "" {
-		return rankKey{b2f(r.Passed), -float64(len(r.Failing))}
+func keyOf(r *Result) rankKey { return rankKeyOf(r.Verdict, r.Passed, len(r.Failing), r.Total) }
+
+func rankKeyOf(verdict string, passed bool, failing int, total float64) rankKey {
+	if verdict != "" {
+		return rankKey{b2f(passed), -float64(failing)}
 	}
-	return rankKey{r.Total, 0}
+	return rankKey{total, 0}
 }
 
 // rankKeys sorts keys best first, ties by code, moving the caller's rows with swap

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"strconv"
@@ -33,6 +34,34 @@ func (r *Result) AppendJSON(dst []byte, st JSONStyle) ([]byte, error) {
 		return dst, w.err
 	}
 	return w.b, nil
+}
+
+// AppendRanked appends encoded, a result that AppendJSON wrote in style st without a
+// rank, with its rank and tie put in as AppendJSON puts them: the bytes AppendJSON
+// writes for the ranked result. A ranking can so encode every result once, as it is
+// evaluated, and place the ranks when the order is known. ok is false when encoded
+// does not end as AppendJSON ends a result in that style.
+func AppendRanked(dst, encoded []byte, rank int, tie bool, st JSONStyle) (out []byte, ok bool) {
+	end := (&jsonWriter{JSONStyle: st, b: []byte{}}).closing()
+	if !bytes.HasSuffix(encoded, end) {
+		return dst, false
+	}
+	w := &jsonWriter{JSONStyle: st, b: append(dst, encoded[:len(encoded)-len(end)]...)}
+	w.Depth++
+	if rank != 0 {
+		w.int("rank", rank)
+	}
+	if tie {
+		w.bool("tie", true)
+	}
+	w.close('}')
+	return w.b, true
+}
+
+// closing is how an object at the writer's depth ends when it has members.
+func (w *jsonWriter) closing() []byte {
+	w.newline()
+	return append(w.b, '}')
 }
 
 // jsonWriter appends JSON tokens with encoding/json's spacing.

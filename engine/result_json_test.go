@@ -43,6 +43,31 @@ func checkAppendJSON(t *testing.T, r *engine.Result) {
 	}
 }
 
+// checkAppendRanked: a result encoded without its rank, then given it by
+// AppendRanked, is the ranked result as AppendJSON writes it.
+func checkAppendRanked(t *testing.T, r *engine.Result) {
+	t.Helper()
+	for _, st := range []engine.JSONStyle{{Indent: "  ", Depth: 2}, {}} {
+		want, err := r.AppendJSON(nil, st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		plain := *r
+		plain.Rank, plain.Tie = 0, false
+		enc, err := plain.AppendJSON(nil, st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, ok := engine.AppendRanked([]byte("x"), enc, r.Rank, r.Tie, st)
+		if !ok || string(got) != "x"+string(want) {
+			t.Fatalf("%s ranked %d in style %+v (ok %v):\n%s", r.Unit.Code, r.Rank, st, ok, firstDifference(string(got), "x"+string(want)))
+		}
+	}
+	if _, ok := engine.AppendRanked(nil, []byte(`{"a": 1}`), 1, false, engine.JSONStyle{Indent: "  "}); ok {
+		t.Fatal("AppendRanked took a document that does not end as a result")
+	}
+}
+
 // firstDifference shows where two strings part.
 func firstDifference(got, want string) string {
 	i := 0
@@ -70,6 +95,7 @@ func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
 			engine.Rank(res)
 			for _, r := range res {
 				checkAppendJSON(t, r)
+				checkAppendRanked(t, r)
 			}
 		})
 	}
@@ -153,6 +179,7 @@ func hostile() *engine.Result {
 
 func TestAppendJSONHostileStrings(t *testing.T) {
 	checkAppendJSON(t, hostile())
+	checkAppendRanked(t, hostile())
 	checkAppendJSON(t, &engine.Result{}) // nil slices are null, empty strings omitted
 	checkAppendJSON(t, &engine.Result{Metrics: []engine.MetricValue{}, Areas: []engine.AreaResult{{}}, Bonus: []engine.PointResult{}})
 }

@@ -32,29 +32,31 @@ func (p *Program) Standings(ds *Dataset, opt Options) ([]Standing, error) {
 		return nil, err
 	}
 	out := make([]Standing, len(run.units))
-	keys := make([]rankKey, len(run.units))
 	p.parallel(opt.Workers, len(run.units), func(e *evaluator, k int) {
-		r := run.result(e, k)
-		keys[k] = keyOf(r)
-		out[k] = standingOf(run.units[k], r)
+		out[k] = StandingOf(run.result(e, k))
+		out[k].Index = run.units[k]
 	})
-	ranks, ties := rankKeys(keys, func(i int) string { return out[i].Unit.Code }, func(i, j int) {
-		out[i], out[j] = out[j], out[i]
-	})
-	for i := range out {
-		out[i].Rank, out[i].Tie = ranks[i], ties[i]
-	}
+	RankStandings(out)
 	return out, nil
 }
 
-func standingOf(u int, r *Result) Standing {
-	s := StandingOf(r)
-	s.Index = u
-	return s
+// RankStandings orders standings best first and sets Rank and Tie, as Rank does
+// with results.
+func RankStandings(s []Standing) {
+	keys := make([]rankKey, len(s))
+	for i := range s {
+		keys[i] = s[i].key()
+	}
+	ranks, ties := rankKeys(keys, func(i int) string { return s[i].Unit.Code }, func(i, j int) { s[i], s[j] = s[j], s[i] })
+	for i := range s {
+		s[i].Rank, s[i].Tie = ranks[i], ties[i]
+	}
 }
 
-// StandingOf is the standing of a result that Rank ranked; its Index is -1, since a
-// result does not know its unit's place in the dataset.
+func (s *Standing) key() rankKey { return rankKeyOf(s.Verdict, s.Passed, s.Failing, s.Total) }
+
+// StandingOf is the standing of a result (its Rank and Tie, if Rank ranked it). Its
+// Index is -1: a result does not know its unit's place in the dataset.
 func StandingOf(r *Result) Standing {
 	s := Standing{Index: -1, Unit: r.Unit, Period: r.Period, Rank: r.Rank, Tie: r.Tie, Total: r.Total, Grade: r.Grade,
 		Verdict: r.Verdict, Passed: r.Passed, Failing: len(r.Failing), Pending: r.Pending, Uncomputable: r.Uncomputable,

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sync"
 
 	"ziping/engine"
@@ -19,19 +20,22 @@ type evaluation struct {
 	prog      *engine.Program
 	ds        *engine.Dataset
 	opt       engine.Options
-	standings []engine.Standing // --all: the ranking, in the order of opt.Units
+	rank      bool              // --all: the units ranked
+	standings []engine.Standing // the ranking, in the order of opt.Units, when written from it
 	explained []engine.Explanation
 }
 
-// evaluateAndWrite evaluates the units and writes them as they come. With --all the
-// units are ranked first (keeping a few numbers per unit), then evaluated again in
-// ranked order and written one at a time: no output ever holds every result.
+// evaluateAndWrite evaluates the units and writes them as they come, in bounded
+// memory whatever their number. With --all, JSON and NDJSON evaluate every unit once
+// and encode each result as it comes into a temporary file, then copy them out in
+// ranked order; the ranking table is written from the standings, which keep a few
+// numbers per unit; the workbook's details evaluate the units again in ranked order.
 func evaluateAndWrite(e *env, f *evaluateFlags, prog *engine.Program, ds *engine.Dataset, opt engine.Options) error {
 	if err := prog.Check(ds, opt); err != nil {
 		return err
 	}
-	ev := &evaluation{prog: prog, ds: ds, opt: opt}
-	if f.all {
+	ev := &evaluation{prog: prog, ds: ds, opt: opt, rank: f.all}
+	if f.all && (f.format == "table" || f.format == "xlsx") {
 		var err error
 		if ev.standings, err = prog.Standings(ds, opt); err != nil {
 			return err
@@ -88,26 +92,100 @@ func writeTo(e *env, path string, write func(w *bufio.Writer) error) error {
 	return nil
 }
 
-// stream evaluates the units in order and hands each result to emit after encode
-// has turned it into bytes on the worker that evaluated it. Buffers are reused:
-// emit must be done with its bytes when it returns.
-func (ev *evaluation) stream(encode func(dst []byte, r *engine.Result) ([]byte, error), emit func(k int, b []byte) error) error {
-	pool := sync.Pool{New: func() any { return new([]byte) }}
+// encoded evaluates the units and hands each result to emit as JSON in style st,
+// encoded on the worker that evaluated it, in output order (ranked with --all).
+// Buffers are reused: emit must be done with its bytes when it returns.
+func (ev *evaluation) encoded(st engine.JSONStyle, emit func(k int, b []byte) error) error {
+	if ev.rank {
+		return ev.ranked(st, emit)
+	}
+	pool := newBufPool()
 	return engine.Stream(ev.prog, ev.ds, ev.opt,
-		func(k int, r *engine.Result) (*[]byte, error) {
-			if ev.standings != nil {
-				r.Rank, r.Tie = ev.standings[k].Rank, ev.standings[k].Tie
-			}
-			buf := pool.Get().(*[]byte)
-			var err error
-			*buf, err = encode((*buf)[:0], r)
-			return buf, err
-		},
+		func(_ int, r *engine.Result) (*[]byte, error) { return pool.encode(r, st) },
 		func(k int, buf *[]byte) error {
-			err := emit(k, *buf)
-			pool.Put(buf)
+			defer pool.Put(buf)
+			return emit(k, *buf)
+		})
+}
+
+// ranked evaluates every unit once, in dataset order, and writes each result as it
+// comes into a temporary file, keeping its standing and where it lies. It then ranks
+// the standings and hands the results on in ranked order, their ranks put in. Only
+// the standings stay in memory; the file holds the output's size until the end.
+func (ev *evaluation) ranked(st engine.JSONStyle, emit func(k int, b []byte) error) error {
+	spill, err := os.CreateTemp("", "ziping-evaluate-*.json")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(spill.Name())
+	defer spill.Close()
+	type item struct {
+		buf      *[]byte
+		standing engine.Standing
+	}
+	type span struct{ off, n int64 }
+	var (
+		standings []engine.Standing
+		spans     = map[int]span{} // by unit
+		off       int64
+		pool      = newBufPool()
+		w         = bufio.NewWriterSize(spill, 1<<20)
+	)
+	err = engine.Stream(ev.prog, ev.ds, ev.opt,
+		func(k int, r *engine.Result) (item, error) {
+			buf, err := pool.encode(r, st)
+			s := engine.StandingOf(r)
+			s.Index = k
+			if ev.opt.Units != nil {
+				s.Index = ev.opt.Units[k]
+			}
+			return item{buf, s}, err
+		},
+		func(_ int, it item) error {
+			defer pool.Put(it.buf)
+			n, err := w.Write(*it.buf)
+			standings = append(standings, it.standing)
+			spans[it.standing.Index] = span{off, int64(n)}
+			off += int64(n)
 			return err
 		})
+	if err == nil {
+		err = w.Flush()
+	}
+	if err != nil {
+		return err
+	}
+	engine.RankStandings(standings)
+	var in, out []byte
+	for k, s := range standings {
+		sp := spans[s.Index]
+		in = slices.Grow(in[:0], int(sp.n))[:sp.n]
+		if _, err := spill.ReadAt(in, sp.off); err != nil {
+			return err
+		}
+		var ok bool
+		if out, ok = engine.AppendRanked(out[:0], in, s.Rank, s.Tie, st); !ok {
+			return fmt.Errorf("临时文件中%s的结果不完整", s.Unit.Code)
+		}
+		if err := emit(k, out); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// bufPool reuses the buffers results are encoded into.
+type bufPool struct{ sync.Pool }
+
+func newBufPool() *bufPool {
+	return &bufPool{sync.Pool{New: func() any { return new([]byte) }}}
+}
+
+func (p *bufPool) encode(r *engine.Result, st engine.JSONStyle) (*[]byte, error) {
+	buf := p.Get().(*[]byte)
+	var err error
+	*buf, err = r.AppendJSON((*buf)[:0], st)
+	return buf, err
 }
 
 // writeJSON writes the JSON of docs/evaluate.md, the same bytes encoding/json wrote
@@ -124,7 +202,7 @@ func (ev *evaluation) writeJSON(w *bufio.Writer) error {
 	w.Write(append(head, ",\n  \"results\": ["...))
 	style := engine.JSONStyle{Indent: "  ", Depth: 2}
 	n := 0
-	err := ev.stream(func(dst []byte, r *engine.Result) ([]byte, error) { return r.AppendJSON(dst, style) },
+	err := ev.encoded(style,
 		func(k int, b []byte) error {
 			if k > 0 {
 				w.WriteByte(',')
@@ -158,12 +236,9 @@ func (ev *evaluation) writeJSON(w *bufio.Writer) error {
 
 // writeNDJSON writes one unit's result per line, each as compact JSON.
 func (ev *evaluation) writeNDJSON(w *bufio.Writer) error {
-	return ev.stream(func(dst []byte, r *engine.Result) ([]byte, error) {
-		b, err := r.AppendJSON(dst, engine.JSONStyle{})
-		return append(b, '\n'), err
-	}, func(_ int, b []byte) error {
-		_, err := w.Write(b)
-		return err
+	return ev.encoded(engine.JSONStyle{}, func(_ int, b []byte) error {
+		w.Write(b)
+		return w.WriteByte('\n')
 	})
 }
 
