@@ -88,17 +88,36 @@ type rowSink interface {
 type body struct {
 	t      *table
 	chunks []string
-	quotes bool  // a quote anywhere: fields may hold commas and newlines
-	kept   []int // with a period filter: the rows each chunk keeps, to size its part
+	quotes bool        // a quote anywhere: fields may hold commas and newlines
+	runs   [][]yearRun // with a period filter: each chunk's records by period
 }
 
 // cutBody cuts the rows below the header. A school table without quote characters
 // is cut into chunks at line boundaries; with quotes a field may hold a newline, so
-// the file is parsed in one piece.
+// the file is parsed in one piece. The chunks are looked at for quotes on every
+// core: it is a pass over the whole file.
 func cutBody(t *table, rows string) *body {
-	b := &body{t: t, chunks: []string{rows}, quotes: strings.IndexByte(rows, '"') >= 0}
-	if t.kind == kindSchools && !b.quotes {
-		b.chunks = splitChunks(rows, 4*runtime.GOMAXPROCS(0))
+	b := &body{t: t, chunks: []string{rows}}
+	if t.kind != kindSchools {
+		b.quotes = strings.IndexByte(rows, '"') >= 0
+		return b
+	}
+	chunks := splitChunks(rows, 4*runtime.GOMAXPROCS(0))
+	var quoted atomic.Bool
+	var next atomic.Int32
+	var wg sync.WaitGroup
+	for range min(len(chunks), runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(chunks) && !quoted.Load(); i = int(next.Add(1) - 1) {
+				if strings.IndexByte(chunks[i], '"') >= 0 {
+					quoted.Store(true)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if b.quotes = quoted.Load(); !b.quotes {
+		b.chunks = chunks
 	}
 	return b
 }
@@ -142,31 +161,44 @@ func (b *body) parseChunk(i int, flt *rowFilter) (rowSink, int) {
 		// Room for the extra rows of split combined schools, so that no column
 		// has to grow (and be copied) at the end of the chunk.
 		lines := strings.Count(chunk, "\n") + 1
-		if b.kept != nil {
-			lines = b.kept[i]
+		if flt != nil {
+			lines = flt.kept(b.runs[i])
 		}
 		sp = newSchoolPart(t, lines+lines/8)
 		sink = sp
 	} else {
 		sink = newFactsPart(t, nil)
 	}
-	var f []string
 	n := 0
-	for pos := 0; pos < len(chunk); {
-		n++
-		if flt != nil {
-			if next, skip := flt.skip(sp, n, chunk, pos, b.quotes); skip {
-				pos = next
-				continue
+	if flt == nil {
+		n = b.parseRecords(chunk, 0, sink)
+	} else {
+		for _, run := range b.runs[i] {
+			if flt.keeps(run) {
+				n += b.parseRecords(chunk[run.lo:run.hi], n, sink)
+			} else {
+				flt.pass(sp, n, chunk[run.lo:run.hi], run, b.quotes)
+				n += run.records
 			}
 		}
-		f, pos = nextRecord(chunk, pos, f[:0], b.quotes)
-		sink.row(n, f)
 	}
 	if sp != nil {
 		sp.done()
 	}
 	return sink, n
+}
+
+// parseRecords hands every record of s to sink, numbering them from after+1, and
+// returns how many there were.
+func (b *body) parseRecords(s string, after int, sink rowSink) int {
+	var f []string
+	n := after
+	for pos := 0; pos < len(s); {
+		f, pos = nextRecord(s, pos, f[:0], b.quotes)
+		n++
+		sink.row(n, f)
+	}
+	return n - after
 }
 
 // splitChunks cuts s into about n pieces, each ending after a newline.

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"ziping"
 )
@@ -24,13 +25,12 @@ func (r *reader) readPending() {
 		return
 	}
 	found := r.periods()
-	counts := make([][]map[int32]int, len(r.pending))
-	for i, b := range r.pending {
-		counts[i] = b.scanPeriods()
-		for _, cs := range counts[i] {
-			for per := range cs {
-				if per != 0 && !slices.Contains(found, per) {
-					found = append(found, per)
+	for _, b := range r.pending {
+		b.scanPeriods()
+		for _, runs := range b.runs {
+			for _, run := range runs {
+				if run.ok && !slices.Contains(found, run.period) {
+					found = append(found, run.period)
 				}
 			}
 		}
@@ -48,15 +48,7 @@ func (r *reader) readPending() {
 	for _, t := range r.tables {
 		facts = facts || len(t.facts) > 0
 	}
-	for i, b := range r.pending {
-		b.kept = make([]int, len(b.chunks))
-		for c, cs := range counts[i] {
-			for per, n := range cs {
-				if per == 0 || slices.Contains(r.keep, per) {
-					b.kept[c] += n
-				}
-			}
-		}
+	for _, b := range r.pending {
 		b.parse(&rowFilter{keep: r.keep, counties: !facts})
 	}
 	r.pending = nil
@@ -77,29 +69,48 @@ func (r *reader) factsIn(per int32) bool {
 	return false
 }
 
-// scanPeriods counts the rows of each period in every chunk, on every core; rows
-// whose period cannot be read count under 0 (they are parsed, and reported).
-func (b *body) scanPeriods() []map[int32]int {
-	out := make([]map[int32]int, len(b.chunks))
+// yearRun is a run of consecutive records of one period in a chunk: chunk[lo:hi].
+// Files come grouped by year, so a chunk has one run or two. ok is false for
+// records whose period cannot be read: they are parsed, and reported.
+type yearRun struct {
+	lo, hi  int
+	period  int32
+	ok      bool
+	records int
+}
+
+// scanPeriods finds the runs of records of each period in every chunk, on every
+// core: without quotes it looks at each line's 年度 cell and its end, nothing else.
+func (b *body) scanPeriods() {
+	b.runs = make([][]yearRun, len(b.chunks))
+	var next atomic.Int32
 	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for i, chunk := range b.chunks {
+	for range min(len(b.chunks), runtime.GOMAXPROCS(0)) {
 		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			m := map[int32]int{}
-			var f []string
-			for pos := 0; pos < len(chunk); {
-				var cell string
-				cell, pos, f = periodCell(b.t, chunk, pos, b.quotes, f)
-				per, _ := rowPeriod(b.t, cell)
-				m[per]++
+			for i := int(next.Add(1) - 1); i < len(b.chunks); i = int(next.Add(1) - 1) {
+				b.runs[i] = b.scanChunk(b.chunks[i])
 			}
-			out[i] = m
 		})
 	}
 	wg.Wait()
-	return out
+}
+
+func (b *body) scanChunk(chunk string) []yearRun {
+	var runs []yearRun
+	var f []string
+	for pos := 0; pos < len(chunk); {
+		var cell string
+		start := pos
+		cell, pos, f = periodCell(b.t, chunk, pos, b.quotes, f)
+		per, ok := rowPeriod(b.t, cell)
+		if k := len(runs) - 1; k >= 0 && runs[k].period == per && runs[k].ok == ok {
+			runs[k].hi = pos
+			runs[k].records++
+			continue
+		}
+		runs = append(runs, yearRun{lo: start, hi: pos, period: per, ok: ok, records: 1})
+	}
+	return runs
 }
 
 // periodCell returns the 年度 cell of the record at s[pos:] and the position after
@@ -143,32 +154,46 @@ func rowPeriod(t *table, cell string) (int32, bool) {
 	return parsePeriod(cell)
 }
 
-// rowFilter passes over the rows of the periods an evaluation does not need.
+// rowFilter passes over the records of the periods an evaluation does not need.
 type rowFilter struct {
 	keep     []int32
 	counties bool // without facts tables units come from school rows: note the counties of skipped rows too
 }
 
-// skip reports whether record n at chunk[pos:] is one to pass over, and where the
-// next record starts. A skipped row is counted, not checked.
-func (flt *rowFilter) skip(p *schoolPart, n int, chunk string, pos int, quotes bool) (int, bool) {
-	cell, next, f := periodCell(p.t, chunk, pos, quotes, p.scratch)
-	p.scratch = f
-	per, ok := rowPeriod(p.t, cell)
-	if !ok || slices.Contains(flt.keep, per) {
-		return pos, false
+// keeps reports whether the records of a run are read.
+func (flt *rowFilter) keeps(run yearRun) bool {
+	return !run.ok || slices.Contains(flt.keep, run.period)
+}
+
+// kept is how many records of a chunk's runs are read.
+func (flt *rowFilter) kept(runs []yearRun) int {
+	n := 0
+	for _, run := range runs {
+		if flt.keeps(run) {
+			n += run.records
+		}
 	}
+	return n
+}
+
+// pass counts the records of a run it does not read, the rows after row n, unchecked;
+// it only notes their counties when no facts table names the units.
+func (flt *rowFilter) pass(p *schoolPart, n int, s string, run yearRun, quotes bool) {
 	if p.skipped == nil {
 		p.skipped = map[int32]int{}
 	}
-	p.skipped[per]++
-	if flt.counties {
-		p.scratch, _ = nextRecord(chunk, pos, p.scratch[:0], quotes)
-		if sixDigits(field(p.scratch, p.lay.text[tfCountyCode])) {
-			p.countyOf(n, p.scratch)
+	p.skipped[run.period] += run.records
+	if !flt.counties {
+		return
+	}
+	var f []string
+	for pos := 0; pos < len(s); {
+		f, pos = nextRecord(s, pos, f[:0], quotes)
+		n++
+		if sixDigits(field(f, p.lay.text[tfCountyCode])) {
+			p.countyOf(n, f)
 		}
 	}
-	return next, true
 }
 
 // skippedWarnings says, per table and period, how many school rows were not read.

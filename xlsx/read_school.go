@@ -39,7 +39,6 @@ type schoolPart struct {
 	have []bool    // whether vals holds a good number
 
 	skipped map[int32]int // rows passed over by period (ReadOptions.SchoolPeriods)
-	scratch []string      // cells of a row being passed over
 }
 
 // span locates a row's code str[lo:mid] and name str[mid:hi].
