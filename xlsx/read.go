@@ -91,12 +91,7 @@ func ReadFromWithWarnings(inputs []Input, opt ReadOptions) (*engine.Dataset, []z
 	if opt.Period != 0 && (opt.Period < 1900 || opt.Period > 2999) {
 		return nil, nil, ziping.Errorf(ziping.Invalid, "年度「%d」无效：应为四位年份，如2024", opt.Period)
 	}
-	r := &reader{opt: opt, weights: opt.Split, seed: maphash.MakeSeed()}
-	if r.weights == (engine.SplitWeights{}) {
-		r.weights = engine.DefaultSplitWeights()
-	}
-	r.dicts[kindSchools] = newDictionary(kindSchools)
-	r.dicts[kindFacts] = newDictionary(kindFacts)
+	r := newReader(opt)
 	var size int64
 	for _, in := range inputs {
 		if err := r.read(in); err != nil {
@@ -123,6 +118,16 @@ func ReadFromWithWarnings(inputs []Input, opt ReadOptions) (*engine.Dataset, []z
 	}
 	ds, err := r.build()
 	return ds, r.warnings(), err
+}
+
+func newReader(opt ReadOptions) *reader {
+	r := &reader{opt: opt, weights: opt.Split, seed: maphash.MakeSeed()}
+	if r.weights == (engine.SplitWeights{}) {
+		r.weights = engine.DefaultSplitWeights()
+	}
+	r.dicts[kindSchools] = newDictionary(kindSchools)
+	r.dicts[kindFacts] = newDictionary(kindFacts)
+	return r
 }
 
 // bigInput is the input size above which ReadFrom collects garbage between parsing

@@ -104,18 +104,11 @@ func cutBody(t *table, rows string) *body {
 	}
 	chunks := splitChunks(rows, 4*runtime.GOMAXPROCS(0))
 	var quoted atomic.Bool
-	var next atomic.Int32
-	var wg sync.WaitGroup
-	for range min(len(chunks), runtime.GOMAXPROCS(0)) {
-		wg.Go(func() {
-			for i := int(next.Add(1) - 1); i < len(chunks) && !quoted.Load(); i = int(next.Add(1) - 1) {
-				if strings.IndexByte(chunks[i], '"') >= 0 {
-					quoted.Store(true)
-				}
-			}
-		})
-	}
-	wg.Wait()
+	eachChunk(len(chunks), func(i int) {
+		if !quoted.Load() && strings.IndexByte(chunks[i], '"') >= 0 {
+			quoted.Store(true)
+		}
+	})
 	if b.quotes = quoted.Load(); !b.quotes {
 		b.chunks = chunks
 	}
@@ -128,16 +121,22 @@ func (b *body) parse(flt *rowFilter) {
 	t := b.t
 	sinks := make([]rowSink, len(b.chunks))
 	lines := make([]int, len(b.chunks))
-	var next atomic.Int32
-	var wg sync.WaitGroup
-	for range min(len(b.chunks), runtime.GOMAXPROCS(0)) {
-		wg.Go(func() {
-			for i := int(next.Add(1) - 1); i < len(b.chunks); i = int(next.Add(1) - 1) {
-				sinks[i], lines[i] = b.parseChunk(i, flt)
+	var sl *slabs
+	if t.kind == kindSchools {
+		sizes := make([]int, len(b.chunks))
+		for i, chunk := range b.chunks {
+			// Room for the extra rows of split combined schools (one row in
+			// eight in national statistics), so that no column has to grow and
+			// move at the end of the chunk. Room never written costs no memory.
+			n := strings.Count(chunk, "\n") + 1
+			if flt != nil {
+				n = flt.kept(b.runs[i])
 			}
-		})
+			sizes[i] = n + n/4
+		}
+		sl = newSlabs(t.lay, sizes)
 	}
-	wg.Wait()
+	eachChunk(len(b.chunks), func(i int) { sinks[i], lines[i] = b.parseChunk(i, flt, sl) })
 	base := t.hdrRow
 	for i, s := range sinks {
 		s.shift(base)
@@ -153,18 +152,12 @@ func (b *body) parse(flt *rowFilter) {
 
 // parseChunk parses chunk i into a new part, numbering rows from 1, and returns the
 // part and how many rows it spans.
-func (b *body) parseChunk(i int, flt *rowFilter) (rowSink, int) {
+func (b *body) parseChunk(i int, flt *rowFilter, sl *slabs) (rowSink, int) {
 	t, chunk := b.t, b.chunks[i]
 	var sink rowSink
 	var sp *schoolPart
 	if t.kind == kindSchools {
-		// Room for the extra rows of split combined schools, so that no column
-		// has to grow (and be copied) at the end of the chunk.
-		lines := strings.Count(chunk, "\n") + 1
-		if flt != nil {
-			lines = flt.kept(b.runs[i])
-		}
-		sp = newSchoolPart(t, lines+lines/8)
+		sp = newSchoolPart(t, sl.size[i], sl, i)
 		sink = sp
 	} else {
 		sink = newFactsPart(t, nil)
@@ -199,6 +192,20 @@ func (b *body) parseRecords(s string, after int, sink rowSink) int {
 		sink.row(n, f)
 	}
 	return n - after
+}
+
+// eachChunk runs fn(i) for i in [0, n) on every core.
+func eachChunk(n int, fn func(i int)) {
+	var next atomic.Int32
+	var wg sync.WaitGroup
+	for range min(n, runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				fn(i)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // splitChunks cuts s into about n pieces, each ending after a newline.

@@ -72,6 +72,9 @@ func (r *reader) gatherSchools(s *engine.Schools, per int32, maps map[*schoolPar
 // gatherColumn assembles element e of every piece, releasing each part's column
 // when this is the last period the part has.
 func gatherColumn(pieces []piece, e, n int, per int32) []float64 {
+	if col := assembleInPlace(pieces, e, n); col != nil {
+		return col
+	}
 	dst := make([]float64, n)
 	for i := range pieces {
 		pc := &pieces[i]

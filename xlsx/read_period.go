@@ -2,11 +2,8 @@ package xlsx
 
 import (
 	"fmt"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"ziping"
 )
@@ -83,16 +80,7 @@ type yearRun struct {
 // core: without quotes it looks at each line's 年度 cell and its end, nothing else.
 func (b *body) scanPeriods() {
 	b.runs = make([][]yearRun, len(b.chunks))
-	var next atomic.Int32
-	var wg sync.WaitGroup
-	for range min(len(b.chunks), runtime.GOMAXPROCS(0)) {
-		wg.Go(func() {
-			for i := int(next.Add(1) - 1); i < len(b.chunks); i = int(next.Add(1) - 1) {
-				b.runs[i] = b.scanChunk(b.chunks[i])
-			}
-		})
-	}
-	wg.Wait()
+	eachChunk(len(b.chunks), func(i int) { b.runs[i] = b.scanChunk(b.chunks[i]) })
 }
 
 func (b *body) scanChunk(chunk string) []yearRun {

@@ -39,6 +39,8 @@ type schoolPart struct {
 	have []bool    // whether vals holds a good number
 
 	skipped map[int32]int // rows passed over by period (ReadOptions.SchoolPeriods)
+	slab    *slabs        // where its numeric columns were allocated, if shared
+	slabOff int           // its region's start in slab
 }
 
 // span locates a row's code str[lo:mid] and name str[mid:hi].
@@ -63,7 +65,9 @@ type schoolRow struct {
 // studentCols are the per-stage student elements, by stage (primary, junior, senior).
 var studentCols = [3]int{engine.SEStudentsPrimary, engine.SEStudentsJunior, engine.SEStudentsSenior}
 
-func newSchoolPart(t *table, rows int) *schoolPart {
+// newSchoolPart makes the part of chunk i with room for rows rows; its numbers go
+// to the chunk's regions of sl when given (see slabs).
+func newSchoolPart(t *table, rows int, sl *slabs, i int) *schoolPart {
 	n := len(engine.SchoolElements)
 	p := &schoolPart{t: t, lay: t.lay, countyIdx: map[uint32]int32{}, last: -1,
 		vals: make([]float64, n), have: make([]bool, n), num: make([][]float64, n)}
@@ -75,12 +79,15 @@ func newSchoolPart(t *table, rows int) *schoolPart {
 	p.public = make([]bool, 0, rows)
 	p.period = make([]int32, 0, rows)
 	p.srcRow = make([]int32, 0, rows)
-	p.arena = make([]byte, 0, rows*32)
+	p.arena = make([]byte, 0, rows*40) // a code and a Chinese name
 	for _, nf := range t.lay.nums {
-		p.num[nf.elem] = make([]float64, 0, rows)
+		if sl == nil {
+			p.num[nf.elem] = make([]float64, 0, rows)
+		}
 		p.roles = append(p.roles, roleOf(nf.elem))
 		p.kinds = append(p.kinds, engine.SchoolElements[nf.elem].Kind)
 	}
+	p.inSlab(sl, i)
 	return p
 }
 
