@@ -58,6 +58,20 @@ type Assessment struct {
 	PublishedAt time.Time
 }
 
+// SelfEditable reports whether the unit may still change its scores and evidence.
+func (as *Assessment) SelfEditable() bool {
+	return as.Status == StatusDraft || as.Status == StatusReturned
+}
+
+// UnderReview reports whether the reviewer may change review scores.
+func (as *Assessment) UnderReview() bool {
+	return as.Status == StatusSubmitted || as.Status == StatusResubmitted
+}
+
+// Frozen reports whether what the unit submitted is fixed: its results come from the
+// latest snapshot, not from live data.
+func (as *Assessment) Frozen() bool { return !as.SelfEditable() }
+
 // AssessmentQuery selects assessments. Zero fields do not filter.
 type AssessmentQuery struct {
 	UnitPath  string // assessments of units in this subtree
@@ -174,6 +188,20 @@ type Problem struct {
 	CreatedBy    int64
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+}
+
+// Overdue reports whether the problem is past its deadline and not done.
+func (p *Problem) Overdue(today time.Time) bool {
+	return !p.Deadline.IsZero() && (p.Status == ProblemOpen || p.Status == ProblemInProgress) && p.Deadline.Before(DateOnly(today))
+}
+
+// DateOnly is t's calendar day as the store keeps a deadline: midnight UTC of the
+// date t shows; the zero time stays zero.
+func DateOnly(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }
 
 // ProblemQuery selects problems. Zero fields do not filter.

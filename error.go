@@ -17,6 +17,9 @@ const (
 	Conflict
 	Forbidden
 	Unauthorized
+	// Busy: too many requests of the kind at once, or a quota reached; try again
+	// later (HTTP 429).
+	Busy
 )
 
 // Error is the one domain error. Msg is safe to show to a user (in Chinese where a
@@ -102,4 +105,10 @@ func (e *ImportError) Error() string {
 		b.WriteString("\n  " + c.String())
 	}
 	return b.String()
+}
+
+// IsNotFound reports whether err is a NotFound domain error.
+func IsNotFound(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Kind == NotFound
 }

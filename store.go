@@ -78,7 +78,8 @@ type StoredFramework struct {
 }
 
 // Batch is one import: who brought which file's rows for which period. Rows of a
-// batch are written all together or not at all.
+// batch are seen all together or not at all: a batch is written pending, in short
+// transactions, and its last transaction makes it done (visible).
 type Batch struct {
 	ID        int64
 	Period    int
@@ -88,7 +89,16 @@ type Batch struct {
 	Facts     int
 	UserID    int64
 	CreatedAt time.Time
+	State     string // BatchPending, BatchDone or BatchAbandoned
+	UploadID  string // the web upload it imported; empty for others
 }
+
+// Batch states.
+const (
+	BatchPending   = "pending"
+	BatchDone      = "done"
+	BatchAbandoned = "abandoned"
+)
 
 // SchoolRecord is one school row of a period (one stage of a school), with its
 // numbers by element id (engine.SchoolElements).
@@ -125,9 +135,10 @@ type SchoolQuery struct {
 	Limit   int
 }
 
-// AuditEntry is one line of the append-only audit trail. Hash is SHA-256 over the
-// previous entry's hash and this entry's fields, so that any change to a past entry
-// breaks the chain from there on.
+// AuditEntry is one line of the append-only audit trail. Hash is an HMAC-SHA256
+// (SHA-256 in chains older than the audit key) over the previous entry's hash and
+// this entry's fields, so that any change to a past entry breaks the chain from
+// there on (audit.go).
 type AuditEntry struct {
 	Seq      int64
 	At       time.Time
@@ -150,7 +161,8 @@ type AuditQuery struct {
 	UserID   int64
 	From, To time.Time
 	Limit    int
-	Before   int64 // Seq < Before, for paging back; 0: from the newest
+	Before   int64  // Seq < Before, for paging back; 0: from the newest
+	Action   string // entries of this action only; empty: all
 }
 
 // Store is what ziping keeps. SQLite and PostgreSQL implement it and the storetest
@@ -203,14 +215,13 @@ type Store interface {
 	// that loaded data can be cached and still be seen to go stale by any instance.
 	DataVersion(ctx context.Context) (int64, error)
 
-	// AppendAudit fills Seq, PrevHash and Hash and appends the entry. Concurrent
-	// appends from several instances are serialised so that the chain stays linear.
-	AppendAudit(ctx context.Context, e *AuditEntry) error
-	Audit(ctx context.Context, q AuditQuery) ([]AuditEntry, error)      // newest first
-	AuditChain(ctx context.Context, fn func(e *AuditEntry) error) error // oldest first, all
-
+	AuditStore
 	AssessmentStore
 	ReportStore
+	BatchStore
+	LoginStore
+	JobStore
+	UploadStore
 
 	SchemaVersion(ctx context.Context) (int, error)
 	Close() error

@@ -28,35 +28,99 @@ func documentXML(d *Document) ([]byte, error) {
 	if d.Title != "" {
 		writeTitle(&b, d.Title)
 	}
-	var num numberer
-	for i, bl := range d.Blocks {
-		switch bl.Kind {
-		case Paragraph:
-			for _, line := range strings.Split(bl.Text, "\n") {
-				writePara(&b, "Body", "", line)
-			}
-		case Unindented:
-			for _, line := range strings.Split(bl.Text, "\n") {
-				writePara(&b, "Body", noIndent, line)
-			}
-		case Heading1, Heading2, Heading3, Heading4:
-			level := int(bl.Kind - Heading1)
-			writePara(&b, headingStyles[level], "", num.next(level)+bl.Text)
-		case TableBlock:
-			if bl.Table == nil {
-				return nil, fmt.Errorf("docx: block %d: table block without a table", i+1)
-			}
-			if err := writeTable(&b, bl.Table); err != nil {
-				return nil, fmt.Errorf("docx: block %d: %w", i+1, err)
-			}
-		default:
-			return nil, fmt.Errorf("docx: block %d: unknown kind %d", i+1, bl.Kind)
+	// The end of the body is kept with the 附件说明 and the signature, so that the
+	// signature never stands alone on a page.
+	tail := len(d.Attachments) > 0 || d.Issuer != "" || !d.Date.IsZero()
+	if err := writeBlocks(&b, d.Blocks, tail); err != nil {
+		return nil, err
+	}
+	writeAttachments(&b, d.Attachments)
+	writeSignature(&b, d)
+	for i, an := range d.Annexes {
+		writePara(&b, "AnnexLabel", `<w:pageBreakBefore/>`, an.Label)
+		if an.Title != "" {
+			writeTitle(&b, an.Title)
+		}
+		if err := writeBlocks(&b, an.Blocks, false); err != nil {
+			return nil, fmt.Errorf("docx: annex %d: %w", i+1, err)
 		}
 	}
-	writeSignature(&b, d)
 	b.WriteString(sectPr)
 	b.WriteString(`</w:body></w:document>` + "\n")
 	return b.Bytes(), nil
+}
+
+// writeBlocks writes blocks, numbering the headings; keepLast keeps the last
+// paragraph whole and with what follows.
+func writeBlocks(b *bytes.Buffer, blocks []Block, keepLast bool) error {
+	var num numberer
+	for i, bl := range blocks {
+		keep := ""
+		if keepLast && i == len(blocks)-1 {
+			keep = keepWith
+		}
+		switch bl.Kind {
+		case Paragraph, Unindented:
+			ind := ""
+			if bl.Kind == Unindented {
+				ind = noIndent
+			}
+			lines := strings.Split(bl.Text, "\n")
+			for j, line := range lines {
+				ppr := ind // keepNext and keepLines come before ind in w:pPr
+				if j == len(lines)-1 {
+					ppr = keep + ind
+				}
+				writePara(b, "Body", ppr, line)
+			}
+		case Heading1, Heading2, Heading3, Heading4:
+			level := int(bl.Kind - Heading1)
+			writePara(b, headingStyles[level], "", num.next(level)+bl.Text)
+		case TableBlock:
+			if bl.Table == nil {
+				return fmt.Errorf("docx: block %d: table block without a table", i+1)
+			}
+			if err := writeTable(b, bl.Table); err != nil {
+				return fmt.Errorf("docx: block %d: %w", i+1, err)
+			}
+		default:
+			return fmt.Errorf("docx: block %d: unknown kind %d", i+1, bl.Kind)
+		}
+	}
+	return nil
+}
+
+// keepWith keeps a paragraph's lines together and on the page of the next one.
+const keepWith = `<w:keepNext/><w:keepLines/>`
+
+// writeAttachments writes the 附件说明 (GB/T 9704 §7.3.6): one empty line under the
+// body, then 「附件：1.名称」 two characters in, further names numbered under the
+// first, no punctuation after them.
+func writeAttachments(b *bytes.Buffer, names []string) {
+	if len(names) == 0 {
+		return
+	}
+	writePara(b, "Body", keepWith, "")
+	// Wrapped lines align with the first character of the name: two characters of
+	// indent, 「附件：」's three, and 「1.」 (one) when the annexes are numbered.
+	name := 5
+	if len(names) > 1 {
+		name = 6
+	}
+	for i, n := range names {
+		text := strconv.Itoa(i+1) + "." + n
+		hang := name - 2
+		switch {
+		case len(names) == 1:
+			text = "附件：" + n
+		case i == 0:
+			text = "附件：" + text
+		default:
+			hang = 1 // under 「1.」
+		}
+		ppr := keepWith + `<w:ind w:left="` + strconv.Itoa(name*bodyChar) + `" w:hanging="` + strconv.Itoa(hang*bodyChar) + `" w:firstLineChars="0"/>`
+		writePara(b, "Body", ppr, text)
+	}
 }
 
 // writeTitle writes the title as one centred paragraph (lines joined by breaks) and the
@@ -90,7 +154,7 @@ func writeRun(b *bytes.Buffer, text string) {
 		return
 	}
 	b.WriteString(`<w:r><w:t xml:space="preserve">`)
-	escape(b, text)
+	escape(b, joinNumbers(text))
 	b.WriteString(`</w:t></w:r>`)
 }
 
@@ -106,8 +170,8 @@ func writeSignature(b *bytes.Buffer, d *Document) {
 	if d.Issuer == "" && d.Date.IsZero() {
 		return
 	}
-	writePara(b, "Body", "", "")
-	writePara(b, "Body", "", "")
+	writePara(b, "Body", keepWith, "")
+	writePara(b, "Body", keepWith, "")
 	const dateInset = 4 * bodyChar
 	date := ""
 	if !d.Date.IsZero() {
@@ -121,7 +185,11 @@ func writeSignature(b *bytes.Buffer, d *Document) {
 			inset += int((textWidth(date) - textWidth(d.Issuer)) / 2)
 		}
 		inset = max(inset, 0)
-		writePara(b, "Signature", `<w:ind w:right="`+strconv.Itoa(inset)+`"/>`, d.Issuer)
+		keep := ""
+		if date != "" {
+			keep = keepWith
+		}
+		writePara(b, "Signature", keep+`<w:ind w:right="`+strconv.Itoa(inset)+`"/>`, d.Issuer)
 	}
 	if date != "" {
 		writePara(b, "Signature", `<w:ind w:right="`+strconv.Itoa(dateInset)+`" w:rightChars="400"/>`, date)
@@ -164,10 +232,12 @@ func writeTable(b *bytes.Buffer, t *Table) error {
 	}
 	b.WriteString("</w:tblGrid>\n")
 	if len(t.Header) > 0 {
-		writeRow(b, t.Header, widths, true)
+		writeRow(b, t.Header, widths, true, false)
 	}
-	for _, r := range t.Rows {
-		writeRow(b, r, widths, false)
+	for i, r := range t.Rows {
+		// A table kept together keeps every row with the next (Word and
+		// LibreOffice move it whole to the next page when it does not fit).
+		writeRow(b, r, widths, false, t.KeepTogether && i < len(t.Rows)-1)
 	}
 	b.WriteString("</w:tbl>\n")
 	return nil
@@ -197,7 +267,7 @@ func columnWidths(rel []float64, cols int) []int {
 	return out
 }
 
-func writeRow(b *bytes.Buffer, cells []string, widths []int, header bool) {
+func writeRow(b *bytes.Buffer, cells []string, widths []int, header, keep bool) {
 	b.WriteString(`<w:tr><w:trPr><w:cantSplit/>`)
 	if header {
 		b.WriteString(`<w:tblHeader/>`)
@@ -215,6 +285,9 @@ func writeRow(b *bytes.Buffer, cells []string, widths []int, header bool) {
 			style = "TableHeader"
 		case numeric(text):
 			jc = `<w:jc w:val="center"/>`
+		}
+		if keep {
+			jc = `<w:keepNext/>` + jc
 		}
 		writePara(b, style, jc, text)
 		b.WriteString(`</w:tc>`)

@@ -45,6 +45,17 @@ type Document struct {
 	Issuer string    // 发文机关署名, centred above the date
 	Date   time.Time // 成文日期, written 2024年5月8日, right-aligned 4 characters in
 	Blocks []Block
+	// Attachments are the names of the annexes for the 附件说明 line under the body
+	// (「附件：1.……」); Annexes are the annexes, each from a new page.
+	Attachments []string
+	Annexes     []Annex
+}
+
+// Annex is an attachment printed after the document on pages of its own: 「附件1」
+// in 3号黑体 flush left on the first line, its title like the document's, its blocks.
+type Annex struct {
+	Label, Title string
+	Blocks       []Block
 }
 
 // Block is one heading, paragraph or table of the body.
@@ -58,11 +69,12 @@ type Block struct {
 }
 
 // Table is a table with one header row; Widths are relative column widths (equal when
-// absent or of the wrong length).
+// absent or of the wrong length). KeepTogether keeps a short table on one page.
 type Table struct {
-	Header []string
-	Rows   [][]string
-	Widths []float64
+	Header       []string
+	Rows         [][]string
+	Widths       []float64
+	KeepTogether bool
 }
 
 // Options are the layout choices GB/T 9704 leaves to the issuing unit.
@@ -70,6 +82,11 @@ type Options struct {
 	// BoldLevels23 sets heading levels 2 and 3 in bold, as many units do; GB/T 9704
 	// does not require it.
 	BoldLevels23 bool
+	// RaggedRight sets body text flush left instead of justified. LibreOffice (7.4)
+	// drops a closing punctuation mark that hangs past a full justified line (a 。
+	// after 28 characters); flush left it hangs and prints. The PDF, made with
+	// LibreOffice, uses it; Word and WPS justify without loss.
+	RaggedRight bool
 }
 
 // Write writes d as a .docx package to w.

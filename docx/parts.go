@@ -82,16 +82,23 @@ func style(b *bytes.Buffer, id, name, basedOn, next, pPr, rPr string) {
 // (which would leave 21-line pages) and the automatic space between Chinese and
 // Latin text (which would break the 28-character count).
 func stylesXML(o Options) []byte {
+	// Body text is justified (撑满版心); RaggedRight sets it flush left for
+	// LibreOffice, which drops a closing mark that hangs past the end of a full
+	// justified line (docs/report-format.md).
+	jc := `<w:jc w:val="both"/>`
+	if o.RaggedRight {
+		jc = `<w:jc w:val="left"/>`
+	}
 	var b bytes.Buffer
 	b.WriteString(xmlHeader + `<w:styles ` + nsW + `>` + "\n")
 	b.WriteString(`<w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="` + fontFangSong + `" w:eastAsia="` + fontFangSong + `" w:hAnsi="` + fontFangSong + `" w:cs="` + fontFangSong + `"/>` +
 		`<w:kern w:val="2"/><w:sz w:val="` + strconv.Itoa(bodySize) + `"/><w:szCs w:val="` + strconv.Itoa(bodySize) + `"/><w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault>` +
 		`<w:pPrDefault><w:pPr>` + exact(linePitch) + `</w:pPr></w:pPrDefault></w:docDefaults>` + "\n")
-	b.WriteString(`<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/><w:pPr><w:widowControl w:val="0"/><w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>` + exact(linePitch) + `<w:jc w:val="both"/></w:pPr>` + rPr(fontFangSong, bodySize, false) + `</w:style>` + "\n")
+	b.WriteString(`<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/><w:pPr><w:widowControl w:val="0"/><w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>` + exact(linePitch) + jc + `</w:pPr>` + rPr(fontFangSong, bodySize, false) + `</w:style>` + "\n")
 	b.WriteString(`<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont"><w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/><w:unhideWhenUsed/></w:style>` + "\n")
 	b.WriteString(`<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>` + "\n")
 
-	style(&b, "Body", "Body Text GB9704", "Normal", "", firstLine+`<w:jc w:val="both"/>`, rPr(fontFangSong, bodySize, false))
+	style(&b, "Body", "Body Text GB9704", "Normal", "", firstLine+jc, rPr(fontFangSong, bodySize, false))
 	// The title keeps the 579-twip line but does not snap to the line grid, so a
 	// 22 pt line is not pushed onto two grid lines.
 	style(&b, "Title", "Title", "Normal", "Body", `<w:snapToGrid w:val="0"/>`+exact(linePitch)+noIndent+`<w:jc w:val="center"/>`, rPr(fontXBS, titleSize, false))
@@ -99,10 +106,12 @@ func stylesXML(o Options) []byte {
 	bold := [4]bool{false, o.BoldLevels23, o.BoldLevels23, false}
 	for i, id := range headingStyles {
 		style(&b, id, "heading "+strconv.Itoa(i+1), "Body", "Body",
-			`<w:keepNext/>`+firstLine+`<w:jc w:val="both"/><w:outlineLvl w:val="`+strconv.Itoa(i)+`"/>`,
+			`<w:keepNext/>`+firstLine+jc+`<w:outlineLvl w:val="`+strconv.Itoa(i)+`"/>`,
 			rPr(headFonts[i], bodySize, bold[i]))
 	}
 	style(&b, "Signature", "Signature", "Normal", "", noIndent+`<w:jc w:val="right"/>`, rPr(fontFangSong, bodySize, false))
+	// 「附件1」: 3号黑体, flush left on the first line of the annex's page.
+	style(&b, "AnnexLabel", "Annex Label", "Normal", "Body", noIndent+`<w:jc w:val="left"/>`, rPr(fontHei, bodySize, false))
 	// Table text is off the line grid too: its rows are 18 pt, not 28.95 pt.
 	tablePPr := `<w:snapToGrid w:val="0"/>` + exact(360) + noIndent
 	style(&b, "TableText", "Table Text", "Normal", "", tablePPr+`<w:jc w:val="both"/>`, rPr(fontFangSong, tableSize, false))

@@ -86,16 +86,16 @@ func adjustPoint(fw *Framework, pr *PointResult, a Adjustment) []string {
 	if len(probs) > 0 {
 		return probs
 	}
-	score := round2(*a.Score)
+	score := fw.Round(*a.Score)
 	if pr.Status == StatusScored && pr.Score == score {
 		return nil // confirmed: the data's reasons still say why
 	}
-	reason := strings.TrimSpace(a.Reason)
+	reason := TidyJustification(a.Reason)
 	if reason == "" {
 		return []string{where + ": 复核调整得分须填写理由 reason"}
 	}
-	pr.Status, pr.Score = StatusScored, score
-	pr.Lost = round2(pr.Max - score)
+	pr.Status, pr.Score, pr.Details = StatusScored, score, nil
+	pr.Lost = fw.Round(pr.Max - score)
 	pr.Passed = pr.Lost == 0
 	pr.Reasons = nil
 	switch {
@@ -161,7 +161,7 @@ func (r *Result) rescore(fw *Framework) {
 		for pi := range a.Points {
 			r.tally(&a.Points[pi])
 		}
-		a.subtotal(&fw.Areas[ai], nil) // the groups are there already
+		a.subtotal(fw, &fw.Areas[ai], nil) // the groups are there already
 		r.Score += a.Score
 	}
 	if fw.Bonus != nil {
@@ -169,10 +169,10 @@ func (r *Result) rescore(fw *Framework) {
 		for _, b := range r.Bonus {
 			sum += b.Score
 		}
-		r.BonusTotal = round2(math.Min(sum, fw.Bonus.Cap))
+		r.BonusTotal = fw.Round(math.Min(sum, fw.Bonus.Cap))
 	}
-	r.Score = round2(r.Score)
-	r.Total = round2(r.Score + r.BonusTotal)
+	r.Score = fw.Round(r.Score)
+	r.Total = fw.Round(r.Score + r.BonusTotal)
 	r.Grade, r.Verdict, r.Passed, r.Failing = "", "", false, nil
 	finish(fw, r)
 }
@@ -198,6 +198,7 @@ func clonePoints(ps []PointResult) []PointResult {
 	for i := range out {
 		out[i].Reasons = slices.Clone(ps[i].Reasons)
 		out[i].Metrics = slices.Clone(ps[i].Metrics)
+		out[i].Details = slices.Clone(ps[i].Details)
 	}
 	return out
 }

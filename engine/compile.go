@@ -29,6 +29,7 @@ type Program struct {
 
 	rules  map[*Rule]*ruleSpec
 	vetoes []vetoSpec
+	cases  map[int]int // metric → its one count()/sum() call (planCases)
 }
 
 // slot is one computed school column.
@@ -81,6 +82,7 @@ func Compile(fw *Framework) (*Program, error) {
 	p.compileMetrics(ps)
 	p.compileAreas(ps)
 	p.compileVetoes(ps)
+	p.compileReport(ps)
 	if len(ps.list) > 0 {
 		return nil, &FrameworkError{Problems: ps.list}
 	}
@@ -159,8 +161,7 @@ func (p *Program) compileSchool(ps *problems) {
 	env := &colEnv{slots: p.slotByID}
 	// A slot is added even when its expression is wrong, so that what uses it is
 	// not reported again as undefined.
-	for i := range p.FW.Filters {
-		f := &p.FW.Filters[i]
+	for _, f := range p.FW.allFilters() {
 		fn, err := env.compile(f.Expr)
 		if err != nil {
 			ps.add(f.Line, "筛选条件「%s」: %v", f.ID, err)

@@ -31,9 +31,15 @@ type Framework struct {
 	Bonus         *Bonus         `yaml:"bonus,omitempty" json:"bonus,omitempty"`
 	Vetoes        []Veto         `yaml:"vetoes,omitempty" json:"vetoes,omitempty"`
 
+	// ScorePrecision is the decimals of scores (precision.go); derived when absent.
+	ScorePrecision *int `yaml:"precision,omitempty" json:"precision,omitempty"`
+	// Report words the self-evaluation report (report_text.go).
+	Report *ReportText `yaml:"report,omitempty" json:"report,omitempty"`
+
 	File string `yaml:"-" json:"-"` // where it was loaded from, for error messages
 
-	tree treeInfo // filled by Compile: depth, level names, each point's path
+	tree             treeInfo // filled by Compile: depth, level names, each point's path
+	derivedPrecision int      // Precision()+1 once compiled; 0 before
 }
 
 // Unit levels a framework may evaluate (Framework.Level).

@@ -26,7 +26,7 @@ func (e *evaluator) scoreBonus(r *Result, in *Inputs) {
 		sum += pr.Score
 		r.Bonus = append(r.Bonus, pr)
 	}
-	r.BonusTotal = round2(math.Min(sum, b.Cap))
+	r.BonusTotal = e.p.FW.Round(math.Min(sum, b.Cap))
 }
 
 // scoreVetoes decides every veto item: a data-driven one triggers when its metric is

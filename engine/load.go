@@ -147,6 +147,7 @@ func assignLines(fw *Framework, root *yaml.Node) {
 			groupLines(fw.Areas[i].Groups, seq(an, "groups"))
 		}
 	}
+	reportLines(fw, doc)
 	if b := child(doc, "bonus"); b != nil && fw.Bonus != nil {
 		fw.Bonus.Line = b.Line
 		pointLines(fw.Bonus.Items, seq(b, "items"))

@@ -56,7 +56,7 @@ func TestFrameworkRejected(t *testing.T) {
 		{"expression syntax", `expr: satisfaction}`, `expr: 'satisfaction +'}`, "t.yaml:12: 指标「sat」: 公式「satisfaction +」无法解析: unexpected token EOF (1:14)"},
 		{"rules exceed max", `op: "<=", value: 0.5}`, `op: "<=", value: 0.5, points: 3}`, "t.yaml:17: 测评点「1」的规则分值合计 3 超过满分 2"},
 		{"bonus beyond cap", `max: 2, rules: [{kind: manual}]}`, `max: 4, rules: [{kind: manual}]}`, "t.yaml:25: 加分项「J1」的分值 4 超过加分上限 3"},
-		{"bad reason field", `value: 0.5}`, `value: 0.5, reason: '扣{{.Lots}}分'}`, "t.yaml:21: 测评点「1」的扣分理由模板有误: 没有字段 .Lots（可用 .Code .Path .Title .Label .Value .Threshold .Gap .Max .Score .Lost .Count .Schools .Missing .Justification .Why）"},
+		{"bad reason field", `value: 0.5}`, `value: 0.5, reason: '扣{{.Lots}}分'}`, "t.yaml:21: 测评点「1」的扣分理由模板有误: 没有字段 .Lots（可用 .Code .Path .Title .Label .Value .Threshold .Gap .Max .Score .Lost .Count .Schools .Missing .Justification .Why .Change）"},
 		{"metric cycle", `expr: satisfaction}`, `expr: 'metric("sat")'}`, "t.yaml:12: 指标之间循环引用: sat → sat"},
 		{"bad op", `op: "<="`, `op: "=<"`, "t.yaml:21: 测评点「1」的 threshold 规则的比较符 op 应为 >=、>、<=、< 或 ==，而不是「=<」"},
 		{"duplicate area code", "  - code: A\n    name: 甲", "  - code: A\n    name: 甲\n    points: []\n  - code: A\n    name: 乙", "t.yaml:14: 一级指标「甲」没有测评点\nt.yaml:17: 一级指标编号「A」重复"},

@@ -80,8 +80,7 @@ type callSpec struct {
 
 func (p *Program) compileMetrics(ps *problems) {
 	fw := p.FW
-	for i := range fw.Metrics {
-		m := &fw.Metrics[i]
+	for i, m := range fw.allMetrics() {
 		if !validID(m.ID) {
 			ps.add(m.Line, "指标标识「%s」不合法", m.ID)
 		}

@@ -30,6 +30,7 @@ type ReasonData struct {
 	Missing       string // checklist: the items not met
 	Justification string // manual: the person's justification
 	Why           string // uncomputable: why
+	Change        string // a rate in %: 增长3.60% / 下降1.14% / 与上年持平
 }
 
 // reasonTmpl renders a reason sentence. Nearly every template is text and
@@ -86,7 +87,7 @@ func fastParts(t *template.Template) []reasonPart {
 
 func (r *reasonTmpl) render(d *ReasonData) string {
 	if r.parts == nil {
-		return render(r.t, d)
+		return TidyReason(render(r.t, d))
 	}
 	v := reflect.ValueOf(d).Elem()
 	var b strings.Builder
@@ -97,7 +98,7 @@ func (r *reasonTmpl) render(d *ReasonData) string {
 			b.WriteString(v.Field(p.field).String())
 		}
 	}
-	return b.String()
+	return TidyReason(b.String())
 }
 
 // parseReason parses a reason template, or def when src is empty.

@@ -101,6 +101,9 @@ type PointResult struct {
 	Passed  bool     `json:"passed"` // lost nothing and fully scored
 	Reasons []string `json:"reasons,omitempty"`
 	Metrics []string `json:"metrics,omitempty"` // ids of the metrics its rules use
+	// Details says what each rule that lost points (or could not be scored) found,
+	// for the report's sentences (detail.go).
+	Details []RuleDetail `json:"-"`
 }
 
 // State is the point's state in words, as score sheets show it: 待评, 无法计算,

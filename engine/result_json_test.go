@@ -152,7 +152,10 @@ func someInputs(fw *engine.Framework, ds *engine.Dataset) map[string]*engine.Inp
 func hostile() *engine.Result {
 	odd := "甲<b>&\"\\\n\t\x01\x7f\u2028\u2029\xff，\xed\xa0\x80\xe0\x80\x80\xe4\xb8乙\xe4"
 	pt := engine.PointResult{Code: "1" + odd, Title: odd, Max: 1e21, Score: 1e-7, Lost: -0.000001, Status: engine.StatusScored,
-		Passed: true, Reasons: []string{odd, "第二条"}, Metrics: []string{"m" + odd}}
+		Passed: true, Reasons: []string{odd, "第二条"}, Metrics: []string{"m" + odd},
+		// Not in the JSON (json:"-"): set, so that writing it would show.
+		Details: []engine.RuleDetail{{Rule: 1, Status: odd, Lost: 1, Value: 2, Missing: []string{odd}, Justification: odd,
+			Why: odd, Cases: []engine.Case{{Name: odd, Value: 3, Unit: odd}}, More: 4}}}
 	return &engine.Result{
 		Unit:      engine.Unit{Code: "990102", Name: odd, ParentCode: "990100", ParentName: odd},
 		Period:    2024,

@@ -10,12 +10,13 @@ type outcome struct {
 	lost   float64
 	status string
 	reason string
+	detail *RuleDetail // for rules that lost points or could not be scored
 }
 
 // score turns the current unit's metric values and a person's inputs into a Result.
 func (e *evaluator) score(u int, in *Inputs) *Result {
 	fw := e.p.FW
-	r := &Result{Unit: e.ds.Units[u], Period: e.snap.Period, Framework: fw.ID, Version: fw.Version, Max: fw.MaxTotal()}
+	r := &Result{Unit: e.ds.Units[u], Period: e.snap.Period, Framework: fw.ID, Version: fw.Version, Max: fw.Round(fw.MaxTotal())}
 	if in == nil {
 		in = &Inputs{}
 	}
@@ -33,14 +34,14 @@ func (e *evaluator) score(u int, in *Inputs) *Result {
 			ar.Points[pi] = pr
 			r.tally(&pr)
 		}
-		ar.subtotal(a, &slab)
+		ar.subtotal(fw, a, &slab)
 		r.Areas = append(r.Areas, ar)
 		r.Score += ar.Score
 	}
 	e.scoreBonus(r, in)
 	e.scoreVetoes(r, in)
-	r.Score = round2(r.Score)
-	r.Total = round2(r.Score + r.BonusTotal)
+	r.Score = fw.Round(r.Score)
+	r.Total = fw.Round(r.Score + r.BonusTotal)
 	finish(fw, r)
 	return r
 }
@@ -78,6 +79,10 @@ func (e *evaluator) scorePoint(pt *Point, in PointInput) PointResult {
 		if o.reason != "" {
 			pr.Reasons = append(pr.Reasons, o.reason)
 		}
+		if o.detail != nil {
+			o.detail.Rule = i
+			pr.Details = append(pr.Details, *o.detail)
+		}
 		switch {
 		case o.status == StatusUncomputable:
 			pr.Status = StatusUncomputable
@@ -85,9 +90,9 @@ func (e *evaluator) scorePoint(pt *Point, in PointInput) PointResult {
 			pr.Status = StatusPending
 		}
 	}
-	lost = math.Min(round2(lost), pt.Max)
+	lost = math.Min(e.p.FW.Round(lost), pt.Max)
 	pr.Lost = lost
-	pr.Score = round2(pt.Max - lost)
+	pr.Score = e.p.FW.Round(pt.Max - lost)
 	pr.Passed = lost == 0 && pr.Status == StatusScored
 	return pr
 }
@@ -99,7 +104,8 @@ func (e *evaluator) applyRule(pt *Point, r *Rule, in PointInput) outcome {
 	}
 	if err := e.errs[spec.metric]; err != nil {
 		return outcome{lost: r.Points, status: StatusUncomputable,
-			reason: pt.path + r.Label + "无法计算：" + err.Error()}
+			reason: pt.path + r.Label + "无法计算：" + err.Error(),
+			detail: &RuleDetail{Status: StatusUncomputable, Lost: r.Points, Why: err.Error()}}
 	}
 	v := e.vals[spec.metric]
 	o := outcome{status: StatusScored}
@@ -116,6 +122,7 @@ func (e *evaluator) applyRule(pt *Point, r *Rule, in PointInput) outcome {
 		// The sentence is built only for lost points: most rules of most counties
 		// lose nothing, and formatting is the dearest part of scoring.
 		o.reason = spec.reason.render(e.reasonData(pt, r, spec, v, o.lost))
+		o.detail = e.metricDetail(spec.metric, v, o.lost)
 	}
 	return o
 }
@@ -135,6 +142,9 @@ func (e *evaluator) reasonData(pt *Point, r *Rule, spec *ruleSpec, v, lost float
 		d.Schools = e.countedSchools(spec.metric)
 	default:
 		d.Value = FormatValue(v, m.Unit, m.Decimals)
+	}
+	if m.Unit == "%" {
+		d.Change = ChangeText(v, m.Decimals)
 	}
 	return d
 }
@@ -188,7 +198,7 @@ func (e *evaluator) peopleOutcome(pt *Point, r *Rule, in PointInput, d *ReasonDa
 	switch {
 	case r.Kind == RuleManual && in.Score != nil:
 		got = *in.Score
-		d.Justification = in.Justification
+		d.Justification = TidyJustification(in.Justification)
 	case r.Kind == RuleChecklist && in.Checked != nil:
 		var missing []string
 		for _, it := range r.Items {
@@ -200,12 +210,17 @@ func (e *evaluator) peopleOutcome(pt *Point, r *Rule, in PointInput, d *ReasonDa
 		}
 		d.Missing = joinCN(missing)
 	default:
-		return outcome{lost: r.Points, status: StatusPending, reason: pt.path + "待人工评分"}
+		return outcome{lost: r.Points, status: StatusPending, reason: pt.path + "待人工评分",
+			detail: &RuleDetail{Status: StatusPending, Lost: r.Points}}
 	}
 	o := outcome{lost: round2(r.Points - got), status: StatusScored}
 	if o.lost > 0 {
 		d.Lost, d.Score = fmtNum(o.lost), fmtNum(got)
 		o.reason = spec.reason.render(d)
+		o.detail = &RuleDetail{Status: StatusScored, Lost: o.lost, Justification: d.Justification}
+		if r.Kind == RuleChecklist {
+			o.detail.Missing = missingItems(r, in.Checked)
+		}
 	}
 	return o
 }

@@ -271,32 +271,31 @@ func (s *groupSlab) take(n int) []GroupResult {
 
 // subtotal sets the area's maximum and score, and those of its groups, from the
 // scores of its points; new group results come from slab.
-func (ar *AreaResult) subtotal(a *Area, slab *groupSlab) {
+func (ar *AreaResult) subtotal(fw *Framework, a *Area, slab *groupSlab) {
 	ar.Max, ar.Score = 0, 0
 	if len(a.Groups) == 0 {
 		for i := range ar.Points {
 			ar.Max += ar.Points[i].Max
 			ar.Score += ar.Points[i].Score
 		}
-		ar.Score = round2(ar.Score)
 	} else {
 		if len(ar.Groups) != len(a.Groups) {
 			ar.Groups = slab.take(len(a.Groups))
 		}
 		for i := range a.Groups {
-			groupResult(&a.Groups[i], ar.Points, &ar.Groups[i], slab)
+			groupResult(fw, &a.Groups[i], ar.Points, &ar.Groups[i], slab)
 			ar.Max += ar.Groups[i].Max
 			ar.Score += ar.Groups[i].Score
 		}
-		ar.Score = round2(ar.Score)
 	}
+	ar.Max, ar.Score = fw.Round(ar.Max), fw.Round(ar.Score)
 	if a.Max > 0 {
 		ar.Max, ar.Score = a.Max, math.Min(ar.Score, a.Max)
 	}
 }
 
 // groupResult fills gr with g's subtotal over the area's point results.
-func groupResult(g *Group, points []PointResult, gr *GroupResult, slab *groupSlab) {
+func groupResult(fw *Framework, g *Group, points []PointResult, gr *GroupResult, slab *groupSlab) {
 	gr.Code, gr.Name, gr.Max = g.Code, g.Name, g.Max
 	sum := 0.0
 	if len(g.Groups) > 0 {
@@ -304,7 +303,7 @@ func groupResult(g *Group, points []PointResult, gr *GroupResult, slab *groupSla
 			gr.Groups = slab.take(len(g.Groups))
 		}
 		for i := range g.Groups {
-			groupResult(&g.Groups[i], points, &gr.Groups[i], slab)
+			groupResult(fw, &g.Groups[i], points, &gr.Groups[i], slab)
 			sum += gr.Groups[i].Score
 		}
 	} else {
@@ -313,7 +312,7 @@ func groupResult(g *Group, points []PointResult, gr *GroupResult, slab *groupSla
 			sum += points[i].Score
 		}
 	}
-	gr.Score = round2(math.Min(sum, g.Max))
+	gr.Score = fw.Round(math.Min(sum, g.Max))
 }
 
 // cloneGroups copies group results deeply, for Adjust.

@@ -70,7 +70,7 @@ func readLimited(path string) ([]byte, error) {
 }
 
 // Stored returns the built-in frameworks as the store keeps them, for
-// Service.SeedFrameworks.
+// assess.Service.SeedFrameworks.
 func Stored() []ziping.StoredFramework {
 	var out []ziping.StoredFramework
 	for _, id := range IDs() {

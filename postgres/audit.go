@@ -27,7 +27,7 @@ func scanAudit(r pgx.Row, e *ziping.AuditEntry) error {
 // instance sharing the database take turns on a transaction-scoped advisory lock,
 // taken before the last entry is read, so that the chain stays linear. Inside a Tx
 // the lock is held until that transaction ends.
-func (db *DB) AppendAudit(ctx context.Context, e *ziping.AuditEntry) error {
+func (db *DB) AppendAudit(ctx context.Context, e *ziping.AuditEntry, key []byte) error {
 	entry := *e
 	if entry.At.IsZero() {
 		entry.At = time.Now()
@@ -46,7 +46,7 @@ func (db *DB) AppendAudit(ctx context.Context, e *ziping.AuditEntry) error {
 			return err
 		}
 		entry.Seq, entry.PrevHash = last+1, prev
-		entry.Hash = entry.ComputeHash()
+		entry.Hash = entry.Seal(key)
 		_, err = q.Exec(ctx, `INSERT INTO audit (seq, at, user_id, username, ip, action, object, unit_id,
 			old, new, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 			entry.Seq, entry.At, nullID(entry.UserID), entry.Username, entry.IP, entry.Action, entry.Object,
@@ -87,6 +87,9 @@ func (db *DB) Audit(ctx context.Context, q ziping.AuditQuery) ([]ziping.AuditEnt
 	}
 	if !q.To.IsZero() {
 		add(`at < $?`, storedTime(q.To))
+	}
+	if q.Action != "" {
+		add(`action = $?`, q.Action)
 	}
 	if q.Before > 0 {
 		add(`seq < $?`, q.Before)

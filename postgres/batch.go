@@ -12,48 +12,36 @@ import (
 	"ziping"
 )
 
-// CreateBatch records b and writes its rows, replacing the stored rows of the same
-// period+code+stage (schools) and unit+period (facts); other rows stay. On success it
-// sets b.ID, b.Schools and b.Facts (rows written), b.CreatedAt as stored (now when
-// zero), and each row's BatchID and, when zero, Period. Every row must be of the
-// batch's period, and a school (code+stage) may come only once (Invalid). Outside a
-// Tx it runs in a transaction of its own, inside one under a savepoint.
-//
-// The rows go in by COPY into a temporary table and one INSERT … ON CONFLICT from
-// it: a fixed number of round trips, whatever the number of rows.
+// CreateBatch records b and writes its rows at once, done: BeginBatch,
+// WriteBatchRows and FinishBatch together, and the versions it supersedes deleted at
+// once. It sets b.ID, b.Schools and b.Facts (rows written), b.CreatedAt as stored
+// (now when zero), and each row's BatchID and, when zero, Period. Every row must be
+// of the batch's period, and a school (code+stage) may come only once (Invalid).
+// Outside a Tx it runs in a transaction of its own.
 func (db *DB) CreateBatch(ctx context.Context, b *ziping.Batch, schools []ziping.SchoolRecord, facts []ziping.FactRecord) error {
 	if err := checkBatch(b, schools, facts); err != nil {
 		return err
 	}
-	schoolRows, factRows, err := batchRows(b.Period, schools, facts)
-	if err != nil {
-		return err
-	}
-	created := nowIfZero(b.CreatedAt)
-	var id int64
-	err = db.atomic(ctx, func(q querier) error {
-		err := q.QueryRow(ctx, `INSERT INTO batches (period, file, sha256, schools, facts, user_id, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-			b.Period, b.File, b.SHA256, len(schools), len(facts), nullID(b.UserID), created).Scan(&id)
-		if err != nil {
+	return db.Tx(ctx, func(st ziping.Store) error {
+		tx := st.(*DB)
+		if err := tx.BeginBatch(ctx, b); err != nil {
 			return err
 		}
-		if err := upsert(ctx, q, schoolLoad, id, schoolRows); err != nil {
+		if err := tx.WriteBatchRows(ctx, b, schools); err != nil {
 			return err
 		}
-		return upsert(ctx, q, factLoad, id, factRows)
+		if err := tx.FinishBatch(ctx, b, facts); err != nil {
+			return err
+		}
+		var key ziping.SchoolKey
+		for {
+			next, more, err := tx.PruneBatch(ctx, b.ID, key, 1<<30)
+			if err != nil || !more {
+				return err
+			}
+			key = next
+		}
 	})
-	if err != nil {
-		return storeError(err, "create batch", "批次")
-	}
-	b.ID, b.Schools, b.Facts, b.CreatedAt = id, len(schools), len(facts), created
-	for i := range schools {
-		schools[i].BatchID, schools[i].Period = id, b.Period
-	}
-	for i := range facts {
-		facts[i].BatchID, facts[i].Period = id, b.Period
-	}
-	return nil
 }
 
 // checkBatch rejects rows of another period and schools listed twice, which would
@@ -118,11 +106,10 @@ type load struct {
 var schoolLoad = load{
 	table: "schools", temp: "school_load",
 	columns: []string{"unit_id", "period", "code", "stage", "name", "type", "public", "row", "vals", "batch_id"},
+	// A row is a new version (the batch is part of the key): nothing is replaced
+	// in place, so nothing can change a school's unit as a side effect.
 	upsert: `INSERT INTO schools (unit_id, period, code, stage, name, type, public, "row", vals, batch_id)
-		SELECT unit_id, period, code, stage, name, type, public, "row", vals, batch_id FROM school_load
-		ON CONFLICT (period, code, stage) DO UPDATE SET unit_id = excluded.unit_id, name = excluded.name,
-			type = excluded.type, public = excluded.public, "row" = excluded."row", vals = excluded.vals,
-			batch_id = excluded.batch_id`,
+		SELECT unit_id, period, code, stage, name, type, public, "row", vals, batch_id FROM school_load`,
 }
 
 var factLoad = load{
@@ -229,14 +216,15 @@ func (db *DB) Facts(ctx context.Context, unitIDs []int64, period int) ([]ziping.
 // only ever replaced by rows of the same period, never deleted, so a period has rows
 // exactly when a batch wrote some.
 func (db *DB) Periods(ctx context.Context) ([]int, error) {
-	rows, err := db.q.Query(ctx, `SELECT DISTINCT period FROM batches WHERE schools > 0 OR facts > 0 ORDER BY period`)
+	rows, err := db.q.Query(ctx, `SELECT DISTINCT period FROM batches WHERE state = 'done' AND (schools > 0 OR facts > 0) ORDER BY period`)
 	return collect(rows, err, "periods", func(r pgx.Row, p *int) error { return r.Scan(p) })
 }
 
-// DataVersion is the newest batch's id, 0 before any import.
+// DataVersion is the version the newest done batch was made visible at, 0 before
+// any import.
 func (db *DB) DataVersion(ctx context.Context) (int64, error) {
 	var v int64
-	if err := db.q.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM batches`).Scan(&v); err != nil {
+	if err := db.q.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM batches WHERE state = 'done'`).Scan(&v); err != nil {
 		return 0, storeError(err, "data version", "")
 	}
 	return v, nil

@@ -30,6 +30,7 @@ func latest() int { return ziping.LatestMigration(migrations()) }
 const (
 	lockMigrate = 0x7a690001
 	lockAudit   = 0x7a690002
+	lockData    = 0x7a690003 // data versions: batches become done one at a time
 )
 
 const createMigrations = `CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -150,10 +150,10 @@ func TestConcurrentAudit(t *testing.T) {
 			wg.Go(func() {
 				e := &ziping.AuditEntry{At: time.Now(), Username: "u", Action: "test", Object: fmt.Sprintf("db%d:%d", i, j)}
 				if j%2 == 0 { // half of them inside a caller's transaction
-					errs <- db.Tx(ctx, func(tx ziping.Store) error { return tx.AppendAudit(ctx, e) })
+					errs <- db.Tx(ctx, func(tx ziping.Store) error { return tx.AppendAudit(ctx, e, nil) })
 					return
 				}
-				errs <- db.AppendAudit(ctx, e)
+				errs <- db.AppendAudit(ctx, e, nil)
 			})
 		}
 	}
@@ -164,9 +164,9 @@ func TestConcurrentAudit(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	n, err := ziping.VerifyAudit(ctx, dbs[0])
-	if err != nil || n != 2*each {
-		t.Errorf("VerifyAudit() = %d, %v; want %d entries, no error", n, err, 2*each)
+	rep, err := ziping.VerifyAudit(ctx, dbs[0], nil, nil)
+	if err != nil || rep.Entries != 2*each {
+		t.Errorf("VerifyAudit() = %d, %v; want %d entries, no error", rep.Entries, err, 2*each)
 	}
 }
 
@@ -240,8 +240,8 @@ func TestAuditChainPages(t *testing.T) {
 	if _, err := conn.CopyFrom(ctx, pgx.Identifier{"audit"}, cols, pgx.CopyFromRows(rows)); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := ziping.VerifyAudit(ctx, db); got != n || err != nil {
-		t.Errorf("VerifyAudit() = %d, %v; want %d", got, err, n)
+	if got, err := ziping.VerifyAudit(ctx, db, nil, nil); got.Entries != n || err != nil {
+		t.Errorf("VerifyAudit() = %d, %v; want %d", got.Entries, err, n)
 	}
 	err = db.Tx(ctx, func(tx ziping.Store) error {
 		return tx.AuditChain(ctx, func(e *ziping.AuditEntry) error {

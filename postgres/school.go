@@ -52,6 +52,8 @@ func schoolFilter(q ziping.SchoolQuery) (string, []any) {
 		// ILIKE on COLLATE "C" folds ASCII letters only: SQLite's LIKE exactly.
 		add(`(code ILIKE $? ESCAPE '\' OR name ILIKE $? ESCAPE '\')`, "%"+likeEscape(s)+"%")
 	}
+	// Only the newest version of each row, of a done batch (batch_write.go).
+	where += ` AND NOT (` + hidden + `)`
 	return where, args
 }
 

@@ -54,12 +54,13 @@ func TestExtractDocx(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "一、基本情况\n全县共有中小学x所\t增长x%\n学校\t人数\n一中 (高中)\txx人\n第一行\n第二行\n"
+	// The table is a Markdown table, its first row the header.
+	want := "一、基本情况\n全县共有中小学x所\t增长x%\n| 学校 | 人数 |\n| --- | --- |\n| 一中 (高中) | xx人 |\n第一行\n第二行\n"
 	if got != want {
 		t.Errorf("ExtractText = %q, want %q", got, want)
 	}
 	fs := Lint(got)
-	if len(fs) != 3 || fs[2].Line != 4 || fs[2].Col != 9 || fs[2].Text != "xx人" {
+	if len(fs) != 3 || fs[2].Line != 5 || fs[2].Col != 13 || fs[2].Text != "xx人" {
 		t.Errorf("Lint(docx text) = %+v", fs)
 	}
 }

@@ -35,9 +35,19 @@ type rule struct {
 	check func(l *lineInfo, m []int) (string, bool)
 }
 
-// units that follow a number slot in reports; longer alternatives first because
-// RE2 alternation prefers the leftmost alternative.
-const units = `万平方米|平方公里|平方米|㎡|m²|万元|亿元|千元|元|万人|人次|人|所|个|间|名|项|次|台|套|万册|册|张|户|篇|天|年|月|日|小时|学时|课时|节|倍|分|岁|公里|班|%|％|‰`
+// approx are the words between a number and its unit that make it a round or
+// approximate one: 「x余人」「x多份」「x万名」「x万余元」; units are the measure words
+// and units that follow a number in reports. Longer alternatives come first because
+// RE2 alternation prefers the leftmost.
+const (
+	approx = `万余|万多|千余|千多|百余|百多|十余|十多|余万|多万|余|多|万|亿|千|百`
+	units  = `平方公里|平方米|公顷|千米|公里|米|㎡|m²|亩|吨|元|人次|场次|台次|课时|学时|小时|` +
+		`人|所|个|间|名|项|次|台|套|册|张|户|篇|天|年|月|日|周|节|倍|分|岁|班|期|家|块|条|份|场|批|届|轮|本|` +
+		`部|门|处|支|组|位|对|例|起|笔|件|栋|幢|座|辆|类|种|株|棵|架|级|%|％|‰`
+	// quantity is what makes a slot a number: approx, a unit, or both, and a
+	// bracketed 次 (「场（次）」).
+	quantity = `(?:(?:` + approx + `)(?:` + units + `)?|(?:` + units + `))(?:（次）|\(次\))?`
+)
 
 // names that follow a name slot: 「XX县」「〇〇学校」「××同志」.
 const nameSuffixes = `自治区|自治州|自治县|省|市|州|盟|县|区|旗|乡镇|乡|镇|街道|社区|村|学区|职业学校|学校|中学|小学|幼儿园|学院|大学|教育局|局|单位|同志|老师|校长|部门`
@@ -52,7 +62,7 @@ var rules = []rule{
 	// A number slot followed by a unit: 「x所」「xx万人」「x.x%」「××万元」「＊＊个」「**所」.
 	// Not 「max%」「2x个」 (the slot must start a word), not 「3×4个」 (multiplication),
 	// not the closing 「**」 of Markdown emphasis such as 「**重点**人群」.
-	{regexp.MustCompile(`([xXｘＸ]+(?:[.．][xXｘＸ]+)?|×+|＊+|\*{2,})(` + units + `)`), checkUnit},
+	{regexp.MustCompile(`([xXｘＸ]+(?:[,，][xXｘＸ]{3})*(?:[.．][xXｘＸ]+)?|×+|＊+|\*{2,})(` + quantity + `)`), checkUnit},
 	// An ellipsis standing for a number before a percent sign: 「增长……%」「...%」.
 	{regexp.MustCompile(`(?:…+|\.{3,}|。{3,})[%％‰]`), func(*lineInfo, []int) (string, bool) { return "……%", true }},
 	// Name slots: 「XX县」「X乡镇」「××学校」「〇〇县」「○○学校」「＊＊同志」.
@@ -67,6 +77,8 @@ var rules = []rule{
 	// Underscore blanks: 「___」 (three or more) and 「＿＿」 (two or more). Not 「__init__」,
 	// not 「a___b」, not a Markdown thematic break (a line of only underscores).
 	{regexp.MustCompile(`_{3,}|＿{2,}`), checkUnderscores},
+	// Markers asking for text: 「（请填写改进措施）」「（请补充具体数据）」.
+	{regexp.MustCompile(`[（(]\s*请(?:填写|补充|填报|输入|完善|核实)[^（）()]{0,40}[）)]`), func(*lineInfo, []int) (string, bool) { return "请填写", true }},
 }
 
 // masks are spans where nothing is a placeholder: inline code 「`x%`」, URLs
@@ -276,13 +288,11 @@ func checkUnit(l *lineInfo, m []int) (string, bool) {
 		return "", false
 	case strings.HasPrefix(slot, "*") && l.emphasis()[m[0]]:
 		return "", false
-	case unit == "m²" && len(slot) == 1:
+	case strings.HasPrefix(unit, "m²") && len(slot) == 1:
 		// 「xm²」 is too easily algebra; the Chinese units are what reports use.
 		return "", false
 	}
-	if unit == "％" {
-		unit = "%"
-	}
+	unit = strings.NewReplacer("％", "%", "(次)", "（次）").Replace(unit)
 	if strings.ContainsAny(slot, ".．") {
 		return "x.x" + unit, true
 	}
@@ -375,7 +385,7 @@ func slotKind(slot string) string {
 var starRun = regexp.MustCompile(`\*{2,}`)
 
 // unitStart matches a unit at the start of a string.
-var unitStart = regexp.MustCompile(`^(?:` + units + `)`)
+var unitStart = regexp.MustCompile(`^` + quantity)
 
 // emphasis returns the byte offsets of the ASCII 「**」 runs in line that are
 // Markdown emphasis delimiters. Runs pair up left to right; a pair is emphasis when

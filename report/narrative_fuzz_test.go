@@ -3,6 +3,7 @@ package report
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 
@@ -61,6 +62,41 @@ func FuzzSplitArticles(f *testing.F) {
 		for _, a := range SplitArticles(text) {
 			a.Root.Walk(func(s *OutlineSection) {})
 			_ = a.Root.Depth()
+		}
+	})
+}
+
+// FuzzImportDraft: any text normalises without changing its length or any character
+// but the five marks, splits into articles whose drafts (with area notes) build a
+// report, and joinPDFLines adds nothing.
+func FuzzImportDraft(f *testing.F) {
+	res, fw := evaluated(f, "lxzz-county")
+	var areas []string
+	for _, a := range fw.Areas {
+		areas = append(areas, a.Name)
+	}
+	f.Add("甲县自评报告\n一、主要做法及成效\n(一)加强教师队伍建设,提升育人水平\n补充教师x名。\n| a | b |\n| --- | --- |\n| 1 | 2 |\n附件：1.评分表\n甲县人民政府\n2025年3月1日")
+	f.Add("【范文1】\n精选范文\n乙县履行教育职责自评报告\n(1)f(x),a:b;12,345")
+	f.Fuzz(func(t *testing.T, text string) {
+		n := NormalizePunct(text)
+		if utf8.RuneCountInString(n) != utf8.RuneCountInString(text) {
+			t.Fatalf("NormalizePunct changed the length of %q: %q", text, n)
+		}
+		for i, r := range []rune(n) {
+			if o := []rune(text)[i]; o != r && !strings.ContainsRune(",:;()", o) {
+				t.Fatalf("NormalizePunct changed %q in %q", o, text)
+			}
+		}
+		for _, a := range SplitArticles(text) {
+			md := DraftMarkdown(a, areas)
+			if _, err := build(fw, res, []byte(md), ziping.ReportMeta{}); err != nil && utf8.ValidString(md) {
+				t.Fatalf("a draft does not build: %v\n%s", err, md)
+			}
+		}
+		// Joining a PDF's lines drops spaces and page numbers, and adds nothing.
+		squash := func(s string) string { return strings.Join(strings.Fields(s), "") }
+		if j := squash(invisible.Replace(joinPDFLines(text))); len(j) > len(squash(invisible.Replace(strings.ReplaceAll(text, "\f", "\n")))) {
+			t.Fatalf("joinPDFLines added text: %q → %q", text, j)
 		}
 	})
 }

@@ -18,6 +18,21 @@ const MinAreaSimilarity = 0.4
 // shared; ties go to the earlier area. Sections with no match are left out.
 func MapAreas(root *OutlineSection, areas []string) map[*OutlineSection]string {
 	out := map[*OutlineSection]string{}
+	for s, m := range MapAreasScored(root, areas) {
+		out[s] = m.Area
+	}
+	return out
+}
+
+// AreaMatch is the area a section maps to and how similar their names are (0–1).
+type AreaMatch struct {
+	Area  string
+	Score float64
+}
+
+// MapAreasScored is MapAreas with each match's similarity.
+func MapAreasScored(root *OutlineSection, areas []string) map[*OutlineSection]AreaMatch {
+	out := map[*OutlineSection]AreaMatch{}
 	if root == nil || len(areas) == 0 {
 		return out
 	}
@@ -47,7 +62,7 @@ func MapAreas(root *OutlineSection, areas []string) map[*OutlineSection]string {
 			}
 		}
 		if best >= 0 {
-			out[s] = areas[best]
+			out[s] = AreaMatch{Area: areas[best], Score: bestScore}
 		}
 	})
 	return out

@@ -65,7 +65,7 @@ const maxTitleRunes = 50
 // isFurniture reports whether a (trimmed) line is page furniture: a known
 // notice, or a menu — three or more short words with no punctuation.
 func isFurniture(t string) bool {
-	if t == "" || utf8.RuneCountInString(t) > maxFurnitureRunes {
+	if t == "" || utf8.RuneCountInString(t) > maxFurnitureRunes || isTableRow(t) {
 		return false
 	}
 	for _, re := range reFurniture {
@@ -85,6 +85,11 @@ func isFurniture(t string) bool {
 	return true
 }
 
+// isTableRow is a line of a Markdown table (how tables of a .docx are read).
+func isTableRow(t string) bool {
+	return len(t) >= 2 && strings.HasPrefix(t, "|") && strings.HasSuffix(t, "|")
+}
+
 // hasSentencePunct reports whether s has Chinese sentence punctuation, the mark
 // of running text as opposed to navigation or tags.
 func hasSentencePunct(s string) bool {
@@ -98,6 +103,9 @@ func hasSentencePunct(s string) bool {
 func isStray(t string) bool {
 	if t == "" {
 		return true
+	}
+	if isTableRow(t) {
+		return false
 	}
 	if utf8.RuneCountInString(t) > maxTitleRunes || hasSentencePunct(t) || reSignature.MatchString(t) {
 		return false
@@ -117,7 +125,7 @@ var reSignature = regexp.MustCompile(`(政府|委员会|人民政府|教育局|�
 func SplitArticles(text string) []Article {
 	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
 	for i := range lines {
-		lines[i] = trimOutline(lines[i])
+		lines[i] = NormalizePunct(trimOutline(lines[i]))
 	}
 	starts := markerLines(lines)
 	var arts []Article
@@ -133,11 +141,15 @@ func SplitArticles(text string) []Article {
 			end = starts[k+1].line
 		}
 		title, from := st.title, st.line+1
-		if title == "" { // the articleMarker stands alone: the title is the next line
+		if isGenericTitle(title) {
+			// The marker holds no title or a template site's label: the article's
+			// own first title line is its title (and leaves the body).
 			for from < end && (lines[from] == "" || isFurniture(lines[from])) {
 				from++
 			}
-			if from < end {
+			if own, n := ownTitle(lines[from:end]); n > 0 {
+				title, from = own, from+n
+			} else if title == "" && from < end {
 				title, from = lines[from], from+1
 			}
 		}
@@ -211,7 +223,14 @@ func singleArticle(lines []string) (Article, bool) {
 		}
 		return buildArticle(lines, first, "", first, len(lines)), true
 	}
-	return buildArticle(lines, titleLine, title, titleLine+1, len(lines)), true
+	// A title printed on two or three lines (a Word title of GB/T 9704).
+	top := titleLine
+	for top > 0 && titleLine-top < 2 && lines[top-1] != "" && !isFurniture(lines[top-1]) && isStray(lines[top-1]) &&
+		!reSignature.MatchString(lines[top-1]) {
+		top--
+	}
+	title = strings.Join(lines[top:titleLine+1], "")
+	return buildArticle(lines, top, title, titleLine+1, len(lines)), true
 }
 
 // buildArticle makes the article titled title (on line titleLine, 0-based)
@@ -220,6 +239,7 @@ func singleArticle(lines []string) (Article, bool) {
 func buildArticle(lines []string, titleLine int, title string, from, end int) Article {
 	var body []string
 	var orig []int // orig[i] is the 0-based line of body[i] in lines
+	end = from + len(cutTail(lines[from:end]))
 	for i := from; i < end; i++ {
 		t := lines[i]
 		if isFurniture(t) || t == "" && len(body) == 0 {

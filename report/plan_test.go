@@ -21,7 +21,7 @@ func TestImprovementFromPlan(t *testing.T) {
 		t.Fatal(err)
 	}
 	md := r.Markdown()
-	want := "针对2所学校超规模办学的问题：新建两所学校，分流学生。责任单位：县教育局。完成时限：2025年6月30日。"
+	want := "针对学校规模方面存在的问题，新建两所学校，分流学生（责任单位：县教育局；完成时限：2025年6月30日）。"
 	if !strings.Contains(md, "学校规模\n\n"+want) {
 		t.Fatalf("改进措施 not written from the plan:\n%s", md)
 	}

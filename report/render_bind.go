@@ -17,7 +17,8 @@ import (
 //	{{公办园在园幼儿占比}}                                   a metric by its exact Chinese name (MetricValue.Name)
 //	{{公办园在园幼儿占比 "raw"}}                             the same without the unit
 //	{{total}} {{score}} {{max}}                          the total, the points' score, the maximum
-//	{{grade}} {{verdict}} {{unit}} {{period}}            等次, 结论, 区县名称, 年度
+//	{{grade}} {{verdict}} {{unit}} {{period}}            等次, 结论, 区县名称, 年度 (2024, without 年)
+//	{{nodata}}                                           in an area's text: no sentences from the data there
 //
 // A small tokenizer reads them, not text/template: template identifiers cannot hold
 // metric names such as 「小学每百名学生拥有体育、艺术专任教师数」, and a template stops at
@@ -81,6 +82,7 @@ type tokenAt struct {
 // binder evaluates the {{…}} tokens of one narrative against one result.
 type binder struct {
 	res    *engine.Result
+	fw     *engine.Framework
 	byName map[string]int
 	cache  map[string]binding
 	tokens []tokenAt
@@ -89,8 +91,8 @@ type binder struct {
 	spans map[string][]boundSpan
 }
 
-func newBinder(res *engine.Result) *binder {
-	b := &binder{res: res, byName: make(map[string]int, len(res.Metrics)), cache: map[string]binding{}}
+func newBinder(res *engine.Result, fw *engine.Framework) *binder {
+	b := &binder{res: res, fw: fw, byName: make(map[string]int, len(res.Metrics)), cache: map[string]binding{}}
 	for i, m := range res.Metrics {
 		b.byName[m.Name] = i
 	}
@@ -205,16 +207,22 @@ func (b *binder) evalUncached(tok string) binding {
 	if len(args) == 1 {
 		switch args[0] {
 		case "total":
-			return binding{value: num(r.Total) + "分"}
+			return binding{value: b.fw.FormatScore(r.Total) + "分"}
 		case "score":
-			return binding{value: num(r.Score) + "分"}
+			return binding{value: b.fw.FormatScore(r.Score) + "分"}
 		case "max":
-			return binding{value: num(r.Max) + "分"}
+			return binding{value: b.fw.FormatScore(r.Max) + "分"}
 		case "unit":
 			return binding{value: r.Unit.Name}
 		case "period":
-			return binding{value: strconv.Itoa(r.Period) + "年"}
+			// The year alone: people write 「{{period}}年度」.
+			return binding{value: strconv.Itoa(r.Period)}
+		case "nodata":
+			return binding{}
 		case "grade", "verdict":
+			if r.Pending+r.Uncomputable > 0 {
+				return binding{value: "待定"} // no grade while points wait for a score
+			}
 			if r.Grade != "" {
 				return binding{value: r.Grade}
 			}
@@ -250,9 +258,9 @@ func (b *binder) evalUncached(tok string) binding {
 	if !m.OK {
 		return binding{err: "数据无法计算「" + m.Name + "」（" + m.Why + "）"}
 	}
-	t := m.Text()
+	t := engine.ReportValue(m) // money of 1亿 and more in 亿元, as a report writes it
 	if raw {
-		t = strings.TrimSuffix(t, m.Unit)
+		t = strings.TrimSuffix(m.Text(), m.Unit)
 	}
 	return binding{value: t, metric: m.ID, name: m.Name}
 }

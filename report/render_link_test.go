@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"ziping/docx"
+	"ziping/engine"
 )
 
 func TestHTMLLinksBoundMetrics(t *testing.T) {
@@ -37,10 +38,10 @@ func TestHTMLLinksBoundMetrics(t *testing.T) {
 		return `<a href="/units/990121/explain/` + id + `?fw=lxzz-county&amp;period=2024" class="bound" target="_top" title="` + name + `">` + value + `</a>`
 	}
 	for _, w := range []string{
-		link(other.ID, other.Name, other.Text()) + "，总分" + num(res.Total) + "分。", // {{metric "id"}}; {{total}} stays plain
-		"占比 " + link(m.ID, m.Name, m.Text()) + "&lt;b&gt;粗&lt;/b&gt;",            // the Chinese name
-		"原值" + link(m.ID, m.Name, strings.TrimSuffix(m.Text(), m.Unit)) + "。",    // raw
-		"&lt;script&gt;alert(1)&lt;/script&gt;" + link(other.ID, other.Name, other.Text()),
+		link(other.ID, other.Name, engine.ReportValue(other)) + "，总分" + num(res.Total) + "分。", // {{metric "id"}}; {{total}} stays plain
+		"占比 " + link(m.ID, m.Name, m.Text()) + "&lt;b&gt;粗&lt;/b&gt;",                         // the Chinese name
+		"原值" + link(m.ID, m.Name, strings.TrimSuffix(m.Text(), m.Unit)) + "。",                 // raw
+		"&lt;script&gt;alert(1)&lt;/script&gt;" + link(other.ID, other.Name, engine.ReportValue(other)),
 		"<p>第二行" + link(m.ID, m.Name, m.Text()) + "</p>", // after a hard line break
 	} {
 		if !strings.Contains(h, w) {

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -23,14 +24,47 @@ func (r *Report) Docx(w io.Writer, o docx.Options) error {
 	return docx.Write(w, r.document(), o)
 }
 
-// document is the report as a docx.Document: each section a level-1 heading.
+// document is the report as a docx.Document: the 主送机关 flush left, the opening,
+// each section a level-1 heading, the 附件说明 and the annexes on pages of their own.
 func (r *Report) document() *docx.Document {
-	d := &docx.Document{Title: r.Title, Issuer: r.Issuer, Date: r.Date}
-	for _, s := range r.Sections {
-		d.Blocks = append(d.Blocks, heading(1, s.Title))
-		d.Blocks = append(d.Blocks, s.Blocks...)
+	d := &docx.Document{Title: breakTitle(r.Title), Issuer: r.Issuer, Date: r.Date, Blocks: r.body()}
+	for _, an := range r.Annexes {
+		d.Attachments = append(d.Attachments, an.Title)
+		blocks := []docx.Block{{Kind: docx.TableBlock, Table: an.Table}}
+		for _, n := range an.Notes {
+			blocks = append(blocks, docx.Block{Kind: docx.Unindented, Text: n})
+		}
+		d.Annexes = append(d.Annexes, docx.Annex{Label: an.Label, Title: breakTitle(an.Title), Blocks: blocks})
 	}
 	return d
+}
+
+// body is the blocks before the 附件说明: 主送机关, opening, sections.
+func (r *Report) body() []docx.Block {
+	var out []docx.Block
+	if r.Recipient != "" {
+		out = append(out, docx.Block{Kind: docx.Unindented, Text: r.Recipient + "："})
+	}
+	out = append(out, r.Opening...)
+	for _, s := range r.Sections {
+		out = append(out, heading(1, s.Title))
+		out = append(out, s.Blocks...)
+	}
+	return out
+}
+
+// attachmentLines is the 附件说明: 「附件：1.……评分表」, further annexes numbered
+// under it.
+func (r *Report) attachmentLines() []string {
+	var out []string
+	for i, an := range r.Annexes {
+		prefix := "　　　"
+		if i == 0 {
+			prefix = "附件："
+		}
+		out = append(out, prefix+strconv.Itoa(i+1)+"."+an.Title)
+	}
+	return out
 }
 
 // numberer numbers headings 一、/（一）/1./（1）, restarting the lower levels, as the
@@ -69,7 +103,8 @@ func chineseNumeral(n int) string {
 
 // item is a block with its heading number, as the Markdown and HTML outputs show it.
 type item struct {
-	Level  int // 0 paragraph, 1–4 heading
+	Level  int  // 0 paragraph, 1–4 heading
+	Flush  bool // a paragraph flush with the margin (主送机关, notes)
 	Number string
 	Text   string
 	Table  *docx.Table
@@ -85,11 +120,16 @@ type segment struct {
 	URL, Title string // the metric's drill-down and its name; empty for plain text
 }
 
-func (r *Report) items() []item {
+func (r *Report) items() []item { return r.itemsOf(r.body()) }
+
+// itemsOf numbers the headings of blocks and cuts paragraphs into lines.
+func (r *Report) itemsOf(blocks []docx.Block) []item {
 	var n numberer
 	var out []item
-	for _, bl := range r.document().Blocks {
+	for _, bl := range blocks {
 		switch bl.Kind {
+		case docx.Unindented:
+			out = append(out, item{Text: bl.Text, Flush: true})
 		case docx.Paragraph:
 			spans := r.bound[bl.Text]
 			off := 0
@@ -146,20 +186,14 @@ func (r *Report) dateText() string {
 	return fmt.Sprintf("%d年%d月%d日", r.Date.Year(), int(r.Date.Month()), r.Date.Day())
 }
 
-// Markdown is the report as Markdown: the title as #, sections as ##, areas as ###.
+// Markdown is the report as Markdown: the title as #, sections as ##, areas as ###,
+// then the 附件说明, the signature, and each annex after a thematic break.
 func (r *Report) Markdown() string {
 	var b strings.Builder
 	b.WriteString("# " + r.Title + "\n")
-	for _, it := range r.items() {
-		b.WriteByte('\n')
-		switch {
-		case it.Table != nil:
-			writeMarkdownTable(&b, it.Table)
-		case it.Level > 0:
-			b.WriteString(strings.Repeat("#", it.Level+1) + " " + it.Number + it.Text + "\n")
-		default:
-			b.WriteString(it.Text + "\n")
-		}
+	writeMarkdownItems(&b, r.items())
+	if lines := r.attachmentLines(); len(lines) > 0 {
+		b.WriteString("\n" + strings.Join(lines, "  \n") + "\n")
 	}
 	if r.Issuer != "" || !r.Date.IsZero() {
 		b.WriteByte('\n')
@@ -169,7 +203,28 @@ func (r *Report) Markdown() string {
 			}
 		}
 	}
+	for _, an := range r.Annexes {
+		b.WriteString("\n---\n\n" + an.Label + "\n\n**" + an.Title + "**\n\n")
+		writeMarkdownTable(&b, an.Table)
+		for _, n := range an.Notes {
+			b.WriteString("\n" + n + "\n")
+		}
+	}
 	return b.String()
+}
+
+func writeMarkdownItems(b *strings.Builder, items []item) {
+	for _, it := range items {
+		b.WriteByte('\n')
+		switch {
+		case it.Table != nil:
+			writeMarkdownTable(b, it.Table)
+		case it.Level > 0:
+			b.WriteString(strings.Repeat("#", it.Level+1) + " " + it.Number + it.Text + "\n")
+		default:
+			b.WriteString(it.Text + "\n")
+		}
+	}
 }
 
 func writeMarkdownTable(b *strings.Builder, t *docx.Table) {
@@ -195,17 +250,19 @@ var htmlTemplate = template.Must(template.New("report").Parse(htmlSource))
 
 // htmlView is the view model of render.html.
 type htmlView struct {
-	Title  string
-	Items  []item
-	Issuer string
-	Date   string
+	Title       string
+	Items       []item
+	Attachments []string
+	Issuer      string
+	Date        string
+	Annexes     []Annex
 }
 
 // HTML is the report as one printable HTML page (A4, GB/T 9704 margins, 仿宋/黑体
 // font stacks); html/template escapes everything people wrote.
 func (r *Report) HTML() string {
 	var b bytes.Buffer
-	v := htmlView{Title: r.Title, Items: r.items(), Issuer: r.Issuer, Date: r.dateText()}
+	v := htmlView{Title: r.Title, Items: r.items(), Attachments: r.attachmentLines(), Issuer: r.Issuer, Date: r.dateText(), Annexes: r.Annexes}
 	if err := htmlTemplate.Execute(&b, v); err != nil {
 		// The template is fixed and parsed at start-up; only a bug gets here.
 		panic(fmt.Sprintf("report: html template: %v", err))
@@ -236,6 +293,7 @@ func (r *Report) PDF(ctx context.Context, w io.Writer, o docx.Options) error {
 	defer os.RemoveAll(dir)
 	in := filepath.Join(dir, "report.docx")
 	var buf bytes.Buffer
+	o.RaggedRight = true // LibreOffice loses hanging punctuation in justified lines
 	if err := r.Docx(&buf, o); err != nil {
 		return err
 	}
@@ -297,7 +355,13 @@ func (r *Report) Lint() []Issue {
 		}
 	}
 	for _, f := range Lint(text) {
+		if f.Text == UnfilledImprovement {
+			continue // listed above as the unwritten section it is
+		}
 		out = append(out, Issue{sectionAt[f.Line], f})
+	}
+	if r.Date.IsZero() {
+		out = append(out, Issue{"", Finding{Line: len(lines), Col: 1, Kind: KindNoDate, Context: "报告没有成文日期"}})
 	}
 	return out
 }

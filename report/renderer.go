@@ -22,7 +22,8 @@ var _ ziping.Reporter = Renderer{}
 // build builds the report; values the data cannot give are not an error here, they
 // are issues.
 func build(fw *engine.Framework, res *engine.Result, narrative []byte, meta ziping.ReportMeta) (*Report, error) {
-	opt := BuildOptions{Issuer: meta.Issuer, Date: meta.Date, MetricURL: meta.MetricURL}
+	opt := BuildOptions{Issuer: meta.Issuer, Date: meta.Date, MetricURL: meta.MetricURL, Parent: meta.Parent,
+		Recipient: meta.Recipient, Layout: meta.Layout}
 	for _, it := range meta.Plan {
 		opt.Plan = append(opt.Plan, PlanItem{Title: it.Title, Problem: it.Problem, Measures: it.Measures, Owner: it.Owner, Deadline: it.Deadline})
 	}
@@ -79,7 +80,13 @@ func (Renderer) Generated(fw *engine.Framework, res *engine.Result, meta ziping.
 	if err != nil {
 		return "", err
 	}
-	part := &Report{Sections: r.Sections[2:]}
-	text := part.Markdown()
-	return strings.TrimPrefix(text, "# \n"), nil
+	part := &Report{}
+	for _, s := range r.Sections {
+		if s.Title == SecProblems || s.Title == SecImprovement {
+			part.Sections = append(part.Sections, s)
+		}
+	}
+	var b strings.Builder
+	writeMarkdownItems(&b, part.items())
+	return strings.TrimPrefix(b.String(), "\n"), nil
 }

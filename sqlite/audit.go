@@ -23,7 +23,7 @@ func scanAudit(s scanner, e *ziping.AuditEntry) error {
 // over all of it. It runs in a write transaction, which holds the database's one
 // write lock from BEGIN IMMEDIATE on, so that no other process or connection can
 // append between reading the last entry and writing this one.
-func (c conn) AppendAudit(ctx context.Context, e *ziping.AuditEntry) error {
+func (c conn) AppendAudit(ctx context.Context, e *ziping.AuditEntry, key []byte) error {
 	var last int64
 	var prev string
 	err := c.q.QueryRowContext(ctx, `SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1`).Scan(&last, &prev)
@@ -35,7 +35,7 @@ func (c conn) AppendAudit(ctx context.Context, e *ziping.AuditEntry) error {
 		entry.At = time.Now()
 	}
 	entry.Seq, entry.PrevHash, entry.At = last+1, prev, ziping.AuditTime(entry.At)
-	entry.Hash = entry.ComputeHash()
+	entry.Hash = entry.Seal(key)
 	_, err = c.q.ExecContext(ctx, `INSERT INTO audit (seq, at, user_id, username, ip, action, object, unit_id,
 		old, new, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		entry.Seq, dbTime(entry.At), nullID(entry.UserID), entry.Username, entry.IP, entry.Action, entry.Object,
@@ -75,6 +75,9 @@ func (c conn) Audit(ctx context.Context, q ziping.AuditQuery) ([]ziping.AuditEnt
 	}
 	if !q.To.IsZero() {
 		add(`at < ?`, dbTime(storedTime(q.To)))
+	}
+	if q.Action != "" {
+		add(`action = ?`, q.Action)
 	}
 	if q.Before > 0 {
 		add(`seq < ?`, q.Before)

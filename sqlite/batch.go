@@ -10,38 +10,33 @@ import (
 	"ziping"
 )
 
-// CreateBatch records b and writes its rows, replacing the stored rows of the same
-// period+code+stage (schools) and unit+period (facts); other rows stay. On success it
-// sets b.ID, b.Schools and b.Facts (rows written), b.CreatedAt as stored (now when
-// zero), and each row's BatchID and, when zero, Period. Every row must be of the
-// batch's period, and a school (code+stage) may come only once (Invalid). Outside a
-// Tx it runs in a transaction of its own.
+// CreateBatch records b and writes its rows at once, done: BeginBatch,
+// WriteBatchRows and FinishBatch in one transaction, and the versions it supersedes
+// deleted at once. It sets b.ID, b.Schools and b.Facts (rows written), b.CreatedAt
+// as stored (now when zero), and each row's BatchID and, when zero, Period. Every row
+// must be of the batch's period, and a school (code+stage) may come only once
+// (Invalid). Outside a Tx it runs in a transaction of its own.
 func (c conn) CreateBatch(ctx context.Context, b *ziping.Batch, schools []ziping.SchoolRecord, facts []ziping.FactRecord) error {
 	if err := checkBatch(b, schools, facts); err != nil {
 		return err
 	}
-	created := nowIfZero(b.CreatedAt)
-	var id int64
-	err := c.q.QueryRowContext(ctx, `INSERT INTO batches (period, file, sha256, schools, facts, user_id, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		b.Period, b.File, b.SHA256, len(schools), len(facts), nullID(b.UserID), dbTime(created)).Scan(&id)
-	if err != nil {
-		return storeError(err, "create batch", "批次")
-	}
-	if err := c.writeSchools(ctx, id, b.Period, schools); err != nil {
+	if err := c.BeginBatch(ctx, b); err != nil {
 		return err
 	}
-	if err := c.writeFacts(ctx, id, b.Period, facts); err != nil {
+	if err := c.WriteBatchRows(ctx, b, schools); err != nil {
 		return err
 	}
-	b.ID, b.Schools, b.Facts, b.CreatedAt = id, len(schools), len(facts), created
-	for i := range schools {
-		schools[i].BatchID, schools[i].Period = id, b.Period
+	if err := c.FinishBatch(ctx, b, facts); err != nil {
+		return err
 	}
-	for i := range facts {
-		facts[i].BatchID, facts[i].Period = id, b.Period
+	var key ziping.SchoolKey
+	for {
+		next, more, err := c.PruneBatch(ctx, b.ID, key, 1<<30)
+		if err != nil || !more {
+			return err
+		}
+		key = next
 	}
-	return nil
 }
 
 // checkBatch rejects rows of another period and schools listed twice, which would
@@ -73,28 +68,25 @@ func checkBatch(b *ziping.Batch, schools []ziping.SchoolRecord, facts []ziping.F
 }
 
 // schoolChunk is how many school rows one INSERT carries: one statement per row
-// spent most of an import in per-statement overhead (binding, the statement journal
-// an upsert opens); 100 rows are 1,000 parameters, far below SQLite's 32,766.
+// spent most of an import in per-statement overhead; 100 rows are 1,000
+// parameters, far below SQLite's 32,766.
 const schoolChunk = 100
 
-// upsertSchools is the INSERT of n school rows; a row of the same period+code+stage
-// is replaced in place.
-func upsertSchools(n int) string {
+// insertSchools is the INSERT of n school rows. A row is a new version: the batch is
+// part of the key, so nothing is replaced in place.
+func insertSchools(n int) string {
 	row := "(" + placeholders(10) + ")"
 	return `INSERT INTO schools (unit_id, period, code, stage, name, type, public, row, vals, batch_id)
-	VALUES ` + strings.TrimSuffix(strings.Repeat(row+", ", n), ", ") + `
-	ON CONFLICT (period, code, stage) DO UPDATE SET unit_id = excluded.unit_id, name = excluded.name,
-		type = excluded.type, public = excluded.public, row = excluded.row, vals = excluded.vals,
-		batch_id = excluded.batch_id`
+	VALUES ` + strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
 }
 
-// writeSchools upserts the school rows, schoolChunk to a statement, prepared once.
+// writeSchools inserts the school rows, schoolChunk to a statement, prepared once.
 func (c conn) writeSchools(ctx context.Context, batch int64, period int, schools []ziping.SchoolRecord) error {
 	var full *sql.Stmt
 	if len(schools) >= schoolChunk {
 		var err error
-		if full, err = c.q.PrepareContext(ctx, upsertSchools(schoolChunk)); err != nil {
-			return internal("prepare school upsert", err)
+		if full, err = c.q.PrepareContext(ctx, insertSchools(schoolChunk)); err != nil {
+			return internal("prepare school insert", err)
 		}
 		defer full.Close()
 	}
@@ -113,10 +105,10 @@ func (c conn) writeSchools(ctx context.Context, batch int64, period int, schools
 		if len(chunk) == schoolChunk {
 			_, err = full.ExecContext(ctx, args...)
 		} else {
-			_, err = c.q.ExecContext(ctx, upsertSchools(len(chunk)), args...)
+			_, err = c.q.ExecContext(ctx, insertSchools(len(chunk)), args...)
 		}
 		if err != nil {
-			return storeError(err, "write schools", "")
+			return storeError(err, "write schools", "学校数据")
 		}
 	}
 	return nil
@@ -180,11 +172,11 @@ func (c conn) Facts(ctx context.Context, unitIDs []int64, period int) ([]ziping.
 }
 
 // Periods returns the periods that have school rows or facts, in ascending order.
-// It asks the batches, a few rows, rather than scanning every school row (every page
-// asks): rows are only ever replaced by rows of the same period, never deleted, so a
-// period has rows exactly when a batch wrote some.
+// It asks the done batches, a few rows, rather than scanning every school row
+// (every page asks): rows are only ever replaced by rows of the same period, never
+// deleted, so a period has rows exactly when a done batch wrote some.
 func (c conn) Periods(ctx context.Context) ([]int, error) {
-	rows, err := c.q.QueryContext(ctx, `SELECT DISTINCT period FROM batches WHERE schools > 0 OR facts > 0 ORDER BY period`)
+	rows, err := c.q.QueryContext(ctx, `SELECT DISTINCT period FROM batches WHERE state = 'done' AND (schools > 0 OR facts > 0) ORDER BY period`)
 	if err != nil {
 		return nil, storeError(err, "periods", "")
 	}
@@ -200,9 +192,10 @@ func (c conn) Periods(ctx context.Context) ([]int, error) {
 	return out, storeError(rows.Err(), "periods", "")
 }
 
-// DataVersion is the newest batch's id, 0 before any import.
+// DataVersion is the version the newest done batch was made visible at, 0 before
+// any import.
 func (c conn) DataVersion(ctx context.Context) (int64, error) {
 	var v int64
-	err := c.q.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM batches`).Scan(&v)
+	err := c.q.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM batches WHERE state = 'done'`).Scan(&v)
 	return v, storeError(err, "data version", "")
 }

@@ -129,7 +129,7 @@ func TestOpenPathWithQueryCharacters(t *testing.T) {
 func TestAuditIsAppendOnly(t *testing.T) {
 	db := openTest(t)
 	e := ziping.AuditEntry{Action: "login"}
-	if err := db.AppendAudit(t.Context(), &e); err != nil {
+	if err := db.AppendAudit(t.Context(), &e, nil); err != nil {
 		t.Fatal(err)
 	}
 	for _, stmt := range []string{`UPDATE audit SET new = 'x'`, `DELETE FROM audit`} {
@@ -223,7 +223,7 @@ func importOnce(ctx context.Context, db *DB, county int64, i int) error {
 		if err := tx.CreateBatch(ctx, &b, rows, nil); err != nil {
 			return err
 		}
-		return tx.AppendAudit(ctx, &ziping.AuditEntry{Action: "import", Object: fmt.Sprintf("batch:%d", b.ID)})
+		return tx.AppendAudit(ctx, &ziping.AuditEntry{Action: "import", Object: fmt.Sprintf("batch:%d", b.ID)}, nil)
 	})
 }
 
@@ -242,8 +242,8 @@ func checkBackupCounts(t *testing.T, path string, rowsPerBatch int) {
 		t.Errorf("backup %s: %d batches, %d school rows, %d audit entries; want ≥5, %d rows a batch, one entry a batch",
 			filepath.Base(path), batches, schools, entries, rowsPerBatch)
 	}
-	if n, err := ziping.VerifyAudit(t.Context(), b); err != nil || int(n) != entries {
-		t.Errorf("backup %s: VerifyAudit = %d, %v", filepath.Base(path), n, err)
+	if rep, err := ziping.VerifyAudit(t.Context(), b, nil, nil); err != nil || int(rep.Entries) != entries {
+		t.Errorf("backup %s: VerifyAudit = %d, %v", filepath.Base(path), rep.Entries, err)
 	}
 }
 

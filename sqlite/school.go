@@ -62,6 +62,8 @@ func schoolFilter(q ziping.SchoolQuery) (string, []any, error) {
 		where += ` AND (code LIKE ? ESCAPE '\' OR name LIKE ? ESCAPE '\')`
 		args = append(args, pattern, pattern)
 	}
+	// Only the newest version of each row, of a done batch (batch_write.go).
+	where += ` AND NOT (` + hidden + `)`
 	return where, args, nil
 }
 

@@ -23,7 +23,7 @@ func entry(i int, user int64, unit int64) ziping.AuditEntry {
 func appendAll(t *testing.T, st ziping.Store, es []ziping.AuditEntry) {
 	t.Helper()
 	for i := range es {
-		must(t, st.AppendAudit(t.Context(), &es[i]), "AppendAudit")
+		must(t, st.AppendAudit(t.Context(), &es[i], nil), "AppendAudit")
 	}
 }
 
@@ -51,9 +51,9 @@ func testAudit(t *testing.T, st ziping.Store) {
 	var chain []ziping.AuditEntry
 	must(t, st.AuditChain(ctx, func(e *ziping.AuditEntry) error { chain = append(chain, *e); return nil }), "AuditChain")
 	diff(t, "AuditChain, oldest first", chain, es)
-	n, err := ziping.VerifyAudit(ctx, st)
-	if n != 3 || err != nil {
-		t.Errorf("VerifyAudit = %d, %v; want 3, nil", n, err)
+	rep, err := ziping.VerifyAudit(ctx, st, nil, nil)
+	if rep.Entries != 3 || err != nil {
+		t.Errorf("VerifyAudit = %d, %v; want 3, nil", rep.Entries, err)
 	}
 	stop := errors.New("stop")
 	calls := 0
@@ -64,7 +64,7 @@ func testAudit(t *testing.T, st ziping.Store) {
 	// A zero At is now.
 	e := ziping.AuditEntry{Action: "login"}
 	before := time.Now().Add(-time.Second)
-	must(t, st.AppendAudit(ctx, &e), "AppendAudit without At")
+	must(t, st.AppendAudit(ctx, &e, nil), "AppendAudit without At")
 	if e.At.Before(before) || e.At.After(time.Now().Add(time.Second)) || e.At != stored(e.At) {
 		t.Errorf("At of an entry appended without one = %v, want about now, in UTC microseconds", e.At)
 	}
@@ -118,7 +118,7 @@ func testAuditLimit(t *testing.T, st ziping.Store) {
 	must(t, st.Tx(t.Context(), func(tx ziping.Store) error {
 		for i := range 130 {
 			e := entry(i, 1, 0)
-			if err := tx.AppendAudit(t.Context(), &e); err != nil {
+			if err := tx.AppendAudit(t.Context(), &e, nil); err != nil {
 				return err
 			}
 		}
@@ -145,7 +145,7 @@ func testAuditConcurrent(t *testing.T, st ziping.Store) {
 		wg.Go(func() {
 			for i := w; i < total; i += workers {
 				e := entry(i, int64(w), 0)
-				errs <- st.AppendAudit(t.Context(), &e)
+				errs <- st.AppendAudit(t.Context(), &e, nil)
 			}
 		})
 	}
@@ -154,9 +154,9 @@ func testAuditConcurrent(t *testing.T, st ziping.Store) {
 	for err := range errs {
 		must(t, err, "concurrent AppendAudit")
 	}
-	n, err := ziping.VerifyAudit(t.Context(), st)
-	if n != total || err != nil {
-		t.Fatalf("VerifyAudit after %d concurrent appends = %d, %v", total, n, err)
+	rep, err := ziping.VerifyAudit(t.Context(), st, nil, nil)
+	if rep.Entries != total || err != nil {
+		t.Fatalf("VerifyAudit after %d concurrent appends = %d, %v", total, rep.Entries, err)
 	}
 	var got []int64
 	must(t, st.AuditChain(t.Context(), func(e *ziping.AuditEntry) error { got = append(got, e.Seq); return nil }), "AuditChain")
@@ -173,13 +173,13 @@ func testAuditTamper(t *testing.T, st ziping.Store, tamper Tamper) {
 		es = append(es, entry(i, 1, 0))
 	}
 	appendAll(t, st, es)
-	if _, err := ziping.VerifyAudit(t.Context(), st); err != nil {
+	if _, err := ziping.VerifyAudit(t.Context(), st, nil, nil); err != nil {
 		t.Fatalf("VerifyAudit before tampering: %v", err)
 	}
 	tamper(t, st, 3)
-	n, err := ziping.VerifyAudit(t.Context(), st)
+	rep, err := ziping.VerifyAudit(t.Context(), st, nil, nil)
 	var ce *ziping.ChainError
-	if !errors.As(err, &ce) || ce.Seq != 3 || n != 2 {
-		t.Fatalf("VerifyAudit after tampering with entry 3 = %d, %v; want 2 and a *ChainError naming 3", n, err)
+	if !errors.As(err, &ce) || ce.Seq != 3 || rep.Entries != 2 {
+		t.Fatalf("VerifyAudit after tampering with entry 3 = %d, %v; want 2 and a *ChainError naming 3", rep.Entries, err)
 	}
 }

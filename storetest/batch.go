@@ -111,7 +111,7 @@ func testCreateBatchReplaces(t *testing.T, st ziping.Store) {
 	later.Period = 2024
 	b2024 := importBatch(t, st, []ziping.SchoolRecord{later}, nil)
 
-	again := school(tr.countyA2.ID, "3301020001", "初中", "杭州第一中学（新）", 1300) // moved county too
+	again := school(tr.countyA1.ID, "3301020001", "初中", "杭州第一中学（新）", 1300)
 	again.Values = map[string]float64{"students": 1300}
 	again.Row, again.Public, again.Type = 7, false, "九年一贯制学校"
 	newStage := school(tr.countyA1.ID, "3301020002", "初中", "杭州实验小学", 100)

@@ -136,6 +136,14 @@ func Run(t *testing.T, open Open, tamper Tamper) {
 		{"AssessmentTx", testAssessmentTx},
 		{"ReportDrafts", testReportDrafts},
 		{"ReportDraftTx", testReportDraftTx},
+		{"OwnerNeverChanges", testOwnerNeverChanges},
+		{"ChunkedBatch", testChunkedBatch},
+		{"AbandonedBatch", testAbandonedBatch},
+		{"MoveSchool", testMoveSchool},
+		{"LoginCounters", testLoginCounters},
+		{"UserSessions", testUserSessions},
+		{"Jobs", testJobs},
+		{"Uploads", testUploads},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

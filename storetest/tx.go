@@ -24,7 +24,7 @@ func writeAll(ctx context.Context, st ziping.Store, tr *tree) error {
 	if err := st.CreateBatch(ctx, &b, rows, []ziping.FactRecord{fact(u.ID, 1)}); err != nil {
 		return err
 	}
-	return st.AppendAudit(ctx, &ziping.AuditEntry{At: t0, Username: "li", Action: "import", Object: "batch:1", UnitID: u.ID})
+	return st.AppendAudit(ctx, &ziping.AuditEntry{At: t0, Username: "li", Action: "import", Object: "batch:1", UnitID: u.ID}, nil)
 }
 
 // count is how much of writeAll's work is in st.
@@ -95,7 +95,7 @@ func testTxRollback(t *testing.T, st ziping.Store) {
 
 	// The chain goes on from where it was: the rolled-back entries took no seq.
 	e := ziping.AuditEntry{At: t0, Action: "login"}
-	must(t, st.AppendAudit(t.Context(), &e), "AppendAudit")
+	must(t, st.AppendAudit(t.Context(), &e, nil), "AppendAudit")
 	if e.Seq != 1 || e.PrevHash != "" {
 		t.Errorf("first entry after the rollbacks: Seq %d, PrevHash %q; want 1, empty", e.Seq, e.PrevHash)
 	}

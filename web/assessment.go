@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"ziping"
+	"ziping/assess"
 )
 
 // assessmentsPage is a county's assessments, one row per framework and period, with
@@ -59,7 +60,7 @@ func (s *Server) assessmentList(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) newAssessmentsPage(r *http.Request, u *ziping.OrgUnit) (*assessmentsPage, error) {
 	ctx, a := r.Context(), info(r).actor
-	list, err := s.svc.AssessmentsOf(ctx, a, u) // viewers: published only
+	list, err := s.svc.Assess.AssessmentsOf(ctx, a, u) // viewers: published only
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +86,7 @@ func (s *Server) assessmentRow(as *ziping.Assessment) assessmentRow {
 	if p := s.programs[as.Framework]; p != nil {
 		row.Framework = p.FW.Name
 	}
-	if sm, err := ziping.SummaryOf(as); err == nil && sm.Final() != nil {
+	if sm, err := assess.SummaryOf(as); err == nil && sm.Final() != nil {
 		fin := sm.Final()
 		row.Outcome = fin.Outcome()
 		if fin.Verdict == "" {
@@ -126,7 +127,7 @@ func (s *Server) assessmentStart(w http.ResponseWriter, r *http.Request) error {
 	if perr != nil {
 		err = ziping.Errorf(ziping.Invalid, "请选择年度")
 	} else {
-		as, err = s.svc.StartAssessment(r.Context(), info(r).actor, fw, u, period, r.PostForm.Get("from_last") == "1")
+		as, err = s.svc.Assess.StartAssessment(r.Context(), info(r).actor, fw, u, period, r.PostForm.Get("from_last") == "1")
 	}
 	if msg, ok := userMessage(err); ok {
 		p, perr := s.newAssessmentsPage(r, u)

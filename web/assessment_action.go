@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"ziping"
+	"ziping/assess"
 )
 
 // pathID is a positive id from the path; anything else is a page that does not exist.
@@ -34,7 +35,7 @@ func (s *Server) assessmentShow(w http.ResponseWriter, r *http.Request) error {
 // renderAssessment renders the page of assessment id; edit, when given, changes the
 // page first (a refusal shown in place).
 func (s *Server) renderAssessment(w http.ResponseWriter, r *http.Request, status int, id int64, edit func(*assessmentPage)) error {
-	v, err := s.svc.Assessment(r.Context(), info(r).actor, id)
+	v, err := s.svc.Assess.Assessment(r.Context(), info(r).actor, id)
 	if err != nil {
 		return err
 	}
@@ -65,7 +66,7 @@ func (s *Server) assessmentScore(w http.ResponseWriter, r *http.Request) error {
 	code := r.PathValue("point")
 	in, raw, err := scoreInput(r.PostForm, code)
 	if err == nil {
-		_, err = s.svc.ScorePoint(r.Context(), info(r).actor, id, in)
+		_, err = s.svc.Assess.ScorePoint(r.Context(), info(r).actor, id, in)
 	}
 	anchor := pointAnchor(code)
 	if err == nil {
@@ -91,7 +92,7 @@ func (s *Server) assessmentScore(w http.ResponseWriter, r *http.Request) error {
 		f.Error = msg
 		f.fill(in.Score, in.Checked, in.Triggered)
 		f.Score, f.Justification = raw, in.Justification
-		var sc *ziping.ScoreConflict
+		var sc *assess.ScoreConflict
 		if errors.As(err, &sc) {
 			// The person has now seen the other value: saving again overwrites it.
 			f.Version, f.Current = sc.Current.Version, "当前保存的值："+scoreWords(sc)
@@ -109,7 +110,7 @@ func sideName(side string) string {
 }
 
 // scoreWords is the stored score of a conflict in words.
-func scoreWords(sc *ziping.ScoreConflict) string {
+func scoreWords(sc *assess.ScoreConflict) string {
 	if !sc.Exists {
 		return "已删除"
 	}
@@ -131,8 +132,8 @@ func scoreWords(sc *ziping.ScoreConflict) string {
 }
 
 // scoreInput reads a score form; raw is the score as typed.
-func scoreInput(f url.Values, code string) (ziping.ScoreInput, string, error) {
-	in := ziping.ScoreInput{Side: f.Get("side"), Code: code, Justification: strings.TrimSpace(f.Get("justification")), Clear: f.Get("clear") == "1"}
+func scoreInput(f url.Values, code string) (assess.ScoreInput, string, error) {
+	in := assess.ScoreInput{Side: f.Get("side"), Code: code, Justification: strings.TrimSpace(f.Get("justification")), Clear: f.Get("clear") == "1"}
 	raw := strings.TrimSpace(f.Get("score"))
 	var err error
 	if v := f.Get("version"); v != "" {
@@ -176,13 +177,13 @@ func (s *Server) assessmentFlow(step string) handlerFunc {
 		var msg string
 		switch step {
 		case "submit":
-			err, msg = s.svc.Submit(ctx, a, id, seen), "自评已提交，等待上级复核。"
+			err, msg = s.svc.Assess.Submit(ctx, a, id, seen), "自评已提交，等待上级复核。"
 		case "return":
-			err, msg = s.svc.Return(ctx, a, id, seen, note), "已退回修改。"
+			err, msg = s.svc.Assess.Return(ctx, a, id, seen, note), "已退回修改。"
 		case "accept":
-			err, msg = s.svc.Accept(ctx, a, id, seen, note), "复核已完成，扣分项已列入问题清单。"
+			err, msg = s.svc.Assess.Accept(ctx, a, id, seen, note), "复核已完成，扣分项已列入问题清单。"
 		case "publish":
-			err, msg = s.svc.Publish(ctx, a, id, seen), "评价结果已公布。"
+			err, msg = s.svc.Assess.Publish(ctx, a, id, seen), "评价结果已公布。"
 		}
 		if err == nil {
 			return s.done(w, r, msg, assessmentURL(id))
@@ -205,7 +206,7 @@ func (s *Server) evidenceAdd(w http.ResponseWriter, r *http.Request) error {
 		defer r.MultipartForm.RemoveAll()
 	}
 	f := r.PostForm
-	in := ziping.EvidenceInput{Point: f.Get("point"), Title: f.Get("title"), DocNumber: f.Get("doc_number")}
+	in := assess.EvidenceInput{Point: f.Get("point"), Title: f.Get("title"), DocNumber: f.Get("doc_number")}
 	year := strings.TrimSpace(f.Get("year"))
 	noFile := false
 	if year != "" {
@@ -217,7 +218,7 @@ func (s *Server) evidenceAdd(w http.ResponseWriter, r *http.Request) error {
 		in.FileName, in.Data, noFile, err = s.evidenceFile(r)
 	}
 	if err == nil {
-		_, err = s.svc.AddEvidence(r.Context(), info(r).actor, id, in)
+		_, err = s.svc.Assess.AddEvidence(r.Context(), info(r).actor, id, in)
 	}
 	anchor := pointAnchor(in.Point)
 	if err == nil {
@@ -266,7 +267,7 @@ func (s *Server) evidenceDownload(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	e, data, err := s.svc.EvidenceFile(r.Context(), info(r).actor, id)
+	e, data, err := s.svc.Assess.EvidenceFile(r.Context(), info(r).actor, id)
 	if err != nil {
 		return err
 	}
@@ -302,9 +303,9 @@ func (s *Server) evidenceChange(remove bool) handlerFunc {
 		}
 		msg := "已移除证明材料「" + e.Title + "」。"
 		if remove {
-			err = s.svc.RemoveEvidence(ctx, a, id)
+			err = s.svc.Assess.RemoveEvidence(ctx, a, id)
 		} else {
-			_, err = s.svc.ConfirmEvidence(ctx, a, id)
+			_, err = s.svc.Assess.ConfirmEvidence(ctx, a, id)
 			msg = "已确认证明材料「" + e.Title + "」。"
 		}
 		if err == nil {

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"ziping"
+	"ziping/assess"
 	"ziping/engine"
 )
 
@@ -29,7 +30,7 @@ var tinyPDF = []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
 // sessionFor signs user in and returns the session (a new one on every call).
 func (f *fixture) sessionFor(user string) session {
 	f.t.Helper()
-	tok, sess, _, err := f.svc.Login(f.ctx, user, password(user), "127.0.0.1")
+	tok, sess, _, err := f.svc.Accounts.Login(f.ctx, user, password(user), "127.0.0.1")
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -87,7 +88,7 @@ func (f *fixture) uploadAs(role, path string, fields map[string]string, name str
 // actor is role's actor, as the web layer sees it.
 func (f *fixture) actor(role string) *ziping.Actor {
 	f.t.Helper()
-	a, _, err := f.svc.Authenticate(f.ctx, f.login(role, false).token, "127.0.0.1")
+	a, _, err := f.svc.Accounts.Authenticate(f.ctx, f.login(role, false).token, "127.0.0.1")
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -101,7 +102,7 @@ func (f *fixture) startAssessment(a *ziping.Actor, county, fw string, period int
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	as, err := f.svc.StartAssessment(f.ctx, a, fw, u, period, false)
+	as, err := f.svc.Assess.StartAssessment(f.ctx, a, fw, u, period, false)
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -113,7 +114,7 @@ func (f *fixture) startAssessment(a *ziping.Actor, county, fw string, period int
 // triggered, so that the assessment can be submitted. Points in skip are left.
 func (f *fixture) scoreRest(a *ziping.Actor, id int64, skip ...string) {
 	f.t.Helper()
-	v, err := f.svc.Assessment(f.ctx, a, id)
+	v, err := f.svc.Assess.Assessment(f.ctx, a, id)
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -130,7 +131,7 @@ func (f *fixture) scoreRest(a *ziping.Actor, id int64, skip ...string) {
 		if pr := v.Self.Point(pt.Code); pr == nil || pr.Status != engine.StatusPending || slices.Contains(skip, pt.Code) {
 			continue
 		}
-		in := ziping.ScoreInput{Side: ziping.SideSelf, Code: pt.Code, Justification: "暂无相关工作"}
+		in := assess.ScoreInput{Side: ziping.SideSelf, Code: pt.Code, Justification: "暂无相关工作"}
 		if ps, ok := v.Score(ziping.SideSelf, pt.Code); ok {
 			in.Version = ps.Version
 		}
@@ -140,13 +141,13 @@ func (f *fixture) scoreRest(a *ziping.Actor, id int64, skip ...string) {
 		case "checklist":
 			in.Checked = []string{}
 		}
-		if _, err := f.svc.ScorePoint(f.ctx, a, id, in); err != nil {
+		if _, err := f.svc.Assess.ScorePoint(f.ctx, a, id, in); err != nil {
 			f.t.Fatalf("score %s: %v", pt.Code, err)
 		}
 	}
 	for _, vr := range v.Self.Vetoes {
 		if vr.Pending {
-			if _, err := f.svc.ScorePoint(f.ctx, a, id, ziping.ScoreInput{Side: ziping.SideSelf, Code: vr.Code, Triggered: &no}); err != nil {
+			if _, err := f.svc.Assess.ScorePoint(f.ctx, a, id, assess.ScoreInput{Side: ziping.SideSelf, Code: vr.Code, Triggered: &no}); err != nil {
 				f.t.Fatalf("decide %s: %v", vr.Code, err)
 			}
 		}
@@ -161,9 +162,9 @@ func (f *fixture) publishedAssessment(county, fw string, period int) int64 {
 	id := f.startAssessment(ziping.System, county, fw, period)
 	f.scoreRest(ziping.System, id)
 	for _, step := range []func() error{
-		func() error { return f.svc.Submit(f.ctx, ziping.System, id, "") },
-		func() error { return f.svc.Accept(f.ctx, ziping.System, id, "", "") },
-		func() error { return f.svc.Publish(f.ctx, ziping.System, id, "") },
+		func() error { return f.svc.Assess.Submit(f.ctx, ziping.System, id, "") },
+		func() error { return f.svc.Assess.Accept(f.ctx, ziping.System, id, "", "") },
+		func() error { return f.svc.Assess.Publish(f.ctx, ziping.System, id, "") },
 	} {
 		if err := step(); err != nil {
 			f.t.Fatal(err)
@@ -417,7 +418,7 @@ func TestAssessmentAccess(t *testing.T) {
 	}
 	own := f.startAssessment(ziping.System, "990121", testFW, 2023)
 	f.scoreRest(ziping.System, own)
-	if err := f.svc.Submit(f.ctx, ziping.System, own, ""); err != nil {
+	if err := f.svc.Assess.Submit(f.ctx, ziping.System, own, ""); err != nil {
 		t.Fatal(err)
 	}
 	w := f.doAs(rv, http.MethodPost, assessmentURL(own)+"/return", url.Values{"status": {"submitted"}, "note": {"退回"}})
@@ -443,7 +444,7 @@ func assessmentMatrix(f *fixture, units map[string]string, unitRoute func(string
 	draft := f.startAssessment(ziping.System, units["K2"], testFW, 2024)
 	pub := f.publishedAssessment(units["K3"], testFW, 2024)
 	evidence := func() string {
-		e, err := f.svc.AddEvidence(f.ctx, ziping.System, draft, ziping.EvidenceInput{Point: manualCode, FileName: "a.pdf", Data: tinyPDF})
+		e, err := f.svc.Assess.AddEvidence(f.ctx, ziping.System, draft, assess.EvidenceInput{Point: manualCode, FileName: "a.pdf", Data: tinyPDF})
 		if err != nil {
 			f.t.Fatal(err)
 		}
@@ -506,10 +507,10 @@ func TestAssessmentFromLastYear(t *testing.T) {
 	a := f.actor("filler")
 	last := f.startAssessment(a, "990102", testFW, 2023)
 	four := 4.0
-	if _, err := f.svc.ScorePoint(f.ctx, a, last, ziping.ScoreInput{Side: "self", Code: manualCode, Score: &four, Justification: "上年说明"}); err != nil {
+	if _, err := f.svc.Assess.ScorePoint(f.ctx, a, last, assess.ScoreInput{Side: "self", Code: manualCode, Score: &four, Justification: "上年说明"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.svc.AddEvidence(f.ctx, a, last, ziping.EvidenceInput{Point: manualCode, Title: "上年方案", FileName: "a.pdf", Data: tinyPDF}); err != nil {
+	if _, err := f.svc.Assess.AddEvidence(f.ctx, a, last, assess.EvidenceInput{Point: manualCode, Title: "上年方案", FileName: "a.pdf", Data: tinyPDF}); err != nil {
 		t.Fatal(err)
 	}
 	w := f.do(request{role: "filler", method: http.MethodPost, path: "/units/990102/assessments",

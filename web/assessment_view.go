@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"ziping"
+	"ziping/assess"
 	"ziping/engine"
 )
 
@@ -140,7 +141,7 @@ type readinessRow struct {
 // assessmentPerms is what the actor may do with the assessment now.
 type assessmentPerms struct{ edit, review, publish bool }
 
-func permsOf(a *ziping.Actor, v *ziping.AssessmentView) assessmentPerms {
+func permsOf(a *ziping.Actor, v *assess.AssessmentView) assessmentPerms {
 	as, u := v.Assessment, v.Unit
 	reviewer := a.CanReview(u) && (a.User == nil || as.SubmittedBy != a.User.ID)
 	return assessmentPerms{edit: a.CanEdit(u) && as.SelfEditable(), review: reviewer && as.UnderReview(),
@@ -148,7 +149,7 @@ func permsOf(a *ziping.Actor, v *ziping.AssessmentView) assessmentPerms {
 }
 
 // newAssessmentPage builds the page of v for the request's actor.
-func (s *Server) newAssessmentPage(r *http.Request, v *ziping.AssessmentView) (*assessmentPage, error) {
+func (s *Server) newAssessmentPage(r *http.Request, v *assess.AssessmentView) (*assessmentPage, error) {
 	a := info(r).actor
 	as, u, fw := v.Assessment, v.Unit, v.Program.FW
 	perm := permsOf(a, v)
@@ -156,7 +157,7 @@ func (s *Server) newAssessmentPage(r *http.Request, v *ziping.AssessmentView) (*
 		FW:     fwHead{ID: fw.ID, Name: fw.Name, Version: as.FrameworkVersion, URL: "/frameworks/" + url.PathEscape(fw.ID), Verdict: fw.IsVerdict()},
 		Period: as.Period, Status: as.Status, StatusName: ziping.StatusNames[as.Status], StatusClass: statusClass(as.Status),
 		Round: as.Round, Self: newConclusion(fw, v.Self), CanEdit: perm.edit, CanReview: perm.review, CanPublish: perm.publish,
-		Extensions: ziping.EvidenceExtensions, MaxEvidence: sizeText(s.opts.MaxEvidence)}
+		Extensions: assess.EvidenceExtensions, MaxEvidence: sizeText(s.opts.MaxEvidence)}
 	for _, d := range []struct {
 		label string
 		t     string
@@ -202,11 +203,11 @@ func (s *Server) newAssessmentPage(r *http.Request, v *ziping.AssessmentView) (*
 
 // fillReadiness lists what stops the submission, for the unit while it may edit and
 // for the reviewer during the review.
-func (s *Server) fillReadiness(r *http.Request, p *assessmentPage, v *ziping.AssessmentView, perm assessmentPerms) error {
+func (s *Server) fillReadiness(r *http.Request, p *assessmentPage, v *assess.AssessmentView, perm assessmentPerms) error {
 	if !perm.edit && !perm.review {
 		return nil
 	}
-	for _, it := range s.svc.ReadinessOf(v) {
+	for _, it := range s.svc.Assess.ReadinessOf(v) {
 		row := readinessRow{Text: it.Text, Blocking: it.Blocking && perm.edit}
 		if it.Point != "" {
 			row.Anchor = pointAnchor(it.Point)
@@ -223,7 +224,7 @@ func pointAnchor(code string) string { return "pt-" + code }
 
 // fillPoints builds the areas, bonus items and vetoes with their evidence, problems
 // and forms.
-func (s *Server) fillPoints(p *assessmentPage, v *ziping.AssessmentView, perm assessmentPerms) {
+func (s *Server) fillPoints(p *assessmentPage, v *assess.AssessmentView, perm assessmentPerms) {
 	fw := v.Program.FW
 	ev := map[string][]evidenceRow{}
 	for _, e := range v.Evidence {
@@ -286,7 +287,7 @@ func (s *Server) fillPoints(p *assessmentPage, v *ziping.AssessmentView, perm as
 	}
 }
 
-func (s *Server) newAPoint(p *assessmentPage, v *ziping.AssessmentView, pt *engine.Point, self engine.PointResult, review *engine.PointResult, bonus bool, perm assessmentPerms) *aPoint {
+func (s *Server) newAPoint(p *assessmentPage, v *assess.AssessmentView, pt *engine.Point, self engine.PointResult, review *engine.PointResult, bonus bool, perm assessmentPerms) *aPoint {
 	fw, u := v.Program.FW, v.Unit
 	sel := &selection{FW: fw.ID, Period: v.Assessment.Period}
 	ap := &aPoint{Code: pt.Code, Title: pt.Title, Standard: pt.Standard, Max: num(pt.Max), Anchor: pointAnchor(pt.Code),
@@ -315,7 +316,7 @@ func (s *Server) newAPoint(p *assessmentPage, v *ziping.AssessmentView, pt *engi
 		ap.SelfForm = newScoreForm(p.URL, ziping.SideSelf, ap.Kind, pt, selfScore, hasSelf)
 	}
 	if perm.edit && ap.Kind != "data" {
-		ap.EvidenceForm = &evidenceForm{Action: p.URL + "/evidence", Point: pt.Code, ID: "e-" + pt.Code, Accept: ziping.EvidenceExtensions}
+		ap.EvidenceForm = &evidenceForm{Action: p.URL + "/evidence", Point: pt.Code, ID: "e-" + pt.Code, Accept: assess.EvidenceExtensions}
 	}
 	if perm.review {
 		kind := "review"
@@ -330,7 +331,7 @@ func (s *Server) newAPoint(p *assessmentPage, v *ziping.AssessmentView, pt *engi
 	return ap
 }
 
-func (s *Server) newVetoPoint(p *assessmentPage, v *ziping.AssessmentView, fv *engine.Veto, self engine.VetoResult, review *engine.VetoResult, perm assessmentPerms) *aPoint {
+func (s *Server) newVetoPoint(p *assessmentPage, v *assess.AssessmentView, fv *engine.Veto, self engine.VetoResult, review *engine.VetoResult, perm assessmentPerms) *aPoint {
 	ap := &aPoint{Code: fv.Code, Title: fv.Title, Anchor: pointAnchor(fv.Code), Kind: "veto", Max: vetoEffect(*fv)}
 	if fv.Manual {
 		ap.Kind = "manual_veto"
@@ -516,7 +517,7 @@ func (p *assessmentPage) point(anchor string) *aPoint {
 
 // fillFindings offers the reviewer the form for a finding of its own (on submitted
 // and later assessments) and links the rectification notice.
-func (s *Server) fillFindings(p *assessmentPage, a *ziping.Actor, v *ziping.AssessmentView) {
+func (s *Server) fillFindings(p *assessmentPage, a *ziping.Actor, v *assess.AssessmentView) {
 	as := v.Assessment
 	if len(v.Problems) > 0 && (a.CanReview(v.Unit) || a.CanEdit(v.Unit)) {
 		p.NoticeURL = assessmentURL(as.ID) + "/notice.docx"

@@ -40,6 +40,7 @@ type auditRow struct {
 var actionNames = map[string]string{
 	"login": "登录", "login_failed": "登录失败", "logout": "退出登录", "import": "导入数据", "data_edit": "修改数据",
 	"user_add": "添加用户", "user_password": "修改密码", "user_disable": "停用用户", "user_update": "修改用户",
+	"user_enable": "启用用户", "user_unlock": "解锁用户", "school_move": "调整学校所属区县", "audit_key": "启用审计密钥",
 	"unit_add": "添加单位", "framework_save": "保存评价体系", "restore": "恢复数据库",
 }
 
@@ -190,14 +191,17 @@ type auditVerifyPage struct {
 	OK      bool
 	Broken  int64
 	Reason  string
+	// Checkpoints compared, and where the chain switched to keyed hashes (0: unkeyed).
+	Checkpoints int
+	Keyed       int64
 }
 
 func (s *Server) auditVerify(w http.ResponseWriter, r *http.Request) error {
 	if !info(r).actor.IsAdmin() {
 		return ziping.Errorf(ziping.Forbidden, "只有系统管理员可以校验审计日志")
 	}
-	n, err := ziping.VerifyAudit(r.Context(), s.svc.Store)
-	p := &auditVerifyPage{Checked: n, OK: err == nil}
+	rep, err := s.svc.Audit.Verify(r.Context())
+	p := &auditVerifyPage{Checked: rep.Entries, OK: err == nil, Checkpoints: rep.Checkpoints, Keyed: rep.KeyedFrom}
 	var ce *ziping.ChainError
 	if errors.As(err, &ce) {
 		p.Broken, p.Reason = ce.Seq, ce.Reason

@@ -6,6 +6,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"ziping"
+	"ziping/account"
 )
 
 var roles = []string{"anon", "admin", "reviewer", "filler", "school", "viewer"}
@@ -130,6 +133,22 @@ func TestAuthorizationMatrix(t *testing.T) {
 			return []check{c}
 		}
 	}
+	// adminPost: a state-changing route for admins only.
+	adminPost := func(path string, form url.Values, allow int) func(role string) []check {
+		return func(role string) []check {
+			c := check{req: request{role: role, method: http.MethodPost, path: path, form: form}, status: http.StatusForbidden}
+			switch role {
+			case "anon":
+				c.status, c.location = http.StatusSeeOther, "/login"
+			case "admin":
+				c.status = allow
+			}
+			return []check{c}
+		}
+	}
+	if _, err := f.svc.Accounts.AddUser(f.ctx, ziping.System, account.NewUser{Username: "spare1", Name: "备用", Password: password("spare1"), Role: ziping.RoleViewer, Scope: "990121"}); err != nil {
+		t.Fatal(err)
+	}
 	loginToken := strings.Repeat("ab", 32)
 	matrix := map[string]func(role string) []check{
 		"GET /healthz": func(role string) []check {
@@ -177,6 +196,22 @@ func TestAuthorizationMatrix(t *testing.T) {
 		"POST /units/{code}/facts/edit":            editRoute(http.MethodPost, "/facts/edit?period=2024", url.Values{"edu_budget": {"abc"}}, http.StatusBadRequest, true),
 		"GET /audit":                               onlyFor("/audit", "admin", "reviewer"),
 		"GET /audit/verify":                        onlyFor("/audit/verify", "admin"),
+		"GET /admin/users":                         onlyFor("/admin/users", "admin"),
+		"POST /admin/users/{name}/unlock":          adminPost("/admin/users/spare1/unlock", nil, http.StatusSeeOther),
+		"POST /admin/users/{name}/disable":         adminPost("/admin/users/spare1/disable", nil, http.StatusSeeOther),
+		"POST /admin/users/{name}/enable":          adminPost("/admin/users/spare1/enable", nil, http.StatusSeeOther),
+		// No school named: the admin is asked for one; everyone else is refused.
+		"POST /admin/schools/move": adminPost("/admin/schools/move", nil, http.StatusBadRequest),
+		"GET /account/password":    signedInPage("/account/password"),
+		// A wrong current password: the form again, nothing changed, whoever asks.
+		"POST /account/password": func(role string) []check {
+			c := check{req: request{role: role, method: http.MethodPost, path: "/account/password",
+				form: url.Values{"current": {"not-the-password"}, "new": {"a-brand-new-secret"}, "again": {"a-brand-new-secret"}}}, status: http.StatusBadRequest}
+			if role == "anon" {
+				c.status, c.location = http.StatusSeeOther, "/login"
+			}
+			return []check{c}
+		},
 	}
 	for pattern, rows := range rkMatrixRows(f, units) {
 		matrix[pattern] = rows

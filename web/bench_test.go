@@ -48,7 +48,8 @@ func BenchmarkPages(b *testing.B) {
 }
 
 // Import of a 20,000-row sheet through the web, as a browser does it: upload and
-// preview, then confirm (the file is read again, then written in one transaction),
+// preview, then confirm (the file is read again, then written ImportChunk rows to a
+// transaction, visible at the last one),
 // as an admin into the fixture's province (new schools become org units):
 // go test ./web -run '^$' -bench Import20k -benchtime 3x
 func BenchmarkImport20k(b *testing.B) {

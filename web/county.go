@@ -78,7 +78,7 @@ func (s *Server) evaluate(ctx context.Context, a *ziping.Actor, u *ziping.OrgUni
 	if sel.Period == 0 {
 		return &evaluation{}, nil
 	}
-	ds, _, err := s.svc.LoadDataset(ctx, a, u, sel.Period)
+	ds, _, err := s.svc.Data.LoadDataset(ctx, a, u, sel.Period)
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"ziping"
+	"ziping/dataset"
 	"ziping/engine"
 	"ziping/xlsx"
 )
@@ -306,7 +307,7 @@ func (s *Server) saveEntry(w http.ResponseWriter, r *http.Request, p *entryPage,
 		return s.render(w, r, http.StatusBadRequest, "entry", p)
 	}
 	if err == nil {
-		_, err = s.svc.ImportDataset(r.Context(), info(r).actor, ds, ziping.ImportSource{File: entryFile})
+		_, err = s.svc.Data.ImportDataset(r.Context(), info(r).actor, ds, dataset.ImportSource{File: entryFile})
 	}
 	var de *ziping.Error
 	if err != nil && errors.As(err, &de) && de.Kind != ziping.Internal && de.Msg != "" {

@@ -15,11 +15,13 @@ import (
 	"time"
 
 	"ziping"
-	"ziping/argon"
+	"ziping/account"
+	"ziping/dataset"
 	"ziping/docx"
 	"ziping/engine"
 	"ziping/frameworks"
 	"ziping/report"
+	"ziping/servicetest"
 	"ziping/sqlite"
 	"ziping/synth"
 	"ziping/xlsx"
@@ -72,12 +74,13 @@ func (l *lockedBuffer) String() string {
 type fixture struct {
 	t        testing.TB
 	ctx      context.Context
-	svc      *ziping.Service
+	svc      *servicetest.Services
 	srv      *Server
 	h        http.Handler
 	clock    *clock
 	logs     *lockedBuffer
 	school   string // code of a school of county 990102 (its filler's scope)
+	dbPath   string // the SQLite file, for a second instance
 	sessions map[string]session
 }
 
@@ -97,7 +100,8 @@ var roleUsers = map[string]struct{ user, role, scope string }{
 func newFixture(t testing.TB, schools int) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "z.db"))
+	dbPath := filepath.Join(t.TempDir(), "z.db")
+	st, err := sqlite.Open(ctx, dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,21 +110,21 @@ func newFixture(t testing.TB, schools int) *fixture {
 	}
 	t.Cleanup(func() { st.Close() })
 	c := &clock{t: time.Date(2024, 5, 1, 9, 0, 0, 0, time.UTC)}
-	svc := ziping.NewService(st, argon.Hasher{P: argon.Params{Memory: 64, Time: 1, Threads: 1}})
-	svc.Now = c.now
-	svc.Reports = report.Renderer{}
-	f := &fixture{t: t, ctx: ctx, svc: svc, clock: c, logs: &lockedBuffer{}, sessions: map[string]session{}}
-	if err := svc.SeedFrameworks(ctx, frameworks.Stored()); err != nil {
+	svc := servicetest.Wire(st, servicetest.FastHasher(), c.now)
+	svc.Reports.Reporter = report.Renderer{}
+	svc.Accounts.DeviceKey = []byte("web-test-device-cookie-key-32byt")
+	f := &fixture{t: t, ctx: ctx, svc: svc, clock: c, logs: &lockedBuffer{}, sessions: map[string]session{}, dbPath: dbPath}
+	if err := svc.Assess.SeedFrameworks(ctx, frameworks.Stored()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.AddUnit(ctx, ziping.System, "990000", "示范省", ziping.LevelProvince, ""); err != nil {
+	if _, err := svc.Data.AddUnit(ctx, ziping.System, "990000", "示范省", ziping.LevelProvince, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.ImportDataset(ctx, ziping.System, f.dataset(schools), ziping.ImportSource{File: "示范.xlsx"}); err != nil {
+	if _, err := svc.Data.ImportDataset(ctx, ziping.System, f.dataset(schools), dataset.ImportSource{File: "示范.xlsx"}); err != nil {
 		t.Fatal(err)
 	}
 	f.addUsers()
-	f.srv, err = New(svc, slog.New(slog.NewTextHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug})), Options{ScoreSheet: xlsx.WriteScoreSheet, Sheets: xlsx.WriteSheet, Letter: docx.WriteLetter})
+	f.srv, err = New(webServices(svc), slog.New(slog.NewTextHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug})), Options{ScoreSheet: xlsx.WriteScoreSheet, Sheets: xlsx.WriteSheet, Letter: docx.WriteLetter})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,17 +161,7 @@ func (f *fixture) dataset(schools int) *engine.Dataset {
 			row[name] = n
 		}
 	}
-	var sb, cb bytes.Buffer
-	xlsx.WriteCSV(&sb, xlsx.Table{Header: st.Header, Rows: st.Rows})
-	xlsx.WriteCSV(&cb, xlsx.Table{Header: ct.Header, Rows: ct.Rows})
-	ds, err := xlsx.ReadFrom([]xlsx.Input{
-		{Name: "学校.csv", R: bytes.NewReader(sb.Bytes()), Size: int64(sb.Len())},
-		{Name: "区县.csv", R: bytes.NewReader(cb.Bytes()), Size: int64(cb.Len())},
-	}, xlsx.ReadOptions{})
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	return ds
+	return servicetest.ReadTables(f.t, st, ct)
 }
 
 func (f *fixture) addUsers() {
@@ -206,13 +200,21 @@ func (f *fixture) schoolOf(county string) string {
 
 func (f *fixture) addUser(name, role, scope string) {
 	f.t.Helper()
-	_, err := f.svc.AddUser(f.ctx, ziping.System, ziping.NewUser{Username: name, Name: "用户" + name, Password: password(name), Role: role, Scope: scope})
+	_, err := f.svc.Accounts.AddUser(f.ctx, ziping.System, account.NewUser{Username: name, Name: "用户" + name, Password: password(name), Role: role, Scope: scope})
 	if err != nil {
 		f.t.Fatal(err)
 	}
 }
 
-func password(user string) string { return "Passw0rd-" + user }
+// password is the test password of a user: every byte of the name moved up one, so
+// that it never contains the name (the password policy refuses that).
+func password(user string) string {
+	b := []byte(user)
+	for i := range b {
+		b[i]++
+	}
+	return "Pw-" + string(b) + "-2024"
+}
 
 // login opens a session for role (cached; fresh makes a new one).
 func (f *fixture) login(role string, fresh bool) session {
@@ -221,7 +223,7 @@ func (f *fixture) login(role string, fresh bool) session {
 		return s
 	}
 	ru := roleUsers[role]
-	tok, sess, _, err := f.svc.Login(f.ctx, ru.user, password(ru.user), "127.0.0.1")
+	tok, sess, _, err := f.svc.Accounts.Login(f.ctx, ru.user, password(ru.user), "127.0.0.1")
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -309,4 +311,9 @@ func (f *fixture) run(t *testing.T, cases []scenario) {
 			}
 		}
 	}
+}
+
+// webServices are the services the web application takes, out of all of them.
+func webServices(s *servicetest.Services) Services {
+	return Services{Accounts: s.Accounts, Data: s.Data, Assess: s.Assess, Rectify: s.Rectify, Reports: s.Reports, Audit: s.Audit, Store: s.Store}
 }

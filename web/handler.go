@@ -77,6 +77,8 @@ func statusOf(err error) int {
 		return http.StatusNotFound
 	case ziping.Conflict:
 		return http.StatusConflict
+	case ziping.Busy:
+		return http.StatusTooManyRequests
 	}
 	return http.StatusInternalServerError
 }

@@ -197,9 +197,11 @@ func TestImportPreviewAndConfirm(t *testing.T) {
 	if after.audit != before.audit+1 {
 		t.Errorf("import wrote %d audit entries, want 1", after.audit-before.audit)
 	}
-	// The upload is gone: confirming twice imports once.
-	if w := f.do(request{role: "filler", method: http.MethodPost, path: "/units/990102/import/confirm", form: map[string][]string{"upload": {id}}}); w.Code != http.StatusBadRequest {
-		t.Errorf("second confirmation: %d", w.Code)
+	// Confirming twice (a retry after a lost answer, a double click) imports once:
+	// the second confirmation answers with the first import.
+	if w := f.do(request{role: "filler", method: http.MethodPost, path: "/units/990102/import/confirm", form: map[string][]string{"upload": {id}}}); w.Code != http.StatusSeeOther ||
+		w.Header().Get("Location") != "/units/990102?period=2024" {
+		t.Errorf("second confirmation: %d %q; want the first import's answer", w.Code, w.Header().Get("Location"))
 	}
 	f.unchanged(t, "a second confirmation", after)
 }
@@ -207,10 +209,10 @@ func TestImportPreviewAndConfirm(t *testing.T) {
 func TestImportOtherCountyForbidden(t *testing.T) {
 	f := newFixture(t, 60)
 	before := f.state(t)
+	// Refused at the preview already: nothing is kept for a confirmation.
 	w := f.upload(uploadReq{role: "filler", path: "/units/990102/import", file: "两县.xlsx", data: countyBook(t, 60, nil, "990102", "990121")})
-	id := previewID(t, w)
-	w = f.do(request{role: "filler", method: http.MethodPost, path: "/units/990102/import/confirm", form: map[string][]string{"upload": {id}}})
-	if w.Code != http.StatusForbidden || !strings.Contains(w.Body.String(), "无权导入以下区县的数据") || !strings.Contains(w.Body.String(), `id="import-message"`) {
+	if w.Code != http.StatusForbidden || !strings.Contains(w.Body.String(), "无权导入以下区县的数据") || !strings.Contains(w.Body.String(), `id="import-message"`) ||
+		uploadID.MatchString(w.Body.String()) {
 		t.Errorf("county filler importing another county: %d\n%s", w.Code, w.Body.String())
 	}
 	f.unchanged(t, "a forbidden import", before)

@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"ziping"
+	"ziping/dataset"
 	"ziping/engine"
 	"ziping/xlsx"
 )
@@ -40,6 +41,7 @@ type importPage struct {
 	Period     string // the form's 年度 field
 	MaxUpload  string
 	Message    string // why the upload or the import was refused
+	Note       string // what the preview left out (other years' rows)
 	File       string // name of the file previewed
 	Errors     []ziping.CellError
 	MoreErrors int // errors beyond those listed
@@ -133,16 +135,35 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) error {
 		return refuse(http.StatusBadRequest, "文件不是有效的 Excel 文件（.xlsx）")
 	}
 	p.File = name
-	ds, err := s.readUpload(name, data, period)
+	release, err := s.previews.acquire(r.Context())
+	if err != nil {
+		return refuse(http.StatusTooManyRequests, safeMessage(err, http.StatusTooManyRequests))
+	}
+	defer release()
+	ri := info(r)
+	loc := &xlsx.Locator{}
+	ds, err := s.readUpload(name, data, period, loc)
+	if err == nil {
+		p.Note = dataset.IgnoredPeriods(period, keepPeriod(ds, period))
+		err = s.svc.Data.CheckImport(r.Context(), ri.actor, ds, dataset.ImportSource{File: name, Locate: loc.Locate})
+	}
 	if done, rerr := s.importRefused(w, r, p, err); done {
 		return rerr
 	}
-	up := &upload{Session: info(r).session.TokenHash, UserID: info(r).session.UserID, Unit: u.Code, Name: name, Period: period, Created: s.now()}
-	if err := s.saveUpload(up, data); err != nil {
-		return err
+	up, err := s.svc.Data.SaveUpload(r.Context(), ri.actor, ri.session, u.Code, name, period, data)
+	if done, rerr := s.importRefused(w, r, p, err); done {
+		return rerr
 	}
 	p.Preview = preview(ds, up.ID)
 	return s.render(w, r, http.StatusOK, "import", p)
+}
+
+// keepPeriod keeps only the chosen year's rows when the form names one.
+func keepPeriod(ds *engine.Dataset, period int) map[int]int {
+	if period == 0 {
+		return nil
+	}
+	return dataset.KeepPeriod(ds, period)
 }
 
 // importRefused renders the page for a file that cannot be imported: the cell
@@ -169,10 +190,11 @@ func (s *Server) importRefused(w http.ResponseWriter, r *http.Request, p *import
 	return true, err
 }
 
-// readUpload runs the importer on an uploaded file, with the zip bomb guards.
-func (s *Server) readUpload(name string, data []byte, period int) (*engine.Dataset, error) {
+// readUpload runs the importer on an uploaded file, with the zip bomb guards; loc
+// (may be nil) learns where each school code was read.
+func (s *Server) readUpload(name string, data []byte, period int, loc *xlsx.Locator) (*engine.Dataset, error) {
 	return xlsx.ReadFrom([]xlsx.Input{{Name: name, R: bytes.NewReader(data), Size: int64(len(data))}},
-		xlsx.ReadOptions{Period: period, UnzipSizeLimit: s.opts.UnzipSizeLimit, UnzipXMLSizeLimit: s.opts.UnzipXMLSizeLimit})
+		xlsx.ReadOptions{Period: period, UnzipSizeLimit: s.opts.UnzipSizeLimit, UnzipXMLSizeLimit: s.opts.UnzipXMLSizeLimit, Locator: loc})
 }
 
 // uploadName is the base name of an uploaded file as shown and recorded: no folders,
@@ -243,6 +265,9 @@ func numAt(sc *engine.Schools, e, i int) string {
 }
 
 // importConfirm imports a previewed upload of this session: all or nothing, audited.
+// It is idempotent: the upload is consumed in the import's own transaction, and a
+// second confirmation of it (a retry after a lost connection, a double click, on
+// any instance) answers with the first import's batches.
 func (s *Server) importConfirm(w http.ResponseWriter, r *http.Request) error {
 	u, err := s.editableUnit(r)
 	if err != nil {
@@ -253,25 +278,18 @@ func (s *Server) importConfirm(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ri := info(r)
-	up, data, err := s.loadUpload(r.PostForm.Get("upload"), ri.session, u.Code)
-	if err != nil {
-		if done, rerr := s.importRefused(w, r, p, err); done {
-			return rerr
+	id := r.PostForm.Get("upload")
+	up, batches, err := s.svc.Data.LoadUpload(r.Context(), ri.session, id, u.Code)
+	if done, rerr := s.importRefused(w, r, p, err); done {
+		return rerr
+	}
+	if batches == nil {
+		if batches, err = s.confirmUpload(r, p, up); err != nil {
+			if done, rerr := s.importRefused(w, r, p, err); done {
+				return rerr
+			}
 		}
 	}
-	p.File = up.Name
-	if up.Period != 0 {
-		p.Period = strconv.Itoa(up.Period)
-	}
-	ds, err := s.readUpload(up.Name, data, up.Period)
-	if done, rerr := s.importRefused(w, r, p, err); done {
-		return rerr
-	}
-	batches, err := s.svc.ImportDataset(r.Context(), ri.actor, ds, ziping.ImportSource{File: up.Name, SHA256: up.SHA256})
-	if done, rerr := s.importRefused(w, r, p, err); done {
-		return rerr
-	}
-	s.removeUpload(up.ID)
 	s.setFlash(w, r, importedMessage(up.Name, batches))
 	target := unitURL(u.Code)
 	if len(batches) > 0 {
@@ -279,6 +297,35 @@ func (s *Server) importConfirm(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.Redirect(w, r, target, http.StatusSeeOther)
 	return nil
+}
+
+// confirmUpload reads the upload again and imports it. When another confirmation
+// of the same upload won the race, its batches are the answer.
+func (s *Server) confirmUpload(r *http.Request, p *importPage, up *ziping.Upload) ([]ziping.Batch, error) {
+	p.File = up.Name
+	if up.Period != 0 {
+		p.Period = strconv.Itoa(up.Period)
+	}
+	release, err := s.previews.acquire(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	loc := &xlsx.Locator{}
+	ds, err := s.readUpload(up.Name, up.Data, up.Period, loc)
+	if err != nil {
+		return nil, err
+	}
+	keepPeriod(ds, up.Period)
+	ri := info(r)
+	batches, err := s.svc.Data.ImportDataset(r.Context(), ri.actor, ds,
+		dataset.ImportSource{File: up.Name, SHA256: up.SHA256, UploadID: up.ID, Locate: loc.Locate})
+	if ziping.ErrorKind(err) == ziping.Conflict {
+		if _, done, lerr := s.svc.Data.LoadUpload(r.Context(), ri.session, up.ID, up.Unit); lerr == nil && done != nil {
+			return done, nil
+		}
+	}
+	return batches, err
 }
 
 func importedMessage(file string, batches []ziping.Batch) string {

@@ -21,6 +21,7 @@ import (
 	"ziping/docx"
 	"ziping/engine"
 	"ziping/frameworks"
+	"ziping/servicetest"
 	"ziping/xlsx"
 )
 
@@ -151,7 +152,7 @@ func TestStatic(t *testing.T) {
 }
 
 // failingStore fails Periods with an internal error whose text must not reach a page.
-type failingStore struct{ ziping.Store }
+type failingStore struct{ Store }
 
 var errSecret = errors.New("disk I/O error at /var/lib/ziping/secret.db")
 
@@ -159,11 +160,11 @@ func (failingStore) Periods(ctx context.Context) ([]int, error) { return nil, er
 
 func TestErrorPageHidesInternals(t *testing.T) {
 	f := newFixture(t, 60)
-	real := f.svc.Store
+	real := f.srv.svc.Store
 	f.login("filler", false) // sign in before the store breaks
-	f.svc.Store = failingStore{real}
+	f.srv.svc.Store = failingStore{real}
 	w := f.do(request{role: "filler", method: http.MethodGet, path: "/units/990102"})
-	f.svc.Store = real
+	f.srv.svc.Store = real
 	body := w.Body.String()
 	id := w.Header().Get("X-Request-Id")
 	if w.Code != 500 || strings.Contains(body, "secret") || strings.Contains(body, "disk I/O") || !strings.Contains(body, "系统内部错误") || !strings.Contains(body, id) {
@@ -194,7 +195,7 @@ func TestTemplatesParse(t *testing.T) {
 	os.CopyFS(filepath.Join(dir, "static"), mustSub(t, "static"))
 	os.CopyFS(filepath.Join(dir, "templates"), sub)
 	os.WriteFile(filepath.Join(dir, "templates", "county.html"), []byte(`{{define "content"}}{{.Nope`), 0o644)
-	_, err = New(ziping.NewService(nil, nil), slog.New(slog.DiscardHandler), Options{Dev: true, DevDir: dir, ScoreSheet: xlsx.WriteScoreSheet, Sheets: xlsx.WriteSheet, Letter: docx.WriteLetter})
+	_, err = New(webServices(servicetest.Wire(servicetest.OpenSQLite(t), nil, nil)), slog.New(slog.DiscardHandler), Options{Dev: true, DevDir: dir, ScoreSheet: xlsx.WriteScoreSheet, Sheets: xlsx.WriteSheet, Letter: docx.WriteLetter})
 	if err == nil || !strings.Contains(err.Error(), "county") {
 		t.Errorf("a broken template: %v", err)
 	}

@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"ziping"
+	"ziping/assess"
 	"ziping/engine"
+	"ziping/rectify"
 )
 
 // statusOverdue filters the ledger to the problems past their deadline.
@@ -44,7 +46,7 @@ type ledgerRowView struct {
 
 // ledgerOf reads the unit, the selection, the status filter and the rows of a
 // ledger request, filtered.
-func (s *Server) ledgerOf(r *http.Request) (*ziping.OrgUnit, *selection, string, []ziping.LedgerRow, []ziping.LedgerRow, error) {
+func (s *Server) ledgerOf(r *http.Request) (*ziping.OrgUnit, *selection, string, []rectify.LedgerRow, []rectify.LedgerRow, error) {
 	u, err := s.visibleUnit(r)
 	if err != nil {
 		return nil, nil, "", nil, nil, err
@@ -60,11 +62,11 @@ func (s *Server) ledgerOf(r *http.Request) (*ziping.OrgUnit, *selection, string,
 	if _, ok := ziping.ProblemStatusNames[status]; !ok && status != "" && status != statusOverdue {
 		return nil, nil, "", nil, nil, ziping.Errorf(ziping.Invalid, "整改状态「%s」无效", status)
 	}
-	all, err := s.svc.Ledger(r.Context(), info(r).actor, u, sel.FW, sel.Period)
+	all, err := s.svc.Rectify.Ledger(r.Context(), info(r).actor, u, sel.FW, sel.Period)
 	if err != nil {
 		return nil, nil, "", nil, nil, err
 	}
-	var rows []ziping.LedgerRow
+	var rows []rectify.LedgerRow
 	for _, row := range all {
 		if status == "" || row.Status == status || status == statusOverdue && row.Overdue {
 			rows = append(rows, row)
@@ -123,7 +125,7 @@ func (s *Server) ledgerXLSX(w http.ResponseWriter, r *http.Request) error {
 	}
 	title := u.Name + strconv.Itoa(sel.Period) + "年度" + sel.prog.FW.Name + "整改台账"
 	var buf bytes.Buffer
-	if err := s.opts.Sheets(&buf, ziping.LedgerSheet(title, rows)); err != nil {
+	if err := s.opts.Sheets(&buf, rectify.LedgerSheet(title, rows)); err != nil {
 		return err
 	}
 	return sendDownload(w, &buf, ctypeXLSX, contentDisposition(title+".xlsx", u.Code+"-"+strconv.Itoa(sel.Period)+"-problems.xlsx"))
@@ -230,7 +232,7 @@ func (s *Server) problemOf(r *http.Request) (*ziping.Problem, *ziping.OrgUnit, [
 	if err != nil || id <= 0 {
 		return nil, nil, nil, ziping.Errorf(ziping.NotFound, "没有这个问题")
 	}
-	return s.svc.Problem(r.Context(), info(r).actor, id)
+	return s.svc.Rectify.Problem(r.Context(), info(r).actor, id)
 }
 
 func (s *Server) problemPage(w http.ResponseWriter, r *http.Request) error {
@@ -247,7 +249,7 @@ func (s *Server) problemPage(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) newProblemPage(r *http.Request, p *ziping.Problem, u *ziping.OrgUnit, evs []ziping.Evidence) (*problemPage, error) {
 	a := info(r).actor
-	prog, err := s.svc.Program(r.Context(), p.Framework, "")
+	prog, err := s.svc.Assess.Program(r.Context(), p.Framework, "")
 	if err != nil {
 		return nil, err
 	}
@@ -257,7 +259,7 @@ func (s *Server) newProblemPage(r *http.Request, p *ziping.Problem, u *ziping.Or
 		Description: p.Description, Status: ziping.ProblemStatusNames[p.Status], StatusClass: problemStatusClass(p.Status),
 		Overdue: p.Overdue(s.now()), Stored: problemFormOf(p), Action: problemURL(p.ID), UploadAction: problemURL(p.ID) + "/evidence",
 		AssessmentURL: "/assessments/" + strconv.FormatInt(p.AssessmentID, 10), LedgerURL: sel.link(unitURL(u.Code) + "/problems"),
-		Accept: ziping.EvidenceExtensions}
+		Accept: assess.EvidenceExtensions}
 	pg.Form = pg.Stored
 	pg.Statuses = statusOptions(a, u, p)
 	pg.Upload = a.CanEdit(u) && p.Status != ziping.ProblemVerified
@@ -287,15 +289,13 @@ func problemFormOf(p *ziping.Problem) problemForm {
 
 // statusOptions are the statuses the actor may give the problem, as the service
 // decides them: the unit works up to done; a reviewer above it verifies a done
-// problem, sends it back, or reopens a verified one.
+// problem, sends it back, or reopens a verified one, and does nothing else.
 func statusOptions(a *ziping.Actor, u *ziping.OrgUnit, p *ziping.Problem) []option {
 	unit, reviewer := a.CanEdit(u), a.CanReview(u)
 	var allowed []string
 	switch {
 	case reviewer && (p.Status == ziping.ProblemDone || p.Status == ziping.ProblemVerified):
 		allowed = problemStatuses
-	case reviewer:
-		allowed = problemStatuses[:3]
 	case unit && p.Status != ziping.ProblemVerified:
 		allowed = problemStatuses[:3]
 	}
@@ -316,7 +316,7 @@ func (s *Server) problemUpdate(w http.ResponseWriter, r *http.Request) error {
 	form := problemForm{Measures: r.PostFormValue("measures"), Owner: r.PostFormValue("owner"),
 		Deadline: strings.TrimSpace(r.PostFormValue("deadline")), Status: r.PostFormValue("status"), Note: r.PostFormValue("note")}
 	form.StatusName = ziping.ProblemStatusNames[form.Status]
-	up := ziping.ProblemUpdate{Measures: form.Measures, Owner: form.Owner, Status: form.Status, Note: form.Note}
+	up := rectify.ProblemUpdate{Measures: form.Measures, Owner: form.Owner, Status: form.Status, Note: form.Note}
 	up.Version, err = strconv.ParseInt(r.PostFormValue("version"), 10, 64)
 	if err != nil {
 		err = ziping.Errorf(ziping.Invalid, "表单缺少版本号，请刷新页面后重试")
@@ -326,7 +326,7 @@ func (s *Server) problemUpdate(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if err == nil {
-		_, err = s.svc.UpdateProblem(r.Context(), info(r).actor, p.ID, up)
+		_, err = s.svc.Rectify.UpdateProblem(r.Context(), info(r).actor, p.ID, up)
 	}
 	if err == nil {
 		s.setFlash(w, r, "整改情况已保存。")
@@ -376,7 +376,7 @@ func (s *Server) problemEvidence(w http.ResponseWriter, r *http.Request) error {
 	if !info(r).actor.CanEdit(u) {
 		return ziping.Errorf(ziping.Forbidden, "只有「%s」可以上传整改佐证材料", u.Name)
 	}
-	in := ziping.EvidenceInput{ProblemID: p.ID, Title: r.PostFormValue("title"), DocNumber: r.PostFormValue("doc_number")}
+	in := assess.EvidenceInput{ProblemID: p.ID, Title: r.PostFormValue("title"), DocNumber: r.PostFormValue("doc_number")}
 	file, hdr, err := r.FormFile("file")
 	if err != nil {
 		return s.problemRefused(w, r, problemFormOf(p), p.Version, ziping.Errorf(ziping.Invalid, "请选择要上传的文件"))
@@ -386,7 +386,7 @@ func (s *Server) problemEvidence(w http.ResponseWriter, r *http.Request) error {
 		return fmt.Errorf("read evidence upload: %w", err)
 	}
 	in.FileName = hdr.Filename
-	if _, err := s.svc.AddEvidence(r.Context(), info(r).actor, p.AssessmentID, in); err != nil {
+	if _, err := s.svc.Assess.AddEvidence(r.Context(), info(r).actor, p.AssessmentID, in); err != nil {
 		return s.problemRefused(w, r, problemFormOf(p), p.Version, err)
 	}
 	s.setFlash(w, r, "已上传整改佐证材料。")
@@ -400,13 +400,13 @@ func (s *Server) addFinding(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	in := ziping.FindingInput{Point: strings.TrimSpace(r.PostFormValue("point")), Description: r.PostFormValue("description")}
+	in := rectify.FindingInput{Point: strings.TrimSpace(r.PostFormValue("point")), Description: r.PostFormValue("description")}
 	if d := strings.TrimSpace(r.PostFormValue("deadline")); d != "" {
 		if in.Deadline, err = time.Parse(time.DateOnly, d); err != nil {
 			return ziping.Errorf(ziping.Invalid, "完成时限「%s」不是有效日期，应如2025-06-30", d)
 		}
 	}
-	p, err := s.svc.AddFinding(r.Context(), info(r).actor, id, in)
+	p, err := s.svc.Rectify.AddFinding(r.Context(), info(r).actor, id, in)
 	if err != nil {
 		return err
 	}
@@ -429,7 +429,7 @@ func (s *Server) noticeDocx(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	l, err := s.svc.Notice(r.Context(), info(r).actor, id)
+	l, err := s.svc.Rectify.Notice(r.Context(), info(r).actor, id)
 	if err != nil {
 		return err
 	}

@@ -36,7 +36,7 @@ func TestProblemWorkflow(t *testing.T) {
 	f.run(t, []scenario{
 		{"the unit's problem", "filler", "GET", path, nil, 200, []string{html.EscapeString(p.Description), `name="version" value="1"`,
 			`<option value="open" selected>未整改</option>`, `<option value="done">已完成</option>`, `id="evidence-form"`, "/notice.docx"}},
-		{"the reviewer's view", "reviewer", "GET", path, nil, 200, []string{`<option value="done">已完成</option>`}},
+		{"the reviewer's view", "reviewer", "GET", path, nil, 200, []string{html.EscapeString(p.Description)}},
 		{"another county's problem", "filler", "GET", problemURL(other.ID), nil, 404, []string{"没有这个问题"}},
 		{"a viewer before publication", "viewer", "GET", problemURL(other.ID), nil, 404, nil},
 		{"a school's user", "school", "GET", path, nil, 404, nil},
@@ -209,7 +209,9 @@ func rkDocumentXML(t *testing.T, data []byte) string {
 			if err != nil {
 				t.Fatal(err)
 			}
-			return string(b)
+			// Word joiners keep numbers with their units (docx.joinNumbers); they
+			// print nothing.
+			return strings.ReplaceAll(string(b), "\u2060", "")
 		}
 	}
 	t.Fatal("no word/document.xml")

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"ziping"
+	"ziping/assess"
 	"ziping/engine"
 )
 
@@ -94,7 +95,7 @@ func rankedArea(u *ziping.OrgUnit) error {
 }
 
 // rankingOf reads the ranked unit, the selection and the ranking of a request.
-func (s *Server) rankingOf(r *http.Request) (*ziping.OrgUnit, *selection, *ziping.Ranking, error) {
+func (s *Server) rankingOf(r *http.Request) (*ziping.OrgUnit, *selection, *assess.Ranking, error) {
 	u, err := s.visibleUnit(r)
 	if err != nil {
 		return nil, nil, nil, err
@@ -106,7 +107,7 @@ func (s *Server) rankingOf(r *http.Request) (*ziping.OrgUnit, *selection, *zipin
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	rk, err := s.svc.Ranking(r.Context(), info(r).actor, u, sel.FW, sel.Period, false)
+	rk, err := s.svc.Assess.Ranking(r.Context(), info(r).actor, u, sel.FW, sel.Period, false)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -155,7 +156,7 @@ func mayPublishResults(a *ziping.Actor) bool {
 	return a.IsAdmin() || a.User.Role == ziping.RoleReviewer
 }
 
-func newRankingRow(fw *engine.Framework, row ziping.RankingRow) rankingRowView {
+func newRankingRow(fw *engine.Framework, row assess.RankingRow) rankingRowView {
 	v := rankingRowView{Rank: "—", Unit: newUnitView(&row.Unit), Status: "未开始", Change: "", Open: row.Open, Overdue: row.Overdue}
 	if row.Assessment != nil {
 		v.Status = ziping.StatusNames[row.Assessment.Status]
@@ -195,7 +196,7 @@ func rankText(rank int, tie bool) string {
 
 // changeText is the change of the total since last period: "+1.5", "−2" (with a
 // minus sign), "0", or "新" when the unit was not evaluated last period.
-func changeText(row ziping.RankingRow) (string, string) {
+func changeText(row assess.RankingRow) (string, string) {
 	switch {
 	case !row.HasPrev:
 		return "新", ""
@@ -222,7 +223,7 @@ func percentOf(v, max float64) float64 {
 	return math.Round(v/max*1000) / 10
 }
 
-func newChartData(fw *engine.Framework, rk *ziping.Ranking) chartData {
+func newChartData(fw *engine.Framework, rk *assess.Ranking) chartData {
 	cd := chartData{Verdict: fw.IsVerdict(), Units: []string{}, Totals: []float64{}, Pct: [][]float64{}}
 	for _, a := range fw.Areas {
 		cd.Areas = append(cd.Areas, chartArea{Name: a.Name, Max: areaMax(a)})
@@ -290,7 +291,7 @@ func cvMetrics(fw *engine.Framework) (names, primary, junior []string) {
 	return names, primary, junior
 }
 
-func metricValues(f *ziping.SideSummary, ids []string) []*float64 {
+func metricValues(f *assess.SideSummary, ids []string) []*float64 {
 	out := make([]*float64, len(ids))
 	for i, id := range ids {
 		if v, ok := f.Metrics[id]; ok {
@@ -302,7 +303,7 @@ func metricValues(f *ziping.SideSummary, ids []string) []*float64 {
 }
 
 // rankingSheet is the ranking as a spreadsheet.
-func rankingSheet(u *ziping.OrgUnit, sel *selection, rk *ziping.Ranking) *ziping.Sheet {
+func rankingSheet(u *ziping.OrgUnit, sel *selection, rk *assess.Ranking) *ziping.Sheet {
 	fw := rk.Program.FW
 	sh := &ziping.Sheet{Name: "评价排名", Title: u.Name + strconv.Itoa(sel.Period) + "年度" + fw.Name + "排名",
 		Columns: []string{"排名", "并列", "单位代码", "单位", "状态", "总分", "满分", "等次/结论", "未达标项"}}
@@ -400,7 +401,7 @@ func (s *Server) rankingPublish(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	n, err := s.svc.PublishAll(r.Context(), a, u, sel.FW, sel.Period)
+	n, err := s.svc.Assess.PublishAll(r.Context(), a, u, sel.FW, sel.Period)
 	switch {
 	case ziping.ErrorKind(err) == ziping.Invalid:
 		s.setFlash(w, r, "没有已复核、待公布的评价结果。")
@@ -444,7 +445,7 @@ func (s *Server) noticePage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	// The public's view whoever asks: published results only, no rectification.
-	rk, err := s.svc.Ranking(r.Context(), nil, u, sel.FW, sel.Period, true)
+	rk, err := s.svc.Assess.Ranking(r.Context(), nil, u, sel.FW, sel.Period, true)
 	if err != nil {
 		return err
 	}

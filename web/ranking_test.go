@@ -18,7 +18,9 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"ziping"
+	"ziping/assess"
 	"ziping/engine"
+	"ziping/rectify"
 )
 
 // The assessment workflow driven through the service, so that the ranking and
@@ -29,7 +31,7 @@ const rkFW = "lxzz-county" // a framework scored in points, with grades
 // rkActor is the actor of a role of the fixture.
 func (f *fixture) rkActor(role string) *ziping.Actor {
 	f.t.Helper()
-	a, _, err := f.svc.Authenticate(f.ctx, f.login(role, false).token, "127.0.0.1")
+	a, _, err := f.svc.Accounts.Authenticate(f.ctx, f.login(role, false).token, "127.0.0.1")
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -46,19 +48,19 @@ func (f *fixture) rkAssess(fw, county string, period int, share float64, stage s
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	as, err := f.svc.StartAssessment(f.ctx, admin, fw, u, period, false)
+	as, err := f.svc.Assess.StartAssessment(f.ctx, admin, fw, u, period, false)
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	v, err := f.svc.Assessment(f.ctx, admin, as.ID)
+	v, err := f.svc.Assess.Assessment(f.ctx, admin, as.ID)
 	if err != nil {
 		f.t.Fatal(err)
 	}
 	fwk := v.Program.FW
-	score := func(in ziping.ScoreInput) {
+	score := func(in assess.ScoreInput) {
 		f.t.Helper()
 		in.Side, in.Justification = ziping.SideSelf, "按实际情况评分"
-		if _, err := f.svc.ScorePoint(f.ctx, admin, as.ID, in); err != nil {
+		if _, err := f.svc.Assess.ScorePoint(f.ctx, admin, as.ID, in); err != nil {
 			f.t.Fatalf("score %s: %v", in.Code, err)
 		}
 	}
@@ -71,7 +73,7 @@ func (f *fixture) rkAssess(fw, county string, period int, share float64, stage s
 			continue
 		}
 		if rkChecklist(fwk, pr.Code) {
-			score(ziping.ScoreInput{Code: pr.Code})
+			score(assess.ScoreInput{Code: pr.Code})
 			continue
 		}
 		// Below the maximum (and nothing for bonus items): no evidence is required.
@@ -79,19 +81,19 @@ func (f *fixture) rkAssess(fw, county string, period int, share float64, stage s
 		if bonus[pr.Code] || sc >= pr.Max {
 			sc = 0
 		}
-		score(ziping.ScoreInput{Code: pr.Code, Score: &sc})
+		score(assess.ScoreInput{Code: pr.Code, Score: &sc})
 	}
 	for _, vr := range v.Self.Vetoes {
 		if vr.Pending {
 			no := false
-			score(ziping.ScoreInput{Code: vr.Code, Triggered: &no})
+			score(assess.ScoreInput{Code: vr.Code, Triggered: &no})
 		}
 	}
 	f.writeReport(admin, as.ID, cleanReport)
 	steps := []func() error{
-		func() error { return f.svc.Submit(f.ctx, admin, as.ID, ziping.StatusDraft) },
-		func() error { return f.svc.Accept(f.ctx, reviewer, as.ID, "", "") },
-		func() error { return f.svc.Publish(f.ctx, reviewer, as.ID, "") },
+		func() error { return f.svc.Assess.Submit(f.ctx, admin, as.ID, ziping.StatusDraft) },
+		func() error { return f.svc.Assess.Accept(f.ctx, reviewer, as.ID, "", "") },
+		func() error { return f.svc.Assess.Publish(f.ctx, reviewer, as.ID, "") },
 	}
 	n := map[string]int{ziping.StatusDraft: 0, ziping.StatusSubmitted: 1, ziping.StatusReviewed: 2, ziping.StatusPublished: 3}[stage]
 	for _, step := range steps[:n] {
@@ -147,13 +149,13 @@ func (f *fixture) rkProblems(as *ziping.Assessment) []ziping.Problem {
 }
 
 // rkSummary is the final result of an assessment as the ranking reads it.
-func (f *fixture) rkSummary(as *ziping.Assessment) *ziping.SideSummary {
+func (f *fixture) rkSummary(as *ziping.Assessment) *assess.SideSummary {
 	f.t.Helper()
 	as, err := f.svc.Store.Assessment(f.ctx, as.ID)
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	sm, err := ziping.SummaryOf(as)
+	sm, err := assess.SummaryOf(as)
 	if err != nil || sm.Final() == nil {
 		f.t.Fatalf("summary of %d: %v", as.ID, err)
 	}
@@ -163,7 +165,7 @@ func (f *fixture) rkSummary(as *ziping.Assessment) *ziping.SideSummary {
 // rkAs sends a request with a session of a user who is not one of the fixture's roles.
 func (f *fixture) rkAs(user, method, path string) *httptest.ResponseRecorder {
 	f.t.Helper()
-	tok, _, _, err := f.svc.Login(f.ctx, user, password(user), "127.0.0.1")
+	tok, _, _, err := f.svc.Accounts.Login(f.ctx, user, password(user), "127.0.0.1")
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -379,7 +381,7 @@ func TestResultsNotice(t *testing.T) {
 	}
 	// Only reviewers publish.
 	f.addUser("filler9", ziping.RoleFiller, "990100")
-	tok, sess, _, err := f.svc.Login(f.ctx, "filler9", password("filler9"), "127.0.0.1")
+	tok, sess, _, err := f.svc.Accounts.Login(f.ctx, "filler9", password("filler9"), "127.0.0.1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -406,12 +408,12 @@ func TestRankingOverdue(t *testing.T) {
 	ps := f.rkProblems(k2)
 	admin := f.rkActor("admin")
 	late := ps[0]
-	if _, err := f.svc.UpdateProblem(f.ctx, admin, late.ID, ziping.ProblemUpdate{Measures: "补充配备", Owner: "教育局", Status: ziping.ProblemInProgress,
+	if _, err := f.svc.Rectify.UpdateProblem(f.ctx, admin, late.ID, rectify.ProblemUpdate{Measures: "补充配备", Owner: "教育局", Status: ziping.ProblemInProgress,
 		Deadline: time.Date(2024, 4, 30, 0, 0, 0, 0, time.UTC), Version: late.Version}); err != nil {
 		t.Fatal(err)
 	}
 	if len(ps) > 1 {
-		if _, err := f.svc.UpdateProblem(f.ctx, admin, ps[1].ID, ziping.ProblemUpdate{Status: ziping.ProblemOpen,
+		if _, err := f.svc.Rectify.UpdateProblem(f.ctx, admin, ps[1].ID, rectify.ProblemUpdate{Status: ziping.ProblemOpen,
 			Deadline: time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC), Version: ps[1].Version}); err != nil {
 			t.Fatal(err)
 		}
@@ -452,13 +454,13 @@ func TestRankText(t *testing.T) {
 		}
 	}
 	for _, c := range []struct {
-		row  ziping.RankingRow
+		row  assess.RankingRow
 		want string
 	}{
-		{ziping.RankingRow{HasPrev: true, Change: 1.5}, "+1.5"},
-		{ziping.RankingRow{HasPrev: true, Change: -2}, "−2"},
-		{ziping.RankingRow{HasPrev: true}, "0"},
-		{ziping.RankingRow{}, "新"},
+		{assess.RankingRow{HasPrev: true, Change: 1.5}, "+1.5"},
+		{assess.RankingRow{HasPrev: true, Change: -2}, "−2"},
+		{assess.RankingRow{HasPrev: true}, "0"},
+		{assess.RankingRow{}, "新"},
 	} {
 		if got, _ := changeText(c.row); got != c.want {
 			t.Errorf("changeText(%+v) = %q, want %q", c.row, got, c.want)
@@ -471,7 +473,7 @@ func TestRankText(t *testing.T) {
 func TestRankingJSONEscaping(t *testing.T) {
 	f := newFixture(t, 30)
 	const name = "</script><script>alert(1)</script>县"
-	if _, err := f.svc.AddUnit(f.ctx, ziping.System, "990199", name, ziping.LevelCounty, "990100"); err != nil {
+	if _, err := f.svc.Data.AddUnit(f.ctx, ziping.System, "990199", name, ziping.LevelCounty, "990100"); err != nil {
 		t.Fatal(err)
 	}
 	f.rkAssess(rkFW, "990199", 2024, 0.5, ziping.StatusDraft)

@@ -29,7 +29,7 @@ var embedded embed.FS
 // pageNames are the page templates; each is parsed with layout.html and parts.html.
 var pageNames = []string{"login", "error", "empty", "area", "county", "school", "score", "explain", "frameworks", "framework",
 	"import", "entry", "audit", "auditverify", "assessments", "assessment",
-	"ranking", "notice", "ledger", "problem", "report"}
+	"ranking", "notice", "ledger", "problem", "report", "users", "password"}
 
 // pageSet holds every page parsed with the layout.
 type pageSet struct{ byName map[string]*template.Template }
@@ -101,6 +101,7 @@ type crumb struct{ Name, URL string } // no URL: shown as text
 type userView struct {
 	Name, Role, Scope, Home string
 	Audit                   bool // may open the audit trail
+	Admin                   bool // may manage users
 }
 
 // render executes a page into a buffer and writes it only when it is complete, so
@@ -149,7 +150,7 @@ func (s *Server) putBuf(b *bytes.Buffer) {
 }
 
 func newUserView(a *ziping.Actor) *userView {
-	u := &userView{Name: a.User.Name, Role: roleName(a.User.Role), Home: "/", Audit: canAudit(a)}
+	u := &userView{Name: a.User.Name, Role: roleName(a.User.Role), Home: "/", Audit: canAudit(a), Admin: a.IsAdmin()}
 	if u.Name == "" {
 		u.Name = a.User.Username
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"ziping"
+	"ziping/assess"
 )
 
 // reportPage is the editor of an assessment's self-evaluation report (自评报告):
@@ -46,7 +47,7 @@ const reportStarter = `## 基本情况
 
 ## 存在问题
 
-## 改进措施（下一步工作）
+## 下一步工作打算
 
 （请填写改进措施）
 `
@@ -66,7 +67,7 @@ func (s *Server) reportShow(w http.ResponseWriter, r *http.Request) error {
 // page first (a refusal shown with the text that was typed).
 func (s *Server) renderReport(w http.ResponseWriter, r *http.Request, status int, id int64, edit func(*reportPage)) error {
 	a := info(r).actor
-	v, d, err := s.svc.ReportOf(r.Context(), a, id)
+	v, d, err := s.svc.Reports.ReportOf(r.Context(), a, id)
 	if err != nil {
 		return err
 	}
@@ -83,12 +84,12 @@ func (s *Server) renderReport(w http.ResponseWriter, r *http.Request, status int
 	if p.Text == "" && p.CanEdit {
 		p.Text = reportStarter
 	}
-	issues, err := s.svc.ReportIssues(v)
+	issues, err := s.svc.Reports.ReportIssues(v)
 	if err != nil {
 		s.log.Error("report_issues", "assessment", id, "err", err)
 		p.IssuesError = "自评报告暂时无法生成，请稍后重试或联系管理员。"
 	}
-	if p.Removed, p.Added, err = s.svc.ReportChanges(v); err != nil {
+	if p.Removed, p.Added, err = s.svc.Reports.ReportChanges(v); err != nil {
 		s.log.Error("report_changes", "assessment", id, "err", err)
 	}
 	for _, is := range issues {
@@ -124,7 +125,7 @@ func (s *Server) reportSave(w http.ResponseWriter, r *http.Request) error {
 	if verr != nil || version < 0 {
 		err = ziping.Errorf(ziping.Invalid, "页面已过期，请刷新后重试")
 	} else {
-		_, err = s.svc.SaveReport(r.Context(), info(r).actor, id, []byte(text), version)
+		_, err = s.svc.Reports.SaveReport(r.Context(), info(r).actor, id, []byte(text), version)
 	}
 	if err == nil {
 		return s.done(w, r, "自评报告已保存。", reportURL(id))
@@ -147,16 +148,16 @@ func (s *Server) reportDownload(format string) handlerFunc {
 		}
 		a := info(r).actor
 		var buf bytes.Buffer
-		var link func(*ziping.AssessmentView, string) string
+		var link func(*assess.AssessmentView, string) string
 		if format == "html" {
 			link = s.reportMetricURL
 		}
-		if err := s.svc.WriteReportWith(r.Context(), a, id, format, &buf, link); err != nil {
+		if err := s.svc.Reports.WriteReportWith(r.Context(), a, id, format, &buf, link); err != nil {
 			return err
 		}
 		name := "report-" + strconv.FormatInt(id, 10) + "." + format
 		title := name
-		if v, err := s.svc.Assessment(r.Context(), a, id); err == nil {
+		if v, err := s.svc.Assess.Assessment(r.Context(), a, id); err == nil {
 			title = v.Unit.Name + strconv.Itoa(v.Assessment.Period) + "年度自评报告." + format
 		}
 		switch format {
@@ -176,18 +177,18 @@ func (s *Server) reportPreview(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v, err := s.svc.Assessment(r.Context(), info(r).actor, id)
+	v, err := s.svc.Assess.Assessment(r.Context(), info(r).actor, id)
 	if err != nil {
 		return err
 	}
-	if s.svc.Reports == nil {
+	if s.svc.Reports.Reporter == nil {
 		return ziping.Errorf(ziping.NotFound, "本系统未启用自评报告")
 	}
 	text := strings.ReplaceAll(r.PostForm.Get("text"), "\r\n", "\n")
 	var buf bytes.Buffer
-	if err := s.svc.Reports.Write(r.Context(), &buf, "html", v.Program.FW, v.Self, []byte(text),
-		ziping.ReportMeta{Issuer: v.Unit.Name + "人民政府", Date: s.now(),
-			MetricURL: func(id string) string { return s.reportMetricURL(v, id) }}); err != nil {
+	meta := s.svc.Reports.ReportMetaOf(v)
+	meta.MetricURL = func(id string) string { return s.reportMetricURL(v, id) }
+	if err := s.svc.Reports.Reporter.Write(r.Context(), &buf, "html", v.Program.FW, v.Self, []byte(text), meta); err != nil {
 		return err
 	}
 	return sendReportHTML(w, &buf)
@@ -196,7 +197,7 @@ func (s *Server) reportPreview(w http.ResponseWriter, r *http.Request) error {
 // reportMetricURL is the explain page of a metric of the assessment's unit, in its
 // framework and period: where a value bound in the report links to. "" when the
 // explain page does not know the framework (it knows the built-in ones only).
-func (s *Server) reportMetricURL(v *ziping.AssessmentView, metric string) string {
+func (s *Server) reportMetricURL(v *assess.AssessmentView, metric string) string {
 	fw := v.Program.FW
 	if s.programs[fw.ID] == nil {
 		return ""

@@ -15,7 +15,7 @@ func TestReportHTMLLinksMetrics(t *testing.T) {
 	a := f.actor("filler")
 	id := f.startAssessment(a, "990102", testFW, 2024)
 	f.scoreRest(a, id)
-	v, err := f.svc.Assessment(f.ctx, a, id)
+	v, err := f.svc.Assess.Assessment(f.ctx, a, id)
 	if err != nil {
 		t.Fatal(err)
 	}

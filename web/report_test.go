@@ -11,6 +11,7 @@ import (
 
 	"ziping"
 	"ziping/browsertest"
+	"ziping/dataset"
 	"ziping/engine"
 )
 
@@ -31,11 +32,11 @@ const cleanReport = `## 基本情况
 // writeReport saves narrative as the report of assessment id.
 func (f *fixture) writeReport(a *ziping.Actor, id int64, narrative string) {
 	f.t.Helper()
-	_, d, err := f.svc.ReportOf(f.ctx, a, id)
+	_, d, err := f.svc.Reports.ReportOf(f.ctx, a, id)
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	if _, err := f.svc.SaveReport(f.ctx, a, id, []byte(narrative), d.Version); err != nil {
+	if _, err := f.svc.Reports.SaveReport(f.ctx, a, id, []byte(narrative), d.Version); err != nil {
 		f.t.Fatalf("save report: %v", err)
 	}
 }
@@ -243,7 +244,7 @@ func TestBrowserReport(t *testing.T) {
 	if st := browsertest.Response(t, ctx, chromedp.Click(chromedp.ID("report-save"))); st != 200 || pagePath(t, ctx) != editor {
 		t.Fatalf("save: status %d at %s: %s", st, pagePath(t, ctx), browsertest.Text(t, ctx, "main"))
 	}
-	if txt := browsertest.Text(t, ctx, "#report-lint"); !strings.Contains(txt, "x%") || !strings.Contains(txt, "改进措施") {
+	if txt := browsertest.Text(t, ctx, "#report-lint"); !strings.Contains(txt, "x%") || !strings.Contains(txt, "下一步工作打算") {
 		t.Fatalf("lint panel: %s", txt)
 	}
 	if st := browsertest.Response(t, ctx, chromedp.Click(chromedp.ID("report-back"))); st != 200 || pagePath(t, ctx) != page {
@@ -283,18 +284,18 @@ func TestReportChanges(t *testing.T) {
 	for i := range col {
 		col[i] *= 3 // every school oversize: new deductions
 	}
-	if _, err := f.svc.ImportDataset(f.ctx, ziping.System, ds, ziping.ImportSource{File: "改.xlsx"}); err != nil {
+	if _, err := f.svc.Data.ImportDataset(f.ctx, ziping.System, ds, dataset.ImportSource{File: "改.xlsx"}); err != nil {
 		t.Fatal(err)
 	}
 	body := f.do(request{role: "filler", method: "GET", path: page}).Body.String()
 	if !strings.Contains(body, `id="report-changes"`) || !strings.Contains(body, `class="added"`) {
 		t.Fatalf("no changes shown after the data changed:\n%.2000s", body)
 	}
-	_, d, err := f.svc.ReportOf(f.ctx, filler, id)
+	_, d, err := f.svc.Reports.ReportOf(f.ctx, filler, id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.svc.SaveReport(f.ctx, filler, id, d.Narrative, d.Version); err != nil {
+	if _, err := f.svc.Reports.SaveReport(f.ctx, filler, id, d.Narrative, d.Version); err != nil {
 		t.Fatal(err)
 	}
 	if body := f.do(request{role: "filler", method: "GET", path: page}).Body.String(); strings.Contains(body, `id="report-changes"`) {

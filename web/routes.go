@@ -3,6 +3,8 @@ package web
 import (
 	"net/http"
 
+	"ziping/reporting"
+
 	"ziping"
 )
 
@@ -78,6 +80,14 @@ func (s *Server) routeTable() []route {
 		{"GET /assessments/{id}/notice.docx", download, s.noticeDocx},
 		{"GET /audit", signedIn, s.auditPage},
 		{"GET /audit/verify", signedIn, s.auditVerify},
+		// accounts: users for admins, one's own password for everyone
+		{"GET /admin/users", signedIn, s.usersPage},
+		{"POST /admin/users/{name}/unlock", signedIn, s.userAction("unlock")},
+		{"POST /admin/users/{name}/disable", signedIn, s.userAction("disable")},
+		{"POST /admin/users/{name}/enable", signedIn, s.userAction("enable")},
+		{"POST /admin/schools/move", signedIn, s.schoolMove},
+		{"GET /account/password", signedIn, s.passwordForm},
+		{"POST /account/password", signedIn, s.passwordChange},
 	}
 }
 
@@ -92,7 +102,7 @@ const (
 )
 
 // reportSaveRoute and reportPreviewRoute post a report's narrative, which may be as
-// large as ziping.MaxNarrative (form-encoded: up to three bytes a byte).
+// large as reporting.MaxNarrative (form-encoded: up to three bytes a byte).
 const (
 	reportSaveRoute    = "POST /assessments/{id}/report"
 	reportPreviewRoute = "POST /assessments/{id}/report/preview"
@@ -116,7 +126,7 @@ func (s *Server) bodyLimit(pattern string) int64 {
 		return n + maxBody
 	}
 	if pattern == reportSaveRoute || pattern == reportPreviewRoute {
-		return 3*ziping.MaxNarrative + maxBody
+		return 3*reporting.MaxNarrative + maxBody
 	}
 	return maxBody
 }

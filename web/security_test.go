@@ -2,6 +2,7 @@ package web
 
 import (
 	"crypto/tls"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -35,11 +36,21 @@ func (f *fixture) loginForm(t *testing.T) (token string, cookie http.Header) {
 // postLogin posts the login form from ip.
 func (f *fixture) postLogin(t *testing.T, ip, user, pass string) *httptest.ResponseRecorder {
 	t.Helper()
+	return f.postLoginDevice(t, ip, user, pass, "")
+}
+
+// postLoginDevice posts the login form from ip with a device cookie (none when
+// empty).
+func (f *fixture) postLoginDevice(t *testing.T, ip, user, pass, device string) *httptest.ResponseRecorder {
+	t.Helper()
 	tok, h := f.loginForm(t)
 	form := url.Values{"username": {user}, "password": {pass}, csrfField: {tok}, "next": {"/units/990102?period=2024"}}
 	req := httptest.NewRequest(http.MethodPost, "/login", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header["Cookie"] = h["Cookie"]
+	if device != "" {
+		req.AddCookie(&http.Cookie{Name: deviceCookie, Value: device})
+	}
 	req.RemoteAddr = ip + ":40000"
 	w := httptest.NewRecorder()
 	f.h.ServeHTTP(w, req)
@@ -113,13 +124,43 @@ func TestLoginLockout(t *testing.T) {
 			t.Fatalf("attempt %d: %d", i+1, w.Code)
 		}
 	}
+	// Refused in the words of a wrong password: a lock would tell the name exists.
 	w := f.postLogin(t, "10.0.0.2", "viewer3", password("viewer3"))
-	if w.Code != http.StatusUnauthorized || !strings.Contains(w.Body.String(), "账号已锁定") {
+	if w.Code != http.StatusUnauthorized || !strings.Contains(w.Body.String(), "用户名或密码错误") {
 		t.Fatalf("after five wrong passwords: %d %s", w.Code, w.Body.String())
 	}
 	f.clock.add(16 * time.Minute)
 	if w := f.postLogin(t, "10.0.0.2", "viewer3", password("viewer3")); w.Code != http.StatusSeeOther {
 		t.Errorf("after the lock: %d", w.Code)
+	}
+}
+
+// TestLoginDeviceCookie: the owner's browser, which signed in before, is not held
+// by the lock others' wrong passwords put on the account; a browser without the
+// cookie is. Before issue 9 five wrong passwords from anywhere locked the owner out
+// for 15 minutes, repeatably.
+func TestLoginDeviceCookie(t *testing.T) {
+	f := newFixture(t, 60)
+	w := f.postLogin(t, "10.0.0.5", "viewer3", password("viewer3"))
+	var device *http.Cookie
+	for _, c := range w.Result().Cookies() {
+		if c.Name == deviceCookie {
+			device = c
+		}
+	}
+	if w.Code != http.StatusSeeOther || device == nil || !device.HttpOnly || device.Path != "/login" || device.SameSite != http.SameSiteStrictMode || device.MaxAge <= 0 {
+		t.Fatalf("first sign-in: %d, device cookie %+v", w.Code, device)
+	}
+	for i := range 5 {
+		if w := f.postLogin(t, fmt.Sprintf("10.9.0.%d", i), "viewer3", "attacker-guess-1"); w.Code != http.StatusUnauthorized {
+			t.Fatalf("guess %d: %d", i, w.Code)
+		}
+	}
+	if w := f.postLogin(t, "10.0.0.6", "viewer3", password("viewer3")); w.Code != http.StatusUnauthorized {
+		t.Errorf("a new browser while locked: %d; want 401", w.Code)
+	}
+	if w := f.postLoginDevice(t, "10.0.0.5", "viewer3", password("viewer3"), device.Value); w.Code != http.StatusSeeOther {
+		t.Errorf("the owner's browser while others locked the account: %d; want 303", w.Code)
 	}
 }
 

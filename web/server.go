@@ -5,20 +5,24 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/netip"
-	"os"
-	"path/filepath"
 	"sync"
 	"time"
 
 	"ziping"
+	"ziping/account"
+	"ziping/assess"
+	"ziping/dataset"
 	"ziping/engine"
 	"ziping/frameworks"
+	"ziping/rectify"
+	"ziping/reporting"
 )
 
 // ScoreSheetWriter writes evaluation results as a workbook. cmd/ziping passes
@@ -57,15 +61,18 @@ type Options struct {
 	// MaxUpload bounds an uploaded spreadsheet; 20 MiB when zero.
 	MaxUpload int64
 	// MaxEvidence bounds an uploaded evidence file; when zero, the service's
-	// MaxEvidence, or else ziping.DefaultMaxEvidence. The service checks its own
+	// MaxEvidence, or else assess.DefaultMaxEvidence. The service checks its own
 	// limit again, so cmd/ziping sets both, or neither.
 	MaxEvidence int64
 	// UnzipSizeLimit bounds what an uploaded .xlsx may inflate to (200 MiB when
 	// zero), UnzipXMLSizeLimit what excelize keeps in memory (100 MiB when zero).
 	UnzipSizeLimit, UnzipXMLSizeLimit int64
-	// UploadDir keeps uploads between preview and confirm; os.TempDir()/ziping-uploads
-	// when empty.
-	UploadDir string
+	// MaxPreviews bounds the uploads this instance reads for a preview at once (2
+	// when zero); a preview waits at most PreviewWait (5 s when zero) for a turn,
+	// then gets 429. Uploads waiting for confirmation are kept in the database and
+	// bounded per user by the service (dataset.UploadLimits).
+	MaxPreviews int
+	PreviewWait time.Duration
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For is believed, for
 	// the client address the audit trail, the session and the sign-in rate limit use.
 	// Empty: the connection's address, whatever the headers say.
@@ -91,8 +98,11 @@ func (o Options) withDefaults() Options {
 	if o.UnzipXMLSizeLimit == 0 {
 		o.UnzipXMLSizeLimit = 100 << 20
 	}
-	if o.UploadDir == "" {
-		o.UploadDir = filepath.Join(os.TempDir(), "ziping-uploads")
+	if o.MaxPreviews == 0 {
+		o.MaxPreviews = 2
+	}
+	if o.PreviewWait == 0 {
+		o.PreviewWait = 5 * time.Second
 	}
 	if o.DefaultFramework == "" {
 		o.DefaultFramework = "yzjh-2017"
@@ -100,9 +110,36 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
+// Store is what pages read straight from the store: the org tree, school rows and
+// facts, the periods, an evidence row, a user by name and the audit trail. Every
+// change goes through a service.
+type Store interface {
+	Unit(ctx context.Context, id int64) (*ziping.OrgUnit, error)
+	UnitByCode(ctx context.Context, code string) (*ziping.OrgUnit, error)
+	Subtree(ctx context.Context, root *ziping.OrgUnit, levels ...string) ([]ziping.OrgUnit, error)
+	Schools(ctx context.Context, q ziping.SchoolQuery) ([]ziping.SchoolRecord, int, error)
+	Facts(ctx context.Context, unitIDs []int64, period int) ([]ziping.FactRecord, error)
+	Periods(ctx context.Context) ([]int, error)
+	Evidence(ctx context.Context, id int64) (*ziping.Evidence, error)
+	UserByName(ctx context.Context, username string) (*ziping.User, error)
+	Audit(ctx context.Context, q ziping.AuditQuery) ([]ziping.AuditEntry, error)
+}
+
+// Services are the use cases the web application calls, the auditor whose chain
+// the audit page verifies, and the store its pages read; cmd/ziping builds them.
+type Services struct {
+	Accounts *account.Service
+	Data     *dataset.Service
+	Assess   *assess.Service
+	Rectify  *rectify.Service
+	Reports  *reporting.Service
+	Audit    *ziping.Auditor
+	Store    Store
+}
+
 // Server is the web application.
 type Server struct {
-	svc      *ziping.Service
+	svc      Services
 	log      *slog.Logger
 	opts     Options
 	pages    *pageSet
@@ -112,15 +149,16 @@ type Server struct {
 	standards map[string]map[string][]standard
 	fwIDs     []string
 	limiter   *limiter
+	previews  *previewSlots
 	handler   http.Handler
 	bufs      sync.Pool // page buffers (render)
 }
 
 // New builds the server: it compiles the built-in frameworks and parses every page
 // template, so that a broken template stops the start, not a request.
-func New(svc *ziping.Service, log *slog.Logger, opts Options) (*Server, error) {
-	if svc == nil || log == nil {
-		return nil, errors.New("web: a service and a logger are required")
+func New(svc Services, log *slog.Logger, opts Options) (*Server, error) {
+	if svc.Accounts == nil || svc.Data == nil || svc.Assess == nil || svc.Rectify == nil || svc.Reports == nil || svc.Audit == nil || svc.Store == nil || log == nil {
+		return nil, errors.New("web: every service, the store and a logger are required")
 	}
 	if opts.ScoreSheet == nil {
 		return nil, errors.New("web: Options.ScoreSheet is required")
@@ -130,10 +168,10 @@ func New(svc *ziping.Service, log *slog.Logger, opts Options) (*Server, error) {
 	}
 	opts = opts.withDefaults()
 	if opts.MaxEvidence == 0 {
-		opts.MaxEvidence = svc.MaxEvidence
+		opts.MaxEvidence = svc.Assess.MaxEvidence
 	}
 	if opts.MaxEvidence == 0 {
-		opts.MaxEvidence = ziping.DefaultMaxEvidence
+		opts.MaxEvidence = assess.DefaultMaxEvidence
 	}
 	s := &Server{svc: svc, log: log, opts: opts, programs: map[string]*engine.Program{},
 		standards: map[string]map[string][]standard{}, fwIDs: frameworks.IDs()}
@@ -154,11 +192,12 @@ func New(svc *ziping.Service, log *slog.Logger, opts Options) (*Server, error) {
 	if s.pages, err = parsePages(s.templateFS()); err != nil {
 		return nil, err
 	}
-	now := svc.Now // the service's clock, so that tests move both together
+	now := svc.Accounts.Now // the services' clock, so that tests move both together
 	if now == nil {
 		now = time.Now
 	}
 	s.limiter = newLimiter(opts.LoginRate, opts.LoginWindow, now)
+	s.previews = newPreviewSlots(opts.MaxPreviews, opts.PreviewWait)
 	s.handler = s.routes()
 	return s, nil
 }

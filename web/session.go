@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"ziping"
+	"ziping/account"
 )
 
 const (
@@ -18,7 +19,12 @@ const (
 	// loginCookie holds the token of the login form (double submit): there is no
 	// session yet to keep it in, and a login POST is a POST like any other.
 	loginCookie = "ziping_login"
-	csrfField   = "csrf"
+	// deviceCookie names the account this browser last signed in to (a signed
+	// value, OWASP's device cookie): a lockout that others' guesses caused does not
+	// hold this browser. It is sent to the login form only.
+	deviceCookie = "ziping_device"
+	deviceMaxAge = 365 * 24 * 3600
+	csrfField    = "csrf"
 )
 
 // authenticate signs in the request's session for routes that need one.
@@ -30,7 +36,7 @@ func (s *Server) authenticate(r *http.Request, ri *reqInfo, acc access) error {
 	if c, err := r.Cookie(sessionCookie); err == nil {
 		token = c.Value
 	}
-	a, sess, err := s.svc.Authenticate(r.Context(), token, s.clientIP(r))
+	a, sess, err := s.svc.Accounts.Authenticate(r.Context(), token, s.clientIP(r))
 	if err != nil {
 		return err
 	}
@@ -121,7 +127,7 @@ type loginPage struct {
 func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
 	next := safeNext(r.URL.Query().Get("next"))
 	if c, err := r.Cookie(sessionCookie); err == nil {
-		if _, _, err := s.svc.Authenticate(r.Context(), c.Value, s.clientIP(r)); err == nil {
+		if _, _, err := s.svc.Accounts.Authenticate(r.Context(), c.Value, s.clientIP(r)); err == nil {
 			http.Redirect(w, r, next, http.StatusSeeOther)
 			return nil
 		}
@@ -155,15 +161,27 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		p.Error = "请输入用户名和密码"
 		return s.renderLogin(w, r, http.StatusBadRequest, p)
 	}
-	token, _, _, err := s.svc.Login(r.Context(), p.Username, password, ip)
-	if ziping.ErrorKind(err) == ziping.Unauthorized {
+	device := ""
+	if c, err := r.Cookie(deviceCookie); err == nil {
+		device = c.Value
+	}
+	res, err := s.svc.Accounts.LoginWith(r.Context(), account.LoginAttempt{Username: p.Username, Password: password, IP: ip, Device: device})
+	switch ziping.ErrorKind(err) {
+	case ziping.Unauthorized:
 		p.Error = safeMessage(err, http.StatusUnauthorized)
 		return s.renderLogin(w, r, http.StatusUnauthorized, p)
+	case ziping.Busy:
+		p.Error = safeMessage(err, http.StatusTooManyRequests)
+		return s.renderLogin(w, r, http.StatusTooManyRequests, p)
 	}
 	if err != nil {
 		return err
 	}
-	s.setCookie(w, r, sessionCookie, token, "/", http.SameSiteLaxMode)
+	s.setCookie(w, r, sessionCookie, res.Token, "/", http.SameSiteLaxMode)
+	if res.Device != "" {
+		http.SetCookie(w, &http.Cookie{Name: deviceCookie, Value: res.Device, Path: "/login", MaxAge: deviceMaxAge, HttpOnly: true,
+			SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil || s.opts.SecureCookies})
+	}
 	clearCookie(w, r, loginCookie, "/login")
 	http.Redirect(w, r, p.Next, http.StatusSeeOther)
 	return nil
@@ -174,7 +192,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return ziping.Errorf(ziping.Unauthorized, "请先登录")
 	}
-	if err := s.svc.Logout(r.Context(), info(r).actor, c.Value); err != nil {
+	if err := s.svc.Accounts.Logout(r.Context(), info(r).actor, c.Value); err != nil {
 		return err
 	}
 	clearCookie(w, r, sessionCookie, "/")

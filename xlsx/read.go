@@ -35,6 +35,8 @@ type ReadOptions struct {
 	// An evaluation sets it to what its framework needs (engine.Program.SchoolPeriods);
 	// an import, which keeps everything, does not.
 	SchoolPeriods func(periods []int) []int
+	// Locator, when not nil, is filled so that school codes can be located later.
+	Locator *Locator
 }
 
 // Input is one already-open file for ReadFrom.
@@ -107,6 +109,9 @@ func ReadFromWithWarnings(inputs []Input, opt ReadOptions) (*engine.Dataset, []z
 	// Every cell kept was copied out of the files by now.
 	for _, unmap := range r.unmaps {
 		unmap()
+	}
+	if r.opt.Locator != nil {
+		r.opt.Locator.tables = r.tables
 	}
 	if size > bigInput {
 		// The file buffers are garbage now, but the collector set its next goal

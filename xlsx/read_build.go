@@ -32,6 +32,7 @@ func (r *reader) build() (*engine.Dataset, error) {
 		snap.Finish(len(ds.Units))
 		ds.Periods[int(per)] = snap
 	}
+	r.releaseSlabs()
 	return ds, nil
 }
 

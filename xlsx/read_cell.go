@@ -30,6 +30,16 @@ const (
 	reasonNoCounty    = "区县代码不在区县数据表中"
 	reasonNoTable     = "没有找到学校表或区县数据表（表头须含“学校代码”或“区县代码”列）"
 	reasonDerived     = "此列由系统计算，不能导入，请删除"
+	reasonRange       = "超出合理范围（应在%s至%s%s之间），请检查是否多打了数字"
+	reasonTooLong     = "过长：%s不能超过%d个字符"
+)
+
+// Per-cell limits of the text columns: an official school code is 10 to 12 digits,
+// names a few dozen characters. The bounds leave room for unusual data and refuse a
+// cell that would bloat every page showing it.
+const (
+	maxCodeLen = 32
+	maxNameLen = 200
 )
 
 // stageKind is the 学段 of a source row: a single stage, or a combined school given

@@ -1,8 +1,10 @@
 package xlsx
 
 import (
+	"fmt"
 	"math"
 	"strings"
+	"unicode/utf8"
 
 	"ziping/engine"
 )
@@ -48,6 +50,9 @@ func (p *factsPart) row(n int, f []string) {
 	name := field(f, L[tfCountyName])
 	if name == "" && L[tfCountyName] >= 0 {
 		p.bad(n, L[tfCountyName], "", reasonEmptyText)
+	}
+	if len(name) > maxNameLen && utf8.RuneCountInString(name) > maxNameLen {
+		p.bad(n, L[tfCountyName], truncate(name, 20), fmt.Sprintf(reasonTooLong, "区县名称", maxNameLen))
 	}
 	city := field(f, L[tfCityCode])
 	if city != "" && !sixDigits(city) {
@@ -129,6 +134,9 @@ func readCell(e *engine.Element, s string, src source, pctFmt bool) (float64, st
 		return v, reasonNegative
 	case e.Kind == engine.KindCount && v != math.Trunc(v):
 		return v, reasonNotWhole
+	case !e.InRange(v):
+		lo, hi := e.Range()
+		return v, fmt.Sprintf(reasonRange, formatNumber(lo), formatNumber(hi), e.Unit)
 	}
 	return v, ""
 }

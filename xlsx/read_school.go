@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"unicode/utf8"
 
 	"ziping/engine"
 )
@@ -28,6 +29,7 @@ type schoolPart struct {
 	num      [][]float64   // by element index; nil when the table lacks the element
 	roles    []role        // by position in lay.nums
 	kinds    []engine.Kind // by position in lay.nums
+	maxes    []float64     // by position in lay.nums: the element's bound
 
 	periods   []int32 // distinct periods of the rows
 	counties  []countyRef
@@ -86,6 +88,8 @@ func newSchoolPart(t *table, rows int, sl *slabs, i int) *schoolPart {
 		}
 		p.roles = append(p.roles, roleOf(nf.elem))
 		p.kinds = append(p.kinds, engine.SchoolElements[nf.elem].Kind)
+		_, hi := engine.SchoolElements[nf.elem].Range()
+		p.maxes = append(p.maxes, hi)
 	}
 	p.inSlab(sl, i)
 	return p
@@ -112,6 +116,8 @@ func (p *schoolPart) row(n int, f []string) {
 func (p *schoolPart) text(n int, f []string) schoolRow {
 	L := &p.lay.text
 	r := schoolRow{code: p.need(n, f, L[tfSchoolCode]), name: p.need(n, f, L[tfSchoolName])}
+	p.limitLen(n, L[tfSchoolCode], r.code, "学校代码", maxCodeLen)
+	p.limitLen(n, L[tfSchoolName], r.name, "学校名称", maxNameLen)
 	r.county = p.countyOf(n, f)
 	if s := p.need(n, f, L[tfStage]); s != "" {
 		if r.kind = parseStageKind(s); r.kind == stageBad {
@@ -142,6 +148,21 @@ func (p *schoolPart) text(n int, f []string) schoolRow {
 		p.bad(n, L[tfPeriod], s, reason)
 	}
 	return r
+}
+
+// limitLen reports text cell col of row n when it is longer than max characters.
+func (p *schoolPart) limitLen(n, col int, s, what string, max int) {
+	if len(s) > max && utf8.RuneCountInString(s) > max {
+		p.bad(n, col, truncate(s, 20), fmt.Sprintf(reasonTooLong, what, max))
+	}
+}
+
+// truncate shortens s to n characters and an ellipsis, for showing a bad cell.
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n]) + "…"
 }
 
 // need returns the required text cell col of row n, reporting it when empty. An
@@ -176,6 +197,7 @@ func (p *schoolPart) countyOf(n int, f []string) int32 {
 		k, ok = p.countyIdx[key]
 	}
 	name := field(f, p.lay.text[tfCountyName])
+	p.limitLen(n, p.lay.text[tfCountyName], name, "区县名称", maxNameLen)
 	switch {
 	case !ok:
 		k = int32(len(p.counties))
@@ -193,7 +215,7 @@ func (p *schoolPart) countyOf(n int, f []string) int32 {
 func (p *schoolPart) numbers(n int, f []string, kind stageKind) {
 	for k, nf := range p.lay.nums {
 		if len(nf.srcs) == 1 && nf.srcs[0].factor == 0 && nf.srcs[0].col < len(f) {
-			if v, ok := fastCell(f[nf.srcs[0].col], nf.srcs[0].exp, p.kinds[k]); ok {
+			if v, ok := fastCell(f[nf.srcs[0].col], nf.srcs[0].exp, p.kinds[k]); ok && v <= p.maxes[k] {
 				p.vals[nf.elem], p.have[nf.elem] = v, true
 				continue
 			}

@@ -95,3 +95,14 @@ func assembleInPlace(pieces []piece, e, n int) []float64 {
 	}
 	return slab[:n:n]
 }
+
+// releaseSlabs lets the slabs go once every period is assembled: a Locator keeps
+// the tables and their parts after reading, and a slab gathered from (not
+// assembled in place) would otherwise stay alive with them.
+func (r *reader) releaseSlabs() {
+	for _, t := range r.tables {
+		for _, p := range t.schools {
+			p.slab = nil
+		}
+	}
+}

@@ -3,23 +3,21 @@ package main
 import (
 	"bufio"
 	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"math/big"
-	"os"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"ziping"
-	"ziping/frameworks"
+	"ziping/account"
 )
 
 func runMigrate(e *env, args []string) error {
 	fs := newFlags(e, "migrate", "migrate [--db URL]")
 	db := fs.String("db", "", "数据库：sqlite:文件 或 postgres://…（默认 ZIPING_DB 或 "+defaultDB+"）")
+	auditFlags(e, fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -37,9 +35,13 @@ func runMigrate(e *env, args []string) error {
 	return nil
 }
 
-const unitUsage = "unit add CODE NAME --level province|city|county|school [--parent CODE] [--db URL]"
+const unitUsage = `unit add CODE NAME --level province|city|county|school [--parent CODE] [--db URL]
+       unit move SCHOOLCODE --to COUNTYCODE [--db URL]`
 
 func runUnit(e *env, args []string) error {
+	if len(args) >= 2 && args[0] == "move" {
+		return unitMove(e, args[1:])
+	}
 	if len(args) < 3 || args[0] != "add" {
 		return usagef("用法: ziping %s", unitUsage)
 	}
@@ -48,6 +50,7 @@ func runUnit(e *env, args []string) error {
 	level := fs.String("level", "", "层级：province、city、county 或 school")
 	parent := fs.String("parent", "", "上级单位代码")
 	db := fs.String("db", "", "数据库")
+	auditFlags(e, fs)
 	if err := parseFlags(fs, args[3:]); err != nil {
 		return err
 	}
@@ -56,7 +59,7 @@ func runUnit(e *env, args []string) error {
 		return err
 	}
 	defer done()
-	u, err := svc.AddUnit(e.ctx, ziping.System, code, name, *level, *parent)
+	u, err := svc.Data.AddUnit(e.ctx, ziping.System, code, name, *level, *parent)
 	if err != nil {
 		return err
 	}
@@ -64,8 +67,36 @@ func runUnit(e *env, args []string) error {
 	return nil
 }
 
+// unitMove moves a school to another county: the one way a school changes units
+// (an import never does), audited.
+func unitMove(e *env, args []string) error {
+	code := args[0]
+	fs := newFlags(e, "unit move", unitUsage)
+	to := fs.String("to", "", "调入的区县代码")
+	db := fs.String("db", "", "数据库")
+	auditFlags(e, fs)
+	if err := parseFlags(fs, args[1:]); err != nil {
+		return err
+	}
+	if *to == "" {
+		return usagef("缺少 --to 调入的区县代码")
+	}
+	svc, done, err := service(e, dbURL(e, *db))
+	if err != nil {
+		return err
+	}
+	defer done()
+	mv, err := svc.Data.MoveSchool(e.ctx, ziping.System, code, *to)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "已将学校 %s 从 %s 调入 %s（%d 行数据随之调整）\n", code, mv.From.Name, mv.To.Name, mv.Rows)
+	return nil
+}
+
 const userUsage = `user add USERNAME --role admin|reviewer|filler|viewer [--scope UNITCODE] [--name 姓名] [--password-stdin]
        user passwd USERNAME [--password-stdin]
+       user disable|enable|unlock USERNAME
        user list`
 
 func runUser(e *env, args []string) error {
@@ -79,6 +110,8 @@ func runUser(e *env, args []string) error {
 		return userPasswd(e, args[1:])
 	case "list":
 		return userList(e, args[1:])
+	case "disable", "enable", "unlock":
+		return userState(e, args[0], args[1:])
 	}
 	return usagef("用法: ziping %s", userUsage)
 }
@@ -87,13 +120,14 @@ func userAdd(e *env, args []string) error {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		return usagef("缺少用户名")
 	}
-	nu := ziping.NewUser{Username: args[0]}
+	nu := account.NewUser{Username: args[0]}
 	fs := newFlags(e, "user add", userUsage)
 	fs.StringVar(&nu.Role, "role", "", "角色")
 	fs.StringVar(&nu.Scope, "scope", "", "所属单位代码（管理员以外必填）")
 	fs.StringVar(&nu.Name, "name", "", "姓名")
 	stdin := fs.Bool("password-stdin", false, "从标准输入读取密码（否则随机生成并显示）")
 	db := fs.String("db", "", "数据库")
+	auditFlags(e, fs)
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
@@ -107,7 +141,7 @@ func userAdd(e *env, args []string) error {
 		return err
 	}
 	defer done()
-	u, err := svc.AddUser(e.ctx, ziping.System, nu)
+	u, err := svc.Accounts.AddUser(e.ctx, ziping.System, nu)
 	if err != nil {
 		return err
 	}
@@ -125,6 +159,7 @@ func userPasswd(e *env, args []string) error {
 	fs := newFlags(e, "user passwd", userUsage)
 	stdin := fs.Bool("password-stdin", false, "从标准输入读取新密码（否则随机生成并显示）")
 	db := fs.String("db", "", "数据库")
+	auditFlags(e, fs)
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
@@ -137,12 +172,48 @@ func userPasswd(e *env, args []string) error {
 		return err
 	}
 	defer done()
-	if err := svc.SetPassword(e.ctx, ziping.System, args[0], pw); err != nil {
+	if err := svc.Accounts.SetPassword(e.ctx, ziping.System, args[0], pw, ""); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "已修改用户 %s 的密码\n", args[0])
+	fmt.Fprintf(e.stdout, "已修改用户 %s 的密码，其已登录的会话全部结束\n", args[0])
 	if shown {
 		fmt.Fprintf(e.stdout, "新密码：%s\n", pw)
+	}
+	return nil
+}
+
+// userState disables, enables or unlocks a user. Disabling ends its sessions at
+// once.
+func userState(e *env, verb string, args []string) error {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		return usagef("缺少用户名")
+	}
+	fs := newFlags(e, "user "+verb, userUsage)
+	db := fs.String("db", "", "数据库")
+	auditFlags(e, fs)
+	if err := parseFlags(fs, args[1:]); err != nil {
+		return err
+	}
+	svc, done, err := service(e, dbURL(e, *db))
+	if err != nil {
+		return err
+	}
+	defer done()
+	switch verb {
+	case "disable", "enable":
+		if _, err := svc.Accounts.SetDisabled(e.ctx, ziping.System, args[0], verb == "disable"); err != nil {
+			return err
+		}
+		if verb == "disable" {
+			fmt.Fprintf(e.stdout, "已停用用户 %s，其已登录的会话全部结束\n", args[0])
+		} else {
+			fmt.Fprintf(e.stdout, "已启用用户 %s\n", args[0])
+		}
+	default:
+		if _, err := svc.Accounts.Unlock(e.ctx, ziping.System, args[0]); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "已解除用户 %s 因密码错误造成的锁定\n", args[0])
 	}
 	return nil
 }
@@ -158,7 +229,7 @@ func userList(e *env, args []string) error {
 		return err
 	}
 	defer done()
-	users, err := svc.Users(e.ctx, ziping.System)
+	users, err := svc.Accounts.Users(e.ctx, ziping.System)
 	if err != nil {
 		return err
 	}
@@ -174,6 +245,9 @@ func userList(e *env, args []string) error {
 		state := "正常"
 		if u.Disabled {
 			state = "停用"
+		}
+		if u.LockedUntil.After(svc.Accounts.Now()) {
+			state += "（锁定至" + u.LockedUntil.In(time.Local).Format("15:04") + "）"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", u.Username, u.Name, u.Role, scope, state)
 	}
@@ -209,109 +283,4 @@ func randomPassword() string {
 		}
 	}
 	return string(b)
-}
-
-const importUsage = "import FILE... [--period YYYY] [--framework ID|FILE] [--db URL]"
-
-// runImport reads spreadsheets with the engine's importer (all or nothing) and
-// writes them to the store in one transaction with their audit entries.
-func runImport(e *env, args []string) error {
-	fs := newFlags(e, "import", importUsage)
-	period := fs.Int("period", 0, "年度（数据没有年度列时必填）")
-	fw := fs.String("framework", "yzjh-2017", "拆分一贯制学校时采用其权重的评价体系")
-	db := fs.String("db", "", "数据库")
-	files, err := parseInterleaved(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(files) == 0 {
-		return usagef("缺少要导入的文件")
-	}
-	prog, err := frameworks.Resolve(*fw)
-	if err != nil {
-		return err
-	}
-	ds, err := readData(e.stderr, files, *period, prog)
-	if err != nil {
-		return err
-	}
-	svc, done, err := service(e, dbURL(e, *db))
-	if err != nil {
-		return err
-	}
-	defer done()
-	sum, err := filesSHA256(files)
-	if err != nil {
-		return err
-	}
-	names := make([]string, len(files))
-	for i, f := range files {
-		names[i] = filepath.Base(f)
-	}
-	batches, err := svc.ImportDataset(e.ctx, ziping.System, ds, ziping.ImportSource{File: strings.Join(names, "、"), SHA256: sum})
-	if err != nil {
-		return err
-	}
-	for _, b := range batches {
-		fmt.Fprintf(e.stdout, "已导入 %d 年度：%d 行学校数据、%d 个区县的区县数据（批次 %d）\n", b.Period, b.Schools, b.Facts, b.ID)
-	}
-	return nil
-}
-
-// parseInterleaved parses flags that may come before, between or after the
-// positional arguments, which it returns.
-func parseInterleaved(fs interface {
-	Parse([]string) error
-	Args() []string
-}, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, &usageError{err.Error()}
-		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			return pos, nil
-		}
-		pos = append(pos, rest[0])
-		args = rest[1:]
-	}
-}
-
-func filesSHA256(paths []string) (string, error) {
-	h := sha256.New()
-	for _, p := range paths {
-		f, err := os.Open(p)
-		if err != nil {
-			return "", err
-		}
-		_, err = io.Copy(h, f)
-		f.Close()
-		if err != nil {
-			return "", err
-		}
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
-func runAudit(e *env, args []string) error {
-	if len(args) == 0 || args[0] != "verify" {
-		return usagef("用法: ziping audit verify [--db URL]")
-	}
-	fs := newFlags(e, "audit verify", "audit verify [--db URL]")
-	db := fs.String("db", "", "数据库")
-	if err := parseFlags(fs, args[1:]); err != nil {
-		return err
-	}
-	st, err := openStore(e.ctx, dbURL(e, *db))
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	n, err := ziping.VerifyAudit(e.ctx, st)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "审计记录完整：共%d条，逐条校验一致\n", n)
-	return nil
 }

@@ -64,9 +64,10 @@ func TestImportRefusedWhole(t *testing.T) {
 	if code != 1 || !strings.Contains(errs, "系统中没有省级单位 990000") {
 		t.Fatalf("import without province: %d %s", code, errs)
 	}
-	// The only audit entries are the built-in frameworks seeded on opening.
+	// The only audit entries are the switch to the audit key and the built-in
+	// frameworks seeded on opening.
 	out, _, _ := runCLI(t, "audit", "verify", "--db", db)
-	if !strings.Contains(out, fmt.Sprintf("共%d条", len(frameworks.IDs()))) {
+	if !strings.Contains(out, fmt.Sprintf("共%d条", 1+len(frameworks.IDs()))) {
 		t.Errorf("a refused import left audit entries: %s", out)
 	}
 }
@@ -93,7 +94,26 @@ func TestBuiltinFrameworksSeeded(t *testing.T) {
 		}
 	}
 	es, _ := svc.Store.Audit(context.Background(), ziping.AuditQuery{})
-	if n := len(es); n != len(fws) {
-		t.Errorf("%d audit entries, want %d (one framework_save each)", n, len(fws))
+	if n := len(es); n != 1+len(fws) || es[n-1].Action != ziping.AuditActionKey {
+		t.Errorf("%d audit entries, want %d (the key switch, then one framework_save each)", n, 1+len(fws))
+	}
+}
+
+// TestImportPeriodOnly: `import --period 2024` of a file with 2023 and 2024 rows
+// imports 2024 only and says on stderr what it left out. Before issue 9 it imported
+// the 2023 rows too.
+func TestImportPeriodOnly(t *testing.T) {
+	db := "sqlite:" + filepath.Join(t.TempDir(), "z.db")
+	if _, errs, code := runCLI(t, "unit", "add", "990000", "示范省", "--level", "province", "--db", db); code != 0 {
+		t.Fatal(errs)
+	}
+	out, errs, code := runCLI(t, "import", fixture(t), "--period", "2024", "--db", db)
+	if code != 0 || !strings.Contains(out, "已导入 2024 年度") || strings.Contains(out, "2023 年度") ||
+		!strings.Contains(errs, "只导入2024年度的数据") || !strings.Contains(errs, "2023年度") {
+		t.Fatalf("import --period 2024: %d\nstdout: %s\nstderr: %s", code, out, errs)
+	}
+	out, errs, code = runCLI(t, "import", fixture(t), "--period", "2019", "--db", db)
+	if code != 1 || !strings.Contains(errs, "文件中没有2019年度的数据") {
+		t.Errorf("import --period of a year the file lacks: %d %s %s", code, out, errs)
 	}
 }

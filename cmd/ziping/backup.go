@@ -51,6 +51,11 @@ func runRestore(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	release, err := lockOutServers(path)
+	if err != nil {
+		return err
+	}
+	defer release()
 	if err := sqlite.Restore(e.ctx, files[0], path, *force); err != nil {
 		return err
 	}

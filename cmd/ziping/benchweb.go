@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"ziping"
+	"ziping/account"
+	"ziping/dataset"
 	"ziping/docx"
 	"ziping/engine"
 	"ziping/frameworks"
@@ -28,7 +30,7 @@ import (
 	"ziping/xlsx"
 )
 
-const benchWebUsage = `bench web [--users 50] [--duration 20s] [--counties 8] [--schools 400] [--db sqlite:PATH] [--pprof FILE]`
+const benchWebUsage = `bench web [--users 50] [--duration 20s] [--counties 8] [--schools 400] [--import-rows 20000] [--db sqlite:PATH] [--pprof FILE]`
 
 // benchPassword is the password of every bench user: the bench database is
 // throwaway, and --db reuse sets it again.
@@ -50,6 +52,9 @@ type benchWeb struct {
 	assessedOrder []string
 	period        int
 	ledgerPeriod  int
+	// imports, when not nil, is the import scenario run during the load.
+	imports *benchImport
+	svc     *services
 }
 
 // benchFullCounties is how many counties of a large province (more than
@@ -75,6 +80,7 @@ func runBenchWeb(e *env, args []string) error {
 	schools := fs.Int("schools", 400, "示范省的学校数（新建数据库时）")
 	db := fs.String("db", "", "数据库（默认临时目录中新建的 SQLite 文件；已有数据则沿用）")
 	prof := fs.String("pprof", "", "把施压期间整个进程的 CPU 剖析写入此文件")
+	importRows := fs.Int("import-rows", 0, "施压期间由管理员通过网页反复导入一个这么多行的学校表（0：不导入），并测登录耗时")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -100,6 +106,12 @@ func runBenchWeb(e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "数据：%s，%d个区县（%v）\n", redact(*db), len(b.counties), time.Since(t0).Round(time.Millisecond))
+	if *importRows > 0 {
+		if b.imports, err = newBenchImport(*importRows, b.period); err != nil {
+			return err
+		}
+		b.svc = svc
+	}
 	ctx, stop := context.WithCancel(e.ctx)
 	defer stop()
 	errc, err := b.start(ctx, svc, *users, e.stderr)
@@ -115,6 +127,11 @@ func runBenchWeb(e *env, args []string) error {
 		return err
 	}
 	rep.Write(e.stdout)
+	if b.imports != nil {
+		if err := b.imports.write(e.stdout); err != nil {
+			return err
+		}
+	}
 	if n := rep.Errors(); n > 0 {
 		return fmt.Errorf("%d 个请求失败", n)
 	}
@@ -126,7 +143,7 @@ func runBenchWeb(e *env, args []string) error {
 // starts the lxzz-county assessments, and makes or resets the bench users the
 // virtual users sign in as: an admin, a reviewer of the city and fillers of the
 // counties (see accountOf).
-func prepareBenchDB(e *env, svc *ziping.Service, cfg synth.Config, users int) (*benchWeb, []benchAccount, error) {
+func prepareBenchDB(e *env, svc *services, cfg synth.Config, users int) (*benchWeb, []benchAccount, error) {
 	ctx := e.ctx
 	b := &benchWeb{schools: map[string]string{}, parent: map[string]string{}, assessed: map[string]int64{}}
 	provs, err := svc.Store.Subtree(ctx, nil, ziping.LevelProvince)
@@ -204,9 +221,9 @@ func prepareBenchDB(e *env, svc *ziping.Service, cfg synth.Config, users int) (*
 			continue
 		}
 		made[a.user] = true
-		_, err := svc.AddUser(ctx, ziping.System, ziping.NewUser{Username: a.user, Name: "压测" + a.user, Password: benchPassword, Role: a.role, Scope: a.scope})
+		_, err := svc.Accounts.AddUser(ctx, ziping.System, account.NewUser{Username: a.user, Name: "压测" + a.user, Password: benchPassword, Role: a.role, Scope: a.scope})
 		if ziping.ErrorKind(err) == ziping.Conflict {
-			err = svc.SetPassword(ctx, ziping.System, a.user, benchPassword)
+			err = svc.Accounts.SetPassword(ctx, ziping.System, a.user, benchPassword, "")
 		}
 		if err != nil {
 			return nil, nil, fmt.Errorf("用户 %s: %w", a.user, err)
@@ -218,7 +235,7 @@ func prepareBenchDB(e *env, svc *ziping.Service, cfg synth.Config, users int) (*
 // findAssessments finds the latest period of the lxzz-county assessments and the
 // counties whose assessment of it is scored in full: past the draft, or a draft
 // started from last year's.
-func (b *benchWeb) findAssessments(ctx context.Context, svc *ziping.Service, prov *ziping.OrgUnit, byID map[int64]*ziping.OrgUnit) error {
+func (b *benchWeb) findAssessments(ctx context.Context, svc *services, prov *ziping.OrgUnit, byID map[int64]*ziping.OrgUnit) error {
 	list, err := svc.Store.Assessments(ctx, ziping.AssessmentQuery{UnitPath: prov.Path, Framework: "lxzz-county"})
 	if err != nil {
 		return err
@@ -245,7 +262,7 @@ func (b *benchWeb) findAssessments(ctx context.Context, svc *ziping.Service, pro
 }
 
 // importBenchProvince writes the generated province as a workbook and imports it.
-func importBenchProvince(e *env, svc *ziping.Service, cfg synth.Config) (*engine.Dataset, error) {
+func importBenchProvince(e *env, svc *services, cfg synth.Config) (*engine.Dataset, error) {
 	dir, err := os.MkdirTemp("", "ziping-benchweb-data-")
 	if err != nil {
 		return nil, err
@@ -263,19 +280,19 @@ func importBenchProvince(e *env, svc *ziping.Service, cfg synth.Config) (*engine
 	if err != nil {
 		return nil, err
 	}
-	if _, err := svc.AddUnit(e.ctx, ziping.System, "990000", "示范省", ziping.LevelProvince, ""); err != nil {
+	if _, err := svc.Data.AddUnit(e.ctx, ziping.System, "990000", "示范省", ziping.LevelProvince, ""); err != nil {
 		return nil, err
 	}
-	_, err = svc.ImportDataset(e.ctx, ziping.System, ds, ziping.ImportSource{File: "示范省.xlsx"})
+	_, err = svc.Data.ImportDataset(e.ctx, ziping.System, ds, dataset.ImportSource{File: "示范省.xlsx"})
 	return ds, err
 }
 
 // start serves the application on a loopback port with the handler and server
 // settings of `ziping serve` until ctx ends. The access log is formatted as in
 // serve but discarded, so that a terminal does not slow the server down.
-func (b *benchWeb) start(ctx context.Context, svc *ziping.Service, users int, stderr io.Writer) (<-chan error, error) {
+func (b *benchWeb) start(ctx context.Context, svc *services, users int, stderr io.Writer) (<-chan error, error) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	app, err := web.New(svc, log, web.Options{ScoreSheet: xlsx.WriteScoreSheet, Sheets: xlsx.WriteSheet, Letter: docx.WriteLetter, LoginRate: users + 20})
+	app, err := web.New(svc.web(), log, web.Options{ScoreSheet: xlsx.WriteScoreSheet, Sheets: xlsx.WriteSheet, Letter: docx.WriteLetter, LoginRate: users + 200})
 	if err != nil {
 		return nil, err
 	}
@@ -319,6 +336,16 @@ func (b *benchWeb) load(ctx context.Context, e *env, accounts []benchAccount, us
 	step := func(ctx context.Context, u, i int) (string, error) {
 		p := pages[u][i%len(pages[u])]
 		return p.kind, b.get(ctx, p.path, cookies[u])
+	}
+	if b.imports != nil {
+		admin, err := b.login(ctx, "bench-admin")
+		if err != nil {
+			return nil, err
+		}
+		ictx, stop := context.WithTimeout(ctx, d)
+		done := make(chan struct{})
+		go func() { defer close(done); b.imports.run(ictx, b, b.svc, admin) }()
+		defer func() { stop(); <-done }()
 	}
 	return loadtest.Run(ctx, loadtest.Config{Users: users, Duration: d}, step), nil
 }

@@ -9,6 +9,8 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 
 	"ziping"
+	"ziping/account"
+	"ziping/dataset"
 	"ziping/docx"
 	"ziping/engine"
 	"ziping/frameworks"
@@ -118,18 +120,18 @@ func demoReport(e *env, data, dir string, schools int, seed uint64) (*engine.Dat
 
 // demoDatabase puts the demo province into the store with one user per role and
 // prints their passwords.
-func demoDatabase(e *env, svc *ziping.Service, ds *engine.Dataset, data string) error {
+func demoDatabase(e *env, svc *services, ds *engine.Dataset, data string) error {
 	ctx := e.ctx
-	if _, err := svc.AddUnit(ctx, ziping.System, "990000", "示范省", ziping.LevelProvince, ""); err != nil {
+	if _, err := svc.Data.AddUnit(ctx, ziping.System, "990000", "示范省", ziping.LevelProvince, ""); err != nil {
 		return err
 	}
-	if _, err := svc.ImportDataset(ctx, ziping.System, ds, ziping.ImportSource{File: filepath.Base(data)}); err != nil {
+	if _, err := svc.Data.ImportDataset(ctx, ziping.System, ds, dataset.ImportSource{File: filepath.Base(data)}); err != nil {
 		return err
 	}
 	county := ds.Units[0]
 	snap := ds.Periods[ds.Latest()]
 	school := snap.Schools.Code[snap.Schools.Ranges[0].Lo]
-	users := []ziping.NewUser{
+	users := []account.NewUser{
 		{Username: "admin", Name: "系统管理员", Role: ziping.RoleAdmin},
 		{Username: "duxue", Name: "市督学", Role: ziping.RoleReviewer, Scope: county.ParentCode},
 		{Username: "county", Name: county.Name + "督导室", Role: ziping.RoleFiller, Scope: county.Code},
@@ -141,7 +143,7 @@ func demoDatabase(e *env, svc *ziping.Service, ds *engine.Dataset, data string) 
 	t.add("用户名", "密码", "角色", "范围")
 	for _, nu := range users {
 		nu.Password = randomPassword()
-		if _, err := svc.AddUser(ctx, ziping.System, nu); err != nil {
+		if _, err := svc.Accounts.AddUser(ctx, ziping.System, nu); err != nil {
 			return err
 		}
 		scope := nu.Scope
@@ -155,12 +157,12 @@ func demoDatabase(e *env, svc *ziping.Service, ds *engine.Dataset, data string) 
 }
 
 // demoServe serves the demo database, on another port when addr is taken.
-func demoServe(e *env, svc *ziping.Service, addr string) error {
+func demoServe(e *env, svc *services, addr string) error {
 	log, err := newLogger(e.stderr, "text")
 	if err != nil {
 		return err
 	}
-	app, err := web.New(svc, log, web.Options{ScoreSheet: xlsx.WriteScoreSheet, Sheets: xlsx.WriteSheet, Letter: docx.WriteLetter})
+	app, err := web.New(svc.web(), log, web.Options{ScoreSheet: xlsx.WriteScoreSheet, Sheets: xlsx.WriteSheet, Letter: docx.WriteLetter})
 	if err != nil {
 		return err
 	}

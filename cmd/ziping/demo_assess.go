@@ -6,7 +6,9 @@ import (
 	"time"
 
 	"ziping"
+	"ziping/assess"
 	"ziping/engine"
+	"ziping/rectify"
 )
 
 // demoAssessments walks the demo counties through the assessment workflow so that
@@ -14,15 +16,15 @@ import (
 // with their problems partly rectified (some overdue), and this year's at every
 // stage — the filler's own county a draft started from last year, the others
 // submitted, reviewed with an adjusted point, or published.
-func demoAssessments(ctx context.Context, svc *ziping.Service, ds *engine.Dataset, seed uint64) (map[string]int, error) {
+func demoAssessments(ctx context.Context, svc *services, ds *engine.Dataset, seed uint64) (map[string]int, error) {
 	return demoAssessUnits(ctx, svc, ds, seed, len(ds.Units))
 }
 
 // demoAssessUnits walks the first full units of ds through the workflow as
 // demoAssessments does and only starts an empty assessment of the latest period for
 // the others (a large province set up in reasonable time).
-func demoAssessUnits(ctx context.Context, svc *ziping.Service, ds *engine.Dataset, seed uint64, full int) (map[string]int, error) {
-	prog, err := svc.Program(ctx, "lxzz-county", "")
+func demoAssessUnits(ctx context.Context, svc *services, ds *engine.Dataset, seed uint64, full int) (map[string]int, error) {
+	prog, err := svc.Assess.Program(ctx, "lxzz-county", "")
 	if err != nil {
 		return nil, err
 	}
@@ -36,7 +38,7 @@ func demoAssessUnits(ctx context.Context, svc *ziping.Service, ds *engine.Datase
 			return nil, err
 		}
 		if i >= full {
-			if _, err := svc.StartAssessment(ctx, ziping.System, "lxzz-county", u, cur, false); err != nil {
+			if _, err := svc.Assess.StartAssessment(ctx, ziping.System, "lxzz-county", u, cur, false); err != nil {
 				return nil, fmt.Errorf("%s %d: %w", u.Name, cur, err)
 			}
 			counts[ziping.StatusDraft]++
@@ -58,7 +60,7 @@ func demoAssessUnits(ctx context.Context, svc *ziping.Service, ds *engine.Datase
 }
 
 type demoFill struct {
-	svc *ziping.Service
+	svc *services
 	ctx context.Context
 	fw  *engine.Framework
 	in  *engine.Inputs
@@ -72,13 +74,13 @@ func (d *demoFill) lastYear(u *ziping.OrgUnit, period, i int) error {
 	if err != nil {
 		return err
 	}
-	if err := d.svc.Submit(d.ctx, ziping.System, as.ID, ""); err != nil {
+	if err := d.svc.Assess.Submit(d.ctx, ziping.System, as.ID, ""); err != nil {
 		return err
 	}
-	if err := d.svc.Accept(d.ctx, ziping.System, as.ID, "", "同意自评结果"); err != nil {
+	if err := d.svc.Assess.Accept(d.ctx, ziping.System, as.ID, "", "同意自评结果"); err != nil {
 		return err
 	}
-	if err := d.svc.Publish(d.ctx, ziping.System, as.ID, ""); err != nil {
+	if err := d.svc.Assess.Publish(d.ctx, ziping.System, as.ID, ""); err != nil {
 		return err
 	}
 	probs, err := d.svc.Store.Problems(d.ctx, ziping.ProblemQuery{AssessmentID: as.ID})
@@ -87,9 +89,9 @@ func (d *demoFill) lastYear(u *ziping.OrgUnit, period, i int) error {
 	}
 	deadline := time.Date(period+1, 6, 30, 0, 0, 0, 0, time.UTC)
 	for k, p := range probs {
-		up := ziping.ProblemUpdate{Measures: "制定专项整改方案，落实经费和责任，按季度督办", Owner: u.Name + "教育局",
+		up := rectify.ProblemUpdate{Measures: "制定专项整改方案，落实经费和责任，按季度督办", Owner: u.Name + "教育局",
 			Deadline: deadline, Status: ziping.ProblemInProgress, Version: p.Version}
-		q, err := d.svc.UpdateProblem(d.ctx, ziping.System, p.ID, up)
+		q, err := d.svc.Rectify.UpdateProblem(d.ctx, ziping.System, p.ID, up)
 		if err != nil {
 			return err
 		}
@@ -97,11 +99,11 @@ func (d *demoFill) lastYear(u *ziping.OrgUnit, period, i int) error {
 			continue
 		}
 		up.Status, up.Note, up.Version = ziping.ProblemDone, "已按方案完成整改", q.Version
-		if q, err = d.svc.UpdateProblem(d.ctx, ziping.System, p.ID, up); err != nil {
+		if q, err = d.svc.Rectify.UpdateProblem(d.ctx, ziping.System, p.ID, up); err != nil {
 			return err
 		}
 		up.Status, up.Note, up.Version = ziping.ProblemVerified, "经实地核查，整改到位", q.Version
-		if _, err := d.svc.UpdateProblem(d.ctx, ziping.System, p.ID, up); err != nil {
+		if _, err := d.svc.Rectify.UpdateProblem(d.ctx, ziping.System, p.ID, up); err != nil {
 			return err
 		}
 	}
@@ -112,14 +114,14 @@ func (d *demoFill) lastYear(u *ziping.OrgUnit, period, i int) error {
 // confirm), 1 submitted, 2 reviewed with one point adjusted, 3 published.
 func (d *demoFill) thisYear(u *ziping.OrgUnit, period, i int, hasLast bool) (string, error) {
 	if i%4 == 0 {
-		_, err := d.svc.StartAssessment(d.ctx, ziping.System, "lxzz-county", u, period, hasLast)
+		_, err := d.svc.Assess.StartAssessment(d.ctx, ziping.System, "lxzz-county", u, period, hasLast)
 		return ziping.StatusDraft, err
 	}
 	as, err := d.fill(u, period)
 	if err != nil {
 		return "", err
 	}
-	if err := d.svc.Submit(d.ctx, ziping.System, as.ID, ""); err != nil {
+	if err := d.svc.Assess.Submit(d.ctx, ziping.System, as.ID, ""); err != nil {
 		return "", err
 	}
 	if i%4 == 1 {
@@ -127,18 +129,18 @@ func (d *demoFill) thisYear(u *ziping.OrgUnit, period, i int, hasLast bool) (str
 	}
 	if code, max := d.manualPoint(); code != "" {
 		s := max - 1
-		if _, err := d.svc.ScorePoint(d.ctx, ziping.System, as.ID, ziping.ScoreInput{Side: ziping.SideReview, Code: code, Score: &s,
+		if _, err := d.svc.Assess.ScorePoint(d.ctx, ziping.System, as.ID, assess.ScoreInput{Side: ziping.SideReview, Code: code, Score: &s,
 			Justification: "会议纪要未体现研究具体事项，酌情扣分"}); err != nil {
 			return "", err
 		}
 	}
-	if err := d.svc.Accept(d.ctx, ziping.System, as.ID, "", "复核调整一项，其余同意"); err != nil {
+	if err := d.svc.Assess.Accept(d.ctx, ziping.System, as.ID, "", "复核调整一项，其余同意"); err != nil {
 		return "", err
 	}
 	if i%4 == 2 {
 		return ziping.StatusReviewed, nil
 	}
-	return ziping.StatusPublished, d.svc.Publish(d.ctx, ziping.System, as.ID, "")
+	return ziping.StatusPublished, d.svc.Assess.Publish(d.ctx, ziping.System, as.ID, "")
 }
 
 func (d *demoFill) manualPoint() (string, float64) {
@@ -155,21 +157,21 @@ func (d *demoFill) manualPoint() (string, float64) {
 // fill starts an assessment and enters the demo's people's scores, with a document
 // for every point scored and one for every bonus claimed.
 func (d *demoFill) fill(u *ziping.OrgUnit, period int) (*ziping.Assessment, error) {
-	as, err := d.svc.StartAssessment(d.ctx, ziping.System, "lxzz-county", u, period, false)
+	as, err := d.svc.Assess.StartAssessment(d.ctx, ziping.System, "lxzz-county", u, period, false)
 	if err != nil {
 		return nil, err
 	}
 	for code, pi := range d.in.Points {
-		in := ziping.ScoreInput{Side: ziping.SideSelf, Code: code, Score: pi.Score, Checked: pi.Checked, Justification: pi.Justification}
+		in := assess.ScoreInput{Side: ziping.SideSelf, Code: code, Score: pi.Score, Checked: pi.Checked, Justification: pi.Justification}
 		if in.Justification == "" {
 			in.Justification = "按要求落实"
 		}
-		if _, err := d.svc.ScorePoint(d.ctx, ziping.System, as.ID, in); err != nil {
+		if _, err := d.svc.Assess.ScorePoint(d.ctx, ziping.System, as.ID, in); err != nil {
 			return nil, err
 		}
 		d.doc++
 		pdf := fmt.Appendf(nil, "%%PDF-1.4\n%% %s %s\n%%%%EOF\n", u.Name, code)
-		if _, err := d.svc.AddEvidence(d.ctx, ziping.System, as.ID, ziping.EvidenceInput{Point: code,
+		if _, err := d.svc.Assess.AddEvidence(d.ctx, ziping.System, as.ID, assess.EvidenceInput{Point: code,
 			Title: u.Name + "关于测评点" + code + "工作情况的报告", DocNumber: fmt.Sprintf("示教督〔%d〕%d号", period, d.doc),
 			FileName: "测评点" + code + "材料.pdf", Data: pdf}); err != nil {
 			return nil, err
@@ -179,22 +181,22 @@ func (d *demoFill) fill(u *ziping.OrgUnit, period int) (*ziping.Assessment, erro
 		if _, ok := d.in.Points[b.Code]; ok {
 			continue
 		}
-		in := ziping.ScoreInput{Side: ziping.SideSelf, Code: b.Code, Justification: "本年度无"}
+		in := assess.ScoreInput{Side: ziping.SideSelf, Code: b.Code, Justification: "本年度无"}
 		if b.Rules[0].Kind == engine.RuleManual {
 			in.Score = new(float64)
 		} else {
 			in.Checked = []string{}
 		}
-		if _, err := d.svc.ScorePoint(d.ctx, ziping.System, as.ID, in); err != nil {
+		if _, err := d.svc.Assess.ScorePoint(d.ctx, ziping.System, as.ID, in); err != nil {
 			return nil, err
 		}
 	}
-	if _, err := d.svc.SaveReport(d.ctx, ziping.System, as.ID, demoNarrative(u.Name), 0); err != nil {
+	if _, err := d.svc.Reports.SaveReport(d.ctx, ziping.System, as.ID, demoNarrative(u.Name), 0); err != nil {
 		return nil, err
 	}
 	for code, v := range d.in.Vetoes {
 		t := v.Triggered
-		if _, err := d.svc.ScorePoint(d.ctx, ziping.System, as.ID, ziping.ScoreInput{Side: ziping.SideSelf, Code: code, Triggered: &t}); err != nil {
+		if _, err := d.svc.Assess.ScorePoint(d.ctx, ziping.System, as.ID, assess.ScoreInput{Side: ziping.SideSelf, Code: code, Triggered: &t}); err != nil {
 			return nil, err
 		}
 	}

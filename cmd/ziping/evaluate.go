@@ -113,17 +113,19 @@ func (f *evaluateFlags) check() error {
 // readData reads data files for prog (all or nothing) and says on warn, when not
 // nil, every column and sheet it did not use.
 func readData(warn io.Writer, paths []string, period int, prog *engine.Program) (*engine.Dataset, error) {
-	return readWith(warn, paths, xlsx.ReadOptions{Period: period}, prog)
+	return readDataWith(warn, paths, xlsx.ReadOptions{Period: period}, prog)
 }
 
 // readNeeded is readData for an evaluation of prog in period (0: the latest): of
 // the school rows it reads only those of the periods the evaluation needs.
 func readNeeded(warn io.Writer, paths []string, period int, prog *engine.Program) (*engine.Dataset, error) {
 	need := func(periods []int) []int { return prog.SchoolPeriods(period, periods) }
-	return readWith(warn, paths, xlsx.ReadOptions{Period: period, SchoolPeriods: need}, prog)
+	return readDataWith(warn, paths, xlsx.ReadOptions{Period: period, SchoolPeriods: need}, prog)
 }
 
-func readWith(warn io.Writer, paths []string, opt xlsx.ReadOptions, prog *engine.Program) (*engine.Dataset, error) {
+// readDataWith is readData with the reader's other options (a Locator, limits, the
+// periods to read).
+func readDataWith(warn io.Writer, paths []string, opt xlsx.ReadOptions, prog *engine.Program) (*engine.Dataset, error) {
 	if prog.FW.Split != nil {
 		opt.Split = *prog.FW.Split
 	}

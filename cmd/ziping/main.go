@@ -33,6 +33,9 @@ type env struct {
 	stdout io.Writer
 	stderr io.Writer
 	getenv func(string) string
+	// auditKey and auditCheckpoints are the --audit-key and --audit-checkpoints
+	// flags of the command, when it has them (auditkey.go).
+	auditKey, auditCheckpoints string
 }
 
 type command struct {
@@ -50,13 +53,13 @@ func commands() []command {
 		{"frameworks", "列出、查看、检查评价体系（list | show ID | check FILE）", runFrameworks},
 		{"demo-data", "生成逼真的模拟数据（学校表和区县表）", runDemoData},
 		{"bench", "测量导入与评价的速度", runBench},
-		{"import", "把学校表、区县表导入数据库（全部成功或全部不导入）", runImport},
-		{"unit", "添加单位（unit add CODE NAME --level …）", runUnit},
-		{"user", "管理用户（user add | passwd | list）", runUser},
-		{"audit", "校验审计记录链（audit verify）", runAudit},
+		{"import", "把学校表、区县表导入数据库（全部成功或全部不导入；--period 只导入该年度）", runImport},
+		{"unit", "添加单位、调整学校所属区县（unit add | move）", runUnit},
+		{"user", "管理用户（user add | passwd | list | disable | enable | unlock）", runUser},
+		{"audit", "校验审计记录（audit verify）、写检查点（audit checkpoint）", runAudit},
 		{"migrate", "建立或升级数据库结构", runMigrate},
 		{"backup", "在线备份 SQLite 数据库（服务运行时也可）", runBackup},
-		{"restore", "从备份恢复 SQLite 数据库（须先停止服务）", runRestore},
+		{"restore", "从备份恢复 SQLite 数据库（服务运行时拒绝）", runRestore},
 		{"version", "显示版本", runVersion},
 		{"help", "显示帮助", nil},
 	}

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -14,7 +16,9 @@ import (
 	"testing"
 
 	"ziping"
+	"ziping/account"
 	"ziping/argon"
+	"ziping/dataset"
 	"ziping/docx"
 	"ziping/pgtest"
 	"ziping/postgres"
@@ -36,7 +40,7 @@ const beMain = "ZIPING_TEST_BE_MAIN"
 
 // instance is one `ziping serve` process: its own store handle, service and server,
 // sharing the database with the others.
-func instance(t *testing.T, dsn string) (*ziping.Service, *httptest.Server) {
+func instance(t *testing.T, dsn string) (*services, *httptest.Server) {
 	t.Helper()
 	ctx := context.Background()
 	st, err := postgres.Open(ctx, dsn)
@@ -47,8 +51,8 @@ func instance(t *testing.T, dsn string) (*ziping.Service, *httptest.Server) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	svc := ziping.NewService(st, argon.Hasher{P: argon.Params{Memory: 64, Time: 1, Threads: 1}})
-	app, err := web.New(svc, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Options{ScoreSheet: xlsx.WriteScoreSheet, Sheets: xlsx.WriteSheet, Letter: docx.WriteLetter})
+	svc := wire(st, argon.Hasher{P: argon.Params{Memory: 64, Time: 1, Threads: 1}})
+	app, err := web.New(svc.web(), slog.New(slog.NewTextHandler(io.Discard, nil)), web.Options{ScoreSheet: xlsx.WriteScoreSheet, Sheets: xlsx.WriteSheet, Letter: docx.WriteLetter})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,17 +71,17 @@ func TestTwoInstancesOnePostgres(t *testing.T) {
 	a, srvA := instance(t, dsn)
 	_, srvB := instance(t, dsn)
 	ctx := context.Background()
-	if _, err := a.AddUnit(ctx, ziping.System, "990000", "示范省", ziping.LevelProvince, ""); err != nil {
+	if _, err := a.Data.AddUnit(ctx, ziping.System, "990000", "示范省", ziping.LevelProvince, ""); err != nil {
 		t.Fatal(err)
 	}
 	ds, err := xlsx.Read([]string{fixture(t)}, xlsx.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.ImportDataset(ctx, ziping.System, ds, ziping.ImportSource{File: "示范.xlsx"}); err != nil {
+	if _, err := a.Data.ImportDataset(ctx, ziping.System, ds, dataset.ImportSource{File: "示范.xlsx"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.AddUser(ctx, ziping.System, ziping.NewUser{Username: "county2", Password: "Passw0rd-2024", Role: ziping.RoleFiller, Scope: "990102"}); err != nil {
+	if _, err := a.Accounts.AddUser(ctx, ziping.System, account.NewUser{Username: "county2", Password: "Pw-shared-x2024", Role: ziping.RoleFiller, Scope: "990102"}); err != nil {
 		t.Fatal(err)
 	}
 	// Sign in through instance A's login form.
@@ -88,7 +92,7 @@ func TestTwoInstancesOnePostgres(t *testing.T) {
 	if m == nil {
 		t.Fatal("no csrf field on the login page")
 	}
-	resp, err := client.PostForm(srvA.URL+"/login", url.Values{"username": {"county2"}, "password": {"Passw0rd-2024"}, "csrf": {m[1]}})
+	resp, err := client.PostForm(srvA.URL+"/login", url.Values{"username": {"county2"}, "password": {"Pw-shared-x2024"}, "csrf": {m[1]}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,6 +119,67 @@ func TestTwoInstancesOnePostgres(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(string(body), school) {
 		t.Errorf("B with A's session: status %d, page has school %q: %v", resp.StatusCode, school, strings.Contains(string(body), school))
 	}
+	// An upload previewed on A is confirmed on B: uploads wait in the database
+	// (before issue 9 in each instance's temporary folder, and B answered
+	// 上传的文件不存在或已过期).
+	sess, err := a.Store.Session(ctx, ziping.TokenHash(session.Value))
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := previewOn(t, srvA.URL, session, sess.CSRF, chaosBook(t, 12))
+	status, loc := postOn(t, srvB.URL+"/units/990102/import/confirm", session, url.Values{"csrf": {sess.CSRF}, "upload": {id}})
+	if status != http.StatusSeeOther || loc != "/units/990102?period=2024" {
+		t.Errorf("confirm on B of A's preview: %d %q", status, loc)
+	}
+	// Confirming again, on A this time, answers with the import B made.
+	status, loc = postOn(t, srvA.URL+"/units/990102/import/confirm", session, url.Values{"csrf": {sess.CSRF}, "upload": {id}})
+	if status != http.StatusSeeOther || loc != "/units/990102?period=2024" {
+		t.Errorf("second confirm, on A: %d %q", status, loc)
+	}
+	if b, err := a.Store.BatchesOfUpload(ctx, id); err != nil || len(b) != 1 {
+		t.Errorf("batches of the upload: %d, %v; want 1", len(b), err)
+	}
+}
+
+// previewOn uploads data for a preview and returns the upload id.
+func previewOn(t *testing.T, base string, session *http.Cookie, csrf string, data []byte) string {
+	t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	mw.WriteField("csrf", csrf)
+	fw, _ := mw.CreateFormFile("file", "学校.xlsx")
+	fw.Write(data)
+	mw.Close()
+	req, _ := http.NewRequest(http.MethodPost, base+"/units/990102/import", &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.AddCookie(session)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	page, _ := io.ReadAll(resp.Body)
+	m := chaosUploadRE.FindSubmatch(page)
+	if m == nil {
+		t.Fatalf("preview: %s, no upload id\n%s", resp.Status, page)
+	}
+	return string(m[1])
+}
+
+// postOn posts a form without following the redirect.
+func postOn(t *testing.T, u string, session *http.Cookie, form url.Values) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, u, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(session)
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode, resp.Header.Get("Location")
 }
 
 func mustURL(t *testing.T, s string) *url.URL {

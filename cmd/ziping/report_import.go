@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"ziping"
@@ -13,7 +14,7 @@ import (
 // maxImportPlaceholders is how many placeholders the import summary shows per article.
 const maxImportPlaceholders = 5
 
-const reportImportUsage = "report import FILE [--framework ID] [--dry-run] [--assessment ID [--db URL] [--article N] [--replace]]（.docx、.md、.txt、.html）"
+const reportImportUsage = "report import FILE [--framework ID] [--dry-run] [-o DIR] [--assessment ID [--db URL] [--article N] [--replace]]（.docx、.pdf、.md、.txt、.html）"
 
 func runReportImport(e *env, args []string) error {
 	fs := newFlags(e, "report import", reportImportUsage)
@@ -23,6 +24,7 @@ func runReportImport(e *env, args []string) error {
 	db := fs.String("db", "", "数据库：sqlite:文件 或 postgres://…（与 --assessment 一起使用）")
 	article := fs.Int("article", 0, "存入第几篇（文件中有多篇报告时必须指定）")
 	replace := fs.Bool("replace", false, "自评已有报告草稿时覆盖它")
+	outDir := fs.String("o", ".", "草稿（Markdown）写入的目录，默认当前目录")
 	if err := parseFlagsAndArgs(fs, reorderFlags(args)); err != nil {
 		return err
 	}
@@ -60,9 +62,14 @@ func runReportImport(e *env, args []string) error {
 	case *assessment != 0:
 		return importToAssessment(e, arts, *assessment, *db, *article, *replace)
 	}
+	if err := os.MkdirAll(*outDir, 0o755); err != nil {
+		return fmt.Errorf("无法创建目录 %s: %w", *outDir, err)
+	}
+	// The drafts go into the output directory only, never beside the input: the
+	// input may sit in a read-only or shared folder.
 	for i, a := range arts {
-		out := fmt.Sprintf("%s.article%d.md", name, i+1)
-		if err := os.WriteFile(out, []byte(articleMarkdown(a)), 0o644); err != nil {
+		out := filepath.Join(*outDir, fmt.Sprintf("%s.article%d.md", filepath.Base(name), i+1))
+		if err := os.WriteFile(out, []byte(report.DraftMarkdown(a, areas)), 0o644); err != nil {
 			return fmt.Errorf("写入 %s: %w", out, err)
 		}
 		fmt.Fprintf(e.stdout, "第%d篇草稿已写入 %s\n", i+1, out)
@@ -91,19 +98,23 @@ func importToAssessment(e *env, arts []report.Article, id int64, db string, n in
 		return err
 	}
 	defer done()
-	v, d, err := svc.ReportOf(e.ctx, ziping.System, id)
+	v, d, err := svc.Reports.ReportOf(e.ctx, ziping.System, id)
 	if err != nil {
 		return err
 	}
 	if len(d.Narrative) > 0 && !replace {
 		return fmt.Errorf("自评%d（%s %d年度）已有报告草稿；确认覆盖请加 --replace", id, v.Unit.Name, v.Assessment.Period)
 	}
-	saved, err := svc.SaveReport(e.ctx, ziping.System, id, []byte(articleMarkdown(arts[n-1])), d.Version)
+	var areas []string
+	for _, a := range v.Program.FW.Areas {
+		areas = append(areas, a.Name)
+	}
+	saved, err := svc.Reports.SaveReport(e.ctx, ziping.System, id, []byte(report.DraftMarkdown(arts[n-1], areas)), d.Version)
 	if err != nil {
 		return err
 	}
 	v.Report = saved
-	issues, err := svc.ReportIssues(v)
+	issues, err := svc.Reports.ReportIssues(v)
 	if err != nil {
 		return err
 	}
@@ -113,7 +124,7 @@ func importToAssessment(e *env, arts []report.Article, id int64, db string, n in
 }
 
 // importValueFlags are the flags of report import that take a value.
-var importValueFlags = map[string]bool{"framework": true, "assessment": true, "db": true, "article": true}
+var importValueFlags = map[string]bool{"framework": true, "assessment": true, "db": true, "article": true, "o": true}
 
 // reorderFlags moves flags after the file name in front of it, so both
 // 「import FILE --dry-run」 and 「import --dry-run FILE」 work.
@@ -162,33 +173,14 @@ func printArticle(e *env, n int, a report.Article, areas []string) {
 	if areas == nil {
 		return
 	}
-	m := report.MapAreas(a.Root, areas)
+	m := report.MapAreasScored(a.Root, areas)
 	if len(m) == 0 {
 		fmt.Fprintln(e.stdout, "  没有与一级指标对应的节")
 		return
 	}
 	a.Root.Walk(func(s *report.OutlineSection) {
-		if area, ok := m[s]; ok {
-			fmt.Fprintf(e.stdout, "  %s%s → %s\n", s.Number, s.Title, area)
+		if match, ok := m[s]; ok {
+			fmt.Fprintf(e.stdout, "  %s%s → %s（相似度%.2f）\n", s.Number, s.Title, match.Area, match.Score)
 		}
 	})
-}
-
-// articleMarkdown is the draft of an imported article: its title as the
-// level-1 heading and its outline as headings one level down, keeping the
-// official numbering text.
-func articleMarkdown(a report.Article) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "# %s\n", a.Title)
-	a.Root.Walk(func(s *report.OutlineSection) {
-		if s.Level > 0 {
-			fmt.Fprintf(&b, "\n%s %s%s\n", strings.Repeat("#", s.Level+1), s.Number, s.Title)
-		}
-		for _, p := range strings.Split(s.Text, "\n") {
-			if p != "" {
-				fmt.Fprintf(&b, "\n%s\n", p)
-			}
-		}
-	})
-	return b.String()
 }

@@ -49,16 +49,23 @@ func TestReportImport(t *testing.T) {
 		t.Errorf("dry run wrote %v", m)
 	}
 
-	out, _, code = runCLI(t, "report", "import", name)
-	if code != 0 || !strings.Contains(out, "草稿已写入 "+name+".article2.md") {
+	// Without --dry-run the drafts go into the directory -o names, nothing beside
+	// the input.
+	outDir := filepath.Join(t.TempDir(), "草稿")
+	out, _, code = runCLI(t, "report", "import", name, "-o", outDir, "--framework", "lxzz-county")
+	if code != 0 || !strings.Contains(out, "草稿已写入 "+filepath.Join(outDir, "范文.txt.article2.md")) {
 		t.Fatalf("code %d, out %s", code, out)
 	}
-	md, err := os.ReadFile(name + ".article1.md")
+	if m, _ := filepath.Glob(name + ".article*.md"); len(m) != 0 {
+		t.Errorf("the import wrote beside its input: %v", m)
+	}
+	md, err := os.ReadFile(filepath.Join(outDir, "范文.txt.article1.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := "# 甲县义务教育优质均衡发展自评报告\n\n## 一、基本情况\n\n全县共有学校x所。\n\n## 二、主要做法\n\n" +
-		"### （一）加强教师队伍建设\n\n补充教师x名，增长x%。\n\n##### (1)落实待遇\n"
+		"<!-- ziping 一级指标：加强教师队伍建设（相似度1.00） -->\n\n" +
+		"### （一）加强教师队伍建设\n\n补充教师x名，增长x%。\n\n##### （1）落实待遇\n"
 	if string(md) != want {
 		t.Errorf("draft:\n%s\nwant:\n%s", md, want)
 	}

@@ -20,14 +20,15 @@ import (
 )
 
 const renderUsage = `report render --framework ID|FILE --data FILE... (--unit CODE | --all) [--period YYYY]
-       [--scores FILE.yaml] [--narrative FILE.md] [--issuer 名称] [--date YYYY-MM-DD]
-       --format docx|pdf|html|md -o FILE|DIR [--strict]
+       [--scores FILE.yaml] [--narrative FILE.md] [--issuer 名称] [--recipient 主送机关] [--date YYYY-MM-DD]
+       [--layout default|self_first] --format docx|pdf|html|md -o FILE|DIR [--strict]
        report render (--assessment ID | --unit CODE --period YYYY [--all]) --db URL [--framework ID]
        --format docx|pdf|html|md -o FILE|DIR [--strict]`
 
 type renderFlags struct {
 	sourceFlags
 	narrative, issuer, date, format, out string
+	recipient, layout                    string
 	strict                               bool
 	assessment                           int64
 	db                                   string
@@ -43,7 +44,9 @@ func runReportRender(e *env, args []string) error {
 	f.register(fs, "为数据中的每个区县生成报告（并行），-o 为输出目录")
 	fs.StringVar(&f.narrative, "narrative", "", "叙述文件（Markdown，可含绑定值 {{metric \"ID\"}}、{{指标名称}}）")
 	fs.StringVar(&f.issuer, "issuer", "", "发文机关署名（默认「<区县>人民政府」）")
-	fs.StringVar(&f.date, "date", "", "成文日期 YYYY-MM-DD")
+	fs.StringVar(&f.date, "date", "", "成文日期 YYYY-MM-DD（默认今天，北京时间）")
+	fs.StringVar(&f.recipient, "recipient", "", "主送机关（默认「<地市>人民政府教育督导委员会办公室」，或叙述首行写的）")
+	fs.StringVar(&f.layout, "layout", "", "版式：default（基本情况在前）或 self_first（一、自查自评情况在前）；默认按评价体系")
 	fs.StringVar(&f.format, "format", "docx", "输出格式：docx、pdf、html 或 md")
 	fs.StringVar(&f.out, "o", "", "输出文件（--all 时为目录）")
 	fs.BoolVar(&f.strict, "strict", false, "报告检查发现问题（未填写的数字、未填写的章节）时退出码为 1")
@@ -99,9 +102,14 @@ func (f *renderFlags) check() (time.Time, error) {
 		return date, usagef("--unit 与 --all 不能同时使用")
 	case f.format != "docx" && f.format != "pdf" && f.format != "html" && f.format != "md":
 		return date, usagef("--format 应为 docx、pdf、html 或 md")
+	case f.layout != "" && f.layout != engine.LayoutDefault && f.layout != engine.LayoutSelfFirst:
+		return date, usagef("--layout 应为 default 或 self_first")
 	}
+	// 成文日期: the day given, or today where the report is dated (Beijing time),
+	// not the UTC day.
+	date = time.Now().In(beijing)
 	if f.date != "" {
-		d, err := time.Parse("2006-01-02", f.date)
+		d, err := time.ParseInLocation("2006-01-02", f.date, beijing)
 		if err != nil {
 			return date, usagef("--date 应为 YYYY-MM-DD")
 		}
@@ -110,6 +118,9 @@ func (f *renderFlags) check() (time.Time, error) {
 	return date, nil
 }
 
+// beijing is the zone documents are dated in.
+var beijing = time.FixedZone("CST", 8*3600)
+
 // renderOne builds, lints and writes one unit's report; it returns the number of
 // lint findings, printed as warnings to stderr. Unfillable bound values are an error.
 func renderOne(warn io.Writer, f *renderFlags, fw *engine.Framework, res *engine.Result, narrative []byte, date time.Time, out string) (int, error) {
@@ -117,7 +128,7 @@ func renderOne(warn io.Writer, f *renderFlags, fw *engine.Framework, res *engine
 	if issuer == "" {
 		issuer = res.Unit.Name + "人民政府"
 	}
-	rep, err := report.Build(res, fw, narrative, report.BuildOptions{Issuer: issuer, Date: date})
+	rep, err := report.Build(res, fw, narrative, report.BuildOptions{Issuer: issuer, Recipient: f.recipient, Date: date, Layout: f.layout})
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", res.Unit.Name, err)
 	}
@@ -278,7 +289,7 @@ func renderFromStore(e *env, f *renderFlags) error {
 }
 
 // storeAssessments finds the assessments the flags name.
-func storeAssessments(e *env, svc *ziping.Service, f *renderFlags) ([]int64, error) {
+func storeAssessments(e *env, svc *services, f *renderFlags) ([]int64, error) {
 	if f.assessment != 0 {
 		return []int64{f.assessment}, nil
 	}
@@ -312,12 +323,12 @@ func storeAssessments(e *env, svc *ziping.Service, f *renderFlags) ([]int64, err
 // DIR/CODE-名称-YEAR.format and says nothing but the findings (the caller shows
 // progress); without, it writes -o and says so. It returns how many findings the
 // report check printed.
-func renderStored(e *env, svc *ziping.Service, f *renderFlags, id int64, dir string) (int, error) {
-	v, err := svc.Assessment(e.ctx, ziping.System, id)
+func renderStored(e *env, svc *services, f *renderFlags, id int64, dir string) (int, error) {
+	v, err := svc.Assess.Assessment(e.ctx, ziping.System, id)
 	if err != nil {
 		return 0, err
 	}
-	issues, err := svc.ReportIssues(v)
+	issues, err := svc.Reports.ReportIssues(v)
 	if err != nil {
 		return 0, err
 	}
@@ -325,7 +336,7 @@ func renderStored(e *env, svc *ziping.Service, f *renderFlags, id int64, dir str
 		fmt.Fprintf(e.stderr, "\r报告检查（%s）：「%s」第%d行第%d字：%s（%s）\n", v.Unit.Name, is.Section, is.Line, is.Col, is.Text, is.Kind)
 	}
 	var buf bytes.Buffer
-	if err := svc.WriteReport(e.ctx, ziping.System, id, f.format, &buf); err != nil {
+	if err := svc.Reports.WriteReport(e.ctx, ziping.System, id, f.format, &buf); err != nil {
 		return 0, err
 	}
 	out := f.out

@@ -12,13 +12,14 @@ import (
 	"strings"
 	"time"
 
-	"ziping"
+	"ziping/assess"
+	"ziping/dataset"
 	"ziping/docx"
 	"ziping/web"
 	"ziping/xlsx"
 )
 
-const serveUsage = "serve [--addr :8080] [--db URL] [--dev] [--log text|json] [--secure-cookies] [--max-evidence 20] [--trusted-proxy CIDR]..."
+const serveUsage = "serve [--addr :8080] [--db URL] [--dev] [--log text|json] [--secure-cookies] [--max-evidence 20] [--trusted-proxy CIDR]... [--max-rows 200000] [--upload-quota 60] [--uploads-per-user 5] [--max-previews 2] [--memory-limit 400] [--audit-key FILE] [--audit-checkpoints FILE] [--checkpoint-every 100]"
 
 // Timeouts of the HTTP server: a slow client cannot hold a connection open for
 // ever, and a shutdown waits this long for requests in flight.
@@ -40,10 +41,21 @@ func runServe(e *env, args []string) error {
 	dev := fs.Bool("dev", false, "开发模式：每次请求都从 web/ 目录读取模板和样式")
 	logFormat := fs.String("log", "text", "日志格式：text 或 json")
 	secure := fs.Bool("secure-cookies", false, "会话 Cookie 一律加 Secure（由前置代理提供 HTTPS 时使用）")
-	maxEvidence := fs.Int64("max-evidence", ziping.DefaultMaxEvidence>>20, "单个证明材料文件的大小上限（MB）")
+	maxEvidence := fs.Int64("max-evidence", assess.DefaultMaxEvidence>>20, "单个证明材料文件的大小上限（MB）")
 	var proxies stringList
 	fs.Var(&proxies, "trusted-proxy", "可信的反向代理地址或网段（可重复，逗号分隔；默认 ZIPING_TRUSTED_PROXIES）：只有来自它们的 X-Forwarded-For 才用作客户端地址")
+	lim := serveLimits{}
+	fs.IntVar(&lim.maxRows, "max-rows", 200000, "每次导入的学校数据行数上限")
+	fs.Int64Var(&lim.quotaMB, "upload-quota", 60, "每个用户等待确认导入的文件总大小上限（MB）")
+	fs.IntVar(&lim.perUser, "uploads-per-user", 5, "每个用户等待确认导入的文件个数上限")
+	fs.IntVar(&lim.previews, "max-previews", 2, "本实例同时预览（读取）的上传文件个数上限")
+	fs.Int64Var(&lim.memoryMB, "memory-limit", 400, "Go 运行时的内存软上限（MB；0：不设，环境变量 GOMEMLIMIT 优先）")
+	fs.IntVar(&lim.checkpointEvery, "checkpoint-every", 100, "每写入多少条审计记录，向检查点文件写一个检查点")
+	auditFlags(e, fs)
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := lim.check(); err != nil {
 		return err
 	}
 	if len(proxies) == 0 && e.getenv("ZIPING_TRUSTED_PROXIES") != "" {
@@ -66,14 +78,23 @@ func runServe(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	svc, done, err := service(e, dbURL(e, *db))
+	url := dbURL(e, *db)
+	if path, err := sqlitePath(url, "serve"); err == nil {
+		lock, err := holdServeLock(path)
+		if err != nil {
+			return err
+		}
+		defer lock.release()
+	}
+	svc, done, err := service(e, url)
 	if err != nil {
 		return err
 	}
 	defer done()
-	svc.MaxEvidence = *maxEvidence << 20
-	app, err := web.New(svc, log, web.Options{Dev: *dev, SecureCookies: *secure, ScoreSheet: xlsx.WriteScoreSheet, Sheets: xlsx.WriteSheet,
-		Letter: docx.WriteLetter, MaxEvidence: svc.MaxEvidence, TrustedProxies: trusted})
+	svc.Assess.MaxEvidence = *maxEvidence << 20
+	lim.apply(svc)
+	app, err := web.New(svc.web(), log, web.Options{Dev: *dev, SecureCookies: *secure, ScoreSheet: xlsx.WriteScoreSheet, Sheets: xlsx.WriteSheet,
+		Letter: docx.WriteLetter, MaxEvidence: svc.Assess.MaxEvidence, TrustedProxies: trusted, MaxPreviews: lim.previews})
 	if err != nil {
 		return err
 	}
@@ -86,7 +107,7 @@ func runServe(e *env, args []string) error {
 }
 
 // serve runs the HTTP server on ln until ctx ends.
-func serve(ctx context.Context, ln net.Listener, h http.Handler, svc *ziping.Service, log *slog.Logger) error {
+func serve(ctx context.Context, ln net.Listener, h http.Handler, svc *services, log *slog.Logger) error {
 	hs := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: readHeaderTimeout,
@@ -99,6 +120,14 @@ func serve(ctx context.Context, ln net.Listener, h http.Handler, svc *ziping.Ser
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	go sweepSessions(ctx, svc, log)
+	go runJobs(ctx, svc, log)
+	cpCtx, stopCP := context.WithCancel(ctx)
+	cpDone := make(chan struct{})
+	go func() {
+		defer close(cpDone)
+		svc.Audit.RunCheckpoints(cpCtx, checkpointPoll, func(err error) { log.Error("audit checkpoint", "error", err.Error()) })
+	}()
+	defer func() { stopCP(); <-cpDone }() // the last checkpoint is written before the store closes
 	log.Info("serving", "addr", ln.Addr().String())
 	select {
 	case err := <-errc:
@@ -115,8 +144,36 @@ func serve(ctx context.Context, ln net.Listener, h http.Handler, svc *ziping.Ser
 	return err
 }
 
+// checkpointPoll is how often the server looks whether an audit checkpoint is due.
+const checkpointPoll = 5 * time.Second
+
+// runJobs runs the jobs left by processes that died (summaries to recompute after a
+// committed import, superseded rows to delete) at start-up and every JobPoll, after
+// abandoning the batches whose writer died mid-import.
+func runJobs(ctx context.Context, svc *services, log *slog.Logger) {
+	t := time.NewTicker(dataset.JobPoll)
+	defer t.Stop()
+	for {
+		if n, err := svc.Data.ReapBatches(ctx); err != nil && ctx.Err() == nil {
+			log.Error("abandon dead imports", "error", err.Error())
+		} else if n > 0 {
+			log.Warn("abandoned imports whose writer died", "batches", n)
+		}
+		if n, err := svc.Data.RunJobs(ctx); err != nil && ctx.Err() == nil {
+			log.Error("jobs", "error", err.Error(), "done", n)
+		} else if n > 0 {
+			log.Info("jobs done", "jobs", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
 // sweepSessions deletes expired sessions every hour while the server runs.
-func sweepSessions(ctx context.Context, svc *ziping.Service, log *slog.Logger) {
+func sweepSessions(ctx context.Context, svc *services, log *slog.Logger) {
 	t := time.NewTicker(sessionSweep)
 	defer t.Stop()
 	for {
@@ -124,7 +181,7 @@ func sweepSessions(ctx context.Context, svc *ziping.Service, log *slog.Logger) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := svc.Store.DeleteExpiredSessions(ctx, svc.Now()); err != nil && ctx.Err() == nil {
+			if err := svc.Accounts.SweepSessions(ctx); err != nil && ctx.Err() == nil {
 				log.Error("delete expired sessions", "error", err.Error())
 			}
 		}

@@ -2,15 +2,22 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"strings"
 
 	"ziping"
+	"ziping/account"
 	"ziping/argon"
+	"ziping/assess"
+	"ziping/dataset"
 	"ziping/frameworks"
 	"ziping/postgres"
+	"ziping/rectify"
 	"ziping/report"
+	"ziping/reporting"
 	"ziping/sqlite"
+	"ziping/web"
 )
 
 // defaultDB is where ziping keeps its data when neither --db nor ZIPING_DB says.
@@ -58,19 +65,78 @@ func openStore(ctx context.Context, url string) (ziping.Store, error) {
 	return st, nil
 }
 
-// service opens the store and wraps it in the domain service.
-func service(e *env, url string) (*ziping.Service, func(), error) {
+// services are ziping's use cases on one store, sharing one auditor: cmd/ziping
+// builds them (the only place that wires) and hands them to the web application.
+type services struct {
+	Store    ziping.Store
+	Audit    *ziping.Auditor
+	Accounts *account.Service
+	Data     *dataset.Service
+	Assess   *assess.Service
+	Rectify  *rectify.Service
+	Reports  *reporting.Service
+}
+
+// wire builds every service on st, with the hasher h.
+func wire(st ziping.Store, h account.PasswordHasher) *services {
+	au := ziping.NewAuditor(st)
+	s := &services{Store: st, Audit: au, Accounts: account.New(st, h, au), Data: dataset.New(st, au)}
+	s.Assess = assess.New(st, s.Data, au)
+	// An import or a school moved queues a recompute of the counties' open
+	// assessments; the assessments' service runs it.
+	s.Data.HandleJob(ziping.JobRecompute, s.Assess.RecomputeJob)
+	s.Rectify = rectify.New(st, s.Assess, au)
+	s.Reports = reporting.New(st, s.Assess, au, nil)
+	// The readiness check asks the report's findings of reporting, which builds on
+	// assessments: a hook, not an import.
+	s.Assess.Reports = s.Reports
+	return s
+}
+
+// web is what the web application takes of the services.
+func (s *services) web() web.Services {
+	return web.Services{Accounts: s.Accounts, Data: s.Data, Assess: s.Assess, Rectify: s.Rectify, Reports: s.Reports, Audit: s.Audit, Store: s.Store}
+}
+
+// service opens the store and wires the services on it, with the audit key (made
+// at first start) and the checkpoint file. done writes a last checkpoint of the
+// audit chain and closes the store.
+func service(e *env, url string) (*services, func(), error) {
 	st, err := openStore(e.ctx, url)
 	if err != nil {
 		return nil, nil, err
 	}
-	svc := ziping.NewService(st, argon.Hasher{P: argon.Default})
-	svc.Reports = report.Renderer{}
-	if err := svc.SeedFrameworks(e.ctx, frameworks.Stored()); err != nil {
+	keyPath, cpPath := auditPaths(e, url)
+	key, err := loadAuditKey(keyPath, true)
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	svc := wire(st, argon.Hasher{P: argon.Default})
+	svc.Reports.Reporter = report.Renderer{}
+	svc.Audit.Key, svc.Accounts.DeviceKey = key, deviceKey(key)
+	svc.Audit.Checkpoints = checkpointFile{path: cpPath}
+	if err := svc.Audit.EnsureKey(e.ctx); err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	if err := svc.Assess.SeedFrameworks(e.ctx, frameworks.Stored()); err != nil {
 		st.Close()
 		return nil, nil, fmt.Errorf("写入内置评价体系失败: %w", err)
 	}
-	return svc, func() { st.Close() }, nil
+	done := func() {
+		if _, err := svc.Audit.Checkpoint(context.WithoutCancel(e.ctx)); err != nil {
+			fmt.Fprintf(e.stderr, "ziping: %v\n", err)
+		}
+		st.Close()
+	}
+	return svc, done, nil
+}
+
+// auditFlags adds --audit-key and --audit-checkpoints to a command's flags.
+func auditFlags(e *env, fs *flag.FlagSet) {
+	fs.StringVar(&e.auditKey, "audit-key", "", "审计密钥文件（默认 ZIPING_AUDIT_KEY_FILE，或数据库文件旁的 .audit-key；首次启动时生成）")
+	fs.StringVar(&e.auditCheckpoints, "audit-checkpoints", "", "审计检查点文件（默认 ZIPING_AUDIT_CHECKPOINTS，或审计密钥旁的 .audit-checkpoints）")
 }
 
 // redact hides a PostgreSQL password in a URL before it is printed.

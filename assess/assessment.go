@@ -1,0 +1,182 @@
+package assess
+
+import (
+	"context"
+	"strconv"
+
+	"ziping"
+	"ziping/engine"
+)
+
+// StartAssessment opens the unit's assessment of framework fw for period. With
+// fromLast, last period's self scores and evidence links are copied as a starting
+// point, each marked to confirm.
+func (s *Service) StartAssessment(ctx context.Context, a *ziping.Actor, fw string, u *ziping.OrgUnit, period int, fromLast bool) (*ziping.Assessment, error) {
+	if !a.CanEdit(u) {
+		return nil, ziping.Errorf(ziping.Forbidden, "无权为「%s」开展自评", u.Name)
+	}
+	if u.Level != ziping.LevelCounty {
+		return nil, ziping.Errorf(ziping.Invalid, "自评以区县为单位开展，「%s」是%s", u.Name, levelWord(u.Level))
+	}
+	if period < 1900 || period > 2200 {
+		return nil, ziping.Errorf(ziping.Invalid, "年度「%d」无效", period)
+	}
+	prog, err := s.Program(ctx, fw, "")
+	if err != nil {
+		return nil, err
+	}
+	if lv := prog.FW.Level; lv != engine.LevelCounty && lv != "" {
+		// Schools and kindergartens are assessed in their own workflow (issue 13, to come).
+		return nil, ziping.Errorf(ziping.Invalid, "%s评价的是%s，不能用于区县自评", prog.FW.Name, engine.UnitNoun(lv))
+	}
+	as := &ziping.Assessment{Framework: fw, FrameworkVersion: prog.FW.Version, UnitID: u.ID, Period: period, Status: ziping.StatusDraft,
+		CreatedBy: a.UserID(), CreatedAt: s.now(), UpdatedAt: s.now()}
+	err = s.Store.Tx(ctx, func(tx ziping.Store) error {
+		if _, err := tx.AssessmentFor(ctx, fw, u.ID, period); err == nil {
+			return ziping.Errorf(ziping.Conflict, "「%s」%d年度的%s自评已经开始", u.Name, period, prog.FW.Name)
+		} else if !ziping.IsNotFound(err) {
+			return err
+		}
+		if err := tx.CreateAssessment(ctx, as); err != nil {
+			return err
+		}
+		copied := map[string]int{}
+		if fromLast {
+			if copied, err = s.copyLastYear(ctx, tx, a, as); err != nil {
+				return err
+			}
+		}
+		if err := s.Refresh(ctx, tx, as, u); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, a, "assessment_start", AuditObject(as), u.ID, nil,
+			map[string]any{"framework": fw, "version": as.FrameworkVersion, "period": period, "from": as.FromID, "copied": copied})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return as, nil
+}
+
+// AuditObject names an assessment in the audit trail: assessment:ID.
+func AuditObject(as *ziping.Assessment) string {
+	return "assessment:" + strconv.FormatInt(as.ID, 10)
+}
+
+func levelWord(level string) string {
+	switch level {
+	case ziping.LevelProvince:
+		return "省级单位"
+	case ziping.LevelCity:
+		return "市级单位"
+	case ziping.LevelSchool:
+		return "学校"
+	}
+	return "区县"
+}
+
+// copyLastYear copies the self scores and evidence links of the same framework's
+// assessment of the period before, marked to confirm.
+func (s *Service) copyLastYear(ctx context.Context, tx Store, a *ziping.Actor, as *ziping.Assessment) (map[string]int, error) {
+	last, err := tx.AssessmentFor(ctx, as.Framework, as.UnitID, as.Period-1)
+	if ziping.IsNotFound(err) {
+		return nil, ziping.Errorf(ziping.NotFound, "没有%d年度的自评可以沿用", as.Period-1)
+	}
+	if err != nil {
+		return nil, err
+	}
+	as.FromID = last.ID
+	if err := tx.UpdateAssessment(ctx, as); err != nil {
+		return nil, err
+	}
+	scores, err := tx.PointScores(ctx, last.ID)
+	if err != nil {
+		return nil, err
+	}
+	n := map[string]int{}
+	for _, ps := range scores {
+		if ps.Side != ziping.SideSelf {
+			continue
+		}
+		ps.AssessmentID, ps.Version, ps.ToConfirm, ps.UpdatedBy, ps.UpdatedAt = as.ID, 0, true, a.UserID(), s.now()
+		if err := tx.SavePointScore(ctx, &ps); err != nil {
+			return nil, err
+		}
+		n["scores"]++
+	}
+	evs, err := tx.EvidenceOf(ctx, last.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range evs {
+		if e.ProblemID != 0 {
+			continue // evidence of last year's rectification stays there
+		}
+		e.ID, e.AssessmentID, e.ToConfirm, e.CreatedBy, e.CreatedAt = 0, as.ID, true, a.UserID(), s.now()
+		if err := tx.CreateEvidence(ctx, &e, nil); err != nil {
+			return nil, err
+		}
+		n["evidence"]++
+	}
+	return n, nil
+}
+
+// Assessment returns the assessment with its results, for an actor who may see it.
+func (s *Service) Assessment(ctx context.Context, a *ziping.Actor, id int64) (*AssessmentView, error) {
+	as, u, err := s.Find(ctx, s.Store, a, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.ViewIn(ctx, s.Store, as, u)
+}
+
+// AssessmentsOf lists the unit's assessments the actor may see (viewers: the
+// published ones), by framework and period.
+func (s *Service) AssessmentsOf(ctx context.Context, a *ziping.Actor, u *ziping.OrgUnit) ([]ziping.Assessment, error) {
+	if !a.CanSee(u) {
+		return nil, ziping.Errorf(ziping.Forbidden, "无权查看该单位")
+	}
+	list, err := s.Store.Assessments(ctx, ziping.AssessmentQuery{UnitIDs: []int64{u.ID}})
+	if err != nil {
+		return nil, err
+	}
+	out := list[:0]
+	for _, as := range list {
+		if a.CanSeeAssessment(u, &as) {
+			out = append(out, as)
+		}
+	}
+	return out, nil
+}
+
+// Reader reads assessments and units: a Store, or the store of a transaction.
+type Reader interface {
+	Assessment(ctx context.Context, id int64) (*ziping.Assessment, error)
+	Unit(ctx context.Context, id int64) (*ziping.OrgUnit, error)
+}
+
+// Find reads an assessment and its unit through st for an actor who may see it;
+// one the actor may not see is NotFound, so that ids cannot be probed.
+func (s *Service) Find(ctx context.Context, st Reader, a *ziping.Actor, id int64) (*ziping.Assessment, *ziping.OrgUnit, error) {
+	as, err := st.Assessment(ctx, id)
+	if err != nil {
+		if ziping.IsNotFound(err) {
+			return nil, nil, ziping.Errorf(ziping.NotFound, "没有这项自评")
+		}
+		return nil, nil, err
+	}
+	u, err := st.Unit(ctx, as.UnitID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !a.CanSeeAssessment(u, as) {
+		return nil, nil, ziping.Errorf(ziping.NotFound, "没有这项自评")
+	}
+	return as, u, nil
+}
+
+// ViewIn is the view of an assessment read through st (a transaction's store, to
+// see its writes).
+func (s *Service) ViewIn(ctx context.Context, st Store, as *ziping.Assessment, u *ziping.OrgUnit) (*AssessmentView, error) {
+	return s.viewOn(ctx, st, as, u, nil)
+}

@@ -1,0 +1,78 @@
+package rectify
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"ziping"
+)
+
+// LedgerRow is a problem with its unit, for the ledger.
+type LedgerRow struct {
+	ziping.Problem
+	Unit    ziping.OrgUnit
+	Overdue bool
+}
+
+// Ledger is the rectification ledger (整改台账) of root's subtree: the problems of
+// framework fw and period (0: every period), for an actor who may see them. Viewers
+// see only the problems of published assessments. Three queries, however many
+// counties: the problems, their assessments and the counties.
+func (s *Service) Ledger(ctx context.Context, a *ziping.Actor, root *ziping.OrgUnit, fw string, period int) ([]LedgerRow, error) {
+	if !a.CanSee(root) {
+		return nil, ziping.Errorf(ziping.Forbidden, "无权查看该单位")
+	}
+	list, err := s.Store.Problems(ctx, ziping.ProblemQuery{UnitPath: root.Path, Framework: fw, Period: period})
+	if err != nil || len(list) == 0 {
+		return nil, err
+	}
+	counties, err := s.Store.Subtree(ctx, root, ziping.LevelCounty)
+	if err != nil {
+		return nil, err
+	}
+	units := make(map[int64]*ziping.OrgUnit, len(counties))
+	for i := range counties {
+		units[counties[i].ID] = &counties[i]
+	}
+	assessments, err := s.Store.Assessments(ctx, ziping.AssessmentQuery{UnitPath: root.Path, Framework: fw, Period: period})
+	if err != nil {
+		return nil, err
+	}
+	visible := make(map[int64]bool, len(assessments))
+	for i := range assessments {
+		as := &assessments[i]
+		if u := units[as.UnitID]; u != nil {
+			visible[as.ID] = a.CanSeeAssessment(u, as)
+		}
+	}
+	var out []LedgerRow
+	today := s.Now()
+	for _, p := range list {
+		if u := units[p.UnitID]; u != nil && visible[p.AssessmentID] {
+			out = append(out, LedgerRow{Problem: p, Unit: *u, Overdue: p.Overdue(today)})
+		}
+	}
+	return out, nil
+}
+
+// LedgerSheet is the ledger as a spreadsheet.
+func LedgerSheet(title string, rows []LedgerRow) *ziping.Sheet {
+	sh := &ziping.Sheet{Name: "整改台账", Title: title,
+		Columns: []string{"序号", "单位", "年度", "测评点", "来源", "问题", "整改措施", "责任人", "完成时限", "状态", "是否逾期", "进展说明"}}
+	for i, r := range rows {
+		deadline := ""
+		if !r.Deadline.IsZero() {
+			deadline = r.Deadline.Format(time.DateOnly)
+		}
+		src := map[string]string{ziping.SourceDeduction: "失分", ziping.SourceFinding: "复核发现"}[r.Source]
+		overdue := ""
+		if r.Overdue {
+			overdue = "逾期"
+		}
+		sh.Rows = append(sh.Rows, []any{i + 1, r.Unit.Name, r.Period, r.Point, src, r.Description, r.Measures, r.Owner,
+			deadline, ziping.ProblemStatusNames[r.Status], overdue, r.Note})
+	}
+	sh.Notes = []string{"共" + strconv.Itoa(len(rows)) + "个问题。"}
+	return sh
+}

@@ -1,0 +1,105 @@
+package reporting
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"ziping"
+	"ziping/assess"
+)
+
+// ReportIssues lists what keeps the assessment's report from being submitted; none
+// when no ziping.Reporter is wired in.
+func (s *Service) ReportIssues(v *assess.AssessmentView) ([]ziping.ReportIssue, error) {
+	if s.Reporter == nil {
+		return nil, nil
+	}
+	var narrative []byte
+	var version int64
+	if v.Report != nil {
+		narrative, version = v.Report.Narrative, v.Report.Version
+	}
+	meta := s.reportMeta(v)
+	// The assessment's version moves with every score and every recompute after an
+	// import; the draft's with every save; the plan is part of the key itself.
+	key := fmt.Sprintf("%d/%d/%d/%v/%s/%d", v.Assessment.ID, v.Assessment.Version, version, v.Assessment.Frozen(),
+		v.Assessment.FrameworkVersion, len(meta.Plan))
+	for _, p := range meta.Plan {
+		key += "/" + p.Title + p.Problem + p.Measures + p.Owner + p.Deadline.String()
+	}
+	if c := s.issues; c != nil {
+		c.mu.Lock()
+		is, ok := c.m[key]
+		c.mu.Unlock()
+		if ok {
+			return is, nil
+		}
+	}
+	is, err := s.Reporter.Issues(v.Program.FW, v.Self, narrative, meta)
+	if err != nil || s.issues == nil {
+		return is, err
+	}
+	s.issues.mu.Lock()
+	if s.issues.m == nil || len(s.issues.m) >= maxCached {
+		s.issues.m = map[string][]ziping.ReportIssue{}
+	}
+	s.issues.m[key] = is
+	s.issues.mu.Unlock()
+	return is, nil
+}
+
+// issueCache keeps report findings by what they depend on (ReportIssues): linting a
+// report was a third of the assessment page's time.
+type issueCache struct {
+	mu sync.Mutex
+	m  map[string][]ziping.ReportIssue
+}
+
+// ReportMetaOf is what v's report carries besides the evaluation: the issuer, the
+// date (the submission's, or today), the parent unit, and the rectification plan —
+// the measures of this assessment's problems and of last year's not yet verified.
+func (s *Service) ReportMetaOf(v *assess.AssessmentView) ziping.ReportMeta { return s.reportMeta(v) }
+
+func (s *Service) reportMeta(v *assess.AssessmentView) ziping.ReportMeta {
+	m := ziping.ReportMeta{Issuer: v.Unit.Name + "人民政府", Date: s.Now(), Parent: s.parentName(v.Unit)}
+	if at := v.Assessment.SubmittedAt; !at.IsZero() {
+		m.Date = at // a submitted report is dated the day it was submitted
+	}
+	for _, list := range [][]ziping.Problem{v.LastProblems, v.Problems} {
+		for _, p := range list {
+			if p.Measures == "" || p.Status == ziping.ProblemVerified {
+				continue
+			}
+			m.Plan = append(m.Plan, ziping.ReportPlanItem{Title: assess.PointTitle(v.Program.FW, p.Point), Problem: p.Description,
+				Measures: p.Measures, Owner: p.Owner, Deadline: p.Deadline})
+		}
+	}
+	return m
+}
+
+// parentName is the name of u's parent unit, "" for a root or when it cannot be
+// read: the report then leaves the 主送机关 to the narrative.
+func (s *Service) parentName(u *ziping.OrgUnit) string {
+	if u == nil || u.ParentID == 0 {
+		return ""
+	}
+	// A report is rendered outside any request's transaction; one indexed read.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	p, err := s.Store.Unit(ctx, u.ParentID)
+	if err != nil {
+		return ""
+	}
+	return p.Name
+}
+
+// generatedText is what ziping writes itself in v's report now; "" without a
+// ziping.Reporter.
+func (s *Service) generatedText(v *assess.AssessmentView) (string, error) {
+	if s.Reporter == nil {
+		return "", nil
+	}
+	return s.Reporter.Generated(v.Program.FW, v.Self, s.reportMeta(v))
+}
