@@ -16,6 +16,9 @@ type Options struct {
 	Units   []int              // indexes into Dataset.Units; nil: every unit
 	Inputs  map[string]*Inputs // people's scores by unit code
 	Workers int                // 0: GOMAXPROCS
+	// NoDetails leaves PointResult.Details out. Only the report reads them, and
+	// finding the schools behind every lost point costs a fifth of scoring.
+	NoDetails bool
 }
 
 // uncomputable is the error a domain function returns when the data cannot answer;
@@ -50,7 +53,8 @@ type evaluator struct {
 
 	seen map[string]bool // scratch for countedSchools
 
-	trace *trace // non-nil when explaining
+	trace     *trace // non-nil when explaining
+	noDetails bool   // Options.NoDetails
 }
 
 // periodValues holds every unit's metric values of one period.
@@ -77,11 +81,12 @@ func (p *Program) Evaluate(ds *Dataset, opt Options) ([]*Result, error) {
 // run is an evaluation ready to go: the period's data, the units in order and the
 // previous period's values when a metric needs them.
 type run struct {
-	ds     *Dataset
-	snap   *Snapshot
-	units  []int
-	prev   *periodValues
-	inputs map[string]*Inputs
+	ds        *Dataset
+	snap      *Snapshot
+	units     []int
+	prev      *periodValues
+	inputs    map[string]*Inputs
+	noDetails bool
 }
 
 // Check says whether the options can be evaluated at all, as Evaluate would before
@@ -115,7 +120,7 @@ func (p *Program) prepare(ds *Dataset, opt Options) (*run, error) {
 			units[i] = i
 		}
 	}
-	r := &run{ds: ds, snap: ds.Periods[period], units: units, inputs: opt.Inputs}
+	r := &run{ds: ds, snap: ds.Periods[period], units: units, inputs: opt.Inputs, noDetails: opt.NoDetails}
 	if p.usesPrev {
 		r.prev = p.previousValues(ds, period, units, opt.Workers)
 	}
@@ -125,6 +130,7 @@ func (p *Program) prepare(ds *Dataset, opt Options) (*run, error) {
 // result evaluates the k-th unit of the run with e.
 func (r *run) result(e *evaluator, k int) *Result {
 	e.reset(r.ds, r.snap, r.prev)
+	e.noDetails = r.noDetails
 	u := r.units[k]
 	e.evalUnit(u)
 	return e.score(u, r.inputs[r.ds.Units[u].Code])

@@ -5,6 +5,9 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
 	"ziping/engine"
 )
 
@@ -109,6 +112,43 @@ func TestStandingsRankAsRank(t *testing.T) {
 		}
 		if id == "yzjh-2017" && ties == 0 {
 			t.Fatalf("%s: no ties among %d counties: the test does not test ties", id, len(res))
+		}
+	}
+}
+
+// TestNoDetails: Options.NoDetails leaves out the rules' details and nothing else;
+// without it, the points that lost to a metric have theirs.
+func TestNoDetails(t *testing.T) {
+	ds := benchData(t, 60, 3000, 0)
+	for _, id := range []string{"lxzz-county", "yzjh-2017"} {
+		p := builtin(t, id)
+		want, err := p.Evaluate(ds, engine.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := p.Evaluate(ds, engine.Options{NoDetails: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		details := 0
+		for _, r := range want {
+			for ai := range r.Areas {
+				for pi := range r.Areas[ai].Points {
+					details += len(r.Areas[ai].Points[pi].Details)
+					r.Areas[ai].Points[pi].Details = nil
+				}
+			}
+			for bi := range r.Bonus {
+				details += len(r.Bonus[bi].Details)
+				r.Bonus[bi].Details = nil
+			}
+		}
+		if details == 0 {
+			t.Fatalf("%s: no details without NoDetails: nothing is tested", id)
+		}
+		// NaN values (metrics that cannot be computed) equal themselves here.
+		if d := cmp.Diff(want, got, cmpopts.EquateNaNs(), cmp.AllowUnexported(engine.MetricValue{})); d != "" {
+			t.Fatalf("%s: NoDetails changed more than the details:\n%s", id, d)
 		}
 	}
 }

@@ -34,6 +34,7 @@ func evaluateAndWrite(e *env, f *evaluateFlags, prog *engine.Program, ds *engine
 	if err := prog.Check(ds, opt); err != nil {
 		return err
 	}
+	opt.NoDetails = true // the report's facts; no output of evaluate shows them
 	ev := &evaluation{prog: prog, ds: ds, opt: opt, rank: f.all}
 	if f.all && (f.format == "table" || f.format == "xlsx") {
 		var err error
