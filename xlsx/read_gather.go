@@ -90,6 +90,7 @@ func gatherColumn(pieces []piece, e, n int, per int32) []float64 {
 			pc.p.num[e] = nil
 		}
 	}
+	releaseSlabColumns(pieces, e)
 	return dst
 }
 

@@ -1,6 +1,7 @@
 package xlsx
 
 import (
+	"slices"
 	"unsafe"
 )
 
@@ -94,6 +95,21 @@ func assembleInPlace(pieces []piece, e, n int) []float64 {
 		pc.p.num[e] = nil
 	}
 	return slab[:n:n]
+}
+
+// releaseSlabColumns lets element e of the pieces' slabs go once no part of a slab
+// still holds rows of it to gather: the parsed numbers and the assembled columns of
+// a file not in county order are then not all alive at once.
+func releaseSlabColumns(pieces []piece, e int) {
+	for i := range pieces {
+		sl := pieces[i].p.slab
+		if sl == nil || sl.cols[e] == nil {
+			continue
+		}
+		if !slices.ContainsFunc(sl.parts, func(p *schoolPart) bool { return p != nil && len(p.srcRow) > 0 && p.num[e] != nil }) {
+			sl.cols[e] = nil
+		}
+	}
 }
 
 // releaseSlabs lets the slabs go once every period is assembled: a Locator keeps

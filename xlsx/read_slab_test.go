@@ -144,3 +144,25 @@ func plainNumbers(t *testing.T, data []byte) map[string][]float64 {
 	}
 	return out
 }
+
+// TestGatherReleasesSlabs: a file not in county order is gathered into new columns,
+// and each element's shared allocation is let go once gathered, so that the parsed
+// and the assembled numbers are not all held at the end.
+func TestGatherReleasesSlabs(t *testing.T) {
+	t.Parallel()
+	rows := genSchools(7, 30000, 97) // counties at random: not in order
+	r := newReader(ReadOptions{})
+	r.readCSV("s.csv", csvBytes(rows))
+	sl := r.tables[0].schools[0].slab
+	if sl == nil || len(r.tables[0].schools) < 3 {
+		t.Fatalf("%d parts, slab %v: too few chunks to test", len(r.tables[0].schools), sl != nil)
+	}
+	if _, err := r.build(); err != nil {
+		t.Fatal(err)
+	}
+	for e, col := range sl.cols {
+		if col != nil {
+			t.Errorf("element %s: the slab is still held", engine.SchoolElements[e].ID)
+		}
+	}
+}
