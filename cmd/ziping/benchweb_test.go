@@ -50,3 +50,22 @@ func TestBench(t *testing.T) {
 		t.Errorf("no agreeing pandas comparison:\n%s", out)
 	}
 }
+
+// TestBenchOnly: --only two-years runs the two-year case alone; another name is a
+// usage error.
+func TestBenchOnly(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates data and runs child processes")
+	}
+	t.Setenv(beMain, "1")
+	out, errs, code := runCLI(t, "bench", "--only", "two-years", "--counties", "20", "--schools", "600", "--runs", "1", "--dir", t.TempDir())
+	if code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errs)
+	}
+	if !strings.Contains(out, "全国两年：整个进程 evaluate --all --format json") || strings.Contains(out, "全国：读取") || strings.Contains(out, "全省") {
+		t.Errorf("not the two-year case alone:\n%s", out)
+	}
+	if _, errs, code := runCLI(t, "bench", "--only", "web"); code != 2 || !strings.Contains(errs, "--only") {
+		t.Errorf("--only web: exit %d, %s", code, errs)
+	}
+}

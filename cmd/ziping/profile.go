@@ -27,6 +27,9 @@ func startProfiles(getenv func(string) string) (stop func()) {
 	if path := getenv("ZIPING_MEMPROFILE"); path != "" {
 		runtime.MemProfileRate = 64 << 10
 		stops = append(stops, func() {
+			// The profile counts allocations up to the last collection: one more
+			// brings in those since.
+			runtime.GC()
 			f, err := os.Create(path)
 			if err == nil {
 				err = pprof.Lookup("allocs").WriteTo(f, 0)
