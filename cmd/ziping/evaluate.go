@@ -85,6 +85,7 @@ func runEvaluate(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	e.times.mark("读取数据")
 	return evaluateAndWrite(e, &f, prog, ds, opt)
 }
 

@@ -20,7 +20,9 @@ type evaluation struct {
 	prog      *engine.Program
 	ds        *engine.Dataset
 	opt       engine.Options
-	rank      bool              // --all: the units ranked
+	rank      bool // --all: the units ranked
+	times     *stages
+	spilled   bool              // the results went through a temporary file (ranked)
 	standings []engine.Standing // the ranking, in the order of opt.Units, when written from it
 	explained []engine.Explanation
 }
@@ -35,7 +37,7 @@ func evaluateAndWrite(e *env, f *evaluateFlags, prog *engine.Program, ds *engine
 		return err
 	}
 	opt.NoDetails = true // the report's facts; no output of evaluate shows them
-	ev := &evaluation{prog: prog, ds: ds, opt: opt, rank: f.all}
+	ev := &evaluation{prog: prog, ds: ds, opt: opt, rank: f.all, times: e.times}
 	if f.all && (f.format == "table" || f.format == "xlsx") {
 		var err error
 		if ev.standings, err = prog.Standings(ds, opt); err != nil {
@@ -49,6 +51,13 @@ func evaluateAndWrite(e *env, f *evaluateFlags, prog *engine.Program, ds *engine
 			return err
 		}
 	}
+	defer func() {
+		if ev.spilled {
+			e.times.mark("按名次写出")
+		} else {
+			e.times.mark("评价并写出")
+		}
+	}()
 	return writeTo(e, f.out, func(w *bufio.Writer) error {
 		switch f.format {
 		case "json":
@@ -156,6 +165,8 @@ func (ev *evaluation) ranked(st engine.JSONStyle, emit func(k int, b []byte) err
 	if err != nil {
 		return err
 	}
+	ev.times.mark("评价并暂存")
+	ev.spilled = true
 	engine.RankStandings(standings)
 	var in, out []byte
 	for k, s := range standings {
