@@ -122,7 +122,16 @@ func ReadFromWithWarnings(inputs []Input, opt ReadOptions) (*engine.Dataset, []z
 		runtime.GC()
 	}
 	ds, err := r.build()
-	return ds, r.warnings(), err
+	warnings := r.warnings()
+	if size > bigInput && err == nil && r.opt.Locator == nil {
+		// The parsed parts are garbage now. Collecting before the caller goes on
+		// lets what it allocates next (an evaluation's results) reuse their memory
+		// rather than touch as much fresh memory, whose first touch costs more
+		// than the collection (−12,000 page faults on the nation file).
+		r.tables = nil
+		runtime.GC()
+	}
+	return ds, warnings, err
 }
 
 func newReader(opt ReadOptions) *reader {
