@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"sync"
 
 	"ziping/engine"
@@ -118,30 +117,24 @@ func (ev *evaluation) encoded(st engine.JSONStyle, emit func(k int, b []byte) er
 		})
 }
 
-// ranked evaluates every unit once, in dataset order, and writes each result as it
-// comes into a temporary file, keeping its standing and where it lies. It then ranks
-// the standings and hands the results on in ranked order, their ranks put in. Only
-// the standings stay in memory; the file holds the output's size until the end.
+// ranked evaluates every unit once, in dataset order, and puts each result as it
+// comes into a spill (memory up to a budget, a temporary file beyond), keeping its
+// standing and where it lies. It then ranks the standings and hands the results on
+// in ranked order, their ranks put in. Memory holds the standings and the spill's
+// budget at most, whatever the number of units.
 func (ev *evaluation) ranked(st engine.JSONStyle, emit func(k int, b []byte) error) error {
-	spill, err := os.CreateTemp("", "ziping-evaluate-*.json")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(spill.Name())
-	defer spill.Close()
+	sp := newSpill(spillMemory)
+	defer sp.close()
 	type item struct {
 		buf      *[]byte
 		standing engine.Standing
 	}
-	type span struct{ off, n int64 }
 	var (
 		standings []engine.Standing
-		spans     = map[int]span{} // by unit
-		off       int64
+		spans     = map[int]spillSpan{} // by unit
 		pool      = newBufPool()
-		w         = bufio.NewWriterSize(spill, 1<<20)
 	)
-	err = engine.Stream(ev.prog, ev.ds, ev.opt,
+	err := engine.Stream(ev.prog, ev.ds, ev.opt,
 		func(k int, r *engine.Result) (item, error) {
 			buf, err := pool.encode(r, st)
 			s := engine.StandingOf(r)
@@ -153,14 +146,13 @@ func (ev *evaluation) ranked(st engine.JSONStyle, emit func(k int, b []byte) err
 		},
 		func(_ int, it item) error {
 			defer pool.Put(it.buf)
-			n, err := w.Write(*it.buf)
+			span, err := sp.put(*it.buf)
 			standings = append(standings, it.standing)
-			spans[it.standing.Index] = span{off, int64(n)}
-			off += int64(n)
+			spans[it.standing.Index] = span
 			return err
 		})
 	if err == nil {
-		err = w.Flush()
+		err = sp.done()
 	}
 	if err != nil {
 		return err
@@ -168,16 +160,15 @@ func (ev *evaluation) ranked(st engine.JSONStyle, emit func(k int, b []byte) err
 	ev.times.mark("评价并暂存")
 	ev.spilled = true
 	engine.RankStandings(standings)
-	var in, out []byte
+	var out []byte
 	for k, s := range standings {
-		sp := spans[s.Index]
-		in = slices.Grow(in[:0], int(sp.n))[:sp.n]
-		if _, err := spill.ReadAt(in, sp.off); err != nil {
+		in, err := sp.get(spans[s.Index])
+		if err != nil {
 			return err
 		}
 		var ok bool
 		if out, ok = engine.AppendRanked(out[:0], in, s.Rank, s.Tie, st); !ok {
-			return fmt.Errorf("临时文件中%s的结果不完整", s.Unit.Code)
+			return fmt.Errorf("暂存的%s的结果不完整", s.Unit.Code)
 		}
 		if err := emit(k, out); err != nil {
 			return err

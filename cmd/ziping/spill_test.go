@@ -1,0 +1,50 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"testing"
+)
+
+// TestSpill: results put into a spill come back as they were, those within the
+// budget from memory and the others from its file, read in any order; closing it
+// removes the file.
+func TestSpill(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	sp := newSpill(1000)
+	var items [][]byte
+	var spans []spillSpan
+	for i := range 60 {
+		b := bytes.Repeat([]byte(fmt.Sprintf("结果%d;", i)), i%7+1)
+		s, err := sp.put(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		items, spans = append(items, b), append(spans, s)
+	}
+	if err := sp.done(); err != nil {
+		t.Fatal(err)
+	}
+	inMem := 0
+	for i := len(items) - 1; i >= 0; i-- { // ranked order is not put order
+		got, err := sp.get(spans[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, items[i]) {
+			t.Fatalf("item %d: %q, want %q", i, got, items[i])
+		}
+		if spans[i].inMem {
+			inMem++
+		}
+	}
+	if inMem == 0 || inMem == len(items) || sp.file == nil {
+		t.Fatalf("%d of %d in memory: memory and file are not both tested", inMem, len(items))
+	}
+	name := sp.file.Name()
+	sp.close()
+	if _, err := os.Stat(name); !os.IsNotExist(err) {
+		t.Fatalf("the spill file is left behind: %v", err)
+	}
+}
