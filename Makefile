@@ -30,6 +30,7 @@ fuzz:
 	go test ./xlsx -run '^$$' -fuzz '^FuzzSharedStrings$$' -fuzztime 60s
 	go test ./cmd/ziping -run '^$$' -fuzz '^FuzzExpandLists$$' -fuzztime 30s
 	go test ./report -run '^$$' -fuzz '^FuzzLint$$' -fuzztime 60s -fuzzminimizetime 5s
+	go test ./catalog -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime 30s
 	go test ./account -run '^$$' -fuzz '^FuzzDeviceCookie$$' -fuzztime 60s
 	go test ./report -run '^$$' -fuzz '^FuzzImportDraft$$' -fuzztime 60s -fuzzminimizetime 5s
 	go test ./docx -run '^$$' -fuzz '^FuzzJoinNumbers$$' -fuzztime 30s

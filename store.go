@@ -202,6 +202,7 @@ type Store interface {
 	SaveFramework(ctx context.Context, f *StoredFramework) error                 // Conflict when id+version exists
 	Framework(ctx context.Context, id, version string) (*StoredFramework, error) // "" version: the latest
 	Frameworks(ctx context.Context) ([]StoredFramework, error)                   // latest version of each
+	FrameworkStore
 
 	// CreateBatch records a batch and writes its rows, replacing the rows of the
 	// same schools (code+stage) and units for the period. Call it inside Tx with the

@@ -22,6 +22,8 @@ type Store interface {
 	User(ctx context.Context, id int64) (*ziping.User, error)
 	SaveFramework(ctx context.Context, f *ziping.StoredFramework) error
 	Framework(ctx context.Context, id, version string) (*ziping.StoredFramework, error)
+	FrameworkVersions(ctx context.Context, id string) ([]ziping.StoredFramework, error)
+	FrameworkPeriods(ctx context.Context, id string) ([]ziping.FrameworkPeriod, error)
 	Schools(ctx context.Context, q ziping.SchoolQuery) ([]ziping.SchoolRecord, int, error)
 	Facts(ctx context.Context, unitIDs []int64, period int) ([]ziping.FactRecord, error)
 	ziping.AssessmentStore
@@ -55,6 +57,7 @@ type Service struct {
 	snaps   *snapshotCache // decoded snapshots
 	sums    *summaryCache  // decoded assessment summaries
 	results *resultCache   // assessments' results by version and dataset
+	levels  *levelCache    // loaded datasets seen as schools, kindergartens or cities
 }
 
 // ReportCheck lists what keeps an assessment's report from being submitted: an
@@ -71,7 +74,8 @@ const maxCached = 512
 // New returns a Service on st that loads data through data and audits through au.
 func New(st Store, data Datasets, au *ziping.Auditor) *Service {
 	return &Service{Store: st, Data: data, Audit: au, Now: time.Now,
-		progs: &programCache{}, snaps: &snapshotCache{}, sums: &summaryCache{}, results: &resultCache{}}
+		progs: &programCache{}, snaps: &snapshotCache{}, sums: &summaryCache{}, results: &resultCache{},
+		levels: &levelCache{}}
 }
 
 func (s *Service) now() time.Time { return ziping.AuditTime(s.Now()) }

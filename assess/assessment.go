@@ -5,33 +5,37 @@ import (
 	"strconv"
 
 	"ziping"
-	"ziping/engine"
 )
 
-// StartAssessment opens the unit's assessment of framework fw for period. With
+// StartAssessment opens the unit's assessment of framework fw for period, with the
+// version of fw that applies to the period. The unit is of the level the framework
+// evaluates: a county, a school or kindergarten (a school unit), or a city. With
 // fromLast, last period's self scores and evidence links are copied as a starting
 // point, each marked to confirm.
 func (s *Service) StartAssessment(ctx context.Context, a *ziping.Actor, fw string, u *ziping.OrgUnit, period int, fromLast bool) (*ziping.Assessment, error) {
 	if !a.CanEdit(u) {
 		return nil, ziping.Errorf(ziping.Forbidden, "无权为「%s」开展自评", u.Name)
 	}
-	if u.Level != ziping.LevelCounty {
-		return nil, ziping.Errorf(ziping.Invalid, "自评以区县为单位开展，「%s」是%s", u.Name, levelWord(u.Level))
-	}
 	if period < 1900 || period > 2200 {
 		return nil, ziping.Errorf(ziping.Invalid, "年度「%d」无效", period)
 	}
-	prog, err := s.Program(ctx, fw, "")
+	prog, err := s.ProgramFor(ctx, fw, period)
 	if err != nil {
 		return nil, err
 	}
-	if lv := prog.FW.Level; lv != engine.LevelCounty && lv != "" {
-		// Schools and kindergartens are assessed in their own workflow (issue 13, to come).
-		return nil, ziping.Errorf(ziping.Invalid, "%s评价的是%s，不能用于区县自评", prog.FW.Name, engine.UnitNoun(lv))
+	if err := s.checkLevel(ctx, prog, u, period); err != nil {
+		return nil, err
 	}
 	as := &ziping.Assessment{Framework: fw, FrameworkVersion: prog.FW.Version, UnitID: u.ID, Period: period, Status: ziping.StatusDraft,
 		CreatedBy: a.UserID(), CreatedAt: s.now(), UpdatedAt: s.now()}
 	err = s.Store.Tx(ctx, func(tx ziping.Store) error {
+		// An administrator may have chosen another version for the period since it
+		// was read: the assessments of a period share one version (package catalog).
+		if v, err := versionIn(ctx, tx, fw, period); err != nil {
+			return err
+		} else if v != as.FrameworkVersion {
+			return ziping.Errorf(ziping.Conflict, "%s适用于%d年度的版本刚刚改变，请重新开始自评", prog.FW.Name, period)
+		}
 		if _, err := tx.AssessmentFor(ctx, fw, u.ID, period); err == nil {
 			return ziping.Errorf(ziping.Conflict, "「%s」%d年度的%s自评已经开始", u.Name, period, prog.FW.Name)
 		} else if !ziping.IsNotFound(err) {

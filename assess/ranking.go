@@ -3,6 +3,7 @@ package assess
 import (
 	"context"
 	"math"
+	"slices"
 
 	"ziping"
 	"ziping/engine"
@@ -36,9 +37,11 @@ type Ranking struct {
 	Overdue       int
 }
 
-// Ranking ranks the counties of root's subtree that the actor may see. Viewers, and
-// the public notice (published true), see published results only; everyone else sees
-// every assessment with its status.
+// Ranking ranks the units of root's subtree that the framework evaluates (its
+// counties; for a school framework its schools, the ranking of a county's schools;
+// for a city framework its cities) for an actor who may see root. Viewers, and the
+// public notice (published true), see published results only; everyone else sees
+// every assessment with its status, and the units that have not started.
 func (s *Service) Ranking(ctx context.Context, a *ziping.Actor, root *ziping.OrgUnit, fw string, period int, published bool) (*Ranking, error) {
 	if a != nil && !a.CanSee(root) {
 		return nil, ziping.Errorf(ziping.Forbidden, "无权查看该单位")
@@ -46,16 +49,16 @@ func (s *Service) Ranking(ctx context.Context, a *ziping.Actor, root *ziping.Org
 	if a == nil || (a.User != nil && a.User.Role == ziping.RoleViewer) {
 		published = true
 	}
-	prog, err := s.Program(ctx, fw, "")
-	if err != nil {
-		return nil, err
-	}
-	counties, err := s.Store.Subtree(ctx, root, ziping.LevelCounty)
+	prog, err := s.ProgramFor(ctx, fw, period)
 	if err != nil {
 		return nil, err
 	}
 	rk := &Ranking{Program: prog, Root: root, Period: period, OnlyPublished: published}
 	cur, err := s.assessmentsByUnit(ctx, root, fw, period, published)
+	if err != nil {
+		return nil, err
+	}
+	units, err := s.rankedUnits(ctx, prog, root, period, cur)
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +71,7 @@ func (s *Service) Ranking(ctx context.Context, a *ziping.Actor, root *ziping.Org
 		return nil, err
 	}
 	var ranked, rest []RankingRow
-	for _, c := range counties {
+	for _, c := range units {
 		row := RankingRow{Unit: c, Open: open[c.ID], Overdue: overdue[c.ID]}
 		rk.Overdue += row.Overdue
 		if as := cur[c.ID]; as != nil {
@@ -170,4 +173,29 @@ func areaAverage(fw *engine.Framework, rows []RankingRow) []float64 {
 		avg[i] = math.Round(avg[i]/float64(len(rows))*100) / 100
 	}
 	return avg
+}
+
+// rankedUnits are the units of root's subtree a ranking of prog lists, by path: the
+// org units of the framework's level. Schools and kindergartens are both school
+// units, so the data of the period tells them apart (and leaves out the schools
+// the framework's scope does not assess); a unit with an assessment is always
+// listed, and without data only those are.
+func (s *Service) rankedUnits(ctx context.Context, prog *engine.Program, root *ziping.OrgUnit, period int, cur map[int64]*ziping.Assessment) ([]ziping.OrgUnit, error) {
+	level := prog.FW.Level
+	units, err := s.Store.Subtree(ctx, root, orgLevel(level))
+	if err != nil || orgLevel(level) != ziping.LevelSchool {
+		return units, err
+	}
+	ds, _, err := s.Data.LoadDataset(ctx, ziping.System, root, period)
+	if err != nil {
+		return nil, err
+	}
+	assessed := map[string]bool{}
+	if ds.Periods[period] != nil {
+		at := s.atLevel(ds, level)
+		for _, i := range prog.InScope(at, period) {
+			assessed[at.Units[i].Code] = true
+		}
+	}
+	return slices.DeleteFunc(units, func(u ziping.OrgUnit) bool { return cur[u.ID] == nil && !assessed[u.Code] }), nil
 }

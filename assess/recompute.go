@@ -20,7 +20,7 @@ func (s *Service) RecomputeAssessments(ctx context.Context, root *ziping.OrgUnit
 	if root != nil {
 		path = root.Path
 	}
-	return s.recompute(ctx, ziping.AssessmentQuery{UnitPath: path, Period: period}, func() (*engine.Dataset, []ziping.OrgUnit, error) {
+	return s.recompute(ctx, []ziping.AssessmentQuery{{UnitPath: path, Period: period}}, func() (*engine.Dataset, []ziping.OrgUnit, error) {
 		return s.loadDatasetFor(ctx, root, period)
 	})
 }
@@ -59,32 +59,50 @@ func (s *Service) recomputeCounties(ctx context.Context, counties []ziping.OrgUn
 	if len(counties) == 0 {
 		return 0, nil
 	}
-	ids := make([]int64, len(counties))
-	for i, c := range counties {
-		ids[i] = c.ID
+	// The counties' own assessments, their schools' and kindergartens' (under their
+	// paths), and their cities' (whose data they are part of).
+	qs := make([]ziping.AssessmentQuery, 0, len(counties)+1)
+	var parents []int64
+	for _, c := range counties {
+		qs = append(qs, ziping.AssessmentQuery{UnitPath: c.Path, Period: period})
+		if c.ParentID != 0 && !slices.Contains(parents, c.ParentID) {
+			parents = append(parents, c.ParentID)
+		}
 	}
-	return s.recompute(ctx, ziping.AssessmentQuery{UnitIDs: ids, Period: period}, func() (*engine.Dataset, []ziping.OrgUnit, error) {
+	if len(parents) > 0 {
+		qs = append(qs, ziping.AssessmentQuery{UnitIDs: parents, Period: period})
+	}
+	return s.recompute(ctx, qs, func() (*engine.Dataset, []ziping.OrgUnit, error) {
 		return s.Data.LoadCounties(ctx, counties, period)
 	})
 }
 
-// recompute updates the summaries of the open assessments q selects, loading their
-// data with load only when there are any. Each assessment is read again inside the
-// transaction, so that one that moved on meanwhile (a score saved, submitted) is
-// left to the write that moved it.
-func (s *Service) recompute(ctx context.Context, q ziping.AssessmentQuery, load func() (*engine.Dataset, []ziping.OrgUnit, error)) (int, error) {
-	q.Statuses = []string{ziping.StatusDraft, ziping.StatusReturned}
-	list, err := s.Store.Assessments(ctx, q)
-	if err != nil || len(list) == 0 {
-		return 0, err
+// recompute updates the summaries of the open assessments qs select, loading the
+// counties' data with load only when there are any. Each assessment is read again
+// inside the transaction, so that one that moved on meanwhile (a score saved,
+// submitted) is left to the write that moved it. A county's, school's or
+// kindergarten's assessment is evaluated on the loaded data; a city's, whose other
+// counties may not be loaded, on its own.
+func (s *Service) recompute(ctx context.Context, qs []ziping.AssessmentQuery, load func() (*engine.Dataset, []ziping.OrgUnit, error)) (int, error) {
+	var list []ziping.Assessment
+	for _, q := range qs {
+		q.Statuses = []string{ziping.StatusDraft, ziping.StatusReturned}
+		l, err := s.Store.Assessments(ctx, q)
+		if err != nil {
+			return 0, err
+		}
+		list = append(list, l...)
+	}
+	if len(list) == 0 {
+		return 0, nil
 	}
 	ds, counties, err := load()
 	if err != nil {
 		return 0, err
 	}
-	units := make(map[int64]*ziping.OrgUnit, len(counties))
+	loaded := make(map[int64]bool, len(counties))
 	for i := range counties {
-		units[counties[i].ID] = &counties[i]
+		loaded[counties[i].ID] = true
 	}
 	n := 0
 	err = s.Store.Tx(ctx, func(tx ziping.Store) error {
@@ -94,11 +112,17 @@ func (s *Service) recompute(ctx context.Context, q ziping.AssessmentQuery, load 
 			if err != nil {
 				return err
 			}
-			u := units[as.UnitID]
-			if u == nil || !as.SelfEditable() {
-				continue // not a county loaded (moved), or frozen since
+			if !as.SelfEditable() {
+				continue // frozen since
 			}
-			v, err := s.viewOn(ctx, tx, as, u, ds)
+			u, on, err := recomputeUnit(ctx, tx, as, loaded, ds)
+			if err != nil {
+				return err
+			}
+			if u == nil {
+				continue // a school moved to a county not loaded: that county's job recomputes it
+			}
+			v, err := s.viewOn(ctx, tx, as, u, on)
 			if err != nil {
 				return err
 			}
@@ -122,4 +146,21 @@ func (s *Service) loadDatasetFor(ctx context.Context, root *ziping.OrgUnit, peri
 		return s.Data.LoadCounties(ctx, counties, period)
 	}
 	return s.Data.LoadDataset(ctx, ziping.System, root, period)
+}
+
+// recomputeUnit is the unit of an assessment being recomputed and the data to
+// evaluate it on: the loaded counties' ds when its rows are theirs, nil (its own)
+// for a city. The unit is nil when its rows are not among the loaded counties.
+func recomputeUnit(ctx context.Context, tx ziping.Store, as *ziping.Assessment, loaded map[int64]bool, ds *engine.Dataset) (*ziping.OrgUnit, *engine.Dataset, error) {
+	u, err := tx.Unit(ctx, as.UnitID)
+	if err != nil {
+		return nil, nil, err
+	}
+	switch {
+	case u.Level == ziping.LevelCity || u.Level == ziping.LevelProvince:
+		return u, nil, nil
+	case loaded[u.ID] || (u.Level == ziping.LevelSchool && loaded[u.ParentID]):
+		return u, ds, nil
+	}
+	return nil, nil, nil
 }

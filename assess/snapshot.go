@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sync"
 
 	"ziping"
@@ -17,10 +18,18 @@ import (
 // snapshotData is what a snapshot freezes: the unit's data of the period and the
 // period before (for year-over-year metrics), the framework version and every score.
 // It is kept as gzipped JSON.
+//
+// A county's snapshot holds its own rows and facts. A school's (or kindergarten's)
+// holds the rows of its code, kept under its county as the store keeps them, and
+// names the county in Units; a city's holds the rows and facts of its counties,
+// named in Units. Level is the framework's level ("" for counties), so that the
+// rows are seen as the assessed unit again (engine.Dataset.ForLevel).
 type snapshotData struct {
 	Framework string                `json:"framework"`
 	Version   string                `json:"version"`
+	Level     string                `json:"level,omitempty"`
 	Unit      ziping.OrgUnit        `json:"unit"`
+	Units     []ziping.OrgUnit      `json:"units,omitempty"` // the counties holding the rows; none: Unit
 	Period    int                   `json:"period"`
 	Schools   []ziping.SchoolRecord `json:"schools"`
 	Facts     []ziping.FactRecord   `json:"facts"`
@@ -44,7 +53,13 @@ type snapshotCache struct {
 // from the submitted snapshot when the reviewer accepts (v given).
 func (s *Service) freeze(ctx context.Context, tx Store, a *ziping.Actor, as *ziping.Assessment, u *ziping.OrgUnit, stage string, v *AssessmentView) error {
 	sd := &snapshotData{Framework: as.Framework, Version: as.FrameworkVersion, Unit: *u, Period: as.Period}
-	var err error
+	prog, err := s.Program(ctx, as.Framework, as.FrameworkVersion)
+	if err != nil {
+		return err
+	}
+	if lv := prog.FW.Level; lv != engine.LevelCounty {
+		sd.Level = lv
+	}
 	if v != nil && as.SnapshotID != 0 {
 		prev, err := tx.Snapshot(ctx, as.SnapshotID)
 		if err != nil {
@@ -71,19 +86,54 @@ func (s *Service) freeze(ctx context.Context, tx Store, a *ziping.Actor, as *zip
 	return nil
 }
 
+// snapshotRows reads into sd the rows (and facts) unit u is evaluated on, of the
+// period and the period before: a county's, a school's under its county, a city's
+// counties'.
 func (s *Service) snapshotRows(ctx context.Context, tx Store, u *ziping.OrgUnit, period int, sd *snapshotData) error {
-	for _, per := range []int{period - 1, period} {
-		rows, _, err := tx.Schools(ctx, ziping.SchoolQuery{UnitIDs: []int64{u.ID}, Period: per, Sort: "code", Limit: math.MaxInt32})
+	ids := []int64{u.ID}
+	switch u.Level {
+	case ziping.LevelSchool:
+		county, err := tx.Unit(ctx, u.ParentID)
 		if err != nil {
 			return err
 		}
-		facts, err := tx.Facts(ctx, []int64{u.ID}, per)
+		sd.Units, ids = []ziping.OrgUnit{*county}, []int64{county.ID}
+	case ziping.LevelCity, ziping.LevelProvince:
+		counties, err := tx.Subtree(ctx, u, ziping.LevelCounty)
+		if err != nil {
+			return err
+		}
+		sd.Units, ids = counties, nil
+		for _, c := range counties {
+			ids = append(ids, c.ID)
+		}
+	}
+	for _, per := range []int{period - 1, period} {
+		rows, _, err := tx.Schools(ctx, ziping.SchoolQuery{UnitIDs: ids, Period: per, Search: schoolSearch(u), Sort: "code", Limit: math.MaxInt32})
+		if err != nil {
+			return err
+		}
+		if u.Level == ziping.LevelSchool {
+			rows = slices.DeleteFunc(rows, func(r ziping.SchoolRecord) bool { return r.Code != u.Code })
+			sd.Schools = append(sd.Schools, rows...)
+			continue // a school has no facts: those are its county's
+		}
+		facts, err := tx.Facts(ctx, ids, per)
 		if err != nil {
 			return err
 		}
 		sd.Schools, sd.Facts = append(sd.Schools, rows...), append(sd.Facts, facts...)
 	}
 	return nil
+}
+
+// schoolSearch narrows the rows read for a school's snapshot to those matching its
+// code (the exact code is kept after).
+func schoolSearch(u *ziping.OrgUnit) string {
+	if u.Level == ziping.LevelSchool {
+		return u.Code
+	}
+	return ""
 }
 
 func encodeSnapshot(sd *snapshotData) ([]byte, error) {
@@ -144,10 +194,22 @@ func (s *Service) frozen(ctx context.Context, st Store, id int64) (*frozenData, 
 	return f, nil
 }
 
-// datasetOf rebuilds the engine's dataset of one unit from a snapshot.
+// datasetOf rebuilds from a snapshot the engine's dataset of its unit, seen at the
+// framework's level.
 func datasetOf(sd *snapshotData) *engine.Dataset {
-	ds := &engine.Dataset{Units: []engine.Unit{{Code: sd.Unit.Code, Name: sd.Unit.Name}}, Periods: map[int]*engine.Snapshot{}}
-	index := map[int64]int{sd.Unit.ID: 0}
+	units := sd.Units
+	if len(units) == 0 {
+		units = []ziping.OrgUnit{sd.Unit}
+	}
+	ds := &engine.Dataset{Periods: map[int]*engine.Snapshot{}}
+	index := map[int64]int{}
+	for i, u := range units {
+		eu := engine.Unit{Code: u.Code, Name: u.Name}
+		if sd.Level == engine.LevelCity {
+			eu.ParentCode, eu.ParentName = sd.Unit.Code, sd.Unit.Name
+		}
+		ds.Units, index[u.ID] = append(ds.Units, eu), i
+	}
 	for _, per := range []int{sd.Period - 1, sd.Period} {
 		var rows []ziping.SchoolRecord
 		var facts []ziping.FactRecord
@@ -162,8 +224,8 @@ func datasetOf(sd *snapshotData) *engine.Dataset {
 			}
 		}
 		if len(rows) > 0 || len(facts) > 0 || per == sd.Period {
-			ds.Periods[per] = ziping.BuildSnapshot(rows, facts, index, 1, per)
+			ds.Periods[per] = ziping.BuildSnapshot(rows, facts, index, len(units), per)
 		}
 	}
-	return ds
+	return ds.ForLevel(sd.Level)
 }

@@ -47,7 +47,8 @@ func (v *AssessmentView) Score(side, code string) (ziping.PointScore, bool) {
 }
 
 // viewOn builds the view of an assessment; an open one is evaluated on ds when given
-// (a recompute loads many counties at once), else on its subtree's cached dataset.
+// (a recompute loads many counties at once; ds holds counties, seen at the
+// framework's level here), else on its subtree's cached dataset.
 func (s *Service) viewOn(ctx context.Context, st Store, as *ziping.Assessment, u *ziping.OrgUnit, ds *engine.Dataset) (*AssessmentView, error) {
 	v := &AssessmentView{Assessment: as, Unit: u, Scores: map[string]map[string]ziping.PointScore{ziping.SideSelf: {}, ziping.SideReview: {}}}
 	scores, err := st.PointScores(ctx, as.ID)
@@ -111,9 +112,11 @@ func (s *Service) evaluateView(ctx context.Context, st Store, v *AssessmentView,
 		}
 		ds, self = snap.ds, snap.self
 	} else if ds == nil {
-		if ds, _, err = s.Data.LoadDataset(ctx, ziping.System, v.Unit, as.Period); err != nil {
+		if ds, err = s.loadUnitData(ctx, st, v.Unit, prog.FW.Level, as.Period); err != nil {
 			return err
 		}
+	} else {
+		ds = s.atLevel(ds, prog.FW.Level)
 	}
 	v.Dataset, v.UnitIndex = ds, ds.UnitIndex(v.Unit.Code)
 	// Outside a transaction the results of a version on a dataset never change (every

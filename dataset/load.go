@@ -48,8 +48,22 @@ func (s *Service) LoadCounties(ctx context.Context, counties []ziping.OrgUnit, p
 	ds := &engine.Dataset{Periods: map[int]*engine.Snapshot{}}
 	ids := make([]int64, len(counties))
 	index := map[int64]int{}
+	parents := map[int64]*ziping.OrgUnit{}
 	for i, c := range counties {
-		ds.Units = append(ds.Units, engine.Unit{Code: c.Code, Name: c.Name})
+		eu := engine.Unit{Code: c.Code, Name: c.Name}
+		// The city of each county, so that a city's framework sees the city as its unit.
+		p, ok := parents[c.ParentID]
+		if !ok && c.ParentID != 0 {
+			var err error
+			if p, err = s.Store.Unit(ctx, c.ParentID); err != nil {
+				return nil, nil, err
+			}
+			parents[c.ParentID] = p
+		}
+		if p != nil {
+			eu.ParentCode, eu.ParentName = p.Code, p.Name
+		}
+		ds.Units = append(ds.Units, eu)
 		ids[i], index[c.ID] = c.ID, i
 	}
 	for _, per := range []int{period - 1, period} {

@@ -64,3 +64,58 @@ func (db *DB) Frameworks(ctx context.Context) ([]ziping.StoredFramework, error) 
 		FROM frameworks ORDER BY id, `+latestFirst)
 	return collect(rows, err, "frameworks", scanFramework)
 }
+
+// FrameworkVersions lists every stored version of framework id, the one saved last
+// first, without Source.
+func (db *DB) FrameworkVersions(ctx context.Context, id string) ([]ziping.StoredFramework, error) {
+	rows, err := db.q.Query(ctx, `SELECT id, version, name, builtin, created_at, COALESCE(created_by, 0)
+		FROM frameworks WHERE id = $1 ORDER BY `+latestFirst, id)
+	return collect(rows, err, "framework versions", func(r pgx.Row, f *ziping.StoredFramework) error {
+		return r.Scan(&f.ID, &f.Version, &f.Name, &f.Builtin, stamp{&f.CreatedAt}, &f.CreatedBy)
+	})
+}
+
+// FrameworkUsage counts the assessments of framework id by period and version.
+func (db *DB) FrameworkUsage(ctx context.Context, id string) ([]ziping.FrameworkUse, error) {
+	rows, err := db.q.Query(ctx, `SELECT framework_version, period, count(*) FROM assessments
+		WHERE framework = $1 GROUP BY period, framework_version ORDER BY period, framework_version`, id)
+	return collect(rows, err, "framework usage", func(r pgx.Row, u *ziping.FrameworkUse) error {
+		return r.Scan(&u.Version, &u.Period, &u.Count)
+	})
+}
+
+// FrameworkPeriods lists the periods' choices of framework id, by period.
+func (db *DB) FrameworkPeriods(ctx context.Context, id string) ([]ziping.FrameworkPeriod, error) {
+	rows, err := db.q.Query(ctx, `SELECT framework, period, version, COALESCE(set_by, 0), set_at
+		FROM framework_periods WHERE framework = $1 ORDER BY period`, id)
+	return collect(rows, err, "framework periods", func(r pgx.Row, p *ziping.FrameworkPeriod) error {
+		return r.Scan(&p.Framework, &p.Period, &p.Version, &p.SetBy, stamp{&p.SetAt})
+	})
+}
+
+// SetFrameworkPeriod records the version chosen from p.Period on.
+func (db *DB) SetFrameworkPeriod(ctx context.Context, p *ziping.FrameworkPeriod) error {
+	at := nowIfZero(p.SetAt)
+	_, err := db.exec(ctx, "set framework period", fmt.Sprintf("评价方案「%s」%d年度的版本", p.Framework, p.Period),
+		`INSERT INTO framework_periods (framework, period, version, set_by, set_at) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (framework, period) DO UPDATE SET version = excluded.version, set_by = excluded.set_by, set_at = excluded.set_at`,
+		p.Framework, p.Period, p.Version, nullID(p.SetBy), at)
+	if err != nil {
+		return err
+	}
+	p.SetAt = at
+	return nil
+}
+
+// DeleteFrameworkPeriod removes the choice of period.
+func (db *DB) DeleteFrameworkPeriod(ctx context.Context, id string, period int) error {
+	what := fmt.Sprintf("评价方案「%s」%d年度的版本选择", id, period)
+	tag, err := db.exec(ctx, "delete framework period", what, `DELETE FROM framework_periods WHERE framework = $1 AND period = $2`, id, period)
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() == 0 {
+		return storeError(pgx.ErrNoRows, "delete framework period", what)
+	}
+	return nil
+}

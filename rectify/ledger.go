@@ -18,7 +18,7 @@ type LedgerRow struct {
 // Ledger is the rectification ledger (整改台账) of root's subtree: the problems of
 // framework fw and period (0: every period), for an actor who may see them. Viewers
 // see only the problems of published assessments. Three queries, however many
-// counties: the problems, their assessments and the counties.
+// units: the problems, their assessments and the units.
 func (s *Service) Ledger(ctx context.Context, a *ziping.Actor, root *ziping.OrgUnit, fw string, period int) ([]LedgerRow, error) {
 	if !a.CanSee(root) {
 		return nil, ziping.Errorf(ziping.Forbidden, "无权查看该单位")
@@ -27,13 +27,15 @@ func (s *Service) Ledger(ctx context.Context, a *ziping.Actor, root *ziping.OrgU
 	if err != nil || len(list) == 0 {
 		return nil, err
 	}
-	counties, err := s.Store.Subtree(ctx, root, ziping.LevelCounty)
+	// The assessed units: counties, and the schools, kindergartens and cities of the
+	// frameworks that assess those.
+	assessed, err := s.Store.Subtree(ctx, root, ziping.LevelCity, ziping.LevelCounty, ziping.LevelSchool)
 	if err != nil {
 		return nil, err
 	}
-	units := make(map[int64]*ziping.OrgUnit, len(counties))
-	for i := range counties {
-		units[counties[i].ID] = &counties[i]
+	units := make(map[int64]*ziping.OrgUnit, len(assessed))
+	for i := range assessed {
+		units[assessed[i].ID] = &assessed[i]
 	}
 	assessments, err := s.Store.Assessments(ctx, ziping.AssessmentQuery{UnitPath: root.Path, Framework: fw, Period: period})
 	if err != nil {

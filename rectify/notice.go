@@ -36,7 +36,7 @@ func (s *Service) Notice(ctx context.Context, a *ziping.Actor, id int64) (*zipin
 		issuer = parent.Name + "人民政府" + issuer
 	}
 	l := &ziping.Letter{Title: "关于" + u.Name + strconv.Itoa(as.Period) + "年度" + prog.FW.Name + "问题整改的通知",
-		Recipient: u.Name + "人民政府",
+		Recipient: u.Addressee(),
 		Paragraphs: []string{
 			"根据" + strconv.Itoa(as.Period) + "年度" + prog.FW.Name + "复核结果，你单位存在以下" + strconv.Itoa(len(list)) +
 				"个问题。请对照问题清单逐项制定整改措施，明确责任人和完成时限，按期整改到位，并将整改情况及佐证材料报送我办。",

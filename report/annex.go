@@ -20,7 +20,7 @@ func (w *writer) scoreAnnex() Annex {
 		an.Table = w.gradeSheet()
 	}
 	c := w.all
-	note := "注：共" + strconv.Itoa(c.points) + "个测评点"
+	note := "注：共" + strconv.Itoa(c.points) + "个" + w.leaf
 	if fw.IsVerdict() {
 		note += "，达标" + strconv.Itoa(c.passed) + "个，未达标" + strconv.Itoa(c.failed) + "个"
 	} else {
@@ -74,19 +74,20 @@ func pointReason(p *engine.PointResult) string {
 
 func (w *writer) gradeSheet() *docx.Table {
 	fw, res := w.fw, w.res
-	t := &docx.Table{Header: []string{"评价内容与测评点", "满分", "得分", "扣分", "扣分原因"}, Widths: []float64{4.2, 1.05, 1.05, 1.05, 5.6}}
+	t := &docx.Table{Header: []string{"评价内容与" + w.leaf, "满分", "得分", "扣分", "扣分原因"}, Widths: []float64{4.2, 1.05, 1.05, 1.05, 5.6}}
 	for ai := range res.Areas {
 		a := &res.Areas[ai]
 		c := countArea(a, fw)
 		t.Rows = append(t.Rows, []string{chineseNumeral(ai+1) + "、" + a.Name, fw.FormatScore(a.Max), fw.FormatScore(a.Score), fw.FormatScore(c.lost), ""})
-		for pi := range a.Points {
-			p := &a.Points[pi]
+		w.walkArea(a, func(g *engine.GroupResult, c counts, depth int) {
+			t.Rows = append(t.Rows, []string{groupLabel(g, depth), fw.FormatScore(g.Max), fw.FormatScore(g.Score), fw.FormatScore(c.lost), ""})
+		}, func(p *engine.PointResult, depth int) {
 			score, lost := fw.FormatScore(p.Score), fw.FormatScore(p.Lost)
 			if p.Status != engine.StatusScored {
 				score, lost = "待评", "—"
 			}
-			t.Rows = append(t.Rows, []string{pointLabel(p.Code, p.Title), fw.FormatScore(p.Max), score, lost, pointReason(p)})
-		}
+			t.Rows = append(t.Rows, []string{indent(depth) + pointLabel(p.Code, p.Title), fw.FormatScore(p.Max), score, lost, pointReason(p)})
+		})
 	}
 	if fw.Bonus != nil {
 		t.Rows = append(t.Rows, []string{"加分项（上限" + fw.FormatScore(fw.Bonus.Cap) + "分）", "", fw.FormatScore(res.BonusTotal), "", ""})
@@ -100,8 +101,8 @@ func (w *writer) gradeSheet() *docx.Table {
 		}
 	}
 	t.Rows = append(t.Rows, w.vetoRows(5)...)
-	t.Rows = append(t.Rows, []string{"合计", fw.FormatScore(res.Max), fw.FormatScore(res.Total), fw.FormatScore(w.all.lost), pendingNote(w.all)})
-	grade := "待定（尚有测评点待评）"
+	t.Rows = append(t.Rows, []string{"合计", fw.FormatScore(res.Max), fw.FormatScore(res.Total), fw.FormatScore(w.all.lost), w.pendingNote(w.all)})
+	grade := "待定（尚有" + w.leaf + "待评）"
 	if w.all.decided() {
 		grade = res.Grade
 	}
@@ -111,22 +112,23 @@ func (w *writer) gradeSheet() *docx.Table {
 
 func (w *writer) verdictSheet() *docx.Table {
 	res := w.res
-	t := &docx.Table{Header: []string{"评估内容与测评点", "结果", "说明"}, Widths: []float64{5.4, 1.4, 6.2}}
+	t := &docx.Table{Header: []string{"评估内容与" + w.leaf, "结果", "说明"}, Widths: []float64{5.4, 1.4, 6.2}}
 	for ai := range res.Areas {
 		a := &res.Areas[ai]
 		c := countArea(a, w.fw)
 		t.Rows = append(t.Rows, []string{chineseNumeral(ai+1) + "、" + a.Name, "", "达标" + strconv.Itoa(c.passed) + "个，未达标" + strconv.Itoa(c.failed) + "个"})
-		for pi := range a.Points {
-			p := &a.Points[pi]
-			t.Rows = append(t.Rows, []string{pointLabel(p.Code, p.Title), p.State(), pointReason(p)})
-		}
+		w.walkArea(a, func(g *engine.GroupResult, c counts, depth int) {
+			t.Rows = append(t.Rows, []string{groupLabel(g, depth), "", "达标" + strconv.Itoa(c.passed) + "个，未达标" + strconv.Itoa(c.failed) + "个"})
+		}, func(p *engine.PointResult, depth int) {
+			t.Rows = append(t.Rows, []string{indent(depth) + pointLabel(p.Code, p.Title), p.State(), pointReason(p)})
+		})
 	}
 	t.Rows = append(t.Rows, w.vetoRows(3)...)
-	verdict := "待定（尚有测评点待评）"
+	verdict := "待定（尚有" + w.leaf + "待评）"
 	if w.all.decided() {
 		verdict = res.Verdict
 	}
-	t.Rows = append(t.Rows, []string{"结论", verdict, pendingNote(w.all)})
+	t.Rows = append(t.Rows, []string{"结论", verdict, w.pendingNote(w.all)})
 	return t
 }
 

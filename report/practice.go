@@ -66,11 +66,11 @@ func (w *writer) achieved(ai int) string {
 	}
 	switch {
 	case len(sentences) == 0 && pending > 0:
-		return "本方面" + strconv.Itoa(pending) + "个测评点待评。"
+		return "本方面" + strconv.Itoa(pending) + "个" + w.leaf + "待评。"
 	case len(sentences) == 0:
 		return ""
 	case pending > 0:
-		return strings.Join(sentences, "。") + "。本方面另有" + strconv.Itoa(pending) + "个测评点待评。"
+		return strings.Join(sentences, "。") + "。本方面另有" + strconv.Itoa(pending) + "个" + w.leaf + "待评。"
 	}
 	return strings.Join(sentences, "。") + "。"
 }
@@ -161,11 +161,11 @@ func detailOf(pr *engine.PointResult, ri int) *engine.RuleDetail {
 }
 
 // pendingNote says how many points wait for a score, "" when none.
-func pendingNote(c counts) string {
+func (w *writer) pendingNote(c counts) string {
 	if c.pending == 0 {
 		return ""
 	}
-	s := "另有" + strconv.Itoa(c.pending) + "个测评点待评"
+	s := "另有" + strconv.Itoa(c.pending) + "个" + w.leaf + "待评"
 	if c.uncomputable > 0 {
 		s += "（其中" + strconv.Itoa(c.uncomputable) + "个因数据缺失无法计算）"
 	}
@@ -173,12 +173,14 @@ func pendingNote(c counts) string {
 }
 
 // areaTable is the areas with their marks (grade frameworks) or point counts
-// (verdict frameworks), and a total row, from the report's one set of counts.
+// (verdict frameworks), and a total row, from the report's one set of counts; in a
+// framework of three levels or more, each area's groups follow it with their
+// subtotals (its points are in 附件1).
 func (w *writer) areaTable() *docx.Table {
 	fw := w.fw
 	open := w.all.pending > 0
 	if fw.IsVerdict() {
-		t := &docx.Table{Header: []string{"评估内容", "测评点", "达标", "未达标"}, Widths: []float64{4, 1.2, 1.2, 1.2}, KeepTogether: true}
+		t := &docx.Table{Header: []string{"评估内容", w.leaf, "达标", "未达标"}, Widths: []float64{4, 1.2, 1.2, 1.2}, KeepTogether: true}
 		if open {
 			t.Header, t.Widths = append(t.Header, "待评"), append(t.Widths, 1.2)
 		}
@@ -190,7 +192,11 @@ func (w *writer) areaTable() *docx.Table {
 			return r
 		}
 		for i := range w.res.Areas {
-			t.Rows = append(t.Rows, row(w.res.Areas[i].Name, countArea(&w.res.Areas[i], fw)))
+			a := &w.res.Areas[i]
+			t.Rows = append(t.Rows, row(a.Name, countArea(a, fw)))
+			w.walkArea(a, func(g *engine.GroupResult, c counts, depth int) {
+				t.Rows = append(t.Rows, row(groupLabel(g, depth+1), c))
+			}, func(*engine.PointResult, int) {})
 		}
 		t.Rows = append(t.Rows, row("合计", w.all))
 		return t
@@ -209,6 +215,9 @@ func (w *writer) areaTable() *docx.Table {
 	for i := range w.res.Areas {
 		a := &w.res.Areas[i]
 		t.Rows = append(t.Rows, row(a.Name, a.Max, a.Score, countArea(a, fw)))
+		w.walkArea(a, func(g *engine.GroupResult, c counts, depth int) {
+			t.Rows = append(t.Rows, row(groupLabel(g, depth+1), g.Max, g.Score, c))
+		}, func(*engine.PointResult, int) {})
 	}
 	if w.res.BonusTotal != 0 {
 		t.Rows = append(t.Rows, []string{"加分", "", fw.FormatScore(w.res.BonusTotal), ""})

@@ -70,14 +70,14 @@ func (w *writer) problemLead() string {
 	var s string
 	switch {
 	case c.failed == 0 && w.doc.Vetoes == "":
-		s = "经自评，已评分的测评点均未发现扣分或未达标情况。"
+		s = "经自评，已评分的" + w.leaf + "均未发现扣分或未达标情况。"
 		if c.pending == 0 {
-			s = "经自评，各测评点均未发现扣分或未达标情况。"
+			s = "经自评，各" + w.leaf + "均未发现扣分或未达标情况。"
 		}
 	case w.fw.IsVerdict():
-		s = "经自评，共有" + strconv.Itoa(c.failed) + "个测评点未达标"
+		s = "经自评，共有" + strconv.Itoa(c.failed) + "个" + w.leaf + "未达标"
 	default:
-		s = "经自评，共有" + strconv.Itoa(c.failed) + "个测评点扣分，合计扣" + w.fw.FormatScore(c.lost) + "分"
+		s = "经自评，共有" + strconv.Itoa(c.failed) + "个" + w.leaf + "扣分，合计扣" + w.fw.FormatScore(c.lost) + "分"
 	}
 	if c.failed == 0 && w.doc.Vetoes != "" {
 		s = "经自评，存在否决或降等情形"
@@ -85,7 +85,7 @@ func (w *writer) problemLead() string {
 	if !strings.HasSuffix(s, "。") {
 		s += "。"
 	}
-	s += pendingNote(c)
+	s += w.pendingNote(c)
 	if c.failed > 0 || w.doc.Vetoes != "" {
 		s += "主要问题如下："
 	}
@@ -139,9 +139,9 @@ func (w *writer) pointProblem(ai, pi int, ord string) string {
 	if issue == "" {
 		issue, _ = w.txt.Render("issue", d)
 	}
-	ref := "第" + pt.Code + "测评点扣" + w.fw.FormatScore(pr.Lost) + "分"
+	ref := w.fw.PointPath(pt.Code) + "扣" + w.fw.FormatScore(pr.Lost) + "分"
 	if w.fw.IsVerdict() {
-		ref = "测评点" + pt.Code
+		ref = w.pointRef(pt.Code)
 	}
 	var findings []string
 	for _, det := range pr.Details {
@@ -175,9 +175,18 @@ func (w *writer) uncomputable(ai, pi int) string {
 			why = append(why, det.Why)
 		}
 	}
-	s := pt.Title + "（测评点" + pt.Code + "）因数据缺失暂无法计算"
+	s := pt.Title + "（" + w.pointRef(pt.Code) + "）因数据缺失暂无法计算"
 	if len(why) > 0 {
 		s += "（" + strings.Join(why, "；") + "）"
 	}
 	return s + "，待补齐数据后评分。"
+}
+
+// pointRef names a point in brackets: 测评点12, or in a framework of three levels or
+// more its path, 关键指标B4第(2)项.
+func (w *writer) pointRef(code string) string {
+	if w.fw.Depth() > 2 {
+		return w.fw.PointPath(code)
+	}
+	return "测评点" + code
 }

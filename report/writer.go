@@ -16,13 +16,19 @@ type writer struct {
 	txt *engine.ReportText
 	all counts
 	doc engine.TextData // the document fields, copied for each template
+	// leaf names the leaves of the tree: 测评点, or the last level of a framework of
+	// three levels or more (考查要点).
+	leaf string
 }
 
 func newWriter(res *engine.Result, fw *engine.Framework, opt BuildOptions) *writer {
-	w := &writer{res: res, fw: fw, txt: fw.Text(), all: countResult(res, fw)}
+	w := &writer{res: res, fw: fw, txt: fw.Text(), all: countResult(res, fw), leaf: "测评点"}
+	if names := fw.LevelNames(); fw.Depth() > 2 {
+		w.leaf = names[len(names)-1]
+	}
 	d := engine.NewTextData(res)
 	d.Unit, d.Parent, d.Period = res.Unit.Name, firstOf(res.Unit.ParentName, opt.Parent), res.Period
-	d.Issuer = firstOf(opt.Issuer, res.Unit.Name+"人民政府")
+	d.Issuer = firstOf(opt.Issuer, DefaultIssuer(fw, res.Unit.Name))
 	if doc := w.txt.Document; doc != "" {
 		d.Document = "《" + strings.Trim(doc, "《》") + "》"
 	}
@@ -43,6 +49,15 @@ func newWriter(res *engine.Result, fw *engine.Framework, opt BuildOptions) *writ
 	d.Vetoes = strings.Join(vetoes, "；")
 	w.doc = *d
 	return w
+}
+
+// DefaultIssuer is who signs the report of unit when nobody says: the county's or
+// city's 人民政府 (银昌县人民政府), a school or kindergarten itself.
+func DefaultIssuer(fw *engine.Framework, unit string) string {
+	if fw.Level == engine.LevelSchool || fw.Level == engine.LevelKindergarten {
+		return unit
+	}
+	return unit + "人民政府"
 }
 
 // data is a fresh copy of the document's template data.

@@ -63,7 +63,7 @@ type issueCache struct {
 func (s *Service) ReportMetaOf(v *assess.AssessmentView) ziping.ReportMeta { return s.reportMeta(v) }
 
 func (s *Service) reportMeta(v *assess.AssessmentView) ziping.ReportMeta {
-	m := ziping.ReportMeta{Issuer: v.Unit.Name + "人民政府", Date: s.Now(), Parent: s.parentName(v.Unit)}
+	m := ziping.ReportMeta{Issuer: v.Unit.Addressee(), Date: s.Now(), Parent: s.parentName(v.Unit)}
 	if at := v.Assessment.SubmittedAt; !at.IsZero() {
 		m.Date = at // a submitted report is dated the day it was submitted
 	}

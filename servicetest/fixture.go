@@ -32,6 +32,12 @@ func New(t testing.TB) *Fixture {
 // NewOn is the fixture on the store st.
 func NewOn(t testing.TB, st ziping.Store) *Fixture {
 	t.Helper()
+	return NewOnData(t, st, DemoDataset(t))
+}
+
+// NewOnData is the fixture on the store st with the province ds imported.
+func NewOnData(t testing.TB, st ziping.Store, ds *engine.Dataset) *Fixture {
+	t.Helper()
 	ctx := context.Background()
 	c := NewClock()
 	f := &Fixture{Services: Wire(st, FastHasher(), c.Now), Clock: c, Ctx: ctx}
@@ -41,7 +47,7 @@ func NewOn(t testing.TB, st ziping.Store) *Fixture {
 	if _, err := f.Data.AddUnit(ctx, ziping.System, "990000", "示范省", ziping.LevelProvince, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.Data.ImportDataset(ctx, ziping.System, DemoDataset(t), dataset.ImportSource{File: "示范.xlsx"}); err != nil {
+	if _, err := f.Data.ImportDataset(ctx, ziping.System, ds, dataset.ImportSource{File: "示范.xlsx"}); err != nil {
 		t.Fatal(err)
 	}
 	return f
@@ -54,17 +60,26 @@ func DemoDataset(t testing.TB) *engine.Dataset {
 	return ReadTables(t, schools, counties)
 }
 
-// ReadTables reads generated school and county tables through the importer, as
-// CSV files.
-func ReadTables(t testing.TB, schools, counties synth.Table) *engine.Dataset {
+// KindergartenDataset is DemoDataset with kindergartens: the same schools and
+// counties, and 30 kindergartens shared between the counties.
+func KindergartenDataset(t testing.TB) *engine.Dataset {
 	t.Helper()
-	var sb, cb bytes.Buffer
-	xlsx.WriteCSV(&sb, xlsx.Table{Header: schools.Header, Rows: schools.Rows})
-	xlsx.WriteCSV(&cb, xlsx.Table{Header: counties.Header, Rows: counties.Rows})
-	ds, err := xlsx.ReadFrom([]xlsx.Input{
-		{Name: "学校.csv", R: bytes.NewReader(sb.Bytes()), Size: int64(sb.Len())},
-		{Name: "区县.csv", R: bytes.NewReader(cb.Bytes()), Size: int64(cb.Len())},
-	}, xlsx.ReadOptions{})
+	p := synth.GenerateProvince(synth.Config{Counties: 3, Schools: 60, Kindergartens: 30, Seed: 5})
+	return ReadTables(t, p.Schools, p.Counties, p.Kindergartens)
+}
+
+// ReadTables reads generated school and county tables (and kindergarten tables,
+// when given) through the importer, as CSV files.
+func ReadTables(t testing.TB, schools, counties synth.Table, more ...synth.Table) *engine.Dataset {
+	t.Helper()
+	var in []xlsx.Input
+	for i, tb := range append([]synth.Table{schools, counties}, more...) {
+		var b bytes.Buffer
+		xlsx.WriteCSV(&b, xlsx.Table{Header: tb.Header, Rows: tb.Rows})
+		name := [...]string{"学校.csv", "区县.csv", "幼儿园.csv"}[min(i, 2)]
+		in = append(in, xlsx.Input{Name: name, R: bytes.NewReader(b.Bytes()), Size: int64(b.Len())})
+	}
+	ds, err := xlsx.ReadFrom(in, xlsx.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

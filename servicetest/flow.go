@@ -28,7 +28,12 @@ func NewFlow(t testing.TB) *Flow { return NewFlowOn(t, OpenSQLite(t)) }
 // NewFlowOn is the flow on the store st.
 func NewFlowOn(t testing.TB, st ziping.Store) *Flow {
 	t.Helper()
-	f := &Flow{Fixture: NewOn(t, st)}
+	return newFlow(t, NewOn(t, st))
+}
+
+func newFlow(t testing.TB, fx *Fixture) *Flow {
+	t.Helper()
+	f := &Flow{Fixture: fx}
 	counties, err := f.Store.Subtree(f.Ctx, nil, ziping.LevelCounty)
 	if err != nil || len(counties) < 2 {
 		t.Fatalf("counties: %v %v", counties, err)
@@ -72,10 +77,16 @@ func (f *Flow) View(t testing.TB, a *ziping.Actor, id int64) *assess.AssessmentV
 }
 
 // ScoreAll gives every people-scored point full marks with evidence (bonus items
-// nothing) and decides every manual veto as not triggered.
+// nothing) and decides every manual veto as not triggered, as the county's filler.
 func (f *Flow) ScoreAll(t testing.TB, id int64) {
 	t.Helper()
-	v := f.View(t, f.Filler, id)
+	f.ScoreAllAs(t, f.Filler, id)
+}
+
+// ScoreAllAs is ScoreAll as the filler a.
+func (f *Flow) ScoreAllAs(t testing.TB, a *ziping.Actor, id int64) {
+	t.Helper()
+	v := f.View(t, a, id)
 	fw := v.Program.FW
 	var pts []engine.Point
 	for _, a := range fw.Areas {
@@ -97,8 +108,8 @@ func (f *Flow) ScoreAll(t testing.TB, id int64) {
 			if ps, ok := v.Score(ziping.SideSelf, pt.Code); ok {
 				in.Version = ps.Version
 			}
-			f.Score(t, id, in)
-			f.Evidence(t, id, pt.Code, "", 0)
+			f.ScoreAs(t, a, id, in)
+			f.EvidenceAs(t, a, id, pt.Code, "", 0)
 		}
 	}
 	var bonus []engine.Point
@@ -112,11 +123,11 @@ func (f *Flow) ScoreAll(t testing.TB, id int64) {
 		} else {
 			in.Checked = []string{}
 		}
-		f.Score(t, id, in)
+		f.ScoreAs(t, a, id, in)
 	}
 	for _, vt := range fw.Vetoes {
 		if vt.Manual {
-			f.Score(t, id, assess.ScoreInput{Side: ziping.SideSelf, Code: vt.Code, Triggered: ptr(false)})
+			f.ScoreAs(t, a, id, assess.ScoreInput{Side: ziping.SideSelf, Code: vt.Code, Triggered: ptr(false)})
 		}
 	}
 }
@@ -124,7 +135,13 @@ func (f *Flow) ScoreAll(t testing.TB, id int64) {
 // Score saves a score as the county's filler.
 func (f *Flow) Score(t testing.TB, id int64, in assess.ScoreInput) *ziping.PointScore {
 	t.Helper()
-	ps, err := f.Assess.ScorePoint(f.Ctx, f.Filler, id, in)
+	return f.ScoreAs(t, f.Filler, id, in)
+}
+
+// ScoreAs saves a score as a.
+func (f *Flow) ScoreAs(t testing.TB, a *ziping.Actor, id int64, in assess.ScoreInput) *ziping.PointScore {
+	t.Helper()
+	ps, err := f.Assess.ScorePoint(f.Ctx, a, id, in)
 	if err != nil {
 		t.Fatalf("score %s: %v", in.Code, err)
 	}
@@ -134,7 +151,13 @@ func (f *Flow) Score(t testing.TB, id int64, in assess.ScoreInput) *ziping.Point
 // Evidence attaches a PDF to point as the county's filler.
 func (f *Flow) Evidence(t testing.TB, id int64, point, docNumber string, period int) *ziping.Evidence {
 	t.Helper()
-	e, err := f.Assess.AddEvidence(f.Ctx, f.Filler, id, assess.EvidenceInput{Point: point, Title: "材料" + point, DocNumber: docNumber,
+	return f.EvidenceAs(t, f.Filler, id, point, docNumber, period)
+}
+
+// EvidenceAs attaches a PDF to point as a.
+func (f *Flow) EvidenceAs(t testing.TB, a *ziping.Actor, id int64, point, docNumber string, period int) *ziping.Evidence {
+	t.Helper()
+	e, err := f.Assess.AddEvidence(f.Ctx, a, id, assess.EvidenceInput{Point: point, Title: "材料" + point, DocNumber: docNumber,
 		Period: period, FileName: "材料" + point + ".pdf", Data: PDF})
 	if err != nil {
 		t.Fatalf("evidence %s: %v", point, err)

@@ -14,6 +14,7 @@ import (
 	"ziping/account"
 	"ziping/argon"
 	"ziping/assess"
+	"ziping/catalog"
 	"ziping/dataset"
 	"ziping/pgtest"
 	"ziping/postgres"
@@ -85,6 +86,7 @@ type Services struct {
 	Assess   *assess.Service
 	Rectify  *rectify.Service
 	Reports  *reporting.Service
+	Catalog  *catalog.Service
 }
 
 // Wire builds every service on st as cmd/ziping does, with the hasher h and the
@@ -101,6 +103,7 @@ func Wire(st ziping.Store, h account.PasswordHasher, now func() time.Time) *Serv
 	s.Rectify = rectify.New(st, s.Assess, au)
 	s.Reports = reporting.New(st, s.Assess, au, nil)
 	s.Assess.Reports = s.Reports
-	s.Accounts.Now, s.Data.Now, s.Assess.Now, s.Rectify.Now, s.Reports.Now = now, now, now, now, now
+	s.Catalog = catalog.New(st, s.Assess, au)
+	s.Accounts.Now, s.Data.Now, s.Assess.Now, s.Rectify.Now, s.Reports.Now, s.Catalog.Now = now, now, now, now, now, now
 	return s
 }

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"ziping"
@@ -72,4 +73,88 @@ func (c conn) Frameworks(ctx context.Context) ([]ziping.StoredFramework, error) 
 		out = append(out, f)
 	}
 	return out, storeError(rows.Err(), "frameworks", "")
+}
+
+// FrameworkVersions lists every stored version of framework id, the one saved last
+// first, without Source.
+func (c conn) FrameworkVersions(ctx context.Context, id string) ([]ziping.StoredFramework, error) {
+	rows, err := c.q.QueryContext(ctx, `SELECT id, version, name, builtin, created_at, COALESCE(created_by, 0)
+		FROM frameworks WHERE id = ? ORDER BY `+latestFirst, id)
+	if err != nil {
+		return nil, storeError(err, "framework versions", "")
+	}
+	defer rows.Close()
+	var out []ziping.StoredFramework
+	for rows.Next() {
+		var f ziping.StoredFramework
+		if err := rows.Scan(&f.ID, &f.Version, &f.Name, &f.Builtin, stamp{&f.CreatedAt}, &f.CreatedBy); err != nil {
+			return nil, internal("scan framework version", err)
+		}
+		out = append(out, f)
+	}
+	return out, storeError(rows.Err(), "framework versions", "")
+}
+
+// FrameworkUsage counts the assessments of framework id by period and version.
+func (c conn) FrameworkUsage(ctx context.Context, id string) ([]ziping.FrameworkUse, error) {
+	rows, err := c.q.QueryContext(ctx, `SELECT framework_version, period, count(*) FROM assessments
+		WHERE framework = ? GROUP BY period, framework_version ORDER BY period, framework_version`, id)
+	if err != nil {
+		return nil, storeError(err, "framework usage", "")
+	}
+	defer rows.Close()
+	var out []ziping.FrameworkUse
+	for rows.Next() {
+		var u ziping.FrameworkUse
+		if err := rows.Scan(&u.Version, &u.Period, &u.Count); err != nil {
+			return nil, internal("scan framework usage", err)
+		}
+		out = append(out, u)
+	}
+	return out, storeError(rows.Err(), "framework usage", "")
+}
+
+// FrameworkPeriods lists the periods' choices of framework id, by period.
+func (c conn) FrameworkPeriods(ctx context.Context, id string) ([]ziping.FrameworkPeriod, error) {
+	rows, err := c.q.QueryContext(ctx, `SELECT framework, period, version, COALESCE(set_by, 0), set_at
+		FROM framework_periods WHERE framework = ? ORDER BY period`, id)
+	if err != nil {
+		return nil, storeError(err, "framework periods", "")
+	}
+	defer rows.Close()
+	var out []ziping.FrameworkPeriod
+	for rows.Next() {
+		var p ziping.FrameworkPeriod
+		if err := rows.Scan(&p.Framework, &p.Period, &p.Version, &p.SetBy, stamp{&p.SetAt}); err != nil {
+			return nil, internal("scan framework period", err)
+		}
+		out = append(out, p)
+	}
+	return out, storeError(rows.Err(), "framework periods", "")
+}
+
+// SetFrameworkPeriod records the version chosen from p.Period on.
+func (c conn) SetFrameworkPeriod(ctx context.Context, p *ziping.FrameworkPeriod) error {
+	at := nowIfZero(p.SetAt)
+	_, err := c.q.ExecContext(ctx, `INSERT INTO framework_periods (framework, period, version, set_by, set_at)
+		VALUES (?, ?, ?, ?, ?) ON CONFLICT (framework, period) DO UPDATE SET
+		version = excluded.version, set_by = excluded.set_by, set_at = excluded.set_at`,
+		p.Framework, p.Period, p.Version, nullID(p.SetBy), dbTime(at))
+	if err != nil {
+		return storeError(err, "set framework period", fmt.Sprintf("评价方案「%s」%d年度的版本", p.Framework, p.Period))
+	}
+	p.SetAt = at
+	return nil
+}
+
+// DeleteFrameworkPeriod removes the choice of period.
+func (c conn) DeleteFrameworkPeriod(ctx context.Context, id string, period int) error {
+	res, err := c.q.ExecContext(ctx, `DELETE FROM framework_periods WHERE framework = ? AND period = ?`, id, period)
+	if err != nil {
+		return storeError(err, "delete framework period", "")
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return storeError(sql.ErrNoRows, "delete framework period", fmt.Sprintf("评价方案「%s」%d年度的版本选择", id, period))
+	}
+	return nil
 }

@@ -46,6 +46,16 @@ func (db *DB) SaveFramework(ctx context.Context, f *ziping.StoredFramework) erro
 	return db.inTx(ctx, func(c conn) error { return c.SaveFramework(ctx, f) })
 }
 
+// SetFrameworkPeriod records a period's version; see conn.SetFrameworkPeriod.
+func (db *DB) SetFrameworkPeriod(ctx context.Context, p *ziping.FrameworkPeriod) error {
+	return db.inTx(ctx, func(c conn) error { return c.SetFrameworkPeriod(ctx, p) })
+}
+
+// DeleteFrameworkPeriod removes a period's version; see conn.DeleteFrameworkPeriod.
+func (db *DB) DeleteFrameworkPeriod(ctx context.Context, id string, period int) error {
+	return db.inTx(ctx, func(c conn) error { return c.DeleteFrameworkPeriod(ctx, id, period) })
+}
+
 // CreateBatch records a batch and its rows atomically; see conn.CreateBatch.
 func (db *DB) CreateBatch(ctx context.Context, b *ziping.Batch, schools []ziping.SchoolRecord, facts []ziping.FactRecord) error {
 	return db.inTx(ctx, func(c conn) error { return c.CreateBatch(ctx, b, schools, facts) })

@@ -43,7 +43,10 @@ type Tamper func(t *testing.T, st ziping.Store, seq int64)
 //   - Users() is ordered by id; UserByName is exact (case counts).
 //   - A session has expired when ExpiresAt <= now.
 //   - Framework(id, "") is the version saved last (greatest CreatedAt), not the
-//     greatest version string; Frameworks() gives that one of each id, by id.
+//     greatest version string; Frameworks() gives that one of each id, by id;
+//     FrameworkVersions the same order, every version, Source nil. Framework
+//     periods: by period; setting a period again replaces its choice; a version
+//     not stored is NotFound, a period outside 1900–2200 Invalid.
 //   - CreateBatch sets b.ID, b.Schools, b.Facts, b.CreatedAt and each row's BatchID
 //     and Period; a row of another period, a school (code+stage) or unit twice in one
 //     batch, NaN or ±Inf are Invalid; outside Tx it is atomic.
@@ -105,6 +108,8 @@ func Run(t *testing.T, open Open, tamper Tamper) {
 		{"Sessions", testSessions},
 		{"SessionsExpire", testSessionsExpire},
 		{"Frameworks", testFrameworks},
+		{"FrameworkVersions", testFrameworkVersions},
+		{"FrameworkPeriods", testFrameworkPeriods},
 		{"CreateBatch", testCreateBatch},
 		{"CreateBatchReplaces", testCreateBatchReplaces},
 		{"CreateBatchErrors", testCreateBatchErrors},

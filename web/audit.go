@@ -41,7 +41,7 @@ var actionNames = map[string]string{
 	"login": "登录", "login_failed": "登录失败", "logout": "退出登录", "import": "导入数据", "data_edit": "修改数据",
 	"user_add": "添加用户", "user_password": "修改密码", "user_disable": "停用用户", "user_update": "修改用户",
 	"user_enable": "启用用户", "user_unlock": "解锁用户", "school_move": "调整学校所属区县", "audit_key": "启用审计密钥",
-	"unit_add": "添加单位", "framework_save": "保存评价体系", "restore": "恢复数据库",
+	"unit_add": "添加单位", "framework_save": "保存评价体系", "framework_period": "选定评价体系适用版本", "restore": "恢复数据库",
 }
 
 func actionName(a string) string {

@@ -222,6 +222,12 @@ func TestAuthorizationMatrix(t *testing.T) {
 	for pattern, rows := range reportMatrix(f, units) {
 		matrix[pattern] = rows
 	}
+	for pattern, rows := range adminFrameworkMatrix() {
+		matrix[pattern] = rows
+	}
+	for pattern, rows := range schoolRankingMatrix(units) {
+		matrix[pattern] = rows
+	}
 	for _, rt := range f.srv.routeTable() {
 		rows := matrix[rt.pattern]
 		if rows == nil {

@@ -27,7 +27,9 @@ type countyPage struct {
 	ImportURL  string // set when the actor may change the county's data
 	FactsURL   string
 	AssessURL  string // the county's assessments (自评与复核)
-	LedgerURL  string // its rectification ledger (整改台账)
+	// SchoolRankingURL is the ranking of the county's schools (学校排名).
+	SchoolRankingURL string
+	LedgerURL        string // its rectification ledger (整改台账)
 }
 
 func (s *Server) countyPage(w http.ResponseWriter, r *http.Request, u *ziping.OrgUnit) error {
@@ -43,7 +45,7 @@ func (s *Server) countyPage(w http.ResponseWriter, r *http.Request, u *ziping.Or
 	p := &countyPage{Unit: newUnitView(u), Picker: s.picker(unitURL(u.Code), sel, true), Period: sel.Period,
 		Framework: sel.prog.FW.Name, NoData: ev.res == nil,
 		ScoreURL: sel.link(unitURL(u.Code) + "/score"), XLSXURL: sel.link(unitURL(u.Code) + "/score.xlsx"),
-		AssessURL: unitURL(u.Code) + "/assessments", LedgerURL: unitURL(u.Code) + "/problems"}
+		AssessURL: unitURL(u.Code) + "/assessments", LedgerURL: unitURL(u.Code) + "/problems", SchoolRankingURL: unitURL(u.Code) + "/school-ranking"}
 	if info(r).actor.CanEdit(u) {
 		p.ImportURL = unitURL(u.Code) + "/import"
 		if sel.Period != 0 {

@@ -315,5 +315,5 @@ func (f *fixture) run(t *testing.T, cases []scenario) {
 
 // webServices are the services the web application takes, out of all of them.
 func webServices(s *servicetest.Services) Services {
-	return Services{Accounts: s.Accounts, Data: s.Data, Assess: s.Assess, Rectify: s.Rectify, Reports: s.Reports, Audit: s.Audit, Store: s.Store}
+	return Services{Accounts: s.Accounts, Data: s.Data, Assess: s.Assess, Rectify: s.Rectify, Reports: s.Reports, Catalog: s.Catalog, Audit: s.Audit, Store: s.Store}
 }

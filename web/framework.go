@@ -92,10 +92,17 @@ func (s *Server) frameworkPage(w http.ResponseWriter, r *http.Request) error {
 	if prog == nil {
 		return ziping.Errorf(ziping.NotFound, "没有这个评价体系")
 	}
+	p := newFrameworkPage(prog)
+	p.Title, p.Nav = prog.FW.Name, "frameworks"
+	p.Crumbs = []crumb{{Name: "评价体系", URL: "/frameworks"}, {Name: prog.FW.Name}}
+	return s.render(w, r, http.StatusOK, "framework", p)
+}
+
+// newFrameworkPage is the readable view of a compiled framework: the browser's page,
+// and the preview of a stored version for administrators.
+func newFrameworkPage(prog *engine.Program) *frameworkPage {
 	fw := prog.FW
 	p := &frameworkPage{FW: newFWItem(fw), Description: fw.Description, Verdict: fw.IsVerdict()}
-	p.Title, p.Nav = fw.Name, "frameworks"
-	p.Crumbs = []crumb{{Name: "评价体系", URL: "/frameworks"}, {Name: fw.Name}}
 	for _, b := range fw.Grading.Bands {
 		p.Bands = append(p.Bands, bandView{Name: b.Name, Min: num(b.Min)})
 	}
@@ -120,7 +127,7 @@ func (s *Server) frameworkPage(w http.ResponseWriter, r *http.Request) error {
 	for _, m := range fw.Metrics {
 		p.Metrics = append(p.Metrics, fwMetric{ID: m.ID, Name: m.Name, Unit: m.Unit, Expr: m.Expr, Note: m.Note})
 	}
-	return s.render(w, r, http.StatusOK, "framework", p)
+	return p
 }
 
 func newFWGroups(prog *engine.Program, groups []engine.Group, points []engine.Point) []fwGroup {

@@ -40,9 +40,10 @@ type importPage struct {
 	ConfirmURL string
 	Period     string // the form's 年度 field
 	MaxUpload  string
-	Message    string // why the upload or the import was refused
-	Note       string // what the preview left out (other years' rows)
-	File       string // name of the file previewed
+	Message    string                 // why the upload or the import was refused
+	Note       string                 // what the preview left out (other years' rows)
+	File       string                 // name of the file previewed
+	Warnings   []ziping.ImportWarning // what the file holds that no data element takes
 	Errors     []ziping.CellError
 	MoreErrors int // errors beyond those listed
 	Preview    *importPreview
@@ -142,7 +143,8 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) error {
 	defer release()
 	ri := info(r)
 	loc := &xlsx.Locator{}
-	ds, err := s.readUpload(name, data, period, loc)
+	ds, warnings, err := s.readUpload(name, data, period, loc)
+	p.Warnings = warnings
 	if err == nil {
 		p.Note = dataset.IgnoredPeriods(period, keepPeriod(ds, period))
 		err = s.svc.Data.CheckImport(r.Context(), ri.actor, ds, dataset.ImportSource{File: name, Locate: loc.Locate})
@@ -191,9 +193,10 @@ func (s *Server) importRefused(w http.ResponseWriter, r *http.Request, p *import
 }
 
 // readUpload runs the importer on an uploaded file, with the zip bomb guards; loc
-// (may be nil) learns where each school code was read.
-func (s *Server) readUpload(name string, data []byte, period int, loc *xlsx.Locator) (*engine.Dataset, error) {
-	return xlsx.ReadFrom([]xlsx.Input{{Name: name, R: bytes.NewReader(data), Size: int64(len(data))}},
+// (may be nil) learns where each school code was read. The warnings name the columns
+// and sheets the file holds that no data element takes.
+func (s *Server) readUpload(name string, data []byte, period int, loc *xlsx.Locator) (*engine.Dataset, []ziping.ImportWarning, error) {
+	return xlsx.ReadFromWithWarnings([]xlsx.Input{{Name: name, R: bytes.NewReader(data), Size: int64(len(data))}},
 		xlsx.ReadOptions{Period: period, UnzipSizeLimit: s.opts.UnzipSizeLimit, UnzipXMLSizeLimit: s.opts.UnzipXMLSizeLimit, Locator: loc})
 }
 
@@ -312,7 +315,7 @@ func (s *Server) confirmUpload(r *http.Request, p *importPage, up *ziping.Upload
 	}
 	defer release()
 	loc := &xlsx.Locator{}
-	ds, err := s.readUpload(up.Name, up.Data, up.Period, loc)
+	ds, _, err := s.readUpload(up.Name, up.Data, up.Period, loc)
 	if err != nil {
 		return nil, err
 	}

@@ -21,8 +21,7 @@ type rankingPage struct {
 	Picker     picker
 	Period     int
 	FW         fwHead
-	AreaNames  []string
-	Rows       []rankingRowView
+	Table      rankingTable
 	Counties   int
 	Ranked     int
 	Overdue    int
@@ -36,6 +35,29 @@ type rankingPage struct {
 	LedgerURL  string
 	OverdueURL string
 	PublishURL string
+}
+
+// rankingTable is the table of a ranking, for the rankingtable template: ID is the
+// table's element id, Empty what an empty table says.
+type rankingTable struct {
+	ID, Empty string
+	UnitHead  string // the head of the unit column: 单位, 学校 …
+	Verdict   bool
+	AreaNames []string
+	Rows      []rankingRowView
+}
+
+// newRankingTable is the table of rk.
+func newRankingTable(id, empty string, rk *assess.Ranking) rankingTable {
+	fw := rk.Program.FW
+	t := rankingTable{ID: id, Empty: empty, Verdict: fw.IsVerdict(), UnitHead: "单位"}
+	for _, ar := range fw.Areas {
+		t.AreaNames = append(t.AreaNames, ar.Name)
+	}
+	for _, row := range rk.Rows {
+		t.Rows = append(t.Rows, newRankingRow(fw, row))
+	}
+	return t
 }
 
 type rankingRowView struct {
@@ -132,11 +154,8 @@ func (s *Server) rankingPage(w http.ResponseWriter, r *http.Request) error {
 		EChartsJS: assets.url("echarts.min.js"), ChartsJS: assets.url("charts.js"),
 		XLSXURL: sel.link(base + "/ranking.xlsx"), NoticeURL: "/notice/" + url.PathEscape(u.Code) + "?" + sel.query().Encode(),
 		LedgerURL: sel.link(base + "/problems"), OverdueURL: sel.link(base+"/problems", "status", statusOverdue)}
-	for _, ar := range fw.Areas {
-		p.AreaNames = append(p.AreaNames, ar.Name)
-	}
+	p.Table = newRankingTable("ranking-table", "该单位下没有区县。", rk)
 	for _, row := range rk.Rows {
-		p.Rows = append(p.Rows, newRankingRow(fw, row))
 		if row.Assessment != nil && row.Assessment.Status == ziping.StatusReviewed && a.CanReview(&row.Unit) {
 			p.ToPublish++
 		}

@@ -29,7 +29,12 @@ var embedded embed.FS
 // pageNames are the page templates; each is parsed with layout.html and parts.html.
 var pageNames = []string{"login", "error", "empty", "area", "county", "school", "score", "explain", "frameworks", "framework",
 	"import", "entry", "audit", "auditverify", "assessments", "assessment",
-	"ranking", "notice", "ledger", "problem", "report", "users", "password"}
+	"ranking", "ranking_schools", "notice", "ledger", "problem", "report", "users", "password",
+	"adminframeworks", "adminframework", "adminfwversion", "adminfwdiff"}
+
+// pageExtras are the further files a page is parsed with.
+var pageExtras = map[string][]string{"framework": {"fwbody.html"}, "adminfwversion": {"fwbody.html", "fwchanges.html"},
+	"adminfwdiff": {"fwchanges.html"}}
 
 // pageSet holds every page parsed with the layout.
 type pageSet struct{ byName map[string]*template.Template }
@@ -37,7 +42,8 @@ type pageSet struct{ byName map[string]*template.Template }
 func parsePages(fsys fs.FS) (*pageSet, error) {
 	ps := &pageSet{byName: map[string]*template.Template{}}
 	for _, name := range pageNames {
-		t, err := template.New(name).ParseFS(fsys, "layout.html", "parts.html", name+".html")
+		files := append([]string{"layout.html", "parts.html", name + ".html"}, pageExtras[name]...)
+		t, err := template.New(name).ParseFS(fsys, files...)
 		if err != nil {
 			return nil, fmt.Errorf("web: template %s: %w", name, err)
 		}

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"ziping/engine"
 	"ziping/reporting"
 
 	"ziping"
@@ -68,6 +69,7 @@ func (s *Server) routeTable() []route {
 		{"GET /assessments/{id}/report.pdf", download, s.reportDownload("pdf")},
 		// rankings, results notice, problems and rectification
 		{"GET /units/{code}/ranking", signedIn, s.rankingPage},
+		{"GET /units/{code}/school-ranking", signedIn, s.schoolRankingPage},
 		{"GET /units/{code}/ranking.xlsx", download, s.rankingXLSX},
 		{"POST /units/{code}/ranking/publish", signedIn, s.rankingPublish},
 		{"GET /notice/{code}", public, s.noticePage},
@@ -86,6 +88,14 @@ func (s *Server) routeTable() []route {
 		{"POST /admin/users/{name}/disable", signedIn, s.userAction("disable")},
 		{"POST /admin/users/{name}/enable", signedIn, s.userAction("enable")},
 		{"POST /admin/schools/move", signedIn, s.schoolMove},
+		// frameworks: upload, check, preview, compare, choose the version of a period
+		{"GET /admin/frameworks", signedIn, s.adminFrameworks},
+		{frameworkUploadRoute, signedIn, s.adminFrameworkUpload},
+		{"GET /admin/frameworks/{id}", signedIn, s.adminFramework},
+		{"GET /admin/frameworks/{id}/versions/{version}", signedIn, s.adminFrameworkVersion},
+		{"GET /admin/frameworks/{id}/diff", signedIn, s.adminFrameworkDiff},
+		{"POST /admin/frameworks/{id}/periods", signedIn, s.adminFrameworkPeriod},
+		{"POST /admin/frameworks/{id}/periods/{period}/clear", signedIn, s.adminFrameworkClear},
 		{"GET /account/password", signedIn, s.passwordForm},
 		{"POST /account/password", signedIn, s.passwordChange},
 	}
@@ -93,6 +103,10 @@ func (s *Server) routeTable() []route {
 
 // uploadRoute is the route whose body may be as large as Options.MaxUpload.
 const uploadRoute = "POST /units/{code}/import"
+
+// frameworkUploadRoute is the route whose file may be as large as a framework file
+// (engine.MaxFrameworkSize).
+const frameworkUploadRoute = "POST /admin/frameworks"
 
 // evidenceRoute and problemEvidenceRoute are the routes whose file may be as large
 // as Options.MaxEvidence.
@@ -115,6 +129,8 @@ func (s *Server) fileLimit(pattern string) int64 {
 		return s.opts.MaxUpload
 	case evidenceRoute, problemEvidenceRoute:
 		return s.opts.MaxEvidence
+	case frameworkUploadRoute:
+		return engine.MaxFrameworkSize
 	}
 	return 0
 }

@@ -18,6 +18,7 @@ import (
 	"ziping"
 	"ziping/account"
 	"ziping/assess"
+	"ziping/catalog"
 	"ziping/dataset"
 	"ziping/engine"
 	"ziping/frameworks"
@@ -133,6 +134,7 @@ type Services struct {
 	Assess   *assess.Service
 	Rectify  *rectify.Service
 	Reports  *reporting.Service
+	Catalog  *catalog.Service
 	Audit    *ziping.Auditor
 	Store    Store
 }
@@ -157,7 +159,7 @@ type Server struct {
 // New builds the server: it compiles the built-in frameworks and parses every page
 // template, so that a broken template stops the start, not a request.
 func New(svc Services, log *slog.Logger, opts Options) (*Server, error) {
-	if svc.Accounts == nil || svc.Data == nil || svc.Assess == nil || svc.Rectify == nil || svc.Reports == nil || svc.Audit == nil || svc.Store == nil || log == nil {
+	if svc.Accounts == nil || svc.Data == nil || svc.Assess == nil || svc.Rectify == nil || svc.Reports == nil || svc.Catalog == nil || svc.Audit == nil || svc.Store == nil || log == nil {
 		return nil, errors.New("web: every service, the store and a logger are required")
 	}
 	if opts.ScoreSheet == nil {

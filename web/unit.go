@@ -76,6 +76,8 @@ type areaPage struct {
 	RankingURL string
 	LedgerURL  string
 	NoticeURL  string
+	// SchoolRankingURL ranks the schools of the subtree (学校办学质量 and the like).
+	SchoolRankingURL string
 }
 
 type childRow struct {
@@ -94,7 +96,8 @@ func (s *Server) areaPage(w http.ResponseWriter, r *http.Request, u *ziping.OrgU
 		return err
 	}
 	p := &areaPage{Unit: newUnitView(u), RankingURL: unitURL(u.Code) + "/ranking", LedgerURL: unitURL(u.Code) + "/problems",
-		NoticeURL: "/notice/" + url.PathEscape(u.Code)}
+		SchoolRankingURL: unitURL(u.Code) + "/school-ranking",
+		NoticeURL:        "/notice/" + url.PathEscape(u.Code)}
 	counts := map[int64]int{}
 	for _, v := range below {
 		counts[v.ParentID]++

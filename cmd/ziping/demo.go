@@ -66,6 +66,9 @@ func runDemo(e *env, args []string) error {
 		counts[ziping.StatusDraft], counts[ziping.StatusSubmitted], counts[ziping.StatusReviewed], counts[ziping.StatusPublished])
 	fmt.Fprintln(e.stdout, "  以 county 登录：区县页 › 自评与复核（评分、上传材料、写自评报告、提交）")
 	fmt.Fprintln(e.stdout, "  以 duxue 登录：市页 › 评价排名、整改台账；已提交的自评可复核、退回或通过")
+	if err := demoOtherFrameworks(e.ctx, e.stdout, svc, ds, *seed); err != nil {
+		return fmt.Errorf("示范自评: %w", err)
+	}
 	if *noServe {
 		fmt.Fprintf(e.stdout, "\n数据库：%s（用 ziping serve --db %s 启动网页服务）\n", url, url)
 		return nil
@@ -129,8 +132,11 @@ func demoDatabase(e *env, svc *services, ds *engine.Dataset, data string) error 
 		return err
 	}
 	county := ds.Units[0]
-	snap := ds.Periods[ds.Latest()]
-	school := snap.Schools.Code[snap.Schools.Ranges[0].Lo]
+	schools, err := demoSchools(ds)
+	if err != nil {
+		return err
+	}
+	school := schools[0] // a compulsory school, which self-evaluates against 学校办学质量
 	users := []account.NewUser{
 		{Username: "admin", Name: "系统管理员", Role: ziping.RoleAdmin},
 		{Username: "duxue", Name: "市督学", Role: ziping.RoleReviewer, Scope: county.ParentCode},

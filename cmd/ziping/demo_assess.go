@@ -114,7 +114,7 @@ func (d *demoFill) lastYear(u *ziping.OrgUnit, period, i int) error {
 // confirm), 1 submitted, 2 reviewed with one point adjusted, 3 published.
 func (d *demoFill) thisYear(u *ziping.OrgUnit, period, i int, hasLast bool) (string, error) {
 	if i%4 == 0 {
-		_, err := d.svc.Assess.StartAssessment(d.ctx, ziping.System, "lxzz-county", u, period, hasLast)
+		_, err := d.svc.Assess.StartAssessment(d.ctx, ziping.System, d.fw.ID, u, period, hasLast)
 		return ziping.StatusDraft, err
 	}
 	as, err := d.fill(u, period)
@@ -157,7 +157,7 @@ func (d *demoFill) manualPoint() (string, float64) {
 // fill starts an assessment and enters the demo's people's scores, with a document
 // for every point scored and one for every bonus claimed.
 func (d *demoFill) fill(u *ziping.OrgUnit, period int) (*ziping.Assessment, error) {
-	as, err := d.svc.Assess.StartAssessment(d.ctx, ziping.System, "lxzz-county", u, period, false)
+	as, err := d.svc.Assess.StartAssessment(d.ctx, ziping.System, d.fw.ID, u, period, false)
 	if err != nil {
 		return nil, err
 	}
@@ -177,7 +177,11 @@ func (d *demoFill) fill(u *ziping.OrgUnit, period int) (*ziping.Assessment, erro
 			return nil, err
 		}
 	}
-	for _, b := range d.fw.Bonus.Items {
+	var bonus []engine.Point
+	if d.fw.Bonus != nil {
+		bonus = d.fw.Bonus.Items
+	}
+	for _, b := range bonus {
 		if _, ok := d.in.Points[b.Code]; ok {
 			continue
 		}
@@ -191,7 +195,7 @@ func (d *demoFill) fill(u *ziping.OrgUnit, period int) (*ziping.Assessment, erro
 			return nil, err
 		}
 	}
-	if _, err := d.svc.Reports.SaveReport(d.ctx, ziping.System, as.ID, demoNarrative(u.Name), 0); err != nil {
+	if _, err := d.svc.Reports.SaveReport(d.ctx, ziping.System, as.ID, demoNarrative(u.Name, d.fw), 0); err != nil {
 		return nil, err
 	}
 	for code, v := range d.in.Vetoes {
@@ -204,7 +208,11 @@ func (d *demoFill) fill(u *ziping.OrgUnit, period int) (*ziping.Assessment, erro
 }
 
 // demoNarrative is a short report narrative with every figure bound to the data.
-func demoNarrative(unit string) []byte {
-	return []byte("## 基本情况\n\n" + unit + "本年度评价总分{{total}}，等次为{{grade}}。\n\n" +
+func demoNarrative(unit string, fw *engine.Framework) []byte {
+	result := "本年度评价总分{{total}}，等次为{{grade}}。"
+	if fw.IsVerdict() {
+		result = "本年度自评结论为{{verdict}}。"
+	}
+	return []byte("## 基本情况\n\n" + unit + result + "\n\n" +
 		"## 改进措施（下一步工作）\n\n针对复核发现的问题，逐项制定整改方案，明确责任单位和完成时限，按季度调度整改进展。\n")
 }

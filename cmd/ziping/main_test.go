@@ -4,11 +4,15 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
+	"ziping/engine"
+	"ziping/frameworks"
 	"ziping/synth"
 )
 
@@ -211,7 +215,8 @@ func TestDemoBuildsAServableDatabase(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	for _, want := range []string{"排名（共3个区县）", "示范账号（密码仅显示这一次）", "admin", "duxue", "county", "school", "viewer", "ziping serve --db sqlite:"} {
+	for _, want := range []string{"排名（共3个区县）", "示范账号（密码仅显示这一次）", "admin", "duxue", "county", "school", "viewer", "ziping serve --db sqlite:",
+		"学校办学质量自评（", "已退回1个、已复核1个、已公布", "学前普及普惠自评（3个区县）：已提交2个、已复核1个"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("demo output lacks %q", want)
 		}
@@ -237,6 +242,34 @@ func TestDemoBuildsAServableDatabase(t *testing.T) {
 	if _, errs, code := runCLI(t, "report", "render", "--assessment", "999", "--db", "sqlite:"+filepath.Join(dir, "demo.db"), "-o", md); code != 1 || !strings.Contains(errs, "没有这项自评") {
 		t.Errorf("missing assessment: exit %d: %s", code, errs)
 	}
+	// The demo school user's school has started its 学校办学质量 self-evaluation; the
+	// next school's is filled, and its report renders from the store, signed by the
+	// school.
+	ds, err := readData(io.Discard, []string{filepath.Join(dir, "示范省.xlsx")}, 0, mustBuiltin(t, "xxbxzl-2021"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	schools, err := demoSchools(ds)
+	if err != nil || len(schools) < 2 {
+		t.Fatalf("demo schools %v %v", schools, err)
+	}
+	out, errs, code = runCLI(t, "report", "render", "--unit", schools[1], "--period", "2024", "--framework", "xxbxzl-2021",
+		"--db", "sqlite:"+filepath.Join(dir, "demo.db"), "--format", "md", "-o", md, "--strict")
+	if code != 0 {
+		t.Fatalf("school report: exit %d: %s%s", code, out, errs)
+	}
+	if text, _ := os.ReadFile(md); !strings.Contains(string(text), "年度办学质量自评情况的报告") || regexp.MustCompile(`(小学|中学|学校)人民政府`).Match(text) {
+		t.Errorf("school report:\n%s", text)
+	}
+}
+
+func mustBuiltin(t *testing.T, id string) *engine.Program {
+	t.Helper()
+	p, err := frameworks.Builtin(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 // TestReportRenderFromStore: a unit's report by unit and period, and every report of
@@ -256,7 +289,7 @@ func TestReportRenderFromStore(t *testing.T) {
 		t.Errorf("report of 990102 2023:\n%s", text)
 	}
 	all := filepath.Join(dir, "all")
-	out, errs, code = runCLI(t, "report", "render", "--db", db, "--unit", "990000", "--period", "2024", "--all", "--format", "docx", "-o", all)
+	out, errs, code = runCLI(t, "report", "render", "--db", db, "--unit", "990000", "--period", "2024", "--all", "--framework", "lxzz-county", "--format", "docx", "-o", all)
 	if code != 0 || !strings.Contains(out, "共生成3份报告（"+all+"），0份失败") || !strings.Contains(errs, "已生成 3/3") {
 		t.Fatalf("--all: exit %d %s %s", code, out, errs)
 	}

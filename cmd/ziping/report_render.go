@@ -43,7 +43,7 @@ func runReportRender(e *env, args []string) error {
 	fs := newFlags(e, "report render", renderUsage)
 	f.register(fs, "为数据中的每个区县生成报告（并行），-o 为输出目录")
 	fs.StringVar(&f.narrative, "narrative", "", "叙述文件（Markdown，可含绑定值 {{metric \"ID\"}}、{{指标名称}}）")
-	fs.StringVar(&f.issuer, "issuer", "", "发文机关署名（默认「<区县>人民政府」）")
+	fs.StringVar(&f.issuer, "issuer", "", "发文机关署名（默认「<区县>人民政府」，学校、幼儿园为其名称）")
 	fs.StringVar(&f.date, "date", "", "成文日期 YYYY-MM-DD（默认今天，北京时间）")
 	fs.StringVar(&f.recipient, "recipient", "", "主送机关（默认「<地市>人民政府教育督导委员会办公室」，或叙述首行写的）")
 	fs.StringVar(&f.layout, "layout", "", "版式：default（基本情况在前）或 self_first（一、自查自评情况在前）；默认按评价体系")
@@ -126,7 +126,7 @@ var beijing = time.FixedZone("CST", 8*3600)
 func renderOne(warn io.Writer, f *renderFlags, fw *engine.Framework, res *engine.Result, narrative []byte, date time.Time, out string) (int, error) {
 	issuer := f.issuer
 	if issuer == "" {
-		issuer = res.Unit.Name + "人民政府"
+		issuer = report.DefaultIssuer(fw, res.Unit.Name)
 	}
 	rep, err := report.Build(res, fw, narrative, report.BuildOptions{Issuer: issuer, Recipient: f.recipient, Date: date, Layout: f.layout})
 	if err != nil {

@@ -35,6 +35,38 @@ func TestReportRenderGolden(t *testing.T) {
 	}
 }
 
+// TestReportRenderGoldenNewFrameworks: the report sections of 学前普及普惠 and 基本均衡
+// on a county, and a school's report of 学校办学质量 (signed by the school, sent to its
+// county's office, with every level of its three-level tree in the area table and
+// 附件1, and the deductions named by their code paths).
+func TestReportRenderGoldenNewFrameworks(t *testing.T) {
+	data := fixtureKG(t)
+	scores := filepath.Join("testdata", "xxbxzl-scores.yaml")
+	for _, tc := range []struct {
+		name, framework, unit string
+		extra                 []string
+	}{
+		{"render-xqpjph.md", "xqpjph-2020", "990102", nil},
+		{"render-jbjh.md", "jbjh-2012", "990102", nil},
+		{"render-xxbxzl.md", "xxbxzl-2021", "9901020015", []string{"--scores", scores}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "r.md")
+			args := append([]string{"report", "render", "--framework", tc.framework, "--data", data, "--unit", tc.unit,
+				"--format", "md", "--date", "2025-03-01", "-o", out}, tc.extra...)
+			_, stderr, code := runCLI(t, args...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			got, err := os.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden(t, tc.name, string(got))
+		})
+	}
+}
+
 func TestReportRenderStrictAndBindErrors(t *testing.T) {
 	data := fixture(t)
 	dir := t.TempDir()

@@ -10,6 +10,7 @@ import (
 	"ziping/account"
 	"ziping/argon"
 	"ziping/assess"
+	"ziping/catalog"
 	"ziping/dataset"
 	"ziping/frameworks"
 	"ziping/postgres"
@@ -75,6 +76,7 @@ type services struct {
 	Assess   *assess.Service
 	Rectify  *rectify.Service
 	Reports  *reporting.Service
+	Catalog  *catalog.Service
 }
 
 // wire builds every service on st, with the hasher h.
@@ -90,12 +92,13 @@ func wire(st ziping.Store, h account.PasswordHasher) *services {
 	// The readiness check asks the report's findings of reporting, which builds on
 	// assessments: a hook, not an import.
 	s.Assess.Reports = s.Reports
+	s.Catalog = catalog.New(st, s.Assess, au)
 	return s
 }
 
 // web is what the web application takes of the services.
 func (s *services) web() web.Services {
-	return web.Services{Accounts: s.Accounts, Data: s.Data, Assess: s.Assess, Rectify: s.Rectify, Reports: s.Reports, Audit: s.Audit, Store: s.Store}
+	return web.Services{Accounts: s.Accounts, Data: s.Data, Assess: s.Assess, Rectify: s.Rectify, Reports: s.Reports, Catalog: s.Catalog, Audit: s.Audit, Store: s.Store}
 }
 
 // service opens the store and wires the services on it, with the audit key (made

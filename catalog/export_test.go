@@ -1,0 +1,4 @@
+package catalog
+
+// AppliesText is appliesText, for the tests.
+var AppliesText = appliesText
