@@ -42,11 +42,28 @@ func (r *Result) AppendJSON(dst []byte, st JSONStyle) ([]byte, error) {
 // evaluated, and place the ranks when the order is known. ok is false when encoded
 // does not end as AppendJSON ends a result in that style.
 func AppendRanked(dst, encoded []byte, rank int, tie bool, st JSONStyle) (out []byte, ok bool) {
-	end := (&jsonWriter{JSONStyle: st, b: []byte{}}).closing()
-	if !bytes.HasSuffix(encoded, end) {
+	head, ok := RankedHead(encoded, st)
+	if !ok {
 		return dst, false
 	}
-	w := &jsonWriter{JSONStyle: st, b: append(dst, encoded[:len(encoded)-len(end)]...)}
+	return AppendRankTail(append(dst, head...), rank, tie, st), true
+}
+
+// RankedHead is the part of encoded (as for AppendRanked) that AppendRanked keeps:
+// all but its closing. A writer can write it from where it lies, then
+// AppendRankTail's bytes, rather than copy the result.
+func RankedHead(encoded []byte, st JSONStyle) ([]byte, bool) {
+	end := (&jsonWriter{JSONStyle: st, b: []byte{}}).closing()
+	if !bytes.HasSuffix(encoded, end) {
+		return nil, false
+	}
+	return encoded[:len(encoded)-len(end)], true
+}
+
+// AppendRankTail appends what follows RankedHead in AppendRanked's bytes: the rank,
+// the tie and the closing.
+func AppendRankTail(dst []byte, rank int, tie bool, st JSONStyle) []byte {
+	w := &jsonWriter{JSONStyle: st, b: dst}
 	w.Depth++
 	if rank != 0 {
 		w.int("rank", rank)
@@ -55,7 +72,7 @@ func AppendRanked(dst, encoded []byte, rank int, tie bool, st JSONStyle) (out []
 		w.bool("tie", true)
 	}
 	w.close('}')
-	return w.b, true
+	return w.b
 }
 
 // closing is how an object at the writer's depth ends when it has members.

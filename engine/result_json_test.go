@@ -62,6 +62,10 @@ func checkAppendRanked(t *testing.T, r *engine.Result) {
 		if !ok || string(got) != "x"+string(want) {
 			t.Fatalf("%s ranked %d in style %+v (ok %v):\n%s", r.Unit.Code, r.Rank, st, ok, firstDifference(string(got), "x"+string(want)))
 		}
+		head, ok := engine.RankedHead(enc, st)
+		if got := string(head) + string(engine.AppendRankTail([]byte{}, r.Rank, r.Tie, st)); !ok || got != string(want) {
+			t.Fatalf("%s: head and tail in style %+v (ok %v):\n%s", r.Unit.Code, st, ok, firstDifference(got, string(want)))
+		}
 	}
 	if _, ok := engine.AppendRanked(nil, []byte(`{"a": 1}`), 1, false, engine.JSONStyle{Indent: "  "}); ok {
 		t.Fatal("AppendRanked took a document that does not end as a result")

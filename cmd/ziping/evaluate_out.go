@@ -21,6 +21,7 @@ type evaluation struct {
 	opt       engine.Options
 	rank      bool // --all: the units ranked
 	times     *stages
+	spillMem  int               // bytes of encoded results kept in memory (ranked)
 	spilled   bool              // the results went through a temporary file (ranked)
 	standings []engine.Standing // the ranking, in the order of opt.Units, when written from it
 	explained []engine.Explanation
@@ -28,15 +29,15 @@ type evaluation struct {
 
 // evaluateAndWrite evaluates the units and writes them as they come, in bounded
 // memory whatever their number. With --all, JSON and NDJSON evaluate every unit once
-// and encode each result as it comes into a temporary file, then copy them out in
-// ranked order; the ranking table is written from the standings, which keep a few
+// and set each encoded result aside as it comes (spill.go), then write them out in
+// ranked order (evaluate_ranked.go); the ranking table is written from the standings, which keep a few
 // numbers per unit; the workbook's details evaluate the units again in ranked order.
 func evaluateAndWrite(e *env, f *evaluateFlags, prog *engine.Program, ds *engine.Dataset, opt engine.Options) error {
 	if err := prog.Check(ds, opt); err != nil {
 		return err
 	}
 	opt.NoDetails = true // the report's facts; no output of evaluate shows them
-	ev := &evaluation{prog: prog, ds: ds, opt: opt, rank: f.all, times: e.times}
+	ev := &evaluation{prog: prog, ds: ds, opt: opt, rank: f.all, times: e.times, spillMem: spillMemory}
 	if f.all && (f.format == "table" || f.format == "xlsx") {
 		var err error
 		if ev.standings, err = prog.Standings(ds, opt); err != nil {
@@ -101,82 +102,6 @@ func writeTo(e *env, path string, write func(w *bufio.Writer) error) error {
 	return nil
 }
 
-// encoded evaluates the units and hands each result to emit as JSON in style st,
-// encoded on the worker that evaluated it, in output order (ranked with --all).
-// Buffers are reused: emit must be done with its bytes when it returns.
-func (ev *evaluation) encoded(st engine.JSONStyle, emit func(k int, b []byte) error) error {
-	if ev.rank {
-		return ev.ranked(st, emit)
-	}
-	pool := newBufPool()
-	return engine.Stream(ev.prog, ev.ds, ev.opt,
-		func(_ int, r *engine.Result) (*[]byte, error) { return pool.encode(r, st) },
-		func(k int, buf *[]byte) error {
-			defer pool.Put(buf)
-			return emit(k, *buf)
-		})
-}
-
-// ranked evaluates every unit once, in dataset order, and puts each result as it
-// comes into a spill (memory up to a budget, a temporary file beyond), keeping its
-// standing and where it lies. It then ranks the standings and hands the results on
-// in ranked order, their ranks put in. Memory holds the standings and the spill's
-// budget at most, whatever the number of units.
-func (ev *evaluation) ranked(st engine.JSONStyle, emit func(k int, b []byte) error) error {
-	sp := newSpill(spillMemory)
-	defer sp.close()
-	type item struct {
-		buf      *[]byte
-		standing engine.Standing
-	}
-	var (
-		standings []engine.Standing
-		spans     = map[int]spillSpan{} // by unit
-		pool      = newBufPool()
-	)
-	err := engine.Stream(ev.prog, ev.ds, ev.opt,
-		func(k int, r *engine.Result) (item, error) {
-			buf, err := pool.encode(r, st)
-			s := engine.StandingOf(r)
-			s.Index = k
-			if ev.opt.Units != nil {
-				s.Index = ev.opt.Units[k]
-			}
-			return item{buf, s}, err
-		},
-		func(_ int, it item) error {
-			defer pool.Put(it.buf)
-			span, err := sp.put(*it.buf)
-			standings = append(standings, it.standing)
-			spans[it.standing.Index] = span
-			return err
-		})
-	if err == nil {
-		err = sp.done()
-	}
-	if err != nil {
-		return err
-	}
-	ev.times.mark("评价并暂存")
-	ev.spilled = true
-	engine.RankStandings(standings)
-	var out []byte
-	for k, s := range standings {
-		in, err := sp.get(spans[s.Index])
-		if err != nil {
-			return err
-		}
-		var ok bool
-		if out, ok = engine.AppendRanked(out[:0], in, s.Rank, s.Tie, st); !ok {
-			return fmt.Errorf("暂存的%s的结果不完整", s.Unit.Code)
-		}
-		if err := emit(k, out); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // bufPool reuses the buffers results are encoded into.
 type bufPool struct{ sync.Pool }
 
@@ -204,17 +129,12 @@ func (ev *evaluation) writeJSON(w *bufio.Writer) error {
 	}
 	w.Write(append(head, ",\n  \"results\": ["...))
 	style := engine.JSONStyle{Indent: "  ", Depth: 2}
-	n := 0
-	err := ev.encoded(style,
-		func(k int, b []byte) error {
-			if k > 0 {
-				w.WriteByte(',')
-			}
-			w.WriteString("\n    ")
-			_, err := w.Write(b)
-			n++
-			return err
-		})
+	n, err := ev.writeResults(w, style, func(k int) string {
+		if k > 0 {
+			return ",\n    "
+		}
+		return "\n    "
+	})
 	if err != nil {
 		return err
 	}
@@ -239,10 +159,16 @@ func (ev *evaluation) writeJSON(w *bufio.Writer) error {
 
 // writeNDJSON writes one unit's result per line, each as compact JSON.
 func (ev *evaluation) writeNDJSON(w *bufio.Writer) error {
-	return ev.encoded(engine.JSONStyle{}, func(_ int, b []byte) error {
-		w.Write(b)
-		return w.WriteByte('\n')
+	n, err := ev.writeResults(w, engine.JSONStyle{}, func(k int) string {
+		if k > 0 {
+			return "\n"
+		}
+		return ""
 	})
+	if err == nil && n > 0 {
+		err = w.WriteByte('\n')
+	}
+	return err
 }
 
 // writeXLSX writes the score sheet of one unit, or the ranking and every unit's

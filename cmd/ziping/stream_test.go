@@ -119,6 +119,21 @@ func TestStreamedOutputEqualsBuffered(t *testing.T) {
 				t.Fatalf("streamed JSON differs from the buffered document at:\n%s", firstDiff(got, doc))
 			}
 			checkNDJSON(t, run("--format", "ndjson"), doc)
+			// The same bytes into a file (-o).
+			for _, format := range []string{"json", "ndjson"} {
+				path := filepath.Join(dir, tc.id+"."+format)
+				run("--format", format, "-o", path)
+				got, err := os.ReadFile(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if format == "json" && string(got) != doc {
+					t.Fatalf("JSON written to a file differs from the buffered document at:\n%s", firstDiff(string(got), doc))
+				}
+				if format == "ndjson" {
+					checkNDJSON(t, string(got), doc)
+				}
+			}
 			standings := make([]engine.Standing, len(want.results))
 			for i, r := range want.results {
 				standings[i] = engine.StandingOf(r)
@@ -150,6 +165,9 @@ func checkNDJSON(t *testing.T, got, doc string) {
 	var d struct{ Results []json.RawMessage }
 	if err := json.Unmarshal([]byte(doc), &d); err != nil {
 		t.Fatal(err)
+	}
+	if !strings.HasSuffix(got, "\n") {
+		t.Fatal("the last line does not end")
 	}
 	lines := strings.Split(strings.TrimSuffix(got, "\n"), "\n")
 	if len(lines) != len(d.Results) {
