@@ -26,6 +26,7 @@ fuzz:
 	go test ./engine -run '^$$' -fuzz '^FuzzResultJSON$$' -fuzztime 60s
 	go test ./engine -run '^$$' -fuzz '^FuzzTidyReason$$' -fuzztime 30s
 	go test ./xlsx -run '^$$' -fuzz '^FuzzReadCSV$$' -fuzztime 60s
+	go test ./xlsx -run '^$$' -fuzz '^FuzzPlainRecord$$' -fuzztime 30s
 	go test ./xlsx -run '^$$' -fuzz '^FuzzSheetScanner$$' -fuzztime 60s
 	go test ./xlsx -run '^$$' -fuzz '^FuzzSharedStrings$$' -fuzztime 60s
 	go test ./cmd/ziping -run '^$$' -fuzz '^FuzzExpandLists$$' -fuzztime 30s

@@ -2,6 +2,7 @@ package xlsx
 
 import (
 	"bytes"
+	"math/bits"
 	"runtime"
 	"strings"
 	"sync"
@@ -234,6 +235,9 @@ func splitChunks(s string, n int) []string {
 // quotes is a new string. quotes says whether s may contain a quote at all. One
 // byte loop beats a call to strings.IndexByte per field: fields are short.
 func nextRecord(s string, pos int, f []string, quotes bool) ([]string, int) {
+	if !quotes {
+		return plainRecord(s, pos, f)
+	}
 	start, nf := pos, len(f)
 	for i := pos; i < len(s); i++ {
 		c := s[i]
@@ -254,6 +258,48 @@ func nextRecord(s string, pos int, f []string, quotes bool) ([]string, int) {
 	}
 	return append(f, trimCR(s[start:])), len(s)
 }
+
+// plainRecord is nextRecord for text without quotes. It looks at eight bytes at a
+// time: a word's commas and newlines are found with a few arithmetic operations
+// and taken lowest first, rather than a compare and a branch on every byte.
+func plainRecord(s string, pos int, f []string) ([]string, int) {
+	start, i := pos, pos
+	for i+8 <= len(s) {
+		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		m := zeroBytes(w^(ones*',')) | zeroBytes(w^(ones*'\n'))
+		for m != 0 {
+			// The lowest flagged byte is exact; flags above a true one may be
+			// borrows, so each is checked.
+			j := i + bits.TrailingZeros64(m)/8
+			m &= m - 1
+			switch s[j] {
+			case ',':
+				f = append(f, s[start:j])
+				start = j + 1
+			case '\n':
+				return append(f, trimCR(s[start:j])), j + 1
+			}
+		}
+		i += 8
+	}
+	for ; i < len(s); i++ {
+		switch s[i] {
+		case ',':
+			f = append(f, s[start:i])
+			start = i + 1
+		case '\n':
+			return append(f, trimCR(s[start:i])), i + 1
+		}
+	}
+	return append(f, trimCR(s[start:])), len(s)
+}
+
+// ones has every byte 1; zeroBytes flags (0x80) the zero bytes of w: the lowest flag
+// is always right, a flag above a zero byte may be wrong.
+const ones = 0x0101010101010101
+
+func zeroBytes(w uint64) uint64 { return (w - ones) & ^w & (ones * 0x80) }
 
 func trimCR(s string) string {
 	if k := len(s) - 1; k >= 0 && s[k] == '\r' {
