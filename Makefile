@@ -23,7 +23,10 @@ fuzz:
 	go test ./engine -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime 60s
 	go test ./engine -run '^$$' -fuzz '^FuzzSchoolExpr$$' -fuzztime 60s
 	go test ./engine -run '^$$' -fuzz '^FuzzMetricExpr$$' -fuzztime 60s
+	go test ./engine -run '^$$' -fuzz '^FuzzResultJSON$$' -fuzztime 60s
+	go test ./engine -run '^$$' -fuzz '^FuzzTidyReason$$' -fuzztime 30s
 	go test ./xlsx -run '^$$' -fuzz '^FuzzReadCSV$$' -fuzztime 60s
+	go test ./xlsx -run '^$$' -fuzz '^FuzzPlainRecord$$' -fuzztime 30s
 	go test ./xlsx -run '^$$' -fuzz '^FuzzSheetScanner$$' -fuzztime 60s
 	go test ./xlsx -run '^$$' -fuzz '^FuzzSharedStrings$$' -fuzztime 60s
 	go test ./xlsx -run '^$$' -fuzz '^FuzzReadText$$' -fuzztime 30s

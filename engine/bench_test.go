@@ -19,7 +19,7 @@ var (
 
 // benchData generates a province or nation in memory and reads it through the
 // importer, once per size: schools and counties, and kindergartens when asked for.
-func benchData(b *testing.B, counties, schools, kindergartens int) *engine.Dataset {
+func benchData(b testing.TB, counties, schools, kindergartens int) *engine.Dataset {
 	key := [3]int{counties, schools, kindergartens}
 	if ds, ok := benchOnce.Load(key); ok {
 		return ds.(*engine.Dataset)

@@ -136,3 +136,42 @@ func BenchmarkFinish(b *testing.B) {
 		snap.Finish(len(ds.Units))
 	}
 }
+
+// TestFinishSchoolColumns: school_students and school_first, computed in runs of
+// units on every core, are those worked out unit by unit and school by school here.
+func TestFinishSchoolColumns(t *testing.T) {
+	ds := benchData(t, 60, 12000, 0)
+	sc := &ds.Periods[ds.Latest()].Schools
+	if sc.Len() < 2*4096 {
+		t.Fatalf("%d rows: one run only", sc.Len())
+	}
+	split := 0
+	for _, r := range sc.Ranges {
+		total, firsts := map[string]float64{}, map[string]int32{}
+		for i := r.Lo; i < r.Hi; i++ {
+			if _, ok := firsts[sc.Code[i]]; !ok {
+				firsts[sc.Code[i]] = i
+			} else {
+				split++
+			}
+			if st := sc.Stage[i]; st == engine.StagePrimary || st == engine.StageJunior {
+				total[sc.Code[i]] += sc.Num[engine.SEStudents][i]
+			}
+		}
+		for i := r.Lo; i < r.Hi; i++ {
+			first := 0.0
+			if firsts[sc.Code[i]] == i {
+				first = 1
+			}
+			if got := sc.Num[engine.SESchoolFirst][i]; got != first {
+				t.Fatalf("row %d (%s): school_first %v, want %v", i, sc.Code[i], got, first)
+			}
+			if got := sc.Num[engine.SESchoolStudents][i]; got != total[sc.Code[i]] {
+				t.Fatalf("row %d (%s): school_students %v, want %v", i, sc.Code[i], got, total[sc.Code[i]])
+			}
+		}
+	}
+	if split == 0 {
+		t.Fatal("no school with several rows: the sums are not tested")
+	}
+}

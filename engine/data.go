@@ -2,7 +2,9 @@ package engine
 
 import (
 	"math"
+	"runtime"
 	"sort"
+	"sync"
 )
 
 // Stage is a school stage (学段) after combined schools have been split.
@@ -269,28 +271,48 @@ func (s *Snapshot) Finish(nUnits int) {
 	tot := make([]float64, n)
 	first := make([]float64, n)
 	stu := sc.Num[SEStudents]
-	// The row where each school code first appears in the unit; one map reused
-	// across units (a map per unit cost more than the rest of Finish together).
-	firstRow := make(map[string]int32, 1024)
 	owner := make([]int32, n)
-	for _, r := range sc.Ranges {
-		clear(firstRow)
-		for i := r.Lo; i < r.Hi; i++ {
-			f, ok := firstRow[sc.Code[i]]
-			if !ok {
-				f = i
-				firstRow[sc.Code[i]] = i
-				first[i] = 1
+	// On every core, each with its own run of units and its own map of the row where
+	// each school code first appears in a unit (one map reused across units: a map
+	// per unit cost more than the rest of Finish together).
+	eachRangeRun(sc.Ranges, n, func(ranges []Range) {
+		firstRow := make(map[string]int32, 1024)
+		for _, r := range ranges {
+			clear(firstRow)
+			for i := r.Lo; i < r.Hi; i++ {
+				f, ok := firstRow[sc.Code[i]]
+				if !ok {
+					f = i
+					firstRow[sc.Code[i]] = i
+					first[i] = 1
+				}
+				owner[i] = f
+				if stu != nil && (sc.Stage[i] == StagePrimary || sc.Stage[i] == StageJunior) {
+					tot[f] += stu[i]
+				}
 			}
-			owner[i] = f
-			if stu != nil && (sc.Stage[i] == StagePrimary || sc.Stage[i] == StageJunior) {
-				tot[f] += stu[i]
+			for i := r.Lo; i < r.Hi; i++ {
+				tot[i] = tot[owner[i]]
 			}
 		}
-	}
-	for i := range tot {
-		tot[i] = tot[owner[i]]
-	}
+	})
 	sc.Num[SESchoolStudents] = tot
 	sc.Num[SESchoolFirst] = first
+}
+
+// eachRangeRun splits ranges, the units' rows of a table of n rows, into runs of
+// units with about as many rows each, one per core, and runs fn on each at once.
+func eachRangeRun(ranges []Range, n int, fn func([]Range)) {
+	workers := max(1, min(runtime.GOMAXPROCS(0), n/4096))
+	var wg sync.WaitGroup
+	start, rows, per := 0, 0, max(1, n/workers)
+	for u, r := range ranges {
+		rows += int(r.Hi - r.Lo)
+		if rows >= per || u == len(ranges)-1 {
+			run := ranges[start : u+1]
+			wg.Go(func() { fn(run) })
+			start, rows = u+1, 0
+		}
+	}
+	wg.Wait()
 }

@@ -16,6 +16,9 @@ type Options struct {
 	Units   []int              // indexes into Dataset.Units; nil: every unit
 	Inputs  map[string]*Inputs // people's scores by unit code
 	Workers int                // 0: GOMAXPROCS
+	// NoDetails leaves PointResult.Details out. Only the report reads them, and
+	// finding the schools behind every lost point costs a fifth of scoring.
+	NoDetails bool
 }
 
 // uncomputable is the error a domain function returns when the data cannot answer;
@@ -50,7 +53,8 @@ type evaluator struct {
 
 	seen map[string]bool // scratch for countedSchools
 
-	trace *trace // non-nil when explaining
+	trace     *trace // non-nil when explaining
+	noDetails bool   // Options.NoDetails
 }
 
 // periodValues holds every unit's metric values of one period.
@@ -63,13 +67,51 @@ type periodValues struct {
 // Evaluate evaluates the selected units of one period. Units without any data in the
 // period are evaluated too: their data-driven points say why they cannot be computed.
 func (p *Program) Evaluate(ds *Dataset, opt Options) ([]*Result, error) {
+	run, err := p.prepare(ds, opt)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Result, len(run.units))
+	p.parallel(opt.Workers, len(run.units), func(e *evaluator, k int) {
+		out[k] = run.result(e, k)
+	})
+	return out, nil
+}
+
+// run is an evaluation ready to go: the period's data, the units in order and the
+// previous period's values when a metric needs them.
+type run struct {
+	ds        *Dataset
+	snap      *Snapshot
+	units     []int
+	prev      *periodValues
+	inputs    map[string]*Inputs
+	noDetails bool
+}
+
+// Check says whether the options can be evaluated at all, as Evaluate would before
+// evaluating anything: the period is in the data, and people's scores fit the
+// framework. Writers of streamed output check first, so that a refused run leaves
+// no half-written file.
+func (p *Program) Check(ds *Dataset, opt Options) error {
 	period := opt.Period
 	if period == 0 {
 		period = ds.Latest()
 	}
-	snap := ds.Periods[period]
-	if snap == nil {
-		return nil, fmt.Errorf("数据中没有%d年度", period)
+	if ds.Periods[period] == nil {
+		return fmt.Errorf("数据中没有%d年度", period)
+	}
+	return p.checkInputs(opt.Inputs)
+}
+
+// prepare checks the options and evaluates what every unit of the period needs first.
+func (p *Program) prepare(ds *Dataset, opt Options) (*run, error) {
+	if err := p.Check(ds, opt); err != nil {
+		return nil, err
+	}
+	period := opt.Period
+	if period == 0 {
+		period = ds.Latest()
 	}
 	units := opt.Units
 	if units == nil {
@@ -78,21 +120,20 @@ func (p *Program) Evaluate(ds *Dataset, opt Options) ([]*Result, error) {
 			units[i] = i
 		}
 	}
-	if err := p.checkInputs(opt.Inputs); err != nil {
-		return nil, err
-	}
-	var prev *periodValues
+	r := &run{ds: ds, snap: ds.Periods[period], units: units, inputs: opt.Inputs, noDetails: opt.NoDetails}
 	if p.usesPrev {
-		prev = p.previousValues(ds, period, units, opt.Workers)
+		r.prev = p.previousValues(ds, period, units, opt.Workers)
 	}
-	out := make([]*Result, len(units))
-	p.parallel(opt.Workers, len(units), func(e *evaluator, k int) {
-		e.reset(ds, snap, prev)
-		u := units[k]
-		e.evalUnit(u)
-		out[k] = e.score(u, opt.Inputs[ds.Units[u].Code])
-	})
-	return out, nil
+	return r, nil
+}
+
+// result evaluates the k-th unit of the run with e.
+func (r *run) result(e *evaluator, k int) *Result {
+	e.reset(r.ds, r.snap, r.prev)
+	e.noDetails = r.noDetails
+	u := r.units[k]
+	e.evalUnit(u)
+	return e.score(u, r.inputs[r.ds.Units[u].Code])
 }
 
 // previousValues evaluates the metrics of the period before, for prev() of metrics.

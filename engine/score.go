@@ -79,7 +79,7 @@ func (e *evaluator) scorePoint(pt *Point, in PointInput) PointResult {
 		if o.reason != "" {
 			pr.Reasons = append(pr.Reasons, o.reason)
 		}
-		if o.detail != nil {
+		if o.detail != nil && !e.noDetails {
 			o.detail.Rule = i
 			pr.Details = append(pr.Details, *o.detail)
 		}
@@ -122,7 +122,9 @@ func (e *evaluator) applyRule(pt *Point, r *Rule, in PointInput) outcome {
 		// The sentence is built only for lost points: most rules of most counties
 		// lose nothing, and formatting is the dearest part of scoring.
 		o.reason = spec.reason.render(e.reasonData(pt, r, spec, v, o.lost))
-		o.detail = e.metricDetail(spec.metric, v, o.lost)
+		if !e.noDetails {
+			o.detail = e.metricDetail(spec.metric, v, o.lost)
+		}
 	}
 	return o
 }

@@ -20,12 +20,19 @@ func (r *reader) build() (*engine.Dataset, error) {
 		return nil, &ziping.ImportError{Cells: errs}
 	}
 	for _, per := range r.periods() {
+		keep := r.keeps(per)
+		if !keep && !r.factsIn(per) {
+			continue // only school rows that the evaluation does not need
+		}
 		snap := &engine.Snapshot{Period: int(per)}
-		r.gatherSchools(&snap.Schools, per, maps, len(ds.Units))
+		if keep {
+			r.gatherSchools(&snap.Schools, per, maps, len(ds.Units))
+		}
 		r.gatherFacts(&snap.Facts, per, units, len(ds.Units))
 		snap.Finish(len(ds.Units))
 		ds.Periods[int(per)] = snap
 	}
+	r.releaseSlabs()
 	return ds, nil
 }
 

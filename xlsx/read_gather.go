@@ -17,6 +17,7 @@ type piece struct {
 	idx   []int32 // rows of the period; nil when the whole part is in it
 	n     int
 	to    []int32 // destination of each row
+	run   bool    // to is one run of consecutive rows: a file sorted by county keeps its order
 }
 
 // rowAt returns the part row of the piece's j-th row.
@@ -71,6 +72,9 @@ func (r *reader) gatherSchools(s *engine.Schools, per int32, maps map[*schoolPar
 // gatherColumn assembles element e of every piece, releasing each part's column
 // when this is the last period the part has.
 func gatherColumn(pieces []piece, e, n int, per int32) []float64 {
+	if col := assembleInPlace(pieces, e, n); col != nil {
+		return col
+	}
 	dst := make([]float64, n)
 	for i := range pieces {
 		pc := &pieces[i]
@@ -86,6 +90,7 @@ func gatherColumn(pieces []piece, e, n int, per int32) []float64 {
 			pc.p.num[e] = nil
 		}
 	}
+	releaseSlabColumns(pieces, e)
 	return dst
 }
 
@@ -152,6 +157,10 @@ func (pc *piece) copyText(s *engine.Schools, start []int32) {
 		s.Name[d] = p.str[sp.mid:sp.hi]
 		s.Unit[d] = u
 	}
+	pc.run = pc.n > 0
+	for j := 1; j < pc.n && pc.run; j++ {
+		pc.run = pc.to[j] == pc.to[j-1]+1
+	}
 	scatter(pc, s.Stage, p.stage)
 	scatter(pc, s.Type, p.typ)
 	scatter(pc, s.Public, p.public)
@@ -160,6 +169,10 @@ func (pc *piece) copyText(s *engine.Schools, start []int32) {
 
 // scatter copies one column of the piece to the rows' destinations.
 func scatter[T any](pc *piece, dst, src []T) {
+	if pc.idx == nil && pc.run {
+		copy(dst[pc.to[0]:], src[:len(pc.to)])
+		return
+	}
 	if pc.idx == nil {
 		for j, d := range pc.to {
 			dst[d] = src[j]

@@ -238,7 +238,7 @@ func (p *headerParser) column(i int, cell string) {
 		}
 	}
 	if !found {
-		p.t.unused = append(p.t.unused, unusedCol{col: i, header: cell}) // reported as a warning
+		p.t.unused = append(p.t.unused, unusedCol{col: i, header: strings.Clone(cell)}) // reported as a warning
 		return
 	}
 	if m.derived {

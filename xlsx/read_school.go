@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"unicode/utf8"
+	"unsafe"
 
 	"ziping/engine"
 )
@@ -39,6 +40,10 @@ type schoolPart struct {
 
 	vals []float64 // the current row's numbers, by element index
 	have []bool    // whether vals holds a good number
+
+	skipped map[int32]int // rows passed over by period (ReadOptions.SchoolPeriods)
+	slab    *slabs        // where its numeric columns were allocated, if shared
+	slabOff int           // its region's start in slab
 }
 
 // span locates a row's code str[lo:mid] and name str[mid:hi].
@@ -63,7 +68,9 @@ type schoolRow struct {
 // studentCols are the per-stage student elements, by stage (primary, junior, senior).
 var studentCols = [3]int{engine.SEStudentsPrimary, engine.SEStudentsJunior, engine.SEStudentsSenior}
 
-func newSchoolPart(t *table, rows int) *schoolPart {
+// newSchoolPart makes the part of chunk i with room for rows rows; its numbers go
+// to the chunk's regions of sl when given (see slabs).
+func newSchoolPart(t *table, rows int, sl *slabs, i int) *schoolPart {
 	n := len(engine.SchoolElements)
 	p := &schoolPart{t: t, lay: t.lay, countyIdx: map[uint32]int32{}, last: -1,
 		vals: make([]float64, n), have: make([]bool, n), num: make([][]float64, n)}
@@ -75,14 +82,17 @@ func newSchoolPart(t *table, rows int) *schoolPart {
 	p.public = make([]bool, 0, rows)
 	p.period = make([]int32, 0, rows)
 	p.srcRow = make([]int32, 0, rows)
-	p.arena = make([]byte, 0, rows*32)
+	p.arena = make([]byte, 0, rows*40) // a code and a Chinese name
 	for _, nf := range t.lay.nums {
-		p.num[nf.elem] = make([]float64, 0, rows)
+		if sl == nil {
+			p.num[nf.elem] = make([]float64, 0, rows)
+		}
 		p.roles = append(p.roles, roleOf(nf.elem))
 		p.kinds = append(p.kinds, engine.SchoolElements[nf.elem].Kind)
 		_, hi := engine.SchoolElements[nf.elem].Range()
 		p.maxes = append(p.maxes, hi)
 	}
+	p.inSlab(sl, i)
 	return p
 }
 
@@ -204,14 +214,15 @@ func (p *schoolPart) countyOf(n int, f []string) int32 {
 // numbers reads the numeric cells of row n into p.vals and p.have. A per-stage
 // student cell may be empty unless the row is a combined school having that stage.
 func (p *schoolPart) numbers(n int, f []string, kind stageKind) {
-	for k, nf := range p.lay.nums {
+	for k := range p.lay.nums {
+		nf := &p.lay.nums[k]
 		if len(nf.srcs) == 1 && nf.srcs[0].factor == 0 && nf.srcs[0].col < len(f) {
 			if v, ok := fastCell(f[nf.srcs[0].col], nf.srcs[0].exp, p.kinds[k]); ok && v <= p.maxes[k] {
 				p.vals[nf.elem], p.have[nf.elem] = v, true
 				continue
 			}
 		}
-		p.slowNumbers(n, f, nf, kind)
+		p.slowNumbers(n, f, *nf, kind)
 	}
 }
 
@@ -339,7 +350,9 @@ func (p *schoolPart) notePeriod(per int32) {
 
 // done turns the arena into the one string that codes and names slice.
 func (p *schoolPart) done() {
-	p.str = string(p.arena)
+	// The arena is never written again: the string views it rather than copy it
+	// (16 MB of fresh memory on the nation file).
+	p.str = unsafe.String(unsafe.SliceData(p.arena), len(p.arena))
 	p.arena = nil
 	p.vals, p.have = nil, nil
 }

@@ -102,12 +102,13 @@ func (p *schoolPart) push(n int, r *schoolRow, sp span, st engine.Stage, split i
 	p.srcRow = append(p.srcRow, int32(n))
 	p.fp = append(p.fp, fingerprint(p.t.seed, r.code, r.period, st))
 	p.notePeriod(r.period)
-	for k, nf := range p.lay.nums {
-		v := p.vals[nf.elem]
-		if rl := p.roles[k]; split >= 0 || (rl >= rolePrimary && rl <= roleSenior && !p.have[nf.elem]) {
+	for k := range p.lay.nums {
+		e := p.lay.nums[k].elem // not the whole numField: this loop runs for every cell
+		v := p.vals[e]
+		if rl := p.roles[k]; split >= 0 || (rl >= rolePrimary && rl <= roleSenior && !p.have[e]) {
 			v = p.divide(rl, v, st, split, share, fshare)
 		}
-		p.num[nf.elem] = append(p.num[nf.elem], v)
+		p.num[e] = append(p.num[e], v)
 	}
 }
 

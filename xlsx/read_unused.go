@@ -30,6 +30,7 @@ func (r *reader) warnings() []ziping.ImportWarning {
 			out = append(out, w)
 		}
 	}
+	out = append(out, r.skippedWarnings()...)
 	return append(out, r.skipped...)
 }
 

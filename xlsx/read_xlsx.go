@@ -160,7 +160,7 @@ func (s *sheetRows) iterate() (bool, error) {
 // sheetSink makes the part that takes the rows of a sheet's table.
 func (r *reader) sheetSink(t *table, f *excelize.File, sheet string) rowSink {
 	if t.kind == kindSchools {
-		return newSchoolPart(t, 0)
+		return newSchoolPart(t, 0, nil, 0)
 	}
 	return newFactsPart(t, percentStyle(f, sheet))
 }

@@ -35,10 +35,20 @@ func WriteScoreSheet(w io.Writer, fw *engine.Framework, results []*engine.Result
 			err = writeMetricSheet(f, st, results[0])
 		}
 	default:
-		err = writeRankingSheet(f, st, fw, results)
-		if err == nil {
-			err = writeDetailSheet(f, st, fw, results)
+		standings := make([]engine.Standing, len(results))
+		for i, r := range results {
+			standings[i] = engine.StandingOf(r)
 		}
+		b, err := newRankingBook(f, st, fw, standings)
+		for _, r := range results {
+			if err == nil {
+				err = b.Add(r)
+			}
+		}
+		if err == nil {
+			err = b.Write(w)
+		}
+		return err
 	}
 	if err != nil {
 		return err
@@ -236,86 +246,6 @@ func writeMetricSheet(f *excelize.File, st *styles, r *engine.Result) error {
 		f.SetColWidth(sh, col, col, wd)
 	}
 	return nil
-}
-
-func writeRankingSheet(f *excelize.File, st *styles, fw *engine.Framework, results []*engine.Result) error {
-	sh := "排名"
-	if _, err := f.NewSheet(sh); err != nil {
-		return err
-	}
-	noun := engine.UnitNoun(fw.Level)
-	head := []any{"名次", noun + "代码", noun + "名称"}
-	if fw.IsVerdict() {
-		head = append(head, "结论", "未达标项数", "待评项数")
-	} else {
-		head = append(head, "总分", "等次")
-		for _, a := range fw.Areas {
-			head = append(head, a.Code+" "+a.Name)
-		}
-		head = append(head, "待评项数")
-	}
-	f.SetSheetRow(sh, "A1", &head)
-	f.SetCellStyle(sh, "A1", cell(len(head), 1), st.head)
-	for i, r := range results {
-		rank := fmt.Sprint(r.Rank)
-		if r.Tie {
-			rank = "并列" + rank
-		}
-		row := []any{rank, r.Unit.Code, r.Unit.Name}
-		if fw.IsVerdict() {
-			row = append(row, r.Verdict, len(r.Failing), r.Pending+r.Uncomputable)
-		} else {
-			row = append(row, r.Total, r.Grade)
-			for _, a := range r.Areas {
-				row = append(row, a.Score)
-			}
-			row = append(row, r.Pending+r.Uncomputable)
-		}
-		f.SetSheetRow(sh, cell(1, i+2), &row)
-	}
-	f.SetCellStyle(sh, "A2", cell(len(head), len(results)+1), st.cell)
-	f.SetColWidth(sh, "C", "C", 16)
-	if err := printSetup(f, sh, "$1:$1"); err != nil {
-		return err
-	}
-	return f.SetPanes(sh, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
-}
-
-func writeDetailSheet(f *excelize.File, st *styles, fw *engine.Framework, results []*engine.Result) error {
-	sh := "评分明细"
-	sw, err := newStreamSheet(f, sh)
-	if err != nil {
-		return err
-	}
-	noun := engine.UnitNoun(fw.Level)
-	levels := fw.LevelNames()
-	head := []any{noun + "代码", noun + "名称"}
-	for _, l := range levels {
-		head = append(head, l)
-	}
-	head = append(head, "内容", "满分", "得分", "扣分", "状态", "理由")
-	if err := sw.SetRow("A1", head, excelize.RowOpts{StyleID: st.head}); err != nil {
-		return err
-	}
-	row := 2
-	for _, r := range results {
-		for _, a := range r.Areas {
-			path := groupPaths(a.Groups, len(levels)-2)
-			for _, p := range a.Points {
-				vals := []any{r.Unit.Code, r.Unit.Name, a.Name}
-				vals = append(vals, path[p.Code]...)
-				for range len(levels) - 2 - len(path[p.Code]) {
-					vals = append(vals, "") // a point right under its area
-				}
-				vals = append(vals, p.Code, p.Title, p.Max, p.Score, p.Lost, p.State(), strings.Join(p.Reasons, "；"))
-				if err := sw.SetRow(cell(1, row), vals); err != nil {
-					return err
-				}
-				row++
-			}
-		}
-	}
-	return sw.Flush()
 }
 
 // groupPaths gives, for each point under groups, the names of its groups level by

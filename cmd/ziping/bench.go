@@ -16,13 +16,15 @@ import (
 	"ziping/xlsx"
 )
 
-const benchUsage = `bench [--counties 2844] [--schools 500000] [--kindergartens 300000] [--province 20000] [--runs 5] [--dir DIR] | bench web -h | bench survey -h`
+const benchUsage = `bench [--counties 2844] [--schools 500000] [--kindergartens 300000] [--province 20000] [--runs 5] [--dir DIR] [--only two-years] | bench web -h | bench survey -h`
 
 // runBench measures the engine's targets on generated data in one run, so that the
 // figures can be compared with each other on a noisy machine: load the nation-scale
-// CSV, evaluate every county with each built-in county framework, load it again with
-// the kindergartens and evaluate 学前普及普惠, load a province-sized xlsx and evaluate
-// it, its schools too with the school frameworks. It prints medians of --runs runs.
+// CSV, evaluate every county with each built-in county framework, run the whole
+// process on it, load it again with the kindergartens and evaluate 学前普及普惠, load a
+// province-sized xlsx and evaluate it, its schools too with the school frameworks;
+// last the two-year nation file against pandas (twoYears; --only two-years runs it
+// alone). It prints medians of --runs runs.
 func runBench(e *env, args []string) error {
 	if len(args) > 0 && args[0] == "web" {
 		return runBenchWeb(e, args[1:])
@@ -37,8 +39,12 @@ func runBench(e *env, args []string) error {
 	province := fs.Int("province", 20000, "省级规模数据的学校数（xlsx）")
 	runs := fs.Int("runs", 5, "每项重复次数，取中位数")
 	dir := fs.String("dir", "", "放置生成数据的目录（默认临时目录，结束后删除）")
+	only := fs.String("only", "", "只测一项：two-years（两个年度的全国数据，与 pandas 对比）")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *only != "" && *only != "two-years" {
+		return usagef("--only 只能是 two-years")
 	}
 	if *dir == "" {
 		d, err := os.MkdirTemp("", "ziping-bench-")
@@ -52,6 +58,9 @@ func runBench(e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "机器：%s/%s，%d核，GOMAXPROCS=%d，%s\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version())
 	b := &bench{e: e, runs: *runs}
+	if *only == "two-years" {
+		return b.twoYears(*dir, *counties, *schools)
+	}
 	nation := filepath.Join(*dir, "nation.csv")
 	t0 := time.Now()
 	if err := writeNation(synth.Config{Counties: *counties, Schools: *schools, Kindergartens: *kgs, Seed: 7, Periods: []int{2023, 2024}}, nation); err != nil {
@@ -63,6 +72,9 @@ func runBench(e *env, args []string) error {
 	if err := b.scale("全国", []string{nation, base + ".区县.csv"}, 400*time.Millisecond, 200*time.Millisecond); err != nil {
 		return err
 	}
+	if err := b.wholeProcess([]string{nation, base + ".区县.csv"}); err != nil {
+		return err
+	}
 	if err := b.preschool([]string{nation, base + ".幼儿园.csv", base + ".区县.csv"}); err != nil {
 		return err
 	}
@@ -70,7 +82,10 @@ func runBench(e *env, args []string) error {
 	if _, err := writeDemoData(synth.Config{Counties: max(*province/200, 1), Schools: *province, Seed: 8, Periods: []int{2024}}, prov); err != nil {
 		return err
 	}
-	return b.scale("全省", []string{prov}, time.Second, 10*time.Millisecond)
+	if err := b.scale("全省", []string{prov}, time.Second, 10*time.Millisecond); err != nil {
+		return err
+	}
+	return b.twoYears(*dir, *counties, *schools)
 }
 
 // writeNation writes the nation-scale files as the targets define them: the school

@@ -114,7 +114,11 @@ func demoReport(e *env, data, dir string, schools int, seed uint64) (*engine.Dat
 	}
 	engine.Rank(results)
 	fmt.Fprintf(e.stdout, "示范数据：%s（%d个区县、%d所学校、%d个年度）\n人工评分：%s\n\n", data, len(ds.Units), schools, len(ds.Periods), scores)
-	writeRanking(e.stdout, prog.FW, results)
+	standings := make([]engine.Standing, len(results))
+	for i, r := range results {
+		standings[i] = engine.StandingOf(r)
+	}
+	writeRanking(e.stdout, prog.FW, standings)
 	fmt.Fprintln(e.stdout)
 	writeScoreSheet(e.stdout, prog.FW, results[len(results)-1])
 	last := results[len(results)-1].Unit.Code

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bufio"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -14,7 +12,7 @@ import (
 )
 
 const evaluateUsage = `evaluate --framework ID|FILE --data FILE... [--unit CODE | --all] [--period YYYY]
-       [--scores FILE.yaml] [--format table|json|xlsx] [-o FILE] [--explain [--metric ID]]`
+       [--scores FILE.yaml] [--format table|json|ndjson|xlsx] [-o FILE] [--explain [--metric ID]]`
 
 // sourceFlags say what to evaluate: the framework, the data files, which units, the
 // year and people's scores. evaluate and report render share them.
@@ -25,6 +23,7 @@ type sourceFlags struct {
 	all       bool
 	period    int
 	scores    string
+	needed    bool // read only the school rows of the periods the framework needs
 }
 
 func (s *sourceFlags) register(fs *flag.FlagSet, allHelp string) {
@@ -44,7 +43,11 @@ func (s *sourceFlags) load(warn io.Writer) (*engine.Program, *engine.Dataset, en
 	if err != nil {
 		return nil, nil, engine.Options{}, err
 	}
-	ds, err := readData(warn, s.data, s.period, prog)
+	read := readData
+	if s.needed {
+		read = readNeeded
+	}
+	ds, err := read(warn, s.data, s.period, prog)
 	if err != nil {
 		return nil, nil, engine.Options{}, err
 	}
@@ -65,10 +68,10 @@ type evaluateFlags struct {
 }
 
 func runEvaluate(e *env, args []string) error {
-	var f evaluateFlags
+	f := evaluateFlags{sourceFlags: sourceFlags{needed: true}}
 	fs := newFlags(e, "evaluate", evaluateUsage)
 	f.register(fs, "评价数据中的所有区县并排名")
-	fs.StringVar(&f.format, "format", "table", "输出格式：table、json 或 xlsx")
+	fs.StringVar(&f.format, "format", "table", "输出格式：table、json、ndjson（每行一个区县）或 xlsx")
 	fs.StringVar(&f.out, "o", "", "输出文件（默认标准输出；xlsx 必须指定）")
 	fs.BoolVar(&f.explain, "explain", false, "逐项说明指标：公式代入数值、背后的学校数据")
 	fs.Var(&f.metrics, "metric", "与 --explain 一起用：只说明这个指标（可重复）")
@@ -82,6 +85,7 @@ func runEvaluate(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	e.times.mark("读取数据")
 	return evaluateAndWrite(e, &f, prog, ds, opt)
 }
 
@@ -97,8 +101,10 @@ func (f *evaluateFlags) check() error {
 		return usagef("--explain 只能用于单个区县（--unit）")
 	case len(f.metrics) > 0 && !f.explain:
 		return usagef("--metric 须与 --explain 一起使用")
-	case f.format != "table" && f.format != "json" && f.format != "xlsx":
-		return usagef("--format 应为 table、json 或 xlsx")
+	case f.format != "table" && f.format != "json" && f.format != "ndjson" && f.format != "xlsx":
+		return usagef("--format 应为 table、json、ndjson 或 xlsx")
+	case f.format == "ndjson" && f.explain:
+		return usagef("--explain 不能与 ndjson 格式一起使用，请用 json")
 	case f.format == "xlsx" && f.out == "":
 		return usagef("xlsx 格式须用 -o 指定输出文件")
 	}
@@ -111,7 +117,15 @@ func readData(warn io.Writer, paths []string, period int, prog *engine.Program) 
 	return readDataWith(warn, paths, xlsx.ReadOptions{Period: period}, prog)
 }
 
-// readDataWith is readData with the reader's other options (a Locator, limits).
+// readNeeded is readData for an evaluation of prog in period (0: the latest): of
+// the school rows it reads only those of the periods the evaluation needs.
+func readNeeded(warn io.Writer, paths []string, period int, prog *engine.Program) (*engine.Dataset, error) {
+	need := func(periods []int) []int { return prog.SchoolPeriods(period, periods) }
+	return readDataWith(warn, paths, xlsx.ReadOptions{Period: period, SchoolPeriods: need}, prog)
+}
+
+// readDataWith is readData with the reader's other options (a Locator, limits, the
+// periods to read).
 func readDataWith(warn io.Writer, paths []string, opt xlsx.ReadOptions, prog *engine.Program) (*engine.Dataset, error) {
 	if prog.FW.Split != nil {
 		opt.Split = *prog.FW.Split
@@ -146,23 +160,6 @@ func evaluationOptions(ds *engine.Dataset, level, unit string, all bool, period 
 	return opt, nil
 }
 
-func evaluateAndWrite(e *env, f *evaluateFlags, prog *engine.Program, ds *engine.Dataset, opt engine.Options) error {
-	results, err := prog.Evaluate(ds, opt)
-	if err != nil {
-		return err
-	}
-	if f.all {
-		engine.Rank(results)
-	}
-	var explained []engine.Explanation
-	if f.explain {
-		if explained, err = prog.Explain(ds, f.period, opt.Units[0], f.metrics...); err != nil {
-			return err
-		}
-	}
-	return writeOutput(e, f, prog, results, explained)
-}
-
 // selectUnits picks the units to evaluate: one by code, all, or the only one.
 func selectUnits(ds *engine.Dataset, level, code string, all bool) ([]int, error) {
 	word := unitWord(level)
@@ -191,59 +188,3 @@ func unitCounter(level string) string {
 
 // unitWord names the units of a framework level: 区县, 学校, 幼儿园, 地市.
 func unitWord(level string) string { return engine.UnitNoun(level) }
-
-func writeOutput(e *env, f *evaluateFlags, prog *engine.Program, results []*engine.Result, explained []engine.Explanation) error {
-	w := e.stdout
-	var file *os.File
-	if f.out != "" {
-		var err error
-		if file, err = os.Create(f.out); err != nil {
-			return fmt.Errorf("无法创建输出文件: %w", err)
-		}
-		defer file.Close()
-		w = file
-	}
-	bw := bufio.NewWriterSize(w, 1<<16)
-	var err error
-	switch f.format {
-	case "json":
-		err = writeJSON(bw, prog, results, explained, f.all)
-	case "xlsx":
-		err = xlsx.WriteScoreSheet(bw, prog.FW, results)
-	default:
-		if f.all {
-			writeRanking(bw, prog.FW, results)
-		} else {
-			writeScoreSheet(bw, prog.FW, results[0])
-			writeExplanations(bw, explained)
-		}
-	}
-	if err == nil {
-		err = bw.Flush()
-	}
-	if err == nil && file != nil {
-		err = file.Close()
-	}
-	if err != nil {
-		return fmt.Errorf("写出结果失败: %w", err)
-	}
-	return nil
-}
-
-// jsonOutput is the JSON shape of evaluate, documented in docs/evaluate.md.
-type jsonOutput struct {
-	Framework string               `json:"framework"`
-	Name      string               `json:"framework_name"`
-	Version   string               `json:"framework_version"`
-	Kind      string               `json:"grading"`
-	Results   []*engine.Result     `json:"results"`
-	Explain   []engine.Explanation `json:"explain,omitempty"`
-}
-
-func writeJSON(w io.Writer, prog *engine.Program, results []*engine.Result, explained []engine.Explanation, _ bool) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(jsonOutput{Framework: prog.FW.ID, Name: prog.FW.Name, Version: prog.FW.Version,
-		Kind: prog.FW.Grading.Kind, Results: results, Explain: explained})
-}

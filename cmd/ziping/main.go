@@ -19,7 +19,9 @@ var version = "dev"
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	stopProfiles := startProfiles(os.Getenv)
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+	stopProfiles()
 	stop()
 	os.Exit(code)
 }
@@ -31,6 +33,7 @@ type env struct {
 	stdout io.Writer
 	stderr io.Writer
 	getenv func(string) string
+	times  *stages // ZIPING_TIMES: the command's stages timed on stderr
 	// auditKey and auditCheckpoints are the --audit-key and --audit-checkpoints
 	// flags of the command, when it has them (auditkey.go).
 	auditKey, auditCheckpoints string
@@ -73,7 +76,8 @@ func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(f
 
 // run is main without the process: tests call it directly.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
-	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
+	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv, times: newStages(getenv, stderr)}
+	defer e.times.total()
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		printHelp(stdout)
 		return 0

@@ -154,6 +154,8 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"evaluate", "--framework", "nope", "--data", data, "--all"}, 1, "没有内置评价体系「nope」（可用: jbjh-2012、lxzz-county、xqpjph-2020、xxbxzl-2021、yzjh-2017）"},
 		{[]string{"evaluate", "--framework", "yzjh-2017", "--data", data, "--all", "--explain"}, 2, "--explain 只能用于单个区县（--unit）"},
 		{[]string{"evaluate", "--framework", "yzjh-2017", "--data", data, "--all", "--format", "xlsx"}, 2, "xlsx 格式须用 -o 指定输出文件"},
+		{[]string{"evaluate", "--framework", "yzjh-2017", "--data", data, "--unit", "990102", "--format", "ndjson", "--explain"}, 2, "--explain 不能与 ndjson 格式一起使用"},
+		{[]string{"evaluate", "--framework", "yzjh-2017", "--data", data, "--all", "--format", "csv"}, 2, "--format 应为 table、json、ndjson 或 xlsx"},
 		{[]string{"evaluate", "--framework", "yzjh-2017", "--data", data, "--unit", "990102", "--period", "2019"}, 1, "数据中没有2019年度"},
 		{[]string{"frobnicate"}, 2, "未知命令「frobnicate」"},
 		{[]string{"frameworks", "show", "nope"}, 1, "没有内置评价体系「nope」"},

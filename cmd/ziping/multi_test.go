@@ -10,6 +10,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -25,7 +26,17 @@ import (
 	"ziping/xlsx"
 )
 
-func TestMain(m *testing.M) { pgtest.Run(m) }
+// TestMain runs the tests, or, when a test starts this binary as ziping itself (as
+// `ziping bench` starts ziping evaluate), the command line.
+func TestMain(m *testing.M) {
+	if os.Getenv(beMain) == "1" {
+		main()
+	}
+	pgtest.Run(m)
+}
+
+// beMain makes the test binary run as ziping.
+const beMain = "ZIPING_TEST_BE_MAIN"
 
 // instance is one `ziping serve` process: its own store handle, service and server,
 // sharing the database with the others.

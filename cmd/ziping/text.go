@@ -188,13 +188,13 @@ func writeMetrics(w io.Writer, r *engine.Result) {
 	t.write(w, "  ")
 }
 
-func writeRanking(w io.Writer, fw *engine.Framework, results []*engine.Result) {
-	if len(results) == 0 {
+func writeRanking(w io.Writer, fw *engine.Framework, standings []engine.Standing) {
+	if len(standings) == 0 {
 		fmt.Fprintln(w, "没有可评价的"+unitWord(fw.Level))
 		return
 	}
 	word := unitWord(fw.Level)
-	fmt.Fprintf(w, "%s %d年度 排名（共%d%s%s）\n\n", fw.Name, results[0].Period, len(results), unitCounter(fw.Level), word)
+	fmt.Fprintf(w, "%s %d年度 排名（共%d%s%s）\n\n", fw.Name, standings[0].Period, len(standings), unitCounter(fw.Level), word)
 	t := &textTable{}
 	head := []string{"名次", word + "代码", word + "名称"}
 	if fw.IsVerdict() {
@@ -213,20 +213,20 @@ func writeRanking(w io.Writer, fw *engine.Framework, results []*engine.Result) {
 		}
 	}
 	t.add(head...)
-	for _, r := range results {
-		rank := strconv.Itoa(r.Rank)
-		if r.Tie {
+	for _, s := range standings {
+		rank := strconv.Itoa(s.Rank)
+		if s.Tie {
 			rank = "并列" + rank
 		}
-		row := []string{rank, r.Unit.Code, r.Unit.Name}
+		row := []string{rank, s.Unit.Code, s.Unit.Name}
 		if fw.IsVerdict() {
-			row = append(row, r.Verdict, strconv.Itoa(len(r.Failing)), strconv.Itoa(r.Pending+r.Uncomputable))
+			row = append(row, s.Verdict, strconv.Itoa(s.Failing), strconv.Itoa(s.Pending+s.Uncomputable))
 		} else {
-			row = append(row, num(r.Total), r.Grade)
-			for _, a := range r.Areas {
-				row = append(row, num(a.Score))
+			row = append(row, num(s.Total), s.Grade)
+			for _, a := range s.Areas {
+				row = append(row, num(a))
 			}
-			row = append(row, strconv.Itoa(r.Pending+r.Uncomputable))
+			row = append(row, strconv.Itoa(s.Pending+s.Uncomputable))
 		}
 		t.add(row...)
 	}
