@@ -72,12 +72,12 @@ func runReportRender(e *env, args []string) error {
 			return fmt.Errorf("无法读取叙述文件: %w", err)
 		}
 	}
+	if f.all {
+		return renderAll(e, &f, prog, ds, opt, narrative, date)
+	}
 	results, err := prog.Evaluate(ds, opt)
 	if err != nil {
 		return err
-	}
-	if f.all {
-		return renderAll(e, &f, prog.FW, results, narrative, date)
 	}
 	findings, err := renderOne(e.stderr, &f, prog.FW, results[0], narrative, date, f.out)
 	if err != nil {
@@ -156,46 +156,58 @@ func renderOne(warn io.Writer, f *renderFlags, fw *engine.Framework, res *engine
 	return len(issues), nil
 }
 
-// renderAll writes one report per unit into the directory f.out, in parallel, with
-// a progress line on stderr.
-func renderAll(e *env, f *renderFlags, fw *engine.Framework, results []*engine.Result, narrative []byte, date time.Time) error {
+// renderAll writes one report per unit into the directory f.out as the units are
+// evaluated (engine.Stream: a bounded window of results in memory, never all of them),
+// rendering on every core, with a progress line on stderr. A unit that fails does
+// not stop the others; every failure is reported at the end.
+func renderAll(e *env, f *renderFlags, prog *engine.Program, ds *engine.Dataset, opt engine.Options, narrative []byte, date time.Time) error {
 	if err := os.MkdirAll(f.out, 0o755); err != nil {
 		return fmt.Errorf("无法创建输出目录: %w", err)
 	}
+	if f.format == "pdf" {
+		opt.Workers = 1 // LibreOffice instances are heavy; one at a time
+	}
 	var (
-		next, done, findings atomic.Int64
-		mu                   sync.Mutex
-		errs                 []error
-		wg                   sync.WaitGroup
+		mu       sync.Mutex
+		errs     []error
+		findings int
+		done     int
 	)
 	lw := &lockedWriter{mu: &mu, w: e.stderr}
-	workers := runtime.GOMAXPROCS(0)
-	if f.format == "pdf" {
-		workers = 1 // LibreOffice instances are heavy; one at a time
+	total := len(ds.Units)
+	if opt.Units != nil {
+		total = len(opt.Units)
 	}
-	for range workers {
-		wg.Go(func() {
-			for i := int(next.Add(1)) - 1; i < len(results); i = int(next.Add(1)) - 1 {
-				r := results[i]
-				name := filepath.Join(f.out, r.Unit.Code+"-"+r.Unit.Name+"."+f.format)
-				n, err := renderOne(lw, f, fw, r, narrative, date, name)
-				findings.Add(int64(n))
-				mu.Lock()
-				if err != nil {
-					errs = append(errs, err)
-				}
-				fmt.Fprintf(e.stderr, "\r已生成 %d/%d", done.Add(1), len(results))
-				mu.Unlock()
+	type rendered struct {
+		findings int
+		err      error
+	}
+	err := engine.Stream(prog, ds, opt,
+		func(_ int, r *engine.Result) (rendered, error) {
+			name := filepath.Join(f.out, r.Unit.Code+"-"+r.Unit.Name+"."+f.format)
+			n, err := renderOne(lw, f, prog.FW, r, narrative, date, name)
+			return rendered{findings: n, err: err}, nil
+		},
+		func(_ int, v rendered) error {
+			mu.Lock()
+			defer mu.Unlock()
+			findings += v.findings
+			if v.err != nil {
+				errs = append(errs, v.err)
 			}
+			done++
+			fmt.Fprintf(e.stderr, "\r已生成 %d/%d", done, total)
+			return nil
 		})
-	}
-	wg.Wait()
 	fmt.Fprintln(e.stderr)
+	if err != nil {
+		return err
+	}
 	if len(errs) > 0 {
 		return errors.Join(errs...)
 	}
-	if findings.Load() > 0 && f.strict {
-		return fmt.Errorf("报告检查共发现%d处问题（--strict）", findings.Load())
+	if findings > 0 && f.strict {
+		return fmt.Errorf("报告检查共发现%d处问题（--strict）", findings)
 	}
 	return nil
 }

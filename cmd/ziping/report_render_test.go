@@ -98,3 +98,32 @@ func TestReportRenderAll(t *testing.T) {
 		t.Errorf("got %d reports, want 3", len(m))
 	}
 }
+
+// TestReportRenderAllEqualsOne: each report --all writes as the units stream past is
+// the report of that unit rendered alone, with a fixed date so that both agree.
+func TestReportRenderAllEqualsOne(t *testing.T) {
+	data := fixture(t)
+	dir := filepath.Join(t.TempDir(), "out")
+	_, stderr, code := runCLI(t, "report", "render", "--framework", "yzjh-2017", "--data", data, "--all",
+		"--date", "2025-03-01", "--format", "md", "-o", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.md"))
+	if len(files) != 3 {
+		t.Fatalf("got %d reports, want 3", len(files))
+	}
+	for _, file := range files {
+		unit, _, _ := strings.Cut(filepath.Base(file), "-")
+		one := filepath.Join(t.TempDir(), unit+".md")
+		if _, stderr, code := runCLI(t, "report", "render", "--framework", "yzjh-2017", "--data", data, "--unit", unit,
+			"--date", "2025-03-01", "--format", "md", "-o", one); code != 0 {
+			t.Fatalf("--unit %s: exit %d: %s", unit, code, stderr)
+		}
+		all, _ := os.ReadFile(file)
+		alone, _ := os.ReadFile(one)
+		if len(all) == 0 || string(all) != string(alone) {
+			t.Errorf("%s: --all wrote %d bytes that differ from --unit's %d", unit, len(all), len(alone))
+		}
+	}
+}
