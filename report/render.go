@@ -155,7 +155,7 @@ func heading(level int, text string) docx.Block {
 
 // num writes a number without trailing zeros: 20.5, 41. Scores use the
 // framework's precision (engine.Framework.FormatScore) instead.
-func num(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+func num(v float64) string { return engine.GroupDigits(strconv.FormatFloat(v, 'f', -1, 64)) }
 
 // improvementSection is the narrative's 改进措施; without one, the measures of the
 // rectification plan, one subsection per problem that has measures; without those,
