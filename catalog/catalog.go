@@ -50,11 +50,8 @@ func New(st Store, as *assess.Service, au *ziping.Auditor) *Service {
 	return &Service{Store: st, Assess: as, Audit: au, Now: time.Now}
 }
 
-// shanghai is the zone whose calendar year is the current period.
-var shanghai = time.FixedZone("CST", 8*3600)
-
 // Year is the current period: this calendar year in China.
-func (s *Service) Year() int { return s.Now().In(shanghai).Year() }
+func (s *Service) Year() int { return s.Now().In(ziping.Zone()).Year() }
 
 func (s *Service) now() time.Time { return ziping.AuditTime(s.Now()) }
 

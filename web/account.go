@@ -53,9 +53,9 @@ func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, http.StatusOK, "users", p)
 }
 
-// zone is where times are shown: the process's local zone (Asia/Shanghai on the
-// servers ziping runs on).
-func (s *Server) zone() *time.Location { return time.Local }
+// zone is where times are shown: the configured zone (ziping.Zone, Asia/Shanghai
+// unless ZIPING_TZ or serve --tz says otherwise), never the process's local zone.
+func (s *Server) zone() *time.Location { return ziping.Zone() }
 
 // userAction unlocks, disables or enables the user in the path, then goes back to
 // the list with a message. The service checks that the actor is an admin.

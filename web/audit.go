@@ -14,9 +14,6 @@ import (
 	"ziping"
 )
 
-// shanghai is the time zone audit times are shown in (China keeps no summer time).
-var shanghai = time.FixedZone("CST", 8*3600)
-
 // auditPageSize is how many entries a page of the audit trail shows.
 const auditPageSize = 50
 
@@ -128,7 +125,7 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		units := map[int64]string{}
 		for _, e := range es {
-			p.Entries = append(p.Entries, auditRow{Seq: e.Seq, At: e.At.In(shanghai).Format("2006-01-02 15:04:05"), User: e.Username,
+			p.Entries = append(p.Entries, auditRow{Seq: e.Seq, At: e.At.In(s.zone()).Format("2006-01-02 15:04:05"), User: e.Username,
 				IP: e.IP, Action: actionName(e.Action), Unit: s.unitName(r, units, e.UnitID), Object: e.Object, Old: prettyJSON(e.Old), New: prettyJSON(e.New)})
 		}
 		if len(es) == auditPageSize {
@@ -160,12 +157,12 @@ func (s *Server) unitName(r *http.Request, cache map[int64]string, id int64) str
 	return n
 }
 
-// parseDay reads a date of the filter form (YYYY-MM-DD, Beijing time).
+// parseDay reads a date of the filter form (YYYY-MM-DD, in the configured zone).
 func parseDay(s, label string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	t, err := time.ParseInLocation("2006-01-02", s, shanghai)
+	t, err := time.ParseInLocation("2006-01-02", s, ziping.Zone())
 	if err != nil {
 		return time.Time{}, ziping.Errorf(ziping.Invalid, "%s应为“年-月-日”格式，如 2024-05-01", label)
 	}

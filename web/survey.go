@@ -360,12 +360,7 @@ func (s *Server) fillFlagged(p *surveyPage, cl *survey.Calc) {
 	sort.SliceStable(p.Flagged, func(i, j int) bool { return len(p.Flagged[i].Flags) > len(p.Flagged[j].Flags) })
 }
 
-func shanghaiZone() *time.Location {
-	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
-		return loc
-	}
-	return time.FixedZone("CST", 8*3600)
-}
+func shanghaiZone() *time.Location { return ziping.Zone() }
 
 // surveyProgressJSON is the live progress the round page polls.
 func (s *Server) surveyProgressJSON(w http.ResponseWriter, r *http.Request) error {

@@ -12,6 +12,8 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+
+	"ziping"
 )
 
 // version is stamped at build time: -ldflags "-X main.version=…".
@@ -78,6 +80,14 @@ func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(f
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv, times: newStages(getenv, stderr)}
 	defer e.times.total()
+	// ZIPING_TZ: the zone every time users see and every document's date is written
+	// in (serve --tz says it for the server alone); Asia/Shanghai when unset.
+	if tz := getenv("ZIPING_TZ"); tz != "" {
+		if err := ziping.SetZone(tz); err != nil {
+			fmt.Fprintf(stderr, "ziping: ZIPING_TZ: %v\n", err)
+			return 2
+		}
+	}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		printHelp(stdout)
 		return 0
