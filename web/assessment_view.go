@@ -495,17 +495,6 @@ func newEvidenceRow(e ziping.Evidence, editable bool) evidenceRow {
 	return row
 }
 
-// fileSize is a file's size for people: 830 B, 12.4 KB, 3.1 MB.
-func fileSize(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return num(float64(n)/(1<<20)) + " MB"
-	case n >= 1<<10:
-		return num(float64(n)/(1<<10)) + " KB"
-	}
-	return strconv.FormatInt(n, 10) + " B"
-}
-
 func problemsByPoint(ps []ziping.Problem) map[string][]problemRow {
 	out := map[string][]problemRow{}
 	for _, p := range ps {

@@ -30,22 +30,10 @@ type auditPage struct {
 type auditRow struct {
 	Seq                        int64
 	At, User, IP, Action, Unit string
-	Object, Old, New           string
-}
-
-// actionNames are the audit actions in Chinese.
-var actionNames = map[string]string{
-	"login": "登录", "login_failed": "登录失败", "logout": "退出登录", "import": "导入数据", "data_edit": "修改数据",
-	"user_add": "添加用户", "user_password": "修改密码", "user_disable": "停用用户", "user_update": "修改用户",
-	"user_enable": "启用用户", "user_unlock": "解锁用户", "school_move": "调整学校所属区县", "audit_key": "启用审计密钥",
-	"unit_add": "添加单位", "framework_save": "保存评价体系", "framework_period": "选定评价体系适用版本", "restore": "恢复数据库",
-}
-
-func actionName(a string) string {
-	if n, ok := actionNames[a]; ok {
-		return n
-	}
-	return a
+	Object, Old, New           string       // the raw record, behind a toggle
+	ObjectName                 string       // what was acted on, in words
+	OldFields, NewFields       []auditField // the details, in Chinese
+	RawAction                  string
 }
 
 // canAudit: admins see the whole trail, reviewers the part of their subtree.
@@ -123,10 +111,12 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		units := map[int64]string{}
+		units, objects := map[int64]string{}, map[string]string{}
 		for _, e := range es {
 			p.Entries = append(p.Entries, auditRow{Seq: e.Seq, At: e.At.In(s.zone()).Format("2006-01-02 15:04:05"), User: e.Username,
-				IP: e.IP, Action: actionName(e.Action), Unit: s.unitName(r, units, e.UnitID), Object: e.Object, Old: prettyJSON(e.Old), New: prettyJSON(e.New)})
+				IP: e.IP, Action: actionName(e.Action), RawAction: e.Action, Unit: s.unitName(r, units, e.UnitID), Object: e.Object,
+				ObjectName: s.auditObject(ctx, objects, e.Object), Old: prettyJSON(e.Old), New: prettyJSON(e.New),
+				OldFields: s.auditFields(e.Old), NewFields: s.auditFields(e.New)})
 		}
 		if len(es) == auditPageSize {
 			v := url.Values{}

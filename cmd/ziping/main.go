@@ -52,7 +52,7 @@ func commands() []command {
 		{"demo", "生成一个示范省并给出排名和一个区县的评分表", runDemo},
 		{"serve", "启动网页服务（--addr :8080 --db URL）", runServe},
 		{"evaluate", "按评价体系计算指标、评分并说明扣分理由", runEvaluate},
-		{"report", "自评报告：检查未填数字（report lint FILE）", runReport},
+		{"report", "自评报告：生成（report render）、导入已有报告（report import）、检查未填数字（report lint）", runReport},
 		{"frameworks", "列出、查看、检查评价体系（list | show ID | check FILE）", runFrameworks},
 		{"survey", "社会认可度调查：问卷（list）、抽样方案（plan）、由问卷星等导出计算认可度（result）", runSurvey},
 		{"demo-data", "生成逼真的模拟数据（学校表和区县表）", runDemoData},
