@@ -79,7 +79,7 @@ func (s *Service) Program(ctx context.Context, a *ziping.Actor, id, version stri
 	sf, err := s.Store.Framework(ctx, id, version)
 	if err != nil {
 		if ziping.IsNotFound(err) {
-			return nil, nil, ziping.Errorf(ziping.NotFound, "没有评价体系「%s」的版本「%s」", id, version)
+			return nil, nil, ziping.Errorf(ziping.NotFound, "该评价体系没有版本「%s」", version)
 		}
 		return nil, nil, err
 	}

@@ -113,7 +113,7 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		units, objects := map[int64]string{}, map[string]string{}
 		for _, e := range es {
-			p.Entries = append(p.Entries, auditRow{Seq: e.Seq, At: e.At.In(s.zone()).Format("2006-01-02 15:04:05"), User: e.Username,
+			p.Entries = append(p.Entries, auditRow{Seq: e.Seq, At: e.At.In(s.zone()).Format("2006-01-02 15:04:05"), User: auditUser(e),
 				IP: e.IP, Action: actionName(e.Action), RawAction: e.Action, Unit: s.unitName(r, units, e.UnitID), Object: e.Object,
 				ObjectName: s.auditObject(ctx, objects, e.Object), Old: prettyJSON(e.Old), New: prettyJSON(e.New),
 				OldFields: s.auditFields(e.Old), NewFields: s.auditFields(e.New)})

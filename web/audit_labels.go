@@ -300,3 +300,12 @@ func (s *Server) auditSegment(ctx context.Context, cache map[string]string, kind
 	}
 	return "记录"
 }
+
+// auditUser is who did an entry: the user's name, or 系统 for the program itself
+// (imports at setup, the demo, recomputes).
+func auditUser(e ziping.AuditEntry) string {
+	if e.UserID == 0 && (e.Username == "system" || e.Username == "") {
+		return "系统"
+	}
+	return e.Username
+}
