@@ -249,7 +249,7 @@ func (s *Server) auditSegment(ctx context.Context, cache map[string]string, kind
 		cache[key] = n
 		return n
 	case "point":
-		return "测评点" + val
+		return pointLabel(val)
 	case "evidence":
 		return "证明材料" + val
 	case "report":
