@@ -124,7 +124,7 @@ func demoReport(e *env, data, dir string, schools int, seed uint64) (*engine.Dat
 	}
 	writeRanking(e.stdout, prog.FW, standings)
 	fmt.Fprintln(e.stdout)
-	writeScoreSheet(e.stdout, prog.FW, results[len(results)-1])
+	writeScoreSheet(e.stdout, prog.FW, results[len(results)-1], false)
 	last := results[len(results)-1].Unit.Code
 	fmt.Fprintf(e.stdout, "\n接着试试：\n  ziping evaluate --framework lxzz-county --data %s --scores %s --unit %s --explain --metric primary.cv.equipment_value_per_student\n", data, scores, last)
 	fmt.Fprintf(e.stdout, "  ziping evaluate --framework yzjh-2017 --data %s --all\n", data)

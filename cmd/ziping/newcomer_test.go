@@ -2,12 +2,16 @@ package main
 
 import (
 	"bufio"
+	"bytes"
+	"context"
 	"os"
 	"path"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"ziping"
 )
 
 // TestHelpListsEveryCommand: `ziping help` names every subcommand, each on one line
@@ -150,5 +154,30 @@ func TestReadmeTourStaysInItsDirectory(t *testing.T) {
 	}
 	if ignored("frameworks/yzjh-2017.yaml") || ignored("README.md") {
 		t.Error(".gitignore covers the sources")
+	}
+}
+
+// TestZoneSetting: ZIPING_TZ and serve --tz set the zone times and document dates
+// are written in; a zone that does not exist is refused.
+func TestZoneSetting(t *testing.T) {
+	t.Cleanup(func() { ziping.SetZone("") })
+	env := func(tz string) func(string) string {
+		return func(k string) string {
+			if k == "ZIPING_TZ" {
+				return tz
+			}
+			return ""
+		}
+	}
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"version"}, strings.NewReader(""), &out, &errb, env("Mars/Olympus")); code != 2 || !strings.Contains(errb.String(), "时区「Mars/Olympus」无效") {
+		t.Errorf("ZIPING_TZ=Mars/Olympus: exit %d: %s", code, errb.String())
+	}
+	errb.Reset()
+	if code := run(context.Background(), []string{"version"}, strings.NewReader(""), &out, &errb, env("Asia/Urumqi")); code != 0 || ziping.Zone().String() != "Asia/Urumqi" {
+		t.Errorf("ZIPING_TZ=Asia/Urumqi: exit %d, zone %s: %s", code, ziping.Zone(), errb.String())
+	}
+	if _, errs, code := runCLI(t, "serve", "--tz", "Nowhere/City", "--db", "sqlite:"+filepath.Join(t.TempDir(), "z.db")); code != 2 || !strings.Contains(errs, "时区「Nowhere/City」无效") {
+		t.Errorf("serve --tz Nowhere/City: exit %d: %s", code, errs)
 	}
 }
