@@ -60,6 +60,9 @@ var fieldNames = map[string]string{
 	"tokens": "答题码", "response": "答卷", "responses": "答卷", "decision": "处理", "group": "群体", "key": "键",
 	"max": "满分", "side": "评分方", "evidence": "证明材料", "confirmed": "已确认", "removed": "已删除", "schools_moved": "调整学校",
 	"unit": "单位", "units": "单位", "assessment": "自评", "issuer": "发文单位", "date": "日期", "number": "文号",
+	"sessions_ended": "结束的会话", "added": "新增", "batch": "导入批次", "clear": "清除", "detail": "明细", "diff": "差异",
+	"failed_logins": "连续输错次数", "locked": "已锁定", "locked_until": "锁定至", "previous": "原值", "trusted_device": "已登录过的浏览器",
+	"upload": "上传文件", "values": "数值", "include": "计入", "exclude": "剔除",
 }
 
 // fieldName is a field in Chinese ("字段" when it has none yet).

@@ -206,11 +206,17 @@ func (f *fixture) programIdentifiers(t *testing.T) map[string]string {
 	}
 	for _, e := range entries {
 		add(e.Action, "audit action")
+		if actionName(e.Action) == "其他操作" {
+			t.Errorf("the audit action %s has no Chinese name (actionNames)", e.Action)
+		}
 		for _, raw := range []string{e.Old, e.New} {
 			var m map[string]any
 			if json.Unmarshal([]byte(raw), &m) == nil {
 				for k := range m {
 					add(k, "audit field")
+					if fieldName(k) == "其他字段" {
+						t.Errorf("the audit field %s (of %s) has no Chinese name (fieldNames)", k, e.Action)
+					}
 				}
 			}
 		}
