@@ -21,38 +21,6 @@ import (
 // (B1.1) put dots into ids, which "#id" would read as classes.
 func byID(id string) chromedp.CSS { return chromedp.CSS(`[id="` + id + `"]`) }
 
-// compulsorySchool is the code and name of a school of county whose every stage row
-// is 小学 or 初中 (a school 学校办学质量 assesses), with a plain name.
-func (f *fixture) compulsorySchool(county string) (string, string) {
-	f.t.Helper()
-	c, err := f.svc.Store.UnitByCode(f.ctx, county)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	rows, _, err := f.svc.Store.Schools(f.ctx, ziping.SchoolQuery{UnitIDs: []int64{c.ID}, Period: 2024, Sort: "code", Limit: 1 << 20})
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	ok, names := map[string]bool{}, map[string]string{}
-	var codes []string
-	for _, r := range rows {
-		if _, seen := ok[r.Code]; !seen {
-			codes, ok[r.Code] = append(codes, r.Code), true
-		}
-		names[r.Code] = r.Name
-		if r.Stage != "小学" && r.Stage != "初中" || strings.Contains(r.Type, "特殊") || strings.ContainsAny(r.Name, "<'%") {
-			ok[r.Code] = false
-		}
-	}
-	for _, code := range codes {
-		if ok[code] {
-			return code, names[code]
-		}
-	}
-	f.t.Fatalf("county %s has no compulsory school", county)
-	return "", ""
-}
-
 // TestBrowserSchoolAssessment: a school's filler self-evaluates against 学校办学质量
 // (xxbxzl-2021) in the browser: opens its school, starts the year's self-evaluation,
 // scores every point a person scores (checklists ticked, manual points with a
