@@ -36,7 +36,9 @@ func (b *benchWeb) stressRound(ctx context.Context, e *env, svc *services, f *be
 	}
 	var rep *loadtest.Report
 	err = b.importing(ctx, e, f.stressDuration, func() {
-		rep = loadtest.Run(ctx, loadtest.Config{Users: f.stressUsers, Duration: f.stressDuration}, step)
+		// Each user asks for each of its pages once at least, however long that takes.
+		rep = loadtest.Run(ctx, loadtest.Config{Users: f.stressUsers, Duration: f.stressDuration,
+			MinSteps: func(u int) int { return len(pages[u]) }}, step)
 		rep.Write(e.stdout)
 		fmt.Fprintf(e.stdout, "结束时：%s\n", loadAverage())
 	})
