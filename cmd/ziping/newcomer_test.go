@@ -62,6 +62,7 @@ func TestMissingDatabaseIsNotCreated(t *testing.T) {
 		{"audit", "verify", "--db", url},
 		{"serve", "--db", url, "--addr", "127.0.0.1:0"},
 		{"user", "list", "--db", db}, // a plain path ending in .db
+		{"backup", "-o", filepath.Join(dir, "b.db"), "--db", url},
 	} {
 		out, errs, code := runCLI(t, args...)
 		if code == 0 || !strings.Contains(errs, "数据库文件不存在："+db) {
