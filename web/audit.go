@@ -25,6 +25,7 @@ type auditPage struct {
 	Message                string
 	NextURL, FirstURL      string
 	VerifyURL              string
+	ZoneLabel              string // what the times are in: 北京时间, or the configured zone's name
 }
 
 type auditRow struct {
@@ -52,6 +53,7 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
 		From: strings.TrimSpace(q.Get("from")), To: strings.TrimSpace(q.Get("to")), FirstURL: "/audit"}
 	p.Title, p.Nav = "审计日志", "audit"
 	p.Crumbs = []crumb{{Name: "审计日志"}}
+	p.ZoneLabel = zoneLabel(s.zone())
 	if a.IsAdmin() {
 		p.VerifyURL = "/audit/verify"
 	}

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"ziping"
 )
@@ -311,4 +312,12 @@ func auditUser(e ziping.AuditEntry) string {
 		return "系统"
 	}
 	return e.Username
+}
+
+// zoneLabel says what zone times are shown in: 北京时间 for China's, else its name.
+func zoneLabel(z *time.Location) string {
+	if n := z.String(); n != ziping.DefaultZone && n != "CST" && n != "Asia/Chongqing" {
+		return "时区 " + n
+	}
+	return "北京时间"
 }
