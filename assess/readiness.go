@@ -14,7 +14,7 @@ import (
 // submission; the others are shown to the unit and, after submission, to the
 // reviewer.
 type ReadinessItem struct {
-	Kind     string // no_data, unscored, no_evidence, to_confirm, other_period, outlier, uncomputable
+	Kind     string // no_data, unscored, no_evidence, to_confirm, other_period, outlier, uncomputable, report
 	Point    string
 	Text     string
 	Blocking bool
@@ -69,7 +69,8 @@ func (s *Service) readiness(v *AssessmentView) []ReadinessItem {
 		case pr.Status == engine.StatusPending:
 			add("unscored", pr.Code, true, "测评点%s「%s」尚未评分", pr.Code, pr.Title)
 		case pr.Status == engine.StatusUncomputable:
-			add("uncomputable", pr.Code, false, "测评点%s「%s」无法由数据计算，请检查数据", pr.Code, pr.Title)
+			add("uncomputable", pr.Code, true, "测评点%s「%s」无法计算：%s。请导入所缺数据，或对该测评点人工评分并说明理由",
+				pr.Code, pr.Title, v.Gaps[pr.Code])
 		case (k.kind == codeManual || k.kind == codeChecklist) && pr.Score > 0 && evidenceOf[pr.Code] == 0 &&
 			(pr.Score >= pr.Max-1e-9 || k.bonus):
 			add("no_evidence", pr.Code, true, "测评点%s「%s」自评%s分，没有证明材料", pr.Code, pr.Title, num2(pr.Score))

@@ -59,6 +59,15 @@ func (s *Service) ScorePoint(ctx context.Context, a *ziping.Actor, id int64, in 
 				return err
 			}
 		}
+		if in.Side == ziping.SideSelf && kindOf(prog.FW, in.Code).kind == codeData {
+			v, err := s.ViewIn(ctx, tx, as, u)
+			if err != nil {
+				return err
+			}
+			if _, gap := v.Gaps[in.Code]; !gap {
+				return ziping.Errorf(ziping.Invalid, "测评点%s由数据计算，不需要人工评分", in.Code)
+			}
+		}
 		old, err := s.writeScore(ctx, tx, ps, in.Clear)
 		if err != nil {
 			return err
@@ -210,7 +219,16 @@ func checkScore(fw *engine.Framework, ps *ziping.PointScore) error {
 	}
 	switch k.kind {
 	case codeData:
-		return ziping.Errorf(ziping.Invalid, "测评点%s由数据计算，不需要人工评分", ps.Code)
+		// Only a point the data cannot compute is scored by hand (ScorePoint checks).
+		if ps.Triggered != nil || len(ps.Checked) > 0 {
+			return ziping.Errorf(ziping.Invalid, "测评点%s请填写分数", ps.Code)
+		}
+		if err := checkRange(k.point, ps.Score); err != nil {
+			return err
+		}
+		if ps.Justification == "" {
+			return ziping.Errorf(ziping.Invalid, "测评点%s由人工评分时须说明理由（如所缺数据的来源）", ps.Code)
+		}
 	case codeVeto:
 		if !k.manualVeto {
 			return ziping.Errorf(ziping.Invalid, "否决项%s由数据判定，不需要人工认定", ps.Code)

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"ziping"
+	"ziping/engine"
 )
 
 // Submit hands the assessment to the level above: the readiness check must find
@@ -48,6 +49,18 @@ func (s *Service) Submit(ctx context.Context, a *ziping.Actor, id int64, status 
 		return s.audit(ctx, tx, a, "assessment_"+next, AuditObject(as), u.ID, map[string]any{"status": status},
 			map[string]any{"status": next, "round": as.Round, "snapshot": as.SnapshotID, "warnings": warnings})
 	})
+}
+
+// gapText lists the points the final result still cannot compute, one a line.
+func gapText(v *AssessmentView) string {
+	var b strings.Builder
+	fin := v.Final()
+	for _, pr := range append(allPoints(fin), fin.Bonus...) {
+		if pr.Status == engine.StatusUncomputable {
+			b.WriteString("· 测评点" + pr.Code + "「" + pr.Title + "」：" + v.Gaps[pr.Code] + "\n")
+		}
+	}
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 func blockingText(items []ReadinessItem) string {
@@ -136,6 +149,9 @@ func (s *Service) Accept(ctx context.Context, a *ziping.Actor, id int64, seen, n
 		v, err := s.ViewIn(ctx, tx, as, u)
 		if err != nil {
 			return err
+		}
+		if msg := gapText(v); msg != "" {
+			return ziping.Errorf(ziping.Invalid, "复核还不能通过，以下测评点因数据缺失无法计算：\n%s\n请被评单位导入所缺数据，或由复核人员对这些测评点评分并写明理由。", msg)
 		}
 		if err := s.freeze(ctx, tx, a, as, u, ziping.StatusReviewed, v); err != nil {
 			return err
