@@ -59,7 +59,7 @@ func (s *Service) ScorePoint(ctx context.Context, a *ziping.Actor, id int64, in 
 				return err
 			}
 		}
-		if in.Side == ziping.SideSelf && kindOf(prog.FW, in.Code).kind == codeData {
+		if k := kindOf(prog.FW, in.Code).kind; in.Side == ziping.SideSelf && !in.Clear && (k == codeData || k == codeChecklist && in.Score != nil) {
 			v, err := s.ViewIn(ctx, tx, as, u)
 			if err != nil {
 				return err
@@ -223,12 +223,7 @@ func checkScore(fw *engine.Framework, ps *ziping.PointScore) error {
 		if ps.Triggered != nil || len(ps.Checked) > 0 {
 			return ziping.Errorf(ziping.Invalid, "测评点%s请填写分数", ps.Code)
 		}
-		if err := checkRange(k.point, ps.Score); err != nil {
-			return err
-		}
-		if ps.Justification == "" {
-			return ziping.Errorf(ziping.Invalid, "测评点%s由人工评分时须说明理由（如所缺数据的来源）", ps.Code)
-		}
+		return checkGapScore(k.point, ps)
 	case codeVeto:
 		if !k.manualVeto {
 			return ziping.Errorf(ziping.Invalid, "否决项%s由数据判定，不需要人工认定", ps.Code)
@@ -248,6 +243,17 @@ func checkScore(fw *engine.Framework, ps *ziping.PointScore) error {
 		}
 	case codeChecklist:
 		return checkChecklist(k.point, ps)
+	}
+	return nil
+}
+
+// checkGapScore checks a hand score of a whole point the data cannot compute.
+func checkGapScore(pt *engine.Point, ps *ziping.PointScore) error {
+	if err := checkRange(pt, ps.Score); err != nil {
+		return err
+	}
+	if ps.Justification == "" {
+		return ziping.Errorf(ziping.Invalid, "测评点%s由人工评分时须说明理由（如所缺数据的来源）", ps.Code)
 	}
 	return nil
 }
@@ -282,8 +288,13 @@ func checkRange(pt *engine.Point, score *float64) error {
 }
 
 func checkChecklist(pt *engine.Point, ps *ziping.PointScore) error {
-	if ps.Score != nil || ps.Triggered != nil {
+	if ps.Triggered != nil {
 		return ziping.Errorf(ziping.Invalid, "测评点%s请逐项勾选", ps.Code)
+	}
+	if ps.Score != nil { // the whole point by hand: its data cannot be computed
+		if err := checkGapScore(pt, ps); err != nil {
+			return err
+		}
 	}
 	var ids []string
 	for _, r := range pt.Rules {

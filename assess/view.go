@@ -258,7 +258,7 @@ func gapWhy(pr engine.PointResult) string {
 func applyGapScores(fw *engine.Framework, r *engine.Result, gaps map[string]string, scores map[string]ziping.PointScore) (*engine.Result, error) {
 	adj := map[string]engine.Adjustment{}
 	for code, ps := range scores {
-		if _, gap := gaps[code]; gap && ps.Score != nil && kindOf(fw, code).kind == codeData {
+		if k := kindOf(fw, code).kind; gaps[code] != "" && ps.Score != nil && (k == codeData || k == codeChecklist) {
 			adj[code] = engine.Adjustment{Score: ps.Score, Reason: ps.Justification}
 		}
 	}
