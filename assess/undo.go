@@ -95,3 +95,66 @@ func (s *Service) Unpublish(ctx context.Context, a *ziping.Actor, id int64, seen
 			map[string]any{"status": ziping.StatusReviewed, "reason": reason})
 	})
 }
+
+// Workflow steps, as CheckStep takes them.
+const (
+	StepSubmit    = "submit"
+	StepReturn    = "return"
+	StepAccept    = "accept"
+	StepPublish   = "publish"
+	StepWithdraw  = "withdraw"
+	StepUnpublish = "unpublish"
+)
+
+// CheckStep says, changing nothing, whether the actor may take step now, refusing as
+// the step itself would (NotFound, Forbidden, Conflict, then Invalid for what blocks
+// it): the confirmation page asks first, so that a refusal comes before the question.
+// It returns the assessment's view for the question's wording.
+func (s *Service) CheckStep(ctx context.Context, a *ziping.Actor, id int64, step, seen string) (*AssessmentView, error) {
+	as, u, err := s.Find(ctx, s.Store, a, id)
+	if err != nil {
+		return nil, err
+	}
+	switch step {
+	case StepSubmit:
+		if !a.CanEdit(u) {
+			return nil, ziping.Errorf(ziping.Forbidden, "无权提交「%s」的自评", u.Name)
+		}
+		err = expectStatus(as, seen, ziping.StatusDraft, ziping.StatusReturned)
+	case StepReturn, StepAccept:
+		_, _, err = s.Reviewable(ctx, s.Store, a, id, seen, ziping.StatusSubmitted, ziping.StatusResubmitted)
+	case StepPublish:
+		_, _, err = s.Reviewable(ctx, s.Store, a, id, seen, ziping.StatusReviewed)
+	case StepUnpublish:
+		_, _, err = s.Reviewable(ctx, s.Store, a, id, seen, ziping.StatusPublished)
+	case StepWithdraw:
+		if !a.CanEdit(u) {
+			return nil, ziping.Errorf(ziping.Forbidden, "无权撤回「%s」的自评", u.Name)
+		}
+		err = expectStatus(as, seen, ziping.StatusSubmitted, ziping.StatusResubmitted)
+	default:
+		return nil, ziping.Errorf(ziping.NotFound, "页面不存在")
+	}
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.Assessment(ctx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	switch step {
+	case StepSubmit:
+		if msg := blockingText(s.readiness(v)); msg != "" {
+			return nil, ziping.Errorf(ziping.Invalid, "自评还不能提交：\n%s", msg)
+		}
+	case StepAccept:
+		if msg := gapText(v); msg != "" {
+			return nil, gapRefusal(msg)
+		}
+	case StepWithdraw:
+		if err := MayWithdraw(a, v.Assessment, v.Unit, ReviewStarted(v)); err != nil {
+			return nil, err
+		}
+	}
+	return v, nil
+}
