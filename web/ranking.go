@@ -420,6 +420,9 @@ func (s *Server) rankingPublish(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if !confirmed(r) {
+		return s.askPublishAll(w, r, u, sel)
+	}
 	n, err := s.svc.Assess.PublishAll(r.Context(), a, u, sel.FW, sel.Period)
 	switch {
 	case ziping.ErrorKind(err) == ziping.Invalid:
