@@ -86,7 +86,7 @@ func TestReportEditor(t *testing.T) {
 	want(t, "stale save", w, http.StatusConflict, "已被他人修改", "我的新文字", `id="report-message"`)
 
 	// The submission is refused, naming the placeholder.
-	w = f.do(request{role: "filler", method: http.MethodPost, path: assessmentURL(id) + "/submit", form: url.Values{"status": {ziping.StatusDraft}}})
+	w = f.do(request{role: "filler", method: http.MethodPost, path: assessmentURL(id) + "/submit", form: url.Values{"status": {ziping.StatusDraft}, "confirm": {"1"}}})
 	want(t, "submit", w, http.StatusBadRequest, "x%")
 	f.wantStatus(id, ziping.StatusDraft, 0)
 
