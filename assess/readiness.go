@@ -102,7 +102,7 @@ func (s *Service) outliers(v *AssessmentView) []ReadinessItem {
 	if v.key != nil {
 		if v.outliers == nil {
 			v.outliers = s.computeOutliers(v)
-			s.results.put(*v.key, &cachedResult{self: v.Self, review: v.Review, outliers: v.outliers})
+			s.results.put(*v.key, &cachedResult{self: v.Self, review: v.Review, outliers: v.outliers, gaps: v.Gaps})
 		}
 		return v.outliers
 	}

@@ -152,7 +152,7 @@ func (f *fixture) scoreRest(a *ziping.Actor, id int64, skip ...string) {
 			}
 		}
 	}
-	f.scoreGaps(a, id)
+	f.scoreGaps(a, id, skip...)
 	f.writeReport(a, id, cleanReport)
 }
 
