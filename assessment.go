@@ -193,6 +193,14 @@ type Problem struct {
 	UpdatedAt time.Time
 }
 
+// StatusName is the problem's status as pages show it: 数据缺失 for a data gap.
+func (p *Problem) StatusName() string {
+	if p.DataGap {
+		return "数据缺失"
+	}
+	return ProblemStatusNames[p.Status]
+}
+
 // Overdue reports whether the problem is past its deadline and not done.
 func (p *Problem) Overdue(today time.Time) bool {
 	return !p.DataGap && !p.Deadline.IsZero() && (p.Status == ProblemOpen || p.Status == ProblemInProgress) && p.Deadline.Before(DateOnly(today))

@@ -117,7 +117,7 @@ func LedgerSheet(title string, rows []LedgerRow) *ziping.Sheet {
 			overdue = "逾期"
 		}
 		sh.Rows = append(sh.Rows, []any{i + 1, r.Unit.Name, r.Period, r.Point, src, r.Description, r.Measures, r.Owner,
-			deadline, ziping.ProblemStatusNames[r.Status], overdue, r.Note})
+			deadline, r.StatusName(), overdue, r.Note})
 	}
 	sh.Notes = []string{"共" + strconv.Itoa(len(rows)) + "个问题。"}
 	return sh

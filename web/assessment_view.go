@@ -538,7 +538,7 @@ func problemsByPoint(ps []ziping.Problem) map[string][]problemRow {
 
 func newProblemRow(p ziping.Problem) problemRow {
 	return problemRow{URL: "/problems/" + strconv.FormatInt(p.ID, 10), Point: p.Point, Description: p.Description,
-		Status: ziping.ProblemStatusNames[p.Status], Period: p.Period}
+		Status: p.StatusName(), Period: p.Period}
 }
 
 // setContext gives the point's forms the session's token and where a save returns

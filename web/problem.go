@@ -110,7 +110,7 @@ func (s *Server) ledgerPage(w http.ResponseWriter, r *http.Request) error {
 		p.Rows = append(p.Rows, ledgerRowView{URL: problemURL(row.ID), Unit: row.Unit.Name, Period: row.Period,
 			Point: strings.TrimSpace(row.Point + " " + problemPointTitle(fw, row.Point)), Source: problemSourceName(row.Source),
 			Description: row.Description, Measures: row.Measures, Owner: row.Owner, Deadline: problemDate(row.Deadline),
-			Status: ziping.ProblemStatusNames[row.Status], StatusClass: problemStatusClass(row.Status), Overdue: row.Overdue})
+			Status: row.StatusName(), StatusClass: problemStatusClass(row.Status), Overdue: row.Overdue})
 	}
 	if err := s.fillUnitPage(r, &p.Page, u, "整改台账"); err != nil {
 		return err
@@ -256,7 +256,7 @@ func (s *Server) newProblemPage(r *http.Request, p *ziping.Problem, u *ziping.Or
 	sel := &selection{FW: p.Framework, Period: p.Period}
 	pg := &problemPage{ID: p.ID, Unit: newUnitView(u), Period: p.Period, FWName: prog.FW.Name,
 		Point: strings.TrimSpace(p.Point + " " + problemPointTitle(prog.FW, p.Point)), Source: problemSourceName(p.Source),
-		Description: p.Description, Status: ziping.ProblemStatusNames[p.Status], StatusClass: problemStatusClass(p.Status),
+		Description: p.Description, Status: p.StatusName(), StatusClass: problemStatusClass(p.Status),
 		Overdue: p.Overdue(s.now()), Stored: problemFormOf(p), Action: problemURL(p.ID), UploadAction: problemURL(p.ID) + "/evidence",
 		AssessmentURL: "/assessments/" + strconv.FormatInt(p.AssessmentID, 10), LedgerURL: sel.link(unitURL(u.Code) + "/problems"),
 		Accept: assess.EvidenceExtensions}

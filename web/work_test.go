@@ -422,3 +422,67 @@ func (f *fixture) forceSubmit(id int64) {
 		f.t.Fatal(err)
 	}
 }
+
+// TestMarkDataGaps: a problem made from missing data before it blocked (an accepted
+// 2023 with point 3 uncomputable) is marked 数据缺失 by the upgrade: never overdue,
+// shown so in the ledger; a real problem is left; running it again marks none.
+func TestMarkDataGaps(t *testing.T) {
+	f := newFixture(t, 30)
+	id := f.startAssessment(ziping.System, "990102", testFW, 2023)
+	v, err := f.svc.Assess.Assessment(f.ctx, ziping.System, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gaps []string
+	for code := range v.Gaps {
+		gaps = append(gaps, code)
+	}
+	f.scoreRest(ziping.System, id, gaps...)
+	f.forceSubmit(id)
+	as, err := f.svc.Store.Assessment(f.ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	as.Status = ziping.StatusPublished
+	if err := f.svc.Store.UpdateAssessment(f.ctx, as); err != nil {
+		t.Fatal(err)
+	}
+	past := ziping.DateOnly(f.clock.now().AddDate(0, -1, 0))
+	mk := func(point, desc string) ziping.Problem {
+		p := ziping.Problem{AssessmentID: id, UnitID: as.UnitID, Framework: as.Framework, Period: as.Period, Point: point,
+			Source: ziping.SourceDeduction, Description: desc, Status: ziping.ProblemInProgress, Deadline: past}
+		if err := f.svc.Store.CreateProblem(f.ctx, &p); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	gap := mk("3", "缺少2022年度数据，无法与上一年度比较")
+	real := mk(manualCode, "师德师风建设失分")
+	if !gap.Overdue(f.clock.now()) || !real.Overdue(f.clock.now()) {
+		t.Fatal("the fixture's problems are not overdue")
+	}
+	n, err := f.svc.Assess.MarkDataGaps(f.ctx, ziping.System)
+	if err != nil || n != 1 {
+		t.Fatalf("MarkDataGaps: %d, %v; want 1", n, err)
+	}
+	got, err := f.svc.Store.Problem(f.ctx, gap.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.DataGap || got.Overdue(f.clock.now()) || !strings.HasPrefix(got.Note, assess.DataGapNote) {
+		t.Errorf("the data gap: DataGap %v, overdue %v, note %q", got.DataGap, got.Overdue(f.clock.now()), got.Note)
+	}
+	if other, _ := f.svc.Store.Problem(f.ctx, real.ID); other.DataGap || !other.Overdue(f.clock.now()) {
+		t.Error("a real problem was marked")
+	}
+	if n, err := f.svc.Assess.MarkDataGaps(f.ctx, ziping.System); err != nil || n != 0 {
+		t.Errorf("again: %d, %v", n, err)
+	}
+	if f.actionCount("problem_data_gap") != 1 {
+		t.Error("the marking is not audited")
+	}
+	body := f.do(request{role: "reviewer", method: http.MethodGet, path: "/units/990100/problems?fw=" + testFW + "&period=2023"}).Body.String()
+	if !strings.Contains(body, "数据缺失") {
+		t.Error("the ledger does not show 数据缺失")
+	}
+}
