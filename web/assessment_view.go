@@ -171,7 +171,7 @@ type problemRow struct {
 type readinessRow struct {
 	Text, Anchor string
 	Blocking     bool
-	Point        string
+	Point, Kind  string
 }
 
 // assessmentPerms is what the actor may do with the assessment now.
@@ -260,7 +260,7 @@ func (s *Server) fillReadiness(r *http.Request, p *assessmentPage, v *assess.Ass
 		return nil
 	}
 	for _, it := range s.svc.Assess.ReadinessOf(v) {
-		row := readinessRow{Text: it.Text, Blocking: it.Blocking && perm.edit, Point: it.Point}
+		row := readinessRow{Text: it.Text, Blocking: it.Blocking && perm.edit, Point: it.Point, Kind: it.Kind}
 		if it.Point != "" {
 			row.Anchor = pointAnchor(it.Point)
 		}

@@ -15,7 +15,7 @@ type areaIndexRow struct {
 	Scored, Total      int // points with a self result, of all
 	ToConfirm          int // scores and evidence copied from last year, waiting
 	Uncomputable       int // points the data cannot compute, not yet scored by hand
-	Blocking           int // readiness items of its points that stop the submission
+	Blocking           int // other readiness items of its points that stop the submission
 }
 
 // Done reports whether the area needs nothing more.
@@ -31,6 +31,20 @@ type readinessGroup struct {
 	Rows     []readinessRow
 }
 
+// kindRank orders a point's readiness items: what the data lacks, what is not
+// scored, what lacks evidence, then what waits for confirmation.
+func kindRank(kind string) int {
+	switch kind {
+	case "uncomputable":
+		return 0
+	case "unscored":
+		return 1
+	case "no_evidence":
+		return 2
+	}
+	return 3
+}
+
 func areaAnchor(i int) string { return "area-" + strconv.Itoa(i+1) }
 
 // fillWork adds what helps the work on the page: the area index with progress, the
@@ -40,7 +54,7 @@ func (s *Server) fillWork(p *assessmentPage, a *ziping.Actor, v *assess.Assessme
 	as, u, fw := v.Assessment, v.Unit, v.Program.FW
 	blockingOf := map[string]int{}
 	for _, it := range p.Readiness {
-		if it.Blocking && it.Point != "" {
+		if it.Blocking && it.Point != "" && it.Kind != "to_confirm" { // counted as 待确认
 			blockingOf[it.Point]++
 		}
 	}
@@ -121,7 +135,10 @@ func groupReadiness(rows []readinessRow, fw *engine.Framework) []readinessGroup 
 		if y.Point != "" {
 			oy = order(y.Point)
 		}
-		return ox - oy
+		if ox != oy {
+			return ox - oy
+		}
+		return kindRank(x.Kind) - kindRank(y.Kind)
 	})
 	var out []readinessGroup
 	for _, r := range sorted {

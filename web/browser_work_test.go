@@ -238,12 +238,23 @@ func TestBrowserMissingData(t *testing.T) {
 			if n := browsertest.Eval[int](t, w.ctx, `document.querySelectorAll('#submit-button[disabled]').length`); n != 1 {
 				t.Error("the submission is not blocked")
 			}
-			if idx := browsertest.Text(t, w.ctx, "#area-index"); !strings.Contains(idx, "无法计算 1") {
-				t.Errorf("the area index does not count the point: %q", idx)
-			}
-			pos := browsertest.Eval[string](t, w.ctx, `getComputedStyle(document.getElementById('area-index')).position`)
-			if want := map[bool]string{false: "sticky", true: "static"}[vw.phone]; pos != want {
-				t.Errorf("the area index is %s, want %s", pos, want)
+			// Wide: a list beside the areas that stays in view; phone: a closed
+			// section that opens on a tap.
+			if vw.phone {
+				if open := browsertest.Eval[bool](t, w.ctx, `document.getElementById('area-index-phone').open`); open {
+					t.Error("the area index is open on a phone")
+				}
+				browsertest.Run(t, w.ctx, chromedp.Click(chromedp.CSS(`#area-index-phone summary`)))
+				if idx := browsertest.Text(t, w.ctx, "#area-index-phone"); !strings.Contains(idx, "无法计算 1") {
+					t.Errorf("the area index does not count the point: %q", idx)
+				}
+			} else {
+				if pos := browsertest.Eval[string](t, w.ctx, `getComputedStyle(document.getElementById('area-index')).position`); pos != "sticky" {
+					t.Errorf("the area index is %s, want sticky", pos)
+				}
+				if idx := browsertest.Text(t, w.ctx, "#area-index"); !strings.Contains(idx, "无法计算 1") {
+					t.Errorf("the area index does not count the point: %q", idx)
+				}
 			}
 			w.fits("the assessment page")
 			screenshot(t, w.ctx, "assessment-missing-data-"+vw.name+".png")

@@ -59,7 +59,10 @@ func carriedItemValue(it assess.CarriedItem) string {
 	return "p:" + it.Point
 }
 
-func carriedItemText(it assess.CarriedItem) string {
+func carriedItemText(it assess.CarriedItem, veto bool) string {
+	if veto && it.Evidence == 0 {
+		return "否决项" + it.Point + "「" + it.Title + "」的认定"
+	}
 	if it.Evidence != 0 {
 		t := "证明材料「" + it.Title + "」"
 		if it.Point != "" {
@@ -89,7 +92,7 @@ func newCarriedView(items []assess.CarriedItem, fw *engine.Framework) *carriedVi
 			at[key] = i
 			cv.Groups = append(cv.Groups, carriedGroup{Key: key, Name: name})
 		}
-		row := carriedRow{Value: carriedItemValue(it), Text: carriedItemText(it)}
+		row := carriedRow{Value: carriedItemValue(it), Text: carriedItemText(it, key == "veto")}
 		row.ID = "carried-" + strings.ReplaceAll(row.Value, ":", "-")
 		if it.Point != "" {
 			row.Anchor = pointAnchor(it.Point)
