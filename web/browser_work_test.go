@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -107,7 +109,9 @@ func TestBrowserBulkConfirm(t *testing.T) {
 			group := browsertest.Eval[string](t, w.ctx, `document.querySelector('#carried fieldset').dataset.area`)
 			inGroup := browsertest.Eval[int](t, w.ctx, `document.querySelectorAll('#carried fieldset')[0].querySelectorAll('input[name=item]').length`)
 			browsertest.Run(t, w.ctx, chromedp.Click(chromedp.CSS(`#carried fieldset input[name=item]`)))
-			screenshot(t, w.ctx, "assessment-carried-"+vw.name+".png")
+			if !vw.phone {
+				screenshotAt(t, w.ctx, "#carried", "assessment-carried.png")
+			}
 			w.press("confirm one group", "carried-area-"+group)
 			w.confirm("one group", "确认这"+strconv.Itoa(inGroup-1)+"项", "沿用自2023年度")
 			if left := len(s.carried(id)); left != len(items)-(inGroup-1) {
@@ -155,7 +159,9 @@ func TestBrowserWithdraw(t *testing.T) {
 				t.Fatalf("after submitting: %q", st)
 			}
 			w.press("withdraw", "withdraw-button")
-			screenshot(t, w.ctx, "confirm-withdraw-"+vw.name+".png")
+			if vw.phone {
+				screenshot(t, w.ctx, "confirm-withdraw-390.png")
+			}
 			w.confirm("withdraw", "撤回", "填报中")
 			if st := w.status(); st != "填报中" {
 				t.Fatalf("after withdrawing: %q", st)
@@ -191,7 +197,9 @@ func TestBrowserUnpublish(t *testing.T) {
 			browsertest.Response(t, w.ctx, chromedp.Navigate(s.url+w.page))
 			browsertest.Run(t, w.ctx, chromedp.SendKeys(chromedp.ID("unpublish-note"), "学校数据有误，核实后重新公布"))
 			w.press("unpublish", "unpublish-button")
-			screenshot(t, w.ctx, "confirm-unpublish-"+vw.name+".png")
+			if !vw.phone {
+				screenshot(t, w.ctx, "confirm-unpublish.png")
+			}
 			if st := s.assessment(id).Status; st != ziping.StatusPublished {
 				t.Fatalf("asking unpublished it: %s", st)
 			}
@@ -257,7 +265,9 @@ func TestBrowserMissingData(t *testing.T) {
 				}
 			}
 			w.fits("the assessment page")
-			screenshot(t, w.ctx, "assessment-missing-data-"+vw.name+".png")
+			if vw.phone {
+				screenshotAt(t, w.ctx, "#readiness", "assessment-missing-data-390.png")
+			}
 			browsertest.Run(t, w.ctx, chromedp.Click(chromedp.ID("pt-3-open")), chromedp.WaitVisible(chromedp.ID("s-3-score")))
 			browsertest.Run(t, w.ctx, chromedp.SendKeys(chromedp.ID("s-3-score"), "6"),
 				chromedp.SendKeys(chromedp.ID("s-3-just"), "2022年度决算数据未导入，依据财政决算报表核定两项均增长"))
@@ -272,5 +282,22 @@ func TestBrowserMissingData(t *testing.T) {
 				t.Errorf("the submission is still blocked: %s", browsertest.Text(t, w.ctx, "#readiness"))
 			}
 		})
+	}
+}
+
+// screenshotAt writes what the screen shows, scrolled to sel, to docs/screenshots
+// when ZIPING_SCREENSHOTS=1 (a whole assessment page is megabytes).
+func screenshotAt(t *testing.T, ctx context.Context, sel, name string) {
+	t.Helper()
+	if os.Getenv("ZIPING_SCREENSHOTS") != "1" {
+		return
+	}
+	browsertest.Run(t, ctx, chromedp.ScrollIntoView(chromedp.CSS(sel)))
+	buf, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	if err := os.WriteFile(filepath.Join("..", "docs", "screenshots", name), buf, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -155,7 +155,7 @@ func (s *Server) carriedConfirm(w http.ResponseWriter, r *http.Request) error {
 	}
 	if !confirmed(r) {
 		p := &confirmPage{Heading: "确认沿用上年的项目", Button: "确认这" + strconv.Itoa(len(chosen)) + "项",
-			Action: assessmentURL(id) + "/carried", CancelURL: assessmentURL(id) + "#carried",
+			Action: assessmentURL(id) + "/carried", CancelURL: assessmentURL(id) + "#carried", parents: assessmentCrumbs(v),
 			Lines: []string{"以下" + strconv.Itoa(len(chosen)) + "项评分和证明材料沿用自" + strconv.Itoa(v.Assessment.Period-1) +
 				"年度，确认后作为" + v.Unit.Name + strconv.Itoa(v.Assessment.Period) + "年度自评的内容，不再标记「待确认」。",
 				"请确认它们仍然适用于本年度；不适用的，请返回取消勾选，再逐项修改或移除。每一项确认都记入审计日志。"}}

@@ -25,6 +25,7 @@ type confirmPage struct {
 	Button    string
 	Danger    bool // the step takes something back (withdraw, unpublish)
 	CancelURL string
+	parents   []crumb // between the unit and the confirmation in the breadcrumb
 }
 
 type confirmGroup struct {
@@ -67,7 +68,7 @@ func (s *Server) askStep(w http.ResponseWriter, r *http.Request, step string, id
 		}
 	}
 	p := &confirmPage{Heading: stepWords[step].heading, Button: stepWords[step].button, Action: assessmentURL(id) + "/" + step,
-		CancelURL: assessmentURL(id), Fields: []option{{Label: "status", Value: as.Status}}}
+		CancelURL: assessmentURL(id), Fields: []option{{Label: "status", Value: as.Status}}, parents: assessmentCrumbs(v)}
 	fin := v.Final()
 	result := "总分" + num(fin.Total) + "分"
 	if v.Program.FW.IsVerdict() {
@@ -142,6 +143,9 @@ func (s *Server) renderConfirm(w http.ResponseWriter, r *http.Request, u *ziping
 	if err := s.fillUnitPage(r, &p.Page, u, p.Heading); err != nil {
 		return err
 	}
+	if n := len(p.Crumbs); n > 0 && len(p.parents) > 0 {
+		p.Crumbs = append(append(p.Crumbs[:n-1:n-1], p.parents...), p.Crumbs[n-1])
+	}
 	if ri := info(r); ri.session != nil {
 		p.CSRF = ri.session.CSRF
 	}
@@ -179,4 +183,10 @@ func (s *Server) askPublishAll(w http.ResponseWriter, r *http.Request, u *ziping
 	}
 	p.Groups = []confirmGroup{g}
 	return s.renderConfirm(w, r, u, p)
+}
+
+// assessmentCrumbs lead from a unit to its assessment v.
+func assessmentCrumbs(v *assess.AssessmentView) []crumb {
+	return []crumb{{Name: "自评与复核", URL: unitURL(v.Unit.Code) + "/assessments"},
+		{Name: strconv.Itoa(v.Assessment.Period) + "年度自评", URL: assessmentURL(v.Assessment.ID)}}
 }
