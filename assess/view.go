@@ -99,7 +99,9 @@ func (s *Service) lastProblems(ctx context.Context, st Store, as *ziping.Assessm
 	if err != nil {
 		return nil, err
 	}
-	return st.Problems(ctx, ziping.ProblemQuery{AssessmentID: last.ID, Statuses: []string{ziping.ProblemOpen, ziping.ProblemInProgress, ziping.ProblemDone}})
+	list, err := st.Problems(ctx, ziping.ProblemQuery{AssessmentID: last.ID, Statuses: []string{ziping.ProblemOpen, ziping.ProblemInProgress, ziping.ProblemDone}})
+	// A problem marked 数据缺失 is not one to carry on rectifying.
+	return slices.DeleteFunc(list, func(p ziping.Problem) bool { return p.DataGap }), err
 }
 
 // evaluateView computes the self and review results: from live data while the unit

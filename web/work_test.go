@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -485,4 +486,37 @@ func TestMarkDataGaps(t *testing.T) {
 	if !strings.Contains(body, "数据缺失") {
 		t.Error("the ledger does not show 数据缺失")
 	}
+	// Not in the rectification notice, not carried to next year's points.
+	letter, err := f.svc.Rectify.Notice(f.ctx, f.actor("reviewer"), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows := fmt.Sprint(letter.Table.Rows); !strings.Contains(rows, "师德师风建设失分") || strings.Contains(rows, "缺少2022年度数据") {
+		t.Errorf("the rectification notice lists %s", rows)
+	}
+	next, err := f.svc.Assess.StartAssessment(f.ctx, ziping.System, testFW, county102(f), 2024, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nv, err := f.svc.Assess.Assessment(f.ctx, ziping.System, next.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range nv.LastProblems {
+		if p.DataGap {
+			t.Errorf("next year shows the data gap %q as last year's problem", p.Description)
+		}
+	}
+	if len(nv.LastProblems) != 1 {
+		t.Errorf("next year shows %d of last year's problems, want 1", len(nv.LastProblems))
+	}
+}
+
+func county102(f *fixture) *ziping.OrgUnit {
+	f.t.Helper()
+	u, err := f.svc.Store.UnitByCode(f.ctx, "990102")
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return u
 }
