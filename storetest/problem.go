@@ -119,7 +119,7 @@ func testProblemUpdate(t *testing.T, st ziping.Store) {
 	mine.Point, mine.Source, mine.Description = "B3", ziping.SourceFinding, "改写的描述"
 	mine.Measures, mine.Owner, mine.Deadline = "补发经费", "计财科", utcDay(2025, 3, 31)
 	mine.Status, mine.Note, mine.CreatedBy, mine.UpdatedAt = ziping.ProblemDone, "已拨付", 8, at(48*time.Hour)
-	mine.DataGap = true // marked as missing data (migration 0012)
+	mine.DataGap = true // marked as missing data (migration 0010)
 	written := mine
 	// Fields UpdateProblem does not write.
 	mine.AssessmentID, mine.UnitID, mine.Framework, mine.Period = a.ID+1000, tr.countyA2.ID, fwCity, 2030
