@@ -66,7 +66,8 @@ func TestReportEditor(t *testing.T) {
 	w := f.do(request{role: "filler", path: assessmentURL(id)})
 	want(t, "assessment page", w, 200, `href="`+page+`"`)
 	w = f.do(request{role: "filler", path: page})
-	want(t, "editor", w, 200, `id="report-text"`, "继续加大投入", `{{metric &#34;`, "插入", `src="`+page+`.html"`, "下载Word", "没有占位符")
+	want(t, "editor", w, 200, `id="report-text"`, "继续加大投入", `<code>{{`, `id="report-value-names"`, "插入", `src="`+page+`.html"`, "下载Word", "没有占位符",
+		`id="report-read"`, `<p class="rb-h rb-h2">基本情况</p>`)
 	v0 := reportVersion(t, w.Body.String())
 
 	text := strings.Replace(cleanReport, "继续加大投入", "生均经费增长x%，继续加大投入", 1)
@@ -112,10 +113,13 @@ func TestReportEditor(t *testing.T) {
 	}
 
 	// The reviewer sees the report but cannot edit it.
+	// The formatted document only: no text, no check, no Markdown or tokens.
 	w = f.do(request{role: "reviewer", path: page})
-	want(t, "reviewer", w, 200, `id="report-source"`, "生均经费增长x%")
-	if strings.Contains(w.Body.String(), `id="report-text"`) {
-		t.Errorf("the reviewer got the textarea")
+	want(t, "reviewer", w, 200, `id="report-document"`, `src="`+page+`.html"`)
+	for _, not := range []string{`id="report-text"`, `id="report-lint"`, "## ", "{{", `id="report-values"`, "生均经费增长x%"} {
+		if strings.Contains(w.Body.String(), not) {
+			t.Errorf("the reviewer's read-only report shows %q", not)
+		}
 	}
 	want(t, "reviewer save", f.do(request{role: "reviewer", method: http.MethodPost, path: page,
 		form: url.Values{"text": {"x"}, "version": {"0"}}}), http.StatusForbidden)
@@ -237,8 +241,8 @@ func TestBrowserReport(t *testing.T) {
 	browsertest.Eval[bool](t, ctx, `(() => { const e = document.getElementById('report-text'); e.focus(); e.selectionStart = e.selectionEnd = e.value.length; return true })()`)
 	browsertest.Run(t, ctx, chromedp.SendKeys(chromedp.ID("report-text"), "生均经费增长x%。\n"))
 	// The value picker inserts a token at the cursor.
-	browsertest.Run(t, ctx, chromedp.Click(chromedp.CSS(`button.insert-token`)))
-	if v := browsertest.Eval[string](t, ctx, `document.getElementById('report-text').value`); !strings.Contains(v, "增长x%。\n{{metric \"") {
+	browsertest.Run(t, ctx, chromedp.Click(chromedp.CSS(`#report-values summary`)), chromedp.Click(chromedp.CSS(`button.insert-token`)))
+	if v := browsertest.Eval[string](t, ctx, `document.getElementById('report-text').value`); !strings.Contains(v, "增长x%。\n{{") {
 		t.Fatalf("the token was not inserted at the cursor: %q", v)
 	}
 	if st := browsertest.Response(t, ctx, chromedp.Click(chromedp.ID("report-save"))); st != 200 || pagePath(t, ctx) != editor {
