@@ -143,6 +143,9 @@ func (s *Server) fillReportEditor(p *reportPage, v *assess.AssessmentView, d *zi
 	}
 	for _, is := range issues {
 		row := reportIssueRow{Section: is.Section, Text: is.Text, Kind: is.Kind, Context: is.Context, Line: is.Line, Col: is.Col}
+		if strings.Trim(row.Context, "… ") == row.Text {
+			row.Context = "" // the line holds nothing else
+		}
 		row.Where = "第" + strconv.Itoa(is.Line) + "行第" + strconv.Itoa(is.Col) + "字"
 		if is.Line == 0 {
 			row.Where = "系统生成部分"
