@@ -36,7 +36,7 @@ func TestIssuesAtNarrativeLines(t *testing.T) {
 		"做法一。", // 9
 		"",
 		"## 下一步工作打算", // 11
-		"（请填写改进措施）",    // 12
+		"（请填写改进措施）",  // 12
 	}, "\n")
 	issues, err := Renderer{}.Issues(fw, res, []byte(narrative), ziping.ReportMeta{Issuer: "某县人民政府"})
 	if err != nil {
