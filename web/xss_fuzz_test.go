@@ -34,7 +34,7 @@ func pageModels() map[string]func() any {
 		"point": func() any { return &pointPage{} }, "ranking": func() any { return &rankingPage{} },
 		"notice": func() any { return &noticePage{} }, "ledger": func() any { return &ledgerPage{} },
 		"noticeedit": func() any { return &noticeEditPage{} },
-		"problem": func() any { return &problemPage{} }, "report": func() any { return &reportPage{} },
+		"problem":    func() any { return &problemPage{} }, "report": func() any { return &reportPage{} },
 		"users": func() any { return &usersPage{} }, "password": func() any { return &passwordPage{} },
 		"ranking_schools": func() any { return &schoolRankingPage{} },
 		"adminframeworks": func() any { return &adminFrameworksPage{} }, "adminframework": func() any { return &adminFrameworkPage{} },
