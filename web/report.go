@@ -9,6 +9,7 @@ import (
 
 	"ziping"
 	"ziping/assess"
+	"ziping/engine"
 )
 
 // reportPage is the editor of an assessment's self-evaluation report (自评报告):
@@ -209,7 +210,7 @@ func reportValues(v *assess.AssessmentView) []reportValue {
 		if m.Name != "" && names[m.Name] == 1 && !strings.ContainsAny(m.Name, "{}\" \t") {
 			tok = "{{" + m.Name + "}}"
 		}
-		val := m.Text()
+		val := engine.ReportValue(m) // as the report writes it: money of 1亿 and more in 亿元
 		if !m.OK {
 			val = "无法计算"
 		}
