@@ -132,18 +132,24 @@ func (s *Server) ledgerPage(w http.ResponseWriter, r *http.Request) error {
 	if f != (rectify.LedgerFilter{}) {
 		p.ClearURL = sel.link(base)
 	}
+	// The status links keep the other filters, and count what they would show.
+	byStatus := *q
+	byStatus.filter.Status = ""
+	fw := sel.prog.FW
+	unfiltered := byStatus.filter.Filter(all, func(code string) string { return problemPointTitle(fw, code) })
 	counts := map[string]int{}
-	for _, row := range all {
+	for _, row := range unfiltered {
 		counts[row.Status]++
 		if row.Overdue {
 			counts[statusOverdue]++
 		}
 	}
-	p.Overdue = counts[statusOverdue]
-	// The status links keep the other filters.
-	byStatus := *q
-	byStatus.filter.Status = ""
-	p.Filters = append(p.Filters, option{Value: byStatus.link(base), Label: fmt.Sprintf("全部（%d）", len(all)), Selected: f.Status == ""})
+	for _, row := range all {
+		if row.Overdue {
+			p.Overdue++
+		}
+	}
+	p.Filters = append(p.Filters, option{Value: byStatus.link(base), Label: fmt.Sprintf("全部（%d）", len(unfiltered)), Selected: f.Status == ""})
 	p.Stat = append(p.Stat, option{Value: "", Label: "全部状态", Selected: f.Status == ""})
 	for _, st := range append(slices.Clone(problemStatuses), statusOverdue) {
 		name := ziping.ProblemStatusNames[st]
@@ -156,7 +162,6 @@ func (s *Server) ledgerPage(w http.ResponseWriter, r *http.Request) error {
 		p.Filters = append(p.Filters, option{Value: byStatus.link(base, "status", st), Label: fmt.Sprintf("%s（%d）", name, counts[st]), Selected: st == f.Status})
 		p.Stat = append(p.Stat, option{Value: st, Label: name, Selected: st == f.Status})
 	}
-	fw := sel.prog.FW
 	p.Counties, p.Points, p.Owners = ledgerChoices(fw, u.Level != ziping.LevelCounty, all, f)
 	// The page asked for, kept within the pages there are.
 	p.Pages = max(1, (len(q.rows)+ledgerPageSize-1)/ledgerPageSize)
