@@ -241,7 +241,9 @@ func TestBrowserReport(t *testing.T) {
 	browsertest.Eval[bool](t, ctx, `(() => { const e = document.getElementById('report-text'); e.focus(); e.selectionStart = e.selectionEnd = e.value.length; return true })()`)
 	browsertest.Run(t, ctx, chromedp.SendKeys(chromedp.ID("report-text"), "生均经费增长x%。\n"))
 	// The value picker inserts a token at the cursor.
-	browsertest.Run(t, ctx, chromedp.Click(chromedp.CSS(`#report-values summary`)), chromedp.Click(chromedp.CSS(`button.insert-token`)))
+	browsertest.Eval[bool](t, ctx, `(() => { document.getElementById('report-values').open = true; return true })()`)
+	browsertest.Run(t, ctx, chromedp.WaitVisible(chromedp.CSS(`button.insert-token`)), chromedp.ScrollIntoView(chromedp.CSS(`button.insert-token`)),
+		chromedp.Click(chromedp.CSS(`button.insert-token`)))
 	if v := browsertest.Eval[string](t, ctx, `document.getElementById('report-text').value`); !strings.Contains(v, "增长x%。\n{{") {
 		t.Fatalf("the token was not inserted at the cursor: %q", v)
 	}
