@@ -4,6 +4,9 @@ import (
 	"net/http"
 	"net/url"
 	"os/exec"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -306,5 +309,67 @@ func TestReportChanges(t *testing.T) {
 	}
 	if body := f.do(request{role: "filler", method: "GET", path: page}).Body.String(); strings.Contains(body, `id="report-changes"`) {
 		t.Fatal("changes still shown after saving again")
+	}
+}
+
+// TestReportCheckOnLoadIsCheckOnSave: a report nobody has saved opens on the starter
+// text, and the check it shows is of that text: the finding the save of the
+// unchanged text gives, at the same line of the text (the issue: clean on load, then
+// 「第134行」 of a 12-line text after saving). A refused save is checked as typed. A
+// published report is the formatted document only.
+func TestReportCheckOnLoadIsCheckOnSave(t *testing.T) {
+	f := newFixture(t, 60)
+	a := f.actor("filler")
+	id := f.startAssessment(a, "990102", testFW, 2024)
+	page := reportURL(id)
+	where := regexp.MustCompile(`data-line="(\d+)"[^>]*>第(\d+)行第\d+字`)
+	lines := func(body string) []string {
+		var out []string
+		for _, m := range where.FindAllStringSubmatch(body, -1) {
+			if m[1] != m[2] {
+				t.Errorf("a finding links line %s but names line %s", m[1], m[2])
+			}
+			out = append(out, m[2])
+		}
+		return out
+	}
+	load := f.do(request{role: "filler", path: page}).Body.String()
+	if !strings.Contains(load, `id="report-unsaved"`) || strings.Contains(load, `id="report-clean"`) {
+		t.Fatalf("the starter is not checked as shown")
+	}
+	before := lines(load)
+	starter := strings.Count(reportStarter, "\n")
+	if len(before) == 0 {
+		t.Fatal("the starter's 「（请填写改进措施）」 is not a finding on load")
+	}
+	for _, l := range before {
+		if n, _ := strconv.Atoi(l); n < 1 || n > starter {
+			t.Errorf("a finding at line %s of the %d-line starter", l, starter)
+		}
+	}
+	w := f.do(request{role: "filler", method: http.MethodPost, path: page, form: url.Values{"text": {reportStarter}, "version": {reportVersion(t, load)}}})
+	want(t, "save the starter", w, http.StatusSeeOther)
+	saved := f.do(request{role: "filler", path: page}).Body.String()
+	if after := lines(saved); !slices.Equal(after, before) || strings.Contains(saved, `id="report-unsaved"`) {
+		t.Errorf("on load the findings were at lines %v, after saving the same text at %v", before, after)
+	}
+	// A refused save (a stale version) is checked as typed: its blank at its line.
+	typed := "## 基本情况\n\n全县共有学校x所。\n"
+	w = f.do(request{role: "filler", method: http.MethodPost, path: page, form: url.Values{"text": {typed}, "version": {"0"}}})
+	if body := w.Body.String(); w.Code != http.StatusConflict || !slices.Contains(lines(body), "3") || !strings.Contains(body, `id="report-unsaved"`) {
+		t.Errorf("a refused save: %d, findings at %v", w.Code, lines(body))
+	}
+	// Published: the document only.
+	pub := f.publishedAssessment("990121", testFW, 2024)
+	for _, role := range []string{"admin", "reviewer", "viewer"} {
+		body := f.do(request{role: role, path: reportURL(pub)}).Body.String()
+		if !strings.Contains(body, `id="report-document"`) {
+			t.Errorf("%s: the published report is not the formatted document", role)
+		}
+		for _, not := range []string{`id="report-text"`, `id="report-lint"`, `id="report-read"`, "{{", "## "} {
+			if strings.Contains(body, not) {
+				t.Errorf("%s: the published report shows %q", role, not)
+			}
+		}
 	}
 }
