@@ -143,7 +143,7 @@ func (s *Server) fillReportEditor(p *reportPage, v *assess.AssessmentView, d *zi
 		s.log.Error("report_changes", "assessment", id, "err", err)
 	}
 	for _, is := range issues {
-		row := reportIssueRow{Section: is.Section, Text: is.Text, Kind: is.Kind, Context: is.Context, Line: is.Line, Col: is.Col}
+		row := reportIssueRow{Section: is.Section, Text: is.Text, Kind: reportKindName(is.Kind), Context: is.Context, Line: is.Line, Col: is.Col}
 		if strings.Trim(row.Context, "… ") == row.Text {
 			row.Context = "" // the line holds nothing else
 		}
@@ -160,6 +160,26 @@ func (s *Server) fillReportEditor(p *reportPage, v *assess.AssessmentView, d *zi
 	p.Blocks, p.General = placeReportIssues(blocks, p.Issues)
 	p.Values = reportValues(v)
 	return nil
+}
+
+// reportKindName says what a finding's kind is in words: the check names
+// placeholders by their normalised form (「x%」「20xx年」「XX」).
+func reportKindName(kind string) string {
+	switch {
+	case kind == "20xx年":
+		return "未填写的年份（" + kind + "）"
+	case kind == "x月x日":
+		return "未填写的日期（" + kind + "）"
+	case kind == "空括号" || kind == "下划线":
+		return "空白待填（" + kind + "）"
+	case kind == "请填写":
+		return "待填写的提示"
+	case kind == "XX" || kind == "××" || kind == "＊＊" || kind == "**" || kind == "〇〇":
+		return "未填写的内容（" + kind + "）"
+	case strings.HasPrefix(kind, "x") || strings.HasPrefix(kind, "……"):
+		return "未填写的数字（" + kind + "）"
+	}
+	return kind // 未填写章节, 未绑定的值, 缺少成文日期: words already
 }
 
 // placeReportIssues puts each finding with the block whose lines hold it, or the

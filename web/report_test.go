@@ -373,3 +373,13 @@ func TestReportCheckOnLoadIsCheckOnSave(t *testing.T) {
 		}
 	}
 }
+
+func TestReportKindName(t *testing.T) {
+	t.Parallel()
+	for kind, want := range map[string]string{"x%": "未填写的数字（x%）", "x.x万元": "未填写的数字（x.x万元）", "20xx年": "未填写的年份（20xx年）",
+		"XX": "未填写的内容（XX）", "请填写": "待填写的提示", "未填写章节": "未填写章节", "缺少成文日期": "缺少成文日期"} {
+		if got := reportKindName(kind); got != want {
+			t.Errorf("%q: %q, want %q", kind, got, want)
+		}
+	}
+}
