@@ -95,6 +95,12 @@ func TestBrowserReportEditor(t *testing.T) {
 			if !strings.Contains(text, "增长x%，其值为{{"+name+"}}") {
 				t.Fatalf("the value was not inserted by name at the cursor: %q", text)
 			}
+			// Before saving, the text as it will read follows the typing: the chip and
+			// the blank's finding are there.
+			browsertest.Run(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#report-read-body[data-fresh] .rb-flagged .chip`)))
+			if live := browsertest.Text(t, ctx, "#report-read-body .rb-flagged"); !strings.Contains(live, name+" "+value) || !strings.Contains(live, "x%") {
+				t.Errorf("while typing, the paragraph reads %q", live)
+			}
 			// The line of the blank in the clerk's own text.
 			line := slices.IndexFunc(strings.Split(text, "\n"), func(l string) bool { return strings.Contains(l, "x%") }) + 1
 			if st := browsertest.Response(t, ctx, chromedp.Click(chromedp.ID("report-save"))); st != 200 || pagePath(t, ctx) != editor {

@@ -10,6 +10,7 @@ import (
 	"ziping"
 	"ziping/assess"
 	"ziping/engine"
+	"ziping/reporting"
 )
 
 // reportPage is the editor of an assessment's self-evaluation report (自评报告):
@@ -266,6 +267,39 @@ func (s *Server) reportSave(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.renderReport(w, r, statusOf(err), id, msg, &text)
+}
+
+// reportRead is the text as it will read, with its findings: the editor's right
+// panel, rendered anew from the posted text while it is typed.
+type reportRead struct {
+	Blocks  []reportBlockView
+	General []reportIssueRow
+}
+
+// reportReadNow renders the posted narrative as it will read, with the findings
+// saving it would give, without saving it; for those who may edit the report.
+func (s *Server) reportReadNow(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	a := info(r).actor
+	v, d, err := s.svc.Reports.ReportOf(r.Context(), a, id)
+	if err != nil {
+		return err
+	}
+	if !permsOf(a, v).edit {
+		return ziping.Errorf(ziping.Forbidden, "当前不能修改自评报告")
+	}
+	text := strings.ReplaceAll(r.PostForm.Get("text"), "\r\n", "\n")
+	if len(text) > reporting.MaxNarrative {
+		return ziping.Errorf(ziping.Invalid, "自评报告正文超过%d KB", reporting.MaxNarrative>>10)
+	}
+	p := &reportPage{}
+	if err := s.fillReportEditor(p, v, d, &text); err != nil {
+		return err
+	}
+	return s.renderFragment(w, "report", "report-read", &reportRead{Blocks: p.Blocks, General: p.General})
 }
 
 // reportFormat is the format a report download route writes.

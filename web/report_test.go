@@ -195,6 +195,10 @@ func reportMatrix(f *fixture, units map[string]string) map[string]func(role stri
 			by(http.MethodPost, p, stale, map[string]int{"admin": 409, "reviewer": 403, "filler": 404, "school": 404, "viewer": 403})),
 		"POST /assessments/{id}/report/preview": both(
 			by(http.MethodPost, d+"/preview", bad, see), by(http.MethodPost, p+"/preview", bad, seePub)),
+		// The text as it reads, while typed: for those who may edit only.
+		"POST /assessments/{id}/report/read": both(
+			by(http.MethodPost, d+"/read", bad, map[string]int{"admin": 200, "filler": 200, "reviewer": 403, "school": 404, "viewer": 404}),
+			by(http.MethodPost, p+"/read", bad, map[string]int{"admin": 403, "reviewer": 403, "filler": 404, "school": 404, "viewer": 403})),
 		"GET /assessments/{id}/report.html": file(".html"),
 		"GET /assessments/{id}/report.docx": file(".docx"),
 		// Without LibreOffice a PDF is a 404 naming the package, whoever asks.

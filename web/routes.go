@@ -67,6 +67,7 @@ func (s *Server) routeTable() []route {
 		{"GET /assessments/{id}/report", signedIn, s.reportShow},
 		{reportSaveRoute, signedIn, s.reportSave},
 		{reportPreviewRoute, signedIn, s.reportPreview},
+		{reportReadRoute, signedIn, s.reportReadNow},
 		{"GET /assessments/{id}/report.html", download, s.reportDownload("html")},
 		{"GET /assessments/{id}/report.docx", download, s.reportDownload("docx")},
 		{"GET /assessments/{id}/report.pdf", download, s.reportDownload("pdf")},
@@ -126,6 +127,7 @@ const (
 const (
 	reportSaveRoute    = "POST /assessments/{id}/report"
 	reportPreviewRoute = "POST /assessments/{id}/report/preview"
+	reportReadRoute    = "POST /assessments/{id}/report/read"
 )
 
 // fileLimit is how large the file of an upload route may be; 0 for other routes.
@@ -147,7 +149,7 @@ func (s *Server) bodyLimit(pattern string) int64 {
 	if n := s.fileLimit(pattern); n > 0 {
 		return n + maxBody
 	}
-	if pattern == reportSaveRoute || pattern == reportPreviewRoute {
+	if pattern == reportSaveRoute || pattern == reportPreviewRoute || pattern == reportReadRoute {
 		return 3*reporting.MaxNarrative + maxBody
 	}
 	return maxBody

@@ -76,6 +76,7 @@ func fragments() []fragment {
 		{"point", "apoint", func() any { return &aPoint{} }, nil},
 		{"point", "evidenceform", func() any { return &evidenceForm{} }, nil},
 		{"point", "evidence", func() any { return &evidenceRow{} }, nil},
+		{"report", "report-read", func() any { return &reportRead{} }, nil},
 	}
 	for _, k := range []string{"", "checklist", "veto", "verdict"} {
 		out = append(out, fragment{"point", "scoreform", func() any { return &scoreForm{} }, kind(k)})

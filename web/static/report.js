@@ -29,6 +29,7 @@
     }
     buttons[i].addEventListener("click", function (ev) {
       insert(ev.currentTarget.getAttribute("data-token"));
+      text.dispatchEvent(new Event("input"));
     });
   }
 
@@ -59,6 +60,7 @@
       text.selectionEnd = saved[1];
     }
     insert(token);
+    text.dispatchEvent(new Event("input"));
     note.textContent = "已插入“" + name + "”。";
     search.value = "";
   }
@@ -89,30 +91,58 @@
     });
   }
 
-  // A finding's place: select it in the text.
-  var gotos = document.querySelectorAll("button.goto-line");
-  for (var j = 0; j < gotos.length; j++) {
-    gotos[j].addEventListener("click", function (ev) {
-      var b = ev.currentTarget;
-      var line = parseInt(b.getAttribute("data-line"), 10), col = parseInt(b.getAttribute("data-col"), 10) || 1;
-      var lines = text.value.split("\n");
-      var off = 0;
-      for (var k = 0; k < line - 1 && k < lines.length; k++) {
-        off += lines[k].length + 1;
+  // A finding's place: select it in the text. Delegated: the panel of the text as
+  // it will read is rendered anew while the text is typed.
+  document.addEventListener("click", function (ev) {
+    var b = ev.target.closest ? ev.target.closest("button.goto-line") : null;
+    if (!b) {
+      return;
+    }
+    var line = parseInt(b.getAttribute("data-line"), 10), col = parseInt(b.getAttribute("data-col"), 10) || 1;
+    var lines = text.value.split("\n");
+    var off = 0;
+    for (var k = 0; k < line - 1 && k < lines.length; k++) {
+      off += lines[k].length + 1;
+    }
+    var chars = Array.from(lines[line - 1] || "");
+    var start = off + chars.slice(0, col - 1).join("").length;
+    var len = (b.getAttribute("data-text") || "").length;
+    text.focus();
+    text.selectionStart = start;
+    text.selectionEnd = start + len;
+    // Scroll the line into view: lines are about one line-height each.
+    var lh = parseFloat(getComputedStyle(text).lineHeight) || 20;
+    text.scrollTop = Math.max(0, (line - 3) * lh);
+    text.scrollIntoView({ block: "nearest" });
+    showCursor();
+  });
+
+  // The text as it will read, with its findings, rendered by the server from the
+  // text as typed, a moment after typing stops (nothing is saved).
+  var read = document.getElementById("report-read-body");
+  var form = document.getElementById("report-form");
+  var timer = null, seq = 0;
+  function refresh() {
+    if (!read || !form) {
+      return;
+    }
+    var mine = ++seq;
+    var body = new FormData();
+    body.append("csrf", form.elements.csrf.value);
+    body.append("text", text.value);
+    fetch(read.getAttribute("data-url"), { method: "POST", body: body, credentials: "same-origin" }).then(function (r) {
+      return r.ok ? r.text() : null;
+    }).then(function (html) {
+      if (html !== null && mine === seq) {
+        read.innerHTML = html; // html/template's output for this text
+        read.setAttribute("data-fresh", String(mine));
       }
-      var chars = Array.from(lines[line - 1] || "");
-      var start = off + chars.slice(0, col - 1).join("").length;
-      var len = (b.getAttribute("data-text") || "").length;
-      text.focus();
-      text.selectionStart = start;
-      text.selectionEnd = start + len;
-      // Scroll the line into view: lines are about one line-height each.
-      var lh = parseFloat(getComputedStyle(text).lineHeight) || 20;
-      text.scrollTop = Math.max(0, (line - 3) * lh);
-      text.scrollIntoView({ block: "nearest" });
-      showCursor();
-    });
+    }).catch(function () {});
   }
+  text.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(refresh, 600);
+  });
 
   // The cursor's line, so the lines the findings name can be found.
   var cursor = document.getElementById("report-cursor");
