@@ -136,6 +136,10 @@
       if (html !== null && mine === seq) {
         read.innerHTML = html; // html/template's output for this text
         read.setAttribute("data-fresh", String(mine));
+        var stale = document.getElementById("report-lint-stale");
+        if (stale) {
+          stale.hidden = false;
+        }
       }
     }).catch(function () {});
   }
