@@ -1,4 +1,4 @@
--- 0013: the particulars of a results notice (评价结果通报) that whoever publishes
+-- 0011: the particulars of a results notice (评价结果通报) that whoever publishes
 -- sets: 发文机关, 主送机关, 发文字号 and 成文日期, one row per area (a province or
 -- city), framework and period. Table and column names are the same in
 -- sqlite/migrations; updated_by records a person and has no foreign key.

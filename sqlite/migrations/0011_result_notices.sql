@@ -1,4 +1,4 @@
--- 0013: the particulars of a results notice (评价结果通报) that whoever publishes
+-- 0011: the particulars of a results notice (评价结果通报) that whoever publishes
 -- sets: 发文机关, 主送机关, 发文字号 and 成文日期, one row per area (a province or
 -- city), framework and period. Conventions as in 0003: times TEXT in UTC with six
 -- fractional digits; issued_on a date (midnight UTC), NULL for none; updated_by a
