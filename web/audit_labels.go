@@ -35,7 +35,8 @@ var actionNames = map[string]string{
 	"problem_add": "添加整改问题", "problem_update": "更新整改问题", "problem_assign": "分配整改责任",
 	"questionnaire_save": "保存调查问卷", "survey_round_create": "创建调查", "survey_round_status": "调查状态变更",
 	"survey_import": "导入调查答卷", "survey_tokens": "生成调查答题码", "survey_exclude": "剔除存疑答卷", "survey_include": "恢复存疑答卷",
-	"notice_save": "保存通报", "notice_publish": "发布通报",
+	"notice_save": "保存通报", "notice_publish": "发布通报", "result_notice_save": "保存评价结果通报",
+	"score_confirm": "确认沿用评分", "problem_data_gap": "整改问题改为数据缺失",
 }
 
 // actionName is an action in Chinese; one without a name (a new action, before its
@@ -64,6 +65,7 @@ var fieldNames = map[string]string{
 	"sessions_ended": "结束的会话", "added": "新增", "batch": "导入批次", "clear": "清除", "detail": "明细", "diff": "差异",
 	"failed_logins": "连续输错次数", "locked": "已锁定", "locked_until": "锁定至", "previous": "原值", "trusted_device": "已登录过的浏览器",
 	"upload": "上传文件", "values": "数值", "include": "计入", "exclude": "剔除",
+	"recipient": "主送单位", "issued_on": "成文日期", "data_gap": "数据缺失", "published_at": "公布时间",
 }
 
 // fieldName is a field in Chinese ("字段" when it has none yet).
@@ -218,6 +220,30 @@ func (s *Server) auditObject(ctx context.Context, cache map[string]string, objec
 		return ""
 	}
 	if n, ok := cache[object]; ok {
+		return n
+	}
+	if rest, ok := strings.CutPrefix(object, "notice:"); ok {
+		// notice:AREA/FRAMEWORK/PERIOD: the results notice of an area.
+		parts := strings.SplitN(rest, "/", 3)
+		n := "评价结果通报"
+		if len(parts) == 3 {
+			area := parts[0]
+			if u, err := s.svc.Store.UnitByCode(ctx, area); err == nil {
+				area = u.Name
+			}
+			fw := s.fwName(parts[1])
+			if !strings.HasSuffix(fw, "评价") {
+				fw += "评价"
+			}
+			n = area + parts[2] + "年度" + fw + "结果通报"
+		}
+		cache[object] = n
+		return n
+	}
+	if rest, ok := strings.CutPrefix(object, "school:"); ok {
+		// school:CODE/STAGE: a school's row of one stage.
+		n := s.auditSegment(ctx, cache, "school", rest)
+		cache[object] = n
 		return n
 	}
 	var parts []string
