@@ -86,12 +86,12 @@ type importRun struct {
 // columns and become records a chunk at a time: records of 200,000 rows, each with
 // its map of values, took about 500 MB (issue 12.4).
 type periodRows struct {
-	batch   *ziping.Batch
-	snap    *engine.Snapshot
-	n       int // school rows
-	facts   []ziping.FactRecord
-	old     map[string]map[string]float64 // values replaced, for small batches
-	added   int                           // school units created
+	batch *ziping.Batch
+	snap  *engine.Snapshot
+	n     int // school rows
+	facts []ziping.FactRecord
+	old   map[string]map[string]float64 // values replaced, for small batches
+	added int                           // school units created
 }
 
 // small writes the whole import in one transaction.
