@@ -19,12 +19,12 @@ import (
 // memory when excelize holds it there and else streams it from the zip a window at
 // a time, so that a sheet of 200,000 rows (220 MB of XML) is never held whole.
 type sheetBook struct {
-	f     *excelize.File
-	zip   *zip.Reader // the workbook's parts, for those excelize spilled; may be nil
+	f   *excelize.File
+	zip *zip.Reader // the workbook's parts, for those excelize spilled; may be nil
 	// window is the size of the window a streamed sheet is read through.
 	window int
-	parts map[string]string // sheet name → worksheet part; nil when not found
-	sst   []string
+	parts  map[string]string // sheet name → worksheet part; nil when not found
+	sst    []string
 	// sstExcelize says the shared strings are more than plain text items, so
 	// they come from excelize's table once excelize has loaded it.
 	sstExcelize bool
