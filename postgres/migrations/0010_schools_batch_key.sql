@@ -1,0 +1,4 @@
+-- 0010: the pruning of a batch's superseded rows walks them in key order a chunk at
+-- a time (issue 12.4); see sqlite/migrations/0010_schools_batch_key.sql.
+CREATE INDEX schools_batch_key ON schools (batch_id, period, code, stage);
+DROP INDEX schools_batch_id;
