@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"ziping"
@@ -95,6 +96,7 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	longWrite(w)
 	if r.MultipartForm != nil {
 		defer r.MultipartForm.RemoveAll()
 	}
@@ -181,6 +183,16 @@ func readFormFile(r *http.Request, file multipart.File, size, max int64) ([]byte
 		err = nil
 	}
 	return data[:n], err
+}
+
+// importWriteTime is how long an import's preview or confirmation may take to
+// answer. A 200,000-row file takes a minute or two on a loaded 2-core machine, past
+// the server's write timeout, which closed the connection while the import went on
+// and committed. Extended only once the unit was found editable.
+const importWriteTime = 15 * time.Minute
+
+func longWrite(w http.ResponseWriter) {
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(importWriteTime))
 }
 
 // keepPeriod keeps only the chosen year's rows when the form names one.
@@ -299,6 +311,7 @@ func (s *Server) importConfirm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	longWrite(w)
 	p, err := s.newImportPage(r, u)
 	if err != nil {
 		return err

@@ -73,6 +73,7 @@ func runBenchImport(e *env, args []string) error {
 				if err != nil {
 					return err
 				}
+				fmt.Fprintf(e.stdout, "  命令行导入第%d次：%v，峰值内存 %d MiB\n", len(all)+1, m.took.Round(time.Millisecond), m.peak>>20)
 				all = append(all, m)
 			}
 			m := medianImport(all)
@@ -85,6 +86,7 @@ func runBenchImport(e *env, args []string) error {
 				if err != nil {
 					return err
 				}
+				fmt.Fprintf(e.stdout, "  网页导入第%d次：预览 %v、确认 %v，峰值内存 %d MiB\n", len(all)+1, m.preview.Round(time.Millisecond), m.took.Round(time.Millisecond), m.peak>>20)
 				all = append(all, m)
 			}
 			m := medianImport(all)

@@ -41,7 +41,7 @@ func runImport(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	// The collector runs twice as often as by default: the rows read are the
+	// The collector runs four times as often as by default: the rows read are the
 	// import's live heap, which the default target would let double (issue 12.4).
 	defer debug.SetGCPercent(debug.SetGCPercent(web.ImportGCPercent))
 	opt := xlsx.ReadOptions{Period: *period, Locator: &xlsx.Locator{}}
