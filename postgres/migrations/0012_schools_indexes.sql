@@ -1,5 +1,5 @@
--- 0010: the pruning of a batch's superseded rows walks them in key order a chunk at
--- a time (issue 12.4); see sqlite/migrations/0010_schools_batch_key.sql.
+-- 0012: the pruning of a batch's superseded rows walks them in key order a chunk at
+-- a time (issue 12.4); see sqlite/migrations/0012_schools_indexes.sql.
 CREATE INDEX schools_batch_key ON schools (batch_id, period, code, stage);
 DROP INDEX schools_batch_id;
 
