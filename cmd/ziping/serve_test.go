@@ -138,6 +138,11 @@ func TestServeUsage(t *testing.T) {
 	if _, errs, code := runCLI(t, "serve", "--addr", "256.0.0.1:99999", "--db", db); code != 1 || !strings.Contains(errs, "无法监听") {
 		t.Errorf("bad --addr: %d %s", code, errs)
 	}
+	for _, flag := range []string{"--max-upload", "--max-unzip"} {
+		if _, errs, code := runCLI(t, "serve", flag, "0", "--db", "sqlite:"+filepath.Join(t.TempDir(), "z.db")); code != 2 || !strings.Contains(errs, flag) {
+			t.Errorf("%s 0: %d %s", flag, code, errs)
+		}
+	}
 }
 
 func TestParseProxies(t *testing.T) {
