@@ -26,6 +26,9 @@ type rankingPage struct {
 	Ranked     int
 	Overdue    int
 	Published  bool // only published results are shown (viewers)
+	// RankNote says among whom the ranking ranks, and how the public notice's
+	// ranks (published results only) differ.
+	RankNote string
 	ToPublish  int  // reviewed results the actor may publish
 	Charts     chartData
 	EChartsJS  string
@@ -73,6 +76,9 @@ type rankingRowView struct {
 	ChangeClass   string // "up", "down" or ""
 	Open, Overdue int
 	URL           string // the assessment page
+	// PubRank is the rank among published results only, as the public notice
+	// ranks, set on internal rankings where it differs from Rank.
+	PubRank string
 }
 
 // chartData is what charts.js draws; the page carries it as JSON.
@@ -161,6 +167,9 @@ func (s *Server) rankingPage(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	p.Counties = len(rk.Rows)
+	if err := s.notePublishedRanks(r, u, sel, rk, p); err != nil {
+		return err
+	}
 	if p.ToPublish > 0 && mayPublishResults(a) {
 		p.PublishURL = sel.link(base + "/ranking/publish")
 	}
@@ -436,7 +445,9 @@ func (s *Server) rankingPublish(w http.ResponseWriter, r *http.Request) error {
 // noticePage is the public results notice (评价结果通报): published results only.
 type noticePage struct {
 	Page
-	Heading string
+	// RankNote says that the notice ranks among published results only.
+	RankNote string
+	Heading  string
 	Unit    unitView
 	Period  int
 	FW      fwHead
@@ -479,6 +490,13 @@ func (s *Server) noticePage(w http.ResponseWriter, r *http.Request) error {
 		v := newRankingRow(fw, row)
 		v.URL, v.Status, v.Open, v.Overdue = "", "", 0, 0
 		p.Rows = append(p.Rows, v)
+	}
+	if len(p.Rows) > 0 {
+		counties, err := s.svc.Store.Subtree(r.Context(), u, ziping.LevelCounty)
+		if err != nil {
+			return err
+		}
+		p.RankNote = publishedRankNote(len(p.Rows), len(counties))
 	}
 	p.Title = p.Heading
 	return s.render(w, r, http.StatusOK, "notice", p)

@@ -47,8 +47,10 @@ func (s *Server) unitResultOf(ctx context.Context, a *ziping.Actor, u *ziping.Or
 	}
 	as := v.Assessment
 	ur := &unitResult{res: v.Final(), prog: v.Program, as: as, URL: "/assessments/" + strconv.FormatInt(as.ID, 10)}
+	// Once accepted the result is the review's, whether or not the reviewer changed
+	// any score.
 	side := "自评结果"
-	if v.Review != nil {
+	if v.Review != nil || as.Status == ziping.StatusReviewed || as.Status == ziping.StatusPublished {
 		side = "复核结果"
 	}
 	ur.Source = side + "（" + ziping.StatusNames[as.Status] + "）"
