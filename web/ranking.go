@@ -17,19 +17,19 @@ import (
 // above it (drawn by static/charts.js from the JSON block of the page).
 type rankingPage struct {
 	Page
-	Unit       unitView
-	Picker     picker
-	Period     int
-	FW         fwHead
-	Table      rankingTable
-	Counties   int
-	Ranked     int
-	Overdue    int
-	Published  bool // only published results are shown (viewers)
+	Unit      unitView
+	Picker    picker
+	Period    int
+	FW        fwHead
+	Table     rankingTable
+	Counties  int
+	Ranked    int
+	Overdue   int
+	Published bool // only published results are shown (viewers)
 	// RankNote says among whom the ranking ranks, and how the public notice's
 	// ranks (published results only) differ.
-	RankNote string
-	ToPublish  int  // reviewed results the actor may publish
+	RankNote   string
+	ToPublish  int // reviewed results the actor may publish
 	Charts     chartData
 	EChartsJS  string
 	ChartsJS   string
@@ -448,11 +448,11 @@ type noticePage struct {
 	// RankNote says that the notice ranks among published results only.
 	RankNote string
 	Heading  string
-	Unit    unitView
-	Period  int
-	FW      fwHead
-	Rows    []rankingRowView
-	Picker  picker
+	Unit     unitView
+	Period   int
+	FW       fwHead
+	Rows     []rankingRowView
+	Picker   picker
 }
 
 func (s *Server) noticePage(w http.ResponseWriter, r *http.Request) error {
