@@ -32,7 +32,8 @@ var pageNames = []string{"login", "error", "empty", "area", "county", "school", 
 	"import", "entry", "audit", "auditverify", "assessments", "assessment", "point",
 	"ranking", "ranking_schools", "notice", "ledger", "problem", "report", "users", "password",
 	"adminframeworks", "adminframework", "adminfwversion", "adminfwdiff",
-	"surveys", "survey", "surveyresult", "questionnaires"}
+	"surveys", "survey", "surveyresult", "questionnaires",
+	"home"}
 
 // pageParts are the templates some pages share beyond parts.html: an assessment's
 // points, with their details and forms, on the assessment page and a point's own,
