@@ -33,7 +33,7 @@ type countyPage struct {
 }
 
 func (s *Server) countyPage(w http.ResponseWriter, r *http.Request, u *ziping.OrgUnit) error {
-	sel, err := s.selectionOf(r)
+	sel, err := s.workSelection(r, u, false)
 	if err != nil {
 		return err
 	}

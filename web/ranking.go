@@ -131,7 +131,8 @@ func (s *Server) rankingOf(r *http.Request) (*ziping.OrgUnit, *selection, *asses
 	if err := rankedArea(u); err != nil {
 		return nil, nil, nil, err
 	}
-	sel, err := s.selectionOf(r)
+	a := info(r).actor
+	sel, err := s.workSelection(r, u, a.User != nil && a.User.Role == ziping.RoleViewer)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -470,7 +471,7 @@ func (s *Server) noticePage(w http.ResponseWriter, r *http.Request) error {
 	if err := rankedArea(u); err != nil {
 		return err
 	}
-	sel, err := s.selectionOf(r)
+	sel, err := s.workSelection(r, u, true)
 	if err != nil {
 		return err
 	}

@@ -33,7 +33,7 @@ func (s *Server) countyEvaluation(r *http.Request) (*ziping.OrgUnit, *selection,
 	if u.Level != ziping.LevelCounty {
 		return nil, nil, nil, ziping.Errorf(ziping.NotFound, "评分表只适用于区县，「%s」是%s单位", u.Name, levelName(u.Level))
 	}
-	sel, err := s.selectionOf(r)
+	sel, err := s.workSelection(r, u, false)
 	if err != nil {
 		return nil, nil, nil, err
 	}
