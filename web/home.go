@@ -25,9 +25,9 @@ type homePage struct {
 	// Filler: the unit's own work; Reviews: the review queue and verification;
 	// Admin: the overview.
 	Filler, Reviews, Admin bool
-	Unit     *unitView
-	UnitsURL string
-	Period   int
+	Unit                   *unitView
+	UnitsURL               string
+	Period                 int
 	// a filler's self-evaluations of this period, and the frameworks not started
 	Work       []workItem
 	NotStarted []option // Value: where to start, Label: the framework's name
