@@ -55,6 +55,7 @@ type workItem struct {
 	Blocking             []homeLink
 	MoreBlocking         int
 	BlockingTotal        int
+	BlockingKinds        []string // "沿用上年、待确认 37项", by kind in the check's order
 	ReturnNote           string
 	Returned             []homeLink
 	Report               string
@@ -83,6 +84,10 @@ type overviewRow struct {
 
 // overviewStatuses are the columns of the administrator's overview.
 var overviewStatuses = []string{ziping.StatusDraft, ziping.StatusSubmitted, ziping.StatusReturned, ziping.StatusResubmitted, ziping.StatusReviewed, ziping.StatusPublished}
+
+// blockingKindNames name the kinds of readiness items that block a submission.
+var blockingKindNames = map[string]string{"no_data": "缺少本年度数据", "unscored": "尚未评分", "no_evidence": "缺少证明材料",
+	"to_confirm": "沿用上年、待确认", "report": "自评报告待完善", "uncomputable": "无法计算"}
 
 // maxBlocking is how many blocking items a work item lists; the rest are counted.
 const maxBlocking = 8
@@ -231,10 +236,16 @@ func (s *Server) workItemOf(v *assess.AssessmentView) workItem {
 		return it
 	}
 	report := 0
+	kinds := map[string]int{}
+	var order []string
 	for _, ri := range s.svc.Assess.ReadinessOf(v) {
 		if !ri.Blocking {
 			continue
 		}
+		if kinds[ri.Kind] == 0 {
+			order = append(order, ri.Kind)
+		}
+		kinds[ri.Kind]++
 		if ri.Kind == "report" {
 			report++
 		}
@@ -251,6 +262,13 @@ func (s *Server) workItemOf(v *assess.AssessmentView) workItem {
 			link = pointURL(as.ID, ri.Point)
 		}
 		it.Blocking = append(it.Blocking, homeLink{Text: ri.Text, URL: link})
+	}
+	for _, k := range order {
+		name := blockingKindNames[k]
+		if name == "" {
+			name = "其他"
+		}
+		it.BlockingKinds = append(it.BlockingKinds, name+" "+strconv.Itoa(kinds[k])+"项")
 	}
 	switch {
 	case v.Report == nil:
