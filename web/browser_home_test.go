@@ -72,9 +72,9 @@ func TestBrowserClerkDay(t *testing.T) {
 			}
 			noOverflow(t, ctx, "the home page", vp.width)
 			if vp.name == "1366" {
-				screenshot(t, ctx, "home-filler.png")
+				screenshot(t, ctx, "browser-home-filler.png")
 			} else {
-				screenshot(t, ctx, "home-filler-phone.png")
+				screenshot(t, ctx, "browser-home-filler-phone.png")
 			}
 
 			// The item leads to the point's own page, where it is scored.
@@ -124,7 +124,7 @@ func TestBrowserReviewerDay(t *testing.T) {
 			}
 			noOverflow(t, ctx, "the home page", vp.width)
 			if vp.name == "1366" {
-				screenshot(t, ctx, "home-reviewer.png")
+				screenshot(t, ctx, "browser-home-reviewer.png")
 			}
 			if st := browsertest.Response(t, ctx, chromedp.Click(chromedp.CSS("#queue-table tbody tr:first-child td:first-child a"))); st != 200 || pagePath(t, ctx) != assessmentURL(first.ID) {
 				t.Fatalf("the queue's first entry: status %d at %s", st, pagePath(t, ctx))

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"time"
@@ -35,9 +36,10 @@ type homePage struct {
 	// problems: a filler's to rectify (due within 30 days or overdue), a reviewer's
 	// to verify, and the overdue ones of the reviewer's scope (the first
 	// maxProblems of each; the counts and the ledger have them all)
-	Due, Verify, Overdue          []homeProblem
-	DueN, VerifyN, OverdueN       int
-	DueURL, VerifyURL, OverdueURL string
+	Due, Verify, Overdue    []homeProblem
+	DueN, VerifyN, OverdueN int
+	// the ledgers that hold them all, by framework and period
+	DueIn, VerifyIn, OverdueIn []homeLink
 	// a reviewer's (and an administrator's) queue
 	Queue []queueRow
 	// an administrator's overview of this period
@@ -189,15 +191,14 @@ func (s *Server) fillerHome(ctx context.Context, a *ziping.Actor, p *homePage) e
 		return err
 	}
 	now := s.svc.Assess.Now()
+	var due []rectify.LedgerRow
 	for _, row := range rows {
 		open := row.Status == ziping.ProblemOpen || row.Status == ziping.ProblemInProgress
 		if open && (row.Overdue || !row.Deadline.IsZero() && row.Deadline.Sub(now) <= dueSoon) {
-			p.Due = append(p.Due, newHomeProblem(row))
+			due = append(due, row)
 		}
 	}
-	sortProblems(p.Due)
-	p.DueN, p.Due = len(p.Due), firstProblems(p.Due)
-	p.DueURL = unitURL(u.Code) + "/problems"
+	p.Due, p.DueN, p.DueIn = s.homeProblems(due, u, "")
 	return nil
 }
 
@@ -311,21 +312,54 @@ func (s *Server) reviewerHome(ctx context.Context, a *ziping.Actor, p *homePage)
 	if err != nil {
 		return err
 	}
+	var verify, overdue []rectify.LedgerRow
 	for _, row := range rows {
 		switch {
 		case row.Status == ziping.ProblemDone && a.CanReview(&row.Unit):
-			p.Verify = append(p.Verify, newHomeProblem(row))
+			verify = append(verify, row)
 		case row.Overdue:
-			p.Overdue = append(p.Overdue, newHomeProblem(row))
+			overdue = append(overdue, row)
 		}
 	}
-	sortProblems(p.Verify)
-	sortProblems(p.Overdue)
-	p.VerifyN, p.Verify = len(p.Verify), firstProblems(p.Verify)
-	p.OverdueN, p.Overdue = len(p.Overdue), firstProblems(p.Overdue)
-	p.VerifyURL = unitURL(root.Code) + "/problems?status=" + ziping.ProblemDone
-	p.OverdueURL = unitURL(root.Code) + "/problems?status=" + statusOverdue
+	p.Verify, p.VerifyN, p.VerifyIn = s.homeProblems(verify, root, ziping.ProblemDone)
+	p.Overdue, p.OverdueN, p.OverdueIn = s.homeProblems(overdue, root, statusOverdue)
 	return nil
+}
+
+// homeProblems are the first maxProblems of rows, most urgent first, their
+// number, and the ledgers of root that list them all (filtered by status), one a
+// framework and period.
+func (s *Server) homeProblems(rows []rectify.LedgerRow, root *ziping.OrgUnit, status string) ([]homeProblem, int, []homeLink) {
+	out := make([]homeProblem, 0, len(rows))
+	type key struct {
+		fw     string
+		period int
+	}
+	count := map[key]int{}
+	var keys []key
+	for _, row := range rows {
+		out = append(out, newHomeProblem(row))
+		k := key{row.Framework, row.Period}
+		if count[k] == 0 {
+			keys = append(keys, k)
+		}
+		count[k]++
+	}
+	sortProblems(out)
+	var links []homeLink
+	for _, k := range keys {
+		name := k.fw
+		if prog := s.programs[k.fw]; prog != nil {
+			name = prog.FW.Name
+		}
+		q := url.Values{"fw": {k.fw}, "period": {strconv.Itoa(k.period)}}
+		if status != "" {
+			q.Set("status", status)
+		}
+		links = append(links, homeLink{Text: name + " " + strconv.Itoa(k.period) + "年度 " + strconv.Itoa(count[k]) + "个",
+			URL: unitURL(root.Code) + "/problems?" + q.Encode()})
+	}
+	return out[:min(len(out), maxProblems)], len(out), links
 }
 
 func (s *Server) queueRowOf(q assess.QueueItem) queueRow {
@@ -382,8 +416,6 @@ func newHomeProblem(row rectify.LedgerRow) homeProblem {
 
 // maxProblems is how many problems of a kind the home page lists.
 const maxProblems = 10
-
-func firstProblems(ps []homeProblem) []homeProblem { return ps[:min(len(ps), maxProblems)] }
 
 // sortProblems puts overdue problems first, then by deadline (none last).
 func sortProblems(ps []homeProblem) {

@@ -147,6 +147,9 @@ func TestFillerHome(t *testing.T) {
 	if !strings.Contains(body, `href="/problems/`+strconv.FormatInt(own[0].ID, 10)+`"`) || !strings.Contains(body, "期限 2024-05-20") {
 		t.Error("the county's problem due this month is not on its home")
 	}
+	if !strings.Contains(body, `<a href="/units/990102/problems?fw=`+rkFW+`&amp;period=2023">对县级人民政府履行教育职责评价 2023年度 1个</a>`) {
+		t.Error("the home does not link the ledger that holds the problem due")
+	}
 	for _, p := range probs {
 		if strings.Contains(body, `href="/problems/`+strconv.FormatInt(p.ID, 10)+`"`) {
 			t.Errorf("another county's problem %d on the county's home", p.ID)
