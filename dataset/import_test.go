@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"ziping"
 	"ziping/dataset"
@@ -241,5 +242,43 @@ func TestDatasetCacheSeesImports(t *testing.T) {
 	}
 	if after == first || sum(after) != sum(first)+float64(first.Periods[2024].Schools.Len()) {
 		t.Errorf("after the import: %v students, before %v over %d rows", sum(after), sum(first), first.Periods[2024].Schools.Len())
+	}
+}
+
+// slowSchools is a store whose school reads take a while and are counted.
+type slowSchools struct {
+	ziping.Store
+	mu    sync.Mutex
+	reads int
+}
+
+func (s *slowSchools) Schools(ctx context.Context, q ziping.SchoolQuery) ([]ziping.SchoolRecord, int, error) {
+	s.mu.Lock()
+	s.reads++
+	s.mu.Unlock()
+	time.Sleep(50 * time.Millisecond)
+	return s.Store.Schools(ctx, q)
+}
+
+// TestDatasetLoadsShared: pages asking at once for a subtree whose data changed share
+// one read of it. Before, after every import each waiting ranking page read the
+// province's rows itself, side by side, and pages stalled for seconds.
+func TestDatasetLoadsShared(t *testing.T) {
+	f := servicetest.New(t)
+	root, _ := f.Store.UnitByCode(f.Ctx, "990000")
+	slow := &slowSchools{Store: f.Store}
+	svc := dataset.New(slow, f.Audit)
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Go(func() {
+			if _, _, err := svc.LoadDataset(f.Ctx, ziping.System, root, 2024); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	// One read per period: 2024 and the year before.
+	if slow.reads != 2 {
+		t.Errorf("20 pages at once read the province's schools %d times, want 2 (one load shared)", slow.reads)
 	}
 }

@@ -34,6 +34,9 @@ type Config struct {
 	// Seed makes the think times of a run repeatable (each user draws from its own
 	// source, seeded with Seed and its number).
 	Seed uint64
+	// MinSteps, when set, is how many steps user u makes whatever the duration: a
+	// round that must see each user's first pass over its pages lasts until it has.
+	MinSteps func(u int) int
 }
 
 // Stats are the figures of one kind of request (or of all: Kind "all").
@@ -76,14 +79,25 @@ func Run(ctx context.Context, cfg Config, step Step) *Report {
 		wg.Go(func() {
 			rng := rand.New(rand.NewPCG(cfg.Seed, uint64(u)))
 			out := make([]sample, 0, 64)
-			if cfg.ThinkMax > 0 && !pause(ctx, deadline, randDuration(rng, 0, cfg.ThinkMax)) {
+			least := 0
+			if cfg.MinSteps != nil {
+				least = cfg.MinSteps(u)
+			}
+			// until is the deadline of user u's next pause: none while it owes steps.
+			until := func(i int) time.Time {
+				if i < least {
+					return time.Time{}
+				}
+				return deadline
+			}
+			if cfg.ThinkMax > 0 && !pause(ctx, until(0), randDuration(rng, 0, cfg.ThinkMax)) {
 				return
 			}
-			for i := 0; ctx.Err() == nil && time.Now().Before(deadline); i++ {
+			for i := 0; ctx.Err() == nil && (i < least || time.Now().Before(deadline)); i++ {
 				t0 := time.Now()
 				kind, err := step(ctx, u, i)
 				out = append(out, sample{kind, time.Since(t0), err})
-				if cfg.ThinkMax > 0 && !pause(ctx, deadline, randDuration(rng, cfg.ThinkMin, cfg.ThinkMax)) {
+				if cfg.ThinkMax > 0 && !pause(ctx, until(i+1), randDuration(rng, cfg.ThinkMin, cfg.ThinkMax)) {
 					break
 				}
 			}
@@ -103,9 +117,9 @@ func randDuration(rng *rand.Rand, lo, hi time.Duration) time.Duration {
 }
 
 // pause sleeps d and reports whether the user goes on: not when ctx ends first, or
-// when the pause would end after the deadline.
+// when the pause would end after the deadline (a zero deadline: none).
 func pause(ctx context.Context, deadline time.Time, d time.Duration) bool {
-	if time.Now().Add(d).After(deadline) {
+	if !deadline.IsZero() && time.Now().Add(d).After(deadline) {
 		return false
 	}
 	t := time.NewTimer(d)

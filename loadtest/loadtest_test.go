@@ -70,3 +70,25 @@ func TestRunThinks(t *testing.T) {
 		t.Errorf("report counts %d steps, the users made %d", rep.All.Count, total)
 	}
 }
+
+// TestMinSteps: a user owing steps makes them after the duration has passed, and
+// its think time is not cut short by the deadline meanwhile.
+func TestMinSteps(t *testing.T) {
+	var mu sync.Mutex
+	steps := map[int]int{}
+	rep := Run(context.Background(), Config{Users: 3, Duration: time.Millisecond, ThinkMin: 2 * time.Millisecond, ThinkMax: 3 * time.Millisecond,
+		MinSteps: func(u int) int { return 2 + u }}, func(ctx context.Context, u, i int) (string, error) {
+		mu.Lock()
+		steps[u]++
+		mu.Unlock()
+		return "page", nil
+	})
+	for u := range 3 {
+		if steps[u] < 2+u {
+			t.Errorf("user %d made %d steps, owed %d", u, steps[u], 2+u)
+		}
+	}
+	if rep.All.Count < 2+3+4 {
+		t.Errorf("the report counts %d steps, want at least 9", rep.All.Count)
+	}
+}

@@ -2,6 +2,7 @@ package rectify
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"time"
 
@@ -27,15 +28,9 @@ func (s *Service) Ledger(ctx context.Context, a *ziping.Actor, root *ziping.OrgU
 	if err != nil || len(list) == 0 {
 		return nil, err
 	}
-	// The assessed units: counties, and the schools, kindergartens and cities of the
-	// frameworks that assess those.
-	assessed, err := s.Store.Subtree(ctx, root, ziping.LevelCity, ziping.LevelCounty, ziping.LevelSchool)
+	units, err := s.assessedUnits(ctx, root, list)
 	if err != nil {
 		return nil, err
-	}
-	units := make(map[int64]*ziping.OrgUnit, len(assessed))
-	for i := range assessed {
-		units[assessed[i].ID] = &assessed[i]
 	}
 	assessments, err := s.Store.Assessments(ctx, ziping.AssessmentQuery{UnitPath: root.Path, Framework: fw, Period: period})
 	if err != nil {
@@ -57,6 +52,55 @@ func (s *Service) Ledger(ctx context.Context, a *ziping.Actor, root *ziping.OrgU
 	}
 	return out, nil
 }
+
+// assessedUnits returns the units the problems belong to: the cities and counties of
+// the subtree (a few hundred at most), and the schools or kindergartens among the
+// problems' units looked up one by one, or the subtree's schools when there are many
+// of them (a province holds tens of thousands of schools: reading them all for a
+// ledger of county problems was most of the ledger page's time).
+func (s *Service) assessedUnits(ctx context.Context, root *ziping.OrgUnit, list []ziping.Problem) (map[int64]*ziping.OrgUnit, error) {
+	upper, err := s.Store.Subtree(ctx, root, ziping.LevelCity, ziping.LevelCounty)
+	if err != nil {
+		return nil, err
+	}
+	units := make(map[int64]*ziping.OrgUnit, len(upper))
+	for i := range upper {
+		units[upper[i].ID] = &upper[i]
+	}
+	var missing []int64
+	for _, p := range list {
+		if units[p.UnitID] == nil && !slices.Contains(missing, p.UnitID) {
+			missing = append(missing, p.UnitID)
+		}
+	}
+	if len(missing) > maxUnitLookups {
+		schools, err := s.Store.Subtree(ctx, root, ziping.LevelSchool)
+		if err != nil {
+			return nil, err
+		}
+		for i := range schools {
+			units[schools[i].ID] = &schools[i]
+		}
+		return units, nil
+	}
+	for _, id := range missing {
+		u, err := s.Store.Unit(ctx, id)
+		if ziping.IsNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if u.Level == ziping.LevelSchool && u.InSubtree(root) {
+			units[id] = u
+		}
+	}
+	return units, nil
+}
+
+// maxUnitLookups is how many school units the ledger looks up one by one before it
+// reads the subtree's schools at once.
+const maxUnitLookups = 64
 
 // LedgerSheet is the ledger as a spreadsheet.
 func LedgerSheet(title string, rows []LedgerRow) *ziping.Sheet {

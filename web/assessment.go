@@ -3,12 +3,14 @@ package web
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"ziping"
 	"ziping/assess"
+	"ziping/engine"
 )
 
 // assessmentsPage is a county's assessments, one row per framework and period, with
@@ -34,11 +36,37 @@ type startForm struct {
 	FromLast   bool
 }
 
-// countyForAssessments is the county of an assessments route; other levels have
-// none (404), as the score sheet.
-func countyForAssessments(u *ziping.OrgUnit) error {
-	if u.Level != ziping.LevelCounty {
-		return ziping.Errorf(ziping.NotFound, "自评以区县为单位开展，「%s」是%s单位", u.Name, levelName(u.Level))
+// unitFrameworks are the frameworks, in id order, whose units are of u's level: a
+// county's county frameworks, a school's school and kindergarten frameworks, a
+// city's city frameworks (engine.Framework.Level).
+func (s *Server) unitFrameworks(u *ziping.OrgUnit) []string {
+	var out []string
+	for _, id := range s.fwIDs {
+		if orgLevel(s.programs[id].FW) == u.Level {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// orgLevel is the org-unit level a framework assesses: schools and kindergartens are
+// both school units.
+func orgLevel(fw *engine.Framework) string {
+	switch fw.Level {
+	case engine.LevelSchool, engine.LevelKindergarten:
+		return ziping.LevelSchool
+	case engine.LevelCity:
+		return ziping.LevelCity
+	}
+	return ziping.LevelCounty
+}
+
+// assessedUnit checks that u is a unit some framework assesses (a county, a school,
+// a city when a framework says so); other units have no assessments route (404), as
+// they have no score sheet.
+func (s *Server) assessedUnit(u *ziping.OrgUnit) error {
+	if len(s.unitFrameworks(u)) == 0 {
+		return ziping.Errorf(ziping.NotFound, "没有评价%s单位的评价体系，「%s」不开展自评", levelName(u.Level), u.Name)
 	}
 	return nil
 }
@@ -48,7 +76,7 @@ func (s *Server) assessmentList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := countyForAssessments(u); err != nil {
+	if err := s.assessedUnit(u); err != nil {
 		return err
 	}
 	p, err := s.newAssessmentsPage(r, u)
@@ -100,11 +128,27 @@ func (s *Server) assessmentRow(as *ziping.Assessment) assessmentRow {
 }
 
 func (s *Server) newStartForm(r *http.Request, u *ziping.OrgUnit) (*startForm, error) {
-	sel, err := s.selectionOf(r)
+	// The frameworks of the unit's level, the one asked for (?fw=) selected when it
+	// is one of them, else the default when it is, else the first. The period
+	// selection is read without it: a school framework is no county page's.
+	ids := s.unitFrameworks(u)
+	chosen, q := ids[0], r.URL.Query()
+	if fw := q.Get("fw"); slices.Contains(ids, fw) {
+		chosen = fw
+	} else if slices.Contains(ids, s.opts.DefaultFramework) {
+		chosen = s.opts.DefaultFramework
+	}
+	q.Del("fw")
+	r2 := r.Clone(r.Context())
+	r2.URL.RawQuery = q.Encode()
+	sel, err := s.selectionOf(r2)
 	if err != nil {
 		return nil, err
 	}
-	f := &startForm{Action: unitURL(u.Code) + "/assessments", Frameworks: s.frameworkOptions(sel), Periods: s.periodOptions(sel)}
+	f := &startForm{Action: unitURL(u.Code) + "/assessments", Periods: s.periodOptions(sel)}
+	for _, id := range ids {
+		f.Frameworks = append(f.Frameworks, option{Value: id, Label: s.programs[id].FW.Name, Selected: id == chosen})
+	}
 	if len(f.Periods) == 0 {
 		y := strconv.Itoa(s.now().Year())
 		f.Periods = []option{{Value: y, Label: y + "年度", Selected: true}}
@@ -118,7 +162,7 @@ func (s *Server) assessmentStart(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := countyForAssessments(u); err != nil {
+	if err := s.assessedUnit(u); err != nil {
 		return err
 	}
 	fw := r.PostForm.Get("fw")

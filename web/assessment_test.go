@@ -493,8 +493,10 @@ func assessmentMatrix(f *fixture, units map[string]string, unitRoute func(string
 	review := map[string]int{"admin": 409, "reviewer": 409, "filler": 403, "school": 404, "viewer": 404}
 	seen := url.Values{"status": {"bogus"}, "note": {"说明"}}
 	return map[string]func(role string) []check{
-		"GET /units/{code}/assessments":  unitRoute("/assessments", true, false),
-		"POST /units/{code}/assessments": editRoute(http.MethodPost, "/assessments", url.Values{"fw": {testFW}, "period": {"abc"}}, http.StatusBadRequest, true),
+		// Counties and schools are assessed (a school against 学校办学质量); the
+		// province and the city, which no framework assesses, have no list (404).
+		"GET /units/{code}/assessments":  notAssessed(units, unitRoute("/assessments", false, false)),
+		"POST /units/{code}/assessments": notAssessed(units, editRoute(http.MethodPost, "/assessments", url.Values{"fw": {testFW}, "period": {"abc"}}, http.StatusBadRequest, false)),
 		"GET /assessments/{id}": both(
 			by(http.MethodGet, d, nil, map[string]int{"admin": 200, "reviewer": 200, "filler": 200, "school": 404, "viewer": 404}),
 			by(http.MethodGet, p, nil, map[string]int{"admin": 200, "reviewer": 200, "filler": 404, "school": 404, "viewer": 200})),
@@ -519,6 +521,22 @@ func assessmentMatrix(f *fixture, units map[string]string, unitRoute func(string
 		"POST /assessments/{id}/return":  by(http.MethodPost, d+"/return", seen, review),
 		"POST /assessments/{id}/accept":  by(http.MethodPost, d+"/accept", seen, review),
 		"POST /assessments/{id}/publish": by(http.MethodPost, p+"/publish", seen, map[string]int{"admin": 409, "reviewer": 409, "filler": 404, "school": 404, "viewer": 403}),
+	}
+}
+
+// notAssessed turns the allowed requests of rows to the province's and the city's
+// units into 404s: no framework assesses them.
+func notAssessed(units map[string]string, rows func(string) []check) func(string) []check {
+	return func(role string) []check {
+		out := rows(role)
+		for i, c := range out {
+			for _, key := range []string{"P", "C"} {
+				if strings.HasPrefix(c.req.path, "/units/"+units[key]+"/") && c.status != http.StatusForbidden && c.location == "" {
+					out[i].status = http.StatusNotFound
+				}
+			}
+		}
+		return out
 	}
 }
 

@@ -338,7 +338,9 @@ func (s *Server) newAPoint(p *assessmentPage, v *assess.AssessmentView, pt *engi
 	for _, id := range self.Metrics {
 		m, _ := v.Self.Metric(id)
 		mv := metricValue{Name: m.Name, Value: m.Text(), NA: !m.OK}
-		if s.programs[fw.ID] != nil { // the explain page knows the built-in frameworks only
+		// The explain page knows the built-in frameworks only, and counties only (a
+		// school's metrics are read from its own rows, shown on its page).
+		if s.programs[fw.ID] != nil && countyFramework(fw) {
 			mv.URL = sel.link(unitURL(u.Code) + "/explain/" + id)
 		}
 		ap.Metrics = append(ap.Metrics, mv)

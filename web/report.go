@@ -196,10 +196,11 @@ func (s *Server) reportPreview(w http.ResponseWriter, r *http.Request) error {
 
 // reportMetricURL is the explain page of a metric of the assessment's unit, in its
 // framework and period: where a value bound in the report links to. "" when the
-// explain page does not know the framework (it knows the built-in ones only).
+// explain page does not know the framework (it knows the built-in ones only) or the
+// unit (it explains counties only).
 func (s *Server) reportMetricURL(v *assess.AssessmentView, metric string) string {
 	fw := v.Program.FW
-	if s.programs[fw.ID] == nil {
+	if s.programs[fw.ID] == nil || !countyFramework(fw) {
 		return ""
 	}
 	sel := &selection{FW: fw.ID, Period: v.Assessment.Period}

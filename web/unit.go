@@ -127,6 +127,9 @@ type schoolPage struct {
 	Stages []schoolStage
 	// set when the actor may change the school's data
 	ImportURL, EditURL string
+	// AssessURL is the school's self-evaluations (自评与复核), when a framework
+	// assesses schools.
+	AssessURL string
 }
 
 type schoolStage struct {
@@ -141,6 +144,9 @@ func (s *Server) schoolPage(w http.ResponseWriter, r *http.Request, u *ziping.Or
 		return err
 	}
 	p := &schoolPage{Unit: newUnitView(u), Picker: s.picker(unitURL(u.Code), sel, false), Period: sel.Period}
+	if len(s.unitFrameworks(u)) > 0 {
+		p.AssessURL = unitURL(u.Code) + "/assessments"
+	}
 	if a := info(r).actor; a.CanEdit(u) && u.ParentID != 0 {
 		if parent, err := s.svc.Store.Unit(r.Context(), u.ParentID); err == nil && sel.Period != 0 {
 			p.EditURL = entryURL(parent.Code, u.Code, sel.Period, "")

@@ -55,7 +55,7 @@ type benchWeb struct {
 	latest        map[string]int64
 	period        int
 	ledgerPeriod  int
-	// imports, when not nil, is the import scenario run during the stress round.
+	// imports, when not nil, is the import scenario run during each round.
 	imports *benchImport
 	svc     *services
 }
@@ -92,7 +92,7 @@ func parseBenchWebFlags(e *env, args []string) (*benchWebFlags, error) {
 	fs.IntVar(&f.schools, "schools", 20000, "示范省的学校数（新建数据库时）")
 	fs.StringVar(&f.db, "db", "", "数据库（默认临时目录中新建的 SQLite 文件；已有数据则沿用）")
 	fs.StringVar(&f.prof, "pprof", "", "把施压期间整个进程的 CPU 剖析写入此文件")
-	fs.IntVar(&f.importRows, "import-rows", 0, "压力测试期间由管理员通过网页反复导入一个这么多行的学校表（0：不导入），并测登录耗时")
+	fs.IntVar(&f.importRows, "import-rows", 0, "两轮测试期间都由管理员通过网页反复导入一个这么多行的学校表（0：不导入），并测登录耗时")
 	if err := parseFlags(fs, args); err != nil {
 		return nil, err
 	}

@@ -54,6 +54,13 @@ func newBenchImport(rows, period int) (*benchImport, error) {
 	return &benchImport{data: b.Bytes(), rows: len(st.Rows)}, nil
 }
 
+// reset forgets what an earlier round measured.
+func (bi *benchImport) reset() {
+	bi.mu.Lock()
+	defer bi.mu.Unlock()
+	bi.runs, bi.logins, bi.errs = nil, nil, nil
+}
+
 func (bi *benchImport) fail(err error) {
 	bi.mu.Lock()
 	defer bi.mu.Unlock()

@@ -64,7 +64,8 @@ func demoOtherFrameworks(ctx context.Context, w io.Writer, svc *services, ds *en
 		counts[stage]++
 	}
 	fmt.Fprintf(w, "\n学校办学质量自评（%s的%d所学校）：%s\n", ds.Units[0].Name, len(codes), stageCounts(counts))
-	fmt.Fprintln(w, "  以 school 登录：本校 › 自评与复核（开始填报）；以 county 登录可查看本县学校的自评")
+	fmt.Fprintln(w, "  以 school 登录：本校 › 自评与复核（评分、上传材料、写自评报告、提交）")
+	fmt.Fprintf(w, "  以 duxue 登录：%s › 学校排名，打开已提交的学校自评复核、退回或通过；以 county 登录可查看本县学校的自评\n", ds.Units[0].Name)
 	kg, err := demoFrameworkFills(ctx, svc, ds, "xqpjph-2020", seed)
 	if err != nil {
 		return err

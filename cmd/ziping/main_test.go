@@ -221,6 +221,7 @@ func TestDemoBuildsAServableDatabase(t *testing.T) {
 			t.Errorf("demo output lacks %q", want)
 		}
 	}
+	checkDemoSchoolTour(t, dir, out)
 	out, _, code = runCLI(t, "user", "list", "--db", "sqlite:"+filepath.Join(dir, "demo.db"))
 	if code != 0 || strings.Count(out, "\n") != 6 {
 		t.Errorf("demo users:\n%s", out)
