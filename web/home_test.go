@@ -246,9 +246,30 @@ func TestPagesOpenOnTheWork(t *testing.T) {
 			t.Errorf("%s opens on %v, want %s", c.path, fws, rkFW)
 		}
 	}
-	// A framework asked for is kept.
-	if body := f.do(request{role: "filler", method: http.MethodGet, path: "/units/990102?fw=yzjh-2017"}).Body.String(); !strings.Contains(body, `<option value="yzjh-2017" selected>`) {
+	// A framework asked for is kept, and remembered for the pages opened next.
+	w := f.do(request{role: "filler", method: http.MethodGet, path: "/units/990102?fw=yzjh-2017"})
+	if !strings.Contains(w.Body.String(), `<option value="yzjh-2017" selected>`) {
 		t.Error("the framework asked for is not kept")
+	}
+	var remembered *http.Cookie
+	for _, c := range w.Result().Cookies() {
+		if c.Name == fwCookie {
+			remembered = c
+		}
+	}
+	if remembered == nil || remembered.Value != "yzjh-2017" || !remembered.HttpOnly {
+		t.Fatalf("the choice is not remembered: %+v", remembered)
+	}
+	for _, path := range []string{"/units/990102", "/units/990102/problems", "/units/990102/score"} {
+		body := f.do(request{role: "filler", method: http.MethodGet, path: path, header: http.Header{"Cookie": {remembered.String()}}}).Body.String()
+		if !strings.Contains(body, `<option value="yzjh-2017" selected>`) {
+			t.Errorf("%s does not open on the framework chosen last", path)
+		}
+	}
+	// A remembered name that is no county framework is ignored.
+	body := f.do(request{role: "filler", method: http.MethodGet, path: "/units/990102", header: http.Header{"Cookie": {fwCookie + "=xxbxzl-2021"}}}).Body.String()
+	if !strings.Contains(body, `<option value="`+rkFW+`" selected>`) {
+		t.Error("a bad remembered framework is not ignored")
 	}
 }
 

@@ -134,6 +134,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if p.Flash == "" && p.User != nil {
 		p.Flash = takeFlash(w, r)
 	}
+	if ri.fwChoice != "" && p.User != nil {
+		s.setCookie(w, r, fwCookie, ri.fwChoice, "/", http.SameSiteLaxMode)
+	}
 	buf, _ := s.bufs.Get().(*bytes.Buffer)
 	if buf == nil {
 		buf = new(bytes.Buffer)
