@@ -17,19 +17,16 @@ import (
 // above it (drawn by static/charts.js from the JSON block of the page).
 type rankingPage struct {
 	Page
-	Unit      unitView
-	Picker    picker
-	Period    int
-	FW        fwHead
-	Table     rankingTable
-	Counties  int
-	Ranked    int
-	Overdue   int
-	Published bool // only published results are shown (viewers)
-	// RankNote says among whom the ranking ranks, and how the public notice's
-	// ranks (published results only) differ.
-	RankNote   string
-	ToPublish  int // reviewed results the actor may publish
+	Unit       unitView
+	Picker     picker
+	Period     int
+	FW         fwHead
+	Table      rankingTable
+	Counties   int
+	Ranked     int
+	Overdue    int
+	Published  bool // only published results are shown (viewers)
+	ToPublish  int  // reviewed results the actor may publish
 	Charts     chartData
 	EChartsJS  string
 	ChartsJS   string
@@ -38,6 +35,10 @@ type rankingPage struct {
 	LedgerURL  string
 	OverdueURL string
 	PublishURL string
+
+	// RankNote says among whom the ranking ranks, and how the public notice's
+	// ranks (published results only) differ.
+	RankNote string
 }
 
 // rankingTable is the table of a ranking, for the rankingtable template: ID is the
@@ -446,14 +447,15 @@ func (s *Server) rankingPublish(w http.ResponseWriter, r *http.Request) error {
 // noticePage is the public results notice (评价结果通报): published results only.
 type noticePage struct {
 	Page
+	Heading string
+	Unit    unitView
+	Period  int
+	FW      fwHead
+	Rows    []rankingRowView
+	Picker  picker
+
 	// RankNote says that the notice ranks among published results only.
 	RankNote string
-	Heading  string
-	Unit     unitView
-	Period   int
-	FW       fwHead
-	Rows     []rankingRowView
-	Picker   picker
 }
 
 func (s *Server) noticePage(w http.ResponseWriter, r *http.Request) error {
