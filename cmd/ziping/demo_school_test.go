@@ -99,4 +99,5 @@ func checkDemoSchoolTour(t *testing.T, dir, out string) {
 	if n := strings.Count(ranking, `<a href="/assessments/`); n != demoSchoolCount {
 		t.Errorf("the county's school ranking links %d self-evaluations, want %d", n, demoSchoolCount)
 	}
+	checkDemoIndicators(t, svc, srv.URL, c, accounts["duxue"][1])
 }
