@@ -80,6 +80,8 @@ type rankingRowView struct {
 	// PubRank is the rank among published results only, as the public notice
 	// ranks, set on internal rankings where it differs from Rank.
 	PubRank string
+	// Undecided: points wait for a person's score, so no grade is stated.
+	Undecided bool
 }
 
 // chartData is what charts.js draws; the page carries it as JSON.
@@ -197,6 +199,10 @@ func newRankingRow(fw *engine.Framework, row assess.RankingRow) rankingRowView {
 	}
 	f := row.Final
 	v.Ranked, v.Rank, v.Outcome, v.Passed = true, rankText(row.Rank, row.Tie), f.Outcome(), f.Passed
+	if f.Pending > 0 {
+		// As the score sheet: no grade while points wait for a person's score.
+		v.Outcome, v.Passed, v.Undecided = "待定（"+strconv.Itoa(f.Pending)+"项待评）", false, true
+	}
 	if fw.IsVerdict() {
 		v.Score = strconv.Itoa(f.Failing) + "项未达标"
 	} else {

@@ -49,6 +49,17 @@ func TestScoreSheetShowsTheAssessment(t *testing.T) {
 		}
 	}
 
+	// The ranking says the same of a self-evaluation still waiting for scores.
+	f.startAssessment(f.actor("admin"), "990181", rkFW, 2024)
+	rk := f.do(request{role: "reviewer", method: http.MethodGet, path: "/units/990100/ranking?fw=" + rkFW + "&period=2024"}).Body.String()
+	i := strings.Index(rk, ">"+f.rkUnitName("990181")+"</a>")
+	if i < 0 {
+		t.Fatal("no ranking row of 990181")
+	}
+	if row := rk[i:min(len(rk), i+2000)]; !strings.Contains(row[:strings.Index(row, "</tr>")], `<span class="badge warn">待定（`) {
+		t.Errorf("the ranking states a grade for a self-evaluation with points unscored: %s", row[:strings.Index(row, "</tr>")])
+	}
+
 	// A viewer sees published assessments only: the data until it is published.
 	f.addUser("viewer7", ziping.RoleViewer, "990121")
 	other := f.rkAssess(rkFW, "990121", 2024, 0.6, ziping.StatusReviewed)
