@@ -367,7 +367,11 @@ func rankingSheet(u *ziping.OrgUnit, sel *selection, rk *assess.Ranking) *ziping
 		if row.Tie {
 			cells[1] = "并列"
 		}
-		cells = append(cells, f.Total, f.Max, f.Outcome(), f.Failing)
+		outcome := f.Outcome()
+		if f.Pending > 0 {
+			outcome = "待定（" + strconv.Itoa(f.Pending) + "项待评）"
+		}
+		cells = append(cells, f.Total, f.Max, outcome, f.Failing)
 		for i := range fw.Areas {
 			if i < len(f.Areas) {
 				cells = append(cells, f.Areas[i])
