@@ -184,15 +184,26 @@ type Problem struct {
 	Status       string
 	Note         string // the latest progress or verification note
 	CarriedFrom  int64  // the problem of last period it continues, 0 none
-	Version      int64
-	CreatedBy    int64
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// DataGap marks a problem made from a point the data could not compute (made
+	// before missing data blocked acceptance): 数据缺失, not a duty, never overdue.
+	DataGap   bool
+	Version   int64
+	CreatedBy int64
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// StatusName is the problem's status as pages show it: 数据缺失 for a data gap.
+func (p *Problem) StatusName() string {
+	if p.DataGap {
+		return "数据缺失"
+	}
+	return ProblemStatusNames[p.Status]
 }
 
 // Overdue reports whether the problem is past its deadline and not done.
 func (p *Problem) Overdue(today time.Time) bool {
-	return !p.Deadline.IsZero() && (p.Status == ProblemOpen || p.Status == ProblemInProgress) && p.Deadline.Before(DateOnly(today))
+	return !p.DataGap && !p.Deadline.IsZero() && (p.Status == ProblemOpen || p.Status == ProblemInProgress) && p.Deadline.Before(DateOnly(today))
 }
 
 // DateOnly is t's calendar day as the store keeps a deadline: midnight UTC of the

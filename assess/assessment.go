@@ -97,10 +97,14 @@ func (s *Service) copyLastYear(ctx context.Context, tx Store, a *ziping.Actor, a
 	if err != nil {
 		return nil, err
 	}
+	prog, err := s.Program(ctx, as.Framework, as.FrameworkVersion)
+	if err != nil {
+		return nil, err
+	}
 	n := map[string]int{}
 	for _, ps := range scores {
-		if ps.Side != ziping.SideSelf {
-			continue
+		if ps.Side != ziping.SideSelf || kindOf(prog.FW, ps.Code).kind == codeData {
+			continue // a hand score of a point without data was for last year's gap only
 		}
 		ps.AssessmentID, ps.Version, ps.ToConfirm, ps.UpdatedBy, ps.UpdatedAt = as.ID, 0, true, a.UserID(), s.now()
 		if err := tx.SavePointScore(ctx, &ps); err != nil {

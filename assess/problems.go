@@ -30,8 +30,8 @@ func (s *Service) generateProblems(ctx context.Context, tx Store, a *ziping.Acto
 	}
 	var list []*ziping.Problem
 	for _, pr := range allPoints(fin) {
-		if pr.Lost <= 1e-9 || exists[pr.Code] {
-			continue
+		if _, gap := v.Gaps[pr.Code]; pr.Lost <= 1e-9 || exists[pr.Code] || gap {
+			continue // missing data is not a problem to rectify
 		}
 		desc := strings.Join(pr.Reasons, "；")
 		if desc == "" {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 
 	"ziping"
 	"ziping/engine"
@@ -14,7 +15,7 @@ import (
 // submission; the others are shown to the unit and, after submission, to the
 // reviewer.
 type ReadinessItem struct {
-	Kind     string // no_data, unscored, no_evidence, to_confirm, other_period, outlier, uncomputable
+	Kind     string // no_data, unscored, no_evidence, to_confirm, other_period, outlier, uncomputable, report
 	Point    string
 	Text     string
 	Blocking bool
@@ -69,7 +70,8 @@ func (s *Service) readiness(v *AssessmentView) []ReadinessItem {
 		case pr.Status == engine.StatusPending:
 			add("unscored", pr.Code, true, "测评点%s「%s」尚未评分", pr.Code, pr.Title)
 		case pr.Status == engine.StatusUncomputable:
-			add("uncomputable", pr.Code, false, "测评点%s「%s」无法由数据计算，请检查数据", pr.Code, pr.Title)
+			add("uncomputable", pr.Code, true, "测评点%s「%s」无法计算：%s。请导入所缺数据，或对该测评点人工评分并说明理由",
+				pr.Code, pr.Title, v.Gaps[pr.Code])
 		case (k.kind == codeManual || k.kind == codeChecklist) && pr.Score > 0 && evidenceOf[pr.Code] == 0 &&
 			(pr.Score >= pr.Max-1e-9 || k.bonus):
 			add("no_evidence", pr.Code, true, "测评点%s「%s」自评%s分，没有证明材料", pr.Code, pr.Title, num2(pr.Score))
@@ -101,7 +103,7 @@ func (s *Service) outliers(v *AssessmentView) []ReadinessItem {
 	if v.key != nil {
 		if v.outliers == nil {
 			v.outliers = s.computeOutliers(v)
-			s.results.put(*v.key, &cachedResult{self: v.Self, review: v.Review, outliers: v.outliers})
+			s.results.put(*v.key, &cachedResult{self: v.Self, review: v.Review, outliers: v.outliers, gaps: v.Gaps})
 		}
 		return v.outliers
 	}
@@ -148,8 +150,16 @@ func (s *Service) reportReadiness(v *AssessmentView) []ReadinessItem {
 	}
 	var out []ReadinessItem
 	for _, is := range issues {
-		out = append(out, ReadinessItem{Kind: "report", Blocking: true,
-			Text: fmt.Sprintf("自评报告「%s」第%s行第%d字：%s（%s）", is.Section, strconv.Itoa(is.Line), is.Col, is.Text, is.Kind)})
+		// Lines are the narrative's, as the editor numbers them; 0 is what ziping wrote.
+		text := fmt.Sprintf("自评报告「%s」正文第%s行第%d字：%s（%s）", is.Section, strconv.Itoa(is.Line), is.Col, is.Text, is.Kind)
+		if is.Line == 0 {
+			sec := ""
+			if is.Section != "" {
+				sec = "「" + is.Section + "」"
+			}
+			text = fmt.Sprintf("自评报告%s系统生成部分：%s（%s）", sec, strings.TrimSpace(is.Text+" "+is.Context), is.Kind)
+		}
+		out = append(out, ReadinessItem{Kind: "report", Blocking: true, Text: text})
 	}
 	return out
 }

@@ -59,6 +59,15 @@ func (s *Service) ScorePoint(ctx context.Context, a *ziping.Actor, id int64, in 
 				return err
 			}
 		}
+		if k := kindOf(prog.FW, in.Code).kind; in.Side == ziping.SideSelf && !in.Clear && (k == codeData || k == codeChecklist && in.Score != nil) {
+			v, err := s.ViewIn(ctx, tx, as, u)
+			if err != nil {
+				return err
+			}
+			if _, gap := v.Gaps[in.Code]; !gap {
+				return ziping.Errorf(ziping.Invalid, "测评点%s由数据计算，不需要人工评分", in.Code)
+			}
+		}
 		old, err := s.writeScore(ctx, tx, ps, in.Clear)
 		if err != nil {
 			return err
@@ -210,7 +219,11 @@ func checkScore(fw *engine.Framework, ps *ziping.PointScore) error {
 	}
 	switch k.kind {
 	case codeData:
-		return ziping.Errorf(ziping.Invalid, "测评点%s由数据计算，不需要人工评分", ps.Code)
+		// Only a point the data cannot compute is scored by hand (ScorePoint checks).
+		if ps.Triggered != nil || len(ps.Checked) > 0 {
+			return ziping.Errorf(ziping.Invalid, "测评点%s请填写分数", ps.Code)
+		}
+		return checkGapScore(k.point, ps)
 	case codeVeto:
 		if !k.manualVeto {
 			return ziping.Errorf(ziping.Invalid, "否决项%s由数据判定，不需要人工认定", ps.Code)
@@ -230,6 +243,17 @@ func checkScore(fw *engine.Framework, ps *ziping.PointScore) error {
 		}
 	case codeChecklist:
 		return checkChecklist(k.point, ps)
+	}
+	return nil
+}
+
+// checkGapScore checks a hand score of a whole point the data cannot compute.
+func checkGapScore(pt *engine.Point, ps *ziping.PointScore) error {
+	if err := checkRange(pt, ps.Score); err != nil {
+		return err
+	}
+	if ps.Justification == "" {
+		return ziping.Errorf(ziping.Invalid, "测评点%s由人工评分时须说明理由（如所缺数据的来源）", ps.Code)
 	}
 	return nil
 }
@@ -264,8 +288,13 @@ func checkRange(pt *engine.Point, score *float64) error {
 }
 
 func checkChecklist(pt *engine.Point, ps *ziping.PointScore) error {
-	if ps.Score != nil || ps.Triggered != nil {
+	if ps.Triggered != nil {
 		return ziping.Errorf(ziping.Invalid, "测评点%s请逐项勾选", ps.Code)
+	}
+	if ps.Score != nil { // the whole point by hand: its data cannot be computed
+		if err := checkGapScore(pt, ps); err != nil {
+			return err
+		}
 	}
 	var ids []string
 	for _, r := range pt.Rules {

@@ -3,6 +3,8 @@ package assess
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 
 	"ziping"
@@ -27,6 +29,10 @@ type AssessmentView struct {
 	Credibility  *Credibility
 	Snapshots    []ziping.Snapshot
 	Report       *ziping.ReportDraft // nil when nobody has written the report yet
+	// Gaps are the points the data could not compute (无法计算), by code, with why:
+	// missing data is blocking, never a problem; a person may score such a point
+	// by hand with a reason (DataGapScore).
+	Gaps map[string]string
 
 	key         *resultKey      // set when the results may be cached
 	baseDataset *engine.Dataset // the shared dataset under the survey's facts
@@ -93,7 +99,9 @@ func (s *Service) lastProblems(ctx context.Context, st Store, as *ziping.Assessm
 	if err != nil {
 		return nil, err
 	}
-	return st.Problems(ctx, ziping.ProblemQuery{AssessmentID: last.ID, Statuses: []string{ziping.ProblemOpen, ziping.ProblemInProgress, ziping.ProblemDone}})
+	list, err := st.Problems(ctx, ziping.ProblemQuery{AssessmentID: last.ID, Statuses: []string{ziping.ProblemOpen, ziping.ProblemInProgress, ziping.ProblemDone}})
+	// A problem marked 数据缺失 is not one to carry on rectifying.
+	return slices.DeleteFunc(list, func(p ziping.Problem) bool { return p.DataGap }), err
 }
 
 // evaluateView computes the self and review results: from live data while the unit
@@ -142,18 +150,18 @@ func (s *Service) evaluateView(ctx context.Context, st Store, v *AssessmentView,
 		}
 		v.key = &resultKey{id: as.ID, version: as.Version, ds: key, survey: surveyKey}
 		if r := s.results.get(*v.key); r != nil {
-			v.Self, v.Review, v.outliers = r.self, r.review, r.outliers
+			v.Self, v.Review, v.outliers, v.Gaps = r.self, r.review, r.outliers, r.gaps
 			return nil
 		}
 	}
-	if v.Self, err = evaluateOne(prog, ds, v.Unit, as.Period, self); err != nil {
+	if v.Self, v.Gaps, err = evaluateOne(prog, ds, v.Unit, as.Period, self); err != nil {
 		return err
 	}
 	if v.Review, err = reviewResult(prog, v.Self, v.Scores[ziping.SideReview]); err != nil {
 		return err
 	}
 	if v.key != nil {
-		s.results.put(*v.key, &cachedResult{self: v.Self, review: v.Review})
+		s.results.put(*v.key, &cachedResult{self: v.Self, review: v.Review, gaps: v.Gaps})
 	}
 	return nil
 }
@@ -168,6 +176,7 @@ type resultKey struct {
 type cachedResult struct {
 	self, review *engine.Result
 	outliers     []ReadinessItem
+	gaps         map[string]string
 }
 
 // resultCache keeps assessments' results between page views: evaluating the county
@@ -201,7 +210,9 @@ func (c *resultCache) put(k resultKey, r *cachedResult) {
 
 // evaluateOne evaluates one unit with people's scores; a unit without data for the
 // period still gets a result whose data points say why they cannot be computed.
-func evaluateOne(prog *engine.Program, ds *engine.Dataset, u *ziping.OrgUnit, period int, scores map[string]ziping.PointScore) (*engine.Result, error) {
+// gaps are the points the data could not compute, with why; a self score a person
+// gave such a point by hand (with its reason) is applied to the result.
+func evaluateOne(prog *engine.Program, ds *engine.Dataset, u *ziping.OrgUnit, period int, scores map[string]ziping.PointScore) (*engine.Result, map[string]string, error) {
 	idx := ds.UnitIndex(u.Code)
 	if idx < 0 || ds.Periods[period] == nil {
 		ds = emptyDataset(u, period)
@@ -211,9 +222,70 @@ func evaluateOne(prog *engine.Program, ds *engine.Dataset, u *ziping.OrgUnit, pe
 	res, err := prog.Evaluate(ds, engine.Options{Period: period, Units: []int{idx}, Workers: 1,
 		Inputs: map[string]*engine.Inputs{u.Code: in}})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return res[0], nil
+	r := res[0]
+	gaps := map[string]string{}
+	for _, pr := range append(allPoints(r), r.Bonus...) {
+		if pr.Status == engine.StatusUncomputable {
+			gaps[pr.Code] = gapWhy(pr)
+		}
+	}
+	if r, err = applyGapScores(prog.FW, r, gaps, scores); err != nil {
+		return nil, nil, err
+	}
+	return r, gaps, nil
+}
+
+// gapWhy is why the data could not compute a point, in the engine's words.
+func gapWhy(pr engine.PointResult) string {
+	var whys []string
+	for _, d := range pr.Details {
+		if d.Status == engine.StatusUncomputable && d.Why != "" && !slices.Contains(whys, d.Why) {
+			whys = append(whys, d.Why)
+		}
+	}
+	if len(whys) == 0 {
+		whys = pr.Reasons
+	}
+	if len(whys) == 0 {
+		return "数据不足"
+	}
+	return strings.Join(whys, "；")
+}
+
+// applyGapScores applies the self scores people gave by hand to points the data
+// could not compute. A data point's stored self score counts only while the data
+// cannot compute it: once the data is imported, the data decides.
+func applyGapScores(fw *engine.Framework, r *engine.Result, gaps map[string]string, scores map[string]ziping.PointScore) (*engine.Result, error) {
+	adj := map[string]engine.Adjustment{}
+	for code, ps := range scores {
+		if k := kindOf(fw, code).kind; gaps[code] != "" && ps.Score != nil && (k == codeData || k == codeChecklist) {
+			adj[code] = engine.Adjustment{Score: ps.Score, Reason: ps.Justification}
+		}
+	}
+	if len(adj) == 0 {
+		return r, nil
+	}
+	out, err := engine.Adjust(fw, r, adj)
+	if err != nil {
+		return nil, fmt.Errorf("scores of points without data: %w", err)
+	}
+	for code, a := range adj {
+		pr := out.Point(code)
+		if pr == nil {
+			continue
+		}
+		pr.Reasons = nil
+		if pr.Lost > 0 {
+			why := fw.PointPath(code) + "数据无法计算（" + gaps[code] + "），人工评分：" + engine.TidyJustification(a.Reason)
+			if !fw.IsVerdict() {
+				why += "，扣" + num2(pr.Lost) + "分"
+			}
+			pr.Reasons = []string{why}
+		}
+	}
+	return out, nil
 }
 
 // emptyDataset is a dataset with the unit and nothing else, so that a county without

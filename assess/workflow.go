@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"ziping"
+	"ziping/engine"
 )
 
 // Submit hands the assessment to the level above: the readiness check must find
@@ -48,6 +49,22 @@ func (s *Service) Submit(ctx context.Context, a *ziping.Actor, id int64, status 
 		return s.audit(ctx, tx, a, "assessment_"+next, AuditObject(as), u.ID, map[string]any{"status": status},
 			map[string]any{"status": next, "round": as.Round, "snapshot": as.SnapshotID, "warnings": warnings})
 	})
+}
+
+func gapRefusal(msg string) error {
+	return ziping.Errorf(ziping.Invalid, "复核还不能通过，以下测评点因数据缺失无法计算：\n%s\n请被评单位导入所缺数据，或由复核人员对这些测评点评分并写明理由。", msg)
+}
+
+// gapText lists the points the final result still cannot compute, one a line.
+func gapText(v *AssessmentView) string {
+	var b strings.Builder
+	fin := v.Final()
+	for _, pr := range append(allPoints(fin), fin.Bonus...) {
+		if pr.Status == engine.StatusUncomputable {
+			b.WriteString("· 测评点" + pr.Code + "「" + pr.Title + "」：" + v.Gaps[pr.Code] + "\n")
+		}
+	}
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 func blockingText(items []ReadinessItem) string {
@@ -137,6 +154,9 @@ func (s *Service) Accept(ctx context.Context, a *ziping.Actor, id int64, seen, n
 		if err != nil {
 			return err
 		}
+		if msg := gapText(v); msg != "" {
+			return gapRefusal(msg)
+		}
 		if err := s.freeze(ctx, tx, a, as, u, ziping.StatusReviewed, v); err != nil {
 			return err
 		}
@@ -176,6 +196,41 @@ func (s *Service) publish(ctx context.Context, tx Store, a *ziping.Actor, as *zi
 		map[string]any{"status": ziping.StatusPublished})
 }
 
+// Publishable lists the units whose reviewed assessment of framework fw and period
+// in root's subtree the actor may publish: what PublishAll would publish now.
+func (s *Service) Publishable(ctx context.Context, a *ziping.Actor, root *ziping.OrgUnit, fw string, period int) ([]ziping.OrgUnit, error) {
+	if !a.CanSee(root) {
+		return nil, ziping.Errorf(ziping.Forbidden, "无权查看该单位")
+	}
+	var out []ziping.OrgUnit
+	err := s.eachPublishable(ctx, s.Store, a, root, fw, period, func(_ *ziping.Assessment, u *ziping.OrgUnit) error {
+		out = append(out, *u)
+		return nil
+	})
+	return out, err
+}
+
+func (s *Service) eachPublishable(ctx context.Context, st Store, a *ziping.Actor, root *ziping.OrgUnit, fw string, period int, fn func(*ziping.Assessment, *ziping.OrgUnit) error) error {
+	list, err := st.Assessments(ctx, ziping.AssessmentQuery{UnitPath: root.Path, Framework: fw, Period: period, Statuses: []string{ziping.StatusReviewed}})
+	if err != nil {
+		return err
+	}
+	for i := range list {
+		as := &list[i]
+		u, err := st.Unit(ctx, as.UnitID)
+		if err != nil {
+			return err
+		}
+		if !a.CanReview(u) || (a.User != nil && as.SubmittedBy == a.User.ID) {
+			continue
+		}
+		if err := fn(as, u); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // PublishAll publishes every reviewed assessment of framework fw and period in
 // root's subtree that the actor may review, and returns how many.
 func (s *Service) PublishAll(ctx context.Context, a *ziping.Actor, root *ziping.OrgUnit, fw string, period int) (int, error) {
@@ -184,23 +239,12 @@ func (s *Service) PublishAll(ctx context.Context, a *ziping.Actor, root *ziping.
 	}
 	n := 0
 	err := s.Store.Tx(ctx, func(tx ziping.Store) error {
-		list, err := tx.Assessments(ctx, ziping.AssessmentQuery{UnitPath: root.Path, Framework: fw, Period: period, Statuses: []string{ziping.StatusReviewed}})
+		err := s.eachPublishable(ctx, tx, a, root, fw, period, func(as *ziping.Assessment, u *ziping.OrgUnit) error {
+			n++
+			return s.publish(ctx, tx, a, as, u)
+		})
 		if err != nil {
 			return err
-		}
-		for i := range list {
-			as := &list[i]
-			u, err := tx.Unit(ctx, as.UnitID)
-			if err != nil {
-				return err
-			}
-			if !a.CanReview(u) {
-				continue
-			}
-			if err := s.publish(ctx, tx, a, as, u); err != nil {
-				return err
-			}
-			n++
 		}
 		if n == 0 {
 			return ziping.Errorf(ziping.Invalid, "没有已复核、待公布的自评")

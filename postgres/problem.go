@@ -12,12 +12,12 @@ import (
 
 const problemColumns = `p.id, p.assessment_id, p.unit_id, p.framework, p.period, p.point, p.source,
 	p.description, p.measures, p.owner, p.deadline, p.status, p.note, COALESCE(p.carried_from, 0),
-	p.version, COALESCE(p.created_by, 0), p.created_at, p.updated_at`
+	p.version, COALESCE(p.created_by, 0), p.created_at, p.updated_at, p.data_gap`
 
 func scanProblem(r pgx.Row, p *ziping.Problem) error {
 	return r.Scan(&p.ID, &p.AssessmentID, &p.UnitID, &p.Framework, &p.Period, &p.Point, &p.Source,
 		&p.Description, &p.Measures, &p.Owner, stamp{&p.Deadline}, &p.Status, &p.Note, &p.CarriedFrom,
-		&p.Version, &p.CreatedBy, stamp{&p.CreatedAt}, stamp{&p.UpdatedAt})
+		&p.Version, &p.CreatedBy, stamp{&p.CreatedAt}, stamp{&p.UpdatedAt}, &p.DataGap)
 }
 
 // CreateProblem inserts p and sets its ID and Version 1. UnitID, Framework and
@@ -35,11 +35,11 @@ func (db *DB) CreateProblem(ctx context.Context, p *ziping.Problem) error {
 	err := db.guarded(ctx, func(q querier) error {
 		return q.QueryRow(ctx, `INSERT INTO problems (assessment_id, unit_id, framework, period, point,
 			source, description, measures, owner, deadline, status, note, carried_from, version,
-			created_by, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14, $15, $16) RETURNING id`,
+			created_by, created_at, updated_at, data_gap)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14, $15, $16, $17) RETURNING id`,
 			p.AssessmentID, p.UnitID, p.Framework, p.Period, p.Point, p.Source, p.Description, p.Measures,
 			p.Owner, dbDate(p.Deadline), p.Status, p.Note, nullID(p.CarriedFrom), nullID(p.CreatedBy),
-			created, updated).Scan(&id)
+			created, updated, p.DataGap).Scan(&id)
 	})
 	if err != nil {
 		return refError(storeError(err, "create problem", "问题"), "问题所属的评估、单位或所延续的问题不存在")
@@ -109,10 +109,10 @@ func (db *DB) UpdateProblem(ctx context.Context, p *ziping.Problem) error {
 	v, err := db.versioned(ctx, "update problem", fmt.Sprintf("问题（编号 %d）", p.ID),
 		`UPDATE problems SET point = $3, source = $4, description = $5, measures = $6, owner = $7,
 		deadline = $8, status = $9, note = $10, carried_from = $11, created_by = $12, updated_at = $13,
-		version = version + 1 WHERE id = $1 AND version = $2 RETURNING version`,
+		data_gap = $14, version = version + 1 WHERE id = $1 AND version = $2 RETURNING version`,
 		`SELECT 1 FROM problems WHERE id = $1`,
 		p.ID, p.Version, p.Point, p.Source, p.Description, p.Measures, p.Owner, dbDate(p.Deadline),
-		p.Status, p.Note, nullID(p.CarriedFrom), nullID(p.CreatedBy), updated)
+		p.Status, p.Note, nullID(p.CarriedFrom), nullID(p.CreatedBy), updated, p.DataGap)
 	if err != nil {
 		return refError(err, "所延续的问题不存在")
 	}

@@ -2,6 +2,7 @@ package rectify
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -28,6 +29,7 @@ func (s *Service) Notice(ctx context.Context, a *ziping.Actor, id int64) (*zipin
 	if err != nil {
 		return nil, err
 	}
+	list = slices.DeleteFunc(list, func(p ziping.Problem) bool { return p.DataGap }) // 数据缺失 is not to rectify
 	if len(list) == 0 {
 		return nil, ziping.Errorf(ziping.NotFound, "「%s」没有待整改的问题", u.Name)
 	}

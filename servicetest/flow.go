@@ -2,6 +2,7 @@ package servicetest
 
 import (
 	"errors"
+	"slices"
 	"testing"
 
 	"ziping"
@@ -129,6 +130,33 @@ func (f *Flow) ScoreAllAs(t testing.TB, a *ziping.Actor, id int64) {
 		if vt.Manual {
 			f.ScoreAs(t, a, id, assess.ScoreInput{Side: ziping.SideSelf, Code: vt.Code, Triggered: ptr(false)})
 		}
+	}
+	f.ScoreGapsAs(t, a, id)
+}
+
+// ScoreGapsAs scores by hand, with 0 and a reason, the points of the assessment the
+// data cannot compute (a first year has no year before it): missing data blocks the
+// submission until it is imported or a person scores the point. 0 is what such a
+// point counted before it blocked.
+func (f *Flow) ScoreGapsAs(t testing.TB, a *ziping.Actor, id int64) {
+	t.Helper()
+	v := f.View(t, a, id)
+	codes := make([]string, 0, len(v.Gaps))
+	for code := range v.Gaps {
+		if pr := v.Self.Point(code); pr != nil && pr.Status == engine.StatusUncomputable {
+			codes = append(codes, code)
+		}
+	}
+	slices.Sort(codes)
+	for _, code := range codes {
+		in := assess.ScoreInput{Side: ziping.SideSelf, Code: code, Score: ptr(0.0), Justification: "上年度数据未导入，按0分计"}
+		if ps, ok := v.Score(ziping.SideSelf, code); ok {
+			in.Version, in.Checked = ps.Version, ps.Checked
+			if in.Checked == nil {
+				in.Checked = []string{}
+			}
+		}
+		f.ScoreAs(t, a, id, in)
 	}
 }
 

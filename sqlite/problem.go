@@ -10,12 +10,12 @@ import (
 
 const problemColumns = `p.id, p.assessment_id, p.unit_id, p.framework, p.period, p.point, p.source,
 	p.description, p.measures, p.owner, p.deadline, p.status, p.note, COALESCE(p.carried_from, 0), p.version,
-	COALESCE(p.created_by, 0), p.created_at, p.updated_at`
+	COALESCE(p.created_by, 0), p.created_at, p.updated_at, p.data_gap`
 
 func scanProblem(s scanner, p *ziping.Problem) error {
 	return s.Scan(&p.ID, &p.AssessmentID, &p.UnitID, &p.Framework, &p.Period, &p.Point, &p.Source,
 		&p.Description, &p.Measures, &p.Owner, stamp{&p.Deadline}, &p.Status, &p.Note, &p.CarriedFrom,
-		&p.Version, &p.CreatedBy, stamp{&p.CreatedAt}, stamp{&p.UpdatedAt})
+		&p.Version, &p.CreatedBy, stamp{&p.CreatedAt}, stamp{&p.UpdatedAt}, &p.DataGap)
 }
 
 // CreateProblem inserts p with Version 1 and sets its ID. A zero CreatedAt or
@@ -28,10 +28,10 @@ func (c conn) CreateProblem(ctx context.Context, p *ziping.Problem) error {
 	var id int64
 	err := c.q.QueryRowContext(ctx, `INSERT INTO problems (assessment_id, unit_id, framework, period, point,
 		source, description, measures, owner, deadline, status, note, carried_from, version, created_by,
-		created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?) RETURNING id`,
+		created_at, updated_at, data_gap) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?) RETURNING id`,
 		p.AssessmentID, p.UnitID, p.Framework, p.Period, p.Point, p.Source, p.Description, p.Measures, p.Owner,
 		dbTime(deadline), p.Status, p.Note, nullID(p.CarriedFrom), nullID(p.CreatedBy), dbTime(created),
-		dbTime(updated)).Scan(&id)
+		dbTime(updated), p.DataGap).Scan(&id)
 	if err != nil {
 		return storeError(err, "create problem", "问题")
 	}
@@ -103,9 +103,9 @@ func (c conn) UpdateProblem(ctx context.Context, p *ziping.Problem) error {
 	what, op := fmt.Sprintf("问题（编号 %d）", p.ID), "update problem"
 	res, err := c.q.ExecContext(ctx, `UPDATE problems SET point = ?, source = ?, description = ?, measures = ?,
 		owner = ?, deadline = ?, status = ?, note = ?, carried_from = ?, version = version + 1, created_by = ?,
-		updated_at = ? WHERE id = ? AND version = ?`,
+		updated_at = ?, data_gap = ? WHERE id = ? AND version = ?`,
 		p.Point, p.Source, p.Description, p.Measures, p.Owner, dbTime(deadline), p.Status, p.Note,
-		nullID(p.CarriedFrom), nullID(p.CreatedBy), dbTime(updated), p.ID, p.Version)
+		nullID(p.CarriedFrom), nullID(p.CreatedBy), dbTime(updated), p.DataGap, p.ID, p.Version)
 	if err != nil {
 		return storeError(err, op, what)
 	}

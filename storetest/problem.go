@@ -33,7 +33,7 @@ func testProblems(t *testing.T, st ziping.Store) {
 		Point: "B2", Source: ziping.SourceDeduction, Description: "生均公用经费未按标准拨付",
 		Measures: "下一年度预算足额安排", Owner: "区教育局计财科", Deadline: utcDay(2024, 12, 31),
 		Status: ziping.ProblemInProgress, Note: "已纳入预算草案", CarriedFrom: old.ID, CreatedBy: 9,
-		CreatedAt: at(0), UpdatedAt: at(time.Hour)}
+		CreatedAt: at(0), UpdatedAt: at(time.Hour), DataGap: true}
 	given := p
 	must(t, st.CreateProblem(ctx, &p), "CreateProblem")
 	if p.ID <= 0 || p.ID == old.ID || p.Version != 1 {
@@ -119,6 +119,7 @@ func testProblemUpdate(t *testing.T, st ziping.Store) {
 	mine.Point, mine.Source, mine.Description = "B3", ziping.SourceFinding, "改写的描述"
 	mine.Measures, mine.Owner, mine.Deadline = "补发经费", "计财科", utcDay(2025, 3, 31)
 	mine.Status, mine.Note, mine.CreatedBy, mine.UpdatedAt = ziping.ProblemDone, "已拨付", 8, at(48*time.Hour)
+	mine.DataGap = true // marked as missing data (migration 0010)
 	written := mine
 	// Fields UpdateProblem does not write.
 	mine.AssessmentID, mine.UnitID, mine.Framework, mine.Period = a.ID+1000, tr.countyA2.ID, fwCity, 2030

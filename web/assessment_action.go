@@ -163,11 +163,15 @@ func scoreInput(f url.Values, code string) (assess.ScoreInput, string, error) {
 }
 
 // assessmentFlow is a workflow step: each form posts the status the page showed.
+// Without confirm=1 it asks first (askStep) and changes nothing.
 func (s *Server) assessmentFlow(step string) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		id, err := pathID(r, "id")
 		if err != nil {
 			return err
+		}
+		if !confirmed(r) {
+			return s.askStep(w, r, step, id)
 		}
 		ctx, a := r.Context(), info(r).actor
 		seen, note := r.PostForm.Get("status"), strings.TrimSpace(r.PostForm.Get("note"))
@@ -181,6 +185,10 @@ func (s *Server) assessmentFlow(step string) handlerFunc {
 			err, msg = s.svc.Assess.Accept(ctx, a, id, seen, note), "复核已完成，扣分项已列入问题清单。"
 		case "publish":
 			err, msg = s.svc.Assess.Publish(ctx, a, id, seen), "评价结果已公布。"
+		case "withdraw":
+			err, msg = s.svc.Assess.Withdraw(ctx, a, id, seen), "已撤回提交，可以继续修改后重新提交。"
+		case "unpublish":
+			err, msg = s.svc.Assess.Unpublish(ctx, a, id, seen, note), "已撤销公布，评价结果通报已更新。"
 		}
 		if err == nil {
 			return s.done(w, r, msg, assessmentURL(id))

@@ -152,6 +152,7 @@ func (f *fixture) scoreRest(a *ziping.Actor, id int64, skip ...string) {
 			}
 		}
 	}
+	f.scoreGaps(a, id, skip...)
 	f.writeReport(a, id, cleanReport)
 }
 
@@ -303,9 +304,9 @@ func TestAssessmentWorkflow(t *testing.T) {
 	}
 
 	// Submit; then the unit can change nothing.
-	want(t, "submit", post("filler", page+"/submit", url.Values{"status": {"draft"}}), 303)
+	want(t, "submit", post("filler", page+"/submit", url.Values{"status": {"draft"}, "confirm": {"1"}}), 303)
 	f.wantStatus(id, ziping.StatusSubmitted, 1)
-	want(t, "submit twice", post("filler", page+"/submit", url.Values{"status": {"draft"}}), 409, "自评状态已变为「已提交」")
+	want(t, "submit twice", post("filler", page+"/submit", url.Values{"status": {"draft"}, "confirm": {"1"}}), 409, "自评状态已变为「已提交」")
 	want(t, "score after submit", score("filler", "self", manualCode, "1", "3", "改一下"), 409, "不能再修改")
 	want(t, "evidence after submit", f.uploadAs("filler", page+"/evidence", map[string]string{"point": manualCode}, "b.pdf", tinyPDF), 409)
 	want(t, "remove after submit", post("filler", "/evidence/"+evID+"/remove", nil), 409)
@@ -325,7 +326,7 @@ func TestAssessmentWorkflow(t *testing.T) {
 	want(t, "review without reason", score("reviewer", "review", manualCode, "0", "2", ""), 400, "复核17须写明理由", `value="2"`)
 	want(t, "review", score("reviewer", "review", manualCode, "0", "2", "师德失范查处台账不完整"), 303)
 	want(t, "reviewed page", get("reviewer", page), 200, "复核结果", "师德失范查处台账不完整", `class="apoint diff"`, "自评可信度")
-	want(t, "return", post("reviewer", page+"/return", url.Values{"status": {"submitted"}, "note": {"请补充查处台账"}}), 303)
+	want(t, "return", post("reviewer", page+"/return", url.Values{"status": {"submitted"}, "note": {"请补充查处台账"}, "confirm": {"1"}}), 303)
 	f.wantStatus(id, ziping.StatusReturned, 1)
 
 	// The unit sees why, fixes the point and resubmits.
@@ -335,14 +336,14 @@ func TestAssessmentWorkflow(t *testing.T) {
 	want(t, "returned point", w, 200, "师德失范查处台账不完整", `id="form-s-17"`)
 	v := formVersion(t, w.Body.String(), "form-s-17")
 	want(t, "fix", score("filler", "self", manualCode, v, "3", "已补充查处台账，酌情扣1分"), 303)
-	want(t, "resubmit", post("filler", page+"/submit", url.Values{"status": {"returned"}}), 303)
+	want(t, "resubmit", post("filler", page+"/submit", url.Values{"status": {"returned"}, "confirm": {"1"}}), 303)
 	f.wantStatus(id, ziping.StatusResubmitted, 2)
 
 	// The reviewer accepts and publishes.
-	want(t, "accept", post("reviewer", page+"/accept", url.Values{"status": {"resubmitted"}}), 303)
+	want(t, "accept", post("reviewer", page+"/accept", url.Values{"status": {"resubmitted"}, "confirm": {"1"}}), 303)
 	f.wantStatus(id, ziping.StatusReviewed, 2)
 	want(t, "reviewed", get("reviewer", page), 200, "已复核", `id="publish-form"`, "问题清单")
-	want(t, "publish", post("reviewer", page+"/publish", url.Values{"status": {"reviewed"}}), 303)
+	want(t, "publish", post("reviewer", page+"/publish", url.Values{"status": {"reviewed"}, "confirm": {"1"}}), 303)
 	f.wantStatus(id, ziping.StatusPublished, 2)
 	want(t, "published", get("filler", page), 200, "已公布")
 
@@ -441,7 +442,7 @@ func TestAssessmentAccess(t *testing.T) {
 	// An admin who submitted does not review it.
 	aid := f.startAssessment(f.actor("admin"), "990181", testFW, 2024)
 	f.scoreRest(f.actor("admin"), aid)
-	want(t, "admin submits", f.do(request{role: "admin", method: http.MethodPost, path: assessmentURL(aid) + "/submit", form: url.Values{"status": {"draft"}}}), 303)
+	want(t, "admin submits", f.do(request{role: "admin", method: http.MethodPost, path: assessmentURL(aid) + "/submit", form: url.Values{"status": {"draft"}, "confirm": {"1"}}}), 303)
 	want(t, "admin reviews own", f.do(request{role: "admin", method: http.MethodPost, path: assessmentURL(aid) + "/return",
 		form: url.Values{"status": {"submitted"}, "note": {"x"}}}), 403, "不能复核自己提交的自评")
 	if w := f.do(request{role: "admin", path: assessmentURL(aid)}); strings.Contains(w.Body.String(), `id="return-form"`) {
@@ -492,6 +493,9 @@ func assessmentMatrix(f *fixture, units map[string]string, unitRoute func(string
 	unitEdit := map[string]int{"admin": 400, "filler": 400, "reviewer": 403, "school": 404, "viewer": 404}
 	review := map[string]int{"admin": 409, "reviewer": 409, "filler": 403, "school": 404, "viewer": 404}
 	seen := url.Values{"status": {"bogus"}, "note": {"说明"}}
+	sure := url.Values{"status": {"bogus"}, "note": {"说明"}, "confirm": {"1"}}
+	withdraw := map[string]int{"admin": 409, "filler": 409, "reviewer": 403, "school": 404, "viewer": 404}
+	unpublish := map[string]int{"admin": 409, "reviewer": 409, "filler": 404, "school": 404, "viewer": 403}
 	return map[string]func(role string) []check{
 		// Counties and schools are assessed (a school against 学校办学质量); the
 		// province and the city, which no framework assesses, have no list (404).
@@ -521,6 +525,14 @@ func assessmentMatrix(f *fixture, units map[string]string, unitRoute func(string
 		"POST /assessments/{id}/return":  by(http.MethodPost, d+"/return", seen, review),
 		"POST /assessments/{id}/accept":  by(http.MethodPost, d+"/accept", seen, review),
 		"POST /assessments/{id}/publish": by(http.MethodPost, p+"/publish", seen, map[string]int{"admin": 409, "reviewer": 409, "filler": 404, "school": 404, "viewer": 403}),
+		// Withdraw, unpublish and bulk confirm: asked first (no confirm) and done
+		// (confirm=1), each refused alike.
+		"POST /assessments/{id}/withdraw": both(by(http.MethodPost, d+"/withdraw", seen, withdraw), by(http.MethodPost, d+"/withdraw", sure, withdraw)),
+		"POST /assessments/{id}/unpublish": both(by(http.MethodPost, p+"/unpublish", seen, unpublish),
+			by(http.MethodPost, p+"/unpublish", sure, unpublish)),
+		"POST /assessments/{id}/carried": both(by(http.MethodPost, d+"/carried", nil, unitEdit),
+			by(http.MethodPost, d+"/carried", url.Values{"item": {"e:" + ev}, "confirm": {"1"}},
+				map[string]int{"admin": 404, "filler": 404, "reviewer": 403, "school": 404, "viewer": 404})),
 	}
 }
 
@@ -574,5 +586,5 @@ func TestAssessmentFromLastYear(t *testing.T) {
 	if ps := f.pointScore(id, "self", manualCode); ps == nil || ps.ToConfirm {
 		t.Fatalf("score after confirming %+v", ps)
 	}
-	want(t, "submit", f.do(request{role: "filler", method: http.MethodPost, path: page + "/submit", form: url.Values{"status": {"draft"}}}), 303)
+	want(t, "submit", f.do(request{role: "filler", method: http.MethodPost, path: page + "/submit", form: url.Values{"status": {"draft"}, "confirm": {"1"}}}), 303)
 }

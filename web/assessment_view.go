@@ -48,6 +48,12 @@ type assessmentPage struct {
 	Extensions                     string
 	MaxEvidence                    string
 	PointJS                        string // the script that opens a point's details in place
+	// Issue 11: bulk confirmation, undo, the area index, readiness by area.
+	Carried         *carriedView     // what was copied from last year and waits, for the unit
+	CanWithdraw     bool             // the unit may take its submission back (the review has not begun)
+	CanUnpublish    bool             // the reviewer may take the published result back, with a reason
+	Index           []areaIndexRow   // the areas with their progress
+	ReadinessGroups []readinessGroup // Readiness: blocking first, by area, in framework order
 }
 
 type credibilityView struct {
@@ -66,6 +72,7 @@ type returnedPoint struct{ Code, Anchor, Reason string }
 
 type assessArea struct {
 	Code, Name, Max, Score, ReviewScore string
+	Anchor                              string
 	Points                              []*aPoint
 }
 
@@ -94,6 +101,9 @@ type aPoint struct {
 	Blocking                           []string // readiness items of this point
 	URL, FragmentURL                   string   // the point's own page, and its details alone
 	Opened                             bool     // the details are shown with the result
+	Pending, Uncomputable              bool     // the unit's side waits for a score, or the data cannot compute it
+	GapWhy                             string   // why the data cannot compute it (无法计算), even once scored by hand
+	GapScored                          bool     // scored by hand because its data is missing
 }
 
 // Editable reports whether the actor has a form on the point: a score, an upload, or
@@ -128,6 +138,7 @@ type scoreForm struct {
 	Triggered                         string // "yes", "no" or ""
 	Items                             []checkItem
 	ToConfirm, Clearable              bool
+	Gap                               bool // the point's data is missing: the whole point is scored by hand, with a reason
 	Error, Current                    string
 }
 
@@ -160,6 +171,7 @@ type problemRow struct {
 type readinessRow struct {
 	Text, Anchor string
 	Blocking     bool
+	Point, Kind  string
 }
 
 // assessmentPerms is what the actor may do with the assessment now.
@@ -220,6 +232,7 @@ func (s *Server) assessmentView(r *http.Request, v *assess.AssessmentView) (*ass
 	}
 	s.fillPoints(p, v, perm)
 	s.fillFindings(p, a, v)
+	s.fillWork(p, a, v, perm)
 	if as.Status == ziping.StatusReturned {
 		p.Returned = &returnedView{Note: as.ReturnNote}
 		p.eachPoint(func(ap *aPoint) {
@@ -247,7 +260,7 @@ func (s *Server) fillReadiness(r *http.Request, p *assessmentPage, v *assess.Ass
 		return nil
 	}
 	for _, it := range s.svc.Assess.ReadinessOf(v) {
-		row := readinessRow{Text: it.Text, Blocking: it.Blocking && perm.edit}
+		row := readinessRow{Text: it.Text, Blocking: it.Blocking && perm.edit, Point: it.Point, Kind: it.Kind}
 		if it.Point != "" {
 			row.Anchor = pointAnchor(it.Point)
 		}
@@ -288,7 +301,7 @@ func (s *Server) fillPoints(p *assessmentPage, v *assess.AssessmentView, perm as
 		return ap
 	}
 	for ai, area := range v.Self.Areas {
-		row := assessArea{Code: area.Code, Name: area.Name, Max: num(area.Max), Score: num(area.Score)}
+		row := assessArea{Code: area.Code, Name: area.Name, Max: num(area.Max), Score: num(area.Score), Anchor: areaAnchor(ai)}
 		if v.Review != nil {
 			row.ReviewScore = num(v.Review.Areas[ai].Score)
 		}
@@ -356,8 +369,17 @@ func (s *Server) newAPoint(p *assessmentPage, v *assess.AssessmentView, pt *engi
 		ap.State, ap.StateClass, ap.ReviewScore = pointState(*review, ap.Verdict)
 		ap.Diff = review.Score != self.Score || review.Passed != self.Passed
 	}
+	ap.Pending, ap.Uncomputable = self.Status == engine.StatusPending, self.Status == engine.StatusUncomputable
+	gapWhy, gap := v.Gaps[pt.Code]
+	if gap {
+		ap.GapWhy, ap.GapScored = gapWhy, self.Status == engine.StatusScored
+	}
 	if perm.edit && (ap.Kind == "manual" || ap.Kind == "checklist") {
 		ap.SelfForm = newScoreForm(p.URL, ziping.SideSelf, ap.Kind, pt, selfScore, hasSelf)
+		ap.SelfForm.Gap = gap && ap.Kind == "checklist"
+	} else if perm.edit && gap && ap.Kind == "data" {
+		ap.SelfForm = newScoreForm(p.URL, ziping.SideSelf, "gap", pt, selfScore, hasSelf)
+		ap.SelfForm.Gap = true
 	}
 	if perm.edit && ap.Kind != "data" {
 		ap.EvidenceForm = &evidenceForm{Action: p.URL + "/evidence", Point: pt.Code, ID: "e-" + pt.Code, Accept: assess.EvidenceExtensions}
@@ -518,7 +540,7 @@ func problemsByPoint(ps []ziping.Problem) map[string][]problemRow {
 
 func newProblemRow(p ziping.Problem) problemRow {
 	return problemRow{URL: "/problems/" + strconv.FormatInt(p.ID, 10), Point: p.Point, Description: p.Description,
-		Status: ziping.ProblemStatusNames[p.Status], Period: p.Period}
+		Status: p.StatusName(), Period: p.Period}
 }
 
 // setContext gives the point's forms the session's token and where a save returns

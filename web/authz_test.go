@@ -236,6 +236,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 	for pattern, rows := range adminFrameworkMatrix() {
 		matrix[pattern] = rows
 	}
+	for pattern, rows := range noticeMatrix(units) {
+		matrix[pattern] = rows
+	}
 	for pattern, rows := range schoolRankingMatrix(units) {
 		matrix[pattern] = rows
 	}

@@ -56,6 +56,18 @@ func TestBrowserAssessment(t *testing.T) {
 			t.Fatalf("%s: no flash message: %s", what, browsertest.Text(t, ctx, "main"))
 		}
 	}
+	// step takes a workflow step: its button leads to the confirmation, which
+	// says what will happen; confirming it is click.
+	step := func(what, button string) {
+		t.Helper()
+		if st := browsertest.Response(t, ctx, chromedp.Click(chromedp.ID(button))); st != 200 {
+			t.Fatalf("%s: status %d: %s", what, st, browsertest.Text(t, ctx, "main"))
+		}
+		if n := browsertest.Eval[int](t, ctx, `document.querySelectorAll('#confirm-form').length`); n != 1 {
+			t.Fatalf("%s: no confirmation asked: %s", what, browsertest.Text(t, ctx, "main"))
+		}
+		click(what, "confirm-button")
+	}
 	typeInto := func(id, text string) {
 		t.Helper()
 		browsertest.Eval[bool](t, ctx, `(() => { const e = document.getElementById(`+strconv.Quote(id)+`); e.value = ''; return true })()`)
@@ -112,7 +124,7 @@ func TestBrowserAssessment(t *testing.T) {
 	if got := browsertest.Text(t, ctx, "#pt-17 ul.evidence"); !strings.Contains(got, "师德师风实施方案") || !strings.Contains(got, "黄教发〔2024〕12号") {
 		t.Errorf("evidence list %q", got)
 	}
-	click("submit", "submit-button")
+	step("submit", "submit-button")
 	if st := status(); st != "已提交" {
 		t.Fatalf("after submitting: status %q", st)
 	}
@@ -137,7 +149,7 @@ func TestBrowserAssessment(t *testing.T) {
 	browsertest.Run(t, ctx, chromedp.ScrollIntoView(chromedp.ID("pt-17")))
 	screenshot(t, ctx, "assessment-review.png")
 	typeInto("return-note", "请补充师德失范行为查处台账")
-	click("return", "return-button")
+	step("return", "return-button")
 	if st := status(); st != "已退回" {
 		t.Fatalf("after returning: status %q", st)
 	}
@@ -152,7 +164,7 @@ func TestBrowserAssessment(t *testing.T) {
 	typeInto("s-17-score", "3")
 	typeInto("s-17-just", "已补充查处台账，自评扣1分")
 	click("fix", "s-17-save")
-	click("resubmit", "submit-button")
+	step("resubmit", "submit-button")
 	if st := status(); st != "已重新提交" {
 		t.Fatalf("after resubmitting: status %q", st)
 	}
@@ -160,11 +172,11 @@ func TestBrowserAssessment(t *testing.T) {
 
 	// The reviewer accepts and publishes.
 	signInTo("reviewer")
-	click("accept", "accept-button")
+	step("accept", "accept-button")
 	if st := status(); st != "已复核" {
 		t.Fatalf("after accepting: status %q", st)
 	}
-	click("publish", "publish-button")
+	step("publish", "publish-button")
 	if st := status(); st != "已公布" {
 		t.Fatalf("after publishing: status %q", st)
 	}

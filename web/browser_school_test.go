@@ -110,6 +110,17 @@ func schoolAssessmentFlow(t *testing.T, width int64) {
 			t.Fatalf("%s: no flash message: %s", what, browsertest.Text(t, ctx, "main"))
 		}
 	}
+	// step takes a workflow step: its button asks first; confirming it is click.
+	step := func(what string, button chromedp.CSS) {
+		t.Helper()
+		if st := browsertest.Response(t, ctx, chromedp.Click(button)); st != 200 {
+			t.Fatalf("%s: status %d: %s", what, st, browsertest.Text(t, ctx, "main"))
+		}
+		if n := browsertest.Eval[int](t, ctx, `document.querySelectorAll('#confirm-form').length`); n != 1 {
+			t.Fatalf("%s: no confirmation asked: %s", what, browsertest.Text(t, ctx, "main"))
+		}
+		click(what, chromedp.CSS("#confirm-button"))
+	}
 	typeInto := func(id, text string) {
 		t.Helper()
 		browsertest.Eval[bool](t, ctx, `(() => { const e = document.getElementById(`+strconv.Quote(id)+`); e.value = ''; return true })()`)
@@ -231,7 +242,7 @@ func schoolAssessmentFlow(t *testing.T, width int64) {
 	if r := browsertest.Text(t, ctx, "#readiness"); strings.Contains(r, "尚未") || strings.Contains(r, "没有证明材料") || strings.Contains(r, "自评报告") {
 		t.Fatalf("readiness after scoring everything: %s", r)
 	}
-	click("submit", chromedp.CSS("#submit-button"))
+	step("submit", chromedp.CSS("#submit-button"))
 	if st := status(); st != "已提交" {
 		t.Fatalf("after submitting: status %q", st)
 	}
@@ -262,7 +273,7 @@ func schoolAssessmentFlow(t *testing.T, width int64) {
 		shot("school-review.png")
 	}
 	typeInto("return-note", "请补充师德失范行为处理记录")
-	click("return", chromedp.CSS("#return-button"))
+	step("return", chromedp.CSS("#return-button"))
 	if st := status(); st != "已退回" {
 		t.Fatalf("after returning: status %q", st)
 	}
@@ -278,7 +289,7 @@ func schoolAssessmentFlow(t *testing.T, width int64) {
 	typeInto("s-"+returned+"-score", "2")
 	typeInto("s-"+returned+"-just", "已补充处理记录，自评扣2分")
 	click("fix", byID("s-"+returned+"-save"))
-	click("resubmit", chromedp.CSS("#submit-button"))
+	step("resubmit", chromedp.CSS("#submit-button"))
 	if st := status(); st != "已重新提交" {
 		t.Fatalf("after resubmitting: status %q", st)
 	}
@@ -286,7 +297,7 @@ func schoolAssessmentFlow(t *testing.T, width int64) {
 
 	// The reviewer accepts; the ranking shows the school with the reviewed total.
 	signIn("duxue1", page)
-	click("accept", chromedp.CSS("#accept-button"))
+	step("accept", chromedp.CSS("#accept-button"))
 	if st := status(); st != "已复核" {
 		t.Fatalf("after accepting: status %q", st)
 	}

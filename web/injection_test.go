@@ -136,12 +136,12 @@ func TestHostileTextInAssessment(t *testing.T) {
 		}
 		shown = append(shown, w)
 	}
-	post("filler", page+"/submit", url.Values{"status": {"draft"}}, 303)
+	post("filler", page+"/submit", url.Values{"status": {"draft"}, "confirm": {"1"}}, 303)
 	post("reviewer", point, score("review", "2"), 303)
-	post("reviewer", page+"/return", url.Values{"status": {"submitted"}, "note": {h}}, 303)
+	post("reviewer", page+"/return", url.Values{"status": {"submitted"}, "note": {h}, "confirm": {"1"}}, 303)
 	post("filler", point, score("self", "2"), 303)
-	post("filler", page+"/submit", url.Values{"status": {"returned"}}, 303)
-	post("reviewer", page+"/accept", url.Values{"status": {"resubmitted"}, "note": {h}}, 303)
+	post("filler", page+"/submit", url.Values{"status": {"returned"}, "confirm": {"1"}}, 303)
+	post("reviewer", page+"/accept", url.Values{"status": {"resubmitted"}, "note": {h}, "confirm": {"1"}}, 303)
 	post("reviewer", page+"/findings", url.Values{"point": {manualCode}, "description": {h}}, 303)
 	problems, err := f.svc.Store.Problems(f.ctx, ziping.ProblemQuery{AssessmentID: id})
 	if err != nil || len(problems) == 0 {

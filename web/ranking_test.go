@@ -89,6 +89,7 @@ func (f *fixture) rkAssess(fw, county string, period int, share float64, stage s
 			score(assess.ScoreInput{Code: vr.Code, Triggered: &no})
 		}
 	}
+	f.scoreGaps(admin, as.ID)
 	f.writeReport(admin, as.ID, cleanReport)
 	steps := []func() error{
 		func() error { return f.svc.Assess.Submit(f.ctx, admin, as.ID, ziping.StatusDraft) },
@@ -366,7 +367,7 @@ func TestResultsNotice(t *testing.T) {
 	}
 
 	// Publish all: the reviewed result becomes public; the submitted one does not.
-	w = f.do(request{role: "reviewer", method: http.MethodPost, path: "/units/990100/ranking/publish?fw=" + rkFW + "&period=2024"})
+	w = f.do(request{role: "reviewer", method: http.MethodPost, path: "/units/990100/ranking/publish?fw=" + rkFW + "&period=2024", form: url.Values{"confirm": {"1"}}})
 	if w.Code != http.StatusSeeOther || !strings.HasPrefix(w.Header().Get("Location"), "/units/990100/ranking?") {
 		t.Fatalf("publish all: %d %q", w.Code, w.Header().Get("Location"))
 	}
@@ -375,7 +376,7 @@ func TestResultsNotice(t *testing.T) {
 		t.Error("after publishing all, the notice does not show exactly the reviewed results")
 	}
 	// Nothing left to publish: a message, not an error page.
-	w = f.do(request{role: "reviewer", method: http.MethodPost, path: "/units/990100/ranking/publish?fw=" + rkFW + "&period=2024"})
+	w = f.do(request{role: "reviewer", method: http.MethodPost, path: "/units/990100/ranking/publish?fw=" + rkFW + "&period=2024", form: url.Values{"confirm": {"1"}}})
 	if w.Code != http.StatusSeeOther {
 		t.Errorf("publishing nothing: %d", w.Code)
 	}

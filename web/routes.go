@@ -65,9 +65,13 @@ func (s *Server) routeTable() []route {
 		{"POST /assessments/{id}/return", signedIn, s.assessmentFlow("return")},
 		{"POST /assessments/{id}/accept", signedIn, s.assessmentFlow("accept")},
 		{"POST /assessments/{id}/publish", signedIn, s.assessmentFlow("publish")},
+		{"POST /assessments/{id}/withdraw", signedIn, s.assessmentFlow("withdraw")},
+		{"POST /assessments/{id}/unpublish", signedIn, s.assessmentFlow("unpublish")},
+		{"POST /assessments/{id}/carried", signedIn, s.carriedConfirm},
 		{"GET /assessments/{id}/report", signedIn, s.reportShow},
 		{reportSaveRoute, signedIn, s.reportSave},
 		{reportPreviewRoute, signedIn, s.reportPreview},
+		{reportReadRoute, signedIn, s.reportReadNow},
 		{"GET /assessments/{id}/report.html", download, s.reportDownload("html")},
 		{"GET /assessments/{id}/report.docx", download, s.reportDownload("docx")},
 		{"GET /assessments/{id}/report.pdf", download, s.reportDownload("pdf")},
@@ -77,6 +81,9 @@ func (s *Server) routeTable() []route {
 		{"GET /units/{code}/ranking.xlsx", download, s.rankingXLSX},
 		{"POST /units/{code}/ranking/publish", signedIn, s.rankingPublish},
 		{"GET /notice/{code}", public, s.noticePage},
+		{"GET /notice/{code}/notice.docx", public, s.resultNoticeDocx},
+		{"GET /units/{code}/notice", signedIn, s.noticeEdit},
+		{"POST /units/{code}/notice", signedIn, s.noticeSave},
 		{"GET /units/{code}/problems", signedIn, s.ledgerPage},
 		{"GET /units/{code}/problems.xlsx", download, s.ledgerXLSX},
 		{"GET /problems/{id}", signedIn, s.problemPage},
@@ -124,6 +131,7 @@ const (
 const (
 	reportSaveRoute    = "POST /assessments/{id}/report"
 	reportPreviewRoute = "POST /assessments/{id}/report/preview"
+	reportReadRoute    = "POST /assessments/{id}/report/read"
 )
 
 // fileLimit is how large the file of an upload route may be; 0 for other routes.
@@ -145,7 +153,7 @@ func (s *Server) bodyLimit(pattern string) int64 {
 	if n := s.fileLimit(pattern); n > 0 {
 		return n + maxBody
 	}
-	if pattern == reportSaveRoute || pattern == reportPreviewRoute {
+	if pattern == reportSaveRoute || pattern == reportPreviewRoute || pattern == reportReadRoute {
 		return 3*reporting.MaxNarrative + maxBody
 	}
 	return maxBody

@@ -302,7 +302,7 @@ func TestSchoolDenials(t *testing.T) {
 	if ps := f.pointScore(draftB, ziping.SideSelf, "B6.2"); ps == nil || ps.Score == nil || *ps.Score != 3 {
 		t.Errorf("B6.2 of B's draft: %+v", ps)
 	}
-	want(t, "the county's reviewer returns A", f.doAs(sessions["duxue102"], "POST", A+"/return", note), 303)
+	want(t, "the county's reviewer returns A", f.doAs(sessions["duxue102"], "POST", A+"/return", url.Values{"note": {"请补充材料"}, "confirm": {"1"}}), 303)
 	f.wantStatus(asA, ziping.StatusReturned, 1)
 
 	// The viewer's school ranking and assessment list: B (published) only.

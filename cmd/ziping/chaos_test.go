@@ -348,17 +348,17 @@ func (c *chaos) next(t *testing.T, st ziping.Store, i int) (string, func()) {
 		if c.rnd.IntN(2) == 0 {
 			return "score", post(c.filler, path+"/points/"+c.point, c.scoreForm(t, st, as.ID, ziping.SideSelf, fillerCSRF))
 		}
-		return "submit", post(c.filler, path+"/submit", url.Values{"csrf": {fillerCSRF}, "status": {as.Status}})
+		return "submit", post(c.filler, path+"/submit", url.Values{"csrf": {fillerCSRF}, "status": {as.Status}, "confirm": {"1"}})
 	case ziping.StatusSubmitted, ziping.StatusResubmitted:
 		switch c.rnd.IntN(3) {
 		case 0:
 			return "review score", post(c.reviewer, path+"/points/"+c.point, c.scoreForm(t, st, as.ID, ziping.SideReview, reviewerCSRF))
 		case 1:
-			return "return", post(c.reviewer, path+"/return", url.Values{"csrf": {reviewerCSRF}, "status": {as.Status}, "note": {"请补充材料"}})
+			return "return", post(c.reviewer, path+"/return", url.Values{"csrf": {reviewerCSRF}, "status": {as.Status}, "confirm": {"1"}, "note": {"请补充材料"}})
 		}
-		return "accept", post(c.reviewer, path+"/accept", url.Values{"csrf": {reviewerCSRF}, "status": {as.Status}, "note": {"同意"}})
+		return "accept", post(c.reviewer, path+"/accept", url.Values{"csrf": {reviewerCSRF}, "status": {as.Status}, "confirm": {"1"}, "note": {"同意"}})
 	}
-	return "publish", post(c.reviewer, path+"/publish", url.Values{"csrf": {reviewerCSRF}, "status": {as.Status}})
+	return "publish", post(c.reviewer, path+"/publish", url.Values{"csrf": {reviewerCSRF}, "status": {as.Status}, "confirm": {"1"}})
 }
 
 // scoreForm is a score of the manual point at the version stored, so that the save is

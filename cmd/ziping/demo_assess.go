@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"ziping"
@@ -204,7 +205,41 @@ func (d *demoFill) fill(u *ziping.OrgUnit, period int) (*ziping.Assessment, erro
 			return nil, err
 		}
 	}
-	return as, nil
+	return as, d.scoreGaps(as)
+}
+
+// scoreGaps scores by hand, with where the figure came from, the points the data
+// cannot compute (the first year has no year before it to compare with): missing
+// data blocks a submission until it is imported or a person scores the point.
+func (d *demoFill) scoreGaps(as *ziping.Assessment) error {
+	v, err := d.svc.Assess.Assessment(d.ctx, ziping.System, as.ID)
+	if err != nil {
+		return err
+	}
+	codes := make([]string, 0, len(v.Gaps))
+	for code := range v.Gaps {
+		codes = append(codes, code)
+	}
+	slices.Sort(codes)
+	for _, code := range codes {
+		pr := v.Self.Point(code)
+		if pr == nil {
+			continue
+		}
+		score := pr.Max
+		in := assess.ScoreInput{Side: ziping.SideSelf, Code: code, Score: &score,
+			Justification: "所缺数据未导入本系统，依据统计公报和相关部门出具的证明核定"}
+		if ps, ok := v.Score(ziping.SideSelf, code); ok { // a checklist point keeps its ticks
+			in.Checked, in.Version = ps.Checked, ps.Version
+			if in.Checked == nil {
+				in.Checked = []string{}
+			}
+		}
+		if _, err := d.svc.Assess.ScorePoint(d.ctx, ziping.System, as.ID, in); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // demoNarrative is a short report narrative with every figure bound to the data.
