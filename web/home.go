@@ -441,4 +441,4 @@ func sortProblems(ps []homeProblem) {
 }
 
 // localDate is t's day in the server's zone.
-func localDate(t time.Time) string { return t.In(shanghai).Format("2006-01-02") }
+func localDate(t time.Time) string { return t.In(ziping.Zone()).Format("2006-01-02") }

@@ -393,7 +393,7 @@ func (s *Server) newProblemPage(r *http.Request, p *ziping.Problem, u *ziping.Or
 	}
 	for _, e := range evs {
 		pg.Evidence = append(pg.Evidence, problemEvidenceRow{Title: e.Title, DocNumber: e.DocNumber, File: e.FileName, Size: sizeText(e.Size),
-			URL: "/evidence/" + strconv.FormatInt(e.ID, 10), Created: e.CreatedAt.Format("2006-01-02 15:04")})
+			URL: "/evidence/" + strconv.FormatInt(e.ID, 10), Created: e.CreatedAt.In(ziping.Zone()).Format("2006-01-02 15:04")})
 	}
 	crumbs, err := s.crumbs(r.Context(), a, u)
 	if err != nil {

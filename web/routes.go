@@ -98,6 +98,9 @@ func (s *Server) routeTable() []route {
 		{"POST /admin/users/{name}/unlock", signedIn, s.userAction("unlock")},
 		{"POST /admin/users/{name}/disable", signedIn, s.userAction("disable")},
 		{"POST /admin/users/{name}/enable", signedIn, s.userAction("enable")},
+		{"POST /admin/users", signedIn, s.userAdd},
+		{"POST /admin/users/{name}/password", signedIn, s.userPassword},
+		{"POST /admin/users/{name}/scope", signedIn, s.userScope},
 		{"POST /admin/schools/move", signedIn, s.schoolMove},
 		// frameworks: upload, check, preview, compare, choose the version of a period
 		{"GET /admin/frameworks", signedIn, s.adminFrameworks},
