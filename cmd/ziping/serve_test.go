@@ -76,8 +76,11 @@ func TestServe(t *testing.T) {
 	}
 	page, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 200 || resp.Request.URL.Path != "/units/990102" || !strings.Contains(string(page), "学校数据") {
+	if resp.StatusCode != 200 || resp.Request.URL.Path != "/" || !strings.Contains(string(page), "工作台") {
 		t.Errorf("after signing in: %d at %s", resp.StatusCode, resp.Request.URL)
+	}
+	if county := get(t, client, base+"units"); !strings.Contains(county, "学校数据") {
+		t.Errorf("单位与数据 does not lead to the county's page")
 	}
 
 	cancel()
