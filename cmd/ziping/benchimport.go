@@ -141,7 +141,7 @@ func importEnv(dir string) (envMap map[string]string, cleanup func(), err error)
 	envMap = map[string]string{"ZIPING_DB": "sqlite:" + filepath.Join(d, "z.db"),
 		"ZIPING_AUDIT_KEY_FILE": filepath.Join(d, "z.audit-key"), "ZIPING_AUDIT_CHECKPOINTS": filepath.Join(d, "z.cp")}
 	e := &env{ctx: context.Background(), stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, getenv: func(k string) string { return envMap[k] }}
-	svc, done, err := service(e, envMap["ZIPING_DB"])
+	svc, done, err := creatingService(e, envMap["ZIPING_DB"])
 	if err != nil {
 		os.RemoveAll(d)
 		return nil, nil, err
