@@ -25,6 +25,7 @@ var problemStatuses = []string{ziping.ProblemOpen, ziping.ProblemInProgress, zip
 // ledgerPage is the rectification ledger (整改台账) of a subtree.
 type ledgerPage struct {
 	Page
+	Bulk     *ledgerBulk // the bulk actions, when the actor may take one on a row
 	Unit     unitView
 	Picker   picker
 	Period   int
@@ -42,6 +43,8 @@ type ledgerRowView struct {
 	URL, Unit, Point, Source, Description, Measures, Owner, Deadline, Status, StatusClass string
 	Period                                                                                int
 	Overdue                                                                               bool
+	ID                                                                                    int64
+	Pick, Picked                                                                          bool // may be ticked for a bulk action; ticked
 }
 
 // ledgerOf reads the unit, the selection, the status filter and the rows of a
@@ -115,7 +118,8 @@ func (s *Server) ledgerPage(w http.ResponseWriter, r *http.Request) error {
 	if err := s.fillUnitPage(r, &p.Page, u, "整改台账"); err != nil {
 		return err
 	}
-	return s.render(w, r, http.StatusOK, "ledger", p)
+	code := s.fillLedgerBulk(r, p, u, sel.FW, all)
+	return s.render(w, r, code, "ledger", p)
 }
 
 func (s *Server) ledgerXLSX(w http.ResponseWriter, r *http.Request) error {

@@ -81,6 +81,7 @@ func (s *Server) routeTable() []route {
 		{"GET /notice/{code}", public, s.noticePage},
 		{"GET /units/{code}/problems", signedIn, s.ledgerPage},
 		{"GET /units/{code}/problems.xlsx", download, s.ledgerXLSX},
+		{ledgerBulkRoute, signedIn, s.ledgerBulkAction},
 		{"GET /problems/{id}", signedIn, s.problemPage},
 		{"POST /problems/{id}", signedIn, s.problemUpdate},
 		{problemEvidenceRoute, signedIn, s.problemEvidence},
