@@ -35,18 +35,12 @@ func TestBrowserLedgerBulk(t *testing.T) {
 			browsertest.Run(t, w.ctx, chromedp.SendKeys(chromedp.ID("bulk-owner"), "县教育局基建股"),
 				chromedp.SetValue(chromedp.ID("bulk-deadline"), "2024-09-30"))
 			w.fits("the ledger with its bulk form")
-			if vw.phone {
-				screenshot(t, w.ctx, "ledger-bulk-390.png")
-			} else {
-				screenshotAt(t, w.ctx, "#ledger-bulk-card", "ledger-bulk.png")
-			}
+			screenshotAt(t, w.ctx, "#ledger-bulk-card", "ledger-bulk-"+vw.name+".png")
 			w.press("assign", "bulk-assign")
 			if got := s.problem(ps[0].ID).Owner; got != "" {
 				t.Fatalf("asking assigned: %q", got)
 			}
-			if !vw.phone {
-				screenshot(t, w.ctx, "confirm-ledger-assign.png")
-			}
+			screenshot(t, w.ctx, "confirm-ledger-assign-"+vw.name+".png")
 			w.confirm("assign", "3个问题", "县教育局基建股", "2024-09-30", "问题"+strconv.FormatInt(ps[2].ID, 10))
 			if got := browsertest.Text(t, w.ctx, "#flash"); !strings.Contains(got, "已为3个问题分配") {
 				t.Errorf("flash %q", got)
@@ -80,6 +74,7 @@ func TestBrowserLedgerBulk(t *testing.T) {
 			for _, p := range ps[:2] {
 				browsertest.Run(t, r.ctx, chromedp.Click(chromedp.ID("pick-"+strconv.FormatInt(p.ID, 10))))
 			}
+			screenshotAt(t, r.ctx, "#ledger-bulk-verify", "ledger-bulk-verify-"+vw.name+".png")
 			r.press("verify", "bulk-verify")
 			r.confirm("verify", "2个", "已验收")
 			for _, p := range ps[:2] {
