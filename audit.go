@@ -152,7 +152,7 @@ func (v *chainWalk) next(e *AuditEntry) error {
 	}
 	if c, ok := v.want[e.Seq]; ok && c.Hash != e.Hash {
 		return &ChainError{Seq: e.Seq, Reason: fmt.Sprintf("校验值与%s的检查点不符：这条及其后的记录被重新计算过校验值",
-			c.At.In(time.Local).Format("2006-01-02 15:04:05"))}
+			c.At.In(Zone()).Format("2006-01-02 15:04:05"))}
 	}
 	v.prevSeq, v.prevHash = e.Seq, e.Hash
 	v.rep.Entries++
@@ -181,7 +181,7 @@ func (v *chainWalk) startKeyed(e *AuditEntry) error {
 
 // finish compares the end of the walk with the checkpoints.
 func (v *chainWalk) finish(latest Checkpoint) error {
-	when := latest.At.In(time.Local).Format("2006-01-02 15:04:05")
+	when := latest.At.In(Zone()).Format("2006-01-02 15:04:05")
 	switch {
 	case latest.Seq > 0 && v.rep.Entries == 0:
 		return &ChainError{Reason: fmt.Sprintf("审计记录已被全部删除：%s的检查点记录到第%d条，库中一条也没有", when, latest.Seq)}

@@ -18,6 +18,9 @@ type Sheet struct {
 // 整改通知书): the adapters turn it into Word. Paragraphs come before the table,
 // Closing after it.
 type Letter struct {
+	// Number is the 发文字号 (「顺教督〔2025〕3号」), centred above the title; empty
+	// for none.
+	Number     string
 	Title      string
 	Recipient  string // 主送机关, followed by a full-width colon
 	Paragraphs []string

@@ -10,13 +10,40 @@ import (
 
 // ReportIssue is one thing that keeps a self-evaluation report from being
 // submitted: a placeholder, a bound value the data cannot give, an unwritten
-// section. Line and Col point into the report's Markdown.
+// section. Line and Col point into the narrative people wrote (the text of the
+// editor), 1-based, Col in characters; Line is 0 for what ziping wrote itself (a
+// section nobody wrote, the missing date), which has no place in the narrative.
 type ReportIssue struct {
 	Section   string
 	Line, Col int
 	Kind      string
 	Text      string
 	Context   string
+}
+
+// ReportBlock is a block of a narrative as it will read: a heading (Level 1–6) or
+// a paragraph (Level 0) of Parts, or a table (Rows); Line and EndLine are the lines
+// of the narrative it comes from.
+type ReportBlock struct {
+	Level         int
+	Parts         []ReportPart
+	Rows          []ReportRow
+	Line, EndLine int
+}
+
+// ReportRow is a row of a narrative's table, each cell its parts.
+type ReportRow struct {
+	Header bool
+	Cells  [][]ReportPart
+}
+
+// ReportPart is a run of a block's text: plain text, or a bound value ({{…}}) with
+// what it shows: its Chinese name and current value, or why it cannot be filled.
+type ReportPart struct {
+	Text        string
+	Token       string // the bound value as written; "" for plain text
+	Name, Value string
+	Problem     string
 }
 
 // ReportMeta is what a rendered report carries besides the evaluation.
@@ -54,6 +81,8 @@ type Reporter interface {
 	// Generated is the Markdown of what ziping writes itself: 存在问题 from the
 	// deductions and 改进措施 from the plan (or its unfilled marker).
 	Generated(fw *engine.Framework, res *engine.Result, meta ReportMeta) (string, error)
+	// Blocks is the narrative as it will read, its bound values filled.
+	Blocks(fw *engine.Framework, res *engine.Result, narrative []byte) ([]ReportBlock, error)
 	// Write renders the report as format: docx, pdf, html (a printable page) or md.
 	Write(ctx context.Context, w io.Writer, format string, fw *engine.Framework, res *engine.Result, narrative []byte, meta ReportMeta) error
 }

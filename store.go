@@ -222,6 +222,7 @@ type Store interface {
 	AuditStore
 	AssessmentStore
 	ReportStore
+	NoticeStore
 	BatchStore
 	LoginStore
 	JobStore

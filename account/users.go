@@ -57,7 +57,7 @@ func (s *Service) checkNewUser(ctx context.Context, u *ziping.User, nu NewUser) 
 	case !validUsername(u.Username):
 		return ziping.Errorf(ziping.Invalid, "用户名只能由3至32位字母、数字、下划线、点或连字符组成")
 	case !slices.Contains(roles, u.Role):
-		return ziping.Errorf(ziping.Invalid, "角色应为 admin、reviewer、filler 或 viewer")
+		return ziping.Errorf(ziping.Invalid, "角色应为系统管理员、督导复核、数据填报或查看之一（admin、reviewer、filler、viewer）")
 	case u.Role != ziping.RoleAdmin && nu.Scope == "":
 		return ziping.Errorf(ziping.Invalid, "非管理员用户须指定所属单位（单位代码）")
 	}
@@ -122,7 +122,12 @@ func (s *Service) SetPassword(ctx context.Context, a *ziping.Actor, username, pa
 		if err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, a, "user_password", userObject(u), u.ScopeID, nil, map[string]any{"sessions_ended": n})
+		// Someone else's password set by an admin (or the command line) is a reset.
+		action := "user_password"
+		if a.User == nil || a.User.Username != username {
+			action = "user_password_reset"
+		}
+		return s.audit(ctx, tx, a, action, userObject(u), u.ScopeID, nil, map[string]any{"sessions_ended": n})
 	})
 }
 

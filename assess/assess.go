@@ -28,6 +28,7 @@ type Store interface {
 	Facts(ctx context.Context, unitIDs []int64, period int) ([]ziping.FactRecord, error)
 	ziping.AssessmentStore
 	ziping.ReportStore
+	ziping.NoticeStore
 	ziping.AuditAppender
 }
 

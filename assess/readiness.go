@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 
 	"ziping"
 	"ziping/engine"
@@ -149,8 +150,16 @@ func (s *Service) reportReadiness(v *AssessmentView) []ReadinessItem {
 	}
 	var out []ReadinessItem
 	for _, is := range issues {
-		out = append(out, ReadinessItem{Kind: "report", Blocking: true,
-			Text: fmt.Sprintf("自评报告「%s」第%s行第%d字：%s（%s）", is.Section, strconv.Itoa(is.Line), is.Col, is.Text, is.Kind)})
+		// Lines are the narrative's, as the editor numbers them; 0 is what ziping wrote.
+		text := fmt.Sprintf("自评报告「%s」正文第%s行第%d字：%s（%s）", is.Section, strconv.Itoa(is.Line), is.Col, is.Text, is.Kind)
+		if is.Line == 0 {
+			sec := ""
+			if is.Section != "" {
+				sec = "「" + is.Section + "」"
+			}
+			text = fmt.Sprintf("自评报告%s系统生成部分：%s（%s）", sec, strings.TrimSpace(is.Text+" "+is.Context), is.Kind)
+		}
+		out = append(out, ReadinessItem{Kind: "report", Blocking: true, Text: text})
 	}
 	return out
 }

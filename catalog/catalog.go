@@ -50,11 +50,8 @@ func New(st Store, as *assess.Service, au *ziping.Auditor) *Service {
 	return &Service{Store: st, Assess: as, Audit: au, Now: time.Now}
 }
 
-// shanghai is the zone whose calendar year is the current period.
-var shanghai = time.FixedZone("CST", 8*3600)
-
 // Year is the current period: this calendar year in China.
-func (s *Service) Year() int { return s.Now().In(shanghai).Year() }
+func (s *Service) Year() int { return s.Now().In(ziping.Zone()).Year() }
 
 func (s *Service) now() time.Time { return ziping.AuditTime(s.Now()) }
 
@@ -82,7 +79,7 @@ func (s *Service) Program(ctx context.Context, a *ziping.Actor, id, version stri
 	sf, err := s.Store.Framework(ctx, id, version)
 	if err != nil {
 		if ziping.IsNotFound(err) {
-			return nil, nil, ziping.Errorf(ziping.NotFound, "没有评价体系「%s」的版本「%s」", id, version)
+			return nil, nil, ziping.Errorf(ziping.NotFound, "该评价体系没有版本「%s」", version)
 		}
 		return nil, nil, err
 	}

@@ -25,6 +25,10 @@ func documentXML(d *Document) ([]byte, error) {
 	b.Grow(4096 + 256*len(d.Blocks))
 	b.WriteString(xmlHeader)
 	b.WriteString(`<w:document ` + nsW + `><w:body>` + "\n")
+	if d.Number != "" {
+		writePara(&b, "Body", keepWith+noIndent+`<w:jc w:val="center"/>`, d.Number) // pPr in schema order
+		writePara(&b, "Body", keepWith, "")
+	}
 	if d.Title != "" {
 		writeTitle(&b, d.Title)
 	}

@@ -41,6 +41,9 @@ const (
 
 // Document is one report.
 type Document struct {
+	// Number is the 发文字号 (「顺教督〔2025〕3号」), centred in the body's 仿宋 on its
+	// own line above the title, where the 版头 puts it; empty for none.
+	Number string
 	Title  string    // 2号小标宋 (22 pt), centred; \n separates the lines of a multi-line title
 	Issuer string    // 发文机关署名, centred above the date
 	Date   time.Time // 成文日期, written 2024年5月8日, right-aligned 4 characters in

@@ -10,8 +10,8 @@ import (
 	"ziping"
 )
 
-// WriteLetter writes an official letter (整改通知书 and the like) in the GB/T 9704
-// layout: the title, the recipient flush left and followed by a full-width colon, the
+// WriteLetter writes an official letter (整改通知书, 评价结果通报 and the like) in the
+// GB/T 9704 layout: the 发文字号, the title, the recipient flush left and followed by a full-width colon, the
 // paragraphs, the table (its columns, their widths and rows, every cell as text), the closing
 // paragraphs, and the issuer and date.
 func WriteLetter(w io.Writer, l *ziping.Letter) error {
@@ -23,7 +23,7 @@ func WriteLetter(w io.Writer, l *ziping.Letter) error {
 
 // letterDocument turns a letter into the blocks of a Document.
 func letterDocument(l *ziping.Letter) *Document {
-	d := &Document{Title: l.Title, Issuer: l.Issuer, Date: l.Date}
+	d := &Document{Number: l.Number, Title: l.Title, Issuer: l.Issuer, Date: l.Date}
 	if l.Recipient != "" {
 		d.Blocks = append(d.Blocks, Block{Kind: Unindented, Text: l.Recipient + "："})
 	}

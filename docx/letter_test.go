@@ -79,3 +79,29 @@ func TestWriteLetterWithoutTable(t *testing.T) {
 		t.Error("a nil letter was written")
 	}
 }
+
+// TestLetterNumber: the 发文字号 stands centred on its own line above the title; a
+// letter without one has no such line.
+func TestLetterNumber(t *testing.T) {
+	t.Parallel()
+	l := sampleLetter()
+	l.Number = "某教督〔2024〕7号"
+	var buf bytes.Buffer
+	if err := WriteLetter(&buf, l); err != nil {
+		t.Fatal(err)
+	}
+	doc := strings.ReplaceAll(string(parts(t, buf.Bytes())["word/document.xml"]), wordJoiner, "")
+	line := `<w:pPr><w:pStyle w:val="Body"/>` + keepWith + noIndent + `<w:jc w:val="center"/></w:pPr><w:r><w:t xml:space="preserve">某教督〔2024〕7号</w:t></w:r>`
+	n, title := strings.Index(doc, line), strings.Index(doc, l.Title)
+	if n < 0 || title < 0 || n > title {
+		t.Errorf("the number is not centred above the title (at %d, title at %d)", n, title)
+	}
+	buf.Reset()
+	l.Number = ""
+	if err := WriteLetter(&buf, l); err != nil {
+		t.Fatal(err)
+	}
+	if doc := string(parts(t, buf.Bytes())["word/document.xml"]); strings.Contains(doc, `<w:jc w:val="center"/></w:pPr><w:r>`) && strings.Index(doc, `<w:jc w:val="center"/></w:pPr><w:r>`) < strings.Index(doc, `w:val="Title"`) {
+		t.Error("a letter without a number has a centred line above its title")
+	}
+}

@@ -19,6 +19,7 @@ type Explanation struct {
 	Metric       string       `json:"metric"`
 	Name         string       `json:"name"`
 	Formula      string       `json:"formula"`
+	Reading      string       `json:"reading"` // the formula in words: its calls and facts named in Chinese
 	Instantiated string       `json:"instantiated"`
 	Value        MetricValue  `json:"value"`
 	Facts        []FactValue  `json:"facts,omitempty"`
@@ -35,6 +36,7 @@ type FactValue struct {
 // CallDetail is one domain call with its result and the rows behind it.
 type CallDetail struct {
 	Call     string      `json:"call"`
+	Name     string      `json:"name"` // the call in words: 「纳入计算的小学·生均教学仪器设备值的差异系数」
 	Result   string      `json:"result"`
 	Detail   string      `json:"detail,omitempty"` // prev/growth: the two periods' values
 	Schools  int         `json:"schools"`
@@ -124,6 +126,7 @@ func (e *evaluator) explainMetric(i int) Explanation {
 		}
 	}
 	x.Instantiated = e.instantiate(um, tr)
+	x.Reading = e.p.readFormula(um, um.calls)
 	return x
 }
 
@@ -193,7 +196,7 @@ func (e *evaluator) periodDetail(spec *callSpec) string {
 // record is called by every domain call while explaining.
 func (t *trace) record(e *evaluator, idx int, v float64, err error) {
 	spec := &e.p.calls[idx]
-	d := CallDetail{Call: spec.text}
+	d := CallDetail{Call: spec.text, Name: e.p.callName(spec)}
 	if err != nil {
 		d.Result = "无法计算（" + err.Error() + "）"
 	} else {

@@ -150,10 +150,10 @@ func TestLxzzCounty(t *testing.T) {
 
 	// 青山县: metrics.
 	for id, want := range map[string]string{
-		"funding.edu_budget_growth":             "4.00%",  // 52000 / 50000 − 1
-		"funding.edu_budget_per_student":        "12093元", // 52000万元 / 43000
-		"funding.edu_budget_per_student_prev":   "12500元", // 50000万元 / 40000
-		"funding.edu_budget_per_student_growth": "-3.26%", // 12093.02 / 12500 − 1
+		"funding.edu_budget_growth":             "4.00%",   // 52000 / 50000 − 1
+		"funding.edu_budget_per_student":        "12,093元", // 52000万元 / 43000
+		"funding.edu_budget_per_student_prev":   "12,500元", // 50000万元 / 40000
+		"funding.edu_budget_per_student_growth": "-3.26%",  // 12093.02 / 12500 − 1
 		"teachers.salary_ratio":                 "98.0%",
 		"kg.inclusive_rate":                     "75.0%", // (4600 + 2900) / 10000
 		"kg.public_share":                       "46.0%",

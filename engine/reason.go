@@ -205,7 +205,7 @@ func FormatValue(v float64, unit string, decimals *int) string {
 	if s == "-0" || strings.Trim(s, "-0.") == "" && strings.HasPrefix(s, "-") {
 		s = s[1:]
 	}
-	return s + unit
+	return GroupDigits(s) + unit
 }
 
 // joinCN joins with the Chinese enumeration comma.

@@ -114,11 +114,11 @@ func ReportValue(m MetricValue) string {
 	}
 	switch {
 	case m.Unit == "万元" && m.Value >= 1e4:
-		return FormatScore(m.Value/1e4, 2) + "亿元"
+		return GroupDigits(FormatScore(m.Value/1e4, 2)) + "亿元"
 	case m.Unit == "元" && m.Value >= 1e8:
-		return FormatScore(m.Value/1e8, 2) + "亿元"
+		return GroupDigits(FormatScore(m.Value/1e8, 2)) + "亿元"
 	case m.Unit == "万元":
-		return FormatScore(m.Value, decimalsOr(m.decimals, 2)) + "万元"
+		return GroupDigits(FormatScore(m.Value, decimalsOr(m.decimals, 2))) + "万元"
 	}
 	return m.Text()
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"ziping"
@@ -12,8 +13,55 @@ import (
 // LedgerRow is a problem with its unit, for the ledger.
 type LedgerRow struct {
 	ziping.Problem
-	Unit    ziping.OrgUnit
+	Unit ziping.OrgUnit
+	// County is the county the problem's unit is or lies in; zero for a city's own
+	// problems.
+	County  ziping.OrgUnit
 	Overdue bool
+}
+
+// StatusOverdue is the ledger's filter for the problems past their deadline, beside
+// the problem statuses.
+const StatusOverdue = "overdue"
+
+// LedgerFilter narrows a ledger: each field empty lets every row through.
+type LedgerFilter struct {
+	County string // the county's code
+	Point  string // the point's number
+	Owner  string // 责任人 as written
+	Status string // a problem status, or StatusOverdue
+	Query  string // words every one of which the row contains (problem, measures, owner, unit, point, note)
+}
+
+// Filter is the rows of the ledger that pass f, in the ledger's order. pointTitle
+// names a point for the text search (nil: numbers only). The page and the
+// spreadsheet both filter through it, so the export holds what the page shows.
+func (f LedgerFilter) Filter(rows []LedgerRow, pointTitle func(string) string) []LedgerRow {
+	words := strings.Fields(strings.ToLower(f.Query))
+	var out []LedgerRow
+	for _, r := range rows {
+		switch {
+		case f.County != "" && r.County.Code != f.County,
+			f.Point != "" && r.Point != f.Point,
+			f.Owner != "" && strings.TrimSpace(r.Owner) != f.Owner,
+			f.Status == StatusOverdue && !r.Overdue,
+			f.Status != "" && f.Status != StatusOverdue && r.Status != f.Status:
+			continue
+		}
+		if len(words) > 0 {
+			title := ""
+			if pointTitle != nil {
+				title = pointTitle(r.Point)
+			}
+			hay := strings.ToLower(strings.Join([]string{r.Description, r.Measures, r.Owner, r.Unit.Name, r.County.Name, r.Point, title, r.Note}, "\n"))
+			if !slices.ContainsFunc(words, func(w string) bool { return !strings.Contains(hay, w) }) {
+				out = append(out, r)
+			}
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
 }
 
 // Ledger is the rectification ledger (整改台账) of root's subtree: the problems of
@@ -47,7 +95,14 @@ func (s *Service) Ledger(ctx context.Context, a *ziping.Actor, root *ziping.OrgU
 	today := s.Now()
 	for _, p := range list {
 		if u := units[p.UnitID]; u != nil && visible[p.AssessmentID] {
-			out = append(out, LedgerRow{Problem: p, Unit: *u, Overdue: p.Overdue(today)})
+			row := LedgerRow{Problem: p, Unit: *u, Overdue: p.Overdue(today)}
+			switch {
+			case u.Level == ziping.LevelCounty:
+				row.County = *u
+			case units[u.ParentID] != nil && units[u.ParentID].Level == ziping.LevelCounty:
+				row.County = *units[u.ParentID]
+			}
+			out = append(out, row)
 		}
 	}
 	return out, nil

@@ -46,7 +46,7 @@ func (s *Service) Notice(ctx context.Context, a *ziping.Actor, id int64) (*zipin
 		Table: &ziping.Sheet{Columns: []string{"序号", "测评点", "问题", "整改措施", "责任人", "完成时限"},
 			Widths: []float64{1.1, 1.8, 4.0, 2.8, 1.3, 1.5}},
 		Closing: []string{"整改完成后，我办将组织验收。逾期未完成的，将在年度评价中予以通报。"},
-		Issuer:  issuer, Date: s.Now()}
+		Issuer:  issuer, Date: ziping.LocalDay(s.Now())}
 	for i, p := range list {
 		deadline := "—"
 		if !p.Deadline.IsZero() {

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"ziping"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -134,7 +135,7 @@ func peopleInputs(fw *engine.Framework, share float64, triggered map[string]stri
 }
 
 // fixtureDate is the 成文日期 of the golden reports.
-var fixtureDate = time.Date(2025, 3, 28, 9, 0, 0, 0, shanghai)
+var fixtureDate = time.Date(2025, 3, 28, 9, 0, 0, 0, ziping.Zone())
 
 // TestGoldenReports writes the generated text of both built-in frameworks for the
 // three fixed counties, and the self_first layout for the county with many

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"ziping"
 
 	"ziping/docx"
 	"ziping/engine"
@@ -14,9 +15,6 @@ import (
 // reports it, so a report cannot be submitted until a person writes the section.
 const UnfilledImprovement = "（请填写改进措施）"
 
-// shanghai is the zone document dates are written in unless BuildOptions.Zone says.
-var shanghai = time.FixedZone("CST", 8*3600)
-
 // BuildOptions are what a report needs beyond the evaluation.
 type BuildOptions struct {
 	Issuer string // 发文机关署名, e.g. 「银昌县人民政府」; empty leaves it out
@@ -24,7 +22,7 @@ type BuildOptions struct {
 	// framework's recipient template (the parent's 教育督导委员会办公室).
 	Recipient string
 	Date      time.Time      // 成文日期; zero leaves it out
-	Zone      *time.Location // the zone the date is written in; nil: Asia/Shanghai
+	Zone      *time.Location // the zone the date is written in; nil: the configured zone (ziping.Zone)
 	// Layout is engine.LayoutDefault or engine.LayoutSelfFirst; empty takes the
 	// framework's (or self_first when the narrative has a 自查自评情况 section).
 	Layout string
@@ -125,14 +123,14 @@ func Build(res *engine.Result, fw *engine.Framework, narrative []byte, opt Build
 	return r, nil
 }
 
-// localDate is t as a date in zone (Asia/Shanghai when nil): a date written at
+// localDate is t as a date in zone (ziping.Zone when nil): a date written at
 // 23:30 UTC is the next day in China.
 func localDate(t time.Time, zone *time.Location) time.Time {
 	if t.IsZero() {
 		return t
 	}
 	if zone == nil {
-		zone = shanghai
+		zone = ziping.Zone()
 	}
 	return t.In(zone)
 }
@@ -155,7 +153,7 @@ func heading(level int, text string) docx.Block {
 
 // num writes a number without trailing zeros: 20.5, 41. Scores use the
 // framework's precision (engine.Framework.FormatScore) instead.
-func num(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+func num(v float64) string { return engine.GroupDigits(strconv.FormatFloat(v, 'f', -1, 64)) }
 
 // improvementSection is the narrative's 改进措施; without one, the measures of the
 // rectification plan, one subsection per problem that has measures; without those,

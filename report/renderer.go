@@ -35,14 +35,15 @@ func build(fw *engine.Framework, res *engine.Result, narrative []byte, meta zipi
 	return r, nil
 }
 
-// Issues lists the report's lint findings (Report.Lint).
+// Issues lists the report's lint findings (Report.Lint), each at its place in the
+// narrative (line 0: in what ziping wrote itself).
 func (Renderer) Issues(fw *engine.Framework, res *engine.Result, narrative []byte, meta ziping.ReportMeta) ([]ziping.ReportIssue, error) {
 	r, err := build(fw, res, narrative, meta)
 	if err != nil {
 		return nil, err
 	}
 	var out []ziping.ReportIssue
-	for _, is := range r.Lint() {
+	for _, is := range placeIssues(r.Lint(), narrative, r.Unbound) {
 		out = append(out, ziping.ReportIssue{Section: is.Section, Line: is.Line, Col: is.Col, Kind: is.Kind, Text: is.Text, Context: is.Context})
 	}
 	return out, nil

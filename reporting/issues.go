@@ -2,7 +2,10 @@ package reporting
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"strconv"
 	"sync"
 	"time"
 
@@ -13,18 +16,41 @@ import (
 // ReportIssues lists what keeps the assessment's report from being submitted; none
 // when no ziping.Reporter is wired in.
 func (s *Service) ReportIssues(v *assess.AssessmentView) ([]ziping.ReportIssue, error) {
-	if s.Reporter == nil {
-		return nil, nil
-	}
 	var narrative []byte
 	var version int64
 	if v.Report != nil {
 		narrative, version = v.Report.Narrative, v.Report.Version
 	}
+	return s.issuesOf(v, narrative, strconv.FormatInt(version, 10))
+}
+
+// TextIssues is ReportIssues for a narrative that is not the saved one: the text
+// the editor shows (the starter of a report nobody has written, or a refused
+// save), so that the check the editor shows is the check saving that text gives.
+func (s *Service) TextIssues(v *assess.AssessmentView, narrative []byte) ([]ziping.ReportIssue, error) {
+	sum := sha256.Sum256(narrative)
+	return s.issuesOf(v, narrative, "t"+hex.EncodeToString(sum[:]))
+}
+
+// ReportBlocks is a narrative as it will read, its bound values filled from the
+// assessment's self-evaluation; none without a ziping.Reporter.
+func (s *Service) ReportBlocks(v *assess.AssessmentView, narrative []byte) ([]ziping.ReportBlock, error) {
+	if s.Reporter == nil || v.Self == nil {
+		return nil, nil
+	}
+	return s.Reporter.Blocks(v.Program.FW, v.Self, narrative)
+}
+
+// issuesOf lints narrative, cached under the assessment's state and text, which
+// names the narrative: the draft's version or the text's hash.
+func (s *Service) issuesOf(v *assess.AssessmentView, narrative []byte, text string) ([]ziping.ReportIssue, error) {
+	if s.Reporter == nil {
+		return nil, nil
+	}
 	meta := s.reportMeta(v)
 	// The assessment's version moves with every score and every recompute after an
 	// import; the draft's with every save; the plan is part of the key itself.
-	key := fmt.Sprintf("%d/%d/%d/%v/%s/%d", v.Assessment.ID, v.Assessment.Version, version, v.Assessment.Frozen(),
+	key := fmt.Sprintf("%d/%d/%s/%v/%s/%d", v.Assessment.ID, v.Assessment.Version, text, v.Assessment.Frozen(),
 		v.Assessment.FrameworkVersion, len(meta.Plan))
 	for _, p := range meta.Plan {
 		key += "/" + p.Title + p.Problem + p.Measures + p.Owner + p.Deadline.String()

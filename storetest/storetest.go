@@ -143,6 +143,7 @@ func Run(t *testing.T, open Open, tamper Tamper) {
 		{"AssessmentTx", testAssessmentTx},
 		{"ReportDrafts", testReportDrafts},
 		{"ReportDraftTx", testReportDraftTx},
+		{"ResultNotices", testResultNotices},
 		{"OwnerNeverChanges", testOwnerNeverChanges},
 		{"ChunkedBatch", testChunkedBatch},
 		{"AbandonedBatch", testAbandonedBatch},

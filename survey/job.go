@@ -189,9 +189,4 @@ func (s *Service) saveSetup(ctx context.Context, id int64, setup *Setup) error {
 	return ziping.Errorf(ziping.Conflict, "调查设置正被他人修改，请稍后重试")
 }
 
-func shanghai() *time.Location {
-	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
-		return loc
-	}
-	return time.FixedZone("CST", 8*3600)
-}
+func shanghai() *time.Location { return ziping.Zone() }

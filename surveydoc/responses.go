@@ -32,12 +32,7 @@ func (w Writer) Responses(c *survey.Calc) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-func shanghai() *time.Location {
-	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
-		return loc
-	}
-	return time.FixedZone("CST", 8*3600)
-}
+func shanghai() *time.Location { return ziping.Zone() }
 
 // sourceNames are the responses' sources in Chinese.
 var sourceNames = map[string]string{ziping.SourceWeb: "扫码作答", ziping.SourceImport: "外部导入"}

@@ -18,29 +18,37 @@ type usersPage struct {
 	Page
 	Users   []userRow
 	Message string
+	Form    userForm // the add form, as typed when it was refused
+	Roles   []option
 }
 
 type userRow struct {
 	Username, Name, Role, Scope string
+	ScopeCode                   string // "" for admins: no scope to change
 	Disabled                    bool
 	LockedUntil                 string // "" when not locked
 	Self                        bool
 }
 
 func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderUsers(w, r, http.StatusOK, userForm{Role: ziping.RoleFiller}, "")
+}
+
+// renderUsers is the users page with the add form as given.
+func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, status int, form userForm, msg string) error {
 	a := info(r).actor
 	users, err := s.svc.Accounts.Users(r.Context(), a)
 	if err != nil {
 		return err
 	}
-	p := &usersPage{}
+	p := &usersPage{Form: form, Roles: roleOptions(form.Role), Message: msg}
 	now := s.now()
 	for _, u := range users {
 		row := userRow{Username: u.Username, Name: u.Name, Role: roleName(u.Role), Scope: "—", Disabled: u.Disabled,
 			Self: a.User != nil && a.User.ID == u.ID}
 		if u.ScopeID != 0 {
 			if unit, err := s.svc.Store.Unit(r.Context(), u.ScopeID); err == nil {
-				row.Scope = unit.Code + " " + unit.Name
+				row.Scope, row.ScopeCode = unit.Name+"（"+unit.Code+"）", unit.Code
 			}
 		}
 		if u.LockedUntil.After(now) {
@@ -50,12 +58,12 @@ func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	p.Title, p.Nav = "用户管理", "users"
 	p.Crumbs = []crumb{{Name: "用户管理"}}
-	return s.render(w, r, http.StatusOK, "users", p)
+	return s.render(w, r, status, "users", p)
 }
 
-// zone is where times are shown: the process's local zone (Asia/Shanghai on the
-// servers ziping runs on).
-func (s *Server) zone() *time.Location { return time.Local }
+// zone is where times are shown: the configured zone (ziping.Zone, Asia/Shanghai
+// unless ZIPING_TZ or serve --tz says otherwise), never the process's local zone.
+func (s *Server) zone() *time.Location { return ziping.Zone() }
 
 // userAction unlocks, disables or enables the user in the path, then goes back to
 // the list with a message. The service checks that the actor is an admin.

@@ -123,7 +123,7 @@ func TestAdminFrameworks(t *testing.T) {
 	// Choosing it from 2025 on; the page then says so, and the audit trail has it.
 	f.run(t, []scenario{
 		{"bad year", "admin", http.MethodPost, "/admin/frameworks/xqpjph-2020/periods", url.Values{"period": {"twenty"}, "version": {"2025.1"}}, 400, []string{"年度应为四位年份"}},
-		{"unknown version", "admin", http.MethodPost, "/admin/frameworks/xqpjph-2020/periods", url.Values{"period": {"2025"}, "version": {"9.9"}}, 404, []string{"没有评价体系「xqpjph-2020」的版本「9.9」"}},
+		{"unknown version", "admin", http.MethodPost, "/admin/frameworks/xqpjph-2020/periods", url.Values{"period": {"2025"}, "version": {"9.9"}}, 404, []string{"该评价体系没有版本「9.9」"}},
 		{"viewer", "viewer", http.MethodPost, "/admin/frameworks/xqpjph-2020/periods", url.Values{"period": {"2025"}, "version": {"2025.1"}}, 403, nil},
 		{"choose", "admin", http.MethodPost, "/admin/frameworks/xqpjph-2020/periods", url.Values{"period": {"2025"}, "version": {"2025.1"}}, 303, nil},
 		{"after choosing", "admin", "", "/admin/frameworks/xqpjph-2020", nil, 200, []string{"2025年度起", `id="period-2025"`}},

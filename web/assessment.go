@@ -232,5 +232,5 @@ func dateTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(shanghai).Format("2006-01-02 15:04")
+	return t.In(ziping.Zone()).Format("2006-01-02 15:04")
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 
 	"ziping"
@@ -519,17 +520,6 @@ func newEvidenceRow(e ziping.Evidence, editable bool) evidenceRow {
 	return row
 }
 
-// fileSize is a file's size for people: 830 B, 12.4 KB, 3.1 MB.
-func fileSize(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return num(float64(n)/(1<<20)) + " MB"
-	case n >= 1<<10:
-		return num(float64(n)/(1<<10)) + " KB"
-	}
-	return strconv.FormatInt(n, 10) + " B"
-}
-
 func problemsByPoint(ps []ziping.Problem) map[string][]problemRow {
 	out := map[string][]problemRow{}
 	for _, p := range ps {
@@ -602,3 +592,23 @@ func (s *Server) fillFindings(p *assessmentPage, a *ziping.Actor, v *assess.Asse
 		}
 	}
 }
+
+// vetoCode is how the frameworks number their vetoes (否决项): V1, V2, ….
+var vetoCode = regexp.MustCompile(`^V(\d+)$`)
+
+// pointLabel names a point or a veto by its code: 测评点B3, 否决项1 (never 测评点V1).
+func pointLabel(code string) string {
+	if m := vetoCode.FindStringSubmatch(code); m != nil {
+		return "否决项" + m[1]
+	}
+	return "测评点" + code
+}
+
+// Label is the point's or veto's name for headings: 测评点3, 否决项1.
+func (ap *aPoint) Label() string { return pointLabel(ap.Code) }
+
+// Label is the returned point's name: 测评点3, 否决项1.
+func (rp returnedPoint) Label() string { return pointLabel(rp.Code) }
+
+// PointLabel is the name of the problem's point or veto.
+func (pr problemRow) PointLabel() string { return pointLabel(pr.Point) }

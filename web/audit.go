@@ -14,9 +14,6 @@ import (
 	"ziping"
 )
 
-// shanghai is the time zone audit times are shown in (China keeps no summer time).
-var shanghai = time.FixedZone("CST", 8*3600)
-
 // auditPageSize is how many entries a page of the audit trail shows.
 const auditPageSize = 50
 
@@ -28,27 +25,16 @@ type auditPage struct {
 	Message                string
 	NextURL, FirstURL      string
 	VerifyURL              string
+	ZoneLabel              string // what the times are in: 北京时间, or the configured zone's name
 }
 
 type auditRow struct {
 	Seq                        int64
 	At, User, IP, Action, Unit string
-	Object, Old, New           string
-}
-
-// actionNames are the audit actions in Chinese.
-var actionNames = map[string]string{
-	"login": "登录", "login_failed": "登录失败", "logout": "退出登录", "import": "导入数据", "data_edit": "修改数据",
-	"user_add": "添加用户", "user_password": "修改密码", "user_disable": "停用用户", "user_update": "修改用户",
-	"user_enable": "启用用户", "user_unlock": "解锁用户", "school_move": "调整学校所属区县", "audit_key": "启用审计密钥",
-	"unit_add": "添加单位", "framework_save": "保存评价体系", "framework_period": "选定评价体系适用版本", "restore": "恢复数据库",
-}
-
-func actionName(a string) string {
-	if n, ok := actionNames[a]; ok {
-		return n
-	}
-	return a
+	Object, Old, New           string       // the raw record, behind a toggle
+	ObjectName                 string       // what was acted on, in words
+	OldFields, NewFields       []auditField // the details, in Chinese
+	RawAction                  string
 }
 
 // canAudit: admins see the whole trail, reviewers the part of their subtree.
@@ -67,6 +53,7 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
 		From: strings.TrimSpace(q.Get("from")), To: strings.TrimSpace(q.Get("to")), FirstURL: "/audit"}
 	p.Title, p.Nav = "审计日志", "audit"
 	p.Crumbs = []crumb{{Name: "审计日志"}}
+	p.ZoneLabel = zoneLabel(s.zone())
 	if a.IsAdmin() {
 		p.VerifyURL = "/audit/verify"
 	}
@@ -126,10 +113,12 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		units := map[int64]string{}
+		units, objects := map[int64]string{}, map[string]string{}
 		for _, e := range es {
-			p.Entries = append(p.Entries, auditRow{Seq: e.Seq, At: e.At.In(shanghai).Format("2006-01-02 15:04:05"), User: e.Username,
-				IP: e.IP, Action: actionName(e.Action), Unit: s.unitName(r, units, e.UnitID), Object: e.Object, Old: prettyJSON(e.Old), New: prettyJSON(e.New)})
+			p.Entries = append(p.Entries, auditRow{Seq: e.Seq, At: e.At.In(s.zone()).Format("2006-01-02 15:04:05"), User: auditUser(e),
+				IP: e.IP, Action: actionName(e.Action), RawAction: e.Action, Unit: s.unitName(r, units, e.UnitID), Object: e.Object,
+				ObjectName: s.auditObject(ctx, objects, e.Object), Old: prettyJSON(e.Old), New: prettyJSON(e.New),
+				OldFields: s.auditFields(e.Old), NewFields: s.auditFields(e.New)})
 		}
 		if len(es) == auditPageSize {
 			v := url.Values{}
@@ -160,12 +149,12 @@ func (s *Server) unitName(r *http.Request, cache map[int64]string, id int64) str
 	return n
 }
 
-// parseDay reads a date of the filter form (YYYY-MM-DD, Beijing time).
+// parseDay reads a date of the filter form (YYYY-MM-DD, in the configured zone).
 func parseDay(s, label string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	t, err := time.ParseInLocation("2006-01-02", s, shanghai)
+	t, err := time.ParseInLocation("2006-01-02", s, ziping.Zone())
 	if err != nil {
 		return time.Time{}, ziping.Errorf(ziping.Invalid, "%s应为“年-月-日”格式，如 2024-05-01", label)
 	}

@@ -200,6 +200,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 		"POST /admin/users/{name}/unlock":          adminPost("/admin/users/spare1/unlock", nil, http.StatusSeeOther),
 		"POST /admin/users/{name}/disable":         adminPost("/admin/users/spare1/disable", nil, http.StatusSeeOther),
 		"POST /admin/users/{name}/enable":          adminPost("/admin/users/spare1/enable", nil, http.StatusSeeOther),
+		"POST /admin/users": adminPost("/admin/users", url.Values{"username": {"matrix1"}, "name": {"矩阵"}, "role": {ziping.RoleViewer},
+			"scope": {"990121"}, "password": {"Matrix-Test-2026"}, "again": {"Matrix-Test-2026"}}, http.StatusSeeOther),
+		"POST /admin/users/{name}/password": adminPost("/admin/users/spare1/password", url.Values{"password": {"Spare-Reset-2026"}, "again": {"Spare-Reset-2026"}}, http.StatusSeeOther),
+		"POST /admin/users/{name}/scope":    adminPost("/admin/users/spare1/scope", url.Values{"scope": {"990102"}}, http.StatusSeeOther),
 		// No school named: the admin is asked for one; everyone else is refused.
 		"POST /admin/schools/move": adminPost("/admin/schools/move", nil, http.StatusBadRequest),
 		"GET /account/password":    signedInPage("/account/password"),
@@ -223,6 +227,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 		matrix[pattern] = rows
 	}
 	for pattern, rows := range adminFrameworkMatrix() {
+		matrix[pattern] = rows
+	}
+	for pattern, rows := range noticeMatrix(units) {
 		matrix[pattern] = rows
 	}
 	for pattern, rows := range schoolRankingMatrix(units) {

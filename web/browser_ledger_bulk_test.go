@@ -17,7 +17,7 @@ import (
 // then the reviewer verifies two done problems at once.
 func TestBrowserLedgerBulk(t *testing.T) {
 	t.Parallel()
-	for i, vw := range widths {
+	for i, vw := range workWidths {
 		t.Run(vw.name, func(t *testing.T) {
 			s := newSite(t)
 			id := s.publishedAssessment("990102", testFW, 2024)

@@ -14,8 +14,8 @@ import (
 	"ziping/browsertest"
 )
 
-// widths are the screens the work pages are tried on: a laptop and a phone.
-var widths = []struct {
+// workWidths are the screens the work pages are tried on: a laptop and a phone.
+var workWidths = []struct {
 	name          string
 	width, height int64
 	phone         bool
@@ -33,7 +33,7 @@ type workTab struct {
 func newWorkTab(t *testing.T, s *site, w int, role, page string) *workTab {
 	t.Helper()
 	ctx := browsertest.Chrome(t)
-	vw := widths[w]
+	vw := workWidths[w]
 	if vw.phone {
 		browsertest.Run(t, ctx, chromedp.EmulateViewport(vw.width, vw.height, chromedp.EmulateScale(3), chromedp.EmulateMobile))
 	} else {
@@ -93,7 +93,7 @@ func (w *workTab) status() string {
 // then the rest; the box it unticked stays waiting until the second round.
 func TestBrowserBulkConfirm(t *testing.T) {
 	t.Parallel()
-	for i, vw := range widths {
+	for i, vw := range workWidths {
 		t.Run(vw.name, func(t *testing.T) {
 			s := newSite(t)
 			id, items := s.carriedFixture("990102")
@@ -140,7 +140,7 @@ func TestBrowserBulkConfirm(t *testing.T) {
 // confirms, then withdraws the submission (again confirmed) and can edit again.
 func TestBrowserWithdraw(t *testing.T) {
 	t.Parallel()
-	for i, vw := range widths {
+	for i, vw := range workWidths {
 		t.Run(vw.name, func(t *testing.T) {
 			s := newSite(t)
 			id := s.startAssessment(ziping.System, "990102", testFW, 2024)
@@ -180,7 +180,7 @@ func TestBrowserWithdraw(t *testing.T) {
 // the public notice no longer lists the county.
 func TestBrowserUnpublish(t *testing.T) {
 	t.Parallel()
-	for i, vw := range widths {
+	for i, vw := range workWidths {
 		t.Run(vw.name, func(t *testing.T) {
 			s := newSite(t)
 			id := s.publishedAssessment("990121", testFW, 2024)
@@ -220,7 +220,7 @@ func TestBrowserUnpublish(t *testing.T) {
 // reason, it no longer blocks.
 func TestBrowserMissingData(t *testing.T) {
 	t.Parallel()
-	for i, vw := range widths {
+	for i, vw := range workWidths {
 		t.Run(vw.name, func(t *testing.T) {
 			s := newSite(t)
 			id := s.startAssessment(ziping.System, "990102", testFW, 2023)

@@ -127,7 +127,7 @@ func TestAuditPages(t *testing.T) {
 	if w := f.do(request{role: "filler", method: http.MethodPost, path: "/units/990102/facts/edit?period=2024", form: url.Values{"edu_budget": {"100"}}}); w.Code != http.StatusSeeOther {
 		t.Fatalf("facts entry: %d", w.Code)
 	}
-	today := f.clock.now().In(shanghai).Format("2006-01-02")
+	today := f.clock.now().In(ziping.Zone()).Format("2006-01-02")
 	f.run(t, []scenario{
 		{"admin", "admin", "", "/audit", nil, 200, []string{`id="audit-table"`, "导入数据", "登录", "添加用户", "手工录入", "county2"}},
 		{"by user", "admin", "", "/audit?user=county2", nil, 200, []string{"导入数据", "county2"}},
@@ -140,6 +140,6 @@ func TestAuditPages(t *testing.T) {
 		{"verify, reviewer", "reviewer", "", "/audit/verify", nil, 403, nil},
 	})
 	// A day before the entries: nothing.
-	yesterday := f.clock.now().Add(-48 * time.Hour).In(shanghai).Format("2006-01-02")
+	yesterday := f.clock.now().Add(-48 * time.Hour).In(ziping.Zone()).Format("2006-01-02")
 	f.run(t, []scenario{{"empty range", "admin", "", "/audit?to=" + yesterday, nil, 200, []string{"没有符合条件的记录"}}})
 }

@@ -26,6 +26,7 @@ type explainView struct {
 	ID, Name, Value       string
 	OK                    bool
 	Formula, Instantiated string
+	Reading               string // the formula in words
 	Facts                 []factValue
 	Calls                 []callView
 }
@@ -34,6 +35,7 @@ type factValue struct{ ID, Name, Value string }
 
 type callView struct {
 	Call, Result, Detail string
+	Name                 string // the call in words
 	Schools              int
 	Students, Mean, SD   string
 	HasWeight            bool
@@ -65,12 +67,12 @@ func (s *Server) explainPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func newExplainView(x engine.Explanation) explainView {
-	v := explainView{ID: x.Metric, Name: x.Name, Value: x.Value.Text(), OK: x.Value.OK, Formula: x.Formula, Instantiated: x.Instantiated}
+	v := explainView{ID: x.Metric, Name: x.Name, Value: x.Value.Text(), OK: x.Value.OK, Formula: x.Formula, Instantiated: x.Instantiated, Reading: x.Reading}
 	for _, f := range x.Facts {
 		v.Facts = append(v.Facts, factValue{ID: f.ID, Name: f.Name, Value: f.Value})
 	}
 	for _, c := range x.Calls {
-		cv := callView{Call: c.Call, Result: c.Result, Detail: c.Detail, Schools: c.Schools, Students: num(c.Students), Mean: c.Mean, SD: c.SD}
+		cv := callView{Call: c.Call, Name: c.Name, Result: c.Result, Detail: c.Detail, Schools: c.Schools, Students: num(c.Students), Mean: c.Mean, SD: c.SD}
 		for _, row := range c.Rows {
 			cv.Rows = append(cv.Rows, newRowView(row))
 			cv.HasWeight = cv.HasWeight || row.Weight > 0

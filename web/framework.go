@@ -85,7 +85,7 @@ type fwPoint struct {
 
 type fwVeto struct{ Code, Title, Effect, Trigger string }
 
-type fwMetric struct{ ID, Name, Unit, Expr, Note string }
+type fwMetric struct{ ID, Name, Unit, Expr, Reading, Note string }
 
 func (s *Server) frameworkPage(w http.ResponseWriter, r *http.Request) error {
 	prog := s.programs[r.PathValue("id")]
@@ -125,7 +125,7 @@ func newFrameworkPage(prog *engine.Program) *frameworkPage {
 	}
 	p.Vetoes = fwVetoes(prog)
 	for _, m := range fw.Metrics {
-		p.Metrics = append(p.Metrics, fwMetric{ID: m.ID, Name: m.Name, Unit: m.Unit, Expr: m.Expr, Note: m.Note})
+		p.Metrics = append(p.Metrics, fwMetric{ID: m.ID, Name: m.Name, Unit: m.Unit, Expr: m.Expr, Reading: prog.MetricReading(m.ID), Note: m.Note})
 	}
 	return p
 }

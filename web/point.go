@@ -62,7 +62,7 @@ func (s *Server) renderPoint(w http.ResponseWriter, r *http.Request, status int,
 	pp := &pointPage{Point: ap, Unit: p.Unit, Period: p.Period, FW: p.FW.Name, StatusName: p.StatusName, StatusClass: p.StatusClass,
 		AssessmentURL: p.URL, Back: p.URL + "#" + ap.Anchor}
 	pp.neighbours(p, ap)
-	if err := s.fillUnitPage(r, &pp.Page, v.Unit, "测评点"+ap.Code); err != nil {
+	if err := s.fillUnitPage(r, &pp.Page, v.Unit, pointLabel(ap.Code)); err != nil {
 		return err
 	}
 	last := pp.Crumbs[len(pp.Crumbs)-1]
@@ -101,10 +101,10 @@ func (pp *pointPage) neighbours(p *assessmentPage, ap *aPoint) {
 		case x == ap:
 			found = true
 			if prev != nil {
-				pp.PrevURL, pp.PrevCode = prev.URL, prev.Code
+				pp.PrevURL, pp.PrevCode = prev.URL, pointLabel(prev.Code)
 			}
 		case found && pp.NextURL == "":
-			pp.NextURL, pp.NextCode = x.URL, x.Code
+			pp.NextURL, pp.NextCode = x.URL, pointLabel(x.Code)
 		}
 		prev = x
 	})

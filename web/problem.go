@@ -6,9 +6,11 @@ import (
 	"io"
 	"net/http"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"ziping"
 	"ziping/assess"
@@ -17,10 +19,13 @@ import (
 )
 
 // statusOverdue filters the ledger to the problems past their deadline.
-const statusOverdue = "overdue"
+const statusOverdue = rectify.StatusOverdue
 
 // problemStatuses are the problem statuses in workflow order.
 var problemStatuses = []string{ziping.ProblemOpen, ziping.ProblemInProgress, ziping.ProblemDone, ziping.ProblemVerified}
+
+// ledgerPageSize is how many problems a page of the ledger lists.
+const ledgerPageSize = 50
 
 // ledgerPage is the rectification ledger (整改台账) of a subtree.
 type ledgerPage struct {
@@ -37,6 +42,16 @@ type ledgerPage struct {
 	XLSXURL  string
 	RankURL  string // the ranking, for provinces and cities
 	Filtered string // the filter's name, "" for all
+	// The filter form: its action, the selection it keeps, the choices and what is
+	// chosen; Matched is how many problems pass the filter (all pages).
+	Action, FW                     string
+	Counties, Points, Owners, Stat []option
+	Q                              string
+	Matched                        int
+	ClearURL                       string
+	// Paging.
+	PageNo, Pages, From, To int
+	PrevURL, NextURL        string
 }
 
 type ledgerRowView struct {
@@ -47,69 +62,125 @@ type ledgerRowView struct {
 	Pick, Picked                                                                          bool // may be ticked for a bulk action; ticked
 }
 
-// ledgerOf reads the unit, the selection, the status filter and the rows of a
-// ledger request, filtered.
-func (s *Server) ledgerOf(r *http.Request) (*ziping.OrgUnit, *selection, string, []rectify.LedgerRow, []rectify.LedgerRow, error) {
+// ledgerQuery is a ledger request: the unit, the selection, the filter and the page.
+type ledgerQuery struct {
+	unit   *ziping.OrgUnit
+	sel    *selection
+	filter rectify.LedgerFilter
+	page   int
+	all    []rectify.LedgerRow // the whole ledger of the selection
+	rows   []rectify.LedgerRow // what passes the filter, every page
+}
+
+// link is the ledger (or its workbook, path) with the filter and extra parameters.
+func (q *ledgerQuery) link(path string, extra ...string) string {
+	f := q.filter
+	kv := []string{"county", f.County, "point", f.Point, "owner", f.Owner, "status", f.Status, "q", f.Query}
+	return q.sel.link(path, append(kv, extra...)...)
+}
+
+// ledgerOf reads the unit, the selection, the filter and the page of a ledger
+// request, and the rows that pass the filter.
+func (s *Server) ledgerOf(r *http.Request) (*ledgerQuery, error) {
 	u, err := s.visibleUnit(r)
 	if err != nil {
-		return nil, nil, "", nil, nil, err
+		return nil, err
 	}
 	if u.Level == ziping.LevelSchool {
-		return nil, nil, "", nil, nil, ziping.Errorf(ziping.NotFound, "整改台账以区县为单位，「%s」是学校", u.Name)
+		return nil, ziping.Errorf(ziping.NotFound, "整改台账以区县为单位，「%s」是学校", u.Name)
 	}
 	sel, err := s.selectionOf(r)
 	if err != nil {
-		return nil, nil, "", nil, nil, err
+		return nil, err
 	}
-	status := r.URL.Query().Get("status")
-	if _, ok := ziping.ProblemStatusNames[status]; !ok && status != "" && status != statusOverdue {
-		return nil, nil, "", nil, nil, ziping.Errorf(ziping.Invalid, "整改状态「%s」无效", status)
+	v := r.URL.Query()
+	f := rectify.LedgerFilter{County: strings.TrimSpace(v.Get("county")), Point: strings.TrimSpace(v.Get("point")),
+		Owner: strings.TrimSpace(v.Get("owner")), Status: v.Get("status"), Query: strings.TrimSpace(v.Get("q"))}
+	if _, ok := ziping.ProblemStatusNames[f.Status]; !ok && f.Status != "" && f.Status != statusOverdue {
+		return nil, ziping.Errorf(ziping.Invalid, "整改状态「%s」无效", f.Status)
 	}
-	all, err := s.svc.Rectify.Ledger(r.Context(), info(r).actor, u, sel.FW, sel.Period)
-	if err != nil {
-		return nil, nil, "", nil, nil, err
-	}
-	var rows []rectify.LedgerRow
-	for _, row := range all {
-		if status == "" || row.Status == status || status == statusOverdue && row.Overdue {
-			rows = append(rows, row)
+	for _, x := range []string{f.County, f.Point, f.Owner, f.Query} {
+		if utf8.RuneCountInString(x) > 50 {
+			return nil, ziping.Errorf(ziping.Invalid, "筛选条件不能超过50个字")
 		}
 	}
-	return u, sel, status, all, rows, nil
+	q := &ledgerQuery{unit: u, sel: sel, filter: f, page: 1}
+	if p := v.Get("page"); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 || n > 1_000_000 {
+			return nil, ziping.Errorf(ziping.Invalid, "页码无效")
+		}
+		q.page = n
+	}
+	if q.all, err = s.svc.Rectify.Ledger(r.Context(), info(r).actor, u, sel.FW, sel.Period); err != nil {
+		return nil, err
+	}
+	fw := sel.prog.FW
+	q.rows = f.Filter(q.all, func(code string) string { return problemPointTitle(fw, code) })
+	return q, nil
 }
 
 func (s *Server) ledgerPage(w http.ResponseWriter, r *http.Request) error {
-	u, sel, status, all, rows, err := s.ledgerOf(r)
+	q, err := s.ledgerOf(r)
 	if err != nil {
 		return err
 	}
+	u, sel, f, all := q.unit, q.sel, q.filter, q.all
 	base := unitURL(u.Code) + "/problems"
 	p := &ledgerPage{Unit: newUnitView(u), Picker: s.picker(base, sel, true), Period: sel.Period, FWName: sel.prog.FW.Name,
-		All: len(all), XLSXURL: sel.link(unitURL(u.Code)+"/problems.xlsx", "status", status)}
+		All: len(all), XLSXURL: q.link(unitURL(u.Code) + "/problems.xlsx"), Action: base, FW: sel.FW, Q: f.Query, Matched: len(q.rows)}
 	if u.Level != ziping.LevelCounty {
 		p.RankURL = sel.link(unitURL(u.Code) + "/ranking")
 	}
+	if f != (rectify.LedgerFilter{}) {
+		p.ClearURL = sel.link(base)
+	}
+	// The status links keep the other filters, and count what they would show.
+	byStatus := *q
+	byStatus.filter.Status = ""
+	fw := sel.prog.FW
+	unfiltered := byStatus.filter.Filter(all, func(code string) string { return problemPointTitle(fw, code) })
 	counts := map[string]int{}
-	for _, row := range all {
+	for _, row := range unfiltered {
 		counts[row.Status]++
 		if row.Overdue {
 			counts[statusOverdue]++
 		}
 	}
-	p.Overdue = counts[statusOverdue]
-	p.Filters = append(p.Filters, option{Value: sel.link(base), Label: fmt.Sprintf("全部（%d）", len(all)), Selected: status == ""})
+	for _, row := range all {
+		if row.Overdue {
+			p.Overdue++
+		}
+	}
+	p.Filters = append(p.Filters, option{Value: byStatus.link(base), Label: fmt.Sprintf("全部（%d）", len(unfiltered)), Selected: f.Status == ""})
+	p.Stat = append(p.Stat, option{Value: "", Label: "全部状态", Selected: f.Status == ""})
 	for _, st := range append(slices.Clone(problemStatuses), statusOverdue) {
 		name := ziping.ProblemStatusNames[st]
 		if st == statusOverdue {
 			name = "逾期"
 		}
-		if st == status {
+		if st == f.Status {
 			p.Filtered = name
 		}
-		p.Filters = append(p.Filters, option{Value: sel.link(base, "status", st), Label: fmt.Sprintf("%s（%d）", name, counts[st]), Selected: st == status})
+		p.Filters = append(p.Filters, option{Value: byStatus.link(base, "status", st), Label: fmt.Sprintf("%s（%d）", name, counts[st]), Selected: st == f.Status})
+		p.Stat = append(p.Stat, option{Value: st, Label: name, Selected: st == f.Status})
 	}
-	fw := sel.prog.FW
-	for _, row := range rows {
+	p.Counties, p.Points, p.Owners = ledgerChoices(fw, u.Level != ziping.LevelCounty, all, f)
+	// The page asked for, kept within the pages there are.
+	p.Pages = max(1, (len(q.rows)+ledgerPageSize-1)/ledgerPageSize)
+	p.PageNo = min(q.page, p.Pages)
+	from := (p.PageNo - 1) * ledgerPageSize
+	to := min(len(q.rows), from+ledgerPageSize)
+	if to > from {
+		p.From, p.To = from+1, to
+	}
+	if p.PageNo > 1 {
+		p.PrevURL = q.link(base, "page", strconv.Itoa(p.PageNo-1))
+	}
+	if p.PageNo < p.Pages {
+		p.NextURL = q.link(base, "page", strconv.Itoa(p.PageNo+1))
+	}
+	for _, row := range q.rows[from:to] {
 		p.Rows = append(p.Rows, ledgerRowView{URL: problemURL(row.ID), Unit: row.Unit.Name, Period: row.Period,
 			Point: strings.TrimSpace(row.Point + " " + problemPointTitle(fw, row.Point)), Source: problemSourceName(row.Source),
 			Description: row.Description, Measures: row.Measures, Owner: row.Owner, Deadline: problemDate(row.Deadline),
@@ -122,14 +193,65 @@ func (s *Server) ledgerPage(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, code, "ledger", p)
 }
 
+// ledgerChoices are the filter's choices: the counties, points and owners the
+// ledger's problems have (a county ledger has no county choice), each marked when
+// chosen; a choice no row has any more is kept so the form shows what is filtered.
+func ledgerChoices(fw *engine.Framework, withCounty bool, all []rectify.LedgerRow, f rectify.LedgerFilter) (counties, points, owners []option) {
+	seenCounty, seenPoint, seenOwner := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	for _, row := range all {
+		if c := row.County; withCounty && c.Code != "" && !seenCounty[c.Code] {
+			seenCounty[c.Code] = true
+			counties = append(counties, option{Value: c.Code, Label: c.Name, Selected: c.Code == f.County})
+		}
+		if pt := row.Point; pt != "" && !seenPoint[pt] {
+			seenPoint[pt] = true
+			points = append(points, option{Value: pt, Label: strings.TrimSpace(pt + " " + problemPointTitle(fw, pt)), Selected: pt == f.Point})
+		}
+		if o := strings.TrimSpace(row.Owner); o != "" && !seenOwner[o] {
+			seenOwner[o] = true
+			owners = append(owners, option{Value: o, Label: o, Selected: o == f.Owner})
+		}
+	}
+	sort.Slice(counties, func(i, j int) bool { return counties[i].Value < counties[j].Value })
+	sort.Slice(points, func(i, j int) bool { return pointLess(points[i].Value, points[j].Value) })
+	sort.Slice(owners, func(i, j int) bool { return owners[i].Value < owners[j].Value })
+	if withCounty && f.County != "" && !seenCounty[f.County] {
+		counties = append(counties, option{Value: f.County, Label: f.County, Selected: true})
+	}
+	if f.Point != "" && !seenPoint[f.Point] {
+		points = append(points, option{Value: f.Point, Label: f.Point, Selected: true})
+	}
+	if f.Owner != "" && !seenOwner[f.Owner] {
+		owners = append(owners, option{Value: f.Owner, Label: f.Owner, Selected: true})
+	}
+	return counties, points, owners
+}
+
+// pointLess orders point numbers as people count them: 2 before 10, 1.2 before 1.10.
+func pointLess(a, b string) bool {
+	as, bs := strings.Split(a, "."), strings.Split(b, ".")
+	for i := 0; i < len(as) && i < len(bs); i++ {
+		x, errx := strconv.Atoi(as[i])
+		y, erry := strconv.Atoi(bs[i])
+		switch {
+		case errx == nil && erry == nil && x != y:
+			return x < y
+		case (errx != nil || erry != nil) && as[i] != bs[i]:
+			return as[i] < bs[i]
+		}
+	}
+	return len(as) < len(bs)
+}
+
 func (s *Server) ledgerXLSX(w http.ResponseWriter, r *http.Request) error {
-	u, sel, _, _, rows, err := s.ledgerOf(r)
+	q, err := s.ledgerOf(r)
 	if err != nil {
 		return err
 	}
+	u, sel := q.unit, q.sel
 	title := u.Name + strconv.Itoa(sel.Period) + "年度" + sel.prog.FW.Name + "整改台账"
 	var buf bytes.Buffer
-	if err := s.opts.Sheets(&buf, rectify.LedgerSheet(title, rows)); err != nil {
+	if err := s.opts.Sheets(&buf, rectify.LedgerSheet(title, q.rows)); err != nil {
 		return err
 	}
 	return sendDownload(w, &buf, ctypeXLSX, contentDisposition(title+".xlsx", u.Code+"-"+strconv.Itoa(sel.Period)+"-problems.xlsx"))
@@ -275,7 +397,7 @@ func (s *Server) newProblemPage(r *http.Request, p *ziping.Problem, u *ziping.Or
 	}
 	for _, e := range evs {
 		pg.Evidence = append(pg.Evidence, problemEvidenceRow{Title: e.Title, DocNumber: e.DocNumber, File: e.FileName, Size: sizeText(e.Size),
-			URL: "/evidence/" + strconv.FormatInt(e.ID, 10), Created: e.CreatedAt.Format("2006-01-02 15:04")})
+			URL: "/evidence/" + strconv.FormatInt(e.ID, 10), Created: e.CreatedAt.In(ziping.Zone()).Format("2006-01-02 15:04")})
 	}
 	crumbs, err := s.crumbs(r.Context(), a, u)
 	if err != nil {

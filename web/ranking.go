@@ -35,6 +35,9 @@ type rankingPage struct {
 	LedgerURL  string
 	OverdueURL string
 	PublishURL string
+
+	// NoticeEditURL sets the notice's 文号 and date, for whoever may publish.
+	NoticeEditURL string
 }
 
 // rankingTable is the table of a ranking, for the rankingtable template: ID is the
@@ -161,6 +164,9 @@ func (s *Server) rankingPage(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	p.Counties = len(rk.Rows)
+	if assess.MayIssueNotice(a, u) {
+		p.NoticeEditURL = sel.link(base + "/notice")
+	}
 	if p.ToPublish > 0 && mayPublishResults(a) {
 		p.PublishURL = sel.link(base + "/ranking/publish")
 	}
@@ -445,31 +451,46 @@ type noticePage struct {
 	FW      fwHead
 	Rows    []rankingRowView
 	Picker  picker
+	// The particulars whoever publishes sets (notice.go): 发文机关, 主送机关, 文号,
+	// 成文日期 as written; the Word download.
+	Issuer, Recipient, Number, Date string
+	DocxURL                         string
+	notice                          *ziping.ResultNotice
 }
 
 func (s *Server) noticePage(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.noticeModel(r)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "notice", p)
+}
+
+// noticeModel is the notice of a request: the area, the published results it
+// ranks, the particulars.
+func (s *Server) noticeModel(r *http.Request) (*noticePage, error) {
 	code := r.PathValue("code")
 	if code == "" || len(code) > 32 {
-		return ziping.Errorf(ziping.NotFound, "单位不存在")
+		return nil, ziping.Errorf(ziping.NotFound, "单位不存在")
 	}
 	u, err := s.svc.Store.UnitByCode(r.Context(), code)
 	if ziping.ErrorKind(err) == ziping.NotFound {
-		return ziping.Errorf(ziping.NotFound, "没有代码为 %s 的单位", code)
+		return nil, ziping.Errorf(ziping.NotFound, "没有代码为 %s 的单位", code)
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := rankedArea(u); err != nil {
-		return err
+		return nil, err
 	}
 	sel, err := s.selectionOf(r)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	// The public's view whoever asks: published results only, no rectification.
 	rk, err := s.svc.Assess.Ranking(r.Context(), nil, u, sel.FW, sel.Period, true)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	fw := rk.Program.FW
 	p := &noticePage{Heading: noticeHeading(u, sel.Period, fw), Unit: newUnitView(u),
@@ -484,7 +505,10 @@ func (s *Server) noticePage(w http.ResponseWriter, r *http.Request) error {
 		p.Rows = append(p.Rows, v)
 	}
 	p.Title = p.Heading
-	return s.render(w, r, http.StatusOK, "notice", p)
+	if err := s.fillNotice(r.Context(), p, u, sel); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 // noticeHeading titles the results notice: "示范市2024年度县域义务教育优质均衡发展督导评估

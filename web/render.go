@@ -30,7 +30,7 @@ var embedded embed.FS
 // and with the files pageParts names for it.
 var pageNames = []string{"login", "error", "empty", "area", "county", "school", "score", "explain", "frameworks", "framework",
 	"import", "entry", "audit", "auditverify", "assessments", "assessment", "point",
-	"ranking", "ranking_schools", "notice", "ledger", "problem", "report", "users", "password",
+	"ranking", "ranking_schools", "notice", "noticeedit", "ledger", "problem", "report", "users", "password",
 	"adminframeworks", "adminframework", "adminfwversion", "adminfwdiff",
 	"surveys", "survey", "surveyresult", "questionnaires"}
 

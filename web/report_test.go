@@ -4,6 +4,9 @@ import (
 	"net/http"
 	"net/url"
 	"os/exec"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -66,7 +69,8 @@ func TestReportEditor(t *testing.T) {
 	w := f.do(request{role: "filler", path: assessmentURL(id)})
 	want(t, "assessment page", w, 200, `href="`+page+`"`)
 	w = f.do(request{role: "filler", path: page})
-	want(t, "editor", w, 200, `id="report-text"`, "继续加大投入", `{{metric &#34;`, "插入", `src="`+page+`.html"`, "下载Word", "没有占位符")
+	want(t, "editor", w, 200, `id="report-text"`, "继续加大投入", `<code>{{`, `id="report-value-names"`, "插入", `src="`+page+`.html"`, "下载Word", "没有占位符",
+		`id="report-read"`, `<p class="rb-h rb-h2">基本情况</p>`)
 	v0 := reportVersion(t, w.Body.String())
 
 	text := strings.Replace(cleanReport, "继续加大投入", "生均经费增长x%，继续加大投入", 1)
@@ -112,10 +116,13 @@ func TestReportEditor(t *testing.T) {
 	}
 
 	// The reviewer sees the report but cannot edit it.
+	// The formatted document only: no text, no check, no Markdown or tokens.
 	w = f.do(request{role: "reviewer", path: page})
-	want(t, "reviewer", w, 200, `id="report-source"`, "生均经费增长x%")
-	if strings.Contains(w.Body.String(), `id="report-text"`) {
-		t.Errorf("the reviewer got the textarea")
+	want(t, "reviewer", w, 200, `id="report-document"`, `src="`+page+`.html"`)
+	for _, not := range []string{`id="report-text"`, `id="report-lint"`, "## ", "{{", `id="report-values"`, "生均经费增长x%"} {
+		if strings.Contains(w.Body.String(), not) {
+			t.Errorf("the reviewer's read-only report shows %q", not)
+		}
 	}
 	want(t, "reviewer save", f.do(request{role: "reviewer", method: http.MethodPost, path: page,
 		form: url.Values{"text": {"x"}, "version": {"0"}}}), http.StatusForbidden)
@@ -188,6 +195,10 @@ func reportMatrix(f *fixture, units map[string]string) map[string]func(role stri
 			by(http.MethodPost, p, stale, map[string]int{"admin": 409, "reviewer": 403, "filler": 404, "school": 404, "viewer": 403})),
 		"POST /assessments/{id}/report/preview": both(
 			by(http.MethodPost, d+"/preview", bad, see), by(http.MethodPost, p+"/preview", bad, seePub)),
+		// The text as it reads, while typed: for those who may edit only.
+		"POST /assessments/{id}/report/read": both(
+			by(http.MethodPost, d+"/read", bad, map[string]int{"admin": 200, "filler": 200, "reviewer": 403, "school": 404, "viewer": 404}),
+			by(http.MethodPost, p+"/read", bad, map[string]int{"admin": 403, "reviewer": 403, "filler": 404, "school": 404, "viewer": 403})),
 		"GET /assessments/{id}/report.html": file(".html"),
 		"GET /assessments/{id}/report.docx": file(".docx"),
 		// Without LibreOffice a PDF is a 404 naming the package, whoever asks.
@@ -237,8 +248,10 @@ func TestBrowserReport(t *testing.T) {
 	browsertest.Eval[bool](t, ctx, `(() => { const e = document.getElementById('report-text'); e.focus(); e.selectionStart = e.selectionEnd = e.value.length; return true })()`)
 	browsertest.Run(t, ctx, chromedp.SendKeys(chromedp.ID("report-text"), "生均经费增长x%。\n"))
 	// The value picker inserts a token at the cursor.
-	browsertest.Run(t, ctx, chromedp.Click(chromedp.CSS(`button.insert-token`)))
-	if v := browsertest.Eval[string](t, ctx, `document.getElementById('report-text').value`); !strings.Contains(v, "增长x%。\n{{metric \"") {
+	browsertest.Eval[bool](t, ctx, `(() => { document.getElementById('report-values').open = true; return true })()`)
+	browsertest.Run(t, ctx, chromedp.WaitVisible(chromedp.CSS(`button.insert-token`)), chromedp.ScrollIntoView(chromedp.CSS(`button.insert-token`)),
+		chromedp.Click(chromedp.CSS(`button.insert-token`)))
+	if v := browsertest.Eval[string](t, ctx, `document.getElementById('report-text').value`); !strings.Contains(v, "增长x%。\n{{") {
 		t.Fatalf("the token was not inserted at the cursor: %q", v)
 	}
 	if st := browsertest.Response(t, ctx, chromedp.Click(chromedp.ID("report-save"))); st != 200 || pagePath(t, ctx) != editor {
@@ -300,5 +313,77 @@ func TestReportChanges(t *testing.T) {
 	}
 	if body := f.do(request{role: "filler", method: "GET", path: page}).Body.String(); strings.Contains(body, `id="report-changes"`) {
 		t.Fatal("changes still shown after saving again")
+	}
+}
+
+// TestReportCheckOnLoadIsCheckOnSave: a report nobody has saved opens on the starter
+// text, and the check it shows is of that text: the finding the save of the
+// unchanged text gives, at the same line of the text (the issue: clean on load, then
+// 「第134行」 of a 12-line text after saving). A refused save is checked as typed. A
+// published report is the formatted document only.
+func TestReportCheckOnLoadIsCheckOnSave(t *testing.T) {
+	f := newFixture(t, 60)
+	a := f.actor("filler")
+	id := f.startAssessment(a, "990102", testFW, 2024)
+	page := reportURL(id)
+	where := regexp.MustCompile(`data-line="(\d+)"[^>]*>第(\d+)行第\d+字`)
+	lines := func(body string) []string {
+		var out []string
+		for _, m := range where.FindAllStringSubmatch(body, -1) {
+			if m[1] != m[2] {
+				t.Errorf("a finding links line %s but names line %s", m[1], m[2])
+			}
+			out = append(out, m[2])
+		}
+		return out
+	}
+	load := f.do(request{role: "filler", path: page}).Body.String()
+	if !strings.Contains(load, `id="report-unsaved"`) || strings.Contains(load, `id="report-clean"`) {
+		t.Fatalf("the starter is not checked as shown")
+	}
+	before := lines(load)
+	starter := strings.Count(reportStarter, "\n")
+	if len(before) == 0 {
+		t.Fatal("the starter's 「（请填写改进措施）」 is not a finding on load")
+	}
+	for _, l := range before {
+		if n, _ := strconv.Atoi(l); n < 1 || n > starter {
+			t.Errorf("a finding at line %s of the %d-line starter", l, starter)
+		}
+	}
+	w := f.do(request{role: "filler", method: http.MethodPost, path: page, form: url.Values{"text": {reportStarter}, "version": {reportVersion(t, load)}}})
+	want(t, "save the starter", w, http.StatusSeeOther)
+	saved := f.do(request{role: "filler", path: page}).Body.String()
+	if after := lines(saved); !slices.Equal(after, before) || strings.Contains(saved, `id="report-unsaved"`) {
+		t.Errorf("on load the findings were at lines %v, after saving the same text at %v", before, after)
+	}
+	// A refused save (a stale version) is checked as typed: its blank at its line.
+	typed := "## 基本情况\n\n全县共有学校x所。\n"
+	w = f.do(request{role: "filler", method: http.MethodPost, path: page, form: url.Values{"text": {typed}, "version": {"0"}}})
+	if body := w.Body.String(); w.Code != http.StatusConflict || !slices.Contains(lines(body), "3") || !strings.Contains(body, `id="report-unsaved"`) {
+		t.Errorf("a refused save: %d, findings at %v", w.Code, lines(body))
+	}
+	// Published: the document only.
+	pub := f.publishedAssessment("990121", testFW, 2024)
+	for _, role := range []string{"admin", "reviewer", "viewer"} {
+		body := f.do(request{role: role, path: reportURL(pub)}).Body.String()
+		if !strings.Contains(body, `id="report-document"`) {
+			t.Errorf("%s: the published report is not the formatted document", role)
+		}
+		for _, not := range []string{`id="report-text"`, `id="report-lint"`, `id="report-read"`, "{{", "## "} {
+			if strings.Contains(body, not) {
+				t.Errorf("%s: the published report shows %q", role, not)
+			}
+		}
+	}
+}
+
+func TestReportKindName(t *testing.T) {
+	t.Parallel()
+	for kind, want := range map[string]string{"x%": "未填写的数字（x%）", "x.x万元": "未填写的数字（x.x万元）", "20xx年": "未填写的年份（20xx年）",
+		"XX": "未填写的内容（XX）", "请填写": "待填写的提示", "未填写章节": "未填写章节", "缺少成文日期": "缺少成文日期"} {
+		if got := reportKindName(kind); got != want {
+			t.Errorf("%q: %q, want %q", kind, got, want)
+		}
 	}
 }

@@ -70,6 +70,7 @@ func (s *Server) routeTable() []route {
 		{"GET /assessments/{id}/report", signedIn, s.reportShow},
 		{reportSaveRoute, signedIn, s.reportSave},
 		{reportPreviewRoute, signedIn, s.reportPreview},
+		{reportReadRoute, signedIn, s.reportReadNow},
 		{"GET /assessments/{id}/report.html", download, s.reportDownload("html")},
 		{"GET /assessments/{id}/report.docx", download, s.reportDownload("docx")},
 		{"GET /assessments/{id}/report.pdf", download, s.reportDownload("pdf")},
@@ -79,6 +80,9 @@ func (s *Server) routeTable() []route {
 		{"GET /units/{code}/ranking.xlsx", download, s.rankingXLSX},
 		{"POST /units/{code}/ranking/publish", signedIn, s.rankingPublish},
 		{"GET /notice/{code}", public, s.noticePage},
+		{"GET /notice/{code}/notice.docx", public, s.resultNoticeDocx},
+		{"GET /units/{code}/notice", signedIn, s.noticeEdit},
+		{"POST /units/{code}/notice", signedIn, s.noticeSave},
 		{"GET /units/{code}/problems", signedIn, s.ledgerPage},
 		{"GET /units/{code}/problems.xlsx", download, s.ledgerXLSX},
 		{ledgerBulkRoute, signedIn, s.ledgerBulkAction},
@@ -94,6 +98,9 @@ func (s *Server) routeTable() []route {
 		{"POST /admin/users/{name}/unlock", signedIn, s.userAction("unlock")},
 		{"POST /admin/users/{name}/disable", signedIn, s.userAction("disable")},
 		{"POST /admin/users/{name}/enable", signedIn, s.userAction("enable")},
+		{"POST /admin/users", signedIn, s.userAdd},
+		{"POST /admin/users/{name}/password", signedIn, s.userPassword},
+		{"POST /admin/users/{name}/scope", signedIn, s.userScope},
 		{"POST /admin/schools/move", signedIn, s.schoolMove},
 		// frameworks: upload, check, preview, compare, choose the version of a period
 		{"GET /admin/frameworks", signedIn, s.adminFrameworks},
@@ -127,6 +134,7 @@ const (
 const (
 	reportSaveRoute    = "POST /assessments/{id}/report"
 	reportPreviewRoute = "POST /assessments/{id}/report/preview"
+	reportReadRoute    = "POST /assessments/{id}/report/read"
 )
 
 // fileLimit is how large the file of an upload route may be; 0 for other routes.
@@ -148,7 +156,7 @@ func (s *Server) bodyLimit(pattern string) int64 {
 	if n := s.fileLimit(pattern); n > 0 {
 		return n + maxBody
 	}
-	if pattern == reportSaveRoute || pattern == reportPreviewRoute {
+	if pattern == reportSaveRoute || pattern == reportPreviewRoute || pattern == reportReadRoute {
 		return 3*reporting.MaxNarrative + maxBody
 	}
 	return maxBody

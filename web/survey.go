@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -115,6 +116,14 @@ func (s *Server) renderSurveys(w http.ResponseWriter, r *http.Request, status in
 		return err
 	}
 	p.Crumbs = append(p.Crumbs, crumb{Name: "社会认可度调查"})
+	files, _, err := sv.Files(r.Context())
+	if err != nil {
+		return err
+	}
+	fileNames := map[string]string{}
+	for _, f := range files {
+		fileNames[f.ID] = f.Name
+	}
 	for _, rd := range rounds {
 		ru, err := s.svc.Store.Unit(r.Context(), rd.UnitID)
 		if err != nil {
@@ -122,14 +131,10 @@ func (s *Server) renderSurveys(w http.ResponseWriter, r *http.Request, status in
 		}
 		st, _ := survey.SetupOf(&rd)
 		p.Rounds = append(p.Rounds, roundRow{URL: "/surveys/" + strconv.FormatInt(rd.ID, 10), Title: st.Title, Unit: ru.Name,
-			Status: roundStatus(rd.Status), Questionnaire: rd.Questionnaire, Period: rd.Period})
-	}
-	files, _, err := sv.Files(r.Context())
-	if err != nil {
-		return err
+			Status: roundStatus(rd.Status), Questionnaire: cmp.Or(fileNames[rd.Questionnaire], "调查问卷"), Period: rd.Period})
 	}
 	for _, f := range files {
-		p.Files = append(p.Files, option{Value: f.ID, Label: f.Name + "（" + f.ID + "）", Selected: f.ID == form.Questionnaire})
+		p.Files = append(p.Files, option{Value: f.ID, Label: f.Name, Selected: f.ID == form.Questionnaire})
 	}
 	if p.Form.Period == "" {
 		p.Form.Period = strconv.Itoa(time.Now().Year())
@@ -360,12 +365,7 @@ func (s *Server) fillFlagged(p *surveyPage, cl *survey.Calc) {
 	sort.SliceStable(p.Flagged, func(i, j int) bool { return len(p.Flagged[i].Flags) > len(p.Flagged[j].Flags) })
 }
 
-func shanghaiZone() *time.Location {
-	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
-		return loc
-	}
-	return time.FixedZone("CST", 8*3600)
-}
+func shanghaiZone() *time.Location { return ziping.Zone() }
 
 // surveyProgressJSON is the live progress the round page polls.
 func (s *Server) surveyProgressJSON(w http.ResponseWriter, r *http.Request) error {

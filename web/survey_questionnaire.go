@@ -102,7 +102,7 @@ func (s *Server) renderQuestionnaires(w http.ResponseWriter, r *http.Request, st
 	p.Page = Page{Title: "满意度调查问卷", Nav: "frameworks", Crumbs: []crumb{{Name: "评价体系", URL: "/frameworks"}, {Name: "满意度调查问卷"}}}
 	p.Admin, p.Action = info(r).actor.IsAdmin(), "/questionnaires"
 	for i, f := range files {
-		p.Files = append(p.Files, fileRow{ID: f.ID, Name: f.Name, Version: f.Version, Framework: f.Framework,
+		p.Files = append(p.Files, fileRow{ID: f.ID, Name: f.Name, Version: f.Version, Framework: s.fwName(f.Framework),
 			URL: "/questionnaires/" + f.ID, Builtin: stored[i].Builtin, Papers: len(f.Questionnaires)})
 	}
 	return s.render(w, r, status, "questionnaires", p)
@@ -125,6 +125,7 @@ func (s *Server) questionnairePage(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	p := &questionnairesPage{Preview: previewOf(f)}
+	p.Preview.Framework = s.fwName(p.Preview.Framework)
 	if info(r).actor.IsAdmin() {
 		p.Source = string(q.Source)
 	}
@@ -162,6 +163,7 @@ func (s *Server) questionnaireUpload(w http.ResponseWriter, r *http.Request) err
 	}
 	if r.FormValue("do") != "save" {
 		p.Preview = previewOf(f)
+		p.Preview.Framework = s.fwName(p.Preview.Framework)
 		return s.renderQuestionnaires(w, r, http.StatusOK, p)
 	}
 	if _, err := sv.SaveFile(r.Context(), a, name, []byte(src)); err != nil {
@@ -174,4 +176,12 @@ func (s *Server) questionnaireUpload(w http.ResponseWriter, r *http.Request) err
 	s.setFlash(w, r, "问卷「"+f.Name+"」版本「"+f.Version+"」已保存，新开展的调查将使用它")
 	http.Redirect(w, r, "/questionnaires/"+f.ID, http.StatusSeeOther)
 	return nil
+}
+
+// fwName is a framework's name, for a page that would otherwise show its id.
+func (s *Server) fwName(id string) string {
+	if p := s.programs[id]; p != nil {
+		return p.FW.Name
+	}
+	return id
 }

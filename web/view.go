@@ -182,12 +182,13 @@ func (s *Server) picker(action string, sel *selection, withFW bool) picker {
 	return p
 }
 
-// num formats a number with at most two decimals, no trailing zeros.
+// num formats a number with at most two decimals, no trailing zeros, and thousands
+// separators from five integer digits on (engine.GroupDigits): 172,153.66.
 func num(v float64) string {
 	s := strconv.FormatFloat(v, 'f', 2, 64)
 	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
 	if s == "-0" {
 		s = "0"
 	}
-	return s
+	return engine.GroupDigits(s)
 }

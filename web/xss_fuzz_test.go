@@ -33,7 +33,8 @@ func pageModels() map[string]func() any {
 		"assessments": func() any { return &assessmentsPage{} }, "assessment": func() any { return &assessmentPage{} },
 		"point": func() any { return &pointPage{} }, "ranking": func() any { return &rankingPage{} },
 		"notice": func() any { return &noticePage{} }, "ledger": func() any { return &ledgerPage{} },
-		"problem": func() any { return &problemPage{} }, "report": func() any { return &reportPage{} },
+		"noticeedit": func() any { return &noticeEditPage{} },
+		"problem":    func() any { return &problemPage{} }, "report": func() any { return &reportPage{} },
 		"users": func() any { return &usersPage{} }, "password": func() any { return &passwordPage{} },
 		"ranking_schools": func() any { return &schoolRankingPage{} },
 		"adminframeworks": func() any { return &adminFrameworksPage{} }, "adminframework": func() any { return &adminFrameworkPage{} },
@@ -76,6 +77,7 @@ func fragments() []fragment {
 		{"point", "apoint", func() any { return &aPoint{} }, nil},
 		{"point", "evidenceform", func() any { return &evidenceForm{} }, nil},
 		{"point", "evidence", func() any { return &evidenceRow{} }, nil},
+		{"report", "report-read", func() any { return &reportRead{} }, nil},
 	}
 	for _, k := range []string{"", "checklist", "veto", "verdict"} {
 		out = append(out, fragment{"point", "scoreform", func() any { return &scoreForm{} }, kind(k)})

@@ -22,7 +22,7 @@ func runMigrate(e *env, args []string) error {
 		return err
 	}
 	url := dbURL(e, *db)
-	svc, done, err := service(e, url)
+	svc, done, err := creatingService(e, url)
 	if err != nil {
 		return err
 	}
@@ -63,7 +63,13 @@ func runUnit(e *env, args []string) error {
 	if err := parseFlags(fs, args[3:]); err != nil {
 		return err
 	}
-	svc, done, err := service(e, dbURL(e, *db))
+	// The first unit, the root of the tree (no --parent), starts a new database;
+	// any other unit goes into one that exists.
+	open := service
+	if *parent == "" {
+		open = creatingService
+	}
+	svc, done, err := open(e, dbURL(e, *db))
 	if err != nil {
 		return err
 	}

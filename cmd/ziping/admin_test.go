@@ -59,6 +59,13 @@ func TestAdminCommands(t *testing.T) {
 func TestImportRefusedWhole(t *testing.T) {
 	dir := t.TempDir()
 	db := "sqlite:" + filepath.Join(dir, "z.db")
+	// No database yet: refused, and none made.
+	if _, errs, code := runCLI(t, "import", fixture(t), "--db", db); code != 1 || !strings.Contains(errs, "数据库文件不存在") {
+		t.Fatalf("import into no database: %d %s", code, errs)
+	}
+	if _, errs, code := runCLI(t, "migrate", "--db", db); code != 0 {
+		t.Fatal(errs)
+	}
 	// No province unit yet: the import is refused and writes nothing.
 	_, errs, code := runCLI(t, "import", fixture(t), "--db", db)
 	if code != 1 || !strings.Contains(errs, "系统中没有省级单位 990000") {

@@ -73,7 +73,7 @@ func auditCheckpoint(e *env, url string) error {
 		fmt.Fprintln(e.stdout, "审计记录为空，没有检查点可写")
 		return nil
 	}
-	fmt.Fprintf(e.stdout, "审计检查点：第%d条 %s（%s）\n", c.Seq, c.Hash, c.At.In(time.Local).Format("2006-01-02 15:04:05"))
+	fmt.Fprintf(e.stdout, "审计检查点：第%d条 %s（%s）\n", c.Seq, c.Hash, c.At.In(ziping.Zone()).Format("2006-01-02 15:04:05"))
 	fmt.Fprintf(e.stdout, "{\"seq\":%d,\"hash\":%q,\"at\":%q,\"key_id\":%q,\"keyed_from\":%d}\n", c.Seq, c.Hash, c.At.Format(time.RFC3339Nano), c.KeyID, c.KeyedFrom)
 	return nil
 }

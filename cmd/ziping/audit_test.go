@@ -235,7 +235,7 @@ func TestAuditTampering(t *testing.T) {
 func TestAuditKeySwitch(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "old.db")
-	st, err := openStore(context.Background(), "sqlite:"+path)
+	st, err := createStore(context.Background(), "sqlite:"+path)
 	if err != nil {
 		t.Fatal(err)
 	}

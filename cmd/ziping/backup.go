@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"os"
 	"strings"
 
 	"ziping/sqlite"
@@ -22,6 +24,9 @@ func runBackup(e *env, args []string) error {
 	path, err := sqlitePath(dbURL(e, *db), "backup")
 	if err != nil {
 		return err
+	}
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("数据库文件不存在：%s", path)
 	}
 	st, err := sqlite.Open(e.ctx, path)
 	if err != nil {

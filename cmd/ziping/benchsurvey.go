@@ -68,7 +68,7 @@ func runBenchSurvey(e *env, args []string) error {
 		defer os.RemoveAll(dir)
 		*db = "sqlite:" + filepath.Join(dir, "bench.db")
 	}
-	svc, done, err := service(e, *db)
+	svc, done, err := creatingService(e, *db)
 	if err != nil {
 		return err
 	}

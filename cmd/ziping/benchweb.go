@@ -127,7 +127,7 @@ func runBenchWeb(e *env, args []string) error {
 		defer os.RemoveAll(dir)
 		f.db = "sqlite:" + filepath.Join(dir, "bench.db")
 	}
-	svc, done, err := service(e, f.db)
+	svc, done, err := creatingService(e, f.db)
 	if err != nil {
 		return err
 	}

@@ -132,7 +132,7 @@ func newChaos(t *testing.T, bin, kind string) *chaos {
 func (c *chaos) setup(t *testing.T) {
 	t.Helper()
 	e := &env{ctx: context.Background(), stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, getenv: func(k string) string { return c.envMap[k] }}
-	svc, done, err := service(e, c.url)
+	svc, done, err := creatingService(e, c.url)
 	if err != nil {
 		t.Fatal(err)
 	}

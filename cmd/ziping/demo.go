@@ -40,6 +40,10 @@ func runDemo(e *env, args []string) error {
 	if err := demoDir(dir); err != nil {
 		return err
 	}
+	if abs, err := filepath.Abs(*dir); err == nil {
+		*dir = abs
+	}
+	fmt.Fprintf(e.stdout, "示范文件目录：%s（数据、人工评分和数据库 demo.db 都写在这里）\n\n", *dir)
 	data := filepath.Join(*dir, "示范省.xlsx")
 	cfg := synth.Config{Counties: *counties, Schools: *schools, Kindergartens: defaultKindergartens(*schools), Seed: *seed}
 	if _, err := writeDemoData(cfg, data); err != nil {
@@ -50,7 +54,7 @@ func runDemo(e *env, args []string) error {
 		return err
 	}
 	url := "sqlite:" + filepath.Join(*dir, "demo.db")
-	svc, done, err := service(e, url)
+	svc, done, err := creatingService(e, url)
 	if err != nil {
 		return err
 	}
@@ -76,8 +80,8 @@ func runDemo(e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "\n社会认可度调查：%s%d年度一轮，%d份模拟答卷（含集中提交、作答过快、某校占比过高等存疑答卷）\n", ds.Units[0].Name, rd.Period, n)
 	fmt.Fprintf(e.stdout, "  以 county 登录：/surveys/%d（进度、存疑答卷、二维码）、/surveys/%d/result（认可度）\n", rd.ID, rd.ID)
+	fmt.Fprintf(e.stdout, "\n数据库：%s\n  以后用 ziping serve --db %s 再次启动网页服务；删除目录 %s 即全部清除\n", filepath.Join(*dir, "demo.db"), url, *dir)
 	if *noServe {
-		fmt.Fprintf(e.stdout, "\n数据库：%s（用 ziping serve --db %s 启动网页服务）\n", url, url)
 		return nil
 	}
 	return demoServe(e, svc, *addr)
@@ -120,7 +124,7 @@ func demoReport(e *env, data, dir string, schools int, seed uint64) (*engine.Dat
 	}
 	writeRanking(e.stdout, prog.FW, standings)
 	fmt.Fprintln(e.stdout)
-	writeScoreSheet(e.stdout, prog.FW, results[len(results)-1])
+	writeScoreSheet(e.stdout, prog.FW, results[len(results)-1], false)
 	last := results[len(results)-1].Unit.Code
 	fmt.Fprintf(e.stdout, "\n接着试试：\n  ziping evaluate --framework lxzz-county --data %s --scores %s --unit %s --explain --metric primary.cv.equipment_value_per_student\n", data, scores, last)
 	fmt.Fprintf(e.stdout, "  ziping evaluate --framework yzjh-2017 --data %s --all\n", data)

@@ -12,7 +12,7 @@ import (
 )
 
 const evaluateUsage = `evaluate --framework ID|FILE --data FILE... [--unit CODE | --all] [--period YYYY]
-       [--scores FILE.yaml] [--format table|json|ndjson|xlsx] [-o FILE] [--explain [--metric ID]]`
+       [--scores FILE.yaml] [--format table|json|ndjson|xlsx] [-o FILE] [--explain [--metric ID]] [--ids]`
 
 // sourceFlags say what to evaluate: the framework, the data files, which units, the
 // year and people's scores. evaluate and report render share them.
@@ -65,6 +65,7 @@ type evaluateFlags struct {
 	out     string
 	explain bool
 	metrics stringList
+	ids     bool // show metric ids and formulas as written
 }
 
 func runEvaluate(e *env, args []string) error {
@@ -75,6 +76,7 @@ func runEvaluate(e *env, args []string) error {
 	fs.StringVar(&f.out, "o", "", "输出文件（默认标准输出；xlsx 必须指定）")
 	fs.BoolVar(&f.explain, "explain", false, "逐项说明指标：公式代入数值、背后的学校数据")
 	fs.Var(&f.metrics, "metric", "与 --explain 一起用：只说明这个指标（可重复）")
+	fs.BoolVar(&f.ids, "ids", false, "同时显示指标代码和公式原文（供 --metric 和自定义评价体系使用）")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

@@ -25,6 +25,7 @@ type evaluation struct {
 	spilled   bool              // the results went through a temporary file (ranked)
 	standings []engine.Standing // the ranking, in the order of opt.Units, when written from it
 	explained []engine.Explanation
+	ids       bool // --ids: metric ids and formulas as written in the text output
 }
 
 // evaluateAndWrite evaluates the units and writes them as they come, in bounded
@@ -37,7 +38,7 @@ func evaluateAndWrite(e *env, f *evaluateFlags, prog *engine.Program, ds *engine
 		return err
 	}
 	opt.NoDetails = true // the report's facts; no output of evaluate shows them
-	ev := &evaluation{prog: prog, ds: ds, opt: opt, rank: f.all, times: e.times, spillMem: spillMemory}
+	ev := &evaluation{prog: prog, ds: ds, opt: opt, rank: f.all, times: e.times, spillMem: spillMemory, ids: f.ids}
 	if f.all && (f.format == "table" || f.format == "xlsx") {
 		var err error
 		if ev.standings, err = prog.Standings(ds, opt); err != nil {
@@ -206,7 +207,7 @@ func (ev *evaluation) writeText(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	writeScoreSheet(w, ev.prog.FW, results[0])
-	writeExplanations(w, ev.explained)
+	writeScoreSheet(w, ev.prog.FW, results[0], ev.ids)
+	writeExplanations(w, ev.explained, ev.ids)
 	return nil
 }

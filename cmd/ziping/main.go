@@ -12,6 +12,8 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+
+	"ziping"
 )
 
 // version is stamped at build time: -ldflags "-X main.version=…".
@@ -50,7 +52,7 @@ func commands() []command {
 		{"demo", "生成一个示范省并给出排名和一个区县的评分表", runDemo},
 		{"serve", "启动网页服务（--addr :8080 --db URL）", runServe},
 		{"evaluate", "按评价体系计算指标、评分并说明扣分理由", runEvaluate},
-		{"report", "自评报告：检查未填数字（report lint FILE）", runReport},
+		{"report", "自评报告：生成（report render）、导入已有报告（report import）、检查未填数字（report lint）", runReport},
 		{"frameworks", "列出、查看、检查评价体系（list | show ID | check FILE）", runFrameworks},
 		{"survey", "社会认可度调查：问卷（list）、抽样方案（plan）、由问卷星等导出计算认可度（result）", runSurvey},
 		{"demo-data", "生成逼真的模拟数据（学校表和区县表）", runDemoData},
@@ -78,6 +80,14 @@ func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(f
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv, times: newStages(getenv, stderr)}
 	defer e.times.total()
+	// ZIPING_TZ: the zone every time users see and every document's date is written
+	// in (serve --tz says it for the server alone); Asia/Shanghai when unset.
+	if tz := getenv("ZIPING_TZ"); tz != "" {
+		if err := ziping.SetZone(tz); err != nil {
+			fmt.Fprintf(stderr, "ziping: ZIPING_TZ: %v\n", err)
+			return 2
+		}
+	}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		printHelp(stdout)
 		return 0

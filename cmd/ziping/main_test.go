@@ -216,7 +216,8 @@ func TestDemoBuildsAServableDatabase(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
 	for _, want := range []string{"排名（共3个区县）", "示范账号（密码仅显示这一次）", "admin", "duxue", "county", "school", "viewer", "ziping serve --db sqlite:",
-		"学校办学质量自评（", "已退回1个、已复核1个、已公布", "学前普及普惠自评（3个区县）：已提交2个、已复核1个"} {
+		"学校办学质量自评（", "已退回1个、已复核1个、已公布", "学前普及普惠自评（3个区县）：已提交2个、已复核1个",
+		"示范文件目录：" + dir, "数据库：" + filepath.Join(dir, "demo.db")} {
 		if !strings.Contains(out, want) {
 			t.Errorf("demo output lacks %q", want)
 		}

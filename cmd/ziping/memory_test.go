@@ -54,7 +54,7 @@ func TestLoginFloodMemory(t *testing.T) {
 	envMap := map[string]string{"ZIPING_DB": "sqlite:" + filepath.Join(dir, "z.db"),
 		"ZIPING_AUDIT_KEY_FILE": filepath.Join(dir, "z.audit-key"), "ZIPING_AUDIT_CHECKPOINTS": filepath.Join(dir, "z.cp")}
 	e := &env{ctx: context.Background(), stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, getenv: func(k string) string { return envMap[k] }}
-	svc, done, err := service(e, envMap["ZIPING_DB"])
+	svc, done, err := creatingService(e, envMap["ZIPING_DB"])
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -107,9 +107,9 @@ func (f *renderFlags) check() (time.Time, error) {
 	}
 	// 成文日期: the day given, or today where the report is dated (Beijing time),
 	// not the UTC day.
-	date = time.Now().In(beijing)
+	date = time.Now().In(ziping.Zone())
 	if f.date != "" {
-		d, err := time.ParseInLocation("2006-01-02", f.date, beijing)
+		d, err := time.ParseInLocation("2006-01-02", f.date, ziping.Zone())
 		if err != nil {
 			return date, usagef("--date 应为 YYYY-MM-DD")
 		}
@@ -117,9 +117,6 @@ func (f *renderFlags) check() (time.Time, error) {
 	}
 	return date, nil
 }
-
-// beijing is the zone documents are dated in.
-var beijing = time.FixedZone("CST", 8*3600)
 
 // renderOne builds, lints and writes one unit's report; it returns the number of
 // lint findings, printed as warnings to stderr. Unfillable bound values are an error.

@@ -11,6 +11,7 @@ import (
 	"net/netip"
 	"strings"
 	"time"
+	"ziping"
 
 	"ziping/assess"
 	"ziping/dataset"
@@ -19,7 +20,7 @@ import (
 	"ziping/xlsx"
 )
 
-const serveUsage = "serve [--addr :8080] [--db URL] [--dev] [--log text|json] [--secure-cookies] [--max-evidence 20] [--trusted-proxy CIDR]... [--max-rows 200000] [--upload-quota 60] [--uploads-per-user 5] [--max-previews 2] [--memory-limit 400] [--audit-key FILE] [--audit-checkpoints FILE] [--checkpoint-every 100]"
+const serveUsage = "serve [--addr :8080] [--db URL] [--dev] [--log text|json] [--secure-cookies] [--max-evidence 20] [--trusted-proxy CIDR]... [--max-rows 200000] [--upload-quota 60] [--uploads-per-user 5] [--max-previews 2] [--memory-limit 400] [--audit-key FILE] [--audit-checkpoints FILE] [--checkpoint-every 100] [--tz Asia/Shanghai]"
 
 // Timeouts of the HTTP server: a slow client cannot hold a connection open for
 // ever, and a shutdown waits this long for requests in flight.
@@ -51,9 +52,15 @@ func runServe(e *env, args []string) error {
 	fs.IntVar(&lim.previews, "max-previews", 2, "本实例同时预览（读取）的上传文件个数上限")
 	fs.Int64Var(&lim.memoryMB, "memory-limit", 400, "Go 运行时的内存软上限（MB；0：不设，环境变量 GOMEMLIMIT 优先）")
 	fs.IntVar(&lim.checkpointEvery, "checkpoint-every", 100, "每写入多少条审计记录，向检查点文件写一个检查点")
+	tz := fs.String("tz", "", "显示时间和文件成文日期所用的时区（默认 ZIPING_TZ 或 "+ziping.DefaultZone+"）")
 	auditFlags(e, fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *tz != "" {
+		if err := ziping.SetZone(*tz); err != nil {
+			return usagef("%v", err)
+		}
 	}
 	if err := lim.check(); err != nil {
 		return err

@@ -131,7 +131,11 @@ func TestServeUsage(t *testing.T) {
 	if _, errs, code := runCLI(t, "serve", "--log", "xml", "--db", "sqlite:"+filepath.Join(t.TempDir(), "z.db")); code != 2 || !strings.Contains(errs, "--log") {
 		t.Errorf("bad --log: %d %s", code, errs)
 	}
-	if _, errs, code := runCLI(t, "serve", "--addr", "256.0.0.1:99999", "--db", "sqlite:"+filepath.Join(t.TempDir(), "z.db")); code != 1 || !strings.Contains(errs, "无法监听") {
+	db := "sqlite:" + filepath.Join(t.TempDir(), "z.db")
+	if _, errs, code := runCLI(t, "migrate", "--db", db); code != 0 {
+		t.Fatal(errs)
+	}
+	if _, errs, code := runCLI(t, "serve", "--addr", "256.0.0.1:99999", "--db", db); code != 1 || !strings.Contains(errs, "无法监听") {
 		t.Errorf("bad --addr: %d %s", code, errs)
 	}
 }

@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
+	"os"
 	"strings"
 
 	"ziping"
@@ -43,20 +46,43 @@ func dbURL(e *env, flagValue string) string {
 	return defaultDB
 }
 
-// openStore opens the store the URL names and brings its schema up to date:
-// sqlite:PATH (or a plain path ending in .db) or postgres://…
+// openStore opens the existing store the URL names and brings its schema up to
+// date: sqlite:PATH (or a plain path ending in .db) or postgres://…. A missing
+// SQLite file is an error, never a new empty database: a mistyped --db, or a command
+// run in another directory, would otherwise answer from an empty database
+// (「没有这项自评」). migrate, demo and the first unit added make new databases
+// (createStore).
 func openStore(ctx context.Context, url string) (ziping.Store, error) {
+	return openStoreWith(ctx, url, false)
+}
+
+// createStore is openStore that makes the SQLite file when it is missing.
+func createStore(ctx context.Context, url string) (ziping.Store, error) {
+	return openStoreWith(ctx, url, true)
+}
+
+func openStoreWith(ctx context.Context, url string, create bool) (ziping.Store, error) {
 	var st migrator
 	var err error
+	path := ""
 	switch {
 	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
-		st, err = postgres.Open(ctx, url)
 	case strings.HasPrefix(url, "sqlite:"):
-		st, err = sqlite.Open(ctx, strings.TrimPrefix(url, "sqlite:"))
+		path = strings.TrimPrefix(url, "sqlite:")
 	case strings.HasSuffix(url, ".db"):
-		st, err = sqlite.Open(ctx, url)
+		path = url
 	default:
 		return nil, usagef("数据库地址应为 sqlite:文件路径 或 postgres://…")
+	}
+	if path != "" && !create {
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("数据库文件不存在：%s（新建数据库：ziping migrate --db %s，或先添加省级单位 ziping unit add 代码 名称 --level province --db %s；示范数据库由 ziping demo 生成）", path, url, url)
+		}
+	}
+	if path != "" {
+		st, err = sqlite.Open(ctx, path)
+	} else {
+		st, err = postgres.Open(ctx, url)
 	}
 	if err != nil {
 		return nil, err
@@ -115,7 +141,17 @@ func (s *services) web() web.Services {
 // at first start) and the checkpoint file. done writes a last checkpoint of the
 // audit chain and closes the store.
 func service(e *env, url string) (*services, func(), error) {
-	st, err := openStore(e.ctx, url)
+	return serviceWith(e, url, false)
+}
+
+// creatingService is service on a database it makes when missing (migrate, demo,
+// the bench commands' fresh databases).
+func creatingService(e *env, url string) (*services, func(), error) {
+	return serviceWith(e, url, true)
+}
+
+func serviceWith(e *env, url string, create bool) (*services, func(), error) {
+	st, err := openStoreWith(e.ctx, url, create)
 	if err != nil {
 		return nil, nil, err
 	}

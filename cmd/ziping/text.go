@@ -54,7 +54,9 @@ func (t *textTable) write(w io.Writer, indent string) {
 
 func num(v float64) string { return trimNum(v) }
 
-func writeScoreSheet(w io.Writer, fw *engine.Framework, r *engine.Result) {
+// writeScoreSheet writes a unit's score sheet; ids adds the metrics' ids (--ids),
+// which are otherwise never shown.
+func writeScoreSheet(w io.Writer, fw *engine.Framework, r *engine.Result, ids bool) {
 	fmt.Fprintf(w, "%s（%s）%d年度 %s\n", r.Unit.Name, r.Unit.Code, r.Period, fw.Name)
 	fmt.Fprintf(w, "评价体系：%s 版本 %s\n", fw.ID, fw.Version)
 	writeConclusion(w, fw, r)
@@ -87,7 +89,7 @@ func writeScoreSheet(w io.Writer, fw *engine.Framework, r *engine.Result) {
 	if len(r.Vetoes) > 0 {
 		writeVetoes(w, r)
 	}
-	writeMetrics(w, r)
+	writeMetrics(w, r, ids)
 }
 
 func writeConclusion(w io.Writer, fw *engine.Framework, r *engine.Result) {
@@ -175,12 +177,20 @@ func writeVetoes(w io.Writer, r *engine.Result) {
 		case v.Pending:
 			state = "待认定"
 		}
-		fmt.Fprintf(w, "  %s %s：%s\n", v.Code, v.Title, state)
+		fmt.Fprintf(w, "  %s %s：%s\n", vetoLabel(v.Code), v.Title, state)
 	}
 }
 
-func writeMetrics(w io.Writer, r *engine.Result) {
+func writeMetrics(w io.Writer, r *engine.Result, ids bool) {
 	fmt.Fprintln(w, "\n指标")
+	if !ids {
+		t := &textTable{right: []bool{false, true}}
+		for _, m := range r.Metrics {
+			t.add(m.Name, m.Text())
+		}
+		t.write(w, "  ")
+		return
+	}
 	t := &textTable{right: []bool{false, false, true}}
 	for _, m := range r.Metrics {
 		t.add(m.ID, m.Name, m.Text())
@@ -233,22 +243,33 @@ func writeRanking(w io.Writer, fw *engine.Framework, standings []engine.Standing
 	t.write(w, "")
 }
 
-func writeExplanations(w io.Writer, xs []engine.Explanation) {
+// writeExplanations writes each metric's explanation in words; ids adds the
+// metric's id, the formula as written and each call's expression (--ids).
+func writeExplanations(w io.Writer, xs []engine.Explanation, ids bool) {
 	for _, x := range xs {
-		fmt.Fprintf(w, "\n说明：%s（%s）= %s\n", x.Name, x.Metric, x.Value.Text())
-		fmt.Fprintf(w, "  公式：%s\n  代入：%s\n", x.Formula, x.Instantiated)
+		if ids {
+			fmt.Fprintf(w, "\n说明：%s（%s）= %s\n", x.Name, x.Metric, x.Value.Text())
+			fmt.Fprintf(w, "  计算方法：%s\n  公式：%s\n  代入：%s\n", x.Reading, x.Formula, x.Instantiated)
+		} else {
+			fmt.Fprintf(w, "\n说明：%s = %s\n", x.Name, x.Value.Text())
+			fmt.Fprintf(w, "  计算方法：%s\n  代入：%s\n", x.Reading, x.Instantiated)
+		}
 		for _, f := range x.Facts {
-			fmt.Fprintf(w, "  %s（%s）= %s\n", f.Name, f.ID, f.Value)
+			fmt.Fprintf(w, "  %s = %s\n", f.Name, f.Value)
 		}
 		for _, c := range x.Calls {
-			writeCall(w, c)
+			name := c.Name
+			if ids {
+				name += "（" + c.Call + "）"
+			}
+			writeCall(w, c, name)
 		}
 	}
 }
 
-func writeCall(w io.Writer, c engine.CallDetail) {
+func writeCall(w io.Writer, c engine.CallDetail, name string) {
 	if c.Detail != "" || c.Schools == 0 && len(c.Rows) == 0 && c.Students == 0 {
-		fmt.Fprintf(w, "  %s = %s\n", c.Call, c.Result)
+		fmt.Fprintf(w, "  %s = %s\n", name, c.Result)
 		if c.Detail != "" {
 			fmt.Fprintf(w, "    %s\n", c.Detail)
 		}
@@ -258,7 +279,7 @@ func writeCall(w io.Writer, c engine.CallDetail) {
 	if kindergartensOnly(c.Rows) {
 		noun, pupils = "幼儿园", "在园幼儿"
 	}
-	fmt.Fprintf(w, "  %s = %s（%d所%s，%s%s人）\n", c.Call, c.Result, c.Schools, noun, pupils, num(c.Students))
+	fmt.Fprintf(w, "  %s = %s（%d所%s，%s%s人）\n", name, c.Result, c.Schools, noun, pupils, num(c.Students))
 	if c.Mean != "" {
 		fmt.Fprintf(w, "    加权平均值 %s，加权标准差 %s\n", c.Mean, c.SD)
 	}
@@ -289,4 +310,13 @@ func kindergartensOnly(rows []engine.SchoolRow) bool {
 		}
 	}
 	return len(rows) > 0
+}
+
+// vetoLabel names a veto as the documents do: V1 is 否决项1; a code of another
+// form stays as it is.
+func vetoLabel(code string) string {
+	if n, ok := strings.CutPrefix(code, "V"); ok && n != "" && strings.Trim(n, "0123456789") == "" {
+		return "否决项" + n
+	}
+	return code
 }
