@@ -66,7 +66,6 @@ func (s *Server) fillLedgerBulk(r *http.Request, p *ledgerPage, u *ziping.OrgUni
 		return http.StatusOK
 	}
 	q := r.URL.Query()
-	q.Del("page")
 	q.Set("fw", fw)
 	q.Set("period", strconv.Itoa(p.Period))
 	b.Action = unitURL(u.Code) + "/problems/bulk?" + q.Encode()
@@ -151,7 +150,7 @@ func (s *Server) ledgerBulkAction(w http.ResponseWriter, r *http.Request) error 
 func (s *Server) ledgerBack(r *http.Request, u *ziping.OrgUnit) string {
 	q := r.URL.Query()
 	for k := range q {
-		if !slices.Contains([]string{"fw", "period", "county", "point", "owner", "status", "q"}, k) {
+		if !slices.Contains([]string{"fw", "period", "county", "point", "owner", "status", "q", "page"}, k) {
 			q.Del(k)
 		}
 	}
