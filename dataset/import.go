@@ -82,13 +82,16 @@ type importRun struct {
 	pers  []*periodRows
 }
 
-// periodRows is one period's batch and rows.
+// periodRows is one period's batch and rows. The school rows stay in the snapshot's
+// columns and become records a chunk at a time: records of 200,000 rows, each with
+// its map of values, took about 500 MB (issue 12.4).
 type periodRows struct {
-	batch   *ziping.Batch
-	schools []ziping.SchoolRecord
-	facts   []ziping.FactRecord
-	old     map[string]map[string]float64 // values replaced, for small batches
-	added   int                           // school units created
+	batch *ziping.Batch
+	snap  *engine.Snapshot
+	n     int // school rows
+	facts []ziping.FactRecord
+	old   map[string]map[string]float64 // values replaced, for small batches
+	added int                           // school units created
 }
 
 // small writes the whole import in one transaction.
@@ -105,7 +108,7 @@ func (r *importRun) small(ctx context.Context) ([]ziping.Batch, error) {
 			if err := tx.BeginBatch(ctx, p.batch); err != nil {
 				return err
 			}
-			if err := tx.WriteBatchRows(ctx, p.batch, p.schools); err != nil {
+			if err := tx.WriteBatchRows(ctx, p.batch, r.records(p, 0, p.n)); err != nil {
 				return err
 			}
 		}
@@ -142,8 +145,8 @@ func (r *importRun) write(ctx context.Context) ([]ziping.Batch, error) {
 		if err := r.s.Store.BeginBatch(ctx, p.batch); err != nil {
 			return nil, err
 		}
-		for lo := 0; lo < len(p.schools); lo += ImportChunk {
-			if err := r.s.Store.WriteBatchRows(ctx, p.batch, p.schools[lo:min(lo+ImportChunk, len(p.schools))]); err != nil {
+		for lo := 0; lo < p.n; lo += ImportChunk {
+			if err := r.s.Store.WriteBatchRows(ctx, p.batch, r.records(p, lo, min(lo+ImportChunk, p.n))); err != nil {
 				return nil, err
 			}
 		}
@@ -188,9 +191,9 @@ func (r *importRun) prepare(ctx context.Context, tx Store) error {
 	r.pers = r.pers[:0]
 	for _, per := range r.ds.PeriodList() {
 		snap := r.ds.Periods[per]
-		p := &periodRows{schools: schoolRecords(snap, r.units), facts: factRecords(snap, r.units)}
-		if len(p.schools)+len(p.facts) <= valueAuditRows {
-			if p.old, err = previousValues(ctx, tx, p.schools, p.facts); err != nil {
+		p := &periodRows{snap: snap, n: snap.Schools.Len(), facts: factRecords(snap, r.units)}
+		if p.n+len(p.facts) <= valueAuditRows {
+			if p.old, err = previousValues(ctx, tx, r.records(p, 0, p.n), p.facts); err != nil {
 				return err
 			}
 		}
@@ -249,8 +252,8 @@ func (r *importRun) auditBatch(ctx context.Context, tx Store, p *periodRows) err
 		summary["upload"] = r.src.UploadID
 	}
 	var before any
-	if len(p.schools)+len(p.facts) <= valueAuditRows {
-		summary["values"] = newValues(p.schools, p.facts)
+	if p.n+len(p.facts) <= valueAuditRows {
+		summary["values"] = newValues(r.records(p, 0, p.n), p.facts)
 		if len(p.old) > 0 {
 			before = map[string]any{"values": p.old}
 		}
@@ -302,11 +305,17 @@ func newValues(schools []ziping.SchoolRecord, facts []ziping.FactRecord) map[str
 	return out
 }
 
-// schoolRecords turns a snapshot's school rows into records of their counties.
-func schoolRecords(snap *engine.Snapshot, units []*ziping.OrgUnit) []ziping.SchoolRecord {
+// records turns school rows lo to hi of a period into records of their counties.
+func (r *importRun) records(p *periodRows, lo, hi int) []ziping.SchoolRecord {
+	return schoolRecords(p.snap, r.units, lo, hi)
+}
+
+// schoolRecords turns a snapshot's school rows lo to hi into records of their
+// counties.
+func schoolRecords(snap *engine.Snapshot, units []*ziping.OrgUnit, lo, hi int) []ziping.SchoolRecord {
 	sc := &snap.Schools
-	out := make([]ziping.SchoolRecord, 0, sc.Len())
-	for i := range sc.Len() {
+	out := make([]ziping.SchoolRecord, 0, hi-lo)
+	for i := lo; i < hi; i++ {
 		county := units[sc.Unit[i]]
 		vals := make(map[string]float64, len(engine.SchoolElements))
 		for e, el := range engine.SchoolElements {

@@ -29,23 +29,15 @@ func (r *importRun) newSchools() []newSchool {
 	seen := map[string]bool{}
 	var out []newSchool
 	for _, p := range r.pers {
-		for _, row := range p.schools {
-			if !seen[row.Code] {
-				seen[row.Code] = true
-				out = append(out, newSchool{county: unitByID(r.units, row.UnitID), code: row.Code, name: row.Name, per: p})
+		sc := &p.snap.Schools
+		for i := range sc.Len() {
+			if code := sc.Code[i]; !seen[code] {
+				seen[code] = true
+				out = append(out, newSchool{county: r.units[sc.Unit[i]], code: code, name: sc.Name[i], per: p})
 			}
 		}
 	}
 	return out
-}
-
-func unitByID(units []*ziping.OrgUnit, id int64) *ziping.OrgUnit {
-	for _, u := range units {
-		if u.ID == id {
-			return u
-		}
-	}
-	return nil
 }
 
 // addSchools creates the school units of list that do not exist yet, each county's

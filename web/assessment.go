@@ -116,9 +116,13 @@ func (s *Server) assessmentRow(as *ziping.Assessment) assessmentRow {
 	}
 	if sm, err := assess.SummaryOf(as); err == nil && sm.Final() != nil {
 		fin := sm.Final()
-		row.Outcome = fin.Outcome()
+		outcome := fin.Outcome()
+		if fin.Pending > 0 {
+			outcome = "待定" // no grade while points wait for a person's score
+		}
+		row.Outcome = outcome
 		if fin.Verdict == "" {
-			row.Outcome = num(fin.Total) + "分 · " + fin.Outcome()
+			row.Outcome = num(fin.Total) + "分 · " + outcome
 		}
 		if fin.Pending > 0 {
 			row.Outcome += "（" + strconv.Itoa(fin.Pending) + "项待评）"

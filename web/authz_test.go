@@ -172,8 +172,19 @@ func TestAuthorizationMatrix(t *testing.T) {
 		"POST /logout": func(role string) []check {
 			return []check{{req: request{role: role, method: http.MethodPost, path: "/logout", fresh: true}, status: http.StatusSeeOther, location: "/login"}}
 		},
+		// The home page (工作台) for those with work; a viewer is sent to its unit.
 		"GET /{$}": func(role string) []check {
-			c := check{req: request{role: role, method: http.MethodGet, path: "/"}, status: http.StatusSeeOther, location: home[role]}
+			c := check{req: request{role: role, method: http.MethodGet, path: "/"}, status: http.StatusOK}
+			switch role {
+			case "anon":
+				c.status, c.location = http.StatusSeeOther, "/login"
+			case "viewer":
+				c.status, c.location = http.StatusSeeOther, home[role]
+			}
+			return []check{c}
+		},
+		"GET /units": func(role string) []check {
+			c := check{req: request{role: role, method: http.MethodGet, path: "/units"}, status: http.StatusSeeOther, location: home[role]}
 			if role == "anon" {
 				c.location = "/login"
 			}

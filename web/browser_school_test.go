@@ -133,14 +133,18 @@ func schoolAssessmentFlow(t *testing.T, width int64) {
 	}
 	status := func() string { t.Helper(); return browsertest.Text(t, ctx, "#assessment-status") }
 
-	// The school's filler lands on the school, opens 自评与复核 and starts 2024.
+	// The school's filler lands on the home page, which says nothing is started,
+	// follows 开始自评 and starts 2024.
 	newTab()
 	browsertest.Response(t, ctx, chromedp.Navigate(s.url+"/login"))
-	if st := s.signIn(t, ctx, "xiaoxue1", password("xiaoxue1")); st != 200 || pagePath(t, ctx) != "/units/"+code {
+	if st := s.signIn(t, ctx, "xiaoxue1", password("xiaoxue1")); st != 200 || pagePath(t, ctx) != "/" {
 		t.Fatalf("the school's filler signs in: status %d at %s", st, pagePath(t, ctx))
 	}
-	if st := browsertest.Response(t, ctx, chromedp.Click(chromedp.ID("unit-assessments"))); st != 200 || pagePath(t, ctx) != "/units/"+code+"/assessments" {
-		t.Fatalf("自评与复核: status %d at %s", st, pagePath(t, ctx))
+	if txt := browsertest.Text(t, ctx, "#not-started"); !strings.Contains(txt, "义务教育学校办学质量评价") {
+		t.Errorf("the home page says %q", txt)
+	}
+	if st := browsertest.Response(t, ctx, chromedp.Click(chromedp.ID("home-start"))); st != 200 || pagePath(t, ctx) != "/units/"+code+"/assessments" {
+		t.Fatalf("开始自评: status %d at %s", st, pagePath(t, ctx))
 	}
 	if opts := browsertest.Eval[string](t, ctx, `[...document.querySelectorAll('#start-fw option')].map(o => o.value).join()`); opts != "xxbxzl-2021" {
 		t.Errorf("a school may start %q, want xxbxzl-2021 only", opts)

@@ -83,8 +83,15 @@ func TestBrowserCountyPages(t *testing.T) {
 	if st := s.signIn(t, ctx, ru.user, password(ru.user)); st != 200 {
 		t.Fatalf("sign in: status %d", st)
 	}
-	if p := pagePath(t, ctx); p != "/units/990102" {
-		t.Fatalf("after signing in: at %s, want the county page", p)
+	// Signing in leads to the home page (工作台), and from it to the county's page.
+	if p := pagePath(t, ctx); p != "/" {
+		t.Fatalf("after signing in: at %s, want the home page", p)
+	}
+	if h := browsertest.Text(t, ctx, ".page-head h1"); h != "工作台" {
+		t.Errorf("home page heading %q", h)
+	}
+	if st := browsertest.Response(t, ctx, chromedp.Click(chromedp.ID("home-units"))); st != 200 || pagePath(t, ctx) != "/units/990102" {
+		t.Fatalf("「本单位数据」: status %d at %s, want the county page", st, pagePath(t, ctx))
 	}
 	if h := browsertest.Text(t, ctx, ".page-head h1"); !strings.Contains(h, "黄海区") {
 		t.Errorf("county page heading %q", h)
@@ -173,8 +180,8 @@ func TestBrowserOtherCounty(t *testing.T) {
 		t.Errorf("403 page says %q", msg)
 	}
 	screenshot(t, ctx, "browser-403.png")
-	if st := browsertest.Response(t, ctx, chromedp.Click(chromedp.CSS(`.error-box a.button.primary`))); st != 200 || pagePath(t, ctx) != "/units/990102" {
-		t.Errorf("「返回首页」: status %d at %s, want the own county", st, pagePath(t, ctx))
+	if st := browsertest.Response(t, ctx, chromedp.Click(chromedp.CSS(`.error-box a.button.primary`))); st != 200 || pagePath(t, ctx) != "/" {
+		t.Errorf("「返回首页」: status %d at %s, want the home page", st, pagePath(t, ctx))
 	}
 	if st := browsertest.Response(t, ctx, chromedp.Navigate(s.url+"/units/990102/score")); st != 200 {
 		t.Errorf("own county's score sheet: status %d", st)
@@ -203,7 +210,7 @@ func TestBrowserWrongPassword(t *testing.T) {
 	screenshot(t, ctx, "browser-login-error.png")
 	// The right password then works from the same form.
 	browsertest.Run(t, ctx, chromedp.Clear(chromedp.ID("username")))
-	if st := s.signIn(t, ctx, "county2", password("county2")); st != 200 || pagePath(t, ctx) != "/units/990102" {
+	if st := s.signIn(t, ctx, "county2", password("county2")); st != 200 || pagePath(t, ctx) != "/" {
 		t.Errorf("then the right password: status %d at %s", st, pagePath(t, ctx))
 	}
 }

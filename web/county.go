@@ -33,7 +33,7 @@ type countyPage struct {
 }
 
 func (s *Server) countyPage(w http.ResponseWriter, r *http.Request, u *ziping.OrgUnit) error {
-	sel, err := s.selectionOf(r)
+	sel, err := s.workSelection(r, u, false)
 	if err != nil {
 		return err
 	}
@@ -52,9 +52,14 @@ func (s *Server) countyPage(w http.ResponseWriter, r *http.Request, u *ziping.Or
 			p.FactsURL = unitURL(u.Code) + "/facts/edit?period=" + strconv.Itoa(sel.Period)
 		}
 	}
-	if ev.res != nil {
-		p.Conclusion = newConclusion(sel.prog.FW, ev.res)
-		p.Metrics = s.metricRows(u, sel, ev.res)
+	ur, err := s.unitResultOf(ctx, info(r).actor, u, sel, ev)
+	if err != nil {
+		return err
+	}
+	if ur != nil {
+		p.NoData = false
+		p.Conclusion = unitConclusion(ur)
+		p.Metrics = s.metricRows(u, sel, ur.prog, ur.res)
 	}
 	if p.Facts, err = s.factRows(ctx, u, sel.Period); err != nil {
 		return err
@@ -106,12 +111,18 @@ type conclusion struct {
 	Failing      []string
 	Pending      int
 	Uncomputable int
+	// Undecided says why no grade or verdict is stated yet ("" when one is).
+	Undecided string
+	// Source labels where the result comes from on unit pages (an assessment and
+	// its state, or the data alone), SourceURL the assessment; "" elsewhere.
+	Source, SourceURL string
+	DataOnly          bool
 }
 
 func newConclusion(fw *engine.Framework, r *engine.Result) *conclusion {
 	c := &conclusion{Verdict: fw.IsVerdict(), Outcome: r.Grade, Passed: r.Passed, Total: num(r.Total), Max: num(r.Max),
 		Score: num(r.Score), Bonus: num(r.BonusTotal), HasBonus: fw.Bonus != nil, Failing: r.Failing,
-		Pending: r.Pending, Uncomputable: r.Uncomputable}
+		Pending: r.Pending, Uncomputable: r.Uncomputable, Undecided: undecided(fw, r)}
 	if c.Verdict {
 		c.Outcome = r.Verdict
 	}
@@ -126,8 +137,8 @@ type metricRow struct {
 	ExplainURL      string
 }
 
-func (s *Server) metricRows(u *ziping.OrgUnit, sel *selection, res *engine.Result) []metricRow {
-	failing := failingMetrics(sel.prog, res)
+func (s *Server) metricRows(u *ziping.OrgUnit, sel *selection, prog *engine.Program, res *engine.Result) []metricRow {
+	failing := failingMetrics(prog, res)
 	stds := s.standards[sel.FW]
 	out := make([]metricRow, len(res.Metrics))
 	for i, m := range res.Metrics {

@@ -29,6 +29,9 @@ type reqInfo struct {
 	actor   *ziping.Actor
 	session *ziping.Session
 	err     error
+	// fwChoice is a framework the user chose on this request, which the page
+	// remembers (fwCookie) for the next page opened without one.
+	fwChoice string
 }
 
 // info returns the request's reqInfo (a blank one outside the chain).

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"mime/multipart"
 	"net/http"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"ziping"
@@ -94,6 +96,7 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	longWrite(w)
 	if r.MultipartForm != nil {
 		defer r.MultipartForm.RemoveAll()
 	}
@@ -116,13 +119,13 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return refuse(http.StatusBadRequest, "请选择要导入的文件（.xlsx 或 .csv）")
 	}
-	defer file.Close()
 	name := uploadName(hdr.Filename)
 	ext := strings.ToLower(filepath.Ext(name))
 	if ext != ".xlsx" && ext != ".csv" {
+		file.Close()
 		return refuse(http.StatusBadRequest, "只能导入 .xlsx 或 .csv 文件")
 	}
-	data, err := io.ReadAll(io.LimitReader(file, s.opts.MaxUpload+1))
+	data, err := readFormFile(r, file, hdr.Size, s.opts.MaxUpload)
 	if err != nil {
 		return fmt.Errorf("read upload: %w", err)
 	}
@@ -158,6 +161,38 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) error {
 	}
 	p.Preview = preview(ds, up.ID)
 	return s.render(w, r, http.StatusOK, "import", p)
+}
+
+// readFormFile reads an uploaded file of size bytes into one buffer of that size
+// (at most max+1 bytes: more is too large) and lets the parsed form's copy go: a
+// 30 MB upload was held twice, and read through a buffer that doubled as it grew.
+func readFormFile(r *http.Request, file multipart.File, size, max int64) ([]byte, error) {
+	defer func() {
+		file.Close()
+		if r.MultipartForm != nil {
+			r.MultipartForm.RemoveAll()
+			r.MultipartForm.File = nil
+		}
+	}()
+	if size < 0 || size > max {
+		size = max + 1
+	}
+	data := make([]byte, size)
+	n, err := io.ReadFull(file, data)
+	if err == io.ErrUnexpectedEOF || err == io.EOF {
+		err = nil
+	}
+	return data[:n], err
+}
+
+// importWriteTime is how long an import's preview or confirmation may take to
+// answer. A 200,000-row file takes a minute or two on a loaded 2-core machine, past
+// the server's write timeout, which closed the connection while the import went on
+// and committed. Extended only once the unit was found editable.
+const importWriteTime = 15 * time.Minute
+
+func longWrite(w http.ResponseWriter) {
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(importWriteTime))
 }
 
 // keepPeriod keeps only the chosen year's rows when the form names one.
@@ -276,6 +311,7 @@ func (s *Server) importConfirm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	longWrite(w)
 	p, err := s.newImportPage(r, u)
 	if err != nil {
 		return err
@@ -319,6 +355,7 @@ func (s *Server) confirmUpload(r *http.Request, p *importPage, up *ziping.Upload
 	if err != nil {
 		return nil, err
 	}
+	up.Data = nil // read: the 30 MB of a large file need not outlive the import's writes
 	keepPeriod(ds, up.Period)
 	ri := info(r)
 	batches, err := s.svc.Data.ImportDataset(r.Context(), ri.actor, ds,

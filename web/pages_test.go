@@ -264,11 +264,12 @@ func TestEveryPageRenders(t *testing.T) {
 	f := newFixture(t, 60)
 	cases := []scenario{
 		{"login", "anon", "", "/login", nil, 200, []string{"用户登录", `name="csrf"`}},
-		{"home", "admin", "", "/", nil, 303, nil},
+		{"home", "admin", "", "/", nil, 200, []string{"工作台", "待复核的自评", "自评概况"}},
+		{"units", "admin", "", "/units", nil, 303, nil},
 		{"province", "admin", "", "/units/990000", nil, 200, []string{"示范省", "下级单位", "个区县"}},
 		{"city", "admin", "", "/units/990100", nil, 200, []string{"所学校", "评分表"}},
 		{"county", "admin", "", "/units/990102", nil, 200, []string{"评价指标", "区县基础数据", "一般公共预算教育支出", "学校数据", "查看评分表"}},
-		{"county, lxzz", "admin", "", "/units/990102?fw=lxzz-county", nil, 200, []string{"总分", "等次"}},
+		{"county, lxzz", "admin", "", "/units/990102?fw=lxzz-county", nil, 200, []string{"已计分合计", "待人工评分，暂不定等次", "仅按数据计分（人工评分项未计入）"}},
 		{"school", "admin", "", "/units/" + f.school, nil, 200, []string{"在校生数", "专任教师数"}},
 		{"score, verdict", "admin", "", "/units/990102/score?fw=yzjh-2017", nil, 200, []string{"评估结论", "资源配置", "A3", "相关指标"}},
 		{"score, grade", "admin", "", "/units/990102/score?fw=lxzz-county", nil, 200, []string{"测评点合计", "总分", "等次", "扣分理由"}},

@@ -89,7 +89,7 @@ func (s *Server) ledgerOf(r *http.Request) (*ledgerQuery, error) {
 	if u.Level == ziping.LevelSchool {
 		return nil, ziping.Errorf(ziping.NotFound, "整改台账以区县为单位，「%s」是学校", u.Name)
 	}
-	sel, err := s.selectionOf(r)
+	sel, err := s.workSelection(r, u, false)
 	if err != nil {
 		return nil, err
 	}

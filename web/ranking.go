@@ -38,6 +38,10 @@ type rankingPage struct {
 
 	// NoticeEditURL sets the notice's 文号 and date, for whoever may publish.
 	NoticeEditURL string
+
+	// RankNote says among whom the ranking ranks, and how the public notice's
+	// ranks (published results only) differ.
+	RankNote string
 }
 
 // rankingTable is the table of a ranking, for the rankingtable template: ID is the
@@ -76,6 +80,11 @@ type rankingRowView struct {
 	ChangeClass   string // "up", "down" or ""
 	Open, Overdue int
 	URL           string // the assessment page
+	// PubRank is the rank among published results only, as the public notice
+	// ranks, set on internal rankings where it differs from Rank.
+	PubRank string
+	// Undecided: points wait for a person's score, so no grade is stated.
+	Undecided bool
 }
 
 // chartData is what charts.js draws; the page carries it as JSON.
@@ -128,7 +137,8 @@ func (s *Server) rankingOf(r *http.Request) (*ziping.OrgUnit, *selection, *asses
 	if err := rankedArea(u); err != nil {
 		return nil, nil, nil, err
 	}
-	sel, err := s.selectionOf(r)
+	a := info(r).actor
+	sel, err := s.workSelection(r, u, a.User != nil && a.User.Role == ziping.RoleViewer)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -167,6 +177,9 @@ func (s *Server) rankingPage(w http.ResponseWriter, r *http.Request) error {
 	if assess.MayIssueNotice(a, u) {
 		p.NoticeEditURL = sel.link(base + "/notice")
 	}
+	if err := s.notePublishedRanks(r, u, sel, rk, p); err != nil {
+		return err
+	}
 	if p.ToPublish > 0 && mayPublishResults(a) {
 		p.PublishURL = sel.link(base + "/ranking/publish")
 	}
@@ -192,6 +205,10 @@ func newRankingRow(fw *engine.Framework, row assess.RankingRow) rankingRowView {
 	}
 	f := row.Final
 	v.Ranked, v.Rank, v.Outcome, v.Passed = true, rankText(row.Rank, row.Tie), f.Outcome(), f.Passed
+	if f.Pending > 0 {
+		// As the score sheet: no grade while points wait for a person's score.
+		v.Outcome, v.Passed, v.Undecided = "待定（"+strconv.Itoa(f.Pending)+"项待评）", false, true
+	}
 	if fw.IsVerdict() {
 		v.Score = strconv.Itoa(f.Failing) + "项未达标"
 	} else {
@@ -356,7 +373,11 @@ func rankingSheet(u *ziping.OrgUnit, sel *selection, rk *assess.Ranking) *ziping
 		if row.Tie {
 			cells[1] = "并列"
 		}
-		cells = append(cells, f.Total, f.Max, f.Outcome(), f.Failing)
+		outcome := f.Outcome()
+		if f.Pending > 0 {
+			outcome = "待定（" + strconv.Itoa(f.Pending) + "项待评）"
+		}
+		cells = append(cells, f.Total, f.Max, outcome, f.Failing)
 		for i := range fw.Areas {
 			if i < len(f.Areas) {
 				cells = append(cells, f.Areas[i])
@@ -456,6 +477,9 @@ type noticePage struct {
 	Issuer, Recipient, Number, Date string
 	DocxURL                         string
 	notice                          *ziping.ResultNotice
+
+	// RankNote says that the notice ranks among published results only.
+	RankNote string
 }
 
 func (s *Server) noticePage(w http.ResponseWriter, r *http.Request) error {
@@ -483,7 +507,7 @@ func (s *Server) noticeModel(r *http.Request) (*noticePage, error) {
 	if err := rankedArea(u); err != nil {
 		return nil, err
 	}
-	sel, err := s.selectionOf(r)
+	sel, err := s.workSelection(r, u, true)
 	if err != nil {
 		return nil, err
 	}
@@ -503,6 +527,13 @@ func (s *Server) noticeModel(r *http.Request) (*noticePage, error) {
 		v := newRankingRow(fw, row)
 		v.URL, v.Status, v.Open, v.Overdue = "", "", 0, 0
 		p.Rows = append(p.Rows, v)
+	}
+	if len(p.Rows) > 0 {
+		counties, err := s.svc.Store.Subtree(r.Context(), u, ziping.LevelCounty)
+		if err != nil {
+			return nil, err
+		}
+		p.RankNote = publishedRankNote(len(p.Rows), len(counties))
 	}
 	p.Title = p.Heading
 	if err := s.fillNotice(r.Context(), p, u, sel); err != nil {

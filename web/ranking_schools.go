@@ -24,7 +24,14 @@ type schoolRankingPage struct {
 	Units     int
 	Ranked    int
 	Published bool // only published results are shown (viewers)
+	// The page of the table shown: a county of thousands of schools is not sent
+	// whole (35,000 schools made a 15 MB page).
+	PageNo, Pages, From, To int
+	PrevURL, NextURL        string
 }
+
+// schoolRankingPageSize is how many schools a page of the school ranking shows.
+const schoolRankingPageSize = 100
 
 // schoolFrameworks are the built-in frameworks whose units are schools or
 // kindergartens, in id order.
@@ -95,8 +102,44 @@ func (s *Server) schoolRankingPage(w http.ResponseWriter, r *http.Request) error
 	}
 	p.Table = newRankingTable("school-ranking-table", "该单位下没有参加本评价的"+p.Noun+"。", rk)
 	p.Table.UnitHead = p.Noun
+	if err := p.paginate(r, u, sel); err != nil {
+		return err
+	}
 	if err := s.fillUnitPage(r, &p.Page, u, p.Noun+"排名"); err != nil {
 		return err
 	}
 	return s.render(w, r, http.StatusOK, "ranking_schools", p)
+}
+
+// paginate keeps the table's rows of the page the request asks for (?page=N, from 1;
+// past the last page, the last).
+func (p *schoolRankingPage) paginate(r *http.Request, u *ziping.OrgUnit, sel *selection) error {
+	page := 1
+	if q := r.URL.Query().Get("page"); q != "" {
+		n, err := strconv.Atoi(q)
+		if err != nil || n < 1 {
+			return ziping.Errorf(ziping.Invalid, "页码参数无效")
+		}
+		page = n
+	}
+	rows := p.Table.Rows
+	p.Pages = max(1, (len(rows)+schoolRankingPageSize-1)/schoolRankingPageSize)
+	p.PageNo = min(page, p.Pages)
+	from := (p.PageNo - 1) * schoolRankingPageSize
+	to := min(len(rows), from+schoolRankingPageSize)
+	if to > from {
+		p.From, p.To = from+1, to
+	}
+	link := func(n int) string {
+		v := url.Values{"fw": {sel.FW}, "period": {strconv.Itoa(sel.Period)}, "page": {strconv.Itoa(n)}}
+		return unitURL(u.Code) + "/school-ranking?" + v.Encode()
+	}
+	if p.PageNo > 1 {
+		p.PrevURL = link(p.PageNo - 1)
+	}
+	if p.PageNo < p.Pages {
+		p.NextURL = link(p.PageNo + 1)
+	}
+	p.Table.Rows = rows[from:to]
+	return nil
 }

@@ -1,8 +1,12 @@
 package web
 
 import (
+	"errors"
 	"net/http"
+	"net/http/httptest"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 
 	"ziping"
@@ -67,4 +71,50 @@ func TestSchoolRanking(t *testing.T) {
 		{"the viewer of another county", "viewer", "", "/units/990102/school-ranking", nil, 403, nil},
 		{"the viewer, own county: nothing published", "viewer", "", "/units/990121/school-ranking", nil, 200, []string{"仅显示已公布的结果", "已出结果0所"}},
 	})
+}
+
+// TestSchoolRankingPaged: a county of many schools is ranked whole but sent a page
+// of schoolRankingPageSize at a time, with links to the pages beside it.
+func TestSchoolRankingPaged(t *testing.T) {
+	u := &ziping.OrgUnit{Code: "990102"}
+	sel := &selection{FW: "xxbxzl-2021", Period: 2024}
+	for _, tc := range []struct {
+		query            string
+		page, from, to   int
+		prev, next, fail bool
+	}{
+		{"", 1, 1, 100, false, true, false},
+		{"page=2", 2, 101, 200, true, true, false},
+		{"page=3", 3, 201, 250, true, false, false},
+		{"page=99", 3, 201, 250, true, false, false}, // past the end: the last page
+		{"page=0", 0, 0, 0, false, false, true},
+		{"page=x", 0, 0, 0, false, false, true},
+	} {
+		p := &schoolRankingPage{}
+		for i := range 250 {
+			p.Table.Rows = append(p.Table.Rows, rankingRowView{Rank: strconv.Itoa(i + 1)})
+		}
+		r := httptest.NewRequest("GET", "/units/990102/school-ranking?"+tc.query, nil)
+		err := p.paginate(r, u, sel)
+		if tc.fail {
+			var e *ziping.Error
+			if !errors.As(err, &e) || e.Kind != ziping.Invalid {
+				t.Errorf("%q: %v, want a refusal of the page number", tc.query, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%q: %v", tc.query, err)
+		}
+		if p.PageNo != tc.page || p.Pages != 3 || p.From != tc.from || p.To != tc.to || len(p.Table.Rows) != tc.to-tc.from+1 ||
+			p.Table.Rows[0].Rank != strconv.Itoa(tc.from) {
+			t.Errorf("%q: page %d of %d, rows %d–%d (%d shown, first ranked %s)", tc.query, p.PageNo, p.Pages, p.From, p.To, len(p.Table.Rows), p.Table.Rows[0].Rank)
+		}
+		if (p.PrevURL != "") != tc.prev || (p.NextURL != "") != tc.next {
+			t.Errorf("%q: prev %q next %q", tc.query, p.PrevURL, p.NextURL)
+		}
+		if tc.next && !strings.Contains(p.NextURL, "fw=xxbxzl-2021") {
+			t.Errorf("%q: the next page's link %q loses the framework", tc.query, p.NextURL)
+		}
+	}
 }

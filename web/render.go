@@ -32,7 +32,8 @@ var pageNames = []string{"login", "error", "empty", "area", "county", "school", 
 	"import", "entry", "audit", "auditverify", "assessments", "assessment", "point",
 	"ranking", "ranking_schools", "notice", "noticeedit", "ledger", "problem", "report", "users", "password",
 	"adminframeworks", "adminframework", "adminfwversion", "adminfwdiff",
-	"surveys", "survey", "surveyresult", "questionnaires"}
+	"surveys", "survey", "surveyresult", "questionnaires",
+	"home"}
 
 // pageParts are the templates some pages share beyond parts.html: an assessment's
 // points, with their details and forms, on the assessment page and a point's own,
@@ -132,6 +133,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	}
 	if p.Flash == "" && p.User != nil {
 		p.Flash = takeFlash(w, r)
+	}
+	if ri.fwChoice != "" && p.User != nil {
+		s.setCookie(w, r, fwCookie, ri.fwChoice, "/", http.SameSiteLaxMode)
 	}
 	buf, _ := s.bufs.Get().(*bytes.Buffer)
 	if buf == nil {

@@ -36,6 +36,7 @@ func (s *Server) routeTable() []route {
 		{"POST /login", public, s.login},
 		{"POST /logout", signedIn, s.logout},
 		{"GET /{$}", signedIn, s.home},
+		{"GET /units", signedIn, s.unitsHome},
 		{"GET /units/{code}", signedIn, s.unitPage},
 		{"GET /units/{code}/score", signedIn, s.scorePage},
 		{"GET /units/{code}/score.xlsx", download, s.scoreXLSX},

@@ -13,18 +13,7 @@ import (
 
 // countyResult is the evaluated county of a score, explain or download request.
 func (s *Server) countyResult(r *http.Request) (*ziping.OrgUnit, *selection, *evaluation, error) {
-	u, err := s.visibleUnit(r)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	if u.Level != ziping.LevelCounty {
-		return nil, nil, nil, ziping.Errorf(ziping.NotFound, "评分表只适用于区县，「%s」是%s单位", u.Name, levelName(u.Level))
-	}
-	sel, err := s.selectionOf(r)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	ev, err := s.evaluate(r.Context(), info(r).actor, u, sel)
+	u, sel, ev, err := s.countyEvaluation(r)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -32,6 +21,44 @@ func (s *Server) countyResult(r *http.Request) (*ziping.OrgUnit, *selection, *ev
 		return nil, nil, nil, ziping.Errorf(ziping.NotFound, "「%s」没有%d年度的数据", u.Name, sel.Period)
 	}
 	return u, sel, ev, nil
+}
+
+// countyEvaluation is countyResult that lets a county without data through (its
+// assessment may still have a result).
+func (s *Server) countyEvaluation(r *http.Request) (*ziping.OrgUnit, *selection, *evaluation, error) {
+	u, err := s.visibleUnit(r)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if u.Level != ziping.LevelCounty {
+		return nil, nil, nil, ziping.Errorf(ziping.NotFound, "评分表只适用于区县，「%s」是%s单位", u.Name, levelName(u.Level))
+	}
+	sel, err := s.workSelection(r, u, false)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ev, err := s.evaluate(r.Context(), info(r).actor, u, sel)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return u, sel, ev, nil
+}
+
+// scoreResult is the result a score sheet or its download shows: the assessment's
+// when there is one the actor may see, else the data's (unitResultOf).
+func (s *Server) scoreResult(r *http.Request) (*ziping.OrgUnit, *selection, *unitResult, error) {
+	u, sel, ev, err := s.countyEvaluation(r)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ur, err := s.unitResultOf(r.Context(), info(r).actor, u, sel, ev)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if ur == nil {
+		return nil, nil, nil, ziping.Errorf(ziping.NotFound, "「%s」没有%d年度的数据", u.Name, sel.Period)
+	}
+	return u, sel, ur, nil
 }
 
 // scorePage is a county's score sheet (评分表).
@@ -78,14 +105,14 @@ type vetoRow struct {
 }
 
 func (s *Server) scorePage(w http.ResponseWriter, r *http.Request) error {
-	u, sel, ev, err := s.countyResult(r)
+	u, sel, ur, err := s.scoreResult(r)
 	if err != nil {
 		return err
 	}
-	fw, res := sel.prog.FW, ev.res
+	fw, res := ur.prog.FW, ur.res
 	p := &scorePage{Unit: newUnitView(u), Picker: s.picker(unitURL(u.Code)+"/score", sel, true), Period: sel.Period,
 		FW:         fwHead{ID: fw.ID, Name: fw.Name, Version: fw.Version, URL: "/frameworks/" + url.PathEscape(fw.ID), Verdict: fw.IsVerdict()},
-		Conclusion: newConclusion(fw, res), XLSXURL: sel.link(unitURL(u.Code) + "/score.xlsx"), UnitURL: sel.link(unitURL(u.Code)),
+		Conclusion: unitConclusion(ur), XLSXURL: sel.link(unitURL(u.Code) + "/score.xlsx"), UnitURL: sel.link(unitURL(u.Code)),
 		AssessURL: unitURL(u.Code) + "/assessments"}
 	explain := func(id string) string { return sel.link(unitURL(u.Code) + "/explain/" + id) }
 	verdict := fw.IsVerdict()
@@ -120,7 +147,8 @@ func newPointRow(pr engine.PointResult, res *engine.Result, verdict bool, explai
 		State: pr.State(), Reasons: pr.Reasons}
 	switch {
 	case pr.Status == engine.StatusPending:
-		row.Score, row.Class = pr.State(), "pending"
+		// Not scored yet: nothing is lost until a person scores it.
+		row.Score, row.Lost, row.Class = pr.State(), "—", "pending"
 	case pr.Status == engine.StatusUncomputable:
 		row.Score, row.Class = pr.State(), "na"
 	case !pr.Passed:
@@ -184,12 +212,12 @@ func vetoEffect(v engine.Veto) string {
 
 // scoreXLSX downloads the score sheet as a workbook.
 func (s *Server) scoreXLSX(w http.ResponseWriter, r *http.Request) error {
-	u, sel, ev, err := s.countyResult(r)
+	u, sel, ur, err := s.scoreResult(r)
 	if err != nil {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := s.opts.ScoreSheet(&buf, sel.prog.FW, []*engine.Result{ev.res}); err != nil {
+	if err := s.opts.ScoreSheet(&buf, ur.prog.FW, []*engine.Result{ur.res}); err != nil {
 		return err
 	}
 	name := u.Name + strconv.Itoa(sel.Period) + "年度" + sel.prog.FW.Name + "评分表.xlsx"

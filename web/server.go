@@ -25,6 +25,7 @@ import (
 	"ziping/rectify"
 	"ziping/reporting"
 	"ziping/survey"
+	"ziping/xlsx"
 )
 
 // ScoreSheetWriter writes evaluation results as a workbook. cmd/ziping passes
@@ -67,7 +68,8 @@ type Options struct {
 	// limit again, so cmd/ziping sets both, or neither.
 	MaxEvidence int64
 	// UnzipSizeLimit bounds what an uploaded .xlsx may inflate to (200 MiB when
-	// zero), UnzipXMLSizeLimit what excelize keeps in memory (100 MiB when zero).
+	// zero); a worksheet over UnzipXMLSizeLimit (xlsx.DefaultUnzipXMLSizeLimit, 16
+	// MiB, when zero) is streamed, not held in memory.
 	UnzipSizeLimit, UnzipXMLSizeLimit int64
 	// MaxPreviews bounds the uploads this instance reads for a preview at once (2
 	// when zero); a preview waits at most PreviewWait (5 s when zero) for a turn,
@@ -104,7 +106,7 @@ func (o Options) withDefaults() Options {
 		o.UnzipSizeLimit = 200 << 20
 	}
 	if o.UnzipXMLSizeLimit == 0 {
-		o.UnzipXMLSizeLimit = 100 << 20
+		o.UnzipXMLSizeLimit = xlsx.DefaultUnzipXMLSizeLimit
 	}
 	if o.MaxPreviews == 0 {
 		o.MaxPreviews = 2

@@ -73,17 +73,27 @@ func ruleStandard(p *engine.Program, r *engine.Rule) string {
 	return p.Describe(r)
 }
 
-// failingMetrics are the metrics of a result that lost points or triggered a veto.
-// The engine reports lost points by point, not by rule; a point's reasons name the
-// rules that lost by their labels (a metric's name unless the framework gives
-// another), so the labels found in the reasons say which of a point's metrics
-// failed. A point with a single rule needs no reasons.
+// failingMetrics are the metrics of a result that lost points or triggered a veto:
+// the metrics of the rules that lost points, as the engine scored them (each
+// point's Details say which of its rules lost), so that an indicator's state on the
+// county page is the score sheet's own computation. A point the review rescored
+// has no details (the reviewer scores the point, not its rules); its reasons name
+// the rules that lost by their labels (a metric's name unless the framework gives
+// another), and a point with a single rule needs no reasons.
 func failingMetrics(p *engine.Program, res *engine.Result) map[string]bool {
 	out := map[string]bool{}
 	for ai := range p.FW.Areas {
 		for pi := range p.FW.Areas[ai].Points {
 			pt := &p.FW.Areas[ai].Points[pi]
-			markLost(pt, res.Point(pt.Code), out)
+			pr := res.Point(pt.Code)
+			if pr == nil || pr.Lost == 0 {
+				continue
+			}
+			if len(pr.Details) > 0 {
+				markRules(pt, pr, out)
+			} else {
+				markLost(pt, pr, out)
+			}
 		}
 	}
 	for _, v := range res.Vetoes {
@@ -96,6 +106,15 @@ func failingMetrics(p *engine.Program, res *engine.Result) map[string]bool {
 		}
 	}
 	return out
+}
+
+// markRules marks the metrics of the rules of pt that lost points.
+func markRules(pt *engine.Point, pr *engine.PointResult, out map[string]bool) {
+	for _, d := range pr.Details {
+		if d.Status == engine.StatusScored && d.Lost > 0 && d.Rule < len(pt.Rules) && pt.Rules[d.Rule].Metric != "" {
+			out[pt.Rules[d.Rule].Metric] = true
+		}
+	}
 }
 
 func markLost(pt *engine.Point, pr *engine.PointResult, out map[string]bool) {

@@ -11,25 +11,6 @@ import (
 )
 
 // home sends a user to the unit of its scope, an admin to the first root unit.
-func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
-	a := info(r).actor
-	if a.Scope != nil {
-		http.Redirect(w, r, unitURL(a.Scope.Code), http.StatusSeeOther)
-		return nil
-	}
-	root, err := s.firstRoot(r.Context())
-	if ziping.IsNotFound(err) {
-		p := &emptyPage{Message: "系统中还没有任何单位。请先用命令 ziping unit add 建立省级单位，再用 ziping import 导入数据。"}
-		p.Title = "首页"
-		return s.render(w, r, http.StatusOK, "empty", p)
-	}
-	if err != nil {
-		return err
-	}
-	http.Redirect(w, r, unitURL(root.Code), http.StatusSeeOther)
-	return nil
-}
-
 type emptyPage struct {
 	Page
 	Message string

@@ -41,6 +41,7 @@ func pageModels() map[string]func() any {
 		"adminfwversion": func() any { return &adminFWVersionPage{} }, "adminfwdiff": func() any { return &adminFWDiffPage{} },
 		"surveys": func() any { return &surveysPage{} }, "survey": func() any { return &surveyPage{} },
 		"surveyresult": func() any { return &surveyResultPage{} }, "questionnaires": func() any { return &questionnairesPage{} },
+		"home":    func() any { return &homePage{} },
 		"confirm": func() any { return &confirmPage{} },
 	}
 }

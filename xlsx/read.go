@@ -24,7 +24,8 @@ type ReadOptions struct {
 	// UnzipSizeLimit bounds the total uncompressed size of an .xlsx (a guard against
 	// zip bombs); 0 keeps excelize's default. UnzipXMLSizeLimit is the size above
 	// which a worksheet is spilled to a temporary file rather than kept in memory;
-	// 0 means 256 MiB (capped at UnzipSizeLimit).
+	// 0 means DefaultUnzipXMLSizeLimit, 16 MiB (capped at UnzipSizeLimit). Larger
+	// worksheets are streamed, a window at a time.
 	UnzipSizeLimit    int64
 	UnzipXMLSizeLimit int64
 	// SchoolPeriods, when set, chooses the periods whose school rows are read: it
@@ -159,6 +160,7 @@ type reader struct {
 	pending []*body                // school CSV rows waiting for the periods to read
 	unmaps  []func()               // files mapped into memory, to unmap once parsed
 	keep    []int32                // with SchoolPeriods: the periods whose school rows are built
+	window  int                    // for tests: the window streamed sheets are read through; 0: scanWindow
 }
 
 func (r *reader) read(in Input) error {

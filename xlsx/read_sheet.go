@@ -1,6 +1,7 @@
 package xlsx
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/xml"
 	"fmt"
@@ -13,12 +14,17 @@ import (
 )
 
 // sheetBook reads the worksheets of an open workbook with the sheet scanner.
-// excelize has unzipped every part into f.Pkg already; the book finds each
-// sheet's part as excelize does and takes the shared strings from it.
+// excelize has unzipped the small parts into f.Pkg and spilled the large ones to
+// temporary files; the book finds each sheet's part as excelize does, scans it in
+// memory when excelize holds it there and else streams it from the zip a window at
+// a time, so that a sheet of 200,000 rows (220 MB of XML) is never held whole.
 type sheetBook struct {
-	f     *excelize.File
-	parts map[string]string // sheet name → worksheet part; nil when not found
-	sst   []string
+	f   *excelize.File
+	zip *zip.Reader // the workbook's parts, for those excelize spilled; may be nil
+	// window is the size of the window a streamed sheet is read through.
+	window int
+	parts  map[string]string // sheet name → worksheet part; nil when not found
+	sst    []string
 	// sstExcelize says the shared strings are more than plain text items, so
 	// they come from excelize's table once excelize has loaded it.
 	sstExcelize bool
@@ -26,9 +32,13 @@ type sheetBook struct {
 
 const sstPart = "xl/sharedStrings.xml" // where excelize keeps it, whatever the zip says
 
-func newSheetBook(f *excelize.File) *sheetBook {
-	b := &sheetBook{f: f, parts: sheetParts(f)}
-	if data, ok := pkgPart(f, sstPart); ok {
+func newSheetBook(f *excelize.File, zr *zip.Reader) *sheetBook {
+	b := &sheetBook{f: f, zip: zr, parts: sheetParts(f), window: scanWindow}
+	data, ok := pkgPart(f, sstPart)
+	if !ok {
+		data, ok = b.readZipPart(sstPart)
+	}
+	if ok {
 		b.sst, ok = sharedStrings(data)
 		b.sstExcelize = !ok
 	}
@@ -47,14 +57,26 @@ func (b *sheetBook) read(sheet string, emit func(n int, cells []string) bool) (b
 	if _, loaded := b.f.Sheet.Load(part); loaded {
 		return false, nil // excelize would write it back to XML first
 	}
-	data, ok := pkgPart(b.f, part)
-	if !ok || !b.loadSST(sheet) {
+	if !b.loadSST(sheet) {
 		return false, nil
 	}
-	if scanSheet(data, b.sst, nil) != nil {
+	if data, ok := pkgPart(b.f, part); ok {
+		if scanSheet(data, b.sst, nil) != nil {
+			return false, nil
+		}
+		if err := scanSheet(data, b.sst, emit); err != nil {
+			return true, fmt.Errorf("sheet scanner: %w", err)
+		}
+		return true, nil
+	}
+	zf, ok := b.zipPart(part)
+	if !ok {
 		return false, nil
 	}
-	if err := scanSheet(data, b.sst, emit); err != nil {
+	if scanStream(zf.Open, b.sst, nil, b.window) != nil {
+		return false, nil
+	}
+	if err := scanStream(zf.Open, b.sst, emit, b.window); err != nil {
 		return true, fmt.Errorf("sheet scanner: %w", err)
 	}
 	return true, nil

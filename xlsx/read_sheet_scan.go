@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -23,6 +24,11 @@ type sheetScanner struct {
 	b   []byte
 	p   int
 	sst []string // the shared strings; nil when t="s" cells must be left to excelize
+
+	// A streamed sheet: b is a window of buf over src (read_sheet_stream.go).
+	src io.Reader
+	buf []byte
+	eof bool
 
 	vals  []byte     // the current row's (or string item's) values, decoded
 	cells []cellRef  // the current row's cells that have a value
@@ -54,6 +60,9 @@ func (s *sheetScanner) fail(what string) error {
 func (s *sheetScanner) scanRows(emit func(n int, cells []string) bool) (stopped bool, err error) {
 	last := 0
 	for {
+		if err := s.more(); err != nil {
+			return false, err
+		}
 		name, done, err := s.child("sheetData")
 		switch {
 		case err != nil:

@@ -44,7 +44,7 @@ func iteratorRows(f *excelize.File, sheet string) ([]scanRow, error) {
 // scannedRows reads every row of a sheet with the scanner; ok is false when the
 // scanner leaves the sheet to excelize.
 func scannedRows(f *excelize.File, sheet string) (rows []scanRow, ok bool, err error) {
-	ok, err = newSheetBook(f).read(sheet, func(n int, cells []string) bool {
+	ok, err = newSheetBook(f, nil).read(sheet, func(n int, cells []string) bool {
 		rows = append(rows, scanRow{n, slices.Clone(cells)})
 		return true
 	})
@@ -74,7 +74,7 @@ func compareSheets(t *testing.T, data []byte) {
 		}
 		got, ok, err := scannedRows(f, sheet)
 		if err != nil || !ok {
-			data, _ := pkgPart(f, newSheetBook(f).parts[sheet])
+			data, _ := pkgPart(f, newSheetBook(f, nil).parts[sheet])
 			t.Fatalf("sheet %s: scanner took it %v, error %v; check: %v", sheet, ok, err, scanSheet(data, nil, nil))
 		}
 		if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {

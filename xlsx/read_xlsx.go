@@ -19,9 +19,11 @@ func (r *reader) readXLSX(in Input) error { return r.readWorkbook(in, true) }
 // the sheets' XML with the sheet scanner, which leaves what it does not read to
 // excelize's row iterator; without scan every sheet goes through the iterator.
 func (r *reader) readWorkbook(in Input, scan bool) error {
-	// Keep worksheets of up to 256 MB (about 250,000 rows) in memory: excelize
-	// spills larger ones, by default from 16 MB, to temporary files.
-	xmlLimit := int64(256 << 20)
+	// Keep worksheets of up to 16 MB (about 15,000 rows) in memory, where the sheet
+	// scanner reads them fastest; excelize spills larger ones to temporary files and
+	// the scanner streams them from the zip (issue 12.4: a 200,000-row sheet held
+	// whole took 220 MB, twice that counting the garbage collector's headroom).
+	xmlLimit := int64(DefaultUnzipXMLSizeLimit)
 	if r.opt.UnzipXMLSizeLimit > 0 {
 		xmlLimit = r.opt.UnzipXMLSizeLimit
 	}
@@ -38,7 +40,16 @@ func (r *reader) readWorkbook(in Input, scan bool) error {
 	defer f.Close()
 	var book *sheetBook
 	if scan {
-		book = newSheetBook(f)
+		// The parts excelize spilled are read again from the zip: its temporary
+		// files are its own.
+		zr, err := zip.NewReader(in.R, in.Size)
+		if err != nil {
+			zr = nil // excelize read it: leave the large sheets to its iterator
+		}
+		book = newSheetBook(f, zr)
+		if r.window > 0 {
+			book.window = r.window
+		}
 	}
 	found := false
 	var skipped []string
@@ -61,6 +72,10 @@ func (r *reader) readWorkbook(in Input, scan bool) error {
 	}
 	return nil
 }
+
+// DefaultUnzipXMLSizeLimit is the size of a worksheet above which it is not
+// kept in memory while read (ReadOptions.UnzipXMLSizeLimit).
+const DefaultUnzipXMLSizeLimit = 16 << 20
 
 // checkUnzipSize refuses a workbook whose parts would inflate to more than limit
 // bytes, before anything is inflated. archive/zip stops a part that inflates to more

@@ -16,7 +16,7 @@ import (
 	"ziping/xlsx"
 )
 
-const benchUsage = `bench [--counties 2844] [--schools 500000] [--kindergartens 300000] [--province 20000] [--runs 5] [--dir DIR] [--only two-years] | bench web -h | bench survey -h`
+const benchUsage = `bench [--counties 2844] [--schools 500000] [--kindergartens 300000] [--province 20000] [--runs 5] [--dir DIR] [--only two-years] | bench web -h | bench survey -h | bench import -h`
 
 // runBench measures the engine's targets on generated data in one run, so that the
 // figures can be compared with each other on a noisy machine: load the nation-scale
@@ -28,6 +28,9 @@ const benchUsage = `bench [--counties 2844] [--schools 500000] [--kindergartens 
 func runBench(e *env, args []string) error {
 	if len(args) > 0 && args[0] == "web" {
 		return runBenchWeb(e, args[1:])
+	}
+	if len(args) > 0 && args[0] == "import" {
+		return runBenchImport(e, args[1:])
 	}
 	if len(args) > 0 && args[0] == "survey" {
 		return runBenchSurvey(e, args[1:])

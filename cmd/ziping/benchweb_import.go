@@ -36,7 +36,10 @@ type benchImport struct {
 	errs   []string
 }
 
-type importTiming struct{ preview, confirm time.Duration }
+type importTiming struct {
+	preview, confirm time.Duration
+	upload           string // the upload's id
+}
 
 // newBenchImport generates a province of rows schools for the latest period of the
 // bench province (other schools than its own: new counties, so that every row is
@@ -117,11 +120,17 @@ var benchUploadRE = regexp.MustCompile(`name="upload" value="([0-9a-f]{32})"`)
 
 // importOnce uploads the workbook for a preview at unit, then confirms it.
 func (b *benchWeb) importOnce(ctx context.Context, data []byte, s *http.Cookie, csrf, unit string) (importTiming, error) {
+	return b.importOnceNamed(ctx, data, "压测导入.xlsx", s, csrf, unit)
+}
+
+// importOnceNamed uploads a file of that name (its extension picks the reader) for
+// a preview at unit, then confirms it.
+func (b *benchWeb) importOnceNamed(ctx context.Context, data []byte, name string, s *http.Cookie, csrf, unit string) (importTiming, error) {
 	var t importTiming
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	mw.WriteField("csrf", csrf)
-	fw, _ := mw.CreateFormFile("file", "压测导入.xlsx")
+	fw, _ := mw.CreateFormFile("file", name)
 	fw.Write(data)
 	mw.Close()
 	t0 := time.Now()
@@ -134,7 +143,8 @@ func (b *benchWeb) importOnce(ctx context.Context, data []byte, s *http.Cookie, 
 	if status != http.StatusOK || m == nil {
 		return t, fmt.Errorf("预览: %d %.300s", status, page)
 	}
-	form := url.Values{"csrf": {csrf}, "upload": {string(m[1])}}
+	t.upload = string(m[1])
+	form := url.Values{"csrf": {csrf}, "upload": {t.upload}}
 	t0 = time.Now()
 	page, status, err = b.send(ctx, unit+"/import/confirm", "application/x-www-form-urlencoded", strings.NewReader(form.Encode()), s)
 	t.confirm = time.Since(t0)

@@ -197,8 +197,6 @@ func chaosBook(t *testing.T, seed uint64) []byte {
 	return b.Bytes()
 }
 
-var servingRE = regexp.MustCompile(`(http://[^/]+)/`)
-
 // start runs the server and waits until it answers.
 func (c *chaos) start(t *testing.T) {
 	t.Helper()

@@ -77,8 +77,12 @@ func checkDemoSchoolTour(t *testing.T, dir, out string) {
 
 	school := accounts["school"][1]
 	c, home := signIn("school")
-	if !strings.HasPrefix(home, "/units/"+school+"\n") || !strings.Contains(home, `id="unit-assessments"`) {
+	// The home page (工作台) shows the school's self-evaluation, and leads to the school.
+	if !strings.HasPrefix(home, "/\n") || !strings.Contains(home, "义务教育学校办学质量评价") || !strings.Contains(home, `href="/units/`+school+`" id="home-units"`) {
 		t.Fatalf("school's home: %.300s", home)
+	}
+	if page := get(t, c, srv.URL+"/units/"+school); !strings.Contains(page, `id="unit-assessments"`) {
+		t.Errorf("the school's page has no 自评与复核")
 	}
 	list := get(t, c, srv.URL+"/units/"+school+"/assessments")
 	m := regexp.MustCompile(`<td>2024年度</td><td>义务教育学校办学质量评价</td>(?s:.*?)<a href="(/assessments/\d+)">打开</a>`).FindStringSubmatch(list)
@@ -95,4 +99,5 @@ func checkDemoSchoolTour(t *testing.T, dir, out string) {
 	if n := strings.Count(ranking, `<a href="/assessments/`); n != demoSchoolCount {
 		t.Errorf("the county's school ranking links %d self-evaluations, want %d", n, demoSchoolCount)
 	}
+	checkDemoIndicators(t, svc, srv.URL, c, accounts["duxue"][1])
 }

@@ -10,7 +10,7 @@ import (
 // serveLimits are the bounds `serve` puts on imports, uploads and memory.
 type serveLimits struct {
 	maxRows, perUser, previews, checkpointEvery int
-	quotaMB, memoryMB                           int64
+	quotaMB, memoryMB, uploadMB, unzipMB        int64
 }
 
 func (l serveLimits) check() error {
@@ -23,6 +23,10 @@ func (l serveLimits) check() error {
 		return usagef("--uploads-per-user 应在1到100之间")
 	case l.previews < 1 || l.previews > 64:
 		return usagef("--max-previews 应在1到64之间")
+	case l.uploadMB < 1 || l.uploadMB > 1024:
+		return usagef("--max-upload 应在1到1024（MB）之间")
+	case l.unzipMB < 1 || l.unzipMB > 10240:
+		return usagef("--max-unzip 应在1到10240（MB）之间")
 	case l.memoryMB < 0:
 		return usagef("--memory-limit 不能为负数")
 	case l.checkpointEvery < 1:

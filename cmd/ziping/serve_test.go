@@ -76,8 +76,11 @@ func TestServe(t *testing.T) {
 	}
 	page, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 200 || resp.Request.URL.Path != "/units/990102" || !strings.Contains(string(page), "学校数据") {
+	if resp.StatusCode != 200 || resp.Request.URL.Path != "/" || !strings.Contains(string(page), "工作台") {
 		t.Errorf("after signing in: %d at %s", resp.StatusCode, resp.Request.URL)
+	}
+	if county := get(t, client, base+"units"); !strings.Contains(county, "学校数据") {
+		t.Errorf("单位与数据 does not lead to the county's page")
 	}
 
 	cancel()
@@ -137,6 +140,11 @@ func TestServeUsage(t *testing.T) {
 	}
 	if _, errs, code := runCLI(t, "serve", "--addr", "256.0.0.1:99999", "--db", db); code != 1 || !strings.Contains(errs, "无法监听") {
 		t.Errorf("bad --addr: %d %s", code, errs)
+	}
+	for _, flag := range []string{"--max-upload", "--max-unzip"} {
+		if _, errs, code := runCLI(t, "serve", flag, "0", "--db", "sqlite:"+filepath.Join(t.TempDir(), "z.db")); code != 2 || !strings.Contains(errs, flag) {
+			t.Errorf("%s 0: %d %s", flag, code, errs)
+		}
 	}
 }
 
