@@ -249,6 +249,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 	for pattern, rows := range surveyMatrix(f, units, unitRoute, editRoute) {
 		matrix[pattern] = rows
 	}
+	for pattern, rows := range ledgerBulkMatrix(f) {
+		matrix[pattern] = rows
+	}
 	for _, rt := range f.srv.routeTable() {
 		rows := matrix[rt.pattern]
 		if rows == nil {

@@ -30,6 +30,7 @@ const ledgerPageSize = 50
 // ledgerPage is the rectification ledger (整改台账) of a subtree.
 type ledgerPage struct {
 	Page
+	Bulk     *ledgerBulk // the bulk actions, when the actor may take one on a row
 	Unit     unitView
 	Picker   picker
 	Period   int
@@ -57,6 +58,8 @@ type ledgerRowView struct {
 	URL, Unit, Point, Source, Description, Measures, Owner, Deadline, Status, StatusClass string
 	Period                                                                                int
 	Overdue                                                                               bool
+	ID                                                                                    int64
+	Pick, Picked                                                                          bool // may be ticked for a bulk action; ticked
 }
 
 // ledgerQuery is a ledger request: the unit, the selection, the filter and the page.
@@ -186,7 +189,8 @@ func (s *Server) ledgerPage(w http.ResponseWriter, r *http.Request) error {
 	if err := s.fillUnitPage(r, &p.Page, u, "整改台账"); err != nil {
 		return err
 	}
-	return s.render(w, r, http.StatusOK, "ledger", p)
+	code := s.fillLedgerBulk(r, p, u, sel.FW, all)
+	return s.render(w, r, code, "ledger", p)
 }
 
 // ledgerChoices are the filter's choices: the counties, points and owners the

@@ -86,6 +86,7 @@ func (s *Server) routeTable() []route {
 		{"POST /units/{code}/notice", signedIn, s.noticeSave},
 		{"GET /units/{code}/problems", signedIn, s.ledgerPage},
 		{"GET /units/{code}/problems.xlsx", download, s.ledgerXLSX},
+		{ledgerBulkRoute, signedIn, s.ledgerBulkAction},
 		{"GET /problems/{id}", signedIn, s.problemPage},
 		{"POST /problems/{id}", signedIn, s.problemUpdate},
 		{problemEvidenceRoute, signedIn, s.problemEvidence},
