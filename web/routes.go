@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"ziping/engine"
 	"ziping/reporting"
@@ -187,4 +188,21 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Cache-Control", "no-store")
 	_, err := w.Write([]byte("ok"))
 	return err
+}
+
+// PagePatterns are the patterns of the routes that answer a GET with a page ("GET "
+// dropped): every GET route but the downloads, the static files and the health
+// check. The walks over every page (the web package's, and cmd/ziping's on the
+// demo's database) take their paths from it, so a page added to the route table is
+// walked.
+func (s *Server) PagePatterns() []string {
+	var out []string
+	for _, rt := range s.routeTable() {
+		method, pattern, _ := strings.Cut(rt.pattern, " ")
+		if method != http.MethodGet || rt.access == download || strings.HasPrefix(pattern, "/static/") || pattern == "/healthz" {
+			continue
+		}
+		out = append(out, pattern)
+	}
+	return out
 }
