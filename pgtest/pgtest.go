@@ -50,9 +50,13 @@ var (
 )
 
 // Run runs the tests of m, then stops the server DSN started (if any) and removes
-// its files, and exits with the tests' status. Call it from TestMain.
-func Run(m *testing.M) {
+// its files, runs the functions after (the package's own cleanup of what its tests
+// shared), and exits with the tests' status. Call it from TestMain.
+func Run(m *testing.M, after ...func()) {
 	code := m.Run()
+	for _, f := range after {
+		f()
+	}
 	if shared != nil {
 		if err := shared.stop(); err != nil {
 			fmt.Fprintln(os.Stderr, "pgtest:", err)

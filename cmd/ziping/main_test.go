@@ -210,20 +210,17 @@ func TestDemoData(t *testing.T) {
 }
 
 func TestDemoBuildsAServableDatabase(t *testing.T) {
-	dir := t.TempDir()
-	out, errs, code := runCLI(t, "demo", "--dir", dir, "--counties", "3", "--schools", "60", "--no-serve")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errs)
-	}
+	d := sharedDemo(t)
+	dir, out := d.dir, d.out
 	for _, want := range []string{"排名（共3个区县）", "示范账号（密码仅显示这一次）", "admin", "duxue", "county", "school", "viewer", "ziping serve --db sqlite:",
 		"学校办学质量自评（", "已退回1个、已复核1个、已公布", "学前普及普惠自评（3个区县）：已提交2个、已复核1个",
-		"示范文件目录：" + dir, "数据库：" + filepath.Join(dir, "demo.db")} {
+		"示范文件目录：" + d.built, "数据库：" + filepath.Join(d.built, "demo.db")} {
 		if !strings.Contains(out, want) {
 			t.Errorf("demo output lacks %q", want)
 		}
 	}
 	checkDemoSchoolTour(t, dir, out)
-	out, _, code = runCLI(t, "user", "list", "--db", "sqlite:"+filepath.Join(dir, "demo.db"))
+	out, _, code := runCLI(t, "user", "list", "--db", "sqlite:"+filepath.Join(dir, "demo.db"))
 	if code != 0 || strings.Count(out, "\n") != 6 {
 		t.Errorf("demo users:\n%s", out)
 	}
@@ -233,7 +230,7 @@ func TestDemoBuildsAServableDatabase(t *testing.T) {
 	// Assessment 1 is the first county's of last year, published with its report:
 	// it renders from the store with its narrative and no issue.
 	md := filepath.Join(dir, "1.md")
-	out, errs, code = runCLI(t, "report", "render", "--assessment", "1", "--db", "sqlite:"+filepath.Join(dir, "demo.db"), "--format", "md", "-o", md, "--strict")
+	out, errs, code := runCLI(t, "report", "render", "--assessment", "1", "--db", "sqlite:"+filepath.Join(dir, "demo.db"), "--format", "md", "-o", md, "--strict")
 	if code != 0 || errs != "" {
 		t.Fatalf("render assessment 1: exit %d: %s%s", code, out, errs)
 	}
@@ -277,11 +274,8 @@ func mustBuiltin(t *testing.T, id string) *engine.Program {
 // TestReportRenderFromStore: a unit's report by unit and period, and every report of
 // a subtree with --all, from the demo database.
 func TestReportRenderFromStore(t *testing.T) {
-	dir := t.TempDir()
-	if _, errs, code := runCLI(t, "demo", "--dir", dir, "--counties", "3", "--schools", "60", "--no-serve"); code != 0 {
-		t.Fatalf("demo: %s", errs)
-	}
-	db := "sqlite:" + filepath.Join(dir, "demo.db")
+	d := sharedDemo(t)
+	dir, db := d.dir, d.db()
 	one := filepath.Join(dir, "one.md")
 	out, errs, code := runCLI(t, "report", "render", "--db", db, "--unit", "990102", "--period", "2023", "--format", "md", "-o", one)
 	if code != 0 || !strings.Contains(out, "已生成") {

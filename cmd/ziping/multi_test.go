@@ -32,7 +32,7 @@ func TestMain(m *testing.M) {
 	if os.Getenv(beMain) == "1" {
 		main()
 	}
-	pgtest.Run(m)
+	pgtest.Run(m, removeSharedDemo)
 }
 
 // beMain makes the test binary run as ziping.

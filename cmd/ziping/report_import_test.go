@@ -91,11 +91,8 @@ func TestReportImportErrors(t *testing.T) {
 // draft of a stored assessment, with its placeholders counted; an existing draft is
 // only replaced on request.
 func TestReportImportToAssessment(t *testing.T) {
-	dir := t.TempDir()
-	if _, errs, code := runCLI(t, "demo", "--dir", dir, "--counties", "3", "--schools", "60", "--no-serve"); code != 0 {
-		t.Fatalf("demo: %s", errs)
-	}
-	db := "sqlite:" + filepath.Join(dir, "demo.db")
+	d := sharedDemo(t)
+	dir, db := d.dir, d.db()
 	name := filepath.Join(dir, "范文.txt")
 	if err := os.WriteFile(name, []byte(importPage), 0o644); err != nil {
 		t.Fatal(err)
