@@ -190,19 +190,22 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
 	return err
 }
 
-// PagePatterns are the patterns of the routes that answer a GET with a page ("GET "
-// dropped): every GET route but the downloads, the static files and the health
-// check. The walks over every page (the web package's, and cmd/ziping's on the
-// demo's database) take their paths from it, so a page added to the route table is
-// walked.
-func (s *Server) PagePatterns() []string {
-	var out []string
+// GetPatterns are the patterns of the GET routes ("GET " dropped) but the static
+// files and the health check: those that answer with a page, and those that answer
+// with a file (a download, or a document such as notice.docx). The walks over every
+// page (the web package's, and cmd/ziping's on the demo's database) take their
+// paths from it, so a route added to the table is walked.
+func (s *Server) GetPatterns() (pages, files []string) {
 	for _, rt := range s.routeTable() {
 		method, pattern, _ := strings.Cut(rt.pattern, " ")
-		if method != http.MethodGet || rt.access == download || strings.HasPrefix(pattern, "/static/") || pattern == "/healthz" {
+		if method != http.MethodGet || strings.HasPrefix(pattern, "/static/") || pattern == "/healthz" {
 			continue
 		}
-		out = append(out, pattern)
+		if rt.access == download || strings.Contains(pattern[strings.LastIndex(pattern, "/"):], ".") {
+			files = append(files, pattern)
+			continue
+		}
+		pages = append(pages, pattern)
 	}
-	return out
+	return pages, files
 }

@@ -48,7 +48,8 @@ func TestNoProgramIdentifiersOnPages(t *testing.T) {
 	units := []string{"990000", "990100", "990102", "990121", f.school}
 	assessments := []int64{reviewed.ID, published, draft}
 	var paths []string
-	for _, pattern := range f.srv.PagePatterns() {
+	pages, _ := f.srv.GetPatterns()
+	for _, pattern := range pages {
 		paths = append(paths, f.walkPaths(pattern, units, assessments, problems[0].ID, rd.ID, links[0].Key)...)
 	}
 	if len(paths) < 60 {

@@ -98,7 +98,7 @@ func AuditKeys(e ziping.AuditEntry) []string {
 var unnamed = []string{"其他操作", "其他字段"}
 
 // vetoAsPoint is a veto called a measurement point (测评点V1): it is 否决项1.
-var vetoAsPoint = regexp.MustCompile(`测评点\s*V\d+`)
+var vetoAsPoint = regexp.MustCompile(`(测评点|否决项)\s*V\d+`)
 
 // asciiToken is an identifier-like run of ASCII in text.
 var asciiToken = regexp.MustCompile(`[A-Za-z][A-Za-z0-9_.\-]*[A-Za-z0-9]`)
