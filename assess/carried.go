@@ -78,7 +78,7 @@ func (s *Service) ConfirmCarried(ctx context.Context, a *ziping.Actor, id int64,
 		for _, code := range points {
 			ps, ok := self[code]
 			if seenPoint[code] || !ok || !ps.ToConfirm {
-				return ziping.Errorf(ziping.Conflict, "测评点%s没有待确认的评分，未确认任何项目。请刷新后重新选择", code)
+				return ziping.Errorf(ziping.Conflict, "%s没有待确认的评分，未确认任何项目。请刷新后重新选择", engine.PointLabel(code))
 			}
 			seenPoint[code] = true
 		}

@@ -60,7 +60,7 @@ func (s *Service) readiness(v *AssessmentView) []ReadinessItem {
 	}
 	for _, code := range scoreCodes(v.Scores[ziping.SideSelf]) {
 		if v.Scores[ziping.SideSelf][code].ToConfirm {
-			add("to_confirm", code, true, "测评点%s的评分沿用自上年，尚未确认", code)
+			add("to_confirm", code, true, "%s的评分沿用自上年，尚未确认", engine.PointLabel(code))
 		}
 	}
 	points := append(allPoints(v.Self), v.Self.Bonus...)
@@ -68,18 +68,18 @@ func (s *Service) readiness(v *AssessmentView) []ReadinessItem {
 		k := kindOf(fw, pr.Code)
 		switch {
 		case pr.Status == engine.StatusPending:
-			add("unscored", pr.Code, true, "测评点%s「%s」尚未评分", pr.Code, pr.Title)
+			add("unscored", pr.Code, true, "%s「%s」尚未评分", engine.PointLabel(pr.Code), pr.Title)
 		case pr.Status == engine.StatusUncomputable:
-			add("uncomputable", pr.Code, true, "测评点%s「%s」无法计算：%s。请导入所缺数据，或对该测评点人工评分并说明理由",
-				pr.Code, pr.Title, v.Gaps[pr.Code])
+			add("uncomputable", pr.Code, true, "%s「%s」无法计算：%s。请导入所缺数据，或对该测评点人工评分并说明理由",
+				engine.PointLabel(pr.Code), pr.Title, v.Gaps[pr.Code])
 		case (k.kind == codeManual || k.kind == codeChecklist) && pr.Score > 0 && evidenceOf[pr.Code] == 0 &&
 			(pr.Score >= pr.Max-1e-9 || k.bonus):
-			add("no_evidence", pr.Code, true, "测评点%s「%s」自评%s分，没有证明材料", pr.Code, pr.Title, num2(pr.Score))
+			add("no_evidence", pr.Code, true, "%s「%s」自评%s分，没有证明材料", engine.PointLabel(pr.Code), pr.Title, num2(pr.Score))
 		}
 	}
 	for _, vr := range v.Self.Vetoes {
 		if vr.Pending && kindOf(fw, vr.Code).manualVeto {
-			add("unscored", vr.Code, true, "否决项%s「%s」尚未认定", vr.Code, vr.Title)
+			add("unscored", vr.Code, true, "%s「%s」尚未认定", engine.PointLabel(vr.Code), vr.Title)
 		}
 	}
 	if !as.Frozen() {

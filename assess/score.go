@@ -65,7 +65,7 @@ func (s *Service) ScorePoint(ctx context.Context, a *ziping.Actor, id int64, in 
 				return err
 			}
 			if _, gap := v.Gaps[in.Code]; !gap {
-				return ziping.Errorf(ziping.Invalid, "测评点%s由数据计算，不需要人工评分", in.Code)
+				return ziping.Errorf(ziping.Invalid, "%s由数据计算，不需要人工评分", engine.PointLabel(in.Code))
 			}
 		}
 		old, err := s.writeScore(ctx, tx, ps, in.Clear)
@@ -221,25 +221,25 @@ func checkScore(fw *engine.Framework, ps *ziping.PointScore) error {
 	case codeData:
 		// Only a point the data cannot compute is scored by hand (ScorePoint checks).
 		if ps.Triggered != nil || len(ps.Checked) > 0 {
-			return ziping.Errorf(ziping.Invalid, "测评点%s请填写分数", ps.Code)
+			return ziping.Errorf(ziping.Invalid, "%s请填写分数", engine.PointLabel(ps.Code))
 		}
 		return checkGapScore(k.point, ps)
 	case codeVeto:
 		if !k.manualVeto {
-			return ziping.Errorf(ziping.Invalid, "否决项%s由数据判定，不需要人工认定", ps.Code)
+			return ziping.Errorf(ziping.Invalid, "%s由数据判定，不需要人工认定", engine.PointLabel(ps.Code))
 		}
 		if ps.Triggered == nil || ps.Score != nil || len(ps.Checked) > 0 {
-			return ziping.Errorf(ziping.Invalid, "否决项%s请选择是否触发", ps.Code)
+			return ziping.Errorf(ziping.Invalid, "%s请选择是否触发", engine.PointLabel(ps.Code))
 		}
 		if *ps.Triggered && ps.Justification == "" {
-			return ziping.Errorf(ziping.Invalid, "否决项%s认定触发时须说明理由", ps.Code)
+			return ziping.Errorf(ziping.Invalid, "%s认定触发时须说明理由", engine.PointLabel(ps.Code))
 		}
 	case codeManual:
 		if err := checkRange(k.point, ps.Score); err != nil {
 			return err
 		}
 		if ps.Justification == "" {
-			return ziping.Errorf(ziping.Invalid, "测评点%s须填写评分说明", ps.Code)
+			return ziping.Errorf(ziping.Invalid, "%s须填写评分说明", engine.PointLabel(ps.Code))
 		}
 	case codeChecklist:
 		return checkChecklist(k.point, ps)
@@ -253,7 +253,7 @@ func checkGapScore(pt *engine.Point, ps *ziping.PointScore) error {
 		return err
 	}
 	if ps.Justification == "" {
-		return ziping.Errorf(ziping.Invalid, "测评点%s由人工评分时须说明理由（如所缺数据的来源）", ps.Code)
+		return ziping.Errorf(ziping.Invalid, "%s由人工评分时须说明理由（如所缺数据的来源）", engine.PointLabel(ps.Code))
 	}
 	return nil
 }
@@ -264,32 +264,32 @@ func checkReviewScore(k codeKind, ps *ziping.PointScore) error {
 	}
 	if k.kind == codeVeto {
 		if ps.Triggered == nil || ps.Score != nil {
-			return ziping.Errorf(ziping.Invalid, "复核否决项%s请选择是否触发", ps.Code)
+			return ziping.Errorf(ziping.Invalid, "复核%s请选择是否触发", engine.PointLabel(ps.Code))
 		}
 		return nil
 	}
 	if ps.Triggered != nil || len(ps.Checked) > 0 {
-		return ziping.Errorf(ziping.Invalid, "复核测评点%s请填写复核分数", ps.Code)
+		return ziping.Errorf(ziping.Invalid, "复核%s请填写复核分数", engine.PointLabel(ps.Code))
 	}
 	return checkRange(k.point, ps.Score)
 }
 
 func checkRange(pt *engine.Point, score *float64) error {
 	if score == nil || math.IsNaN(*score) || math.IsInf(*score, 0) {
-		return ziping.Errorf(ziping.Invalid, "测评点%s请填写分数", pt.Code)
+		return ziping.Errorf(ziping.Invalid, "%s请填写分数", engine.PointLabel(pt.Code))
 	}
 	if *score < 0 || *score > pt.Max+1e-9 {
-		return ziping.Errorf(ziping.Invalid, "测评点%s的分数应在0到%s分之间", pt.Code, num2(pt.Max))
+		return ziping.Errorf(ziping.Invalid, "%s的分数应在0到%s分之间", engine.PointLabel(pt.Code), num2(pt.Max))
 	}
 	if math.Abs(*score*100-math.Round(*score*100)) > 1e-6 {
-		return ziping.Errorf(ziping.Invalid, "测评点%s的分数最多保留两位小数", pt.Code)
+		return ziping.Errorf(ziping.Invalid, "%s的分数最多保留两位小数", engine.PointLabel(pt.Code))
 	}
 	return nil
 }
 
 func checkChecklist(pt *engine.Point, ps *ziping.PointScore) error {
 	if ps.Triggered != nil {
-		return ziping.Errorf(ziping.Invalid, "测评点%s请逐项勾选", ps.Code)
+		return ziping.Errorf(ziping.Invalid, "%s请逐项勾选", engine.PointLabel(ps.Code))
 	}
 	if ps.Score != nil { // the whole point by hand: its data cannot be computed
 		if err := checkGapScore(pt, ps); err != nil {
@@ -305,10 +305,10 @@ func checkChecklist(pt *engine.Point, ps *ziping.PointScore) error {
 	seen := map[string]bool{}
 	for _, c := range ps.Checked {
 		if !slices.Contains(ids, c) {
-			return ziping.Errorf(ziping.Invalid, "测评点%s没有「%s」这一项", ps.Code, c)
+			return ziping.Errorf(ziping.Invalid, "%s没有「%s」这一项", engine.PointLabel(ps.Code), c)
 		}
 		if seen[c] {
-			return ziping.Errorf(ziping.Invalid, "测评点%s的「%s」重复勾选", ps.Code, c)
+			return ziping.Errorf(ziping.Invalid, "%s的「%s」重复勾选", engine.PointLabel(ps.Code), c)
 		}
 		seen[c] = true
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"ziping"
+	"ziping/engine"
 )
 
 // LedgerRow is a problem with its unit, for the ledger.
@@ -171,7 +172,7 @@ func LedgerSheet(title string, rows []LedgerRow) *ziping.Sheet {
 		if r.Overdue {
 			overdue = "逾期"
 		}
-		sh.Rows = append(sh.Rows, []any{i + 1, r.Unit.Name, r.Period, r.Point, src, r.Description, r.Measures, r.Owner,
+		sh.Rows = append(sh.Rows, []any{i + 1, r.Unit.Name, r.Period, engine.PointRef(r.Point), src, r.Description, r.Measures, r.Owner,
 			deadline, r.StatusName(), overdue, r.Note})
 	}
 	sh.Notes = []string{"共" + strconv.Itoa(len(rows)) + "个问题。"}

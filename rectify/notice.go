@@ -52,7 +52,7 @@ func (s *Service) Notice(ctx context.Context, a *ziping.Actor, id int64) (*zipin
 		if !p.Deadline.IsZero() {
 			deadline = p.Deadline.Format("2006年1月2日")
 		}
-		point := strings.TrimSpace(p.Point + " " + assess.PointTitle(prog.FW, p.Point))
+		point := strings.TrimSpace(engine.PointRef(p.Point) + " " + assess.PointTitle(prog.FW, p.Point))
 		// Descriptions stored before reasons were tidied may double a mark or a
 		// deduction (「扣0.5分。，扣0.5分」).
 		l.Table.Rows = append(l.Table.Rows, []any{strconv.Itoa(i + 1), point, engine.TidyReason(p.Description), p.Measures, p.Owner, deadline})

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 
 	"ziping"
@@ -593,16 +592,8 @@ func (s *Server) fillFindings(p *assessmentPage, a *ziping.Actor, v *assess.Asse
 	}
 }
 
-// vetoCode is how the frameworks number their vetoes (否决项): V1, V2, ….
-var vetoCode = regexp.MustCompile(`^V(\d+)$`)
-
 // pointLabel names a point or a veto by its code: 测评点B3, 否决项1 (never 测评点V1).
-func pointLabel(code string) string {
-	if m := vetoCode.FindStringSubmatch(code); m != nil {
-		return "否决项" + m[1]
-	}
-	return "测评点" + code
-}
+func pointLabel(code string) string { return engine.PointLabel(code) }
 
 // Label is the point's or veto's name for headings: 测评点3, 否决项1.
 func (ap *aPoint) Label() string { return pointLabel(ap.Code) }

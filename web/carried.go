@@ -61,16 +61,16 @@ func carriedItemValue(it assess.CarriedItem) string {
 
 func carriedItemText(it assess.CarriedItem, veto bool) string {
 	if veto && it.Evidence == 0 {
-		return "否决项" + it.Point + "「" + it.Title + "」的认定"
+		return engine.PointLabel(it.Point) + "「" + it.Title + "」的认定"
 	}
 	if it.Evidence != 0 {
 		t := "证明材料「" + it.Title + "」"
 		if it.Point != "" {
-			t = "测评点" + it.Point + "的" + t
+			t = engine.PointLabel(it.Point) + "的" + t
 		}
 		return t
 	}
-	return "测评点" + it.Point + "「" + it.Title + "」的评分"
+	return engine.PointLabel(it.Point) + "「" + it.Title + "」的评分"
 }
 
 // newCarriedView groups the carried items of v by area, in framework order.
@@ -136,7 +136,7 @@ func (s *Server) carriedConfirm(w http.ResponseWriter, r *http.Request) error {
 				return ziping.Errorf(ziping.NotFound, "材料%d不属于这项自评或已经确认，未确认任何项目", n)
 			}
 			if kind == "p" && rest != "" && len(rest) <= 32 {
-				return s.refuseOnAssessment(w, r, id, ziping.Errorf(ziping.Conflict, "测评点%s没有待确认的评分，未确认任何项目。请刷新后重新选择", rest))
+				return s.refuseOnAssessment(w, r, id, ziping.Errorf(ziping.Conflict, "%s没有待确认的评分，未确认任何项目。请刷新后重新选择", engine.PointLabel(rest)))
 			}
 			return ziping.Errorf(ziping.Invalid, "表单已损坏，请刷新页面后重新选择")
 		}

@@ -283,7 +283,7 @@ func (s *Server) workItemOf(v *assess.AssessmentView) workItem {
 		it.ReturnNote = as.ReturnNote
 		for _, code := range assess.ScoreCodes(v.Scores[ziping.SideReview]) {
 			if ps := v.Scores[ziping.SideReview][code]; ps.Justification != "" {
-				it.Returned = append(it.Returned, homeLink{Text: "测评点" + code + "：" + ps.Justification, URL: pointURL(as.ID, code)})
+				it.Returned = append(it.Returned, homeLink{Text: engine.PointLabel(code) + "：" + ps.Justification, URL: pointURL(as.ID, code)})
 			}
 		}
 	}
@@ -406,7 +406,7 @@ func (s *Server) adminOverview(ctx context.Context, p *homePage) error {
 }
 
 func newHomeProblem(row rectify.LedgerRow) homeProblem {
-	hp := homeProblem{URL: "/problems/" + strconv.FormatInt(row.ID, 10), Unit: row.Unit.Name, Point: row.Point,
+	hp := homeProblem{URL: "/problems/" + strconv.FormatInt(row.ID, 10), Unit: row.Unit.Name, Point: pointLabelOf(row.Point),
 		Description: row.Description, Status: ziping.ProblemStatusNames[row.Status], Overdue: row.Overdue}
 	if !row.Deadline.IsZero() {
 		hp.Deadline = row.Deadline.Format(time.DateOnly)
@@ -442,3 +442,11 @@ func sortProblems(ps []homeProblem) {
 
 // localDate is t's day in the server's zone.
 func localDate(t time.Time) string { return t.In(ziping.Zone()).Format("2006-01-02") }
+
+// pointLabelOf names a problem's point or veto (测评点3, 否决项1); "" when it has none.
+func pointLabelOf(code string) string {
+	if code == "" {
+		return ""
+	}
+	return engine.PointLabel(code)
+}

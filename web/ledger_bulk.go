@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"ziping"
+	"ziping/engine"
 	"ziping/rectify"
 )
 
@@ -226,7 +227,7 @@ func bulkItemText(action string, c rectify.BulkChange, title string) string {
 	}
 	t := "问题" + strconv.FormatInt(b.ID, 10)
 	if b.Point != "" {
-		t += " · 测评点" + strings.TrimSpace(b.Point+" "+title)
+		t += " · " + strings.TrimSpace(engine.PointLabel(b.Point)+" "+title)
 	}
 	t += "：" + string(desc)
 	orNone := func(s string) string {

@@ -182,7 +182,7 @@ func (s *Server) ledgerPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	for _, row := range q.rows[from:to] {
 		p.Rows = append(p.Rows, ledgerRowView{URL: problemURL(row.ID), Unit: row.Unit.Name, Period: row.Period,
-			Point: strings.TrimSpace(row.Point + " " + problemPointTitle(fw, row.Point)), Source: problemSourceName(row.Source),
+			Point: strings.TrimSpace(engine.PointRef(row.Point) + " " + problemPointTitle(fw, row.Point)), Source: problemSourceName(row.Source),
 			Description: row.Description, Measures: row.Measures, Owner: row.Owner, Deadline: problemDate(row.Deadline),
 			Status: row.StatusName(), StatusClass: problemStatusClass(row.Status), Overdue: row.Overdue})
 	}
@@ -205,7 +205,7 @@ func ledgerChoices(fw *engine.Framework, withCounty bool, all []rectify.LedgerRo
 		}
 		if pt := row.Point; pt != "" && !seenPoint[pt] {
 			seenPoint[pt] = true
-			points = append(points, option{Value: pt, Label: strings.TrimSpace(pt + " " + problemPointTitle(fw, pt)), Selected: pt == f.Point})
+			points = append(points, option{Value: pt, Label: strings.TrimSpace(engine.PointRef(pt) + " " + problemPointTitle(fw, pt)), Selected: pt == f.Point})
 		}
 		if o := strings.TrimSpace(row.Owner); o != "" && !seenOwner[o] {
 			seenOwner[o] = true
@@ -219,7 +219,7 @@ func ledgerChoices(fw *engine.Framework, withCounty bool, all []rectify.LedgerRo
 		counties = append(counties, option{Value: f.County, Label: f.County, Selected: true})
 	}
 	if f.Point != "" && !seenPoint[f.Point] {
-		points = append(points, option{Value: f.Point, Label: f.Point, Selected: true})
+		points = append(points, option{Value: f.Point, Label: engine.PointRef(f.Point), Selected: true})
 	}
 	if f.Owner != "" && !seenOwner[f.Owner] {
 		owners = append(owners, option{Value: f.Owner, Label: f.Owner, Selected: true})
@@ -381,7 +381,7 @@ func (s *Server) newProblemPage(r *http.Request, p *ziping.Problem, u *ziping.Or
 	}
 	sel := &selection{FW: p.Framework, Period: p.Period}
 	pg := &problemPage{ID: p.ID, Unit: newUnitView(u), Period: p.Period, FWName: prog.FW.Name,
-		Point: strings.TrimSpace(p.Point + " " + problemPointTitle(prog.FW, p.Point)), Source: problemSourceName(p.Source),
+		Point: strings.TrimSpace(engine.PointRef(p.Point) + " " + problemPointTitle(prog.FW, p.Point)), Source: problemSourceName(p.Source),
 		Description: p.Description, Status: p.StatusName(), StatusClass: problemStatusClass(p.Status),
 		Overdue: p.Overdue(s.now()), Stored: problemFormOf(p), Action: problemURL(p.ID), UploadAction: problemURL(p.ID) + "/evidence",
 		AssessmentURL: "/assessments/" + strconv.FormatInt(p.AssessmentID, 10), LedgerURL: sel.link(unitURL(u.Code) + "/problems"),

@@ -14,6 +14,12 @@ type standard struct {
 	Text  string // "≤ 0.500"
 }
 
+// Label names the standard's point or veto: 测评点12, 否决项4.
+func (s standard) Label() string { return engine.PointLabel(s.Point) }
+
+// Ref is the point's code, or the veto's name (否决项4), under a heading 测评点.
+func (s standard) Ref() string { return engine.PointRef(s.Point) }
+
 var opWords = map[string]string{">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}
 
 // metricStandards lists, for every metric of a framework, the standards its rules and

@@ -97,7 +97,7 @@ func AuditKeys(e ziping.AuditEntry) []string {
 // Chinese name yet: the raw word is hidden, and the name is missing.
 var unnamed = []string{"其他操作", "其他字段"}
 
-// vetoAsPoint is a veto called a measurement point (测评点V1): it is 否决项1.
+// vetoAsPoint is a veto called by its code (测评点V1, 否决项V1): it is 否决项1.
 var vetoAsPoint = regexp.MustCompile(`(测评点|否决项)\s*V\d+`)
 
 // asciiToken is an identifier-like run of ASCII in text.
