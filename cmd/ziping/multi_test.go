@@ -18,6 +18,7 @@ import (
 	"ziping"
 	"ziping/account"
 	"ziping/argon"
+	"ziping/browsertest"
 	"ziping/dataset"
 	"ziping/docx"
 	"ziping/pgtest"
@@ -32,7 +33,7 @@ func TestMain(m *testing.M) {
 	if os.Getenv(beMain) == "1" {
 		main()
 	}
-	pgtest.Run(m, removeSharedDemo)
+	pgtest.Run(m, removeSharedDemo, browsertest.Close)
 }
 
 // beMain makes the test binary run as ziping.
