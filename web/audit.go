@@ -116,7 +116,7 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
 		units, objects := map[int64]string{}, map[string]string{}
 		for _, e := range es {
 			p.Entries = append(p.Entries, auditRow{Seq: e.Seq, At: e.At.In(s.zone()).Format("2006-01-02 15:04:05"), User: auditUser(e),
-				IP: e.IP, Action: actionName(e.Action), RawAction: e.Action, Unit: s.unitName(r, units, e.UnitID), Object: e.Object,
+				IP: auditIP(e.IP), Action: actionName(e.Action), RawAction: e.Action, Unit: s.unitName(r, units, e.UnitID), Object: e.Object,
 				ObjectName: s.auditObject(ctx, objects, e.Object), Old: prettyJSON(e.Old), New: prettyJSON(e.New),
 				OldFields: s.auditFields(e.Old), NewFields: s.auditFields(e.New)})
 		}
@@ -200,4 +200,13 @@ func (s *Server) auditVerify(w http.ResponseWriter, r *http.Request) error {
 	p.Title, p.Nav = "审计日志校验", "audit"
 	p.Crumbs = []crumb{{Name: "审计日志", URL: "/audit"}, {Name: "校验"}}
 	return s.render(w, r, http.StatusOK, "auditverify", p)
+}
+
+// auditIP is where an entry came from: the client's address, or 命令行 for what
+// the system did from the command line on the server (ziping.System's "cli").
+func auditIP(ip string) string {
+	if ip == ziping.System.IP {
+		return "命令行"
+	}
+	return ip
 }

@@ -54,9 +54,11 @@ func (ids Identifiers) AddFramework(fw *engine.Framework) {
 	}
 }
 
-// AddModel adds the data elements of schools and units and the workflow states of
-// assessments and problems.
+// AddModel adds the data elements of schools and units, the workflow states of
+// assessments and problems, and the address the audit trail gives the system's own
+// command-line actions (cli).
 func (ids Identifiers) AddModel() {
+	ids.Add(ziping.System.IP, "the command line's address in the audit trail")
 	for _, els := range [][]engine.Element{engine.SchoolElements, engine.UnitElements} {
 		for _, e := range els {
 			ids.Add(e.ID, "element id")
