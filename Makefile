@@ -1,7 +1,7 @@
 # Targets CI calls too (.ci/run runs `make lint test`).
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: build test lint bench fuzz
+.PHONY: build test lint bench fuzz screenshots
 
 build:
 	CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=$(VERSION)" -o ziping ./cmd/ziping
@@ -39,3 +39,11 @@ fuzz:
 	go test ./report -run '^$$' -fuzz '^FuzzImportDraft$$' -fuzztime 60s -fuzzminimizetime 5s
 	go test ./docx -run '^$$' -fuzz '^FuzzJoinNumbers$$' -fuzztime 30s
 	go test ./web -run '^$$' -fuzz '^FuzzTemplates$$' -fuzztime 60s
+
+# The screenshots of docs/screenshots: the web package's browser tests write theirs,
+# TestDemoScreenshots the demo's main pages per account (docs/screenshots/demo, made
+# 8-bit when ImageMagick is installed: a third of the size, the same to the eye).
+screenshots:
+	ZIPING_SCREENSHOTS=1 go test ./web -run Browser -count=1
+	ZIPING_SCREENSHOTS=1 go test ./cmd/ziping -run TestDemoScreenshots -count=1
+	if command -v convert >/dev/null; then for f in docs/screenshots/demo/*.png; do convert "$$f" -colors 256 "PNG8:$$f"; done; fi

@@ -175,6 +175,9 @@ func demoScreens(t *testing.T, svc *services, users []string) map[string][]demoS
 			add("ledger", code+"/problems?fw=lxzz-county")
 			add("notice", code+"/notice?fw=lxzz-county")
 			add("review", find(scope, "lxzz-county", ziping.StatusSubmitted, ziping.StatusResubmitted))
+			if counties, err := svc.Store.Subtree(ctx, scope, ziping.LevelCounty); err == nil && len(counties) > 1 {
+				add("school-ranking", "/units/"+counties[1].Code+"/school-ranking")
+			}
 			if a := find(scope, "xxbxzl-2021", ziping.StatusSubmitted, ziping.StatusResubmitted); a != "" {
 				add("school-review", a)
 			}
@@ -190,6 +193,7 @@ func demoScreens(t *testing.T, svc *services, users []string) map[string][]demoS
 			add("home", "/")
 			add("unit", code)
 			add("score", code+"/score?fw=lxzz-county")
+			add("explain", code+"/explain/primary.cv.equipment_value_per_student?fw=lxzz-county")
 			if a := find(scope, "lxzz-county", ziping.StatusDraft, ziping.StatusReturned); a != "" {
 				add("assessment", a)
 				add("report", a+"/report")
@@ -201,11 +205,19 @@ func demoScreens(t *testing.T, svc *services, users []string) map[string][]demoS
 			}
 		default: // a viewer
 			add("unit", "/units/"+scope.Code)
-			add("published", find(scope, "lxzz-county", ziping.StatusPublished))
-			parent, err := svc.Store.Unit(ctx, scope.ParentID)
-			if err == nil {
-				add("public-notice", "/notice/"+parent.Code+"?fw=lxzz-county")
+			published := find(scope, "lxzz-county", ziping.StatusPublished)
+			add("published", published)
+			// The public notice of the year the county's result was published.
+			id, _ := strconv.ParseInt(strings.TrimPrefix(published, "/assessments/"), 10, 64)
+			as, err := svc.Store.Assessment(ctx, id)
+			if err != nil {
+				t.Fatalf("the viewer's county has no published result: %v", err)
 			}
+			parent, err := svc.Store.Unit(ctx, scope.ParentID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			add("public-notice", "/notice/"+parent.Code+"?fw=lxzz-county&period="+strconv.Itoa(as.Period))
 		}
 		out[name] = pp
 	}
