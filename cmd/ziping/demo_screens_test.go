@@ -171,9 +171,9 @@ func demoScreens(t *testing.T, svc *services, users []string) map[string][]demoS
 			code := "/units/" + scope.Code
 			add("home", "/")
 			add("unit", code)
-			add("ranking", code+"/ranking?fw=lxzz-county")
-			add("ledger", code+"/problems?fw=lxzz-county")
-			add("notice", code+"/notice?fw=lxzz-county")
+			add("ranking", code+"/ranking")
+			add("ledger", code+"/problems")
+			add("notice", code+"/notice")
 			add("review", find(scope, "lxzz-county", ziping.StatusSubmitted, ziping.StatusResubmitted))
 			if counties, err := svc.Store.Subtree(ctx, scope, ziping.LevelCounty); err == nil && len(counties) > 1 {
 				add("school-ranking", "/units/"+counties[1].Code+"/school-ranking")
@@ -192,13 +192,13 @@ func demoScreens(t *testing.T, svc *services, users []string) map[string][]demoS
 			code := "/units/" + scope.Code
 			add("home", "/")
 			add("unit", code)
-			add("score", code+"/score?fw=lxzz-county")
+			add("score", code+"/score")
 			add("explain", code+"/explain/primary.cv.equipment_value_per_student?fw=lxzz-county")
 			if a := find(scope, "lxzz-county", ziping.StatusDraft, ziping.StatusReturned); a != "" {
 				add("assessment", a)
 				add("report", a+"/report")
 			}
-			add("ledger", code+"/problems?fw=lxzz-county")
+			add("ledger", code+"/problems")
 			rounds, err := svc.Store.SurveyRounds(ctx, ziping.SurveyRoundQuery{UnitPath: scope.Path})
 			if err == nil && len(rounds) > 0 {
 				add("survey", "/surveys/"+strconv.FormatInt(rounds[0].ID, 10))
