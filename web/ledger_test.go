@@ -161,3 +161,31 @@ func (f *fixture) unitName(code string) string {
 	}
 	return u.Name
 }
+
+// TestLedgerOpensOnYearWithProblems: a ledger asked for without a year opens on the
+// latest year that has problems (this year's come on accepting its assessment), so a
+// county whose self-evaluation of this year is a draft sees last year's problems to
+// rectify, not an empty ledger; a year asked for is kept, empty or not.
+func TestLedgerOpensOnYearWithProblems(t *testing.T) {
+	f := newFixture(t, 30)
+	last := f.rkAssess(rkFW, "990102", 2023, 0.8, ziping.StatusReviewed)
+	problems := f.rkProblems(last)
+	f.startAssessment(ziping.System, "990102", rkFW, 2024)
+	body := f.do(request{role: "filler", method: http.MethodGet, path: "/units/990102/problems?fw=" + rkFW}).Body.String()
+	if !strings.Contains(body, "2023年度整改台账") || len(ledgerPageRows(body)) != len(problems) {
+		t.Errorf("the ledger without a year shows %d rows, want 2023's %d:\n%.600s", len(ledgerPageRows(body)), len(problems), body)
+	}
+	// Its export link exports that year.
+	if m := regexp.MustCompile(`href="([^"]*)" id="ledger-xlsx"`).FindStringSubmatch(body); m == nil || !strings.Contains(m[1], "period=2023") {
+		t.Errorf("the export link %v is not 2023's", m)
+	}
+	body = f.do(request{role: "filler", method: http.MethodGet, path: "/units/990102/problems?fw=" + rkFW + "&period=2024"}).Body.String()
+	if !strings.Contains(body, "2024年度整改台账") || len(ledgerPageRows(body)) != 0 {
+		t.Errorf("the ledger of 2024 asked for shows %d rows", len(ledgerPageRows(body)))
+	}
+	// Another county without problems in any year stays on this year.
+	body = f.do(request{role: "admin", method: http.MethodGet, path: "/units/990121/problems?fw=" + rkFW}).Body.String()
+	if !strings.Contains(body, "2024年度整改台账") {
+		t.Errorf("a ledger without problems in any year does not open on this year:\n%.600s", body)
+	}
+}

@@ -115,6 +115,26 @@ func (s *Server) ledgerOf(r *http.Request) (*ledgerQuery, error) {
 	if q.all, err = s.svc.Rectify.Ledger(r.Context(), info(r).actor, u, sel.FW, sel.Period); err != nil {
 		return nil, err
 	}
+	// A ledger asked for without a year opens on the latest year that has problems:
+	// this year's are made when its assessments are accepted, and until then last
+	// year's are the work (a county whose 2024 self-evaluation is a draft follows up
+	// 2023's problems).
+	if v.Get("period") == "" && len(q.all) == 0 {
+		for i := len(sel.Periods) - 1; i >= 0; i-- {
+			per := sel.Periods[i]
+			if per >= sel.Period {
+				continue
+			}
+			rows, err := s.svc.Rectify.Ledger(r.Context(), info(r).actor, u, sel.FW, per)
+			if err != nil {
+				return nil, err
+			}
+			if len(rows) > 0 {
+				sel.Period, q.all = per, rows
+				break
+			}
+		}
+	}
 	fw := sel.prog.FW
 	q.rows = f.Filter(q.all, func(code string) string { return problemPointTitle(fw, code) })
 	return q, nil
