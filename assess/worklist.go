@@ -57,8 +57,8 @@ func (s *Service) ReviewQueue(ctx context.Context, a *ziping.Actor) ([]QueueItem
 }
 
 // WorkCount is how many assessments of a framework a subtree has: in the period
-// asked about, and in every period.
-type WorkCount struct{ Period, All int }
+// asked about, and in every period; Latest is the latest period with one.
+type WorkCount struct{ Period, All, Latest int }
 
 // Work counts the assessments of root's subtree by framework, those of period
 // apart, for an actor who may see root (published ones only when published is set,
@@ -76,6 +76,7 @@ func (s *Service) Work(ctx context.Context, root *ziping.OrgUnit, period int, pu
 	for _, as := range list {
 		c := out[as.Framework]
 		c.All++
+		c.Latest = max(c.Latest, as.Period)
 		if as.Period == period {
 			c.Period++
 		}

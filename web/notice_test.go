@@ -223,3 +223,27 @@ func docxText(t *testing.T, data []byte) string {
 	}
 	return strings.Join(out, "\n") + "\n"
 }
+
+// TestResultNoticeOpensOnPublishedYear: the public notice asked for without a year
+// (or a framework) opens on the latest year with published results when this year
+// has none, so the public and viewers do not land on 「暂无已公布的结果」 while last
+// year's results stand; a year asked for is kept.
+func TestResultNoticeOpensOnPublishedYear(t *testing.T) {
+	f := newFixture(t, 30)
+	f.rkAssess(rkFW, "990102", 2023, 0.8, ziping.StatusPublished)
+	f.rkAssess(rkFW, "990121", 2024, 0.6, ziping.StatusReviewed) // this year: nothing published
+	for _, path := range []string{"/notice/990100", "/notice/990100?fw=" + rkFW} {
+		body := f.do(request{method: http.MethodGet, path: path}).Body.String()
+		if !strings.Contains(body, f.unitName("990100")+"2023年度") || !strings.Contains(body, f.unitName("990102")) {
+			t.Errorf("%s does not open on 2023's published result:\n%s", path, excerpt(body))
+		}
+	}
+	body := f.do(request{method: http.MethodGet, path: "/notice/990100?fw=" + rkFW + "&period=2024"}).Body.String()
+	if !strings.Contains(body, f.unitName("990100")+"2024年度") || !strings.Contains(body, "暂无已公布的结果") {
+		t.Errorf("the notice of 2024 asked for:\n%s", excerpt(body))
+	}
+	// The reviewer's ranking stays on this year's work.
+	if body := f.do(request{role: "reviewer", method: http.MethodGet, path: "/units/990100/ranking"}).Body.String(); !strings.Contains(body, "2024年度评价排名") {
+		t.Errorf("the reviewer's ranking:\n%s", excerpt(body))
+	}
+}
