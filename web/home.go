@@ -89,7 +89,7 @@ var overviewStatuses = []string{ziping.StatusDraft, ziping.StatusSubmitted, zipi
 
 // blockingKindNames name the kinds of readiness items that block a submission.
 var blockingKindNames = map[string]string{"no_data": "缺少本年度数据", "unscored": "尚未评分", "no_evidence": "缺少证明材料",
-	"to_confirm": "沿用上年、待确认", "report": "自评报告待完善", "uncomputable": "无法计算"}
+	"to_confirm": "沿用上年、待确认", "report": "自评报告待完善", "uncomputable": "无法计算", "veto_pending": "否决项尚未认定"}
 
 // maxBlocking is how many blocking items a work item lists; the rest are counted.
 const maxBlocking = 8
@@ -243,10 +243,14 @@ func (s *Server) workItemOf(v *assess.AssessmentView) workItem {
 		if !ri.Blocking {
 			continue
 		}
-		if kinds[ri.Kind] == 0 {
-			order = append(order, ri.Kind)
+		kind := ri.Kind
+		if _, veto := engine.VetoNumber(ri.Point); veto && kind == "unscored" {
+			kind = "veto_pending" // not counted in 已评 n/N, which counts points
 		}
-		kinds[ri.Kind]++
+		if kinds[kind] == 0 {
+			order = append(order, kind)
+		}
+		kinds[kind]++
 		if ri.Kind == "report" {
 			report++
 		}

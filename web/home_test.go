@@ -89,6 +89,17 @@ func TestFillerHome(t *testing.T) {
 	if scored == all {
 		t.Fatal("nothing to score: the progress shows nothing")
 	}
+	// The kinds agree with 已评 n/N: 尚未评分 counts the points not scored, and the
+	// vetoes not yet decided are counted apart.
+	vetoes := 0
+	for _, it := range items {
+		if _, veto := engine.VetoNumber(it.Point); veto && it.Kind == "unscored" {
+			vetoes++
+		}
+	}
+	if !strings.Contains(body, "尚未评分 "+strconv.Itoa(all-scored)+"项") || vetoes == 0 || !strings.Contains(body, "否决项尚未认定 "+strconv.Itoa(vetoes)+"项") {
+		t.Errorf("the kinds do not agree with 已评 %d/%d and %d vetoes to decide: %s", scored, all, vetoes, regexp.MustCompile(`<p class="work-kinds">[^<]*`).FindString(body))
+	}
 	for _, leak := range []string{otherURL, f.rkUnitName("990121")} {
 		if strings.Contains(body, leak) {
 			t.Errorf("a county's home shows another county's work: %q", leak)
