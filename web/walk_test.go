@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"ziping"
+	"ziping/survey"
 	"ziping/web/walktest"
 )
 
@@ -126,6 +127,13 @@ func (f *fixture) programIdentifiers(t *testing.T) walktest.Identifiers {
 	ids := walktest.Identifiers{}
 	for _, id := range f.srv.fwIDs {
 		ids.AddFramework(f.srv.programs[id].FW)
+	}
+	files, err := survey.Builtins()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sf := range files {
+		ids.AddSurvey(sf)
 	}
 	ids.AddModel()
 	entries, err := f.svc.Store.Audit(f.ctx, ziping.AuditQuery{Limit: 100000})

@@ -21,6 +21,7 @@ import (
 	"ziping"
 	"ziping/docx"
 	"ziping/frameworks"
+	"ziping/survey"
 	"ziping/web"
 	"ziping/web/walktest"
 	"ziping/xlsx"
@@ -535,6 +536,13 @@ func demoIdentifiers(t *testing.T, svc *services) walktest.Identifiers {
 			t.Fatal(err)
 		}
 		ids.AddFramework(prog.FW)
+	}
+	files, err := survey.Builtins()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		ids.AddSurvey(f)
 	}
 	ids.AddModel()
 	entries, err := svc.Store.Audit(context.Background(), ziping.AuditQuery{Limit: 1000000})

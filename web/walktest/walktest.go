@@ -21,6 +21,7 @@ import (
 
 	"ziping"
 	"ziping/engine"
+	"ziping/survey"
 )
 
 // Identifiers are the program's own ASCII identifiers, each with what it is.
@@ -50,6 +51,19 @@ func (ids Identifiers) AddFramework(fw *engine.Framework) {
 					ids.Add(it.ID, "checklist item id")
 				}
 			}
+		}
+	}
+}
+
+// AddSurvey adds a survey file's id and its questionnaires' and questions' ids.
+func (ids Identifiers) AddSurvey(f *survey.File) {
+	ids.Add(f.ID, "survey file id")
+	for i := range f.Questionnaires {
+		q := &f.Questionnaires[i]
+		ids.Add(q.ID, "questionnaire id")
+		ids.Add(f.QuestionnaireID(q), "questionnaire id")
+		for _, qu := range q.Questions {
+			ids.Add(qu.ID, "question id")
 		}
 	}
 }
