@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"ziping"
@@ -410,8 +411,15 @@ func (s *Server) adminOverview(ctx context.Context, p *homePage) error {
 }
 
 func newHomeProblem(row rectify.LedgerRow) homeProblem {
+	desc := row.Description
+	if row.Point != "" {
+		// The point is named before the text: 「测评点6：公办园…」, not 「测评点6：第6测评点公办园…」.
+		if d := strings.TrimSpace(strings.ReplaceAll(desc, "第"+row.Point+"测评点", "")); d != "" {
+			desc = d
+		}
+	}
 	hp := homeProblem{URL: "/problems/" + strconv.FormatInt(row.ID, 10), Unit: row.Unit.Name, Point: pointLabelOf(row.Point),
-		Description: row.Description, Status: ziping.ProblemStatusNames[row.Status], Overdue: row.Overdue}
+		Description: desc, Status: ziping.ProblemStatusNames[row.Status], Overdue: row.Overdue}
 	if !row.Deadline.IsZero() {
 		hp.Deadline = row.Deadline.Format(time.DateOnly)
 	}
