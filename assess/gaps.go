@@ -1,0 +1,116 @@
+package assess
+
+import (
+	"context"
+	"slices"
+
+	"ziping"
+)
+
+// DataGapReport is what data a period lacks in a subtree, as the readiness check
+// sees it: the counties with no school rows of the period (「尚未导入…学校数据」) and
+// the assessments' points the data cannot compute (「无法计算」). The lists hold
+// the first few; the counts hold all.
+type DataGapReport struct {
+	Counties int              // counties in the subtree
+	NoData   []ziping.OrgUnit // counties without school rows of the period
+	NoDataN  int              //
+	Points   []DataGapPoint   // points that cannot be computed
+	PointsN  int              //
+	Assessed int              // assessments of the period with such points
+	Checked  int              // assessments looked at
+	Skipped  int              // assessments beyond MaxGapAssessments, not looked at
+}
+
+// DataGapPoint is a point of an assessment the data cannot compute, and why.
+type DataGapPoint struct {
+	AssessmentID int64
+	Unit         ziping.OrgUnit
+	Framework    string
+	Point, Why   string
+}
+
+// MaxGapAssessments bounds how many assessments DataGaps looks at.
+const MaxGapAssessments = 400
+
+// DataGaps reports the data gaps of period in root's subtree for an actor who may
+// see it, listing at most limit of each kind. It reads what the readiness check
+// reads: the loaded data of the counties (cached) and each assessment's result
+// (cached by data version), so it computes nothing anew.
+func (s *Service) DataGaps(ctx context.Context, a *ziping.Actor, root *ziping.OrgUnit, period, limit int) (*DataGapReport, error) {
+	ds, counties, err := s.Data.LoadDataset(ctx, a, root, period)
+	if err != nil {
+		return nil, err
+	}
+	r := &DataGapReport{Counties: len(counties)}
+	for _, c := range counties {
+		if !hasSchools(ds, ds.UnitIndex(c.Code), period) {
+			r.NoDataN++
+			if len(r.NoData) < limit {
+				r.NoData = append(r.NoData, c)
+			}
+		}
+	}
+	list, err := s.Store.Assessments(ctx, ziping.AssessmentQuery{UnitPath: root.Path, Period: period})
+	if err != nil {
+		return nil, err
+	}
+	units := map[int64]*ziping.OrgUnit{}
+	for i, as := range list {
+		if i == MaxGapAssessments {
+			r.Skipped = len(list) - i
+			break
+		}
+		u := units[as.UnitID]
+		if u == nil {
+			if u, err = s.Store.Unit(ctx, as.UnitID); err != nil {
+				return nil, err
+			}
+			units[as.UnitID] = u
+		}
+		if !a.CanSeeAssessment(u, &as) {
+			continue
+		}
+		r.Checked++
+		v, err := s.ViewIn(ctx, s.Store, &as, u)
+		if err != nil {
+			return nil, err
+		}
+		if len(v.Gaps) == 0 {
+			continue
+		}
+		r.Assessed++
+		for _, code := range gapCodes(v) {
+			r.PointsN++
+			if len(r.Points) < limit {
+				r.Points = append(r.Points, DataGapPoint{AssessmentID: as.ID, Unit: *u, Framework: as.Framework, Point: code, Why: v.Gaps[code]})
+			}
+		}
+	}
+	return r, nil
+}
+
+// gapCodes are the codes of v's uncomputable points in framework order.
+func gapCodes(v *AssessmentView) []string {
+	var out []string
+	for _, pr := range append(allPoints(v.Self), v.Self.Bonus...) {
+		if _, ok := v.Gaps[pr.Code]; ok {
+			out = append(out, pr.Code)
+		}
+	}
+	if len(out) < len(v.Gaps) { // a gap of a point not in the result: keep it anyway
+		seen := map[string]bool{}
+		for _, c := range out {
+			seen[c] = true
+		}
+		var extra []string
+		for c := range v.Gaps {
+			if !seen[c] {
+				extra = append(extra, c)
+			}
+		}
+		slices.Sort(extra)
+		out = append(out, extra...)
+	}
+	return out
+}
