@@ -149,8 +149,8 @@ func (s *Service) SetDueDate(ctx context.Context, a *ziping.Actor, u *ziping.Org
 	}
 	d := &ziping.DueDate{UnitID: u.ID, Framework: fw, Period: period, Due: ziping.DateOnly(in.Date), Version: in.Version,
 		UpdatedBy: a.UserID(), UpdatedAt: s.now()}
-	if y := d.Due.Year(); !d.Due.IsZero() && (y < period || y > period+2) {
-		return nil, ziping.Errorf(ziping.Invalid, "%d年度自评的截止日期应在%d年至%d年之间", period, period, period+2)
+	if y := d.Due.Year(); !d.Due.IsZero() && (y < period || y > period+5) {
+		return nil, ziping.Errorf(ziping.Invalid, "%d年度自评的截止日期应在%d年至%d年之间", period, period, period+5)
 	}
 	err = s.Store.Tx(ctx, func(tx ziping.Store) error {
 		old, err := tx.DueDates(ctx, fw, period, []int64{u.ID})
@@ -199,4 +199,10 @@ func dueAudit(d *ziping.DueDate) map[string]any {
 		date = d.Due.Format(time.DateOnly)
 	}
 	return map[string]any{"due": date, "version": d.Version}
+}
+
+// DueDatesSet are the due dates of fw and period set on the given units
+// themselves (not inherited), cleared ones included, by unit id.
+func (s *Service) DueDatesSet(ctx context.Context, fw string, period int, unitIDs []int64) ([]ziping.DueDate, error) {
+	return s.Store.DueDates(ctx, fw, period, unitIDs)
 }

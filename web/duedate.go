@@ -168,6 +168,18 @@ func (s *Server) homeDueDates(ctx context.Context, a *ziping.Actor, root *ziping
 	if p.Period == 0 {
 		return nil
 	}
+	below, err := s.svc.Store.Subtree(ctx, root, ziping.LevelCity, ziping.LevelCounty)
+	if err != nil {
+		return err
+	}
+	names := make(map[int64]string, len(below))
+	ids := make([]int64, 0, len(below))
+	for _, u := range below {
+		if u.ID != root.ID {
+			names[u.ID] = u.Name
+			ids = append(ids, u.ID)
+		}
+	}
 	for _, id := range s.fwIDs {
 		fw := s.programs[id].FW
 		if !countyFramework(fw) || !assess.MaySetDueDate(a, root, assess.OrgLevel(fw.Level)) {
@@ -179,9 +191,32 @@ func (s *Server) homeDueDates(ctx context.Context, a *ziping.Actor, root *ziping
 		}
 		row := dueRow{Framework: fw.Name, Date: "未设定", URL: dueDateURL(root, id, p.Period)}
 		if !d.Date.IsZero() {
-			row.Date = d.Date.Format(time.DateOnly)
+			row.Date, row.Set = d.Date.Format(time.DateOnly), true
+		}
+		set, err := s.svc.Assess.DueDatesSet(ctx, id, p.Period, ids)
+		if err != nil {
+			return err
+		}
+		var parts []string
+		n := 0
+		for _, sd := range set {
+			if sd.Due.IsZero() {
+				continue
+			}
+			if n++; n <= maxBelow {
+				parts = append(parts, names[sd.UnitID]+" "+sd.Due.Format(time.DateOnly))
+			}
+		}
+		if n > 0 {
+			row.Below = "下级另行设定：" + strings.Join(parts, "、")
+			if n > maxBelow {
+				row.Below += "等" + strconv.Itoa(n) + "个单位"
+			}
 		}
 		p.DueDates = append(p.DueDates, row)
 	}
 	return nil
 }
+
+// maxBelow is how many of the dates set below a reviewer's unit its home names.
+const maxBelow = 3

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"ziping"
@@ -54,6 +55,8 @@ type homePage struct {
 // dueRow is a framework's due date set on the reviewer's unit.
 type dueRow struct {
 	Framework, Date, URL string
+	Set                  bool
+	Below                string // the dates set below the reviewer's unit
 }
 
 // workItem is one self-evaluation on a filler's home.
@@ -340,6 +343,7 @@ func (s *Server) reviewerHome(ctx context.Context, a *ziping.Actor, p *homePage)
 	for _, q := range queue {
 		row := s.queueRowOf(q)
 		row.Due, row.DueLate = dueText(dues[fwPeriod{q.Assessment.Framework, q.Assessment.Period}][q.Unit.ID], &q.Assessment, now)
+		row.Due = strings.TrimPrefix(row.Due, "截止日期 ") // the column says it
 		p.Queue = append(p.Queue, row)
 	}
 	root := a.Scope
