@@ -104,6 +104,12 @@ func levelDepth(level string) int {
 	return 3
 }
 
+// DueDateApplies reports whether a due date set on u can apply to assessments of
+// units of orgLevel: u is at that level or above it.
+func DueDateApplies(u *ziping.OrgUnit, orgLevel string) bool {
+	return levelDepth(orgLevel) >= levelDepth(u.Level)
+}
+
 // MaySetDueDate reports whether actor a may set the due date of the assessments
 // of units of orgLevel (the level a framework assesses) in u's subtree: an
 // administrator, or a reviewer whose scope contains u, never for its own unit's
@@ -138,11 +144,11 @@ func (s *Service) SetDueDate(ctx context.Context, a *ziping.Actor, u *ziping.Org
 		return nil, err
 	}
 	level := orgLevel(prog.FW.Level)
+	if !DueDateApplies(u, level) {
+		return nil, ziping.Errorf(ziping.NotFound, "「%s」评价的单位不在「%s」之下，不能在此设置截止日期", prog.FW.Name, u.Name)
+	}
 	if !MaySetDueDate(a, u, level) {
 		return nil, ziping.Errorf(ziping.Forbidden, "只有上级督导部门可以设置「%s」的自评截止日期，本单位不能设置或更改自己的截止日期", u.Name)
-	}
-	if levelDepth(level) < levelDepth(u.Level) {
-		return nil, ziping.Errorf(ziping.Invalid, "「%s」评价的单位不在「%s」之下，不能在此设置截止日期", prog.FW.Name, u.Name)
 	}
 	if period < 1900 || period > 2200 {
 		return nil, ziping.Errorf(ziping.Invalid, "年度无效")

@@ -41,7 +41,11 @@ func (s *Server) dueDateUnit(r *http.Request) (*ziping.OrgUnit, *selection, erro
 	if err != nil {
 		return nil, nil, err
 	}
-	if !assess.MaySetDueDate(info(r).actor, u, assess.OrgLevel(sel.prog.FW.Level)) {
+	level := assess.OrgLevel(sel.prog.FW.Level)
+	if !assess.DueDateApplies(u, level) {
+		return nil, nil, ziping.Errorf(ziping.NotFound, "「%s」评价的单位不在「%s」之下，不能在此设置截止日期", sel.prog.FW.Name, u.Name)
+	}
+	if !assess.MaySetDueDate(info(r).actor, u, level) {
 		return nil, nil, ziping.Errorf(ziping.Forbidden, "只有上级督导部门可以设置「%s」的自评截止日期，本单位不能设置或更改自己的截止日期", u.Name)
 	}
 	return u, sel, nil
