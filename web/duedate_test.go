@@ -61,7 +61,6 @@ type httpResponse struct {
 	location, body string
 }
 
-
 // dueSet is the due date set on unit code itself, "" when none.
 func (f *fixture) dueSet(t *testing.T, code string) string {
 	t.Helper()
