@@ -193,7 +193,7 @@ func (s *Server) homeDueDates(ctx context.Context, a *ziping.Actor, root *ziping
 		if err != nil {
 			return err
 		}
-		row := dueRow{Framework: fw.Name, Date: "未设定", URL: dueDateURL(root, id, p.Period)}
+		row := dueRow{ID: "due-" + id, Framework: fw.Name, Date: "未设定", URL: dueDateURL(root, id, p.Period)}
 		if !d.Date.IsZero() {
 			row.Date, row.Set = d.Date.Format(time.DateOnly), true
 		}

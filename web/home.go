@@ -54,9 +54,9 @@ type homePage struct {
 
 // dueRow is a framework's due date set on the reviewer's unit.
 type dueRow struct {
-	Framework, Date, URL string
-	Set                  bool
-	Below                string // the dates set below the reviewer's unit
+	ID, Framework, Date, URL string
+	Set                      bool
+	Below                    string // the dates set below the reviewer's unit
 }
 
 // workItem is one self-evaluation on a filler's home.
