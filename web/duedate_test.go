@@ -131,6 +131,10 @@ func TestDueDates(t *testing.T) {
 	if !strings.Contains(form, "2024-05-13（"+f.unitName("990100")+"设定）") {
 		t.Errorf("the county's form does not say the city's date applies:\n%s", excerpt(form))
 	}
+	ranking := f.do(request{role: "reviewer", method: http.MethodGet, path: "/units/990100/ranking?fw=" + testFW + "&period=2024"}).Body.String()
+	if !strings.Contains(ranking, `id="ranking-due-edit"`) || !strings.Contains(ranking, "/units/990100/due?") {
+		t.Errorf("the ranking does not link the due-date form")
+	}
 	want := "截止日期 2024-05-13（还剩12天）"
 	if body := f.homeOf(t, "filler"); !strings.Contains(body, want) {
 		t.Errorf("the filler's home lacks %q:\n%s", want, excerpt(body))
@@ -210,7 +214,7 @@ func TestAdminHomePanels(t *testing.T) {
 	body := f.homeOf(t, "admin")
 	imports := between(body, `id="admin-imports"`, `</section>`)
 	e := f.lastAuditOf(t, "import")
-	for _, want := range []string{"示范.xlsx", "2024年度", "system", dateTime(e.At), `href="/audit?before=` + strconv.FormatInt(e.Seq+1, 10) + `"`} {
+	for _, want := range []string{"示范.xlsx", "2024年度", "<td>系统</td>", dateTime(e.At), `href="/audit?before=` + strconv.FormatInt(e.Seq+1, 10) + `"`} {
 		if !strings.Contains(imports, want) {
 			t.Errorf("the imports panel lacks %q:\n%s", want, imports)
 		}

@@ -121,7 +121,11 @@ func (s *Server) adminImports(ctx context.Context, ap *adminPanels) error {
 			}
 			units[e.UnitID] = name
 		}
-		row := importRow{User: e.Username, At: dateTime(e.At), File: d.File, Unit: name,
+		user := e.Username
+		if e.UserID == 0 {
+			user = "系统" // the command line, the demo
+		}
+		row := importRow{User: user, At: dateTime(e.At), File: d.File, Unit: name,
 			Rows: "学校数据" + num(float64(d.Schools)) + "行、区县数据" + num(float64(d.Facts)) + "行",
 			URL:  "/audit?before=" + strconv.FormatInt(e.Seq+1, 10)}
 		if d.Period != 0 {
