@@ -2,15 +2,17 @@ package assess
 
 import (
 	"context"
-	"slices"
 
 	"ziping"
+	"ziping/engine"
 )
 
 // DataGapReport is what data a period lacks in a subtree, as the readiness check
 // sees it: the counties with no school rows of the period (「尚未导入…学校数据」) and
-// the assessments' points the data cannot compute (「无法计算」). The lists hold
-// the first few; the counts hold all.
+// the open assessments' points the data cannot compute (「无法计算」) that block
+// their submission. Frozen assessments are left out: their results are their
+// snapshots', which no import changes. The lists hold the first few; the counts
+// hold all.
 type DataGapReport struct {
 	Counties int              // counties in the subtree
 	NoData   []ziping.OrgUnit // counties without school rows of the period
@@ -18,8 +20,8 @@ type DataGapReport struct {
 	Points   []DataGapPoint   // points that cannot be computed
 	PointsN  int              //
 	Assessed int              // assessments of the period with such points
-	Checked  int              // assessments looked at
-	Skipped  int              // assessments beyond MaxGapAssessments, not looked at
+	Checked  int              // open assessments looked at
+	Skipped  int              // open assessments beyond MaxGapAssessments, not looked at
 }
 
 // DataGapPoint is a point of an assessment the data cannot compute, and why.
@@ -30,7 +32,7 @@ type DataGapPoint struct {
 	Point, Why   string
 }
 
-// MaxGapAssessments bounds how many assessments DataGaps looks at.
+// MaxGapAssessments bounds how many open assessments DataGaps looks at.
 const MaxGapAssessments = 400
 
 // DataGaps reports the data gaps of period in root's subtree for an actor who may
@@ -43,7 +45,9 @@ func (s *Service) DataGaps(ctx context.Context, a *ziping.Actor, root *ziping.Or
 		return nil, err
 	}
 	r := &DataGapReport{Counties: len(counties)}
+	loaded := make(map[int64]bool, len(counties))
 	for _, c := range counties {
+		loaded[c.ID] = true
 		if !hasSchools(ds, ds.UnitIndex(c.Code), period) {
 			r.NoDataN++
 			if len(r.NoData) < limit {
@@ -56,10 +60,13 @@ func (s *Service) DataGaps(ctx context.Context, a *ziping.Actor, root *ziping.Or
 		return nil, err
 	}
 	units := map[int64]*ziping.OrgUnit{}
-	for i, as := range list {
-		if i == MaxGapAssessments {
-			r.Skipped = len(list) - i
-			break
+	for _, as := range list {
+		if as.Frozen() {
+			continue // its results are its snapshot's: new data would not change them
+		}
+		if r.Checked == MaxGapAssessments {
+			r.Skipped++
+			continue
 		}
 		u := units[as.UnitID]
 		if u == nil {
@@ -72,15 +79,22 @@ func (s *Service) DataGaps(ctx context.Context, a *ziping.Actor, root *ziping.Or
 			continue
 		}
 		r.Checked++
-		v, err := s.ViewIn(ctx, s.Store, &as, u)
+		// Evaluated on the data already loaded (as the recompute does), not each
+		// county's read again.
+		var on *engine.Dataset
+		if loaded[u.ID] || (u.Level == ziping.LevelSchool && loaded[u.ParentID]) {
+			on = ds
+		}
+		v, err := s.viewOn(ctx, s.Store, &as, u, on)
 		if err != nil {
 			return nil, err
 		}
-		if len(v.Gaps) == 0 {
+		codes := gapCodes(v)
+		if len(codes) == 0 {
 			continue
 		}
 		r.Assessed++
-		for _, code := range gapCodes(v) {
+		for _, code := range codes {
 			r.PointsN++
 			if len(r.Points) < limit {
 				r.Points = append(r.Points, DataGapPoint{AssessmentID: as.ID, Unit: *u, Framework: as.Framework, Point: code, Why: v.Gaps[code]})
@@ -90,27 +104,14 @@ func (s *Service) DataGaps(ctx context.Context, a *ziping.Actor, root *ziping.Or
 	return r, nil
 }
 
-// gapCodes are the codes of v's uncomputable points in framework order.
+// gapCodes are the codes of v's points the data cannot compute and nobody scored
+// by hand, in framework order: the ones the readiness check blocks on.
 func gapCodes(v *AssessmentView) []string {
 	var out []string
 	for _, pr := range append(allPoints(v.Self), v.Self.Bonus...) {
-		if _, ok := v.Gaps[pr.Code]; ok {
+		if pr.Status == engine.StatusUncomputable {
 			out = append(out, pr.Code)
 		}
-	}
-	if len(out) < len(v.Gaps) { // a gap of a point not in the result: keep it anyway
-		seen := map[string]bool{}
-		for _, c := range out {
-			seen[c] = true
-		}
-		var extra []string
-		for c := range v.Gaps {
-			if !seen[c] {
-				extra = append(extra, c)
-			}
-		}
-		slices.Sort(extra)
-		out = append(out, extra...)
 	}
 	return out
 }
