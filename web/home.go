@@ -457,6 +457,9 @@ func (s *Server) adminOverview(ctx context.Context, p *homePage) error {
 func newHomeProblem(row rectify.LedgerRow) homeProblem {
 	hp := homeProblem{URL: "/problems/" + strconv.FormatInt(row.ID, 10), Unit: row.Unit.Name, Point: row.Point,
 		Description: row.Description, Status: ziping.ProblemStatusNames[row.Status], Overdue: row.Overdue}
+	if strings.HasPrefix(row.Description, "第"+row.Point+"测评点") {
+		hp.Point = "" // 「测评点6：第6测评点…」 would say it twice
+	}
 	if !row.Deadline.IsZero() {
 		hp.Deadline = row.Deadline.Format(time.DateOnly)
 	}
