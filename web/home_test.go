@@ -158,13 +158,6 @@ func TestFillerHome(t *testing.T) {
 	if !strings.Contains(body, `href="/problems/`+strconv.FormatInt(own[0].ID, 10)+`"`) || !strings.Contains(body, "期限 2024-05-20") {
 		t.Error("the county's problem due this month is not on its home")
 	}
-	if p := own[0]; p.Point != "" && strings.Contains(p.Description, "第"+p.Point+"测评点") {
-		if strings.Contains(body, "第"+p.Point+"测评点") || !strings.Contains(body, "测评点"+p.Point+"：") {
-			t.Errorf("the problem names its point twice on the home page: %s", regexp.MustCompile(`测评点`+regexp.QuoteMeta(p.Point)+`：[^<]*`).FindString(body))
-		}
-	} else {
-		t.Errorf("the problem %q of point %q does not name its point in its text: the check shows nothing", p.Description, p.Point)
-	}
 	if !strings.Contains(body, `<a href="/units/990102/problems?fw=`+rkFW+`&amp;period=2023">对县级人民政府履行教育职责评价 2023年度 1个</a>`) {
 		t.Error("the home does not link the ledger that holds the problem due")
 	}
@@ -300,4 +293,18 @@ func servicetestBlocking(items []assess.ReadinessItem) int {
 		}
 	}
 	return n
+}
+
+// TestHomeProblemNamesPointOnce: a problem whose description starts with its point
+// (「第6测评点公办园在园幼儿占比…」) is not introduced by 「测评点6：」 as well.
+func TestHomeProblemNamesPointOnce(t *testing.T) {
+	for _, tc := range []struct{ point, desc, want string }{
+		{"6", "第6测评点公办园在园幼儿占比为37.4%", ""},
+		{"6", "公办园在园幼儿占比偏低", "6"},
+		{"16", "第1测评点未落实", "16"},
+	} {
+		if got := newHomeProblem(rectify.LedgerRow{Problem: ziping.Problem{Point: tc.point, Description: tc.desc}}).Point; got != tc.want {
+			t.Errorf("%s / %q: point shown %q, want %q", tc.point, tc.desc, got, tc.want)
+		}
+	}
 }
