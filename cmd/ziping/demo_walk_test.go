@@ -215,7 +215,7 @@ func TestDemoPagesWalk(t *testing.T) {
 // mayOpen is who may open a route's path, beyond seeing the unit it shows (seen;
 // nil when it shows no unit of its own): the administrator's pages, the audit
 // trail (the administrator, and reviewers for their subtree), changing a unit's
-// data (its fillers). Public pages are anyone's.
+// data (its fillers), its deadline (自评截止日期: the reviewers above it). Public pages are anyone's.
 func mayOpen(pattern string, seen func(*ziping.Actor) bool, u *ziping.OrgUnit) func(*ziping.Actor) bool {
 	switch {
 	case strings.HasPrefix(pattern, "/notice/"), strings.HasPrefix(pattern, "/s/"):
@@ -226,6 +226,8 @@ func mayOpen(pattern string, seen func(*ziping.Actor) bool, u *ziping.OrgUnit) f
 		return func(a *ziping.Actor) bool { return a.IsAdmin() || a.User.Role == ziping.RoleReviewer }
 	case strings.HasSuffix(pattern, "/import"), strings.HasSuffix(pattern, "/edit"):
 		return func(a *ziping.Actor) bool { return a.CanEdit(u) }
+	case strings.HasSuffix(pattern, "/due"): // the deadline is set by the levels above (assess.MaySetDueDate)
+		return func(a *ziping.Actor) bool { return a.IsAdmin() || a.User.Role == ziping.RoleReviewer && a.CanSee(u) }
 	}
 	return seen
 }
@@ -290,8 +292,8 @@ func demoTargets(t *testing.T, svc *services, app *web.Server) ([]walkTarget, st
 	for i := range all {
 		byID[all[i].ID], byCode[all[i].Code] = &all[i], &all[i]
 	}
-	// Units: the province, its cities and counties, and the first school of each
-	// county (the school account's among them).
+	// Units: the province, its cities and counties, the first school of each
+	// county, and the schools of the accounts.
 	var units []string
 	levels := map[string]int{}
 	schoolOf := map[string]string{} // county → a school in it
@@ -305,6 +307,17 @@ func demoTargets(t *testing.T, svc *services, app *web.Server) ([]walkTarget, st
 		}
 		units = append(units, u.Code)
 		levels[u.Level]++
+	}
+	users, err := svc.Store.Users(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range users {
+		for _, x := range all {
+			if x.ID == u.ScopeID && x.Level == ziping.LevelSchool && !slices.Contains(units, x.Code) {
+				units = append(units, x.Code)
+			}
+		}
 	}
 	for _, lv := range []string{ziping.LevelProvince, ziping.LevelCity, ziping.LevelCounty, ziping.LevelSchool} {
 		if levels[lv] == 0 {
