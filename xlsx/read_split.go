@@ -94,13 +94,14 @@ func (p *schoolPart) emit(n int, r *schoolRow, ok bool) {
 }
 
 // apportion splits the counts of the current (combined) row between its stages in
-// whole numbers, into p.parts: each by the largest-remainder method of
+// whole numbers, into p.parts: each on its own by the largest-remainder method of
 // engine.Apportion, on the plain shares sh or, for a facility, the weighted shares
-// fs. The class-size bands are then split within the stages' classes, and each kind
-// of teacher within the stages' teachers (engine.ApportionWithin), so that a stage's
-// bands still add up to its classes and no stage has more 持证 (or 骨干 …) teachers
-// than teachers. Where that cannot be done (bands not all given, a subset larger
-// than 专任教师数) the independent split stands.
+// fs. Counts that belong together must then agree: a stage's class-size bands must
+// add up to its classes, and no stage may have more 持证 (骨干 …) teachers than
+// teachers. Where they do not, the bands are split again within the stages' classes
+// and a kind of teacher within the stages' teachers (engine.ApportionWithin). Where
+// even that cannot be done (bands not all given, a kind of teacher larger than
+// 专任教师数) the split on its own stands.
 func (p *schoolPart) apportion(sh, fs *[3]float64) {
 	for _, k := range p.wholeK {
 		shares := sh
@@ -112,27 +113,33 @@ func (p *schoolPart) apportion(sh, fs *[3]float64) {
 	var counts [nBands]float64
 	var out [nBands][3]float64
 	if p.classesK >= 0 && p.bandsK[0] >= 0 {
-		for i, k := range p.bandsK {
-			counts[i] = p.vals[p.lay.nums[k].elem]
+		var sum [3]float64
+		for _, k := range p.bandsK {
+			sum[0], sum[1], sum[2] = sum[0]+p.parts[k][0], sum[1]+p.parts[k][1], sum[2]+p.parts[k][2]
 		}
-		if engine.ApportionWithin(counts[:], *sh, p.parts[p.classesK], out[:]) {
+		if sum != p.parts[p.classesK] {
 			for i, k := range p.bandsK {
-				p.parts[k] = out[i]
+				counts[i] = p.vals[p.lay.nums[k].elem]
+			}
+			if engine.ApportionWithin(counts[:], *sh, p.parts[p.classesK], out[:]) {
+				for i, k := range p.bandsK {
+					p.parts[k] = out[i]
+				}
 			}
 		}
 	}
 	if p.teachersK < 0 {
 		return
 	}
-	t := p.vals[p.lay.nums[p.teachersK].elem]
+	t, tp := p.vals[p.lay.nums[p.teachersK].elem], &p.parts[p.teachersK]
 	for _, k := range p.subsK {
-		sub := p.vals[p.lay.nums[k].elem]
-		if !(sub <= t) {
+		sub, sp := p.vals[p.lay.nums[k].elem], &p.parts[k]
+		if !(sub <= t) || (sp[0] <= tp[0] && sp[1] <= tp[1] && sp[2] <= tp[2]) {
 			continue
 		}
 		counts[0], counts[1] = sub, t-sub
-		if engine.ApportionWithin(counts[:2], *sh, p.parts[p.teachersK], out[:2]) {
-			p.parts[k] = out[0]
+		if engine.ApportionWithin(counts[:2], *sh, *tp, out[:2]) {
+			*sp = out[0]
 		}
 	}
 }
