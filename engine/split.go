@@ -56,7 +56,10 @@ func (w SplitWeights) Shares(t SchoolType, a, b, c float64) (p, j, s float64) {
 // parts are then the plain quotas whole×share and ok is false. (A file cannot give a
 // count that is not whole: the import refuses it; a missing count is NaN and stays so.)
 func Apportion(whole float64, shares [3]float64) (parts [3]float64, ok bool) {
-	if !(whole >= 0) || whole > 1<<52 || whole != math.Trunc(whole) {
+	if whole == 0 {
+		return parts, true
+	}
+	if !(whole > 0) || whole > 1<<52 || whole != math.Trunc(whole) {
 		for s, sh := range shares {
 			if sh > 0 {
 				parts[s] = whole * sh
@@ -64,14 +67,11 @@ func Apportion(whole float64, shares [3]float64) (parts [3]float64, ok bool) {
 		}
 		return parts, false
 	}
-	var rem [3]float64
+	rem := [3]float64{-1, -1, -1}
 	left := whole
 	for s, sh := range shares {
-		rem[s] = -1
 		if sh > 0 {
-			q := quota(whole, sh)
-			parts[s] = math.Floor(q)
-			rem[s] = q - parts[s]
+			parts[s], rem[s] = quota(whole, sh)
 			left -= parts[s]
 		}
 	}
@@ -95,14 +95,24 @@ func Apportion(whole float64, shares [3]float64) (parts [3]float64, ok bool) {
 // rounding errors of the shares, far below any real difference of counts up to 2^52.
 const remainderTie = 1e-9
 
-// quota is whole×share, snapped to the nearest whole number when it is within
-// rounding error of it, so that 3×(1/3) is 1 and not 0.999….
-func quota(whole, share float64) float64 {
+// quota returns whole×share rounded down, and the remainder. A quota within
+// rounding error of a whole number (remainderTie, relative above 1) is that number,
+// with remainder 0: 3×(1/3) is 1, not 0.999….
+func quota(whole, share float64) (floor, rem float64) {
 	q := whole * share
-	if r := math.Round(q); math.Abs(q-r) <= remainderTie*math.Max(1, q) {
-		return r
+	floor = math.Floor(q)
+	rem = q - floor
+	tol := remainderTie
+	if q > 1 {
+		tol *= q
 	}
-	return q
+	switch {
+	case rem <= tol:
+		rem = 0
+	case rem >= 1-tol:
+		floor, rem = floor+1, 0
+	}
+	return floor, rem
 }
 
 // ApportionWithin divides counts that together make up a whole already apportioned
@@ -139,9 +149,7 @@ func ApportionWithin(counts []float64, shares [3]float64, cols [3]float64, out [
 		for s, sh := range shares {
 			out[b][s], rem[b][s] = 0, -1
 			if sh > 0 {
-				q := quota(c, sh)
-				out[b][s] = math.Floor(q)
-				rem[b][s] = q - out[b][s]
+				out[b][s], rem[b][s] = quota(c, sh)
 				rowNeed[b] -= out[b][s]
 				colNeed[s] -= out[b][s]
 			}

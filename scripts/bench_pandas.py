@@ -75,19 +75,23 @@ TIE = 1e-9  # remainders closer than this are equal (ziping's engine.Apportion)
 
 
 def quota(whole, share):
-    """whole × share, snapped to a whole number within rounding error of one."""
+    """whole × share rounded down, and the remainder; within rounding error of a whole
+    number (TIE, relative above 1) it is that number (ziping's engine.quota)."""
     q = whole * share
-    r = np.round(q)
-    return np.where(np.abs(q - r) <= TIE * np.maximum(1, q), r, q)
+    floor = np.floor(q)
+    rem = q - floor
+    tol = TIE * np.maximum(1, q)
+    up = rem >= 1 - tol
+    return floor + up, np.where((rem <= tol) | up, 0.0, rem)
 
 
 def hamilton(whole, shares):
     """Largest remainder: each row's whole (n,) split by its shares (n, k) into whole
     numbers adding up to it; equal remainders to the earlier stage; a stage with share
     0 gets 0."""
-    q = quota(whole[:, None], shares)
-    parts = np.floor(q)
-    rem = np.where(shares > 0, q - parts, -1.0)
+    parts, rem = quota(whole[:, None], shares)
+    parts = np.where(shares > 0, parts, 0.0)
+    rem = np.where(shares > 0, rem, -1.0)
     left = whole - parts.sum(axis=1)
     k = shares.shape[1]
     rank = np.zeros(parts.shape)  # how many stages come before this one
@@ -112,9 +116,8 @@ def within(counts, shares, cols):
     for b, c in enumerate(counts):
         for s in range(k):
             if shares[s] > 0:
-                q = float(quota(c, shares[s]))
-                out[b][s] = math.floor(q)
-                rem[b][s] = q - out[b][s]
+                f, r = quota(c, shares[s])
+                out[b][s], rem[b][s] = float(f), float(r)
                 row_need[b] -= out[b][s]
                 col_need[s] -= out[b][s]
     if sum(counts) != sum(cols) or min(col_need) < 0:

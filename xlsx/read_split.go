@@ -108,7 +108,11 @@ func (p *schoolPart) apportion(sh, fs *[3]float64) {
 		if p.roles[k] == roleFacilityWhole {
 			shares = fs
 		}
-		p.parts[k], _ = engine.Apportion(p.vals[p.lay.nums[k].elem], *shares)
+		if v := p.vals[p.lay.nums[k].elem]; v != 0 {
+			p.parts[k], _ = engine.Apportion(v, *shares)
+		} else {
+			p.parts[k] = [3]float64{}
+		}
 	}
 	var counts [nBands]float64
 	var out [nBands][3]float64
