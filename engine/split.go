@@ -67,28 +67,42 @@ func Apportion(whole float64, shares [3]float64) (parts [3]float64, ok bool) {
 		}
 		return parts, false
 	}
-	rem := [3]float64{-1, -1, -1}
-	left := whole
-	for s, sh := range shares {
-		if sh > 0 {
-			parts[s], rem[s] = quota(whole, sh)
-			left -= parts[s]
-		}
+	r := [3]float64{-1, -1, -1} // remainders; -1: no share
+	if shares[0] > 0 {
+		parts[0], r[0] = quota(whole, shares[0])
 	}
+	if shares[1] > 0 {
+		parts[1], r[1] = quota(whole, shares[1])
+	}
+	if shares[2] > 0 {
+		parts[2], r[2] = quota(whole, shares[2])
+	}
+	left := whole - parts[0] - parts[1] - parts[2]
 	for ; left > 0; left-- {
-		best := -1
-		for s := range rem {
-			if rem[s] >= 0 && (best < 0 || rem[s] > rem[best]+remainderTie) {
-				best = s
-			}
-		}
+		best := largest(&r)
 		if best < 0 {
 			break // no stage has a share: nothing to give the units to
 		}
 		parts[best]++
-		rem[best] = -1
+		r[best] = -1
 	}
 	return parts, left == 0
+}
+
+// largest returns the stage with the largest remainder, the earlier of equal ones
+// (within remainderTie), -1 when none is left (all -1).
+func largest(r *[3]float64) int {
+	best, rb := -1, 0.0
+	if r[0] >= 0 {
+		best, rb = 0, r[0]
+	}
+	if r[1] >= 0 && (best < 0 || r[1] > rb+remainderTie) {
+		best, rb = 1, r[1]
+	}
+	if r[2] >= 0 && (best < 0 || r[2] > rb+remainderTie) {
+		best = 2
+	}
+	return best
 }
 
 // remainderTie is how close two remainders are to count as equal: closer than
