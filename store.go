@@ -223,6 +223,7 @@ type Store interface {
 	AssessmentStore
 	ReportStore
 	NoticeStore
+	DueDateStore
 	BatchStore
 	LoginStore
 	JobStore

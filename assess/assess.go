@@ -29,6 +29,7 @@ type Store interface {
 	ziping.AssessmentStore
 	ziping.ReportStore
 	ziping.NoticeStore
+	ziping.DueDateStore
 	ziping.AuditAppender
 }
 

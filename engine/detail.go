@@ -3,7 +3,6 @@ package engine
 import (
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"unicode/utf8"
 )
@@ -56,8 +55,12 @@ func (e *evaluator) metricDetail(metric int, v, lost float64) *RuleDetail {
 	} else if col = e.unitCol(SESchoolStudents); col == nil {
 		col = e.unitCol(SEStudents)
 	}
-	byCode := map[string]int{}
-	var cases []Case
+	if e.caseIdx == nil {
+		e.caseIdx = map[string]int{}
+	}
+	byCode := e.caseIdx
+	clear(byCode)
+	cases := e.caseBuf[:0]
 	for _, k := range rows {
 		x := 0.0
 		if col != nil && col[k] == col[k] {
@@ -76,6 +79,7 @@ func (e *evaluator) metricDetail(metric int, v, lost float64) *RuleDetail {
 		byCode[code] = len(cases)
 		cases = append(cases, Case{Name: s.Name[base+int(k)], Value: x, Unit: unit})
 	}
+	e.caseBuf = cases
 	if spec.fn == "sum" {
 		// A combined school's classes are split between its stages by students: show
 		// the sums as the metric does, and drop those that round to nothing.
@@ -88,13 +92,35 @@ func (e *evaluator) metricDetail(metric int, v, lost float64) *RuleDetail {
 		}
 		cases = kept
 	}
-	sort.SliceStable(cases, func(i, j int) bool { return cases[i].Value > cases[j].Value })
-	if len(cases) > maxCases {
-		d.More = len(cases) - maxCases
-		cases = cases[:maxCases]
-	}
-	d.Cases = cases
+	d.Cases = largestCases(cases, maxCases)
+	d.More = len(cases) - len(d.Cases)
 	return d
+}
+
+// largestCases returns, in a new slice, the n cases of largest value, largest first;
+// of equal values the earlier case comes first (what a stable sort of all the cases
+// by value, cut to n, gives, without sorting a county's hundreds of schools).
+func largestCases(cases []Case, n int) []Case {
+	top := make([]Case, 0, min(n, len(cases)))
+	for _, c := range cases {
+		if len(top) == n && c.Value <= top[n-1].Value {
+			continue
+		}
+		// After every case of a larger or equal value: stable.
+		i := len(top)
+		for i > 0 && top[i-1].Value < c.Value {
+			i--
+		}
+		if len(top) < n {
+			top = append(top, Case{})
+		}
+		copy(top[i+1:], top[i:len(top)-1])
+		top[i] = c
+	}
+	if len(top) == 0 {
+		return nil
+	}
+	return top
 }
 
 // CaseText lists cases as a report names them: 「秋湖县实验中学（2350人）、…等12所」.

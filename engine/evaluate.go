@@ -51,7 +51,9 @@ type evaluator struct {
 	setGen  []int
 	setRows [][]int32
 
-	seen map[string]bool // scratch for countedSchools
+	seen    map[string]bool // scratch for countedSchools
+	caseIdx map[string]int  // scratch for metricDetail: a school's index in caseBuf
+	caseBuf []Case          // scratch for metricDetail
 
 	trace     *trace // non-nil when explaining
 	noDetails bool   // Options.NoDetails

@@ -59,17 +59,25 @@ func (e *evaluator) rows(set int) []int32 {
 	}
 	for _, f := range e.p.sets[set] {
 		col := e.filterCol(f)
-		kept := out[:0]
-		for _, k := range out {
-			v := 0.0
-			if col != nil {
-				v = col[k]
+		if col == nil { // an absent element is 0 everywhere
+			if !f.neg {
+				out = out[:0]
 			}
-			if (v != 0 && v == v) != f.neg {
-				kept = append(kept, k)
+			continue
+		}
+		// A row passes when its value is set (neither 0 nor NaN: |v| > 0 is false
+		// for both), or when it is not, for a negated filter. Written without a
+		// branch on the value: whether a school passes follows no pattern the
+		// processor could predict, and mispredictions were most of this loop.
+		neg := f.neg
+		j := 0
+		for _, k := range out {
+			out[j] = k
+			if (math.Abs(col[k]) > 0) != neg {
+				j++
 			}
 		}
-		out = kept
+		out = out[:j]
 	}
 	e.setRows[set], e.setGen[set] = out, e.gen
 	return out

@@ -144,6 +144,7 @@ func Run(t *testing.T, open Open, tamper Tamper) {
 		{"ReportDrafts", testReportDrafts},
 		{"ReportDraftTx", testReportDraftTx},
 		{"ResultNotices", testResultNotices},
+		{"DueDates", testDueDates},
 		{"OwnerNeverChanges", testOwnerNeverChanges},
 		{"ChunkedBatch", testChunkedBatch},
 		{"AbandonedBatch", testAbandonedBatch},

@@ -33,6 +33,8 @@ type assessmentPage struct {
 	Returned    *returnedView // the reasons of a return, shown to the unit
 	ReturnNote  string        // a note of the reviewer, shown to everyone
 	Message     string        // why a workflow step was refused
+	Due         string        // 截止日期 2025-06-30（还剩12天）, or late
+	DueLate     bool          // overdue while open, or submitted late
 	Areas       []assessArea
 	Bonus       []*aPoint
 	BonusCap    string
@@ -221,6 +223,11 @@ func (s *Server) assessmentView(r *http.Request, v *assess.AssessmentView) (*ass
 		if d.t != "" {
 			p.Dates = append(p.Dates, option{Label: d.label, Value: d.t})
 		}
+	}
+	if due, err := s.svc.Assess.DueDateOf(r.Context(), u, fw.ID, as.Period); err != nil {
+		return nil, err
+	} else if text, late := dueText(due, as, s.svc.Assess.Now()); text != "" {
+		p.Due, p.DueLate = text, late
 	}
 	if v.Review != nil {
 		p.Review = newConclusion(fw, v.Review)

@@ -37,6 +37,7 @@ var actionNames = map[string]string{
 	"survey_import": "导入调查答卷", "survey_tokens": "生成调查答题码", "survey_exclude": "剔除存疑答卷", "survey_include": "恢复存疑答卷",
 	"notice_save": "保存通报", "notice_publish": "发布通报", "result_notice_save": "保存评价结果通报",
 	"score_confirm": "确认沿用评分", "problem_data_gap": "整改问题改为数据缺失",
+	"due_date_save": "设置自评截止日期",
 }
 
 // actionName is an action in Chinese; one without a name (a new action, before its
@@ -66,6 +67,7 @@ var fieldNames = map[string]string{
 	"failed_logins": "连续输错次数", "locked": "已锁定", "locked_until": "锁定至", "previous": "原值", "trusted_device": "已登录过的浏览器",
 	"upload": "上传文件", "values": "数值", "include": "计入", "exclude": "剔除",
 	"recipient": "主送单位", "issued_on": "成文日期", "data_gap": "数据缺失", "published_at": "公布时间",
+	"due": "自评截止日期",
 }
 
 // fieldName is a field in Chinese ("字段" when it has none yet).
@@ -236,6 +238,19 @@ func (s *Server) auditObject(ctx context.Context, cache map[string]string, objec
 				fw += "评价"
 			}
 			n = area + parts[2] + "年度" + fw + "结果通报"
+		}
+		cache[object] = n
+		return n
+	}
+	if rest, ok := strings.CutPrefix(object, "due:"); ok {
+		// due:UNIT/FRAMEWORK/PERIOD: the self-evaluation due date set on a unit.
+		n := "自评截止日期"
+		if parts := strings.SplitN(rest, "/", 3); len(parts) == 3 {
+			unit := parts[0]
+			if u, err := s.svc.Store.UnitByCode(ctx, unit); err == nil {
+				unit = u.Name
+			}
+			n = unit + parts[2] + "年度" + s.fwName(parts[1]) + "自评截止日期"
 		}
 		cache[object] = n
 		return n

@@ -243,6 +243,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 	for pattern, rows := range noticeMatrix(units) {
 		matrix[pattern] = rows
 	}
+	for pattern, rows := range dueDateMatrix(units) {
+		matrix[pattern] = rows
+	}
 	for pattern, rows := range schoolRankingMatrix(units) {
 		matrix[pattern] = rows
 	}

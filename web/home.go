@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"ziping"
@@ -44,6 +45,18 @@ type homePage struct {
 	Queue []queueRow
 	// an administrator's overview of this period
 	Overview []overviewRow
+	// a reviewer's (and an administrator's) due dates of this period, with the
+	// form that sets each
+	DueDates []dueRow
+	// an administrator's recent imports, users and data gaps
+	AdminPanels *adminPanels
+}
+
+// dueRow is a framework's due date set on the reviewer's unit.
+type dueRow struct {
+	ID, Framework, Date, URL string
+	Set                      bool
+	Below                    string // the dates set below the reviewer's unit
 }
 
 // workItem is one self-evaluation on a filler's home.
@@ -63,6 +76,8 @@ type workItem struct {
 	Report               string
 	Waiting              string // what happens next when the unit has nothing to do
 	SubmittedAt, Outcome string
+	Due                  string // 截止日期 2025-06-30（还剩12天）
+	DueLate              bool
 }
 
 // homeLink is an entry of a list with the page where it is dealt with.
@@ -77,6 +92,8 @@ type queueRow struct {
 	URL, Unit, Framework, Period, Status, SubmittedAt string
 	Days                                              int
 	Total                                             string
+	Due                                               string
+	DueLate                                           bool
 }
 
 type overviewRow struct {
@@ -133,6 +150,9 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 			if err := s.adminOverview(ctx, p); err != nil {
 				return err
 			}
+			if err := s.adminHome(ctx, a, p); err != nil {
+				return err
+			}
 		}
 	}
 	return s.render(w, r, http.StatusOK, "home", p)
@@ -176,7 +196,13 @@ func (s *Server) fillerHome(ctx context.Context, a *ziping.Actor, p *homePage) e
 			return err
 		}
 		started[as.Framework] = true
-		p.Work = append(p.Work, s.workItemOf(v))
+		it := s.workItemOf(v)
+		due, err := s.svc.Assess.DueDateOf(ctx, v.Unit, as.Framework, as.Period)
+		if err != nil {
+			return err
+		}
+		it.Due, it.DueLate = dueText(due, v.Assessment, s.svc.Assess.Now())
+		p.Work = append(p.Work, it)
 	}
 	p.StartURL = unitURL(u.Code) + "/assessments"
 	for _, id := range s.fwIDs {
@@ -293,12 +319,32 @@ func (s *Server) workItemOf(v *assess.AssessmentView) workItem {
 // reviewerHome is a reviewer's work: the queue, the problems done and waiting for
 // its verification, and the overdue problems of its scope.
 func (s *Server) reviewerHome(ctx context.Context, a *ziping.Actor, p *homePage) error {
+	var err error
 	queue, err := s.svc.Assess.ReviewQueue(ctx, a)
 	if err != nil {
 		return err
 	}
+	type fwPeriod struct {
+		fw     string
+		period int
+	}
+	units := map[fwPeriod][]ziping.OrgUnit{}
 	for _, q := range queue {
-		p.Queue = append(p.Queue, s.queueRowOf(q))
+		k := fwPeriod{q.Assessment.Framework, q.Assessment.Period}
+		units[k] = append(units[k], q.Unit)
+	}
+	dues := map[fwPeriod]map[int64]assess.DueDate{}
+	for k, us := range units {
+		if dues[k], err = s.svc.Assess.DueDatesOf(ctx, us, k.fw, k.period); err != nil {
+			return err
+		}
+	}
+	now := s.svc.Assess.Now()
+	for _, q := range queue {
+		row := s.queueRowOf(q)
+		row.Due, row.DueLate = dueText(dues[fwPeriod{q.Assessment.Framework, q.Assessment.Period}][q.Unit.ID], &q.Assessment, now)
+		row.Due = strings.TrimPrefix(row.Due, "截止日期 ") // the column says it
+		p.Queue = append(p.Queue, row)
 	}
 	root := a.Scope
 	if root == nil {
@@ -307,6 +353,9 @@ func (s *Server) reviewerHome(ctx context.Context, a *ziping.Actor, p *homePage)
 		} else if err != nil {
 			return err
 		}
+	}
+	if err := s.homeDueDates(ctx, a, root, p); err != nil {
+		return err
 	}
 	rows, err := s.svc.Rectify.Ledger(ctx, a, root, "", 0)
 	if err != nil {
@@ -408,6 +457,9 @@ func (s *Server) adminOverview(ctx context.Context, p *homePage) error {
 func newHomeProblem(row rectify.LedgerRow) homeProblem {
 	hp := homeProblem{URL: "/problems/" + strconv.FormatInt(row.ID, 10), Unit: row.Unit.Name, Point: row.Point,
 		Description: row.Description, Status: ziping.ProblemStatusNames[row.Status], Overdue: row.Overdue}
+	if strings.HasPrefix(row.Description, "第"+row.Point+"测评点") {
+		hp.Point = "" // 「测评点6：第6测评点…」 would say it twice
+	}
 	if !row.Deadline.IsZero() {
 		hp.Deadline = row.Deadline.Format(time.DateOnly)
 	}

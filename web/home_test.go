@@ -283,3 +283,17 @@ func servicetestBlocking(items []assess.ReadinessItem) int {
 	}
 	return n
 }
+
+// TestHomeProblemNamesPointOnce: a problem whose description starts with its point
+// (「第6测评点公办园在园幼儿占比…」) is not introduced by 「测评点6：」 as well.
+func TestHomeProblemNamesPointOnce(t *testing.T) {
+	for _, tc := range []struct{ point, desc, want string }{
+		{"6", "第6测评点公办园在园幼儿占比为37.4%", ""},
+		{"6", "公办园在园幼儿占比偏低", "6"},
+		{"16", "第1测评点未落实", "16"},
+	} {
+		if got := newHomeProblem(rectify.LedgerRow{Problem: ziping.Problem{Point: tc.point, Description: tc.desc}}).Point; got != tc.want {
+			t.Errorf("%s / %q: point shown %q, want %q", tc.point, tc.desc, got, tc.want)
+		}
+	}
+}

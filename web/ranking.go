@@ -38,6 +38,8 @@ type rankingPage struct {
 
 	// NoticeEditURL sets the notice's 文号 and date, for whoever may publish.
 	NoticeEditURL string
+	// DueEditURL sets the self-evaluation due date, for the reviewing level.
+	DueEditURL string
 
 	// RankNote says among whom the ranking ranks, and how the public notice's
 	// ranks (published results only) differ.
@@ -176,6 +178,9 @@ func (s *Server) rankingPage(w http.ResponseWriter, r *http.Request) error {
 	p.Counties = len(rk.Rows)
 	if assess.MayIssueNotice(a, u) {
 		p.NoticeEditURL = sel.link(base + "/notice")
+	}
+	if assess.MaySetDueDate(a, u, assess.OrgLevel(fw.Level)) {
+		p.DueEditURL = sel.link(base + "/due")
 	}
 	if err := s.notePublishedRanks(r, u, sel, rk, p); err != nil {
 		return err

@@ -33,7 +33,8 @@ var pageNames = []string{"login", "error", "empty", "area", "county", "school", 
 	"ranking", "ranking_schools", "notice", "noticeedit", "ledger", "problem", "report", "users", "password",
 	"adminframeworks", "adminframework", "adminfwversion", "adminfwdiff",
 	"surveys", "survey", "surveyresult", "questionnaires",
-	"home"}
+	"home",
+	"duedate"}
 
 // pageParts are the templates some pages share beyond parts.html: an assessment's
 // points, with their details and forms, on the assessment page and a point's own,

@@ -84,6 +84,8 @@ func (s *Server) routeTable() []route {
 		{"GET /notice/{code}/notice.docx", public, s.resultNoticeDocx},
 		{"GET /units/{code}/notice", signedIn, s.noticeEdit},
 		{"POST /units/{code}/notice", signedIn, s.noticeSave},
+		{"GET /units/{code}/due", signedIn, s.dueDateEdit},
+		{"POST /units/{code}/due", signedIn, s.dueDateSave},
 		{"GET /units/{code}/problems", signedIn, s.ledgerPage},
 		{"GET /units/{code}/problems.xlsx", download, s.ledgerXLSX},
 		{ledgerBulkRoute, signedIn, s.ledgerBulkAction},

@@ -43,6 +43,7 @@ func pageModels() map[string]func() any {
 		"surveyresult": func() any { return &surveyResultPage{} }, "questionnaires": func() any { return &questionnairesPage{} },
 		"home":    func() any { return &homePage{} },
 		"confirm": func() any { return &confirmPage{} },
+		"duedate": func() any { return &dueDatePage{} },
 	}
 }
 

@@ -5,11 +5,13 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"time"
 
 	yaml "go.yaml.in/yaml/v3"
 
 	"ziping"
 	"ziping/account"
+	"ziping/assess"
 	"ziping/dataset"
 	"ziping/docx"
 	"ziping/engine"
@@ -70,6 +72,9 @@ func runDemo(e *env, args []string) error {
 		counts[ziping.StatusDraft], counts[ziping.StatusSubmitted], counts[ziping.StatusReviewed], counts[ziping.StatusPublished])
 	fmt.Fprintln(e.stdout, "  以 county 登录：区县页 › 自评与复核（评分、上传材料、写自评报告、提交）")
 	fmt.Fprintln(e.stdout, "  以 duxue 登录：市页 › 评价排名、整改台账；已提交的自评可复核、退回或通过")
+	if err := demoDueDate(e, svc, ds); err != nil {
+		return fmt.Errorf("示范截止日期: %w", err)
+	}
 	if err := demoOtherFrameworks(e.ctx, e.stdout, svc, ds, *seed); err != nil {
 		return fmt.Errorf("示范自评: %w", err)
 	}
@@ -252,4 +257,21 @@ func writeInputs(path string, in map[string]*engine.Inputs) error {
 	}
 	head := "# 人工评分（示范数据自动生成）：区县代码 → 测评点得分、勾选条目、否决项认定\n"
 	return os.WriteFile(path, append([]byte(head), data...), 0o644)
+}
+
+// demoDueDate sets the city's due date of this year's 履职评价 self-evaluations two
+// weeks from today, so that the county's home counts the days to it.
+func demoDueDate(e *env, svc *services, ds *engine.Dataset) error {
+	city, err := svc.Store.UnitByCode(e.ctx, ds.Units[0].ParentCode)
+	if err != nil {
+		return err
+	}
+	periods := ds.PeriodList()
+	cur := periods[len(periods)-1]
+	due := ziping.DateOnly(ziping.LocalDay(time.Now())).AddDate(0, 0, 14)
+	if _, err := svc.Assess.SetDueDate(e.ctx, ziping.System, city, "lxzz-county", cur, assess.DueDateInput{Date: due}); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "  自评截止日期：%s设定%d年度履职评价自评于%s截止（duxue 可在工作台或评价排名页修改）\n", city.Name, cur, due.Format(time.DateOnly))
+	return nil
 }

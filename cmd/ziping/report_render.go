@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -79,7 +81,9 @@ func runReportRender(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	findings, err := renderOne(e.stderr, &f, prog.FW, results[0], narrative, date, f.out)
+	issues, err := renderOne(&f, prog.FW, results[0], narrative, date, f.out)
+	printIssues(e.stderr, results[0].Unit.Name, issues)
+	findings := len(issues)
 	if err != nil {
 		return err
 	}
@@ -118,16 +122,16 @@ func (f *renderFlags) check() (time.Time, error) {
 	return date, nil
 }
 
-// renderOne builds, lints and writes one unit's report; it returns the number of
-// lint findings, printed as warnings to stderr. Unfillable bound values are an error.
-func renderOne(warn io.Writer, f *renderFlags, fw *engine.Framework, res *engine.Result, narrative []byte, date time.Time, out string) (int, error) {
+// renderOne builds, lints and writes one unit's report; it returns the lint
+// findings. Unfillable bound values are an error.
+func renderOne(f *renderFlags, fw *engine.Framework, res *engine.Result, narrative []byte, date time.Time, out string) ([]report.Issue, error) {
 	issuer := f.issuer
 	if issuer == "" {
 		issuer = report.DefaultIssuer(fw, res.Unit.Name)
 	}
 	rep, err := report.Build(res, fw, narrative, report.BuildOptions{Issuer: issuer, Recipient: f.recipient, Date: date, Layout: f.layout})
 	if err != nil {
-		return 0, fmt.Errorf("%s: %w", res.Unit.Name, err)
+		return nil, fmt.Errorf("%s: %w", res.Unit.Name, err)
 	}
 	var buf bytes.Buffer
 	switch f.format {
@@ -141,16 +145,74 @@ func renderOne(warn io.Writer, f *renderFlags, fw *engine.Framework, res *engine
 		buf.WriteString(rep.Markdown())
 	}
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
-		return 0, fmt.Errorf("无法写出报告: %w", err)
+		return nil, fmt.Errorf("无法写出报告: %w", err)
 	}
-	issues := rep.Lint()
+	return rep.Lint(), nil
+}
+
+// printIssues prints one report's lint findings as warnings, each at its place.
+func printIssues(w io.Writer, unit string, issues []report.Issue) {
 	for _, is := range issues {
-		fmt.Fprintf(warn, "警告: %s: %s 第%d行第%d列「%s」（%s）\n", res.Unit.Name, is.Section, is.Line, is.Col, is.Text, is.Kind)
+		fmt.Fprintf(w, "警告: %s: %s 第%d行第%d列「%s」（%s）\n", unit, is.Section, is.Line, is.Col, is.Text, is.Kind)
 	}
-	return len(issues), nil
+}
+
+// issueSummary gathers the lint findings of many reports by what was found (the
+// section, the kind and the text), so that 2,844 reports with the same unfilled
+// section make one warning, not 2,844 lines between the progress counts.
+type issueSummary struct {
+	order []issueKey
+	seen  map[issueKey]*issueGroup
+}
+
+type issueKey struct{ section, kind, text string }
+
+type issueGroup struct {
+	units []string // the first few units, in the order they were rendered
+	n     int      // reports with this finding
+}
+
+// mostNamed is how many units a summarised warning names.
+const mostNamed = 5
+
+func (s *issueSummary) add(unit string, issues []report.Issue) {
+	if s.seen == nil {
+		s.seen = map[issueKey]*issueGroup{}
+	}
+	counted := map[issueKey]bool{}
+	for _, is := range issues {
+		k := issueKey{is.Section, is.Kind, is.Text}
+		if counted[k] {
+			continue
+		}
+		counted[k] = true
+		g := s.seen[k]
+		if g == nil {
+			g = &issueGroup{}
+			s.seen[k] = g
+			s.order = append(s.order, k)
+		}
+		g.n++
+		if len(g.units) < mostNamed {
+			g.units = append(g.units, unit)
+		}
+	}
+}
+
+// print writes one warning per finding: how many reports have it, and which.
+func (s *issueSummary) print(w io.Writer, total int) {
+	for _, k := range s.order {
+		g := s.seen[k]
+		who := strings.Join(g.units, "、")
+		if g.n > len(g.units) {
+			who += "等"
+		}
+		fmt.Fprintf(w, "警告: %s份报告中有%s份的「%s」有「%s」（%s）：%s\n",
+			engine.GroupDigits(strconv.Itoa(total)), engine.GroupDigits(strconv.Itoa(g.n)), k.section, k.text, k.kind, who)
+	}
 }
 
 // renderAll writes one report per unit into the directory f.out as the units are
@@ -169,26 +231,28 @@ func renderAll(e *env, f *renderFlags, prog *engine.Program, ds *engine.Dataset,
 		errs     []error
 		findings int
 		done     int
+		summary  issueSummary
 	)
-	lw := &lockedWriter{mu: &mu, w: e.stderr}
 	total := len(ds.Units)
 	if opt.Units != nil {
 		total = len(opt.Units)
 	}
 	type rendered struct {
-		findings int
-		err      error
+		unit   string
+		issues []report.Issue
+		err    error
 	}
 	err := engine.Stream(prog, ds, opt,
 		func(_ int, r *engine.Result) (rendered, error) {
 			name := filepath.Join(f.out, r.Unit.Code+"-"+r.Unit.Name+"."+f.format)
-			n, err := renderOne(lw, f, prog.FW, r, narrative, date, name)
-			return rendered{findings: n, err: err}, nil
+			issues, err := renderOne(f, prog.FW, r, narrative, date, name)
+			return rendered{unit: r.Unit.Name, issues: issues, err: err}, nil
 		},
 		func(_ int, v rendered) error {
 			mu.Lock()
 			defer mu.Unlock()
-			findings += v.findings
+			findings += len(v.issues)
+			summary.add(v.unit, v.issues)
 			if v.err != nil {
 				errs = append(errs, v.err)
 			}
@@ -197,6 +261,7 @@ func renderAll(e *env, f *renderFlags, prog *engine.Program, ds *engine.Dataset,
 			return nil
 		})
 	fmt.Fprintln(e.stderr)
+	summary.print(e.stderr, done)
 	if err != nil {
 		return err
 	}

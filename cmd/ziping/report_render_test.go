@@ -97,6 +97,14 @@ func TestReportRenderAll(t *testing.T) {
 	if m, _ := filepath.Glob(filepath.Join(dir, "*.docx")); len(m) != 3 {
 		t.Errorf("got %d reports, want 3", len(m))
 	}
+	// Without a narrative every report's 四、下一步工作打算 is unfilled: one warning
+	// says so for the three reports (naming them), not one line per report.
+	if n := strings.Count(stderr, "下一步工作打算"); n != 1 || !strings.Contains(stderr, "3份报告中有3份的「四、下一步工作打算」") {
+		t.Errorf("the unfilled section is warned %d times, want once for the 3 reports:\n%s", n, stderr)
+	}
+	if strings.Contains(stderr, "第") && strings.Contains(stderr, "行第") {
+		t.Errorf("--all prints a report's lines and columns; want them summarised:\n%s", stderr)
+	}
 }
 
 // TestReportRenderAllEqualsOne: each report --all writes as the units stream past is
