@@ -38,6 +38,9 @@ func TestFormatValueGroups(t *testing.T) {
 		{5528223, "元", nil, "5,528,223元"},
 		{9876.5, "元", nil, "9876.50元"},
 		{45321, "人", nil, "45,321人"},
+		{19563, "册", nil, "19,563册"}, // whole books and computers show no decimals,
+		{114, "台", nil, "114台"},      // as whole people, classes and rooms do
+		{12.5, "册", nil, "12.50册"},
 		{85.26, "%", nil, "85.3%"},
 		{12345.678, "", &two, "12,345.68"},
 	} {

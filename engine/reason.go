@@ -191,7 +191,7 @@ func FormatValue(v float64, unit string, decimals *int) string {
 	switch unit {
 	case "%":
 		d = 1
-	case "所", "个", "人", "间", "元", "项":
+	case "所", "个", "人", "间", "册", "台", "元", "项":
 		if v == math.Trunc(v) {
 			d = 0
 		}

@@ -11,7 +11,9 @@ evaluates (the latest; --all-years: every year, as a framework comparing years w
 
 - combined schools (九年一贯制, 十二年一贯制, 完全中学 given as one row) split into
   stages: facilities by the 1:1.1 / 1:1.1:1.32 / 1:1.2 student weights, other counts by
-  plain student shares (DOMAIN.md §2.2);
+  plain student shares (DOMAIN.md §2.2); counts (classes, teachers, rooms) in whole
+  numbers by the largest-remainder method, the bands kept within each stage's classes
+  and the kinds of teacher within its teachers (docs/data.md, "Combined schools");
 - per county and stage (小学, 初中) over the public compulsory schools (教学点 under 50
   pupils left out): the number of schools, the 7 resource indicators (sums over
   sums), each school's 6-of-7 rule with the 85% floor, and the student-weighted
@@ -37,7 +39,7 @@ import pandas as pd
 USE = {  # source column -> name; nothing else is read
     "年度": "period", "学校代码": "code", "区县代码": "county", "学段": "stage", "学校类别": "type",
     "办学类型": "own", "在校生数": "students", "小学在校生数": "sp", "初中在校生数": "sj", "高中在校生数": "ss",
-    "班级数": "classes", "46-50人班级数": "c46", "51-55人班级数": "c51", "56-65人班级数": "c56",
+    "班级数": "classes", "45人及以下班级数": "c45", "46-50人班级数": "c46", "51-55人班级数": "c51", "56-65人班级数": "c56",
     "66人及以上班级数": "c66", "专任教师数": "teachers", "高于规定学历教师数": "above",
     "县级以上骨干教师数": "backbone", "体育艺术专任教师数": "pe_art", "持证专任教师数": "certified",
     "教学及辅助用房面积(㎡)": "teaching_area", "体育运动场馆面积(㎡)": "sports_area",
@@ -48,8 +50,11 @@ CATEGORIES = {"区县代码": "category", "学段": "category", "学校类别": 
 # Every other column's type given, so that read_csv need not infer one.
 DTYPES = {**CATEGORIES, "年度": "int16", "学校代码": "int64",
           **{c: "float64" for c in USE if c not in CATEGORIES and c not in ("年度", "学校代码")}}
-FACILITY = ["teaching_area", "sports_area", "equipment", "multimedia", "music", "art"]
-PEOPLE = ["classes", "c46", "c51", "c56", "c66", "teachers", "above", "backbone", "pe_art", "certified"]
+FACILITY = ["teaching_area", "sports_area", "equipment"]  # amounts: fractions kept
+ROOMS = ["multimedia", "music", "art"]  # counts split by the facility weights
+BANDS = ["c45", "c46", "c51", "c56", "c66"]  # add up to classes
+KINDS = ["above", "backbone", "pe_art", "certified"]  # counted within teachers
+PEOPLE = ["classes", *BANDS, "teachers", *KINDS]  # counts split by plain student shares
 # Combined school -> its stages: (stage, students column, facility weight).
 COMBINED = {
     "九年一贯制": [("小学", "sp", 1.0), ("初中", "sj", 1.1)],
@@ -66,6 +71,109 @@ STD = {"小学": [4.2, 1, 0.9, 4.5, 7.5, 2000, 2.3], "初中": [5.3, 1, 0.9, 5.8
 TOL = 1e-9  # ziping's relative slack in comparisons with standards
 
 
+TIE = 1e-9  # remainders closer than this are equal (ziping's engine.Apportion)
+
+
+def quota(whole, share):
+    """whole × share rounded down, and the remainder; within rounding error of a whole
+    number (TIE, relative above 1) it is that number (ziping's engine.quota)."""
+    q = whole * share
+    floor = np.floor(q)
+    rem = q - floor
+    tol = TIE * np.maximum(1, q)
+    up = rem >= 1 - tol
+    return floor + up, np.where((rem <= tol) | up, 0.0, rem)
+
+
+def hamilton(whole, shares):
+    """Largest remainder: each row's whole (n,) split by its shares (n, k) into whole
+    numbers adding up to it; equal remainders to the earlier stage; a stage with share
+    0 gets 0."""
+    parts, rem = quota(whole[:, None], shares)
+    parts = np.where(shares > 0, parts, 0.0)
+    rem = np.where(shares > 0, rem, -1.0)
+    left = whole - parts.sum(axis=1)
+    k = shares.shape[1]
+    rank = np.zeros(parts.shape)  # how many stages come before this one
+    for i in range(k):
+        for j in range(k):
+            if j < i:
+                rank[:, i] += rem[:, j] >= rem[:, i] - TIE
+            elif j > i:
+                rank[:, i] += rem[:, j] > rem[:, i] + TIE
+    return parts + ((rank < left[:, None]) & (rem >= 0))
+
+
+def within(counts, shares, cols):
+    """Counts adding up to a whole already split into cols, split so that each count's
+    parts add up to it and each stage's to its col, every part its quota rounded down
+    or up: remainders largest first as far as the stage totals allow, the rest along
+    alternating paths (ziping's engine.ApportionWithin). None when it cannot."""
+    n, k = len(counts), len(shares)
+    out = [[0.0] * k for _ in counts]
+    rem = [[-1.0] * k for _ in counts]
+    row_need, col_need = list(counts), list(cols)
+    for b, c in enumerate(counts):
+        for s in range(k):
+            if shares[s] > 0:
+                f, r = quota(c, shares[s])
+                out[b][s], rem[b][s] = float(f), float(r)
+                row_need[b] -= out[b][s]
+                col_need[s] -= out[b][s]
+    if sum(counts) != sum(cols) or min(col_need) < 0:
+        return None
+    up = [[False] * k for _ in counts]
+    need = sum(row_need)
+    while need > 0:
+        best = None
+        for b in range(n):
+            for s in range(k):
+                if row_need[b] > 0 and col_need[s] > 0 and not up[b][s] and rem[b][s] > TIE and \
+                        (best is None or rem[b][s] > rem[best[0]][best[1]] + TIE):
+                    best = (b, s)
+        if best is None:
+            break
+        b, s = best
+        up[b][s] = True
+        row_need[b] -= 1
+        col_need[s] -= 1
+        need -= 1
+
+    def augment(b0, any_cell):
+        from_row, from_col, seen_col = {}, {b0: None}, set()
+        queue = [b0]
+        while queue:
+            b = queue.pop(0)
+            for s in range(k):
+                if s in seen_col or up[b][s] or rem[b][s] < 0 or (not any_cell and rem[b][s] <= TIE):
+                    continue
+                seen_col.add(s)
+                from_row[s] = b
+                if col_need[s] > 0:
+                    col_need[s] -= 1
+                    while True:
+                        r = from_row[s]
+                        up[r][s] = True
+                        if from_col[r] is None:
+                            return True
+                        s = from_col[r]
+                        up[r][s] = False
+                for r in range(n):
+                    if up[r][s] and r not in from_col:
+                        from_col[r] = s
+                        queue.append(r)
+        return False
+
+    for any_cell in (False, True):
+        for b in range(n):
+            while need > 0 and row_need[b] > 0 and augment(b, any_cell):
+                row_need[b] -= 1
+                need -= 1
+    if need != 0:
+        return None
+    return [[out[b][s] + up[b][s] for s in range(k)] for b in range(n)]
+
+
 def split(df):
     """One row per stage; a combined row becomes its stages with students, shared out."""
     parts = [df[df.stage.isin(list(STAGE_ORDER))]]
@@ -73,14 +181,33 @@ def split(df):
         c = df[df.stage == kind]
         if c.empty:
             continue
-        wsum = sum(w * c[col] for _, col, w in stages)
-        nsum = sum(c[col] for _, col, _ in stages)
-        for stage, col, w in stages:
-            part = c[c[col] > 0].copy()
-            fshare = w * part[col] / wsum[part.index]
-            pshare = part[col] / nsum[part.index]
-            part[FACILITY] = part[FACILITY].mul(fshare, axis=0)
-            part[PEOPLE] = part[PEOPLE].mul(pshare, axis=0)
+        wsum = sum(w * c[col] for _, col, w in stages).to_numpy()
+        nsum = sum(c[col] for _, col, _ in stages).to_numpy()
+        stu = np.column_stack([c[col].to_numpy() for _, col, _ in stages])
+        fsh = np.column_stack([w * c[col].to_numpy() for _, col, w in stages]) / wsum[:, None]
+        psh = stu / nsum[:, None]
+        v = {x: c[x].to_numpy() for x in FACILITY + ROOMS + PEOPLE}
+        split = {x: v[x][:, None] * fsh for x in FACILITY}
+        split.update({x: hamilton(v[x], fsh) for x in ROOMS})
+        split.update({x: hamilton(v[x], psh) for x in PEOPLE})
+        # The few rows whose bands or kinds of teacher disagree with the stage totals.
+        bad = (sum(split[x] for x in BANDS) != split["classes"]).any(axis=1)
+        for i in np.flatnonzero(bad):
+            out = within([v[x][i] for x in BANDS], psh[i], split["classes"][i])
+            if out is not None:
+                for x, o in zip(BANDS, out):
+                    split[x][i] = o
+        for x in KINDS:
+            bad = (split[x] > split["teachers"]).any(axis=1) & (v[x] <= v["teachers"])
+            for i in np.flatnonzero(bad):
+                out = within([v[x][i], v["teachers"][i] - v[x][i]], psh[i], split["teachers"][i])
+                if out is not None:
+                    split[x][i] = out[0]
+        for s, (stage, col, w) in enumerate(stages):
+            has = stu[:, s] > 0
+            part = c[has].copy()
+            for x, a in split.items():
+                part[x] = a[has, s]
             part["students"] = part[col]
             part["stage"] = stage
             parts.append(part)

@@ -32,6 +32,14 @@ type schoolPart struct {
 	kinds    []engine.Kind // by position in lay.nums
 	maxes    []float64     // by position in lay.nums: the element's bound
 
+	// A combined row's counts split in whole numbers (see apportion).
+	parts     [][3]float64 // by position in lay.nums: the current row's stage parts
+	wholeK    []int        // positions of the counts split in whole numbers
+	classesK  int          // position of 班级数, -1 when absent
+	bandsK    [nBands]int  // positions of the bands; bandsK[0] -1 unless all are present
+	teachersK int          // position of 专任教师数, -1 when absent
+	subsK     []int        // positions of the kinds of teacher counted within 专任教师数
+
 	periods   []int32 // distinct periods of the rows
 	counties  []countyRef
 	countyIdx map[uint32]int32 // by the code as a number: cheaper to hash
@@ -92,8 +100,47 @@ func newSchoolPart(t *table, rows int, sl *slabs, i int) *schoolPart {
 		_, hi := engine.SchoolElements[nf.elem].Range()
 		p.maxes = append(p.maxes, hi)
 	}
+	p.wholeParts()
 	p.inSlab(sl, i)
 	return p
+}
+
+// teacherSubsets are the kinds of teacher counted within 专任教师数.
+var teacherSubsets = []int{engine.SchoolElementIndex("teachers_above_required"), engine.SchoolElementIndex("backbone_teachers"),
+	engine.SchoolElementIndex("pe_art_teachers"), engine.SchoolElementIndex("certified_teachers"),
+	engine.SchoolElementIndex("senior_title_teachers")}
+
+// wholeParts finds the columns apportion splits in whole numbers.
+func (p *schoolPart) wholeParts() {
+	p.parts = make([][3]float64, len(p.lay.nums))
+	p.classesK, p.teachersK = -1, -1
+	pos := make(map[int]int, len(p.lay.nums)) // element → position
+	for k, nf := range p.lay.nums {
+		pos[nf.elem] = k
+		if p.roles[k] >= roleFacilityWhole {
+			p.wholeK = append(p.wholeK, k)
+		}
+	}
+	if k, ok := pos[engine.SEClasses]; ok {
+		p.classesK = k
+	}
+	all := len(engine.ClassBands) == nBands
+	for i, e := range engine.ClassBands {
+		k, ok := pos[e]
+		all = all && ok
+		p.bandsK[i] = k
+	}
+	if !all {
+		p.bandsK[0] = -1
+	}
+	if k, ok := pos[engine.SchoolElementIndex("teachers")]; ok {
+		p.teachersK = k
+		for _, e := range teacherSubsets {
+			if k, ok := pos[e]; ok {
+				p.subsK = append(p.subsK, k)
+			}
+		}
+	}
 }
 
 // bad records an error at row n of column col.

@@ -10,13 +10,15 @@ import (
 type role uint8
 
 const (
-	roleCopy     role = iota // percentages and signed numbers: every stage gets the value
-	roleStudents             // 在校生数: the stage's own students
-	rolePrimary              // 小学在校生数 …
-	roleJunior               // 初中在校生数 …
-	roleSenior               // 高中在校生数: the stage's students in its own column, 0 elsewhere
-	roleFacility             // split by the weighted shares of DOMAIN.md §2.2
-	roleShare                // other counts and amounts: split by plain student shares
+	roleCopy          role = iota // percentages and signed numbers: every stage gets the value
+	roleStudents                  // 在校生数: the stage's own students
+	rolePrimary                   // 小学在校生数 …
+	roleJunior                    // 初中在校生数 …
+	roleSenior                    // 高中在校生数: the stage's students in its own column, 0 elsewhere
+	roleFacility                  // amounts split by the weighted shares of DOMAIN.md §2.2
+	roleShare                     // other amounts: split by plain student shares
+	roleFacilityWhole             // counts split by the weighted shares, in whole numbers
+	roleShareWhole                // other counts: split by plain student shares, in whole numbers
 )
 
 // roleOf returns the role of school element e.
@@ -33,9 +35,13 @@ func roleOf(e int) role {
 	}
 	el := &engine.SchoolElements[e]
 	switch {
+	case el.Facility && el.Kind == engine.KindCount:
+		return roleFacilityWhole
 	case el.Facility:
 		return roleFacility
-	case el.Kind == engine.KindCount || el.Kind == engine.KindAmount:
+	case el.Kind == engine.KindCount:
+		return roleShareWhole
+	case el.Kind == engine.KindAmount:
 		return roleShare
 	}
 	return roleCopy
@@ -62,6 +68,7 @@ func (p *schoolPart) emit(n int, r *schoolRow, ok bool) {
 			total += stu[s]
 		}
 	}
+	var sh, fs [3]float64 // plain and facility shares
 	if total == 0 {
 		// A school without students keeps everything in its first stage, so that
 		// it still appears once.
@@ -69,14 +76,74 @@ func (p *schoolPart) emit(n int, r *schoolRow, ok bool) {
 		for !stages[first] {
 			first++
 		}
-		p.push(n, r, sp, engine.Stage(first+1), first, 1, 1)
+		sh[first], fs[first] = 1, 1
+	} else {
+		fs[0], fs[1], fs[2] = p.t.weights.Shares(r.kind.schoolType(), stu[0], stu[1], stu[2])
+		for s := range stu {
+			if stu[s] > 0 {
+				sh[s] = stu[s] / total
+			}
+		}
+	}
+	p.apportion(&sh, &fs)
+	for s := range sh {
+		if sh[s] > 0 {
+			p.push(n, r, sp, engine.Stage(s+1), s, sh[s], fs[s])
+		}
+	}
+}
+
+// apportion splits the counts of the current (combined) row between its stages in
+// whole numbers, into p.parts: each on its own by the largest-remainder method of
+// engine.Apportion, on the plain shares sh or, for a facility, the weighted shares
+// fs. Counts that belong together must then agree: a stage's class-size bands must
+// add up to its classes, and no stage may have more 持证 (骨干 …) teachers than
+// teachers. Where they do not, the bands are split again within the stages' classes
+// and a kind of teacher within the stages' teachers (engine.ApportionWithin). Where
+// even that cannot be done (bands not all given, a kind of teacher larger than
+// 专任教师数) the split on its own stands.
+func (p *schoolPart) apportion(sh, fs *[3]float64) {
+	for _, k := range p.wholeK {
+		shares := sh
+		if p.roles[k] == roleFacilityWhole {
+			shares = fs
+		}
+		if v := p.vals[p.lay.nums[k].elem]; v != 0 {
+			p.parts[k], _ = engine.Apportion(v, *shares)
+		} else {
+			p.parts[k] = [3]float64{}
+		}
+	}
+	var counts [nBands]float64
+	var out [nBands][3]float64
+	if p.classesK >= 0 && p.bandsK[0] >= 0 {
+		var sum [3]float64
+		for _, k := range p.bandsK {
+			sum[0], sum[1], sum[2] = sum[0]+p.parts[k][0], sum[1]+p.parts[k][1], sum[2]+p.parts[k][2]
+		}
+		if sum != p.parts[p.classesK] {
+			for i, k := range p.bandsK {
+				counts[i] = p.vals[p.lay.nums[k].elem]
+			}
+			if engine.ApportionWithin(counts[:], *sh, p.parts[p.classesK], out[:]) {
+				for i, k := range p.bandsK {
+					p.parts[k] = out[i]
+				}
+			}
+		}
+	}
+	if p.teachersK < 0 {
 		return
 	}
-	fs := [3]float64{}
-	fs[0], fs[1], fs[2] = p.t.weights.Shares(r.kind.schoolType(), stu[0], stu[1], stu[2])
-	for s := range stu {
-		if stu[s] > 0 {
-			p.push(n, r, sp, engine.Stage(s+1), s, stu[s]/total, fs[s])
+	t, tp := p.vals[p.lay.nums[p.teachersK].elem], &p.parts[p.teachersK]
+	for _, k := range p.subsK {
+		sub, sp := p.vals[p.lay.nums[k].elem], &p.parts[k]
+		if !(sub <= t) || (sp[0] <= tp[0] && sp[1] <= tp[1] && sp[2] <= tp[2]) {
+			continue
+		}
+		counts[0], counts[1] = sub, t-sub
+		if engine.ApportionWithin(counts[:2], *sh, *tp, out[:2]) {
+			*sp = out[0]
 		}
 	}
 }
@@ -105,7 +172,9 @@ func (p *schoolPart) push(n int, r *schoolRow, sp span, st engine.Stage, split i
 	for k := range p.lay.nums {
 		e := p.lay.nums[k].elem // not the whole numField: this loop runs for every cell
 		v := p.vals[e]
-		if rl := p.roles[k]; split >= 0 || (rl >= rolePrimary && rl <= roleSenior && !p.have[e]) {
+		if rl := p.roles[k]; rl >= roleFacilityWhole && split >= 0 {
+			v = p.parts[k][split] // counts: whole numbers, see apportion
+		} else if split >= 0 || (rl >= rolePrimary && rl <= roleSenior && !p.have[e]) {
 			v = p.divide(rl, v, st, split, share, fshare)
 		}
 		p.num[e] = append(p.num[e], v)
@@ -140,3 +209,6 @@ func fingerprint(seed maphash.Seed, code string, period int32, st engine.Stage) 
 	h := maphash.String(seed, code)
 	return h ^ (uint64(uint32(period))<<8|uint64(st))*0x9E3779B97F4A7C15
 }
+
+// nBands is the number of class-size bands (engine.ClassBands).
+const nBands = 5

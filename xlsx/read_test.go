@@ -123,6 +123,53 @@ func TestReadCombinedSplit(t *testing.T) {
 	}
 }
 
+// TestReadCombinedWhole: a combined row's counts are split in whole numbers by the
+// largest-remainder method (engine.Apportion), worked by hand; the class-size bands
+// within each stage's classes and the kinds of teacher within its teachers.
+//
+//	甲 nine-year 600/300: classes 25 → 16.67/8.33 → 17/8; teachers 50 → 33.33/16.67 →
+//	    33/17; bands 20,2,1,1,1 → 13/7, 1/1 and 1/0 three times (adding up to 17 and 8);
+//	    持证 49 → 33/16, 骨干 5 → 3/2; rooms by the weights 600 : 330 → 6.45/3.55 → 6/4;
+//	    the area stays fractional.
+//	乙 nine-year 100/100: classes 2 → 1/1; the bands 46-50 and 51-55 (one each) tie
+//	    at 0.5/0.5: split alone both would go to the primary stage (2 classes there
+//	    against 1), within the classes the first takes the primary stage and the
+//	    second the junior; rooms 2 by 100 : 110 → 0.95/1.05 → 1/1.
+//	丙 twelve-year 100/300/300: teachers 4 → 0.57/1.71/1.71 → 0/2/2; 持证 3 →
+//	    0.43/1.29/1.29, which alone would be 1/1/1 (a 持证 teacher in a stage without
+//	    teachers); within the teachers 0/1/2. Rooms 20 by 100 : 330 : 396 → 2.42/7.99/9.59 → 2/8/10.
+func TestReadCombinedWhole(t *testing.T) {
+	t.Parallel()
+	ds := mustRead(t, ReadOptions{}, csvInput("s.csv",
+		"学校代码,学校名称,区县代码,学段,办学类型,年度,在校生数,小学在校生数,初中在校生数,高中在校生数,班级数,"+
+			"45人及以下班级数,46-50人班级数,51-55人班级数,56-65人班级数,66人及以上班级数,专任教师数,持证专任教师数,县级以上骨干教师数,网络多媒体教室数,教学及辅助用房面积(㎡)",
+		"3301000001,甲学校,330102,九年一贯制,公办,2024,900,600,300,0,25,20,2,1,1,1,50,49,5,10,9000",
+		"3301000002,乙学校,330102,九年一贯制,公办,2024,200,100,100,0,2,0,1,1,0,0,4,4,0,2,1000",
+		"3301000003,丙学校,330102,十二年一贯制,公办,2024,700,100,300,300,14,14,0,0,0,0,4,3,0,20,7000"))
+	s := &ds.Periods[2024].Schools
+	got := map[string][]float64{}
+	for _, id := range []string{"classes", "classes_le45", "classes_46_50", "classes_51_55", "classes_56_65", "classes_66_plus",
+		"teachers", "certified_teachers", "backbone_teachers", "multimedia_rooms", "teaching_area"} {
+		got[id] = num(s, id)
+	}
+	want := map[string][]float64{
+		"classes":            {17, 8, 1, 1, 2, 6, 6},
+		"classes_le45":       {13, 7, 0, 0, 2, 6, 6},
+		"classes_46_50":      {1, 1, 1, 0, 0, 0, 0},
+		"classes_51_55":      {1, 0, 0, 1, 0, 0, 0},
+		"classes_56_65":      {1, 0, 0, 0, 0, 0, 0},
+		"classes_66_plus":    {1, 0, 0, 0, 0, 0, 0},
+		"teachers":           {33, 17, 2, 2, 0, 2, 2},
+		"certified_teachers": {33, 16, 2, 2, 0, 1, 2},
+		"backbone_teachers":  {3, 2, 0, 0, 0, 0, 0},
+		"multimedia_rooms":   {6, 4, 1, 1, 2, 8, 10},
+		"teaching_area":      {9000 * 600 / 930.0, 9000 * 330 / 930.0, 1000 * 100 / 210.0, 1000 * 110 / 210.0, 7000 * 100 / 826.0, 7000 * 330 / 826.0, 7000 * 396 / 826.0},
+	}
+	if diff := cmp.Diff(want, got, approx); diff != "" {
+		t.Errorf("schools (-want +got):\n%s", diff)
+	}
+}
+
 func TestReadSplitWeightsOption(t *testing.T) {
 	t.Parallel()
 	w := engine.SplitWeights{CompleteSenior: 2}
