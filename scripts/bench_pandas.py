@@ -85,6 +85,18 @@ def quota(whole, share):
     return floor + up, np.where((rem <= tol) | up, 0.0, rem)
 
 
+def quota1(whole, share):
+    """quota for one number, in plain floats: `within` runs per row on the few
+    thousand rows that need it, where numpy's per-call cost would be most of the time."""
+    q = whole * share
+    floor = math.floor(q)
+    rem = q - floor
+    tol = TIE * max(1.0, q)
+    if rem >= 1 - tol:
+        return floor + 1.0, 0.0
+    return float(floor), (0.0 if rem <= tol else rem)
+
+
 def hamilton(whole, shares):
     """Largest remainder: each row's whole (n,) split by its shares (n, k) into whole
     numbers adding up to it; equal remainders to the earlier stage; a stage with share
@@ -116,8 +128,7 @@ def within(counts, shares, cols):
     for b, c in enumerate(counts):
         for s in range(k):
             if shares[s] > 0:
-                f, r = quota(c, shares[s])
-                out[b][s], rem[b][s] = float(f), float(r)
+                out[b][s], rem[b][s] = quota1(float(c), float(shares[s]))
                 row_need[b] -= out[b][s]
                 col_need[s] -= out[b][s]
     if sum(counts) != sum(cols) or min(col_need) < 0:
