@@ -107,16 +107,8 @@ func (s *Server) dueDateSave(w http.ResponseWriter, r *http.Request) error {
 	f := r.PostForm
 	p := &dueDatePage{Date: strings.TrimSpace(f.Get("date"))}
 	var in assess.DueDateInput
-	p.Version, err = strconv.ParseInt(strings.TrimSpace(f.Get("version")), 10, 64)
-	if err != nil || p.Version < 0 {
-		err = ziping.Errorf(ziping.Invalid, "页面已过期，请刷新后重试")
-	}
+	p.Version, in.Date, err = versionAndDate(f, p.Date, "截止日期", "2025-06-30")
 	in.Version = p.Version
-	if err == nil && p.Date != "" {
-		if in.Date, err = time.Parse(time.DateOnly, p.Date); err != nil {
-			err = ziping.Errorf(ziping.Invalid, "截止日期「%s」不是有效日期（如2025-06-30）", p.Date)
-		}
-	}
 	if err == nil {
 		_, err = s.svc.Assess.SetDueDate(r.Context(), info(r).actor, u, sel.FW, sel.Period, in)
 	}

@@ -154,16 +154,8 @@ func (s *Server) noticeSave(w http.ResponseWriter, r *http.Request) error {
 	p := &noticeEditPage{Issuer: strings.TrimSpace(f.Get("issuer")), Recipient: strings.TrimSpace(f.Get("recipient")),
 		Number: strings.TrimSpace(f.Get("number")), Date: strings.TrimSpace(f.Get("date"))}
 	in := assess.NoticeInput{Issuer: p.Issuer, Recipient: p.Recipient, Number: p.Number}
-	p.Version, err = strconv.ParseInt(strings.TrimSpace(f.Get("version")), 10, 64)
-	if err != nil || p.Version < 0 {
-		err = ziping.Errorf(ziping.Invalid, "页面已过期，请刷新后重试")
-	}
+	p.Version, in.IssuedOn, err = versionAndDate(f, p.Date, "成文日期", "2025-03-28")
 	in.Version = p.Version
-	if err == nil && p.Date != "" {
-		if in.IssuedOn, err = time.Parse(time.DateOnly, p.Date); err != nil {
-			err = ziping.Errorf(ziping.Invalid, "成文日期「%s」不是有效日期（如2025-03-28）", p.Date)
-		}
-	}
 	if err == nil {
 		_, err = s.svc.Assess.SaveResultNotice(r.Context(), info(r).actor, u, sel.FW, sel.Period, in)
 	}
@@ -176,4 +168,20 @@ func (s *Server) noticeSave(w http.ResponseWriter, r *http.Request) error {
 	}
 	p.Message = msg
 	return s.renderNoticeEdit(w, r, statusOf(err), u, sel, p)
+}
+
+// versionAndDate reads a form's record version and its date field (date, as typed and
+// trimmed; empty is the zero time), with the errors a user can act on; label names
+// the field and example shows the format.
+func versionAndDate(f url.Values, date, label, example string) (version int64, day time.Time, err error) {
+	version, err = strconv.ParseInt(strings.TrimSpace(f.Get("version")), 10, 64)
+	if err != nil || version < 0 {
+		return version, day, ziping.Errorf(ziping.Invalid, "页面已过期，请刷新后重试")
+	}
+	if date != "" {
+		if day, err = time.Parse(time.DateOnly, date); err != nil {
+			return version, day, ziping.Errorf(ziping.Invalid, "%s「%s」不是有效日期（如%s）", label, date, example)
+		}
+	}
+	return version, day, nil
 }
