@@ -3,9 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -18,9 +15,6 @@ import (
 
 	"ziping"
 	"ziping/browsertest"
-	"ziping/docx"
-	"ziping/web"
-	"ziping/xlsx"
 )
 
 // screensDir is where TestDemoScreenshots writes: docs/screenshots/demo.
@@ -43,20 +37,7 @@ func TestDemoScreenshots(t *testing.T) {
 	}
 	d := sharedDemo(t)
 	users, pass := demoAccounts(t, d.out)
-	var errs strings.Builder
-	e := &env{ctx: context.Background(), stdin: strings.NewReader(""), stdout: io.Discard, stderr: &errs, getenv: func(string) string { return "" }}
-	svc, done, err := service(e, d.db())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer done()
-	app, err := web.New(svc.web(), slog.New(slog.NewTextHandler(io.Discard, nil)), web.Options{ScoreSheet: xlsx.WriteScoreSheet,
-		Sheets: xlsx.WriteSheet, Letter: docx.WriteLetter, ReadExport: exportSheet})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(app.Handler())
-	defer srv.Close()
+	svc, _, srv, errs := serveDemo(t, d)
 	pages := demoScreens(t, svc, users)
 	if err := os.MkdirAll(screensDir, 0o755); err != nil {
 		t.Fatal(err)

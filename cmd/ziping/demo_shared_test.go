@@ -1,10 +1,19 @@
 package main
 
 import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
+
+	"ziping/docx"
+	"ziping/web"
+	"ziping/xlsx"
 )
 
 // builtDemo is the demo of 3 counties and 60 schools, built once per test binary
@@ -68,4 +77,26 @@ func removeSharedDemo() {
 	if builtDemo.dir != "" {
 		os.RemoveAll(builtDemo.dir)
 	}
+}
+
+// serveDemo serves a copy of the demo's database as `ziping serve` wires it (the
+// audit key included), until the test ends. errs collects what the services print
+// to stderr: a test checks it is empty at its end.
+func serveDemo(t *testing.T, d demoCopy) (*services, *web.Server, *httptest.Server, *strings.Builder) {
+	t.Helper()
+	errs := &strings.Builder{}
+	e := &env{ctx: context.Background(), stdin: strings.NewReader(""), stdout: io.Discard, stderr: errs, getenv: func(string) string { return "" }}
+	svc, done, err := service(e, d.db())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(done)
+	app, err := web.New(svc.web(), slog.New(slog.NewTextHandler(io.Discard, nil)), web.Options{ScoreSheet: xlsx.WriteScoreSheet,
+		Sheets: xlsx.WriteSheet, Letter: docx.WriteLetter, ReadExport: exportSheet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(app.Handler())
+	t.Cleanup(srv.Close)
+	return svc, app, srv, errs
 }

@@ -4,10 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"regexp"
@@ -19,12 +17,10 @@ import (
 	"time"
 
 	"ziping"
-	"ziping/docx"
 	"ziping/frameworks"
 	"ziping/survey"
 	"ziping/web"
 	"ziping/web/walktest"
-	"ziping/xlsx"
 )
 
 // demoAccountRow is a row of the demo's table of accounts: user, password, name,
@@ -84,20 +80,7 @@ func TestDemoPagesWalk(t *testing.T) {
 	if len(users) < 5 {
 		t.Fatalf("demo accounts %v", users)
 	}
-	var errs strings.Builder
-	e := &env{ctx: context.Background(), stdin: strings.NewReader(""), stdout: io.Discard, stderr: &errs, getenv: func(string) string { return "" }}
-	svc, done, err := service(e, d.db())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer done()
-	app, err := web.New(svc.web(), slog.New(slog.NewTextHandler(io.Discard, nil)), web.Options{ScoreSheet: xlsx.WriteScoreSheet,
-		Sheets: xlsx.WriteSheet, Letter: docx.WriteLetter, ReadExport: exportSheet})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(app.Handler())
-	defer srv.Close()
+	svc, app, srv, errs := serveDemo(t, d)
 	ctx := context.Background()
 
 	// Sign in as every account, through the login form with the printed password.
