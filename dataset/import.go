@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"time"
 
 	"ziping/engine"
 
@@ -137,18 +138,22 @@ func (r *importRun) write(ctx context.Context) ([]ziping.Batch, error) {
 	todo := r.newSchools()
 	for lo := 0; lo < len(todo); lo += ImportChunk {
 		chunk := todo[lo:min(lo+ImportChunk, len(todo))]
+		start := time.Now()
 		if err := r.s.Store.Tx(ctx, func(tx ziping.Store) error { return r.addSchools(ctx, tx, chunk) }); err != nil {
 			return nil, err
 		}
+		paced(ctx, start)
 	}
 	for _, p := range r.pers {
 		if err := r.s.Store.BeginBatch(ctx, p.batch); err != nil {
 			return nil, err
 		}
 		for lo := 0; lo < p.n; lo += ImportChunk {
+			start := time.Now()
 			if err := r.s.Store.WriteBatchRows(ctx, p.batch, r.records(p, lo, min(lo+ImportChunk, p.n))); err != nil {
 				return nil, err
 			}
+			paced(ctx, start)
 		}
 	}
 	var out []ziping.Batch

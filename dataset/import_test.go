@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -62,9 +63,22 @@ func TestImportWritesInChunks(t *testing.T) {
 		t.Fatal(err)
 	}
 	svc := servicetest.Wire(w, servicetest.FastHasher(), f.Clock.Now)
-	batches, err := svc.Data.ImportDataset(f.Ctx, ziping.System, ds, dataset.ImportSource{File: "大.csv"})
+	var paced []int // chunks written at each pause
+	ctx := dataset.WithPace(f.Ctx, func(_ context.Context, took time.Duration) {
+		if took <= 0 {
+			t.Errorf("a pause after a step of %v", took)
+		}
+		paced = append(paced, len(w.chunks))
+	})
+	batches, err := svc.Data.ImportDataset(ctx, ziping.System, ds, dataset.ImportSource{File: "大.csv"})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The import gives way after every chunk of rows (and after its jobs).
+	for i := 1; i <= len(w.chunks); i++ {
+		if !slices.Contains(paced, i) {
+			t.Errorf("no pause after chunk %d of %d (pauses after %v chunks)", i, len(w.chunks), paced)
+		}
 	}
 	total := 0
 	for _, n := range w.chunks {

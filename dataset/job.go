@@ -62,7 +62,10 @@ func (s *Service) RunJobs(ctx context.Context) (int, error) {
 		if j.Attempts > maxJobAttempts {
 			continue // held for its lease; reported by PendingJobs
 		}
-		if err := s.runLeased(ctx, j); err != nil {
+		start := time.Now()
+		err = s.runLeased(ctx, j)
+		paced(ctx, start)
+		if err != nil {
 			first = cmpErr(first, fmt.Errorf("job %d (%s): %w", j.ID, j.Kind, err))
 			backoff := time.Duration(min(j.Attempts, 10)) * 30 * time.Second
 			if rerr := s.Store.ReleaseJob(ctx, j.ID, s.Now().Add(backoff), err.Error()); rerr != nil {

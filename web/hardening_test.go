@@ -260,7 +260,7 @@ func TestUploadQuota(t *testing.T) {
 func TestPreviewCap(t *testing.T) {
 	f := newFixture(t, 60)
 	f.srv.previews = newPreviewSlots(1, 20*time.Millisecond)
-	release, err := f.srv.previews.acquire(f.ctx)
+	release, err := f.srv.previews.acquire(f.ctx, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -139,7 +139,7 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) error {
 		return refuse(http.StatusBadRequest, "文件不是有效的 Excel 文件（.xlsx）")
 	}
 	p.File = name
-	release, err := s.previews.acquire(r.Context())
+	release, err := s.previews.acquire(r.Context(), len(data))
 	if err != nil {
 		return refuse(http.StatusTooManyRequests, safeMessage(err, http.StatusTooManyRequests))
 	}
@@ -345,7 +345,7 @@ func (s *Server) confirmUpload(r *http.Request, p *importPage, up *ziping.Upload
 	if up.Period != 0 {
 		p.Period = strconv.Itoa(up.Period)
 	}
-	release, err := s.previews.acquire(r.Context())
+	release, err := s.previews.acquire(r.Context(), len(up.Data))
 	if err != nil {
 		return nil, err
 	}
@@ -358,7 +358,9 @@ func (s *Server) confirmUpload(r *http.Request, p *importPage, up *ziping.Upload
 	up.Data = nil // read: the 30 MB of a large file need not outlive the import's writes
 	keepPeriod(ds, up.Period)
 	ri := info(r)
-	batches, err := s.svc.Data.ImportDataset(r.Context(), ri.actor, ds,
+	ctx, done := s.pace.begin(r.Context())
+	defer done()
+	batches, err := s.svc.Data.ImportDataset(ctx, ri.actor, ds,
 		dataset.ImportSource{File: up.Name, SHA256: up.SHA256, UploadID: up.ID, Locate: loc.Locate})
 	if ziping.ErrorKind(err) == ziping.Conflict {
 		if _, done, lerr := s.svc.Data.LoadUpload(r.Context(), ri.session, up.ID, up.Unit); lerr == nil && done != nil {

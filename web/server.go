@@ -165,6 +165,7 @@ type Server struct {
 	fwIDs     []string
 	limiter   *limiter
 	previews  *previewSlots
+	pace      importPace   // imports give way to pages (pace.go)
 	survey    *surveyState // the survey pages' limiters (survey_public.go)
 	handler   http.Handler
 	bufs      sync.Pool // page buffers (render)
