@@ -135,7 +135,7 @@ func (b *body) parse(flt *rowFilter) {
 			}
 			sizes[i] = n + n/4
 		}
-		sl = newSlabs(t.lay, sizes)
+		sl = newSlabs(t.lay, sizes, t.floats)
 	}
 	eachChunk(len(b.chunks), func(i int) { sinks[i], lines[i] = b.parseChunk(i, flt, sl) })
 	base := t.hdrRow

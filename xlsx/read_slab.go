@@ -22,7 +22,7 @@ type slabs struct {
 	parts []*schoolPart // each chunk's part
 }
 
-func newSlabs(lay *layout, sizes []int) *slabs {
+func newSlabs(lay *layout, sizes []int, floats func(int) []float64) *slabs {
 	s := &slabs{cols: make([][]float64, len(lay.present)), off: make([]int, len(sizes)), size: sizes,
 		parts: make([]*schoolPart, len(sizes))}
 	total := 0
@@ -30,8 +30,15 @@ func newSlabs(lay *layout, sizes []int) *slabs {
 		s.off[i] = total
 		total += n
 	}
-	for _, nf := range lay.nums {
-		s.cols[nf.elem] = make([]float64, total)
+	if floats == nil {
+		for _, nf := range lay.nums {
+			s.cols[nf.elem] = make([]float64, total)
+		}
+		return s
+	}
+	all := floats(total * len(lay.nums))
+	for i, nf := range lay.nums {
+		s.cols[nf.elem] = all[i*total : (i+1)*total : (i+1)*total]
 	}
 	return s
 }

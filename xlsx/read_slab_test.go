@@ -40,6 +40,22 @@ func TestReadAssemblesInPlace(t *testing.T) {
 		if n := checkPlainNumbers(t, ds, data); n < 25000 {
 			t.Fatalf("sorted %v: only %d rows checked", sorted, n)
 		}
+		// With the columns' memory from ReadOptions.Floats (one block for every
+		// element, as the command line maps it), the same numbers.
+		var asked []int
+		ds, err = Read([]string{path}, ReadOptions{Floats: func(n int) []float64 {
+			asked = append(asked, n)
+			return make([]float64, n)
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(asked) != 1 || asked[0] < 30000*10 {
+			t.Errorf("sorted %v: Floats asked for %v float64s; want one block for every numeric column", sorted, asked)
+		}
+		if n := checkPlainNumbers(t, ds, data); n < 25000 {
+			t.Fatalf("sorted %v, Floats: only %d rows checked", sorted, n)
+		}
 	}
 }
 

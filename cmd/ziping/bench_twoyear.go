@@ -57,7 +57,7 @@ func (b *bench) twoYears(dir string, counties, schools int) error {
 		return err
 	}
 	var ds *engine.Dataset
-	load := b.median(func() error { ds, err = readNeeded(nil, files, 0, prog); return err })
+	load := b.median(func() error { ds, err = readNeeded(nil, files, 0, prog, nil); return err })
 	if ds == nil {
 		return fmt.Errorf("读取 %s 失败", path)
 	}

@@ -45,7 +45,9 @@ func (s *sourceFlags) load(warn io.Writer) (*engine.Program, *engine.Dataset, en
 	}
 	read := readData
 	if s.needed {
-		read = readNeeded
+		read = func(warn io.Writer, paths []string, period int, prog *engine.Program) (*engine.Dataset, error) {
+			return readNeeded(warn, paths, period, prog, processFloats)
+		}
 	}
 	ds, err := read(warn, s.data, s.period, prog)
 	if err != nil {
@@ -120,10 +122,11 @@ func readData(warn io.Writer, paths []string, period int, prog *engine.Program) 
 }
 
 // readNeeded is readData for an evaluation of prog in period (0: the latest): of
-// the school rows it reads only those of the periods the evaluation needs.
-func readNeeded(warn io.Writer, paths []string, period int, prog *engine.Program) (*engine.Dataset, error) {
+// the school rows it reads only those of the periods the evaluation needs. floats,
+// when not nil, allocates the numeric columns (xlsx.ReadOptions.Floats).
+func readNeeded(warn io.Writer, paths []string, period int, prog *engine.Program, floats func(int) []float64) (*engine.Dataset, error) {
 	need := func(periods []int) []int { return prog.SchoolPeriods(period, periods) }
-	return readDataWith(warn, paths, xlsx.ReadOptions{Period: period, SchoolPeriods: need}, prog)
+	return readDataWith(warn, paths, xlsx.ReadOptions{Period: period, SchoolPeriods: need, Floats: floats}, prog)
 }
 
 // readDataWith is readData with the reader's other options (a Locator, limits, the

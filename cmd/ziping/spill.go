@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"os"
 	"slices"
+	"unsafe"
 )
 
 // spillMemory is how many bytes of encoded results a ranking keeps in memory before
@@ -90,3 +91,21 @@ func (s *spill) close() {
 		os.Remove(s.file.Name())
 	}
 }
+
+// processFloats allocates n zeroed float64s for the numeric columns of a data file
+// read by a command that exits when done: mapped memory in huge pages where the
+// kernel gives them, never unmapped (the process's end gives it back). Small
+// tables, and a refused mapping, take the Go heap.
+func processFloats(n int) []float64 {
+	if n < mappedFloatsMin {
+		return make([]float64, n)
+	}
+	b, _ := mapMemory(n * 8)
+	if b == nil {
+		return make([]float64, n)
+	}
+	return unsafe.Slice((*float64)(unsafe.Pointer(unsafe.SliceData(b))), n)
+}
+
+// mappedFloatsMin: below 8 MiB of numbers the heap serves as well.
+const mappedFloatsMin = 1 << 20

@@ -89,3 +89,23 @@ func TestRankedBeyondMemory(t *testing.T) {
 		t.Errorf("past the memory budget:\n%s", firstDiff(got, want))
 	}
 }
+
+// TestProcessFloats: the columns' memory is n zeroed, writable float64s, mapped or
+// from the heap.
+func TestProcessFloats(t *testing.T) {
+	for _, n := range []int{0, 10, mappedFloatsMin, mappedFloatsMin + 12345} {
+		f := processFloats(n)
+		if len(f) != n || cap(f) < n {
+			t.Fatalf("processFloats(%d): len %d cap %d", n, len(f), cap(f))
+		}
+		for i := 0; i < n; i += 4099 {
+			if f[i] != 0 {
+				t.Fatalf("processFloats(%d)[%d] = %v; want 0", n, i, f[i])
+			}
+			f[i] = float64(i)
+		}
+		if n > 0 && f[n-1] != 0 {
+			t.Fatalf("processFloats(%d): last not zero", n)
+		}
+	}
+}

@@ -11,5 +11,6 @@ func mapMemory(n int) ([]byte, func()) {
 	if err != nil {
 		return nil, nil
 	}
+	hugePages(b)
 	return b, func() { syscall.Munmap(b) }
 }
