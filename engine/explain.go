@@ -44,6 +44,14 @@ type CallDetail struct {
 	Mean     string      `json:"mean,omitempty"` // weighted mean, for cv and wmean
 	SD       string      `json:"sd,omitempty"`   // weighted population standard deviation, for cv
 	Rows     []SchoolRow `json:"rows,omitempty"`
+	// Unit and Decimals are those of the column the rows' values come from (元, ㎡,
+	// 人; a school metric's decimals when its framework sets them), for pages that
+	// print the values with FormatValue.
+	Unit     string `json:"unit,omitempty"`
+	Decimals *int   `json:"decimals,omitempty"`
+	// MeanValue and SDValue are Mean and SD as numbers (NaN without weights).
+	MeanValue float64 `json:"-"`
+	SDValue   float64 `json:"-"`
 }
 
 // SchoolRow is a school behind a number.
@@ -196,7 +204,7 @@ func (e *evaluator) periodDetail(spec *callSpec) string {
 // record is called by every domain call while explaining.
 func (t *trace) record(e *evaluator, idx int, v float64, err error) {
 	spec := &e.p.calls[idx]
-	d := CallDetail{Call: spec.text, Name: e.p.callName(spec)}
+	d := CallDetail{Call: spec.text, Name: e.p.callName(spec), MeanValue: math.NaN(), SDValue: math.NaN()}
 	if err != nil {
 		d.Result = "无法计算（" + err.Error() + "）"
 	} else {
@@ -221,6 +229,7 @@ func (e *evaluator) traceRows(spec *callSpec, d *CallDetail) {
 	var col []float64
 	if spec.fn != "count" && spec.fn != "composite_cv" {
 		col, _ = e.column(spec)
+		d.Unit, d.Decimals = e.p.colUnit(spec.ref())
 	}
 	stu, err := e.students()
 	if err != nil {
@@ -280,6 +289,22 @@ func weightRows(d *CallDetail) {
 	for _, r := range d.Rows {
 		ss += r.Weight * (r.Value - mean) * (r.Value - mean)
 	}
+	d.MeanValue, d.SDValue = mean, math.Sqrt(ss)
 	d.Mean = strconv.FormatFloat(mean, 'f', 4, 64)
-	d.SD = strconv.FormatFloat(math.Sqrt(ss), 'f', 4, 64)
+	d.SD = strconv.FormatFloat(d.SDValue, 'f', 4, 64)
+}
+
+// colUnit is the unit and decimals of a school column: a school metric's as its
+// framework states them, a school element's unit; none for filters and checks.
+func (p *Program) colUnit(ref colRef) (string, *int) {
+	if ref.slot >= 0 {
+		if m := p.slots[ref.slot].metric; m != nil {
+			return m.Unit, m.Decimals
+		}
+		return "", nil
+	}
+	if ref.el >= 0 {
+		return SchoolElements[ref.el].Unit, nil
+	}
+	return "", nil
 }

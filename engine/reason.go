@@ -187,6 +187,15 @@ func FormatValue(v float64, unit string, decimals *int) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return "无法计算"
 	}
+	return FormatNumber(v, unit, decimals) + unit
+}
+
+// FormatNumber is FormatValue without the unit, for a table whose column header
+// states it: "3681.83" for 元, "12,345.68" for ㎡, "45" for 人.
+func FormatNumber(v float64, unit string, decimals *int) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "无法计算"
+	}
 	d := 2
 	switch unit {
 	case "%":
@@ -205,7 +214,7 @@ func FormatValue(v float64, unit string, decimals *int) string {
 	if s == "-0" || strings.Trim(s, "-0.") == "" && strings.HasPrefix(s, "-") {
 		s = s[1:]
 	}
-	return GroupDigits(s) + unit
+	return GroupDigits(s)
 }
 
 // joinCN joins with the Chinese enumeration comma.

@@ -38,6 +38,7 @@ type callView struct {
 	Name                 string // the call in words
 	Schools              int
 	Students, Mean, SD   string
+	Unit                 string // of the values column: its header says 数值（元）
 	HasWeight            bool
 	Rows                 []rowView
 }
@@ -72,9 +73,13 @@ func newExplainView(x engine.Explanation) explainView {
 		v.Facts = append(v.Facts, factValue{ID: f.ID, Name: f.Name, Value: f.Value})
 	}
 	for _, c := range x.Calls {
-		cv := callView{Call: c.Call, Name: c.Name, Result: c.Result, Detail: c.Detail, Schools: c.Schools, Students: num(c.Students), Mean: c.Mean, SD: c.SD}
+		cv := callView{Call: c.Call, Name: c.Name, Result: c.Result, Detail: c.Detail, Schools: c.Schools, Students: num(c.Students), Unit: c.Unit}
+		if c.Mean != "" {
+			cv.Mean = engine.FormatValue(c.MeanValue, c.Unit, c.Decimals)
+			cv.SD = engine.FormatValue(c.SDValue, c.Unit, c.Decimals)
+		}
 		for _, row := range c.Rows {
-			cv.Rows = append(cv.Rows, newRowView(row))
+			cv.Rows = append(cv.Rows, newRowView(row, c.Unit, c.Decimals))
 			cv.HasWeight = cv.HasWeight || row.Weight > 0
 		}
 		v.Calls = append(v.Calls, cv)
@@ -82,13 +87,16 @@ func newExplainView(x engine.Explanation) explainView {
 	return v
 }
 
-func newRowView(r engine.SchoolRow) rowView {
+// newRowView prints a school's value as the app prints indicator values
+// (engine.FormatNumber: digits grouped, decimals by unit, whole counts whole), its
+// unit left to the column header.
+func newRowView(r engine.SchoolRow, unit string, decimals *int) rowView {
 	rv := rowView{Code: r.Code, Name: r.Name, Stage: r.Stage, Students: num(r.Students), Value: "—"}
 	if r.Row > 0 {
 		rv.Row = strconv.Itoa(r.Row)
 	}
 	if r.Value == r.Value { // not NaN
-		rv.Value = strconv.FormatFloat(r.Value, 'f', 4, 64)
+		rv.Value = engine.FormatNumber(r.Value, unit, decimals)
 	}
 	if r.Weight > 0 {
 		rv.Weight = strconv.FormatFloat(r.Weight, 'f', 4, 64)
