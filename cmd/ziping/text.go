@@ -143,7 +143,7 @@ func addPointRows(t *textTable, fw *engine.Framework, indent string, p engine.Po
 	for i, reason := range reasons {
 		code, title := "", ""
 		if i == 0 {
-			code, title = indent+p.Code, p.Title
+			code, title = indent+engine.PointRef(p.Code), p.Title
 		}
 		switch {
 		case fw.IsVerdict() && i == 0:
