@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -85,7 +86,43 @@ func (s *Service) readiness(v *AssessmentView) []ReadinessItem {
 	if !as.Frozen() {
 		out = append(out, s.reportReadiness(v)...)
 	}
-	return append(out, s.outliers(v)...)
+	out = append(out, s.outliers(v)...)
+	sortReadiness(fw, out)
+	return out
+}
+
+// readinessKinds is the order of the kinds in a readiness list: what the data
+// lacks, what a person has not scored (or decided), what lacks evidence, what
+// waits for confirmation, the report, then what is only shown.
+var readinessKinds = []string{"no_data", "uncomputable", "unscored", "no_evidence", "to_confirm", "report", "other_period", "outlier"}
+
+// ReadinessKindRank is the place of a readiness kind in lists (readinessKinds);
+// unknown kinds come last.
+func ReadinessKindRank(kind string) int {
+	if i := slices.Index(readinessKinds, kind); i >= 0 {
+		return i
+	}
+	return len(readinessKinds)
+}
+
+// sortReadiness orders readiness items by kind, then by point in framework order
+// (B2 before B10; the areas' points, then bonus items, then vetoes), an item of the
+// assessment as a whole first; items of the same kind and point keep their order.
+// The home page and the assessment page list them in this order.
+func sortReadiness(fw *engine.Framework, items []ReadinessItem) {
+	order := CodeOrder(fw)
+	pos := func(it ReadinessItem) int {
+		if it.Point == "" {
+			return -1
+		}
+		return order(it.Point)
+	}
+	slices.SortStableFunc(items, func(x, y ReadinessItem) int {
+		if k := ReadinessKindRank(x.Kind) - ReadinessKindRank(y.Kind); k != 0 {
+			return k
+		}
+		return pos(x) - pos(y)
+	})
 }
 
 // hasSchools reports whether unit idx has school rows in period.

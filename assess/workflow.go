@@ -61,7 +61,7 @@ func gapText(v *AssessmentView) string {
 	fin := v.Final()
 	for _, pr := range append(allPoints(fin), fin.Bonus...) {
 		if pr.Status == engine.StatusUncomputable {
-			b.WriteString("· 测评点" + pr.Code + "「" + pr.Title + "」：" + v.Gaps[pr.Code] + "\n")
+			b.WriteString("· " + engine.PointLabel(pr.Code) + "「" + pr.Title + "」：" + v.Gaps[pr.Code] + "\n")
 		}
 	}
 	return strings.TrimSuffix(b.String(), "\n")

@@ -69,7 +69,7 @@ func adjustPoint(fw *Framework, pr *PointResult, a Adjustment) []string {
 	where := "复核 测评点" + pr.Code
 	bonus := fw.Bonus != nil && slices.ContainsFunc(fw.Bonus.Items, func(p Point) bool { return p.Code == pr.Code })
 	if bonus {
-		where = "复核 加分项" + pr.Code
+		where = "复核 " + PointLabel(pr.Code)
 	}
 	var probs []string
 	if a.Triggered != nil {
@@ -102,7 +102,7 @@ func adjustPoint(fw *Framework, pr *PointResult, a Adjustment) []string {
 	case bonus:
 		// Bonus items keep only the sentence that awards them, as Evaluate does.
 		if score > 0 {
-			pr.Reasons = []string{"加分项" + pr.Code + pr.Title + "，复核调整：" + reason + "，加" + fmtNum(score) + "分"}
+			pr.Reasons = []string{PointLabel(pr.Code) + "「" + pr.Title + "」，复核调整：" + reason + "，加" + fmtNum(score) + "分"}
 		}
 	case pr.Lost > 0 && fw.IsVerdict():
 		pr.Reasons = []string{fw.PointPath(pr.Code) + "复核调整：" + reason}
@@ -113,7 +113,7 @@ func adjustPoint(fw *Framework, pr *PointResult, a Adjustment) []string {
 }
 
 func adjustVeto(v *Veto, vr *VetoResult, a Adjustment) []string {
-	where := "复核 否决项" + vr.Code
+	where := "复核 " + PointLabel(vr.Code)
 	var probs []string
 	if a.Score != nil {
 		probs = append(probs, where+": 否决项不能给分 score")

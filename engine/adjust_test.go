@@ -98,7 +98,7 @@ func TestAdjustLxzz(t *testing.T) {
 		name: "bonus still capped", r: full,
 		adj:   map[string]engine.Adjustment{"J1": {Score: score(1.5), Reason: "表彰为通报表扬而非表彰"}},
 		areas: fullAreas, score: 100, bonus: 5, total: 105, grade: "优秀",
-		code: "J1", wantReasons: []string{"加分项J1教育工作获国家级表彰，复核调整：表彰为通报表扬而非表彰，加1.5分"},
+		code: "J1", wantReasons: []string{"加分项1「教育工作获国家级表彰」，复核调整：表彰为通报表扬而非表彰，加1.5分"},
 	}, {
 		// The reviewer confirms point 22's score: no reason needed, nothing changes.
 		name: "confirmed score", r: full,
@@ -285,10 +285,10 @@ func TestAdjustErrors(t *testing.T) {
 		"复核 测评点13: 缺少复核得分 score",
 		"复核 测评点14: 复核调整得分须填写理由 reason",
 		"复核 99: 评价体系中没有这个测评点或否决项",
-		"复核 加分项J1: 复核得分 -1 超出范围 [0, 3]",
-		"复核 否决项V1: 否决项不能给分 score",
-		"复核 否决项V2: 缺少复核认定 triggered",
-		"复核 否决项V3: 复核改变认定须填写理由 reason",
+		"复核 加分项1: 复核得分 -1 超出范围 [0, 3]",
+		"复核 否决项1: 否决项不能给分 score",
+		"复核 否决项2: 缺少复核认定 triggered",
+		"复核 否决项3: 复核改变认定须填写理由 reason",
 		"复核 V99: 评价体系中没有这个测评点或否决项",
 	}
 	if got := strings.Join(ie.Problems, "\n"); got != strings.Join(want, "\n") {

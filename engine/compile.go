@@ -261,7 +261,11 @@ func (p *Program) compileAreas(ps *problems) {
 			ps.add(a.Line, "一级指标「%s」没有测评点", a.Name)
 		}
 		for pi := range a.Points {
-			p.compilePoint(&a.Points[pi], codes, ps)
+			pt := &a.Points[pi]
+			if _, ok := BonusNumber(pt.Code); ok {
+				ps.add(pt.Line, "测评点编号「%s」是加分项的编号（J加数字，页面上写作加分项%s），测评点请换一个编号", pt.Code, pt.Code[1:])
+			}
+			p.compilePoint(pt, codes, ps)
 		}
 	}
 	if b := fw.Bonus; b != nil {
@@ -270,6 +274,9 @@ func (p *Program) compileAreas(ps *problems) {
 		}
 		for i := range b.Items {
 			it := &b.Items[i]
+			if _, ok := BonusNumber(it.Code); !ok && it.Code != "" {
+				ps.add(it.Line, "加分项编号「%s」应为J加数字（如J1，页面上写作加分项1）", it.Code)
+			}
 			if it.Max > b.Cap {
 				ps.add(it.Line, "加分项「%s」的分值 %s 超过加分上限 %s", it.Code, fmtNum(it.Max), fmtNum(b.Cap))
 			}

@@ -21,7 +21,7 @@ func (e *evaluator) scoreBonus(r *Result, in *Inputs) {
 		}
 		pr.Reasons = nil
 		if pr.Score > 0 {
-			pr.Reasons = []string{"加分项" + it.Code + it.Title + "，加" + fmtNum(pr.Score) + "分"}
+			pr.Reasons = []string{PointLabel(it.Code) + "「" + it.Title + "」，加" + fmtNum(pr.Score) + "分"}
 		}
 		sum += pr.Score
 		r.Bonus = append(r.Bonus, pr)

@@ -98,7 +98,7 @@ func (p *Program) checkInputs(all map[string]*Inputs) error {
 }
 
 func (p *Program) checkPointInput(unit, code string, in PointInput) []string {
-	where := fmt.Sprintf("单位%s 测评点%s", unit, code)
+	where := "单位" + unit + " " + PointLabel(code)
 	pt := p.FW.findPoint(code)
 	if pt == nil {
 		return []string{where + ": 评价体系中没有这个测评点"}
@@ -133,7 +133,7 @@ func (p *Program) checkPointInput(unit, code string, in PointInput) []string {
 }
 
 func (p *Program) checkVetoInput(unit, code string, in VetoInput) []string {
-	where := fmt.Sprintf("单位%s 否决项%s", unit, code)
+	where := "单位" + unit + " " + PointLabel(code)
 	for _, v := range p.FW.Vetoes {
 		if v.Code != code {
 			continue

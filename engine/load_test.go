@@ -56,6 +56,8 @@ func TestFrameworkRejected(t *testing.T) {
 		{"expression syntax", `expr: satisfaction}`, `expr: 'satisfaction +'}`, "t.yaml:12: 指标「sat」: 公式「satisfaction +」无法解析: unexpected token EOF (1:14)"},
 		{"rules exceed max", `op: "<=", value: 0.5}`, `op: "<=", value: 0.5, points: 3}`, "t.yaml:17: 测评点「1」的规则分值合计 3 超过满分 2"},
 		{"bonus beyond cap", `max: 2, rules: [{kind: manual}]}`, `max: 4, rules: [{kind: manual}]}`, "t.yaml:25: 加分项「J1」的分值 4 超过加分上限 3"},
+		{"bonus code not J and a number", `{code: J1, title: 表彰`, `{code: K1, title: 表彰`, "t.yaml:25: 加分项编号「K1」应为J加数字（如J1，页面上写作加分项1）"},
+		{"point code of a bonus item", `      - code: "1"`, `      - code: "J2"`, "t.yaml:17: 测评点编号「J2」是加分项的编号（J加数字，页面上写作加分项2），测评点请换一个编号"},
 		{"bad reason field", `value: 0.5}`, `value: 0.5, reason: '扣{{.Lots}}分'}`, "t.yaml:21: 测评点「1」的扣分理由模板有误: 没有字段 .Lots（可用 .Code .Path .Title .Label .Value .Threshold .Gap .Max .Score .Lost .Count .Schools .Missing .Justification .Why .Change）"},
 		{"metric cycle", `expr: satisfaction}`, `expr: 'metric("sat")'}`, "t.yaml:12: 指标之间循环引用: sat → sat"},
 		{"bad op", `op: "<="`, `op: "=<"`, "t.yaml:21: 测评点「1」的 threshold 规则的比较符 op 应为 >=、>、<=、< 或 ==，而不是「=<」"},

@@ -225,7 +225,7 @@ func TestLxzzCounty(t *testing.T) {
 	if v := q.Vetoes[3]; !v.Triggered || v.Reason != "发生涉校事故灾难、社会安全或公共卫生事件（2024年3月城关小学发生学生食物中毒事件），评价等次降一等" {
 		t.Errorf("青山县 V4 = %+v", v)
 	}
-	if got := q.Point("J2").Reasons; len(got) != 1 || got[0] != "加分项J2教育工作获省级表彰，加2分" {
+	if got := q.Point("J2").Reasons; len(got) != 1 || got[0] != "加分项2「教育工作获省级表彰」，加2分" {
 		t.Errorf("青山县 J2 reasons %q", got)
 	}
 

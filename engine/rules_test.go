@@ -219,9 +219,9 @@ func TestInputsRejected(t *testing.T) {
 		{"unknown point", engine.Inputs{Points: map[string]engine.PointInput{"99": {}}},
 			"单位990101 测评点99: 评价体系中没有这个测评点"},
 		{"veto without reason", engine.Inputs{Vetoes: map[string]engine.VetoInput{"V1": {Triggered: true}}},
-			"单位990101 否决项V1: 认定触发否决须填写理由 justification"},
+			"单位990101 否决项1: 认定触发否决须填写理由 justification"},
 		{"data veto", engine.Inputs{Vetoes: map[string]engine.VetoInput{"V2": {Triggered: true, Justification: "x"}}},
-			"单位990101 否决项V2: 该否决项由数据判定，不能人工认定"},
+			"单位990101 否决项2: 该否决项由数据判定，不能人工认定"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			in := tc.in
@@ -246,7 +246,7 @@ func TestBonusVetoGrade(t *testing.T) {
 	if r.Score != 97.5 || r.BonusTotal != 5 || r.Total != 102.5 || r.Grade != "优秀" {
 		t.Fatalf("score %v bonus %v total %v grade %s", r.Score, r.BonusTotal, r.Total, r.Grade)
 	}
-	if r.Bonus[0].Reasons[0] != "加分项J1国家表彰，加3分" {
+	if r.Bonus[0].Reasons[0] != "加分项1「国家表彰」，加3分" {
 		t.Errorf("bonus reason %q", r.Bonus[0].Reasons)
 	}
 	// V2 (data) caps at 良好.

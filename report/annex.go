@@ -97,7 +97,7 @@ func (w *writer) gradeSheet() *docx.Table {
 			if b.Score == 0 {
 				why = "未申报或未获加分"
 			}
-			t.Rows = append(t.Rows, []string{pointLabel(b.Code, b.Title), fw.FormatScore(b.Max), fw.FormatScore(b.Score), "", why})
+			t.Rows = append(t.Rows, []string{engine.PointRef(b.Code) + " " + b.Title, fw.FormatScore(b.Max), fw.FormatScore(b.Score), "", why})
 		}
 	}
 	t.Rows = append(t.Rows, w.vetoRows(5)...)

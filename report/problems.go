@@ -182,11 +182,11 @@ func (w *writer) uncomputable(ai, pi int) string {
 	return s + "，待补齐数据后评分。"
 }
 
-// pointRef names a point in brackets: 测评点12, or in a framework of three levels or
+// pointRef names a point in brackets: 测评点12 (加分项1 for the bonus item J1), or in a framework of three levels or
 // more its path, 关键指标B4第(2)项.
 func (w *writer) pointRef(code string) string {
 	if w.fw.Depth() > 2 {
 		return w.fw.PointPath(code)
 	}
-	return "测评点" + code
+	return engine.PointLabel(code)
 }

@@ -12,6 +12,7 @@ import (
 
 	"ziping"
 	"ziping/assess"
+	"ziping/engine"
 )
 
 // pathID is a positive id from the path; anything else is a page that does not exist.
@@ -70,9 +71,9 @@ func (s *Server) assessmentScore(w http.ResponseWriter, r *http.Request) error {
 		_, err = s.svc.Assess.ScorePoint(r.Context(), info(r).actor, id, in)
 	}
 	if err == nil {
-		msg := "已保存测评点" + code + "的" + sideName(in.Side) + "。"
+		msg := "已保存" + engine.PointLabel(code) + "的" + sideName(in.Side) + "。"
 		if in.Clear {
-			msg = "已清除测评点" + code + "的复核意见。"
+			msg = "已清除" + engine.PointLabel(code) + "的复核意见。"
 		}
 		return s.done(w, r, msg, savedURL(r, id, code))
 	}

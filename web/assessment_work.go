@@ -31,20 +31,6 @@ type readinessGroup struct {
 	Rows     []readinessRow
 }
 
-// kindRank orders a point's readiness items: what the data lacks, what is not
-// scored, what lacks evidence, then what waits for confirmation.
-func kindRank(kind string) int {
-	switch kind {
-	case "uncomputable":
-		return 0
-	case "unscored":
-		return 1
-	case "no_evidence":
-		return 2
-	}
-	return 3
-}
-
 func areaAnchor(i int) string { return "area-" + strconv.Itoa(i+1) }
 
 // fillWork adds what helps the work on the page: the area index with progress, the
@@ -114,7 +100,8 @@ func (s *Server) fillWork(p *assessmentPage, a *ziping.Actor, v *assess.Assessme
 
 // groupReadiness sorts the readiness items, blocking first, then in framework order,
 // and groups them by area; items about the assessment as a whole come first in
-// their group ("整体").
+// their group ("整体"), a point's items in the order of their kinds as the home page
+// lists them (assess.ReadinessKindRank).
 func groupReadiness(rows []readinessRow, fw *engine.Framework) []readinessGroup {
 	if len(rows) == 0 {
 		return nil
@@ -138,7 +125,7 @@ func groupReadiness(rows []readinessRow, fw *engine.Framework) []readinessGroup 
 		if ox != oy {
 			return ox - oy
 		}
-		return kindRank(x.Kind) - kindRank(y.Kind)
+		return assess.ReadinessKindRank(x.Kind) - assess.ReadinessKindRank(y.Kind)
 	})
 	var out []readinessGroup
 	for _, r := range sorted {

@@ -61,16 +61,18 @@ type dueRow struct {
 
 // workItem is one self-evaluation on a filler's home.
 type workItem struct {
-	ID                   string // element id
-	Framework, Status    string
-	URL, ReportURL       string
-	Scored, Points       int
-	Percent              int
-	Editable             bool
-	Blocking             []homeLink
+	ID                string // element id
+	Framework, Status string
+	URL, ReportURL    string
+	Scored, Points    int
+	Percent           int
+	Editable          bool
+	// Blocking is what stops the submission, by kind in the readiness check's order
+	// (assess), each kind's items in framework order; the first maxBlocking items
+	// are linked to their places, the rest counted (MoreBlocking).
+	Blocking             []blockingGroup
 	MoreBlocking         int
 	BlockingTotal        int
-	BlockingKinds        []string // "沿用上年、待确认 37项", by kind in the check's order
 	ReturnNote           string
 	Returned             []homeLink
 	Report               string
@@ -228,6 +230,13 @@ func (s *Server) fillerHome(ctx context.Context, a *ziping.Actor, p *homePage) e
 	return nil
 }
 
+// blockingGroup is one kind of what stops a submission: its name and count
+// ("沿用上年、待确认 37项") and its items shown.
+type blockingGroup struct {
+	Name  string
+	Items []homeLink
+}
+
 // workItemOf is a self-evaluation with its progress and what the unit must do next.
 func (s *Server) workItemOf(v *assess.AssessmentView) workItem {
 	as := v.Assessment
@@ -262,9 +271,9 @@ func (s *Server) workItemOf(v *assess.AssessmentView) workItem {
 		}
 		return it
 	}
-	report := 0
-	kinds := map[string]int{}
-	var order []string
+	report, shown := 0, 0
+	var kinds []string // of it.Blocking
+	counts := map[string]int{}
 	for _, ri := range s.svc.Assess.ReadinessOf(v) {
 		if !ri.Blocking {
 			continue
@@ -273,18 +282,20 @@ func (s *Server) workItemOf(v *assess.AssessmentView) workItem {
 		if _, veto := engine.VetoNumber(ri.Point); veto && kind == "unscored" {
 			kind = "veto_pending" // not counted in 已评 n/N, which counts points
 		}
-		if kinds[kind] == 0 {
-			order = append(order, kind)
+		if counts[kind] == 0 {
+			kinds = append(kinds, kind)
+			it.Blocking = append(it.Blocking, blockingGroup{})
 		}
-		kinds[kind]++
+		counts[kind]++
 		if ri.Kind == "report" {
 			report++
 		}
 		it.BlockingTotal++
-		if len(it.Blocking) == maxBlocking {
+		if shown == maxBlocking {
 			it.MoreBlocking++
 			continue
 		}
+		shown++
 		link := it.URL
 		switch {
 		case ri.Kind == "report":
@@ -292,14 +303,15 @@ func (s *Server) workItemOf(v *assess.AssessmentView) workItem {
 		case ri.Point != "":
 			link = pointURL(as.ID, ri.Point)
 		}
-		it.Blocking = append(it.Blocking, homeLink{Text: ri.Text, URL: link})
+		g := &it.Blocking[len(it.Blocking)-1]
+		g.Items = append(g.Items, homeLink{Text: ri.Text, URL: link})
 	}
-	for _, k := range order {
+	for i, k := range kinds {
 		name := blockingKindNames[k]
 		if name == "" {
 			name = "其他"
 		}
-		it.BlockingKinds = append(it.BlockingKinds, name+" "+strconv.Itoa(kinds[k])+"项")
+		it.Blocking[i].Name = name + " " + strconv.Itoa(counts[k]) + "项"
 	}
 	switch {
 	case v.Report == nil:

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"ziping"
+	"ziping/engine"
 )
 
 // The administrator's home panels: who imported what lately, the accounts (by role,
@@ -89,7 +90,7 @@ func (s *Server) adminHome(ctx context.Context, a *ziping.Actor, p *homePage) er
 		if prog := s.programs[fw]; prog != nil {
 			fw = prog.FW.Name
 		}
-		g.Points = append(g.Points, homeLink{Text: pt.Unit.Name + " · " + fw + " · 测评点" + pt.Point + "：" + pt.Why,
+		g.Points = append(g.Points, homeLink{Text: pt.Unit.Name + " · " + fw + " · " + engine.PointLabel(pt.Point) + "：" + pt.Why,
 			URL: pointURL(pt.AssessmentID, pt.Point)})
 	}
 	g.NoDataMore, g.PointsMore = g.NoDataN-len(g.NoData), g.PointsN-len(g.Points)

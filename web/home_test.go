@@ -98,7 +98,7 @@ func TestFillerHome(t *testing.T) {
 		}
 	}
 	if !strings.Contains(body, "尚未评分 "+strconv.Itoa(all-scored)+"项") || vetoes == 0 || !strings.Contains(body, "否决项尚未认定 "+strconv.Itoa(vetoes)+"项") {
-		t.Errorf("the kinds do not agree with 已评 %d/%d and %d vetoes to decide: %s", scored, all, vetoes, regexp.MustCompile(`<p class="work-kinds">[^<]*`).FindString(body))
+		t.Errorf("the kinds do not agree with 已评 %d/%d and %d vetoes to decide: %s", scored, all, vetoes, regexp.MustCompile(`<p class="work-kind">[^<]*`).FindAllString(body, -1))
 	}
 	for _, leak := range []string{otherURL, f.rkUnitName("990121")} {
 		if strings.Contains(body, leak) {
@@ -306,5 +306,74 @@ func TestHomeProblemNamesPointOnce(t *testing.T) {
 		if got := newHomeProblem(rectify.LedgerRow{Problem: ziping.Problem{Point: tc.point, Description: tc.desc}}).Point; got != tc.want {
 			t.Errorf("%s / %q: point shown %q, want %q", tc.point, tc.desc, got, tc.want)
 		}
+	}
+}
+
+// TestHomeBlockingOrder: what stops a submission is listed on the home page by kind
+// (尚未评分, then 缺少证明材料), each kind's points in framework
+// order — 9 before 14, which string order would swap, the areas' points before the
+// bonus item, named 加分项1 — each linked to its place, whatever order the check
+// found them in (point by point); the assessment page lists the same points in the
+// same order, grouped by area.
+func TestHomeBlockingOrder(t *testing.T) {
+	f := newFixture(t, 30)
+	filler := f.actor("filler")
+	id := f.startAssessment(filler, "990102", rkFW, 2024)
+	f.scoreRest(filler, id, "1", "9", "14", "17", "20", "J1")
+	for code, score := range map[string]float64{"17": 4, "20": 5, "J1": 1} {
+		s := score
+		if _, err := f.svc.Assess.ScorePoint(f.ctx, filler, id, assess.ScoreInput{Side: ziping.SideSelf, Code: code, Score: &s, Justification: "工作落实到位"}); err != nil {
+			t.Fatalf("score %s: %v", code, err)
+		}
+	}
+	// Point 1, a checklist, with every item ticked: full marks and no evidence, a
+	// kind after 尚未评分 though the point comes before 9 and 14.
+	v, err := f.svc.Assess.Assessment(f.ctx, filler, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all []string
+	for _, it := range v.Program.FW.Areas[0].Points[0].Rules[0].Items {
+		all = append(all, it.ID)
+	}
+	if _, err := f.svc.Assess.ScorePoint(f.ctx, filler, id, assess.ScoreInput{Side: ziping.SideSelf, Code: "1", Checked: all, Justification: "工作落实到位"}); err != nil {
+		t.Fatalf("score 1: %v", err)
+	}
+	page := assessmentURL(id)
+	var got []string
+	re := regexp.MustCompile(`<p class="work-kind">([^<]*)</p>|<li><a href="([^"]*)">([^<]*)</a></li>`)
+	for _, m := range re.FindAllStringSubmatch(f.homeOf(t, "filler"), -1) {
+		switch {
+		case m[1] != "":
+			got = append(got, "# "+m[1])
+		case m[2] != "":
+			got = append(got, m[2]+" "+m[3])
+		}
+	}
+	want := []string{
+		"# 尚未评分 2项",
+		pointURL(id, "9") + " 测评点9「五育并举与立德树人」尚未评分",
+		pointURL(id, "14") + " 测评点14「特殊群体受教育权利保障」尚未评分",
+		"# 缺少证明材料 4项",
+		pointURL(id, "1") + " 测评点1「党委统一领导教育工作」自评5分，没有证明材料",
+		pointURL(id, "17") + " 测评点17「师德师风与教师待遇保障」自评4分，没有证明材料",
+		pointURL(id, "20") + " 测评点20「意识形态工作责任制」自评5分，没有证明材料",
+		pointURL(id, "J1") + " 加分项1「教育工作获国家级表彰」自评1分，没有证明材料",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("the home's blocking items:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+
+	// The assessment page: the same points in the same order (by area there, the
+	// assessment as a whole first).
+	w := f.do(request{role: "filler", method: http.MethodGet, path: page})
+	_, readiness, _ := strings.Cut(w.Body.String(), `id="readiness"`)
+	readiness, _, _ = strings.Cut(readiness, "</section>")
+	var anchors []string
+	for _, m := range regexp.MustCompile(`<a href="#pt-([^"]+)">`).FindAllStringSubmatch(readiness, -1) {
+		anchors = append(anchors, m[1])
+	}
+	if strings.Join(anchors, " ") != "1 9 14 17 20 J1" {
+		t.Errorf("the assessment page's readiness links the points %v, want 1 9 14 17 20 J1", anchors)
 	}
 }

@@ -143,7 +143,7 @@ func (s *Server) scorePage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func newPointRow(pr engine.PointResult, res *engine.Result, verdict bool, explain func(string) string) pointRow {
-	row := pointRow{Verdict: verdict, Code: pr.Code, Title: pr.Title, Max: num(pr.Max), Score: num(pr.Score), Lost: num(pr.Lost),
+	row := pointRow{Verdict: verdict, Code: engine.PointRef(pr.Code), Title: pr.Title, Max: num(pr.Max), Score: num(pr.Score), Lost: num(pr.Lost),
 		State: pr.State(), Reasons: pr.Reasons}
 	switch {
 	case pr.Status == engine.StatusPending:

@@ -181,13 +181,13 @@ func rowHeight(reasons []string, width float64) float64 {
 func pointCells(verdict bool, area string, p engine.PointResult) []any {
 	reasons := strings.Join(p.Reasons, "\n")
 	if verdict {
-		return []any{area, p.Code, p.Title, p.State(), reasons}
+		return []any{area, engine.PointRef(p.Code), p.Title, p.State(), reasons}
 	}
 	score := any(p.Score)
 	if p.Status != engine.StatusScored {
 		score = p.State()
 	}
-	return []any{area, p.Code, p.Title, p.Max, score, p.Lost, reasons}
+	return []any{area, engine.PointRef(p.Code), p.Title, p.Max, score, p.Lost, reasons}
 }
 
 // writeTotals writes the 合计, 加分 and 总分 rows (or the verdict) and the triggered

@@ -119,7 +119,7 @@ func (t *treeSheet) groups(lv int, groups []engine.GroupResult, points []engine.
 // columns from lv to the codes' column.
 func (t *treeSheet) point(lv int, p engine.PointResult) {
 	reasons := strings.Join(p.Reasons, "\n")
-	vals := []any{p.Code, p.Title}
+	vals := []any{engine.PointRef(p.Code), p.Title}
 	if t.verdict {
 		vals = append(vals, p.State(), reasons)
 	} else {

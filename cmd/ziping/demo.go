@@ -51,7 +51,7 @@ func runDemo(e *env, args []string) error {
 	if _, err := writeDemoData(cfg, data); err != nil {
 		return err
 	}
-	ds, err := demoReport(e, data, *dir, *schools, *seed)
+	ds, scores, err := demoFiles(e, data, *dir, *schools, *seed)
 	if err != nil {
 		return err
 	}
@@ -85,6 +85,9 @@ func runDemo(e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "\n社会认可度调查：%s%d年度一轮，%d份模拟答卷（含集中提交、作答过快、某校占比过高等存疑答卷）\n", ds.Units[0].Name, rd.Period, n)
 	fmt.Fprintf(e.stdout, "  以 county 登录：/surveys/%d（进度、存疑答卷、二维码）、/surveys/%d/result（认可度）\n", rd.ID, rd.ID)
+	if err := demoRanking(e, svc, ds, data, scores); err != nil {
+		return fmt.Errorf("示范排名: %w", err)
+	}
 	fmt.Fprintf(e.stdout, "\n数据库：%s\n  以后用 ziping serve --db %s 再次启动网页服务；删除目录 %s 即全部清除\n", filepath.Join(*dir, "demo.db"), url, *dir)
 	if *noServe {
 		return nil
@@ -101,47 +104,30 @@ func demoDir(dir *string) error {
 	return os.MkdirAll(*dir, 0o755)
 }
 
-// demoReport evaluates every county of the demo file and prints the ranking, the
-// score sheet of the last county and commands to try.
-func demoReport(e *env, data, dir string, schools int, seed uint64) (*engine.Dataset, error) {
+// demoFiles reads the demo file back as the lxzz framework sees it, writes the
+// people's scores beside it and says where both are.
+func demoFiles(e *env, data, dir string, schools int, seed uint64) (*engine.Dataset, string, error) {
 	prog, err := frameworks.Builtin("lxzz-county")
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	ds, err := readData(e.stderr, []string{data}, 0, prog)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	scores := filepath.Join(dir, "人工评分.yaml")
-	inputs := demoInputs(prog.FW, ds, seed)
-	if err := writeInputs(scores, inputs); err != nil {
-		return nil, err
+	if err := writeInputs(scores, demoInputs(prog.FW, ds, seed)); err != nil {
+		return nil, "", err
 	}
-	results, err := prog.Evaluate(ds, engine.Options{Inputs: inputs})
-	if err != nil {
-		return nil, err
-	}
-	engine.Rank(results)
-	fmt.Fprintf(e.stdout, "示范数据：%s（%d个区县、%d所学校、%d个年度）\n人工评分：%s\n\n", data, len(ds.Units), schools, len(ds.Periods), scores)
-	standings := make([]engine.Standing, len(results))
-	for i, r := range results {
-		standings[i] = engine.StandingOf(r)
-	}
-	writeRanking(e.stdout, prog.FW, standings)
-	fmt.Fprintln(e.stdout)
-	writeScoreSheet(e.stdout, prog.FW, results[len(results)-1], false)
-	last := results[len(results)-1].Unit.Code
-	fmt.Fprintf(e.stdout, "\n接着试试：\n  ziping evaluate --framework lxzz-county --data %s --scores %s --unit %s --explain --metric primary.cv.equipment_value_per_student\n", data, scores, last)
-	fmt.Fprintf(e.stdout, "  ziping evaluate --framework yzjh-2017 --data %s --all\n", data)
-	fmt.Fprintf(e.stdout, "  ziping evaluate --framework lxzz-county --data %s --scores %s --all --format xlsx -o 排名.xlsx\n", data, scores)
-	return ds, nil
+	fmt.Fprintf(e.stdout, "示范数据：%s（%d个区县、%d所学校、%d个年度）\n人工评分：%s\n", data, len(ds.Units), schools, len(ds.Periods), scores)
+	return ds, scores, nil
 }
 
 // demoDatabase puts the demo province into the store with one user per role and
 // prints their passwords.
 func demoDatabase(e *env, svc *services, ds *engine.Dataset, data string) error {
 	ctx := e.ctx
-	if _, err := svc.Data.AddUnit(ctx, ziping.System, "990000", "示范省", ziping.LevelProvince, ""); err != nil {
+	if _, err := svc.Data.AddUnit(ctx, ziping.System, demoProvince, "示范省", ziping.LevelProvince, ""); err != nil {
 		return err
 	}
 	if _, err := svc.Data.ImportDataset(ctx, ziping.System, ds, dataset.ImportSource{File: filepath.Base(data)}); err != nil {

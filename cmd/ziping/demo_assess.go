@@ -173,8 +173,8 @@ func (d *demoFill) fill(u *ziping.OrgUnit, period int) (*ziping.Assessment, erro
 		d.doc++
 		pdf := fmt.Appendf(nil, "%%PDF-1.4\n%% %s %s\n%%%%EOF\n", u.Name, code)
 		if _, err := d.svc.Assess.AddEvidence(d.ctx, ziping.System, as.ID, assess.EvidenceInput{Point: code,
-			Title: u.Name + "关于测评点" + code + "工作情况的报告", DocNumber: fmt.Sprintf("示教督〔%d〕%d号", period, d.doc),
-			FileName: "测评点" + code + "材料.pdf", Data: pdf}); err != nil {
+			Title: u.Name + "关于" + engine.PointLabel(code) + "工作情况的报告", DocNumber: fmt.Sprintf("示教督〔%d〕%d号", period, d.doc),
+			FileName: engine.PointLabel(code) + "材料.pdf", Data: pdf}); err != nil {
 			return nil, err
 		}
 	}

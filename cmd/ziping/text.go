@@ -143,7 +143,7 @@ func addPointRows(t *textTable, fw *engine.Framework, indent string, p engine.Po
 	for i, reason := range reasons {
 		code, title := "", ""
 		if i == 0 {
-			code, title = indent+p.Code, p.Title
+			code, title = indent+engine.PointRef(p.Code), p.Title
 		}
 		switch {
 		case fw.IsVerdict() && i == 0:
@@ -199,6 +199,13 @@ func writeMetrics(w io.Writer, r *engine.Result, ids bool) {
 }
 
 func writeRanking(w io.Writer, fw *engine.Framework, standings []engine.Standing) {
+	writeRankingTable(w, fw, standings, nil, nil)
+}
+
+// writeRankingTable writes a ranking; statuses, when given, adds each unit's
+// assessment status after its name, and outcomes, when given, stands for the
+// grades or verdicts (a stored ranking says 待定 while points wait for a person).
+func writeRankingTable(w io.Writer, fw *engine.Framework, standings []engine.Standing, statuses, outcomes []string) {
 	if len(standings) == 0 {
 		fmt.Fprintln(w, "没有可评价的"+unitWord(fw.Level))
 		return
@@ -207,32 +214,49 @@ func writeRanking(w io.Writer, fw *engine.Framework, standings []engine.Standing
 	fmt.Fprintf(w, "%s %d年度 排名（共%d%s%s）\n\n", fw.Name, standings[0].Period, len(standings), unitCounter(fw.Level), word)
 	t := &textTable{}
 	head := []string{"名次", word + "代码", word + "名称"}
+	if statuses != nil {
+		head = append(head, "状态")
+	}
+	first := len(head) // the first column after the unit's
 	if fw.IsVerdict() {
 		head = append(head, "结论", "未达标项", "待评")
-		t.right = []bool{true, false, false, false, true, true}
 	} else {
 		head = append(head, "总分", "等次")
 		for _, a := range fw.Areas {
 			head = append(head, a.Code)
 		}
 		head = append(head, "待评")
-		t.right = make([]bool, len(head))
-		t.right[0] = true
-		for i := 3; i < len(head); i++ {
-			t.right[i] = i != 4
-		}
+	}
+	t.right = make([]bool, len(head))
+	t.right[0] = true
+	words := first + 1 // the grade, after the total
+	if fw.IsVerdict() {
+		words = first // the verdict
+	}
+	for i := first; i < len(head); i++ {
+		t.right[i] = i != words
 	}
 	t.add(head...)
-	for _, s := range standings {
+	for i, s := range standings {
 		rank := strconv.Itoa(s.Rank)
 		if s.Tie {
 			rank = "并列" + rank
 		}
 		row := []string{rank, s.Unit.Code, s.Unit.Name}
+		if statuses != nil {
+			row = append(row, statuses[i])
+		}
+		outcome := s.Grade
 		if fw.IsVerdict() {
-			row = append(row, s.Verdict, strconv.Itoa(s.Failing), strconv.Itoa(s.Pending+s.Uncomputable))
+			outcome = s.Verdict
+		}
+		if outcomes != nil {
+			outcome = outcomes[i]
+		}
+		if fw.IsVerdict() {
+			row = append(row, outcome, strconv.Itoa(s.Failing), strconv.Itoa(s.Pending+s.Uncomputable))
 		} else {
-			row = append(row, num(s.Total), s.Grade)
+			row = append(row, num(s.Total), outcome)
 			for _, a := range s.Areas {
 				row = append(row, num(a))
 			}

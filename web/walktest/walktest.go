@@ -116,6 +116,9 @@ var unnamed = []string{"其他操作", "其他字段"}
 // vetoAsPoint is a veto called by its code (测评点V1, 否决项V1): it is 否决项1.
 var vetoAsPoint = regexp.MustCompile(`(测评点|否决项)\s*V\d+`)
 
+// bonusAsPoint is a bonus item called by its code (测评点J1, 加分项J1): it is 加分项1.
+var bonusAsPoint = regexp.MustCompile(`(测评点|加分项)\s*J\d+`)
+
 // asciiToken is an identifier-like run of ASCII in text.
 var asciiToken = regexp.MustCompile(`[A-Za-z][A-Za-z0-9_.\-]*[A-Za-z0-9]`)
 
@@ -190,6 +193,9 @@ func (f *Findings) Check(where, page string) error {
 	}
 	if m := vetoAsPoint.FindString(text); m != "" {
 		f.add("veto named as a point ("+m+")", where)
+	}
+	if m := bonusAsPoint.FindString(text); m != "" {
+		f.add("bonus item named by its code ("+m+")", where)
 	}
 	for _, w := range unnamed {
 		if strings.Contains(text, w) {

@@ -23,17 +23,17 @@ func TestCheck(t *testing.T) {
 	if err := f.Check("admin /a", hidden); err != nil || len(f.Leaks()) != 0 {
 		t.Fatalf("hidden identifiers found: %v %v", err, f.Leaks())
 	}
-	shown := `<td>操作：assessment_publish</td><p>(funding.edu_budget/x) 测评点V1 其他操作</p>`
+	shown := `<td>操作：assessment_publish</td><p>(funding.edu_budget/x) 测评点V1 测评点J2 其他操作</p>`
 	for _, where := range []string{"admin /b", "admin /b", "viewer /c"} {
 		if err := f.Check(where, shown); err != nil {
 			t.Fatal(err)
 		}
 	}
 	leaks := f.Leaks()
-	if f.Pages != 4 || len(leaks) != 4 {
+	if f.Pages != 4 || len(leaks) != 5 {
 		t.Fatalf("%d pages, leaks:\n%s", f.Pages, strings.Join(leaks, "\n"))
 	}
-	for _, want := range []string{"assessment_publish (audit action) shown on admin /b, viewer /c", "funding.edu_budget (metric id)", "测评点V1", "其他操作"} {
+	for _, want := range []string{"assessment_publish (audit action) shown on admin /b, viewer /c", "funding.edu_budget (metric id)", "测评点V1", "测评点J2", "其他操作"} {
 		if !slices.ContainsFunc(leaks, func(l string) bool { return strings.Contains(l, want) }) {
 			t.Errorf("no leak %q in:\n%s", want, strings.Join(leaks, "\n"))
 		}
