@@ -135,9 +135,9 @@ func TestBrowserReportEditor(t *testing.T) {
 }
 
 // headingButtons: the editor's hint speaks of its buttons, not of heading marks; a
-// line typed at the end of the text becomes a section heading, then a chapter
-// heading, then plain text again by the buttons, and the text as it will read shows
-// it so while nothing is saved.
+// line typed at the end of the text becomes a chapter heading, plain text again and
+// a section heading by the buttons, and the text as it will read shows it so while
+// nothing is saved.
 func headingButtons(t *testing.T, ctx context.Context) {
 	t.Helper()
 	if hint := browsertest.Text(t, ctx, "#report-hint"); strings.ContainsAny(hint, "#＃*") || !strings.Contains(hint, "「章标题」") ||
@@ -154,9 +154,9 @@ func headingButtons(t *testing.T, ctx context.Context) {
 	line := browsertest.Eval[int](t, ctx, `document.getElementById('report-text').value.split('\n').length`)
 	block := `#report-read-body .rb[data-line="` + strconv.Itoa(line) + `"] `
 	for _, c := range []struct{ button, mark, css string }{
-		{"report-h3", "### ", ".rb-h3"},
 		{"report-h2", "## ", ".rb-h2"},
 		{"report-body", "", ".rb-p"},
+		{"report-h3", "### ", ".rb-h3"},
 	} {
 		browsertest.Run(t, ctx, chromedp.Click(chromedp.ID(c.button)))
 		last := browsertest.Eval[string](t, ctx, `document.getElementById('report-text').value.split('\n').pop()`)
@@ -168,7 +168,7 @@ func headingButtons(t *testing.T, ctx context.Context) {
 			t.Errorf("after %s the text as it will read shows %q", c.button, got)
 		}
 	}
-	if note := browsertest.Text(t, ctx, "#report-tools-note"); note != "第"+strconv.Itoa(line)+"行已设为正文。" {
+	if note := browsertest.Text(t, ctx, "#report-tools-note"); note != "第"+strconv.Itoa(line)+"行已设为节标题。" {
 		t.Errorf("the buttons' note says %q", note)
 	}
 }
