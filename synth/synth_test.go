@@ -300,3 +300,44 @@ func BenchmarkGenerateNation(b *testing.B) {
 		Generate(Config{Counties: 2844, Schools: 500000, Seed: 1, Periods: []int{2024}})
 	}
 }
+
+// TestGenerateCountsWhole: every count the generator writes (students, classes and
+// their bands, teachers, rooms, books, computers, a county's counts) is a whole
+// number, as the importer demands: the demo data never holds a fractional class.
+func TestGenerateCountsWhole(t *testing.T) {
+	t.Parallel()
+	p := GenerateProvince(Config{Counties: 4, Schools: 200, Kindergartens: 80, Seed: 11})
+	for _, tc := range []struct {
+		name string
+		tab  Table
+		els  []engine.Element
+	}{{"学校", p.Schools, engine.SchoolElements}, {"幼儿园", p.Kindergartens, engine.SchoolElements}, {"区县", p.Counties, engine.UnitElements}} {
+		counts := map[string]bool{}
+		for _, el := range tc.els {
+			if el.Kind == engine.KindCount && !el.Derived {
+				counts[el.Name] = true
+			}
+		}
+		seen := 0
+		for j, h := range tc.tab.Header {
+			if !counts[h] {
+				continue
+			}
+			seen++
+			for i, row := range tc.tab.Rows {
+				switch v := row[j].(type) {
+				case int:
+				case string:
+					if v != "" {
+						t.Errorf("%s row %d %s: %q", tc.name, i+2, h, v)
+					}
+				default:
+					t.Fatalf("%s row %d %s: %#v (%T) is not a whole number", tc.name, i+2, h, v, v)
+				}
+			}
+		}
+		if seen < 5 {
+			t.Errorf("%s: only %d count columns found in %q", tc.name, seen, tc.tab.Header)
+		}
+	}
+}

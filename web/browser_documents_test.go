@@ -127,9 +127,49 @@ func TestBrowserReportEditor(t *testing.T) {
 			if sel := browsertest.Eval[string](t, ctx, `(() => { const e = document.getElementById('report-text'); return e.value.slice(e.selectionStart, e.selectionEnd) })()`); sel != "x%" {
 				t.Errorf("the place selects %q in the text", sel)
 			}
+			headingButtons(t, ctx)
 			noSideways(t, ctx, w, "the report editor")
 			screenshot(t, ctx, "report-editor-"+strconv.FormatInt(w, 10)+".png")
 		})
+	}
+}
+
+// headingButtons: the editor's hint speaks of its buttons, not of heading marks; a
+// line typed at the end of the text becomes a chapter heading, plain text again and
+// a section heading by the buttons, and the text as it will read shows it so while
+// nothing is saved.
+func headingButtons(t *testing.T, ctx context.Context) {
+	t.Helper()
+	if hint := browsertest.Text(t, ctx, "#report-hint"); strings.ContainsAny(hint, "#＃*") || !strings.Contains(hint, "「章标题」") ||
+		!strings.Contains(hint, "「节标题」") {
+		t.Errorf("the editor's hint shows heading marks or names no button: %q", hint)
+	}
+	if tools := browsertest.Text(t, ctx, "#report-tools"); !strings.Contains(tools, "章标题") || !strings.Contains(tools, "节标题") {
+		t.Fatalf("the heading buttons read %q", tools)
+	}
+	// A new line at the end of the text, the cursor on it.
+	browsertest.Eval[bool](t, ctx, `(() => { const e = document.getElementById('report-text'); e.value = e.value.replace(/\s*$/, '\n\n');
+		e.focus(); e.selectionStart = e.selectionEnd = e.value.length; return true })()`)
+	browsertest.Run(t, ctx, chromedp.SendKeys(chromedp.ID("report-text"), "教师队伍建设情况"))
+	line := browsertest.Eval[int](t, ctx, `document.getElementById('report-text').value.split('\n').length`)
+	block := `#report-read-body .rb[data-line="` + strconv.Itoa(line) + `"] `
+	for _, c := range []struct{ button, mark, css string }{
+		{"report-h2", "## ", ".rb-h2"},
+		{"report-body", "", ".rb-p"},
+		{"report-h3", "### ", ".rb-h3"},
+	} {
+		browsertest.Run(t, ctx, chromedp.Click(chromedp.ID(c.button)))
+		last := browsertest.Eval[string](t, ctx, `document.getElementById('report-text').value.split('\n').pop()`)
+		if last != c.mark+"教师队伍建设情况" {
+			t.Errorf("after %s the line reads %q", c.button, last)
+		}
+		browsertest.Run(t, ctx, chromedp.WaitVisible(chromedp.CSS(block+c.css)))
+		if got := browsertest.Text(t, ctx, block+c.css); got != "教师队伍建设情况" {
+			t.Errorf("after %s the text as it will read shows %q", c.button, got)
+		}
+	}
+	if note := browsertest.Text(t, ctx, "#report-tools-note"); note != "第"+strconv.Itoa(line)+"行已设为节标题。" {
+		t.Errorf("the buttons' note says %q", note)
 	}
 }
 

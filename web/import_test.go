@@ -206,6 +206,45 @@ func TestImportPreviewAndConfirm(t *testing.T) {
 	f.unchanged(t, "a second confirmation", after)
 }
 
+// TestImportRefusesPreSplitFraction: an upload whose nine-year school comes as stage
+// rows with a class count worked out as a fraction (15.02) is refused at the
+// preview, the cell named by row, column and value with what to give instead, and
+// nothing of the file is kept: not even its good rows.
+func TestImportRefusesPreSplitFraction(t *testing.T) {
+	f := newFixture(t, 60)
+	before := f.state(t)
+	n, row, renamed := 1, 0, false
+	bad := countyBook(t, 60, func(h []string, r []any) {
+		n++
+		switch {
+		case row == 0 && fmt.Sprint(r[slices.Index(h, "学段")]) == "小学" && fmt.Sprint(r[slices.Index(h, "学校类别")]) == "九年一贯制学校":
+			r[slices.Index(h, "班级数")] = 15.02
+			row = n
+		case !renamed:
+			r[slices.Index(h, "学校名称")] = "拆分核对小学"
+			renamed = true
+		}
+	}, "990102")
+	if row == 0 {
+		t.Fatal("the generated county has no stage row of a nine-year school")
+	}
+	w := f.upload(uploadReq{role: "filler", path: "/units/990102/import", file: "学校数据.xlsx", data: bad})
+	body := w.Body.String()
+	cells := fmt.Sprintf(`<td class="num">%d</td><td>M 班级数</td><td class="value">15.02</td><td>应为整数：一贯制学校、完全中学分学段填写时`, row)
+	if w.Code != http.StatusUnprocessableEntity || !strings.Contains(body, "共 1 处错误") || !strings.Contains(body, cells) ||
+		!strings.Contains(body, "由系统按学生数拆分为整数") || uploadID.MatchString(body) {
+		t.Fatalf("a fractional class count: %d, want 422 with %q\n%s", w.Code, cells, body)
+	}
+	f.unchanged(t, "a file with a fractional class count", before)
+	county, err := f.svc.Store.UnitByCode(f.ctx, "990102")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows, _, err := f.svc.Store.Schools(f.ctx, ziping.SchoolQuery{UnitIDs: []int64{county.ID}, Period: 2024, Search: "拆分核对小学"}); err != nil || len(rows) != 0 {
+		t.Errorf("a good row of the refused file was stored: %v %v", rows, err)
+	}
+}
+
 func TestImportOtherCountyForbidden(t *testing.T) {
 	f := newFixture(t, 60)
 	before := f.state(t)

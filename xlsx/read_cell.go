@@ -34,6 +34,11 @@ const (
 	reasonTooLong     = "过长：%s不能超过%d个字符"
 )
 
+// reasonNotWholeStage is reasonNotWhole for a stage row of a combined school, which
+// a county split by hand with its share of the school's classes or teachers worked
+// out as a fraction (15.02 classes): what to give instead.
+const reasonNotWholeStage = "应为整数：一贯制学校、完全中学分学段填写时，各学段填实有的班级数、人数；分不清的，可整校填一行（学段填“九年一贯制”等），由系统按学生数拆分为整数"
+
 // Per-cell limits of the text columns: an official school code is 10 to 12 digits,
 // names a few dozen characters. The bounds leave room for unusual data and refuse a
 // cell that would bloat every page showing it.
@@ -82,6 +87,12 @@ func parseStageKind(s string) stageKind {
 
 // combined reports whether the stage kind is a combined school split on import.
 func (k stageKind) combined() bool { return k >= stageNine }
+
+// combinedType reports whether t is a school type with several stages: its rows may
+// come one per stage (学段 小学, 学校类别 九年一贯制学校).
+func combinedType(t engine.SchoolType) bool {
+	return t == engine.TypeNineYear || t == engine.TypeTwelveYear || t == engine.TypeComplete
+}
 
 // stage is the engine stage of a single-stage kind.
 func (k stageKind) stage() engine.Stage {

@@ -51,6 +51,14 @@ func TestReadRejects(t *testing.T) {
 			[]ce{{File: "s.csv", Row: 2, Column: "H 班级数", Value: "-1", Reason: "不能为负数"}}},
 		{"count not whole", []Input{csvInput("s.csv", hdr, "3301000001,甲小学,330102,小学,公办,2024,600,14,3.5")}, ReadOptions{},
 			[]ce{{File: "s.csv", Row: 2, Column: "I 专任教师数", Value: "3.5", Reason: "应为整数"}}},
+		{"stage row of a combined school split by hand", []Input{csvInput("s.csv", hdr+",学校类别",
+			"3301000001,甲学校,330102,小学,公办,2024,600,15.02,40.4,九年一贯制学校",
+			"3301000001,甲学校,330102,初中,公办,2024,300,8.98,20,九年一贯制学校",
+			"3301000002,乙小学,330102,小学,公办,2024,600,14.5,40,小学")}, ReadOptions{},
+			[]ce{{File: "s.csv", Row: 2, Column: "H 班级数", Value: "15.02", Reason: reasonNotWholeStage},
+				{File: "s.csv", Row: 2, Column: "I 专任教师数", Value: "40.4", Reason: reasonNotWholeStage},
+				{File: "s.csv", Row: 3, Column: "H 班级数", Value: "8.98", Reason: reasonNotWholeStage},
+				{File: "s.csv", Row: 4, Column: "H 班级数", Value: "14.5", Reason: "应为整数"}}},
 		{"empty number", []Input{csvInput("s.csv", hdr, "3301000001,甲小学,330102,小学,公办,2024,,14,40")}, ReadOptions{},
 			[]ce{{File: "s.csv", Row: 2, Column: "G 在校生数", Reason: "缺少数值（没有请填0）"}}},
 		{"empty text", []Input{csvInput("s.csv", hdr, "3301000001,,330102,小学,公办,2024,600,14,40")}, ReadOptions{},
@@ -143,6 +151,34 @@ func TestReadXLSXRejectsWithSheetAndRow(t *testing.T) {
 	want := []ziping.CellError{{File: "book.xlsx", Sheet: "学校", Row: 5, Column: "H 班级数", Value: "七", Reason: "不是数字"}}
 	if diff := cmp.Diff(want, cellErrors(t, err)); diff != "" {
 		t.Errorf("cell errors (-want +got):\n%s", diff)
+	}
+}
+
+// TestReadXLSXPreSplitCounts: a workbook whose nine-year school comes as two stage
+// rows with the classes and teachers worked out as fractions is refused whole,
+// each fraction named by sheet, row and column with what to give instead; its
+// other school is not read either.
+func TestReadXLSXPreSplitCounts(t *testing.T) {
+	t.Parallel()
+	in := xlsxInput(t, "学校.xlsx", sheet{name: "学校", rows: [][]any{
+		{"学校代码", "学校名称", "区县代码", "学段", "学校类别", "办学类型", "年度", "在校生数", "班级数", "专任教师数"},
+		{"3301000001", "甲小学", "330102", "小学", "小学", "公办", 2024, 600, 14, 40},
+		{"3301000002", "乙学校", "330102", "小学", "九年一贯制学校", "公办", 2024, 571, 15.02, 31},
+		{"3301000002", "乙学校", "330102", "初中", "九年一贯制学校", "公办", 2024, 264, 5.98, 16},
+	}})
+	ds, err := ReadFrom([]Input{in}, ReadOptions{})
+	if ds != nil {
+		t.Errorf("got a Dataset along with errors")
+	}
+	want := []ziping.CellError{
+		{File: "学校.xlsx", Sheet: "学校", Row: 3, Column: "I 班级数", Value: "15.02", Reason: reasonNotWholeStage},
+		{File: "学校.xlsx", Sheet: "学校", Row: 4, Column: "I 班级数", Value: "5.98", Reason: reasonNotWholeStage},
+	}
+	if diff := cmp.Diff(want, cellErrors(t, err)); diff != "" {
+		t.Errorf("cell errors (-want +got):\n%s", diff)
+	}
+	if !strings.HasPrefix(reasonNotWholeStage, "应为整数") {
+		t.Errorf("the reason does not start by saying what is wrong: %s", reasonNotWholeStage)
 	}
 }
 

@@ -127,6 +127,13 @@ func readCell(e *engine.Element, s string, src source, pctFmt bool) (float64, st
 	if src.factor != 0 {
 		v *= src.factor
 	}
+	if e.Kind == engine.KindCount {
+		// A count a spreadsheet formula left a binary hair off a whole number
+		// (15.000000000000002) reads as the whole number Excel shows; 15.02 does not.
+		if r := math.Round(v); r != v && math.Abs(v-r) <= 1e-12*math.Max(1, math.Abs(r)) {
+			v = r
+		}
+	}
 	switch {
 	case e.Kind == engine.KindPercent && (v < 0 || v > 100):
 		return v, reasonPercent

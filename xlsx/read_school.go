@@ -157,8 +157,22 @@ func (p *schoolPart) row(n int, f []string) {
 	nerr := len(p.errs)
 	r := p.text(n, f)
 	p.numbers(n, f, r.kind)
+	if !r.kind.combined() && combinedType(r.typ) {
+		p.explainStageCounts(nerr)
+	}
 	p.check(n, &r)
 	p.emit(n, &r, len(p.errs) == nerr)
+}
+
+// explainStageCounts says, for a stage row of a combined school, why its counts
+// must be whole and what to do instead of a hand split: the errors from nerr on
+// that are a fractional count get the longer reason.
+func (p *schoolPart) explainStageCounts(nerr int) {
+	for i := nerr; i < len(p.errs); i++ {
+		if p.errs[i].cell.Reason == reasonNotWhole {
+			p.errs[i].cell.Reason = reasonNotWholeStage
+		}
+	}
 }
 
 func (p *schoolPart) text(n int, f []string) schoolRow {

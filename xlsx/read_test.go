@@ -309,6 +309,27 @@ func TestReadCellSpellings(t *testing.T) {
 	}
 }
 
+// TestReadCountFormulaNoise: a count a spreadsheet formula left a binary hair off a
+// whole number, which Excel shows as that number, reads as it; a count or a fact
+// that is really fractional is still refused.
+func TestReadCountFormulaNoise(t *testing.T) {
+	t.Parallel()
+	data := "学校代码,学校名称,区县代码,学段,办学类型,年度,在校生数,班级数,专任教师数\n" +
+		"3301000001,甲小学,330102,小学,公办,2024,600,15.000000000000002,39.99999999999999\n"
+	ds := mustRead(t, ReadOptions{}, Input{Name: "s.csv", R: strings.NewReader(data), Size: int64(len(data))})
+	s := &ds.Periods[2024].Schools
+	if got := []float64{num(s, "classes")[0], num(s, "teachers")[0]}; !reflect.DeepEqual(got, []float64{15, 40}) {
+		t.Errorf("classes and teachers read %v, want [15 40]", got)
+	}
+	for _, v := range []string{"15.000001", "15.02"} {
+		bad := strings.Replace(data, "15.000000000000002", v, 1)
+		if _, err := ReadFrom([]Input{{Name: "s.csv", R: strings.NewReader(bad), Size: int64(len(bad))}}, ReadOptions{}); err == nil ||
+			!strings.Contains(err.Error(), "应为整数") {
+			t.Errorf("classes %s: got %v, want 应为整数", v, err)
+		}
+	}
+}
+
 func TestReadGBK(t *testing.T) {
 	t.Parallel()
 	text := strings.Join([]string{"学校代码,学校名称,区县代码,区县名称,学段,办学类型,年度,在校生数,班级数",

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"ziping/frameworks"
 	"ziping/postgres"
 	"ziping/sqlite"
+	"ziping/synth"
 )
 
 // TestMigrationsMatch: both dialects carry the same numbered migrations, so that a
@@ -122,5 +124,67 @@ func TestImportPeriodOnly(t *testing.T) {
 	out, errs, code = runCLI(t, "import", fixture(t), "--period", "2019", "--db", db)
 	if code != 1 || !strings.Contains(errs, "文件中没有2019年度的数据") {
 		t.Errorf("import --period of a year the file lacks: %d %s %s", code, out, errs)
+	}
+}
+
+// TestImportRefusesPreSplitFraction: a CSV whose nine-year school comes as stage
+// rows with a class count worked out as a fraction (15.02) is refused whole, the
+// cell named by file, row, column and value with what to give instead; nothing of
+// the file is written, and the same file with the whole count then imports.
+func TestImportRefusesPreSplitFraction(t *testing.T) {
+	dir := t.TempDir()
+	db := "sqlite:" + filepath.Join(dir, "z.db")
+	if _, errs, code := runCLI(t, "unit", "add", "990000", "示范省", "--level", "province", "--db", db); code != 0 {
+		t.Fatal(errs)
+	}
+	data := filepath.Join(dir, "学校.csv")
+	if _, err := writeDemoData(synth.Config{Counties: 3, Schools: 90, Kindergartens: 0, Seed: 42, Periods: []int{2024}}, data); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(raw), "\n")
+	header := strings.Split(lines[0], ",")
+	stage, typ, classes := slices.Index(header, "学段"), slices.Index(header, "学校类别"), slices.Index(header, "班级数")
+	row, was := 0, ""
+	for i, l := range lines[1:] {
+		f := strings.Split(l, ",")
+		if len(f) > classes && f[stage] == "小学" && f[typ] == "九年一贯制学校" {
+			row, was = i+2, f[classes]
+			f[classes] = "15.02"
+			lines[i+1] = strings.Join(f, ",")
+			break
+		}
+	}
+	if row == 0 {
+		t.Fatal("the generated data has no stage row of a nine-year school")
+	}
+	if err := os.WriteFile(data, []byte(strings.Join(lines, "\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	audit := func() string {
+		t.Helper()
+		out, errs, code := runCLI(t, "audit", "verify", "--db", db)
+		if code != 0 {
+			t.Fatal(errs)
+		}
+		return out
+	}
+	before := audit()
+	out, errs, code := runCLI(t, "import", data, "--db", db)
+	want := fmt.Sprintf("学校.csv 第%d行 列「%s 班级数」 值「15.02」: 应为整数：一贯制学校", row, string(rune('A'+classes)))
+	if code != 1 || out != "" || !strings.Contains(errs, "导入失败，共1处错误，未导入任何数据") || !strings.Contains(errs, want) {
+		t.Fatalf("import of a fractional class count: exit %d\nstdout: %s\nstderr: %s\nwant %q", code, out, errs, want)
+	}
+	if after := audit(); after != before {
+		t.Errorf("a refused import wrote audit entries: %s, was %s", after, before)
+	}
+	if err := os.WriteFile(data, []byte(strings.Replace(strings.Join(lines, "\n"), ",15.02,", ","+was+",", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, errs, code := runCLI(t, "import", data, "--db", db); code != 0 || !strings.Contains(out, "已导入 2024 年度") {
+		t.Errorf("the corrected file: exit %d %s %s", code, out, errs)
 	}
 }

@@ -1,6 +1,8 @@
-// The report editor: values inserted at the cursor by their Chinese name (the
-// search box and its list) or from the table of all values; a finding's place
-// selected in the text; the cursor's line shown under the text.
+// The report editor: the cursor's line made a chapter or section heading or plain
+// text by a button (officials do not type heading marks); values inserted at the
+// cursor by their Chinese name (the search box and its list) or from the table of
+// all values; a finding's place selected in the text; the cursor's line shown under
+// the text.
 (function () {
   "use strict";
   var text = document.getElementById("report-text");
@@ -17,6 +19,44 @@
     text.focus();
     text.selectionStart = text.selectionEnd = start + token.length;
     showCursor();
+  }
+
+  // The heading buttons: the line the cursor is on becomes a chapter heading (level
+  // 2), a section heading (level 3) or plain text. The marks the stored text uses
+  // for a heading are written here, so that nobody has to type them.
+  var tools = document.getElementById("report-tools");
+  var toolsNote = document.getElementById("report-tools-note");
+  var levelNames = { 0: "正文", 2: "章标题", 3: "节标题" };
+  function setLevel(level) {
+    var v = text.value, pos = text.selectionStart;
+    if (typeof pos !== "number") {
+      pos = v.length;
+    }
+    var from = pos > 0 ? v.lastIndexOf("\n", pos - 1) + 1 : 0;
+    var to = v.indexOf("\n", pos);
+    if (to < 0) {
+      to = v.length;
+    }
+    var body = v.slice(from, to).replace(/^[ \t]*#{1,6}(?=[ \t]|$)[ \t]*/, "");
+    var line = level > 0 ? "#".repeat(level) + " " + body.trim() : body;
+    text.value = v.slice(0, from) + line + v.slice(to);
+    text.focus();
+    text.selectionStart = text.selectionEnd = from + line.length;
+    showCursor();
+    text.dispatchEvent(new Event("input"));
+    var n = v.slice(0, from).split("\n").length;
+    toolsNote.textContent = level > 0 && body.trim() === "" ?
+      "第" + n + "行已设为" + levelNames[level] + "，请接着写标题文字。" :
+      "第" + n + "行已设为" + levelNames[level] + "。";
+  }
+  if (tools) {
+    var styles = tools.querySelectorAll("button.report-style");
+    for (var s = 0; s < styles.length; s++) {
+      styles[s].addEventListener("click", function (ev) {
+        setLevel(parseInt(ev.currentTarget.getAttribute("data-level"), 10) || 0);
+      });
+    }
+    tools.hidden = false; // the buttons work only with this script
   }
 
   // The values by name, from the table of all values.
