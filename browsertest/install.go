@@ -17,14 +17,23 @@ var candidates = []string{"/usr/bin/chromium", "chromium", "chromium-browser"}
 // lockFile serialises apt-get between test binaries that start at once.
 var lockFile = "/tmp/ziping-browsertest-apt.lock"
 
+// cjkFont is a file of Debian's fonts-noto-cjk. Without a Chinese font chromium
+// draws every character as a box, and the tests that measure where text falls (a
+// unit name on one line, chart labels inside their chart) would measure boxes.
+var cjkFont = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+
 // installTimeout bounds apt-get update and install together.
 const installTimeout = 10 * time.Minute
 
-// findChromium returns the path of chromium. When it is missing, the process runs
-// as root and apt-get exists, it installs Debian's package first.
+// findChromium returns the path of chromium. When it (or the Chinese font) is
+// missing, the process runs as root and apt-get exists, it installs Debian's
+// packages first.
 func findChromium(log io.Writer) (string, error) {
-	if p := lookChromium(); p != "" {
+	if p := lookChromium(); p != "" && haveCJKFont() {
 		return p, nil
+	}
+	if p := lookChromium(); p != "" && os.Geteuid() != 0 {
+		return p, nil // no font and no way to install one: the pages still load
 	}
 	apt, err := exec.LookPath("apt-get")
 	if err != nil || os.Geteuid() != 0 {
@@ -39,6 +48,11 @@ func findChromium(log io.Writer) (string, error) {
 	return "", errors.New("chromium is not installed, and apt-get install chromium did not install it")
 }
 
+func haveCJKFont() bool {
+	_, err := os.Stat(cjkFont)
+	return err == nil
+}
+
 func lookChromium() string {
 	for _, c := range candidates {
 		if p, err := exec.LookPath(c); err == nil {
@@ -48,21 +62,22 @@ func lookChromium() string {
 	return ""
 }
 
-// install runs apt-get update and apt-get install -y chromium, holding the lock
-// file; another test binary that held it may have installed chromium meanwhile.
+// install runs apt-get update and apt-get install -y chromium fonts-noto-cjk,
+// holding the lock file; another test binary that held it may have installed them
+// meanwhile.
 func install(apt string, log io.Writer) error {
 	unlock, err := lock(lockFile)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	if lookChromium() != "" {
+	if lookChromium() != "" && haveCJKFont() {
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), installTimeout)
 	defer cancel()
 	start := time.Now()
-	for _, args := range [][]string{{"update"}, {"install", "-y", "chromium"}} {
+	for _, args := range [][]string{{"update"}, {"install", "-y", "chromium", "fonts-noto-cjk"}} {
 		cmd := exec.CommandContext(ctx, apt, args...)
 		cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
 		out, err := cmd.CombinedOutput()
@@ -70,7 +85,7 @@ func install(apt string, log io.Writer) error {
 			return fmt.Errorf("apt-get %s: %w\n%s", args[0], err, tail(out, 2000))
 		}
 	}
-	fmt.Fprintf(log, "browsertest: installed chromium with apt-get in %s\n", time.Since(start).Round(time.Second))
+	fmt.Fprintf(log, "browsertest: installed chromium and fonts-noto-cjk with apt-get in %s\n", time.Since(start).Round(time.Second))
 	return nil
 }
 

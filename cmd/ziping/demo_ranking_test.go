@@ -4,7 +4,6 @@ import (
 	"html"
 	"net/http"
 	"net/http/cookiejar"
-	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -90,15 +89,7 @@ func TestDemoRankingIsTheWebRanking(t *testing.T) {
 		t.Helper()
 		jar, _ := cookiejar.New(nil)
 		c := &http.Client{Jar: jar}
-		m := csrfRE.FindStringSubmatch(get(t, c, srv.URL+"/login"))
-		if m == nil {
-			t.Fatal("no csrf field on the login page")
-		}
-		resp, err := c.PostForm(srv.URL+"/login", url.Values{"username": {user}, "password": {pass[user]}, "csrf": {m[1]}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
+		postLogin(t, c, srv.URL, user, pass[user]).Body.Close()
 		return c
 	}
 	same := func(who string, w, p demoRankingRow) {

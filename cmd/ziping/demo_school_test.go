@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
-	"net/url"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -59,14 +58,7 @@ func checkDemoSchoolTour(t *testing.T, dir, out string) {
 		t.Helper()
 		jar, _ := cookiejar.New(nil)
 		c := &http.Client{Jar: jar}
-		m := csrfRE.FindStringSubmatch(get(t, c, srv.URL+"/login"))
-		if m == nil {
-			t.Fatal("no csrf field on the login page")
-		}
-		resp, err := c.PostForm(srv.URL+"/login", url.Values{"username": {user}, "password": {accounts[user][0]}, "csrf": {m[1]}})
-		if err != nil {
-			t.Fatal(err)
-		}
+		resp := postLogin(t, c, srv.URL, user, accounts[user][0])
 		body, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		if resp.StatusCode != 200 {

@@ -4,7 +4,9 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -99,4 +101,19 @@ func serveDemo(t *testing.T, d demoCopy) (*services, *web.Server, *httptest.Serv
 	srv := httptest.NewServer(app.Handler())
 	t.Cleanup(srv.Close)
 	return svc, app, srv, errs
+}
+
+// postLogin signs user in with password on c at the server base: it reads the
+// login page's CSRF field, posts the form and returns the answer, its body unread.
+func postLogin(t *testing.T, c *http.Client, base, user, password string) *http.Response {
+	t.Helper()
+	m := csrfRE.FindStringSubmatch(get(t, c, base+"/login"))
+	if m == nil {
+		t.Fatal("no csrf field on the login page")
+	}
+	resp, err := c.PostForm(base+"/login", url.Values{"username": {user}, "password": {password}, "csrf": {m[1]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
 }

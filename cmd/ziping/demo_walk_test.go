@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/cookiejar"
-	"net/url"
 	"os"
 	"regexp"
 	"slices"
@@ -93,14 +92,7 @@ func TestDemoPagesWalk(t *testing.T) {
 		if u == "" {
 			continue
 		}
-		m := csrfRE.FindStringSubmatch(get(t, c, srv.URL+"/login"))
-		if m == nil {
-			t.Fatal("no csrf field on the login page")
-		}
-		resp, err := c.PostForm(srv.URL+"/login", url.Values{"username": {u}, "password": {pass[u]}, "csrf": {m[1]}})
-		if err != nil {
-			t.Fatal(err)
-		}
+		resp := postLogin(t, c, srv.URL, u, pass[u])
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("%s signs in: status %d", u, resp.StatusCode)
