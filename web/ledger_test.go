@@ -17,7 +17,7 @@ import (
 
 // ledgerRowRE reads a ledger page's rows: the unit (first cell, after the bulk
 // form's box when there is one) and the problem.
-var ledgerRowRE = regexp.MustCompile(`<tr(?: class="overdue")?>(?:\s*<td class="pick">(?:<input [^>]*>)?</td>)?\s*<td>([^<]*)</td>(?:\s*<td>[^<]*</td>){2}\s*<td class="desc"><a href="/problems/\d+">([^<]*)</a>`)
+var ledgerRowRE = regexp.MustCompile(`<tr(?: class="overdue")?>(?:\s*<td class="pick">(?:<input [^>]*>)?</td>)?\s*<td class="unit">([^<]*)</td>\s*<td class="point-ref">[^<]*</td>\s*<td>[^<]*</td>\s*<td class="desc"><a href="/problems/\d+">([^<]*)</a>`)
 
 // ledgerPageRows is the (unit, problem) of every row of a ledger page.
 func ledgerPageRows(body string) [][2]string {
