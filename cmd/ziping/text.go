@@ -311,15 +311,19 @@ func writeCall(w io.Writer, c engine.CallDetail, name string) {
 		return
 	}
 	t := &textTable{right: []bool{false, false, false, true, true, true, true}}
-	t.add(noun+"代码", noun+"名称", "学段", "源行", pupils, "数值", "权重")
+	header := "数值"
+	if c.Unit != "" {
+		header = "数值（" + c.Unit + "）"
+	}
+	t.add(noun+"代码", noun+"名称", "学段", "源行", pupils, header, "权重")
 	for _, r := range c.Rows {
 		weight := ""
 		if r.Weight > 0 {
 			weight = strconv.FormatFloat(r.Weight, 'f', 4, 64)
 		}
 		val := "—"
-		if r.Value == r.Value {
-			val = strconv.FormatFloat(r.Value, 'f', 4, 64)
+		if r.Value == r.Value { // as the explain page shows it: the column's unit and decimals
+			val = engine.FormatNumber(r.Value, c.Unit, c.Decimals)
 		}
 		t.add(r.Code, r.Name, r.Stage, strconv.Itoa(r.Row), num(r.Students), val, weight)
 	}
