@@ -305,7 +305,8 @@ func writeCall(w io.Writer, c engine.CallDetail, name string) {
 	}
 	fmt.Fprintf(w, "  %s = %s（%d所%s，%s%s人）\n", name, c.Result, c.Schools, noun, pupils, num(c.Students))
 	if c.Mean != "" {
-		fmt.Fprintf(w, "    加权平均值 %s，加权标准差 %s\n", c.Mean, c.SD)
+		fmt.Fprintf(w, "    加权平均值 %s，加权标准差 %s\n", engine.FormatValue(c.MeanValue, c.Unit, c.Decimals),
+			engine.FormatValue(c.SDValue, c.Unit, c.Decimals))
 	}
 	if len(c.Rows) == 0 {
 		return
