@@ -46,8 +46,10 @@ var schoolSorts = []struct{ key, label string }{{"code", "学校代码"}, {"name
 
 // schoolTable is a page of the county's school rows, read in SQL a page at a time:
 // the page's rows, the units of the schools on it (for their links), and the
-// total, which is counted once for each query and data version (counting reads
-// every row of the county, which a county of many rows cannot afford on every page).
+// total. The rows of a page and the total are kept for the data version they were
+// read at (tableCache): a county page is opened far more often than its data
+// changes, and under load reading and sorting the county's rows in SQL for every
+// page was a fifth of the server's time (issue 9).
 func (s *Server) schoolTable(r *http.Request, u *ziping.OrgUnit, sel *selection) (*schoolTable, error) {
 	t, err := readTableQuery(r)
 	if err != nil || sel.Period == 0 {
@@ -59,27 +61,36 @@ func (s *Server) schoolTable(r *http.Request, u *ziping.OrgUnit, sel *selection)
 		return nil, err
 	}
 	key := totalKey{unit: u.ID, period: sel.Period, search: t.Q}
-	total, known := s.totals.get(key, version)
-	rows, counted, err := s.svc.Store.Schools(ctx, ziping.SchoolQuery{UnitIDs: []int64{u.ID}, Period: sel.Period, Search: t.Q,
-		Sort: t.Sort, Offset: (t.Page - 1) * schoolPageSize, Limit: schoolPageSize, NoTotal: known})
-	if err != nil {
-		return nil, err
-	}
-	if !known {
-		total = counted
-		s.totals.put(key, version, total)
+	pk := pageKey{totalKey: key, sort: t.Sort, page: t.Page}
+	rows, total, ok := s.tables.get(pk, version)
+	if !ok {
+		var known bool
+		total, known = s.tables.total(key, version)
+		recs, counted, err := s.svc.Store.Schools(ctx, ziping.SchoolQuery{UnitIDs: []int64{u.ID}, Period: sel.Period, Search: t.Q,
+			Sort: t.Sort, Offset: (t.Page - 1) * schoolPageSize, Limit: schoolPageSize, NoTotal: known})
+		if err != nil {
+			return nil, err
+		}
+		if !known {
+			total = counted
+		}
+		rows = make([]schoolRow, len(recs))
+		for i, rec := range recs {
+			rows[i] = schoolRow{Code: rec.Code, Name: rec.Name, Stage: rec.Stage, Type: rec.Type, Public: publicName(rec.Public),
+				Students: value(rec.Values, "students"), Classes: value(rec.Values, "classes"), Teachers: value(rec.Values, "teachers")}
+		}
+		s.tables.put(pk, version, rows, total)
 	}
 	linked, err := s.schoolUnits(ctx, u, rows)
 	if err != nil {
 		return nil, err
 	}
-	for _, rec := range rows {
-		row := schoolRow{Code: rec.Code, Name: rec.Name, Stage: rec.Stage, Type: rec.Type, Public: publicName(rec.Public),
-			Students: value(rec.Values, "students"), Classes: value(rec.Values, "classes"), Teachers: value(rec.Values, "teachers")}
-		if linked[rec.Code] {
-			row.URL = sel.link(unitURL(rec.Code))
+	t.Rows = make([]schoolRow, len(rows))
+	for i, row := range rows {
+		if linked[row.Code] {
+			row.URL = sel.link(unitURL(row.Code))
 		}
-		t.Rows = append(t.Rows, row)
+		t.Rows[i] = row
 	}
 	t.paginate(total, func(extra ...string) string { return sel.link(unitURL(u.Code), extra...) + "#schools" })
 	return t, nil
@@ -87,10 +98,10 @@ func (s *Server) schoolTable(r *http.Request, u *ziping.OrgUnit, sel *selection)
 
 // schoolUnits says which of the rows' schools are school units of the county (a
 // school page to link to), asking for those schools only.
-func (s *Server) schoolUnits(ctx context.Context, county *ziping.OrgUnit, rows []ziping.SchoolRecord) (map[string]bool, error) {
+func (s *Server) schoolUnits(ctx context.Context, county *ziping.OrgUnit, rows []schoolRow) (map[string]bool, error) {
 	codes := make([]string, 0, len(rows))
-	for _, rec := range rows {
-		codes = append(codes, rec.Code)
+	for _, row := range rows {
+		codes = append(codes, row.Code)
 	}
 	units, err := s.svc.Store.UnitsByCode(ctx, codes)
 	if err != nil {
@@ -103,12 +114,16 @@ func (s *Server) schoolUnits(ctx context.Context, county *ziping.OrgUnit, rows [
 	return known, nil
 }
 
-// totalCache keeps the school table's totals by county, period and search, for one
-// data version: any instance's import or school move changes the version.
-type totalCache struct {
+// tableCache keeps the school table's totals by county, period and search, and its
+// pages (as shown, without their links) by search, sort and page too, for one data
+// version: any instance's import or school move changes the version, so a stale
+// page is never served. Whether a school has a page to link to is asked on every
+// request (a unit may be added without a change of data).
+type tableCache struct {
 	mu      sync.Mutex
 	version int64
-	m       map[totalKey]int
+	totals  map[totalKey]int
+	pages   map[pageKey][]schoolRow
 }
 
 type totalKey struct {
@@ -117,23 +132,51 @@ type totalKey struct {
 	search string
 }
 
-// maxTotals bounds the cache: every county and year, and the searches people make.
-const maxTotals = 4096
+type pageKey struct {
+	totalKey
+	sort string
+	page int
+}
 
-func (c *totalCache) get(k totalKey, version int64) (int, bool) {
+// maxTotals bounds the totals: every county and year, and the searches people make;
+// maxPages the pages (some 200 bytes a row, 50 rows a page: at most about 10 MB).
+const (
+	maxTotals = 4096
+	maxPages  = 1024
+)
+
+func (c *tableCache) total(k totalKey, version int64) (int, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	n, ok := c.m[k]
+	n, ok := c.totals[k]
 	return n, ok && c.version == version
 }
 
-func (c *totalCache) put(k totalKey, version int64, n int) {
+// get returns the page's rows and its table's total, when both are kept.
+func (c *tableCache) get(k pageKey, version int64) ([]schoolRow, int, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.m == nil || c.version != version || len(c.m) >= maxTotals {
-		c.m, c.version = map[totalKey]int{}, version
+	if c.version != version {
+		return nil, 0, false
 	}
-	c.m[k] = n
+	rows, ok := c.pages[k]
+	n, counted := c.totals[k.totalKey]
+	return rows, n, ok && counted
+}
+
+func (c *tableCache) put(k pageKey, version int64, rows []schoolRow, total int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.version != version {
+		c.totals, c.pages, c.version = nil, nil, version
+	}
+	if c.totals == nil || len(c.totals) >= maxTotals {
+		c.totals = map[totalKey]int{}
+	}
+	if c.pages == nil || len(c.pages) >= maxPages {
+		c.pages = map[pageKey][]schoolRow{} // simple and rare: start again
+	}
+	c.totals[k.totalKey], c.pages[k] = total, rows
 }
 
 // readTableQuery reads ?q= (search in code or name), ?sort= and ?page=.

@@ -121,7 +121,7 @@ func (o Options) withDefaults() Options {
 }
 
 // Store is what pages read straight from the store: the org tree, school rows and
-// facts (with the data version the school table's totals are kept by), the periods,
+// facts (with the data version the school table's pages are kept by), the periods,
 // an evidence row, a user by name and the audit trail. Every change goes through a
 // service.
 type Store interface {
@@ -168,8 +168,8 @@ type Server struct {
 	pace      importPace   // imports give way to pages (pace.go)
 	survey    *surveyState // the survey pages' limiters (survey_public.go)
 	handler   http.Handler
-	bufs      sync.Pool // page buffers (render)
-	totals    totalCache
+	bufs      sync.Pool  // page buffers (render)
+	tables    tableCache // the school tables' pages (schools.go)
 }
 
 // New builds the server: it compiles the built-in frameworks and parses every page

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
 
 	"ziping"
@@ -26,6 +27,7 @@ func (b *benchWeb) stressRound(ctx context.Context, e *env, svc *services, f *be
 	}
 	fmt.Fprintf(e.stdout, "\n压力测试（不设目标）：%d 个虚拟用户已登录（%v），无思考时间连续请求 %v；%s\n",
 		f.stressUsers, took, f.stressDuration, machine())
+	fmt.Fprintln(e.stdout, "计时之前先预热：每个用户把自己的页面各打开一次（不计入结果）")
 	pages := make([][]benchPage, f.stressUsers)
 	for u := range f.stressUsers {
 		pages[u] = b.pages(accountOf(accounts, u), u)
@@ -33,6 +35,14 @@ func (b *benchWeb) stressRound(ctx context.Context, e *env, svc *services, f *be
 	step := func(ctx context.Context, u, i int) (string, error) {
 		p := pages[u][(3*u+i)%len(pages[u])] // users start apart, so that a short round sees every page
 		return p.kind, b.get(ctx, p.path, cookies[u])
+	}
+	// Warm-up, not timed: each user opens each of its pages once, so that the round
+	// measures a server in its steady state, not the first reads of a process just
+	// started (every cache empty at once: the first half second was a tenth of a
+	// round's slowest county pages).
+	warm := loadtest.Run(ctx, loadtest.Config{Users: f.stressUsers, MinSteps: func(u int) int { return len(pages[u]) }}, step)
+	if warm.Errors() > 0 {
+		return nil, fmt.Errorf("预热时有 %d 个请求出错：%s", warm.Errors(), strings.Join(warm.Failures, "；"))
 	}
 	var rep *loadtest.Report
 	err = b.importing(ctx, e, f.stressDuration, func() {
