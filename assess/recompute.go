@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"time"
 
 	"ziping"
 	"ziping/engine"
@@ -12,17 +13,26 @@ import (
 
 // RecomputeAssessments brings the summaries of the assessments still open to the
 // unit (draft or returned) of period in root's subtree (nil: everywhere) up to date
-// with the data. Frozen assessments keep their snapshots. It evaluates the subtree's
-// counties from one load and writes all summaries in one transaction, and returns
-// how many it updated.
+// with the data. Frozen assessments keep their snapshots. It evaluates them on one
+// load of the subtree's counties that have open assessments, and returns how many it
+// updated.
 func (s *Service) RecomputeAssessments(ctx context.Context, root *ziping.OrgUnit, period int) (int, error) {
 	path := ""
 	if root != nil {
 		path = root.Path
 	}
-	return s.recompute(ctx, []ziping.AssessmentQuery{{UnitPath: path, Period: period}}, func() (*engine.Dataset, []ziping.OrgUnit, error) {
-		return s.loadDatasetFor(ctx, root, period)
+	return s.recompute(ctx, []ziping.AssessmentQuery{{UnitPath: path, Period: period}}, func(need map[int64]bool) (*engine.Dataset, []ziping.OrgUnit, error) {
+		counties, err := s.Store.Subtree(ctx, root, ziping.LevelCounty)
+		if err != nil {
+			return nil, nil, err
+		}
+		return s.Data.LoadCounties(ctx, needed(counties, need), period)
 	})
+}
+
+// needed keeps the counties whose ids need holds.
+func needed(counties []ziping.OrgUnit, need map[int64]bool) []ziping.OrgUnit {
+	return slices.DeleteFunc(slices.Clone(counties), func(c ziping.OrgUnit) bool { return !need[c.ID] })
 }
 
 // RecomputeJob runs a JobRecompute: package dataset's job runner calls it
@@ -72,18 +82,20 @@ func (s *Service) recomputeCounties(ctx context.Context, counties []ziping.OrgUn
 	if len(parents) > 0 {
 		qs = append(qs, ziping.AssessmentQuery{UnitIDs: parents, Period: period})
 	}
-	return s.recompute(ctx, qs, func() (*engine.Dataset, []ziping.OrgUnit, error) {
-		return s.Data.LoadCounties(ctx, counties, period)
+	return s.recompute(ctx, qs, func(need map[int64]bool) (*engine.Dataset, []ziping.OrgUnit, error) {
+		return s.Data.LoadCounties(ctx, needed(counties, need), period)
 	})
 }
 
-// recompute updates the summaries of the open assessments qs select, loading the
-// counties' data with load only when there are any. Each assessment is read again
-// inside the transaction, so that one that moved on meanwhile (a score saved,
-// submitted) is left to the write that moved it. A county's, school's or
-// kindergarten's assessment is evaluated on the loaded data; a city's, whose other
-// counties may not be loaded, on its own.
-func (s *Service) recompute(ctx context.Context, qs []ziping.AssessmentQuery, load func() (*engine.Dataset, []ziping.OrgUnit, error)) (int, error) {
+// recompute updates the summaries of the open assessments qs select, loading with
+// load the data of the counties they are evaluated on (a county's own, a school's
+// county; a city's is evaluated on its own), only those. It works recomputeChunk assessments at a time, giving way
+// between chunks (ziping.Paced): each is read and evaluated outside any
+// transaction, and its summary written in a short one only if the assessment has
+// not moved on meanwhile (its version); one that moved on (a score saved, a
+// submission) is read and evaluated again, and one no longer open is left as it is.
+// No transaction holds the writer for the evaluations (issue 9).
+func (s *Service) recompute(ctx context.Context, qs []ziping.AssessmentQuery, load func(need map[int64]bool) (*engine.Dataset, []ziping.OrgUnit, error)) (int, error) {
 	var list []ziping.Assessment
 	for _, q := range qs {
 		q.Statuses = []string{ziping.StatusDraft, ziping.StatusReturned}
@@ -96,63 +108,130 @@ func (s *Service) recompute(ctx context.Context, qs []ziping.AssessmentQuery, lo
 	if len(list) == 0 {
 		return 0, nil
 	}
-	ds, counties, err := load()
+	var ds *engine.Dataset
+	loaded := map[int64]bool{}
+	need, err := s.countiesNeeded(ctx, list)
 	if err != nil {
 		return 0, err
 	}
-	loaded := make(map[int64]bool, len(counties))
-	for i := range counties {
-		loaded[counties[i].ID] = true
+	if len(need) > 0 {
+		var counties []ziping.OrgUnit
+		if ds, counties, err = load(need); err != nil {
+			return 0, err
+		}
+		for i := range counties {
+			loaded[counties[i].ID] = true
+		}
 	}
 	n := 0
-	err = s.Store.Tx(ctx, func(tx ziping.Store) error {
-		n = 0
-		for i := range list {
-			as, err := tx.Assessment(ctx, list[i].ID)
+	for lo := 0; lo < len(list); lo += recomputeChunk {
+		start := time.Now()
+		todo := list[lo:min(lo+recomputeChunk, len(list))]
+		for attempt := 0; len(todo) > 0; attempt++ {
+			if attempt == maxRecomputeAttempts {
+				return n, ziping.Errorf(ziping.Conflict, "评估一直在变，汇总暂未更新，稍后自动重试")
+			}
+			sums, err := s.summaries(ctx, todo, loaded, ds)
 			if err != nil {
-				return err
+				return n, err
 			}
-			if !as.SelfEditable() {
-				continue // frozen since
-			}
-			u, on, err := recomputeUnit(ctx, tx, as, loaded, ds)
+			var moved []ziping.Assessment
+			err = s.Store.Tx(ctx, func(tx ziping.Store) error {
+				moved = moved[:0]
+				for _, u := range sums {
+					err := s.writeSummary(ctx, tx, u.as, u.sm)
+					if ziping.ErrorKind(err) == ziping.Conflict {
+						moved = append(moved, *u.as)
+						continue
+					}
+					if err != nil {
+						return err
+					}
+				}
+				return nil
+			})
 			if err != nil {
-				return err
+				return n, err
 			}
-			if u == nil {
-				continue // a school moved to a county not loaded: that county's job recomputes it
-			}
-			v, err := s.viewOn(ctx, tx, as, u, on)
-			if err != nil {
-				return err
-			}
-			if err := s.writeSummary(ctx, tx, as, s.summarize(v)); err != nil {
-				return err
-			}
-			n++
+			n += len(sums) - len(moved)
+			todo = moved
 		}
-		return nil
-	})
-	return n, err
+		ziping.Paced(ctx, start)
+	}
+	return n, nil
 }
 
-// loadDatasetFor loads root's counties (every county when root is nil).
-func (s *Service) loadDatasetFor(ctx context.Context, root *ziping.OrgUnit, period int) (*engine.Dataset, []ziping.OrgUnit, error) {
-	if root == nil {
-		counties, err := s.Store.Subtree(ctx, nil, ziping.LevelCounty)
-		if err != nil {
-			return nil, nil, err
+// recomputeChunk is how many assessments recompute evaluates between two pauses and
+// writes in one transaction (a variable for the tests); maxRecomputeAttempts how
+// often it evaluates again the ones that moved on meanwhile before it leaves them
+// to a retry of the job.
+var recomputeChunk = 8
+
+const maxRecomputeAttempts = 5
+
+// pendingSummary is an assessment, as read, with its summary recomputed.
+type pendingSummary struct {
+	as *ziping.Assessment
+	sm *Summary
+}
+
+// summaries reads each assessment again and evaluates the open ones on the loaded
+// data (or a city's on its own), outside any transaction.
+func (s *Service) summaries(ctx context.Context, list []ziping.Assessment, loaded map[int64]bool, ds *engine.Dataset) ([]pendingSummary, error) {
+	var out []pendingSummary
+	for i := range list {
+		as, err := s.Store.Assessment(ctx, list[i].ID)
+		if ziping.IsNotFound(err) {
+			continue
 		}
-		return s.Data.LoadCounties(ctx, counties, period)
+		if err != nil {
+			return nil, err
+		}
+		if !as.SelfEditable() {
+			continue // frozen since
+		}
+		u, on, err := recomputeUnit(ctx, s.Store, as, loaded, ds)
+		if err != nil {
+			return nil, err
+		}
+		if u == nil {
+			continue // a school moved to a county not loaded: that county's job recomputes it
+		}
+		v, err := s.viewOn(ctx, s.Store, as, u, on)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, pendingSummary{as, s.summarize(v)})
 	}
-	return s.Data.LoadDataset(ctx, ziping.System, root, period)
+	return out, nil
+}
+
+// countiesNeeded are the counties whose data the assessments are evaluated on: a
+// county's own, a school's (or kindergarten's) county; none for a city's or the
+// province's, evaluated on their own.
+func (s *Service) countiesNeeded(ctx context.Context, list []ziping.Assessment) (map[int64]bool, error) {
+	need := map[int64]bool{}
+	for i := range list {
+		u, err := s.Store.Unit(ctx, list[i].UnitID)
+		if err != nil {
+			return nil, err
+		}
+		switch u.Level {
+		case ziping.LevelCity, ziping.LevelProvince:
+		case ziping.LevelSchool:
+			need[u.ParentID] = true
+		default:
+			need[u.ID] = true
+		}
+	}
+	return need, nil
 }
 
 // recomputeUnit is the unit of an assessment being recomputed and the data to
 // evaluate it on: the loaded counties' ds when its rows are theirs, nil (its own)
 // for a city. The unit is nil when its rows are not among the loaded counties.
-func recomputeUnit(ctx context.Context, tx ziping.Store, as *ziping.Assessment, loaded map[int64]bool, ds *engine.Dataset) (*ziping.OrgUnit, *engine.Dataset, error) {
-	u, err := tx.Unit(ctx, as.UnitID)
+func recomputeUnit(ctx context.Context, st Store, as *ziping.Assessment, loaded map[int64]bool, ds *engine.Dataset) (*ziping.OrgUnit, *engine.Dataset, error) {
+	u, err := st.Unit(ctx, as.UnitID)
 	if err != nil {
 		return nil, nil, err
 	}

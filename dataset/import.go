@@ -142,7 +142,7 @@ func (r *importRun) write(ctx context.Context) ([]ziping.Batch, error) {
 		if err := r.s.Store.Tx(ctx, func(tx ziping.Store) error { return r.addSchools(ctx, tx, chunk) }); err != nil {
 			return nil, err
 		}
-		paced(ctx, start)
+		ziping.Paced(ctx, start)
 	}
 	for _, p := range r.pers {
 		if err := r.s.Store.BeginBatch(ctx, p.batch); err != nil {
@@ -153,7 +153,7 @@ func (r *importRun) write(ctx context.Context) ([]ziping.Batch, error) {
 			if err := r.s.Store.WriteBatchRows(ctx, p.batch, r.records(p, lo, min(lo+ImportChunk, p.n))); err != nil {
 				return nil, err
 			}
-			paced(ctx, start)
+			ziping.Paced(ctx, start)
 		}
 	}
 	var out []ziping.Batch

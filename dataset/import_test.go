@@ -28,6 +28,15 @@ type chunkWatcher struct {
 	versions []int64 // DataVersion as a reader sees it while each chunk is written
 	rows     []int   // the school rows a reader sees then
 	county   int64
+	pauses   *int  // pauses offered so far, if counted
+	prunes   []int // the pauses offered before each prune step
+}
+
+func (w *chunkWatcher) PruneBatch(ctx context.Context, id int64, after ziping.SchoolKey, limit int) (ziping.SchoolKey, bool, error) {
+	if w.pauses != nil {
+		w.prunes = append(w.prunes, *w.pauses)
+	}
+	return w.Store.PruneBatch(ctx, id, after, limit)
 }
 
 func (w *chunkWatcher) WriteBatchRows(ctx context.Context, b *ziping.Batch, schools []ziping.SchoolRecord) error {
@@ -64,11 +73,14 @@ func TestImportWritesInChunks(t *testing.T) {
 	}
 	svc := servicetest.Wire(w, servicetest.FastHasher(), f.Clock.Now)
 	var paced []int // chunks written at each pause
-	ctx := dataset.WithPace(f.Ctx, func(_ context.Context, took time.Duration) {
+	pauses := 0
+	w.pauses = &pauses
+	ctx := ziping.WithPace(f.Ctx, func(_ context.Context, took time.Duration) {
 		if took <= 0 {
 			t.Errorf("a pause after a step of %v", took)
 		}
 		paced = append(paced, len(w.chunks))
+		pauses++
 	})
 	batches, err := svc.Data.ImportDataset(ctx, ziping.System, ds, dataset.ImportSource{File: "大.csv"})
 	if err != nil {
@@ -78,6 +90,15 @@ func TestImportWritesInChunks(t *testing.T) {
 	for i := 1; i <= len(w.chunks); i++ {
 		if !slices.Contains(paced, i) {
 			t.Errorf("no pause after chunk %d of %d (pauses after %v chunks)", i, len(w.chunks), paced)
+		}
+	}
+	// Pruning the rows the import superseded gives way between its steps too.
+	if len(w.prunes) < 2 {
+		t.Errorf("the prune job ran in %d steps; want several for %d rows", len(w.prunes), len(w.chunks))
+	}
+	for i := 1; i < len(w.prunes); i++ {
+		if w.prunes[i] == w.prunes[i-1] {
+			t.Errorf("no pause between prune steps %d and %d (pauses before each: %v)", i, i+1, w.prunes)
 		}
 	}
 	total := 0

@@ -64,7 +64,7 @@ func (s *Service) RunJobs(ctx context.Context) (int, error) {
 		}
 		start := time.Now()
 		err = s.runLeased(ctx, j)
-		paced(ctx, start)
+		ziping.Paced(ctx, start)
 		if err != nil {
 			first = cmpErr(first, fmt.Errorf("job %d (%s): %w", j.ID, j.Kind, err))
 			backoff := time.Duration(min(j.Attempts, 10)) * 30 * time.Second
@@ -134,11 +134,13 @@ const pruneChunk = ImportChunk
 func (s *Service) prune(ctx context.Context, batch int64) error {
 	var key ziping.SchoolKey
 	for {
+		start := time.Now()
 		next, more, err := s.Store.PruneBatch(ctx, batch, key, pruneChunk)
 		if err != nil || !more {
 			return err
 		}
 		key = next
+		ziping.Paced(ctx, start)
 	}
 }
 

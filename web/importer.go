@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -146,11 +147,13 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) error {
 	defer release()
 	ri := info(r)
 	loc := &xlsx.Locator{}
-	ds, warnings, err := s.readUpload(name, data, period, loc)
+	ctx, done := s.pace.begin(r.Context())
+	defer done()
+	ds, warnings, err := s.readUpload(ctx, name, data, period, loc)
 	p.Warnings = warnings
 	if err == nil {
 		p.Note = dataset.IgnoredPeriods(period, keepPeriod(ds, period))
-		err = s.svc.Data.CheckImport(r.Context(), ri.actor, ds, dataset.ImportSource{File: name, Locate: loc.Locate})
+		err = s.svc.Data.CheckImport(ctx, ri.actor, ds, dataset.ImportSource{File: name, Locate: loc.Locate})
 	}
 	if done, rerr := s.importRefused(w, r, p, err); done {
 		return rerr
@@ -230,9 +233,16 @@ func (s *Server) importRefused(w http.ResponseWriter, r *http.Request, p *import
 // readUpload runs the importer on an uploaded file, with the zip bomb guards; loc
 // (may be nil) learns where each school code was read. The warnings name the columns
 // and sheets the file holds that no data element takes.
-func (s *Server) readUpload(name string, data []byte, period int, loc *xlsx.Locator) (*engine.Dataset, []ziping.ImportWarning, error) {
+// readUpload reads an uploaded file, giving way between its rows as ctx's pace says
+// (a 20,000-row workbook is a second or two of reading).
+func (s *Server) readUpload(ctx context.Context, name string, data []byte, period int, loc *xlsx.Locator) (*engine.Dataset, []ziping.ImportWarning, error) {
+	start := time.Now()
+	step := func() {
+		ziping.Paced(ctx, start)
+		start = time.Now()
+	}
 	return xlsx.ReadFromWithWarnings([]xlsx.Input{{Name: name, R: bytes.NewReader(data), Size: int64(len(data))}},
-		xlsx.ReadOptions{Period: period, UnzipSizeLimit: s.opts.UnzipSizeLimit, UnzipXMLSizeLimit: s.opts.UnzipXMLSizeLimit, Locator: loc})
+		xlsx.ReadOptions{Period: period, UnzipSizeLimit: s.opts.UnzipSizeLimit, UnzipXMLSizeLimit: s.opts.UnzipXMLSizeLimit, Locator: loc, Step: step})
 }
 
 // uploadName is the base name of an uploaded file as shown and recorded: no folders,
@@ -350,16 +360,16 @@ func (s *Server) confirmUpload(r *http.Request, p *importPage, up *ziping.Upload
 		return nil, err
 	}
 	defer release()
+	ctx, done := s.pace.begin(r.Context())
+	defer done()
 	loc := &xlsx.Locator{}
-	ds, _, err := s.readUpload(up.Name, up.Data, up.Period, loc)
+	ds, _, err := s.readUpload(ctx, up.Name, up.Data, up.Period, loc)
 	if err != nil {
 		return nil, err
 	}
 	up.Data = nil // read: the 30 MB of a large file need not outlive the import's writes
 	keepPeriod(ds, up.Period)
 	ri := info(r)
-	ctx, done := s.pace.begin(r.Context())
-	defer done()
 	batches, err := s.svc.Data.ImportDataset(ctx, ri.actor, ds,
 		dataset.ImportSource{File: up.Name, SHA256: up.SHA256, UploadID: up.ID, Locate: loc.Locate})
 	if ziping.ErrorKind(err) == ziping.Conflict {

@@ -43,7 +43,16 @@ type ReadOptions struct {
 	// memory that faults in huge pages (a nation's table is some 100 MB of numbers,
 	// 25,000 first touches of 4 KiB pages otherwise) and is never given back.
 	Floats func(n int) []float64
+	// Step, when set, is called after every StepRows rows of a workbook's sheets: a
+	// chance for the caller to give way (the web's imports pause there while other
+	// people's pages are waiting). CSV files, parsed on every core at once, do not
+	// call it.
+	Step func()
 }
+
+// StepRows is how many rows of a sheet are read between two calls of
+// ReadOptions.Step: some 20 ms of reading.
+const StepRows = 1000
 
 // Input is one already-open file for ReadFrom.
 type Input struct {
@@ -166,6 +175,15 @@ type reader struct {
 	unmaps  []func()               // files mapped into memory, to unmap once parsed
 	keep    []int32                // with SchoolPeriods: the periods whose school rows are built
 	window  int                    // for tests: the window streamed sheets are read through; 0: scanWindow
+	rows    int                    // sheet rows read, for Step
+}
+
+// stepped counts a sheet row read and calls Step after every StepRows.
+func (r *reader) stepped() {
+	r.rows++
+	if r.opt.Step != nil && r.rows%StepRows == 0 {
+		r.opt.Step()
+	}
 }
 
 func (r *reader) read(in Input) error {

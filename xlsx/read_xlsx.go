@@ -120,6 +120,7 @@ type sheetRows struct {
 
 // row takes row n; it returns false when no table can follow.
 func (s *sheetRows) row(n int, cells []string) bool {
+	s.r.stepped()
 	if s.t != nil {
 		s.sink.row(n, cells)
 		return true

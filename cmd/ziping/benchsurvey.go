@@ -168,7 +168,7 @@ func startSurveyServer(ctx context.Context, svc *services) (string, <-chan error
 		return "", nil, err
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- serve(ctx, ln, app.Handler(), svc, log) }()
+	go func() { errc <- serve(ctx, ln, app, svc, log) }()
 	return "http://" + ln.Addr().String(), errc, nil
 }
 

@@ -380,7 +380,7 @@ func (b *benchWeb) start(ctx context.Context, svc *services, users int, stderr i
 	b.client = &http.Client{Transport: tr, Timeout: 30 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	errc := make(chan error, 1)
-	go func() { errc <- serve(ctx, ln, app.Handler(), svc, log) }()
+	go func() { errc <- serve(ctx, ln, app, svc, log) }()
 	return errc, nil
 }
 

@@ -181,7 +181,7 @@ func demoServe(e *env, svc *services, addr string) error {
 		}
 	}
 	fmt.Fprintf(e.stdout, "\n示范系统已启动：%s ，用上面的账号登录；按 Ctrl+C 停止\n", serverURL(ln.Addr()))
-	return serve(e.ctx, ln, app.Handler(), svc, log)
+	return serve(e.ctx, ln, app, svc, log)
 }
 
 // demoInputs makes plausible people's scores for every unit: most checklist items

@@ -113,13 +113,14 @@ func runServe(e *env, args []string) error {
 		return fmt.Errorf("无法监听 %s: %w", *addr, err)
 	}
 	fmt.Fprintf(e.stdout, "ziping 已启动：%s（数据库 %s），按 Ctrl+C 停止\n", serverURL(ln.Addr()), redact(dbURL(e, *db)))
-	return serve(e.ctx, ln, app.Handler(), svc, log)
+	return serve(e.ctx, ln, app, svc, log)
 }
 
-// serve runs the HTTP server on ln until ctx ends.
-func serve(ctx context.Context, ln net.Listener, h http.Handler, svc *services, log *slog.Logger) error {
+// serve runs the web application on ln until ctx ends, with the jobs (which give
+// way to the pages as the web's imports do) and the session sweep beside it.
+func serve(ctx context.Context, ln net.Listener, app *web.Server, svc *services, log *slog.Logger) error {
 	hs := &http.Server{
-		Handler:           h,
+		Handler:           app.Handler(),
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,
@@ -130,7 +131,7 @@ func serve(ctx context.Context, ln net.Listener, h http.Handler, svc *services, 
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	go sweepSessions(ctx, svc, log)
-	go runJobs(ctx, svc, log)
+	go runJobs(app.GiveWay(ctx), svc, log)
 	cpCtx, stopCP := context.WithCancel(ctx)
 	cpDone := make(chan struct{})
 	go func() {

@@ -1,0 +1,78 @@
+package assess_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"ziping"
+	"ziping/assess"
+	"ziping/servicetest"
+)
+
+// TestRecomputeGivesWay: the open assessments are recomputed a few at a time, with a
+// pause offered between two groups (so that the jobs after an import do not take
+// the cores from the pages), and every one of them is brought up to date.
+func TestRecomputeGivesWay(t *testing.T) {
+	for _, st := range servicetest.Stores {
+		t.Run(st.Name, func(t *testing.T) { testRecomputeGivesWay(t, servicetest.NewFlowOn(t, st.Open(t))) })
+	}
+}
+
+func testRecomputeGivesWay(t *testing.T, f *servicetest.Flow) {
+	counties, err := f.Store.Subtree(f.Ctx, nil, ziping.LevelCounty)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	for _, c := range counties {
+		for _, fw := range []string{"lxzz-county", "yzjh-2017"} {
+			as, err := f.Assess.StartAssessment(f.Ctx, ziping.System, fw, &c, 2024, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, as.ID)
+		}
+	}
+	defer assess.SetRecomputeChunk(4)()
+	if len(ids) < 5 {
+		t.Fatalf("only %d assessments: the test needs more than one group", len(ids))
+	}
+	// Forget the summaries, so that the recompute has to write every one.
+	for _, id := range ids {
+		as, err := f.Store.Assessment(f.Ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		as.Summary = nil
+		if err := f.Store.UpdateAssessment(f.Ctx, as); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pauses := 0
+	ctx := ziping.WithPace(f.Ctx, func(_ context.Context, took time.Duration) {
+		if took < 0 {
+			t.Errorf("a step took %v", took)
+		}
+		pauses++
+	})
+	n, err := f.Assess.RecomputeAssessments(ctx, nil, 2024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != len(ids) {
+		t.Errorf("recomputed %d of %d open assessments", n, len(ids))
+	}
+	if want := (len(ids) + 3) / 4; pauses != want {
+		t.Errorf("%d pauses offered for %d assessments, want %d (one after each group of 4)", pauses, len(ids), want)
+	}
+	for _, id := range ids {
+		as, err := f.Store.Assessment(f.Ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sm, err := assess.SummaryOf(as); err != nil || sm == nil || sm.Self == nil {
+			t.Errorf("assessment %d: no summary after the recompute (%v)", id, err)
+		}
+	}
+}
