@@ -182,7 +182,7 @@ func (s *Server) routes() http.Handler {
 	cop.SetDenyHandler(s.adapt(public, func(w http.ResponseWriter, r *http.Request) error {
 		return ziping.Errorf(ziping.Forbidden, "请求来源不可信，已拒绝。请从本系统页面重新提交")
 	}))
-	return s.secureHeaders(s.requestLog(s.pace.track(cop.Handler(mux))))
+	return s.secureHeaders(s.requestLog(s.pace.track(s.admit.gate(cop.Handler(mux)))))
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {

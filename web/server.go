@@ -77,6 +77,9 @@ type Options struct {
 	// bounded per user by the service (dataset.UploadLimits).
 	MaxPreviews int
 	PreviewWait time.Duration
+	// PageSlots bounds the page requests (GETs) computed at once; the others wait
+	// their turn in arrival order (admit.go). Four a core when zero.
+	PageSlots int
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For is believed, for
 	// the client address the audit trail, the session and the sign-in rate limit use.
 	// Empty: the connection's address, whatever the headers say.
@@ -166,6 +169,7 @@ type Server struct {
 	limiter   *limiter
 	previews  *previewSlots
 	pace      importPace   // imports give way to pages (pace.go)
+	admit     *admission   // pages take turns (admit.go)
 	survey    *surveyState // the survey pages' limiters (survey_public.go)
 	handler   http.Handler
 	bufs      sync.Pool  // page buffers (render)
@@ -216,6 +220,7 @@ func New(svc Services, log *slog.Logger, opts Options) (*Server, error) {
 	}
 	s.limiter = newLimiter(opts.LoginRate, opts.LoginWindow, now)
 	s.previews = newPreviewSlots(opts.MaxPreviews, opts.PreviewWait)
+	s.admit = newAdmission(opts.PageSlots)
 	s.survey = newSurveyState(opts, now)
 	s.handler = s.routes()
 	return s, nil

@@ -20,7 +20,7 @@ import (
 	"ziping/xlsx"
 )
 
-const serveUsage = "serve [--addr :8080] [--db URL] [--dev] [--log text|json] [--secure-cookies] [--max-evidence 20] [--trusted-proxy CIDR]... [--max-rows 200000] [--upload-quota 60] [--uploads-per-user 5] [--max-previews 2] [--max-upload 20] [--max-unzip 200] [--memory-limit 400] [--audit-key FILE] [--audit-checkpoints FILE] [--checkpoint-every 100] [--tz Asia/Shanghai]"
+const serveUsage = "serve [--addr :8080] [--db URL] [--dev] [--log text|json] [--secure-cookies] [--max-evidence 20] [--trusted-proxy CIDR]... [--max-rows 200000] [--upload-quota 60] [--uploads-per-user 5] [--max-previews 2] [--page-slots 0] [--max-upload 20] [--max-unzip 200] [--memory-limit 400] [--audit-key FILE] [--audit-checkpoints FILE] [--checkpoint-every 100] [--tz Asia/Shanghai]"
 
 // Timeouts of the HTTP server: a slow client cannot hold a connection open for
 // ever, and a shutdown waits this long for requests in flight.
@@ -50,6 +50,7 @@ func runServe(e *env, args []string) error {
 	fs.Int64Var(&lim.quotaMB, "upload-quota", 60, "每个用户等待确认导入的文件总大小上限（MB）")
 	fs.IntVar(&lim.perUser, "uploads-per-user", 5, "每个用户等待确认导入的文件个数上限")
 	fs.IntVar(&lim.previews, "max-previews", 2, "本实例同时预览（读取）的上传文件个数上限")
+	fs.IntVar(&lim.pageSlots, "page-slots", 0, "本实例同时处理的页面请求数，其余按到达顺序排队（0：每个CPU核4个）")
 	fs.Int64Var(&lim.uploadMB, "max-upload", 20, "上传的数据文件（.xlsx、.csv）大小上限（MB）")
 	fs.Int64Var(&lim.unzipMB, "max-unzip", 200, ".xlsx 解压后的大小上限（MB；防范压缩炸弹）")
 	fs.Int64Var(&lim.memoryMB, "memory-limit", 400, "Go 运行时的内存软上限（MB；0：不设，环境变量 GOMEMLIMIT 优先）")
@@ -103,7 +104,7 @@ func runServe(e *env, args []string) error {
 	svc.Assess.MaxEvidence = *maxEvidence << 20
 	lim.apply(svc)
 	app, err := web.New(svc.web(), log, web.Options{Dev: *dev, SecureCookies: *secure, ScoreSheet: xlsx.WriteScoreSheet, Sheets: xlsx.WriteSheet,
-		Letter: docx.WriteLetter, MaxEvidence: svc.Assess.MaxEvidence, TrustedProxies: trusted, MaxPreviews: lim.previews, ReadExport: exportSheet,
+		Letter: docx.WriteLetter, MaxEvidence: svc.Assess.MaxEvidence, TrustedProxies: trusted, MaxPreviews: lim.previews, PageSlots: lim.pageSlots, ReadExport: exportSheet,
 		MaxUpload: lim.uploadMB << 20, UnzipSizeLimit: lim.unzipMB << 20})
 	if err != nil {
 		return err

@@ -9,8 +9,8 @@ import (
 
 // serveLimits are the bounds `serve` puts on imports, uploads and memory.
 type serveLimits struct {
-	maxRows, perUser, previews, checkpointEvery int
-	quotaMB, memoryMB, uploadMB, unzipMB        int64
+	maxRows, perUser, previews, checkpointEvery, pageSlots int
+	quotaMB, memoryMB, uploadMB, unzipMB                   int64
 }
 
 func (l serveLimits) check() error {
@@ -29,6 +29,8 @@ func (l serveLimits) check() error {
 		return usagef("--max-unzip 应在1到10240（MB）之间")
 	case l.memoryMB < 0:
 		return usagef("--memory-limit 不能为负数")
+	case l.pageSlots < 0 || l.pageSlots > 1024:
+		return usagef("--page-slots 应在0到1024之间")
 	case l.checkpointEvery < 1:
 		return usagef("--checkpoint-every 应为正整数")
 	}
