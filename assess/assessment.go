@@ -138,6 +138,19 @@ func (s *Service) Assessment(ctx context.Context, a *ziping.Actor, id int64) (*A
 	return s.ViewIn(ctx, s.Store, as, u)
 }
 
+// Results is the assessment as far as its results go, for an actor who may see it:
+// its unit, program, scores and the results they give (Self, Review, Final), with
+// none of the evidence, problems, snapshots or report its own page shows. Unit pages
+// and score sheets state an assessment's result on every view; the rest was five
+// more reads each time.
+func (s *Service) Results(ctx context.Context, a *ziping.Actor, id int64) (*AssessmentView, error) {
+	as, u, err := s.Find(ctx, s.Store, a, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.resultsOn(ctx, s.Store, as, u, nil)
+}
+
 // AssessmentsOf lists the unit's assessments the actor may see (viewers: the
 // published ones), by framework and period.
 func (s *Service) AssessmentsOf(ctx context.Context, a *ziping.Actor, u *ziping.OrgUnit) ([]ziping.Assessment, error) {

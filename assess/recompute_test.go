@@ -76,3 +76,26 @@ func testRecomputeGivesWay(t *testing.T, f *servicetest.Flow) {
 		}
 	}
 }
+
+// TestResultsAreTheViewsResults: the results unit pages read (Results) are those of
+// the assessment's own page, self and review, without what only that page shows.
+func TestResultsAreTheViewsResults(t *testing.T) {
+	f := servicetest.NewFlow(t)
+	as := f.Start(t, 2024, false)
+	f.ScoreAll(t, as.ID)
+	if err := f.Assess.Submit(f.Ctx, f.Filler, as.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	full := f.View(t, f.Reviewer, as.ID)
+	res, err := f.Assess.Results(f.Ctx, f.Reviewer, as.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Final() == nil || res.Final().Total != full.Final().Total || res.Final().Grade != full.Final().Grade ||
+		!sameMetrics(res.Self, full.Self) || res.Program != full.Program {
+		t.Errorf("Results: %+v; the view: %+v", res.Final(), full.Final())
+	}
+	if _, err := f.Assess.Results(f.Ctx, f.Stranger, as.ID); ziping.ErrorKind(err) != ziping.Forbidden && !ziping.IsNotFound(err) {
+		t.Errorf("a stranger read the results: %v", err)
+	}
+}

@@ -57,15 +57,8 @@ func (v *AssessmentView) Score(side, code string) (ziping.PointScore, bool) {
 // (a recompute loads many counties at once; ds holds counties, seen at the
 // framework's level here), else on its subtree's cached dataset.
 func (s *Service) viewOn(ctx context.Context, st Store, as *ziping.Assessment, u *ziping.OrgUnit, ds *engine.Dataset) (*AssessmentView, error) {
-	v := &AssessmentView{Assessment: as, Unit: u, Scores: map[string]map[string]ziping.PointScore{ziping.SideSelf: {}, ziping.SideReview: {}}}
-	scores, err := st.PointScores(ctx, as.ID)
+	v, err := s.resultsOn(ctx, st, as, u, ds)
 	if err != nil {
-		return nil, err
-	}
-	for _, ps := range scores {
-		v.Scores[ps.Side][ps.Code] = ps
-	}
-	if err := s.evaluateView(ctx, st, v, ds); err != nil {
 		return nil, err
 	}
 	if v.Evidence, err = st.EvidenceOf(ctx, as.ID); err != nil {
@@ -85,6 +78,22 @@ func (s *Service) viewOn(ctx context.Context, st Store, as *ziping.Assessment, u
 	}
 	if v.Review != nil {
 		v.Credibility = credibility(v.Self, v.Review)
+	}
+	return v, nil
+}
+
+// resultsOn is the part of the view that results need: the scores, evaluated.
+func (s *Service) resultsOn(ctx context.Context, st Store, as *ziping.Assessment, u *ziping.OrgUnit, ds *engine.Dataset) (*AssessmentView, error) {
+	v := &AssessmentView{Assessment: as, Unit: u, Scores: map[string]map[string]ziping.PointScore{ziping.SideSelf: {}, ziping.SideReview: {}}}
+	scores, err := st.PointScores(ctx, as.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, ps := range scores {
+		v.Scores[ps.Side][ps.Code] = ps
+	}
+	if err := s.evaluateView(ctx, st, v, ds); err != nil {
+		return nil, err
 	}
 	return v, nil
 }

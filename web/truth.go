@@ -57,8 +57,8 @@ func (s *Server) unitResultOf(ctx context.Context, a *ziping.Actor, u *ziping.Or
 	return ur, nil
 }
 
-// assessmentOf is the view of u's assessment of framework fw and period that the
-// actor may see, nil when there is none.
+// assessmentOf is u's assessment of framework fw and period that the actor may see,
+// as far as its results go (assess.Service.Results), nil when there is none.
 func (s *Server) assessmentOf(ctx context.Context, a *ziping.Actor, u *ziping.OrgUnit, fw string, period int) (*assess.AssessmentView, error) {
 	if period == 0 {
 		return nil, nil
@@ -69,7 +69,7 @@ func (s *Server) assessmentOf(ctx context.Context, a *ziping.Actor, u *ziping.Or
 	}
 	for _, as := range list {
 		if as.Framework == fw && as.Period == period {
-			return s.svc.Assess.Assessment(ctx, a, as.ID)
+			return s.svc.Assess.Results(ctx, a, as.ID)
 		}
 	}
 	return nil, nil
