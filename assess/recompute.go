@@ -88,13 +88,13 @@ func (s *Service) recomputeCounties(ctx context.Context, counties []ziping.OrgUn
 }
 
 // recompute updates the summaries of the open assessments qs select, loading with
-// load the data of the counties they are evaluated on (a county's own, a school's
-// county; a city's is evaluated on its own), only those. It works recomputeChunk assessments at a time, giving way
-// between chunks (ziping.Paced): each is read and evaluated outside any
-// transaction, and its summary written in a short one only if the assessment has
-// not moved on meanwhile (its version); one that moved on (a score saved, a
-// submission) is read and evaluated again, and one no longer open is left as it is.
-// No transaction holds the writer for the evaluations (issue 9).
+// load the data of only the counties they are evaluated on (a county's own, a
+// school's county; a city's is evaluated on its own). It works recomputeChunk
+// assessments at a time, giving way between groups (ziping.Paced): each is read and
+// evaluated outside any transaction, and its summary written in a short one only if
+// the assessment has not moved on meanwhile (its version); one that moved on (a
+// score saved, a submission) is read and evaluated again, and one no longer open is
+// left as it is. No transaction holds the writer for the evaluations (issue 9).
 func (s *Service) recompute(ctx context.Context, qs []ziping.AssessmentQuery, load func(need map[int64]bool) (*engine.Dataset, []ziping.OrgUnit, error)) (int, error) {
 	var list []ziping.Assessment
 	for _, q := range qs {
@@ -108,13 +108,13 @@ func (s *Service) recompute(ctx context.Context, qs []ziping.AssessmentQuery, lo
 	if len(list) == 0 {
 		return 0, nil
 	}
-	var ds *engine.Dataset
-	loaded := map[int64]bool{}
-	need, err := s.countiesNeeded(ctx, list)
+	units, err := s.unitsOf(ctx, list)
 	if err != nil {
 		return 0, err
 	}
-	if len(need) > 0 {
+	var ds *engine.Dataset
+	loaded := map[int64]bool{}
+	if need := countiesNeeded(units); len(need) > 0 {
 		var counties []ziping.OrgUnit
 		if ds, counties, err = load(need); err != nil {
 			return 0, err
@@ -131,17 +131,17 @@ func (s *Service) recompute(ctx context.Context, qs []ziping.AssessmentQuery, lo
 			if attempt == maxRecomputeAttempts {
 				return n, ziping.Errorf(ziping.Conflict, "评估一直在变，汇总暂未更新，稍后自动重试")
 			}
-			sums, err := s.summaries(ctx, todo, loaded, ds)
+			sums, err := s.summaries(ctx, todo, units, loaded, ds)
 			if err != nil {
 				return n, err
 			}
 			var moved []ziping.Assessment
 			err = s.Store.Tx(ctx, func(tx ziping.Store) error {
 				moved = moved[:0]
-				for _, u := range sums {
-					err := s.writeSummary(ctx, tx, u.as, u.sm)
+				for _, p := range sums {
+					err := s.writeSummary(ctx, tx, p.as, p.sm)
 					if ziping.ErrorKind(err) == ziping.Conflict {
-						moved = append(moved, *u.as)
+						moved = append(moved, *p.as)
 						continue
 					}
 					if err != nil {
@@ -177,7 +177,7 @@ type pendingSummary struct {
 
 // summaries reads each assessment again and evaluates the open ones on the loaded
 // data (or a city's on its own), outside any transaction.
-func (s *Service) summaries(ctx context.Context, list []ziping.Assessment, loaded map[int64]bool, ds *engine.Dataset) ([]pendingSummary, error) {
+func (s *Service) summaries(ctx context.Context, list []ziping.Assessment, units map[int64]*ziping.OrgUnit, loaded map[int64]bool, ds *engine.Dataset) ([]pendingSummary, error) {
 	var out []pendingSummary
 	for i := range list {
 		as, err := s.Store.Assessment(ctx, list[i].ID)
@@ -190,10 +190,7 @@ func (s *Service) summaries(ctx context.Context, list []ziping.Assessment, loade
 		if !as.SelfEditable() {
 			continue // frozen since
 		}
-		u, on, err := recomputeUnit(ctx, s.Store, as, loaded, ds)
-		if err != nil {
-			return nil, err
-		}
+		u, on := recomputeUnit(units[as.UnitID], loaded, ds)
 		if u == nil {
 			continue // a school moved to a county not loaded: that county's job recomputes it
 		}
@@ -206,16 +203,29 @@ func (s *Service) summaries(ctx context.Context, list []ziping.Assessment, loade
 	return out, nil
 }
 
-// countiesNeeded are the counties whose data the assessments are evaluated on: a
-// county's own, a school's (or kindergarten's) county; none for a city's or the
-// province's, evaluated on their own.
-func (s *Service) countiesNeeded(ctx context.Context, list []ziping.Assessment) (map[int64]bool, error) {
-	need := map[int64]bool{}
+// unitsOf reads the unit of each assessment, once.
+func (s *Service) unitsOf(ctx context.Context, list []ziping.Assessment) (map[int64]*ziping.OrgUnit, error) {
+	units := make(map[int64]*ziping.OrgUnit, len(list))
 	for i := range list {
-		u, err := s.Store.Unit(ctx, list[i].UnitID)
+		id := list[i].UnitID
+		if units[id] != nil {
+			continue
+		}
+		u, err := s.Store.Unit(ctx, id)
 		if err != nil {
 			return nil, err
 		}
+		units[id] = u
+	}
+	return units, nil
+}
+
+// countiesNeeded are the counties whose data assessments of these units are
+// evaluated on: a county's own, a school's (or kindergarten's) county; none for a
+// city or the province, evaluated on their own.
+func countiesNeeded(units map[int64]*ziping.OrgUnit) map[int64]bool {
+	need := map[int64]bool{}
+	for _, u := range units {
 		switch u.Level {
 		case ziping.LevelCity, ziping.LevelProvince:
 		case ziping.LevelSchool:
@@ -224,22 +234,20 @@ func (s *Service) countiesNeeded(ctx context.Context, list []ziping.Assessment) 
 			need[u.ID] = true
 		}
 	}
-	return need, nil
+	return need
 }
 
 // recomputeUnit is the unit of an assessment being recomputed and the data to
 // evaluate it on: the loaded counties' ds when its rows are theirs, nil (its own)
 // for a city. The unit is nil when its rows are not among the loaded counties.
-func recomputeUnit(ctx context.Context, st Store, as *ziping.Assessment, loaded map[int64]bool, ds *engine.Dataset) (*ziping.OrgUnit, *engine.Dataset, error) {
-	u, err := st.Unit(ctx, as.UnitID)
-	if err != nil {
-		return nil, nil, err
-	}
+func recomputeUnit(u *ziping.OrgUnit, loaded map[int64]bool, ds *engine.Dataset) (*ziping.OrgUnit, *engine.Dataset) {
 	switch {
+	case u == nil:
+		return nil, nil
 	case u.Level == ziping.LevelCity || u.Level == ziping.LevelProvince:
-		return u, nil, nil
+		return u, nil
 	case loaded[u.ID] || (u.Level == ziping.LevelSchool && loaded[u.ParentID]):
-		return u, ds, nil
+		return u, ds
 	}
-	return nil, nil, nil
+	return nil, nil
 }

@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"net/url"
 	"runtime"
-	"strconv"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 
@@ -56,12 +55,9 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, errors.Join(err, db.write.Close())
 	}
 	// query_only makes a write that slipped past the writer fail at once instead of
-	// racing it for the file lock. The readers map the file (its first 256 MiB): every
-	// write makes each reader drop its page cache at its next read, and without the
-	// map every page was then read again by a system call and copied; under load with
-	// an import writing, pages were served a sixth faster with it (issue 9).
+	// racing it for the file lock.
 	readers := max(4, runtime.NumCPU())
-	if db.read, err = openPool(ctx, path, "_pragma=query_only(1)&_pragma=mmap_size("+strconv.Itoa(readerMmap)+")", readers); err != nil {
+	if db.read, err = openPool(ctx, path, "_pragma=query_only(1)", readers); err != nil {
 		return nil, errors.Join(err, db.write.Close())
 	}
 	db.stmts = &stmtCache{db: db.read}
@@ -71,9 +67,6 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	return db, nil
 }
-
-// readerMmap is how much of the database file the readers map.
-const readerMmap = 256 << 20
 
 // openPool opens a pool of at most n connections to path with the common pragmas and
 // extra DSN parameters, and makes sure one connection can be made.

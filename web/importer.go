@@ -232,9 +232,8 @@ func (s *Server) importRefused(w http.ResponseWriter, r *http.Request, p *import
 
 // readUpload runs the importer on an uploaded file, with the zip bomb guards; loc
 // (may be nil) learns where each school code was read. The warnings name the columns
-// and sheets the file holds that no data element takes.
-// readUpload reads an uploaded file, giving way between its rows as ctx's pace says
-// (a 20,000-row workbook is a second or two of reading).
+// and sheets the file holds that no data element takes. It gives way between rows
+// as ctx's pace says (a 20,000-row workbook is a second or two of reading).
 func (s *Server) readUpload(ctx context.Context, name string, data []byte, period int, loc *xlsx.Locator) (*engine.Dataset, []ziping.ImportWarning, error) {
 	start := time.Now()
 	step := func() {
